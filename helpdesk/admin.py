@@ -1,0 +1,151 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import (
+    Attachment,
+    City,
+    DeliveryReport,
+    Evaluation,
+    ExpertAssignment,
+    ExpertProfile,
+    FundApplication,
+    FundEnvelope,
+    Message,
+    Region,
+    SupportRequest,
+    User,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "region", "is_member", "anonymous_to_experts"]
+    list_filter = ["region", "is_member", "anonymous_to_experts"]
+    search_fields = ["name", "country"]
+    list_select_related = ["region"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "region", "is_active"]
+    list_filter = ["groups", "region", "is_active", "is_staff"]
+    list_select_related = ["region"]
+    filter_horizontal = ["groups", "user_permissions", "cities"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (
+            _("Desk"),
+            {
+                "fields": (
+                    "preferred_language",
+                    "notification_mode",
+                    "phone",
+                    "organisation",
+                    "cities",
+                    "region",
+                    "is_hub_lead",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "availability", "vetting_status", "max_concurrent_assignments"]
+    list_filter = ["availability", "vetting_status", "regions"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "bio"]
+    list_select_related = ["user"]
+    filter_horizontal = ["regions"]
+
+
+class ReadOnlyStateMixin:
+    """The lifecycle state moves only through ``workflows.services.perform``, never from the admin."""
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [*super().get_readonly_fields(request, obj), "state"]
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(ReadOnlyStateMixin, admin.ModelAdmin):
+    list_display = ["reference", "title", "city", "region", "state", "owner", "due_at", "created_at"]
+    list_filter = ["state", "region", "theme", "kind", "sensitivity", "language"]
+    search_fields = ["reference", "title"]
+    list_select_related = ["city", "region", "owner"]
+    raw_id_fields = ["city", "submitted_by", "owner"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = ["reference", "region", "submitted_at", "closed_at", "due_at", "created_at", "updated_at"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["request", "author", "visibility", "sensitivity", "created_at"]
+    list_filter = ["visibility", "sensitivity"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request", "author"]
+    raw_id_fields = ["request", "author"]
+    show_full_result_count = False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "request", "content_type", "size", "visibility", "sensitivity", "created_at"]
+    list_filter = ["visibility", "sensitivity", "content_type"]
+    search_fields = ["original_name", "request__reference"]
+    list_select_related = ["request"]
+    raw_id_fields = ["request", "message", "uploaded_by"]
+    readonly_fields = ["file", "size", "content_type"]
+
+
+@admin.register(ExpertAssignment)
+class ExpertAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["request", "expert", "status", "has_conflict", "created_at"]
+    list_filter = ["status", "has_conflict"]
+    search_fields = ["request__reference", "expert__username"]
+    list_select_related = ["request", "expert"]
+    raw_id_fields = ["request", "expert", "proposed_by"]
+    readonly_fields = ["status"]
+
+
+@admin.register(FundEnvelope)
+class FundEnvelopeAdmin(admin.ModelAdmin):
+    list_display = ["region", "fiscal_year", "amount", "committed", "currency"]
+    list_filter = ["fiscal_year", "region"]
+    list_select_related = ["region"]
+    readonly_fields = ["committed"]
+
+
+@admin.register(FundApplication)
+class FundApplicationAdmin(admin.ModelAdmin):
+    list_display = ["request", "envelope", "amount_requested", "amount_approved", "status", "created_at"]
+    list_filter = ["status", "strategic_priority"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request", "envelope__region"]
+    raw_id_fields = ["request", "envelope", "recommended_by", "first_approver", "decided_by"]
+    readonly_fields = ["status", "amount_approved", "first_approver", "decided_by", "decided_at"]
+
+
+@admin.register(DeliveryReport)
+class DeliveryReportAdmin(admin.ModelAdmin):
+    list_display = ["request", "author", "created_at"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request", "author"]
+    raw_id_fields = ["request", "author"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["request", "rating", "would_recommend", "created_at"]
+    list_filter = ["rating", "would_recommend"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request"]
+    raw_id_fields = ["request", "author"]

@@ -1,0 +1,45 @@
+from helpdesk.models.choices import (
+    TERMINAL_STATES,
+    Currency,
+    Language,
+    RequestState,
+    Role,
+    Sensitivity,
+    StrategicPriority,
+    SupportKind,
+    Theme,
+    Urgency,
+    Visibility,
+)
+from helpdesk.models.engagement import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope
+from helpdesk.models.geography import City, Region
+from helpdesk.models.people import ExpertProfile, NotificationMode, User
+from helpdesk.models.requests import Attachment, Message, ReferenceSequence, SupportRequest
+
+__all__ = [
+    "TERMINAL_STATES",
+    "Attachment",
+    "City",
+    "Currency",
+    "DeliveryReport",
+    "Evaluation",
+    "ExpertAssignment",
+    "ExpertProfile",
+    "FundApplication",
+    "FundEnvelope",
+    "Language",
+    "Message",
+    "NotificationMode",
+    "ReferenceSequence",
+    "Region",
+    "RequestState",
+    "Role",
+    "Sensitivity",
+    "StrategicPriority",
+    "SupportKind",
+    "SupportRequest",
+    "Theme",
+    "Urgency",
+    "User",
+    "Visibility",
+]

@@ -1,0 +1,183 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models.choices import (
+    TERMINAL_STATES,
+    Currency,
+    Language,
+    RequestState,
+    Sensitivity,
+    StrategicPriority,
+    SupportKind,
+    Theme,
+    Urgency,
+    Visibility,
+)
+from helpdesk.models.geography import City, Region
+
+
+class ReferenceSequence(models.Model):
+    """The last number handed out per year, so references are gap-free and human-sized."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class SupportRequest(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="requests", verbose_name=_("city"))
+    # Copied from the city when the request is filed: every hub page filters on it, and a join through
+    # the city on each of those queries costs more than keeping the column in step.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="requests", editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_requests",
+        verbose_name=_("submitted by"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    summary = models.TextField(
+        _("shareable summary"),
+        blank=True,
+        help_text=_("The brief experts see: no names, contact details or incident details."),
+    )
+    theme = models.CharField(_("theme"), max_length=24, choices=Theme.choices, default=Theme.OTHER)
+    kind = models.CharField(
+        _("kind of support"), max_length=16, choices=SupportKind.choices, default=SupportKind.ADVICE
+    )
+    strategic_priority = models.PositiveSmallIntegerField(
+        _("strategic priority"), choices=StrategicPriority.choices, null=True, blank=True
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.EN)
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    desired_by = models.DateField(_("desired timeline"), null=True, blank=True)
+    funding_requested = models.DecimalField(
+        _("funding asked"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.SHAREABLE
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT, editable=False
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_requests",
+        verbose_name=_("owner"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    due_at = models.DateTimeField(_("deadline of the current step"), null=True, blank=True, editable=False)
+    delivery_due = models.DateField(_("agreed delivery date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        indexes = [
+            models.Index(fields=["region", "state", "-created_at"], name="req_region_state_created"),
+            models.Index(fields=["region", "-created_at"], name="req_region_created"),
+            models.Index(fields=["city", "-created_at"], name="req_city_created"),
+            models.Index(fields=["owner", "state"], name="req_owner_state"),
+            models.Index(fields=["state", "due_at"], name="req_state_due"),
+            models.Index(fields=["region", "due_at"], name="req_region_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(funding_requested__isnull=True) | models.Q(funding_requested__gt=0),
+                name="req_funding_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("request-detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in TERMINAL_STATES
+
+    @property
+    def asks_funding(self) -> bool:
+        return self.funding_requested is not None
+
+
+class Message(models.Model):
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    body = models.TextField(_("message"))
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.CITY)
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.SHAREABLE
+    )
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["request", "visibility", "created_at"], name="msg_request_vis_created")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}#{self.pk} ({self.visibility})"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never derives from user input: the original name is kept in a column.
+    return f"attachments/{instance.request_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("content type"), max_length=120)
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.CITY)
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.SHAREABLE
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["request", "created_at"], name="att_request_created")]
+
+    def __str__(self) -> str:
+        return self.original_name

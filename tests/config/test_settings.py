@@ -1,0 +1,96 @@
+"""The environment switches: each variable selects what the README says it selects."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.env import email_settings_from_url
+
+ROOT = Path(__file__).resolve().parents[2]
+PRINT = (
+    "import json, django; from django.conf import settings as s; "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
+    " 'q': {k: v for k, v in s.Q_CLUSTER.items() if k in ('orm', 'redis', 'timeout', 'retry')},"
+    " 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG,"
+    " 'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode')}))"
+)
+
+
+def _settings_with(env: dict[str, str]) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST"}}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_defaults_are_embedded_sqlite_orm_broker_and_console_email():
+    found = _settings_with({})
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["mode"] == "IMMEDIATE"
+    assert found["q"]["orm"] == "default" and "redis" not in found["q"]
+    assert found["q"]["timeout"] < found["q"]["retry"]
+    assert found["email"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_database_redis_and_email_urls_switch_backends():
+    found = _settings_with(
+        {
+            "DATABASE_URL": "postgres://desk:pw@db.example:5432/desk",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "EMAIL_URL": "smtp://mailer:secret@smtp.example:2525?tls=1",
+        }
+    )
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "desk"
+    assert found["q"]["redis"] == "redis://127.0.0.1:6379/3" and "orm" not in found["q"]
+    assert found["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_email_url_parsing():
+    smtp = email_settings_from_url("smtp://user%40x:p%2Fw@mail.example:2525?tls=1")
+    assert smtp["EMAIL_HOST"] == "mail.example" and smtp["EMAIL_PORT"] == 2525
+    assert smtp["EMAIL_HOST_USER"] == "user@x" and smtp["EMAIL_HOST_PASSWORD"] == "p/w"
+    assert smtp["EMAIL_USE_TLS"] is True and smtp["EMAIL_USE_SSL"] is False
+    assert email_settings_from_url("smtps://mail.example")["EMAIL_PORT"] == 465
+    assert email_settings_from_url("file:///tmp/mails")["EMAIL_FILE_PATH"] == "/tmp/mails"
+    with pytest.raises(ValueError):
+        email_settings_from_url("ftp://nope")
+
+
+def test_debug_off_requires_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0"})
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "SECRET_KEY": "x7!k2" * 12,
+            "ALLOWED_HOSTS": "desk.example.org",
+            "DJANGO_VAR_DIR": "/tmp/helpdesk-check-deploy",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr and "System check identified no issues" in result.stdout

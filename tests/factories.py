@@ -1,0 +1,104 @@
+"""Factories for the domain's rows; tests build what they need and nothing more."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from helpdesk.models import City, ExpertProfile, FundEnvelope, Region, Role, SupportRequest, User
+from helpdesk.services import reference_allocate, roles_ensure
+
+PASSWORD = "a-long-test-password"
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"hub-{n}")
+    name = factory.Sequence(lambda n: f"Hub {n}")
+    languages = ["en"]
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = City
+
+    name = factory.Sequence(lambda n: f"City {n}")
+    country = "Testland"
+    region = factory.SubFactory(RegionFactory)
+    languages = ["en"]
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if create and extracted:
+            groups = roles_ensure()
+            self.groups.set([groups[r] for r in extracted])
+            self.__dict__.pop("_role_cache", None)
+
+
+def focal_point(city: City, **kwargs: object) -> User:
+    user = UserFactory(roles=[Role.FOCAL_POINT], **kwargs)
+    user.cities.add(city)
+    return user
+
+
+def hub_staff(region: Region, **kwargs: object) -> User:
+    return UserFactory(roles=[Role.HUB_STAFF], region=region, **kwargs)
+
+
+def expert(*, capacity: int = 3, themes: list[str] | None = None, **kwargs: object) -> User:
+    user = UserFactory(roles=[Role.EXPERT], **kwargs)
+    ExpertProfile.objects.create(
+        user=user,
+        themes=themes or ["multi_agency"],
+        languages=["en"],
+        max_concurrent_assignments=capacity,
+        vetting_status=ExpertProfile.Vetting.VETTED,
+    )
+    return user
+
+
+def management(**kwargs: object) -> User:
+    return UserFactory(roles=[Role.MANAGEMENT], **kwargs)
+
+
+def steering(**kwargs: object) -> User:
+    return UserFactory(roles=[Role.STEERING], **kwargs)
+
+
+class SupportRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportRequest
+
+    reference = factory.LazyFunction(lambda: reference_allocate()[0])
+    city = factory.SubFactory(CityFactory)
+    region = factory.LazyAttribute(lambda r: r.city.region)
+    title = factory.Sequence(lambda n: f"Request {n}")
+    description = "<p>What the city needs.</p>"
+    summary = "A shareable summary."
+    theme = "multi_agency"
+    kind = "advice"
+    strategic_priority = 3
+
+
+class FundEnvelopeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundEnvelope
+
+    region = factory.SubFactory(RegionFactory)
+    fiscal_year = 2026
+    amount = 100000

@@ -1,0 +1,94 @@
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Count, F
+
+from helpdesk.demo.network import CITIES, EXPERTS
+from helpdesk.models import City, Message, Region, RequestState, Role, SupportRequest, User
+
+pytestmark = pytest.mark.django_db
+
+NAMED_CITIES = [
+    "Mombasa",
+    "Kolofata",
+    "Kousseri",
+    "Mokolo",
+    "Saïda",
+    "Kumanovo",
+    "Cape Town",
+    "Addu City",
+    "Highland Park",
+    "Chattanooga",
+    "Aurora",
+    "Berlin",
+    "Denver",
+    "Halle",
+    "London",
+    "New York City",
+    "Oslo",
+    "The Hague",
+    "Victoria",
+]
+
+
+def _row_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label not in {"sessions"}}
+
+
+def test_seed_demo_builds_the_network_and_a_second_run_changes_nothing():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = _row_counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert _row_counts() == first
+
+    assert set(Region.objects.values_list("code", flat=True)) >= {
+        "esa",
+        "mena",
+        "south-asia",
+        "western-balkans",
+        "north-america",
+    }
+    assert City.objects.count() >= 40
+    assert set(NAMED_CITIES) <= set(City.objects.values_list("name", flat=True))
+    for region in Region.objects.filter(is_active=True):
+        assert User.objects.filter(groups__name=Role.HUB_STAFF, region=region).exists(), region
+    assert User.objects.filter(groups__name=Role.EXPERT).count() >= 20
+    assert User.objects.filter(groups__name=Role.MANAGEMENT).exists()
+    assert User.objects.filter(groups__name=Role.STEERING).exists()
+    assert set(SupportRequest.objects.values_list("state", flat=True)) == set(RequestState.values)
+    assert Message.objects.exists()
+    text = out.getvalue()
+    assert "focal.mombasa" in text and "hub.esa" in text and "mu.director" in text and "steering.viewer" in text
+
+
+def test_every_focal_point_and_hub_member_has_scope():
+    call_command("seed_demo", stdout=StringIO())
+    assert len(CITIES) >= 40 and len(EXPERTS) >= 20
+    for user in User.objects.filter(groups__name=Role.FOCAL_POINT):
+        assert user.cities.exists()
+    assert not User.objects.filter(groups__name=Role.HUB_STAFF, region__isnull=True).exists()
+
+
+def test_seed_demo_scale_adds_requests_with_one_to_ten_messages():
+    call_command("seed_demo", stdout=StringIO())
+    before = SupportRequest.objects.count()
+    messages_before = Message.objects.count()
+    out = StringIO()
+    call_command("seed_demo", "--scale", "300", "--cities", "60", "--experts", "30", stdout=out)
+    assert SupportRequest.objects.count() == before + 300
+    assert City.objects.count() == 60
+    assert User.objects.filter(groups__name=Role.EXPERT).count() == 30
+    added = Message.objects.count() - messages_before
+    assert 300 <= added <= 3000
+    last_demo_pk = SupportRequest.objects.order_by("pk").values_list("pk", flat=True)[before - 1]
+    counts = (
+        SupportRequest.objects.filter(pk__gt=last_demo_pk).annotate(n=Count("messages")).values_list("n", flat=True)
+    )
+    assert len(counts) == 300
+    assert min(counts) >= 1 and max(counts) <= 10
+    # Every bulk row is consistent: region copied from its city.
+    assert not SupportRequest.objects.exclude(region_id=F("city__region_id")).exists()
+    assert "Added 300 requests" in out.getvalue()
