@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import (
+    AccessLog,
     Attachment,
     City,
     DeliveryReport,
@@ -149,3 +150,23 @@ class EvaluationAdmin(admin.ModelAdmin):
     search_fields = ["request__reference"]
     list_select_related = ["request"]
     raw_id_fields = ["request", "author"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Append-only record of who opened restricted content: readable, never editable."""
+
+    list_display = ["created_at", "user", "action", "request", "attachment", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["request__reference", "user__username"]
+    list_select_related = ["user", "request", "attachment"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

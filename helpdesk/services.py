@@ -92,6 +92,6 @@ def request_create(
             currency=currency,
             sensitivity=sensitivity,
         )
-        request.full_clean(exclude=["reference", "region"])
+        request.full_clean(exclude=["reference", "region", "state"])
         request.save()
     return request

@@ -1,3 +1,8 @@
+from helpdesk.models.access import (
+    AccessLog,
+    SupportRequestGroupObjectPermission,
+    SupportRequestUserObjectPermission,
+)
 from helpdesk.models.choices import (
     TERMINAL_STATES,
     Currency,
@@ -18,6 +23,7 @@ from helpdesk.models.requests import Attachment, Message, ReferenceSequence, Sup
 
 __all__ = [
     "TERMINAL_STATES",
+    "AccessLog",
     "Attachment",
     "City",
     "Currency",
@@ -38,6 +44,8 @@ __all__ = [
     "StrategicPriority",
     "SupportKind",
     "SupportRequest",
+    "SupportRequestGroupObjectPermission",
+    "SupportRequestUserObjectPermission",
     "Theme",
     "Urgency",
     "User",

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from helpdesk.models.choices import (
     TERMINAL_STATES,
@@ -35,7 +36,14 @@ class ReferenceSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class SupportRequest(models.Model):
+class SupportRequest(ConcurrentTransitionMixin, models.Model):
+    """A city's request for help.
+
+    The state column is django-fsm's protected field and the model carries its optimistic-lock mixin,
+    because both must sit on the concrete model to guard every save; the machine itself (transitions,
+    guards, permissions) is defined in ``workflows`` on a proxy of this model, and nothing else moves it.
+    """
+
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="requests", verbose_name=_("city"))
     # Copied from the city when the request is filed: every hub page filters on it, and a join through
@@ -78,8 +86,8 @@ class SupportRequest(models.Model):
     sensitivity = models.CharField(
         _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.SHAREABLE
     )
-    state = models.CharField(
-        _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT, editable=False
+    state = FSMField(
+        _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT, protected=True
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,6 +103,9 @@ class SupportRequest(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     due_at = models.DateTimeField(_("deadline of the current step"), null=True, blank=True, editable=False)
     delivery_due = models.DateField(_("agreed delivery date"), null=True, blank=True)
+    budget_lines = models.JSONField(_("budget lines"), default=list, blank=True)
+    screening_flags = models.JSONField(_("personal data found at intake"), default=list, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -140,6 +151,7 @@ class Message(models.Model):
     sensitivity = models.CharField(
         _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.SHAREABLE
     )
+    screening_flags = models.JSONField(_("personal data found at intake"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
 
     class Meta:

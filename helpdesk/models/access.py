@@ -1,0 +1,50 @@
+"""Who was let in: per-object grants (django-guardian) and the access log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from helpdesk.models.requests import Attachment, SupportRequest
+
+
+class SupportRequestUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key grants (an expert's access to one request): joinable, and deleted with the request."""
+
+    content_object = models.ForeignKey(SupportRequest, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("request permission (user)")
+        verbose_name_plural = _("request permissions (user)")
+
+
+class SupportRequestGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(SupportRequest, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("request permission (group)")
+        verbose_name_plural = _("request permissions (group)")
+
+
+class AccessLog(models.Model):
+    class Action(models.TextChoices):
+        VIEW_RESTRICTED = "view_restricted", _("Viewed restricted content")
+        DOWNLOAD = "download", _("Downloaded an attachment")
+        EXPORT = "export", _("Exported")
+        RELEASE = "release", _("Released restricted content")
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="access_log")
+    attachment = models.ForeignKey(Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["request", "-created_at"], name="acl_request_created")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.request_id}"
