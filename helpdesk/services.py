@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
 
 from helpdesk.models import (
     City,
@@ -95,3 +96,12 @@ def request_create(
         request.full_clean(exclude=["reference", "region", "state"])
         request.save()
     return request
+
+
+def expert_access_grant(*, request: SupportRequest, expert: User) -> None:
+    """Let a proposed expert see this request's brief (a guardian object permission, idempotent)."""
+    assign_perm("helpdesk.view_supportrequest", expert, request)
+
+
+def expert_access_revoke(*, request: SupportRequest, expert: User) -> None:
+    remove_perm("helpdesk.view_supportrequest", expert, request)
