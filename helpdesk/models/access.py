@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from helpdesk.models.requests import Attachment, SupportRequest
+from helpdesk.models.requests import Attachment, Message, SupportRequest
 
 
 class SupportRequestUserObjectPermission(UserObjectPermissionBase):
@@ -27,15 +27,27 @@ class SupportRequestGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class AccessLog(models.Model):
+    """Who opened, exported, released or was let into a request: append-only, ids only, never content."""
+
     class Action(models.TextChoices):
         VIEW_RESTRICTED = "view_restricted", _("Viewed restricted content")
         DOWNLOAD = "download", _("Downloaded an attachment")
         EXPORT = "export", _("Exported")
         RELEASE = "release", _("Released restricted content")
+        GRANT = "grant", _("Expert let in")
+        REVOKE = "revoke", _("Expert access revoked")
+        OWNER = "owner", _("Owner changed")
+        EDIT = "edit", _("Draft edited")
+        ANONYMISE = "anonymise", _("Anonymised")
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="access_log")
     attachment = models.ForeignKey(Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The person the entry is about when it is not the actor: the expert let in, the new owner.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
