@@ -1,0 +1,125 @@
+"""Which experts suit a request: a ranked read for the hub's matching page.
+
+The pool is a few hundred people, so the ranking is computed over a handful of queries whatever the
+pool's size (profiles with their load, their regions, earlier conflict declarations, this request's
+assignments) and the scoring happens in Python, where each part of the score can be shown to staff.
+Proposing stays with ``workflows.services.perform``: this module only reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Q
+
+from helpdesk.models import ExpertAssignment, ExpertProfile, SupportRequest, User
+
+# The weights say what matters most to a hub choosing someone: the subject first, then being
+# understood, then knowing the region; availability and spare capacity break the ties.
+WEIGHT_THEME = 40
+WEIGHT_LANGUAGE = 20
+WEIGHT_REGION = 15
+WEIGHT_AVAILABILITY = {
+    ExpertProfile.Availability.AVAILABLE: 15,
+    ExpertProfile.Availability.LIMITED: 7,
+    ExpertProfile.Availability.UNAVAILABLE: 0,
+}
+WEIGHT_SPARE_CAPACITY = 10
+PENALTY_CONFLICT = 50
+
+
+@dataclass(frozen=True)
+class ConflictFlag:
+    """An earlier conflict-of-interest declaration by this expert on a request of the same city."""
+
+    reference: str
+    declared_at: datetime | None
+    same_request: bool
+
+
+@dataclass
+class Candidate:
+    expert: User
+    profile: ExpertProfile
+    score: int
+    theme_match: bool
+    language_match: bool
+    region_match: bool
+    load: int
+    capacity: int
+    region_names: list[str]
+    conflicts: list[ConflictFlag] = field(default_factory=list)
+    current_status: str = ""  # this expert's live assignment on the request, if any
+
+    @property
+    def at_capacity(self) -> bool:
+        return self.load >= self.capacity
+
+    @property
+    def unavailable(self) -> bool:
+        return self.profile.availability == ExpertProfile.Availability.UNAVAILABLE
+
+    @property
+    def proposable(self) -> bool:
+        """Worth offering a checkbox for; the workflow service decides for good when staff propose."""
+        return not (self.at_capacity or self.unavailable or self.current_status)
+
+
+def candidate_experts(request: SupportRequest) -> list[Candidate]:
+    """Vetted, active experts ranked for ``request``: the best match first, those who cannot take it last."""
+    active = list(ExpertAssignment.ACTIVE)
+    profiles = (
+        ExpertProfile.objects.filter(vetting_status=ExpertProfile.Vetting.VETTED, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("regions")
+        .annotate(load=Count("user__assignments", filter=Q(user__assignments__status__in=active)))
+    )
+    conflicts: dict[int, list[ConflictFlag]] = {}
+    for expert_id, reference, request_id, declared_at in (
+        ExpertAssignment.objects.filter(has_conflict=True, request__city_id=request.city_id)
+        .order_by("-responded_at", "-id")
+        .values_list("expert_id", "request__reference", "request_id", "responded_at")
+    ):
+        conflicts.setdefault(expert_id, []).append(
+            ConflictFlag(reference=reference, declared_at=declared_at, same_request=request_id == request.pk)
+        )
+    live = dict(
+        ExpertAssignment.objects.filter(
+            request=request, status__in=[*active, ExpertAssignment.Status.COMPLETED]
+        ).values_list("expert_id", "status")
+    )
+    candidates = []
+    for profile in profiles:
+        region_ids = {region.pk for region in profile.regions.all()}
+        candidate = Candidate(
+            expert=profile.user,
+            profile=profile,
+            score=0,
+            theme_match=request.theme in (profile.themes or []),
+            language_match=request.language in (profile.languages or []),
+            region_match=request.region_id in region_ids,
+            load=profile.load,
+            capacity=profile.max_concurrent_assignments,
+            region_names=sorted(region.name for region in profile.regions.all()),
+            conflicts=conflicts.get(profile.user_id, []),
+            current_status=live.get(profile.user_id, ""),
+        )
+        candidate.score = score(candidate)
+        candidates.append(candidate)
+    candidates.sort(key=lambda c: (not c.proposable, -c.score, c.load, str(c.expert).casefold()))
+    return candidates
+
+
+def score(candidate: Candidate) -> int:
+    """0 to 100: how well this expert fits, before any conflict of interest."""
+    total = 0
+    total += WEIGHT_THEME if candidate.theme_match else 0
+    total += WEIGHT_LANGUAGE if candidate.language_match else 0
+    total += WEIGHT_REGION if candidate.region_match else 0
+    total += WEIGHT_AVAILABILITY.get(candidate.profile.availability, 0)
+    spare = max(candidate.capacity - candidate.load, 0)
+    total += round(WEIGHT_SPARE_CAPACITY * spare / candidate.capacity) if candidate.capacity else 0
+    if candidate.conflicts:
+        total -= PENALTY_CONFLICT
+    return max(total, 0)
