@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -258,6 +259,28 @@ CONTENT_SECURITY_POLICY = {
 # --- Domain settings ------------------------------------------------------------------------------
 REFERENCE_PREFIX = "SCN"
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
+
+# --- Notifications --------------------------------------------------------------------------------
+# An e-mail that fails is retried after BACKOFF × 2^(attempt-1) seconds, up to MAX_ATTEMPTS, then marked
+# failed for the management unit (admin). The row, not the queue, is the truth: the sweep re-enqueues a
+# pending row whose task has not run REQUEUE_AFTER seconds after it was queued (Redis gives no receipt),
+# and frees a row left "sending" by a worker that died mid-send once it is older than SENDING_STALE.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6)
+NOTIFICATION_BACKOFF_SECONDS = env_int("NOTIFICATION_BACKOFF_SECONDS", 60)
+NOTIFICATION_REQUEUE_AFTER_SECONDS = env_int("NOTIFICATION_REQUEUE_AFTER_SECONDS", 180)
+NOTIFICATION_SENDING_STALE_SECONDS = env_int("NOTIFICATION_SENDING_STALE_SECONDS", 2 * int(Q_CLUSTER["timeout"]) + 60)
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 6)  # UTC
+# A reminder goes out when a step's deadline passes; an escalation this many hours later.
+DEADLINE_ESCALATION_HOURS = env_int("DEADLINE_ESCALATION_HOURS", 48)
+# django-q2 honours Q_CLUSTER_NAME (a queue of its own) only when ALT_CLUSTERS is present.
+Q_CLUSTER.setdefault("ALT_CLUSTERS", {})
+if TESTING:
+    # One queue per test run, so parallel runs on one Redis never take each other's tasks; the SQLite test
+    # database is a file so that a qcluster subprocess can open it (tests pass it on as SQLITE_PATH).
+    Q_CLUSTER["cluster_name"] = os.environ.get("Q_CLUSTER_NAME") or f"helpdesk-test-{os.getpid()}"
+    if not IS_POSTGRES:
+        _test_db = Path(tempfile.gettempdir()) / f"helpdesk-test-{os.getpid()}.sqlite3"
+        DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
 
 LOGGING = {
     "version": 1,

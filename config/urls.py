@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
     path("", include("helpdesk.urls")),
 ]
 

@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
+    verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpdesk.signals import message_posted
+        from notifications.listeners import on_lifecycle_event, on_message_posted
+        from workflows.signals import lifecycle_event
+
+        lifecycle_event.connect(on_lifecycle_event, dispatch_uid="notifications.lifecycle_event")
+        message_posted.connect(on_message_posted, dispatch_uid="notifications.message_posted")

@@ -1,0 +1,24 @@
+"""Signal receivers: each hands the event to a service, inside the sender's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpdesk.models import Message, SupportRequest, User
+from notifications import services
+
+
+def on_lifecycle_event(
+    sender: Any,
+    *,
+    event: str,
+    request: SupportRequest,
+    actor: User | None = None,
+    data: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    services.notifications_record_event(event=event, request=request, actor=actor, data=data)
+
+
+def on_message_posted(sender: Any, *, message: Message, author: User | None = None, **kwargs: Any) -> None:
+    services.notifications_record_message(message=message, author=author)

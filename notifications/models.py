@@ -1,0 +1,169 @@
+"""What the desk told whom: one row per recipient and channel, watchers, and the deadline alerts sent.
+
+A ``Notification`` row is written in the same transaction as the move that caused it; the row, not the task
+queue, is the truth about what remains to be sent (see ``notifications.delivery``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import RequestState, SupportRequest
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In the desk")
+    EMAIL = "email", _("E-mail")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    HELD = "held", _("Held for the daily digest")
+    BATCHED = "batched", _("Sent in a digest")
+    SKIPPED = "skipped", _("Not sent")
+
+
+class Reason(models.TextChoices):
+    """Why a person received a notification: it decides what the text says is expected of them."""
+
+    CITY = "city", _("Focal point of the city")
+    OWNER = "owner", _("Owner of the request")
+    HUB = "hub", _("Hub staff of the region")
+    HUB_LEAD = "hub_lead", _("Hub lead of the region")
+    EXPERT = "expert", _("Expert on the request")
+    MANAGEMENT = "management", _("Management unit")
+    WATCHER = "watcher", _("Watching the request")
+    MENTION = "mention", _("Mentioned in a note")
+    DIGEST = "digest", _("Daily digest")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def in_app(self) -> NotificationQuerySet:
+        return self.filter(channel=Channel.IN_APP)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(channel=Channel.IN_APP, read_at__isnull=True)
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    # None only for a digest e-mail, which gathers the rows pointing at it through ``digest``.
+    request = models.ForeignKey(
+        SupportRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("request"),
+    )
+    event = models.CharField(_("event"), max_length=40)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Ids, amounts, states and dates only: never free text from the request or a message.
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Delivery bookkeeping of e-mail rows.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    digest = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+        verbose_name=_("sent in digest"),
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "channel", "-created_at"], name="ntf_recipient_list"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(channel="in_app", read_at__isnull=True),
+                name="ntf_unread",
+            ),
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending", "held"]),
+                name="ntf_outbox",
+            ),
+            models.Index(fields=["status", "created_at"], name="ntf_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.recipient_id} ({self.channel}, {self.status})"
+
+
+class Watch(models.Model):
+    """A colleague who follows a request and hears of its events."""
+
+    request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="watches", verbose_name=_("request")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches", verbose_name=_("watcher")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("watcher")
+        verbose_name_plural = _("watchers")
+        constraints = [models.UniqueConstraint(fields=["request", "user"], name="watch_one_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches {self.request_id}"
+
+
+class DeadlineAlert(models.Model):
+    """A reminder or escalation already sent for one step of one request, so each goes out once.
+
+    A step is identified by the state and the deadline it was given on entry: re-entering a state, or a
+    new deadline, is a new step and earns a new reminder.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        ESCALATION = "escalation", _("Escalation")
+
+    request = models.ForeignKey(
+        SupportRequest, on_delete=models.CASCADE, related_name="deadline_alerts", verbose_name=_("request")
+    )
+    state = models.CharField(_("state"), max_length=20, choices=RequestState.choices)
+    due_at = models.DateTimeField(_("deadline"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("deadline alert")
+        verbose_name_plural = _("deadline alerts")
+        constraints = [models.UniqueConstraint(fields=["request", "state", "due_at", "kind"], name="dla_once_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.request_id} {self.state} {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,207 @@
+"""Who hears what: the recipients table, as data, and its resolution in a bounded number of queries.
+
+Each event names audiences; an audience is resolved for many requests at once with one query (two for
+``OWNER_OR_HUB``), whatever the number of requests or people. The first audience that names a person decides
+the reason they are told (it chooses what the text says is expected of them). Watchers hear every event of
+the requests they watch. Nobody is told of their own move.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from helpdesk.models import ExpertAssignment, RequestState, Role, SupportRequest, User
+from notifications.models import Reason, Watch
+
+
+class Audience(StrEnum):
+    CITY = "city"  # the focal points of the request's city
+    OWNER = "owner"  # the hub staff member who owns the request
+    OWNER_OR_HUB = "owner_or_hub"  # the owner; the region's hub staff while nobody owns it
+    HUB = "hub"  # every hub staff member of the request's region
+    HUB_LEADS = "hub_leads"  # the region's hub lead(s)
+    MANAGEMENT = "management"  # the management unit
+    NAMED_EXPERTS = "named_experts"  # the experts named in the event's data (``experts``)
+    PROPOSED_EXPERTS = "proposed_experts"  # experts proposed and yet to answer
+    ACCEPTED_EXPERTS = "accepted_experts"
+    ENGAGED_EXPERTS = "engaged_experts"  # proposed, accepted or completed
+    WATCHERS = "watchers"
+
+
+A = Audience
+# "The people involved" in a request's end: its city, its owner (or hub) and its experts.
+INVOLVED: tuple[Audience, ...] = (A.CITY, A.OWNER_OR_HUB, A.ENGAGED_EXPERTS)
+
+# Lifecycle event → who is told. Events missing here notify nobody but the watchers.
+RECIPIENTS: dict[str, tuple[Audience, ...]] = {
+    "submit": (A.HUB,),
+    "request_info": (A.CITY,),
+    "provide_info": (A.OWNER_OR_HUB,),
+    "answer_directly": (A.CITY,),  # delivered by the hub itself: the city's evaluation is invited
+    "route_to_experts": (A.NAMED_EXPERTS,),
+    "expert_proposed": (A.NAMED_EXPERTS,),
+    "assignment_accepted": (A.OWNER_OR_HUB,),
+    "assignment_declined": (A.OWNER_OR_HUB,),
+    "route_to_funding": (A.MANAGEMENT,),
+    "funding_first_approval": (A.MANAGEMENT,),  # four eyes: another member must approve
+    "approve_funding": (A.CITY, A.OWNER),
+    "reject_funding": (A.CITY, A.OWNER),
+    "start_delivery": (A.CITY, A.ACCEPTED_EXPERTS),
+    "report_delivery": (A.CITY,),  # the city's evaluation is invited
+    "evaluate": INVOLVED,
+    "decline": INVOLVED,
+    "withdraw": INVOLVED,
+    "auto_close": INVOLVED,
+}
+
+# A message reaches those involved in the request (then only those who may see it), never its author.
+MESSAGE_CANDIDATES: tuple[Audience, ...] = (A.CITY, A.OWNER_OR_HUB, A.PROPOSED_EXPERTS, A.ACCEPTED_EXPERTS)
+
+# A passed deadline: a reminder to whoever must act in that state, then an escalation.
+REMINDER_RECIPIENTS: dict[str, tuple[Audience, ...]] = {
+    RequestState.SUBMITTED: (A.OWNER_OR_HUB,),
+    RequestState.INFO_REQUESTED: (A.CITY,),
+    RequestState.EXPERT_MATCHING: (A.PROPOSED_EXPERTS, A.OWNER_OR_HUB),
+    RequestState.FUNDING_REVIEW: (A.MANAGEMENT,),
+    RequestState.IN_DELIVERY: (A.ACCEPTED_EXPERTS, A.OWNER_OR_HUB),
+    RequestState.DELIVERED: (A.CITY,),
+}
+ESCALATION_RECIPIENTS: tuple[Audience, ...] = (A.HUB_LEADS, A.MANAGEMENT)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user: User
+    reason: Reason
+
+
+# request id → user id → recipient, in the order the audiences named them.
+Resolved = dict[int, dict[int, Recipient]]
+
+
+def audiences_for(event: str) -> tuple[Audience, ...]:
+    return (*RECIPIENTS.get(event, ()), A.WATCHERS)
+
+
+def _active(qs):  # type: ignore[no-untyped-def]
+    return qs.filter(is_active=True)
+
+
+class _Resolver:
+    """Resolves audiences for a batch of requests; each audience costs one query for the whole batch."""
+
+    def __init__(self, requests: Sequence[SupportRequest], named_expert_ids: Iterable[int] = ()) -> None:
+        self.requests = list(requests)
+        self.named_expert_ids = set(named_expert_ids)
+        self._cache: dict[Audience, dict[int, list[tuple[User, Reason]]]] = {}
+
+    def people(self, audience: Audience) -> dict[int, list[tuple[User, Reason]]]:
+        if audience not in self._cache:
+            self._cache[audience] = getattr(self, f"_{audience.value}")()
+        return self._cache[audience]
+
+    def _by_request(self, key: str, users_by_key: dict[int, list[User]], reason: Reason):  # type: ignore[no-untyped-def]
+        return {r.pk: [(u, reason) for u in users_by_key.get(getattr(r, key), [])] for r in self.requests}
+
+    def _city(self) -> dict[int, list[tuple[User, Reason]]]:
+        through = User.cities.through
+        rows = through.objects.filter(
+            city_id__in={r.city_id for r in self.requests},
+            user__is_active=True,
+            user__groups__name=Role.FOCAL_POINT,
+        ).select_related("user")
+        by_city: dict[int, list[User]] = defaultdict(list)
+        for row in rows:
+            by_city[row.city_id].append(row.user)
+        return self._by_request("city_id", by_city, Reason.CITY)
+
+    def _hub_users(self, *, leads_only: bool) -> dict[int, list[User]]:
+        qs = _active(User.objects).filter(
+            region_id__in={r.region_id for r in self.requests}, groups__name=Role.HUB_STAFF
+        )
+        if leads_only:
+            qs = qs.filter(is_hub_lead=True)
+        by_region: dict[int, list[User]] = defaultdict(list)
+        for user in qs.order_by("pk"):
+            by_region[user.region_id].append(user)
+        return by_region
+
+    def _hub(self) -> dict[int, list[tuple[User, Reason]]]:
+        return self._by_request("region_id", self._hub_users(leads_only=False), Reason.HUB)
+
+    def _hub_leads(self) -> dict[int, list[tuple[User, Reason]]]:
+        return self._by_request("region_id", self._hub_users(leads_only=True), Reason.HUB_LEAD)
+
+    def _owner(self) -> dict[int, list[tuple[User, Reason]]]:
+        owner_ids = {r.owner_id for r in self.requests if r.owner_id}
+        owners = {u.pk: u for u in _active(User.objects).filter(pk__in=owner_ids)} if owner_ids else {}
+        return {r.pk: [(owners[r.owner_id], Reason.OWNER)] if r.owner_id in owners else [] for r in self.requests}
+
+    def _owner_or_hub(self) -> dict[int, list[tuple[User, Reason]]]:
+        owners = self.people(A.OWNER)
+        orphans = [r for r in self.requests if not owners[r.pk]]
+        hub = _Resolver(orphans).people(A.HUB) if orphans else {}
+        return {r.pk: owners[r.pk] or hub.get(r.pk, []) for r in self.requests}
+
+    def _management(self) -> dict[int, list[tuple[User, Reason]]]:
+        unit = list(_active(User.objects).filter(groups__name=Role.MANAGEMENT).order_by("pk"))
+        return {r.pk: [(u, Reason.MANAGEMENT) for u in unit] for r in self.requests}
+
+    def _experts(self, statuses: Iterable[str], *, named: bool = False) -> dict[int, list[tuple[User, Reason]]]:
+        qs = ExpertAssignment.objects.filter(
+            request_id__in=[r.pk for r in self.requests], status__in=list(statuses), expert__is_active=True
+        )
+        if named:
+            qs = qs.filter(expert_id__in=self.named_expert_ids)
+        by_request: dict[int, list[tuple[User, Reason]]] = {r.pk: [] for r in self.requests}
+        for assignment in qs.select_related("expert").order_by("pk"):
+            by_request[assignment.request_id].append((assignment.expert, Reason.EXPERT))
+        return by_request
+
+    def _named_experts(self) -> dict[int, list[tuple[User, Reason]]]:
+        if not self.named_expert_ids:
+            return self._experts([ExpertAssignment.Status.PROPOSED])
+        return self._experts([ExpertAssignment.Status.PROPOSED], named=True)
+
+    def _proposed_experts(self) -> dict[int, list[tuple[User, Reason]]]:
+        return self._experts([ExpertAssignment.Status.PROPOSED])
+
+    def _accepted_experts(self) -> dict[int, list[tuple[User, Reason]]]:
+        return self._experts([ExpertAssignment.Status.ACCEPTED])
+
+    def _engaged_experts(self) -> dict[int, list[tuple[User, Reason]]]:
+        s = ExpertAssignment.Status
+        return self._experts([s.PROPOSED, s.ACCEPTED, s.COMPLETED])
+
+    def _watchers(self) -> dict[int, list[tuple[User, Reason]]]:
+        watches = Watch.objects.filter(
+            request_id__in=[r.pk for r in self.requests], user__is_active=True
+        ).select_related("user")
+        by_request: dict[int, list[tuple[User, Reason]]] = {r.pk: [] for r in self.requests}
+        for watch in watches.order_by("pk"):
+            by_request[watch.request_id].append((watch.user, Reason.WATCHER))
+        return by_request
+
+
+def resolve(
+    audiences: Sequence[Audience],
+    requests: Sequence[SupportRequest],
+    *,
+    exclude_user_id: int | None = None,
+    named_expert_ids: Iterable[int] = (),
+) -> Resolved:
+    """Everyone the ``audiences`` name for each request, once each, without ``exclude_user_id`` (the actor)."""
+    resolver = _Resolver(requests, named_expert_ids)
+    resolved: Resolved = {r.pk: {} for r in requests}
+    # One instance per person across audiences and requests, so what is cached on it is read once.
+    instances: dict[int, User] = {}
+    for audience in audiences:
+        for request_id, people in resolver.people(audience).items():
+            chosen = resolved[request_id]
+            for user, reason in people:
+                if user.pk != exclude_user_id and user.pk not in chosen:
+                    chosen[user.pk] = Recipient(user=instances.setdefault(user.pk, user), reason=reason)
+    return resolved

@@ -1,0 +1,127 @@
+"""Turning a notification row into words, in the recipient's language, without the request's content.
+
+Each event has one content template, ``notifications/email/events/<event>.txt`` (what happened, what is
+expected of the reader), rendered into two layouts: ``layout.txt`` (the plain-text part) and
+``layout.html`` (the HTML alternative, right-to-left in Arabic). What reaches the page is the reference, the
+title (a placeholder when the request is restricted), the event, the expectation and a link: never the
+description, a message body or an attachment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Sensitivity, SupportRequest, User
+from notifications import events
+from notifications.models import Notification, Reason
+
+WITHHELD_TITLE = _("(title withheld: restricted request)")
+DIGEST_MAX_ITEMS = 100
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def language_of(user: User) -> str:
+    supported = {code for code, _name in settings.LANGUAGES}
+    return user.preferred_language if user.preferred_language in supported else settings.LANGUAGE_CODE
+
+
+def request_title(request: SupportRequest) -> str:
+    """The title, or a placeholder for a restricted request: its title may itself be sensitive."""
+    if request.sensitivity == Sensitivity.RESTRICTED:
+        return str(WITHHELD_TITLE)
+    return request.title
+
+
+def _due_at(notification: Notification) -> datetime | None:
+    raw = notification.data.get("due_at")
+    return parse_datetime(raw) if isinstance(raw, str) else None
+
+
+def item_context(notification: Notification) -> dict[str, Any]:
+    """What any rendering of one row may show (call inside the recipient's language)."""
+    request = notification.request
+    return {
+        "event": notification.event,
+        "reason": notification.reason,
+        "reason_label": Reason(notification.reason).label if notification.reason in Reason.values else "",
+        "label": events.label(notification.event),
+        "reference": request.reference if request else "",
+        "title": request_title(request) if request else "",
+        "state": request.get_state_display() if request else "",
+        "link": absolute_url(request.get_absolute_url()) if request else absolute_url(reverse("notifications:list")),
+        "due_at": _due_at(notification),
+        "created_at": notification.created_at,
+    }
+
+
+def _tidy(text: str) -> str:
+    """Template tags leave blank lines and indentation behind; a plain-text e-mail should not show them."""
+    lines = [line.strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _message_id(notification: Notification) -> str:
+    # The same Message-ID on every attempt, so a receiver can drop a copy of a resent e-mail.
+    domain = urlparse(settings.SITE_URL).hostname or "localhost"
+    return f"<notification-{notification.pk}@{domain}>"
+
+
+def subject_for(notification: Notification, items: Sequence[Notification] = ()) -> str:
+    if notification.event == events.DIGEST:
+        return gettext("Your daily summary from the help desk: %(count)s updates") % {"count": len(items)}
+    reference = notification.request.reference if notification.request else ""
+    return f"[{reference}] {events.label(notification.event)}"
+
+
+def render_email(notification: Notification, items: Sequence[Notification] = ()) -> EmailMultiAlternatives:
+    """The e-mail for one row (``items``: the rows a digest gathers), in the recipient's language."""
+    recipient = notification.recipient
+    language = language_of(recipient)
+    with translation.override(language):
+        context = {
+            "recipient_name": recipient.get_full_name() or recipient.username,
+            "language": language,
+            "rtl": translation.get_language_bidi(),
+            "centre_link": absolute_url(reverse("notifications:list")),
+            "subject": subject_for(notification, items),
+        }
+        if notification.event == events.DIGEST:
+            context["items"] = [item_context(item) for item in items[:DIGEST_MAX_ITEMS]]
+            context["total"] = len(items)
+            context["more"] = max(0, len(items) - DIGEST_MAX_ITEMS)
+            text = render_to_string("notifications/email/digest.txt", context)
+            html = render_to_string("notifications/email/digest.html", context)
+        else:
+            context.update(item_context(notification))
+            names = [f"notifications/email/events/{notification.event}.txt", "notifications/email/events/generic.txt"]
+            text = render_to_string(names, {**context, "layout": "notifications/email/layout.txt"})
+            html = render_to_string(names, {**context, "layout": "notifications/email/layout.html"})
+        message = EmailMultiAlternatives(
+            subject=context["subject"],
+            body=_tidy(text),
+            to=[recipient.email],
+            headers={
+                "Message-ID": _message_id(notification),
+                "Auto-Submitted": "auto-generated",
+                "X-Auto-Response-Suppress": "All",
+                "Content-Language": language,
+            },
+        )
+        message.attach_alternative(html, "text/html")
+    return message

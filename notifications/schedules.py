@@ -1,0 +1,56 @@
+"""The desk's periodic jobs, as data: ``manage.py setup_schedules`` writes them as django-q2 schedules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_q.models import Schedule
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: str
+    schedule_type: str
+    minutes: int | None = None
+    # For daily jobs: the time of day (UTC) of the first run; the others start one period from now.
+    at: time | None = None
+
+    def first_run(self, now: datetime) -> datetime:
+        if self.at is None:
+            return now + timedelta(minutes=self.minutes or 1)
+        run = datetime.combine(now.date(), self.at, tzinfo=timezone.get_fixed_timezone(0))
+        return run if run > now else run + timedelta(days=1)
+
+
+def jobs() -> tuple[Job, ...]:
+    return (
+        Job("notifications: send due e-mails", "notifications.tasks.sweep_outbox", Schedule.MINUTES, minutes=1),
+        Job(
+            "notifications: deadline reminders and escalations",
+            "notifications.tasks.sweep_deadlines",
+            Schedule.MINUTES,
+            minutes=15,
+        ),
+        Job(
+            "workflows: close delivered requests after evaluation", "notifications.tasks.close_overdue", Schedule.HOURLY
+        ),
+        Job(
+            "notifications: daily digest",
+            "notifications.tasks.send_digests",
+            Schedule.DAILY,
+            at=time(settings.NOTIFICATION_DIGEST_HOUR, 0),
+        ),
+        Job(
+            "helpdesk: anonymise closed requests", "notifications.tasks.anonymise_closed", Schedule.DAILY, at=time(2, 0)
+        ),
+        Job(
+            "workflows: expire expert access",
+            "notifications.tasks.expire_expert_grants",
+            Schedule.DAILY,
+            at=time(2, 15),
+        ),
+    )

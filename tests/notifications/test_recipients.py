@@ -1,0 +1,136 @@
+"""The recipients table, event by event: who is told, why, and never the actor."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.models import ExpertAssignment
+from notifications import recipients
+from notifications.models import Channel, Notification
+from notifications.services import notifications_record_event
+from tests.factories import hub_staff
+from tests.notifications.conftest import World, make_world
+
+CITY = {"focal.one", "focal.two"}
+HUB = {"hub.lead", "hub.officer", "hub.colleague"}
+OWNER = {"hub.officer"}
+UNIT = {"mu.one", "mu.two"}
+ENGAGED = {"expert.proposed", "expert.accepted"}
+WATCHER = {"mu.two"}  # follows the request in every world
+
+EXPECTED: dict[str, set[str]] = {
+    "submit": HUB | WATCHER,
+    "request_info": CITY | WATCHER,
+    "provide_info": OWNER | WATCHER,
+    "answer_directly": CITY | WATCHER,
+    "route_to_experts": {"expert.proposed"} | WATCHER,
+    "expert_proposed": {"expert.proposed"} | WATCHER,
+    "assignment_accepted": OWNER | WATCHER,
+    "assignment_declined": OWNER | WATCHER,
+    "route_to_funding": UNIT,
+    "funding_first_approval": UNIT,
+    "approve_funding": CITY | OWNER | WATCHER,
+    "reject_funding": CITY | OWNER | WATCHER,
+    "start_delivery": CITY | {"expert.accepted"} | WATCHER,
+    "report_delivery": CITY | WATCHER,
+    "evaluate": CITY | OWNER | ENGAGED | WATCHER,
+    "decline": CITY | OWNER | ENGAGED | WATCHER,
+    "withdraw": CITY | OWNER | ENGAGED | WATCHER,
+    "auto_close": CITY | OWNER | ENGAGED | WATCHER,
+}
+
+
+def told(world: World, event: str) -> dict[str, str]:
+    rows = Notification.objects.filter(request=world.request, event=event, channel=Channel.IN_APP)
+    return dict(rows.values_list("recipient__username", "reason"))
+
+
+def test_the_table_covers_every_lifecycle_event():
+    assert set(recipients.RECIPIENTS) == set(EXPECTED)
+
+
+def test_every_lifecycle_move_is_in_the_table():
+    lifecycle = pytest.importorskip("workflows.lifecycle")
+    names = {getattr(spec, "event_name", spec.name) for spec in lifecycle.TRANSITIONS}
+    assert names - set(recipients.RECIPIENTS) == set()
+
+
+@pytest.mark.parametrize("event", sorted(EXPECTED))
+def test_each_event_reaches_exactly_its_recipients(world, event):
+    data = {"experts": [world.proposed.pk]} if event in {"route_to_experts", "expert_proposed"} else {}
+
+    notifications_record_event(event=event, request=world.request, actor=None, data=data)
+
+    assert set(told(world, event)) == EXPECTED[event]
+
+
+def test_the_first_audience_decides_the_reason(world):
+    notifications_record_event(event="approve_funding", request=world.request, actor=None)
+
+    assert told(world, "approve_funding") == {
+        "focal.one": "city",
+        "focal.two": "city",
+        "hub.officer": "owner",
+        "mu.two": "watcher",
+    }
+
+
+def test_the_actor_is_never_told_of_their_own_move(world):
+    notifications_record_event(event="request_info", request=world.request, actor=world.focal1)
+    notifications_record_event(event="submit", request=world.request, actor=world.owner)
+
+    assert "focal.one" not in told(world, "request_info")
+    assert set(told(world, "submit")) == {"hub.lead", "hub.colleague", "mu.two"}
+
+
+def test_without_an_owner_the_hub_hears_what_the_owner_would(db):
+    world = make_world(owner=None)
+
+    notifications_record_event(event="provide_info", request=world.request, actor=world.focal1)
+
+    assert told(world, "provide_info") == {"hub.lead": "hub", "hub.officer": "hub", "hub.colleague": "hub", "mu.two": "watcher"}
+
+
+def test_people_outside_the_request_and_inactive_people_are_never_told(world):
+    world.focal2.is_active = False
+    world.focal2.save(update_fields=["is_active"])
+
+    for event in EXPECTED:
+        notifications_record_event(event=event, request=world.request, actor=None, data={"experts": [world.proposed.pk]})
+
+    reached = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert reached.isdisjoint({"focal.two", "focal.other", "hub.other", "expert.declined", "steering.one"})
+
+
+def test_only_the_newly_proposed_expert_hears_of_a_proposal(world):
+    world.accepted.assignments.update(status=ExpertAssignment.Status.PROPOSED)
+
+    notifications_record_event(
+        event="expert_proposed", request=world.request, actor=world.owner, data={"experts": [world.accepted.pk]}
+    )
+
+    assert set(told(world, "expert_proposed")) == {"expert.accepted", "mu.two"}
+
+
+def test_a_watcher_who_no_longer_sees_the_request_is_not_told(world):
+    moved = hub_staff(world.other_hub.region, username="hub.moved")
+    world.request.watches.create(user=moved, added_by=world.owner)
+
+    notifications_record_event(event="withdraw", request=world.request, actor=world.focal1)
+
+    assert "hub.moved" not in told(world, "withdraw")
+
+
+def test_recipients_cost_the_same_queries_for_two_or_twenty_people(world, django_assert_max_num_queries):
+    from tests.factories import focal_point
+
+    notifications_record_event(event="decline", request=world.request, actor=world.owner)
+    for _ in range(20):
+        focal_point(world.request.city)
+    world.request.refresh_from_db()
+
+    # Each audience is one query, roles and cities of everyone two more, each expert's grants one, the
+    # inserts one: the count does not grow with the number of focal points.
+    with django_assert_max_num_queries(14):
+        created = notifications_record_event(event="withdraw", request=world.request, actor=world.focal1)
+    assert len({n.recipient_id for n in created}) == 20 + 1 + 1 + 2 + 1
