@@ -1,0 +1,14 @@
+"""Signals the help desk sends; other apps listen (helpdesk itself never imports them).
+
+Both are sent inside the sender's transaction: a listener that records rows does it atomically with the
+change, and anything that leaves the database (e-mail) must wait for ``transaction.on_commit``.
+"""
+
+from django.dispatch import Signal
+
+# sender=Message, message=<Message>, request=<SupportRequest>, author=<User>
+message_posted = Signal()
+
+# sender=SupportRequest, request_ids=<list[int]>: the requests' personal data is being removed; every app
+# that keeps its own copy of request text (notification snapshots, audit reasons) must blank it now.
+requests_anonymised = Signal()
