@@ -1,30 +1,80 @@
-"""Reads of the help desk's data. ``visible_requests`` is the one way to list requests for a person."""
+"""Reads of the help desk's data. ``visible_requests`` is the one way to list requests for a person.
+
+Every selector applies the same rules as ``helpdesk.access.can`` in SQL, so a page never filters rows in
+Python and a list never shows a row its detail page would refuse.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
 
-from helpdesk.models import Role, SupportRequest, User
+from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
+from helpdesk.models import AccessLog, Attachment, Message, SupportRequest, User
 
 
-def visible_requests(user: User | AnonymousUser) -> QuerySet[SupportRequest]:
+def _active(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def visible_requests(user: User | AnonymousUser | None) -> QuerySet[SupportRequest]:
     """The requests ``user`` may see.
 
-    Geography (city, region) is a join on foreign keys, not a permission row per request and user:
-    with 100,000 requests a hub's queue stays one indexed query, and moving a focal point to another
-    city changes one row instead of thousands.
+    Geography (city, region) is a join on foreign keys, not a permission row per request and user: with
+    100,000 requests a hub's queue stays one indexed query, a new request is visible to its hub without
+    writing a row for each of its staff, and moving a focal point to another city changes one row instead
+    of thousands. Only the expert's reach is per object (granted on proposal, revoked on decline or after
+    the grace period), so it is a django-guardian object permission on the direct foreign-key table.
     """
     qs = SupportRequest.objects.all()
-    if not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return qs.none()
-    if user.has_role(Role.MANAGEMENT):
+    assert isinstance(user, User)
+    s = scope(user)
+    if s.steering_only:
+        return qs.none()
+    if s.management:
         return qs
-    scope = SupportRequest.objects.none()
-    if user.has_role(Role.HUB_STAFF) and user.region_id:
-        scope = scope | qs.filter(region_id=user.region_id)
-    if user.has_role(Role.FOCAL_POINT):
-        scope = scope | qs.filter(city__in=user.cities.values("pk"))
-    if user.has_role(Role.EXPERT):
-        scope = scope | qs.filter(assignments__expert=user, assignments__status__in=["proposed", "accepted"])
-    return scope.distinct() if user.has_role(Role.EXPERT) else scope
+    condition = Q()
+    if s.hub_region_id is not None:
+        condition |= Q(region_id=s.hub_region_id)
+    if s.city_ids:
+        condition |= Q(city_id__in=sorted(s.city_ids))
+    if s.expert_ok:
+        # Explicit flags: a global "view" permission or superuser status must never widen an expert's
+        # reach, and request access is never granted to groups.
+        granted = get_objects_for_user(
+            user,
+            VIEW_PERMISSION,
+            klass=SupportRequest,
+            accept_global_perms=False,
+            with_superuser=False,
+            use_groups=False,
+        )
+        condition |= Q(pk__in=granted.values("pk"))
+    if not condition:
+        return qs.none()
+    return qs.filter(condition)
+
+
+def visible_messages(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Message]:
+    """The messages of ``request`` whose channel ``user`` reads (restricted bodies are withheld by the presenter)."""
+    channels = readable_channels(user, request)
+    if not channels:
+        return Message.objects.none()
+    return request.messages.filter(visibility__in=sorted(channels)).select_related("author")
+
+
+def visible_attachments(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Attachment]:
+    channels = readable_channels(user, request)
+    if not channels:
+        return Attachment.objects.none()
+    return request.attachments.filter(visibility__in=sorted(channels)).select_related("uploaded_by")
+
+
+def access_log_for(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[AccessLog]:
+    """The access log of ``request``, newest first, for the management unit; empty for anyone else."""
+    if not can(user, "view_access_log", request):
+        return AccessLog.objects.none()
+    return request.access_log.select_related("user", "subject", "attachment", "message")

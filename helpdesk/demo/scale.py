@@ -11,6 +11,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from helpdesk.models import (
     StrategicPriority,
     SupportKind,
     SupportRequest,
+    SupportRequestUserObjectPermission,
     Theme,
     Urgency,
     User,
@@ -170,6 +172,9 @@ def seed_scale(*, count: int, cities: int = 1000, experts: int = 200, seed: int 
     focal_by_city = dict(
         User.cities.through.objects.values_list("city_id", "user_id").order_by("city_id", "user_id").distinct()
     )
+    view_permission = Permission.objects.values_list("pk", flat=True).get(
+        codename="view_supportrequest", content_type__app_label="helpdesk"
+    )
     added = {"requests": 0, "messages": 0, "assignments": 0}
     done = 0
     while done < count:
@@ -245,6 +250,19 @@ def seed_scale(*, count: int, cities: int = 1000, experts: int = 200, seed: int 
             with _keep_timestamps():
                 Message.objects.bulk_create(messages, batch_size=1000)
             ExpertAssignment.objects.bulk_create(assignments, batch_size=1000)
+            # The expert's reach is a guardian grant (see helpdesk.selectors.visible_requests): one row per
+            # live assignment, so the scaled data answers the same as data built through the lifecycle.
+            SupportRequestUserObjectPermission.objects.bulk_create(
+                [
+                    SupportRequestUserObjectPermission(
+                        user_id=a.expert_id, permission_id=view_permission, content_object_id=a.request_id
+                    )
+                    for a in assignments
+                    if a.status in ExpertAssignment.ACTIVE
+                ],
+                batch_size=1000,
+                ignore_conflicts=True,
+            )
         done += size
         added["requests"] += size
         added["messages"] += len(messages)

@@ -1,0 +1,115 @@
+"""Session and response protections that hold for every page, whoever wrote the view.
+
+- ``SessionSecurityMiddleware``: idle and absolute session timeouts; a deactivated user, or an expert
+  whose vetting was suspended (and who holds no other role), is signed out on their very next request.
+- ``NoStoreMiddleware``: no signed-in page may be kept by a browser or proxy cache.
+- ``AccessLogMiddleware``: what the presenters revealed of restricted content during the request is
+  written to the access log, with the client's address.
+
+Order in ``MIDDLEWARE``: all three after ``AuthenticationMiddleware`` (and the messages middleware).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import ExpertProfile, Role
+from helpdesk.services import access_log_flush
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+SESSION_STARTED = "_session_started"
+SESSION_SEEN = "_session_seen"
+# Writing the session on every request would cost a database write per page; a minute of slack in the
+# idle timeout saves it.
+SEEN_RESOLUTION = 60
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: ``REMOTE_ADDR``, or the one the ``TRUSTED_PROXY_COUNT``-th proxy saw.
+
+    ``X-Forwarded-For`` is read only when proxies are declared, and from the right (the part the trusted
+    proxies appended), because anything to its left is whatever the client chose to send.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _suspended_expert_only(user: object) -> bool:
+    roles = set(user.role_names)  # type: ignore[attr-defined]
+    if Role.EXPERT not in roles or roles - {Role.EXPERT}:
+        return False
+    return ExpertProfile.objects.filter(user_id=user.pk, vetting_status=ExpertProfile.Vetting.SUSPENDED).exists()  # type: ignore[attr-defined]
+
+
+class SessionSecurityMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest) -> None:
+        session = request.session
+        user = request.user
+        if not user.is_authenticated:
+            # A session that still names a user the auth backend refuses (deactivated since): end it on
+            # the server too, not only in this request.
+            if session.get("_auth_user_id") is not None:
+                session.flush()
+            return
+        now = int(time.time())
+        started = session.get(SESSION_STARTED)
+        seen = session.get(SESSION_SEEN)
+        if started is None:
+            session[SESSION_STARTED] = session[SESSION_SEEN] = now
+            return
+        expired = (now - started > settings.SESSION_COOKIE_AGE) or (
+            seen is not None and now - seen > settings.SESSION_IDLE_SECONDS
+        )
+        if expired or _suspended_expert_only(user):
+            logout(request)  # flushes the server-side session
+            if expired:
+                messages.info(request, _("Your session has expired. Please sign in again."))
+            return
+        if seen is None or now - seen >= SEEN_RESOLUTION:
+            session[SESSION_SEEN] = now
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in person (and on every attachment)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response
+
+
+class AccessLogMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and response.status_code < 500:
+            access_log_flush(user=user, ip=client_ip(request))
+        return response

@@ -1,0 +1,234 @@
+"""What one person may see of a request, a message or an attachment: the one presenter pages, exports and
+search results all use, so restricted content is withheld the same way everywhere.
+
+The views hold plain values (never the model), so a template cannot reach a field the viewer may not
+see. Rich text is re-cleaned on the way out as well as on the way in: rows written before sanitising
+existed, or by the bulk seeder, are still safe to render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.access import can, revealed_note, sees_brief_only
+from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User
+from helpdesk.sanitize import clean_html
+from helpdesk.selectors import visible_attachments, visible_messages
+
+WITHHELD = _("Withheld: restricted content, visible only to the regional hub and the management unit.")
+ANONYMISED = _("Removed: this request was anonymised after the retention period.")
+ANONYMISED_TITLE = _("Anonymised request")
+
+
+@dataclass(frozen=True)
+class RequestView:
+    pk: int
+    reference: str
+    url: str
+    title: str | Promise
+    theme: str
+    theme_label: str | Promise
+    kind: str
+    kind_label: str | Promise
+    language: str
+    strategic_priority: int | None
+    strategic_priority_label: str | Promise | None
+    region: str
+    city: str | None  # None: anonymous to this expert
+    country: str | None
+    summary: str | Promise
+    # None when the viewer is never shown the description (an expert's brief).
+    description_html: SafeString | Promise | None
+    is_brief: bool
+    is_restricted: bool
+    withheld: bool  # something on this request was replaced by the placeholder for this viewer
+    revealed_restricted: bool  # this viewer was shown restricted content (the access log records it)
+    anonymised: bool
+    # Fields the expert's brief leaves out are None for experts.
+    state: str | None = None
+    state_label: str | Promise | None = None
+    urgency: str | None = None
+    desired_by: date | None = None
+    funding_requested: Decimal | None = None
+    currency: str | None = None
+    owner: str | None = None
+    submitted_by: str | None = None
+    submitted_by_email: str | None = None
+    submitted_by_phone: str | None = None
+    created_at: datetime | None = None
+    submitted_at: datetime | None = None
+    closed_at: datetime | None = None
+    due_at: datetime | None = None
+    screening_kinds: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MessageView:
+    pk: int
+    author: str | None
+    created_at: datetime
+    visibility: str
+    visibility_label: str | Promise
+    body_html: SafeString | Promise
+    withheld: bool
+    revealed_restricted: bool
+    is_restricted: bool
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    pk: int
+    name: str | Promise
+    size: int
+    content_type: str
+    visibility: str
+    download_url: str | None  # None: withheld from this viewer
+    withheld: bool
+    is_restricted: bool
+    uploaded_by: str | None
+    created_at: datetime
+
+
+def _name(user: User | None) -> str | None:
+    return str(user) if user is not None else None
+
+
+def request_view(request: SupportRequest, user: User) -> RequestView:
+    """``request`` as ``user`` may see it; the caller has checked ``can(user, "view", request)``.
+
+    Call it on rows fetched with ``select_related("city", "region", "owner", "submitted_by")``: it then
+    costs no query.
+    """
+    brief = sees_brief_only(user, request)
+    restricted = request.sensitivity == Sensitivity.RESTRICTED
+    anonymised = request.anonymised_at is not None
+    may_see_restricted = can(user, "see_restricted", request)
+    hide_restricted = restricted and not may_see_restricted
+    hide_city = brief and request.city.anonymous_to_experts
+
+    if anonymised:
+        summary: str | Promise = ANONYMISED
+        description: SafeString | Promise | None = None if brief else ANONYMISED
+    elif hide_restricted:
+        summary = WITHHELD
+        description = None if brief else WITHHELD
+    else:
+        summary = request.summary
+        description = None if brief else mark_safe(clean_html(request.description))  # cleaned just above
+
+    common = {
+        "pk": request.pk,
+        "reference": request.reference,
+        "url": request.get_absolute_url(),
+        "title": ANONYMISED_TITLE if anonymised else request.title,
+        "theme": request.theme,
+        "theme_label": request.get_theme_display(),
+        "kind": request.kind,
+        "kind_label": request.get_kind_display(),
+        "language": request.language,
+        "strategic_priority": request.strategic_priority,
+        "strategic_priority_label": request.get_strategic_priority_display() if request.strategic_priority else None,
+        "region": str(request.region),
+        "city": None if hide_city else request.city.name,
+        "country": None if hide_city else request.city.country,
+        "summary": summary,
+        "description_html": description,
+        "is_brief": brief,
+        "is_restricted": restricted,
+        "withheld": hide_restricted and not anonymised,
+        "revealed_restricted": restricted and may_see_restricted and not anonymised,
+        "anonymised": anonymised,
+    }
+    if common["revealed_restricted"]:
+        revealed_note(user, request)
+    if brief:
+        return RequestView(**common)
+    submitter = request.submitted_by
+    return RequestView(
+        **common,
+        state=request.state,
+        state_label=request.get_state_display(),
+        urgency=request.urgency,
+        desired_by=request.desired_by,
+        funding_requested=request.funding_requested,
+        currency=request.currency,
+        owner=_name(request.owner),
+        submitted_by=_name(submitter),
+        submitted_by_email=submitter.email if submitter else None,
+        submitted_by_phone=submitter.phone if submitter else None,
+        created_at=request.created_at,
+        submitted_at=request.submitted_at,
+        closed_at=request.closed_at,
+        due_at=request.due_at,
+        screening_kinds=sorted({flag.get("kind", "") for flag in request.screening_flags})
+        if can(user, "release_restricted", request)
+        else [],
+    )
+
+
+def request_rows(requests: list[SupportRequest], user: User) -> list[RequestView]:
+    """Views of a page of requests (already filtered by ``visible_requests``)."""
+    return [request_view(request, user) for request in requests]
+
+
+def message_view(message: Message, user: User) -> MessageView:
+    restricted = message.sensitivity == Sensitivity.RESTRICTED
+    anonymised = message.request.anonymised_at is not None
+    may = not restricted or can(user, "see_restricted", message)
+    if anonymised:
+        body: SafeString | Promise = ANONYMISED
+    elif may:
+        body = mark_safe(clean_html(message.body))  # cleaned just above
+    else:
+        body = WITHHELD
+    if restricted and may and not anonymised:
+        revealed_note(user, message.request, message)
+    return MessageView(
+        pk=message.pk,
+        author=_name(message.author),
+        created_at=message.created_at,
+        visibility=message.visibility,
+        visibility_label=message.get_visibility_display(),
+        body_html=body,
+        withheld=not may and not anonymised,
+        revealed_restricted=restricted and may and not anonymised,
+        is_restricted=restricted,
+    )
+
+
+def message_views(request: SupportRequest, user: User) -> list[MessageView]:
+    return [message_view(message, user) for message in visible_messages(request, user)]
+
+
+def attachment_view(attachment: Attachment, user: User) -> AttachmentView:
+    may = can(user, "download", attachment)
+    restricted = attachment.sensitivity == Sensitivity.RESTRICTED
+    return AttachmentView(
+        pk=attachment.pk,
+        name=attachment.original_name if may else WITHHELD,
+        size=attachment.size,
+        content_type=attachment.content_type,
+        visibility=attachment.visibility,
+        download_url=reverse("attachment-download", kwargs={"pk": attachment.pk}) if may else None,
+        withheld=not may,
+        is_restricted=restricted,
+        uploaded_by=_name(attachment.uploaded_by),
+        created_at=attachment.created_at,
+    )
+
+
+def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView]:
+    return [attachment_view(attachment, user) for attachment in visible_attachments(request, user)]
+
+
+def snippet(view: RequestView, length: int = 240) -> str:
+    """Plain-text excerpt for search results and exports: the summary (or its placeholder)."""
+    text = str(view.summary)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

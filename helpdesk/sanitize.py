@@ -1,0 +1,92 @@
+"""Cleaning of user-written text on the way in: the only module that imports ``bleach``.
+
+Every service that stores text a person wrote calls ``clean_html`` (rich text: descriptions, messages,
+evaluation comments, delivery reports) or ``clean_text`` (plain fields: titles, names, reasons). What is
+stored is therefore already safe to render; templates still escape plain fields as usual.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import bleach
+from bleach import html5lib_shim
+from bleach.sanitizer import Cleaner
+
+# A short allow-list: structure and emphasis, links, quotes and code. No images, tables, styles or
+# classes: a request is prose, and every extra tag is one more thing to get wrong.
+ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "blockquote", "code", "pre"})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener noreferrer"
+
+# Bidirectional embedding/override/isolate controls (U+202A–U+202E, U+2066–U+2069) let a filename or a
+# sentence display differently from what it is ("invoice‮fdp.exe"). The plain marks U+200E/U+200F
+# stay: Arabic and mixed-direction text needs them and they cannot reorder anything.
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# C0 controls other than tab/newline/carriage return, DEL and the C1 block: never meaningful in prose.
+_CONTROL_CHARS = "".join(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127, *range(128, 160)])
+_STRIP_TABLE = {ord(c): None for c in _BIDI_CONTROLS + _CONTROL_CHARS}
+# Characters that carry nothing but can hide a word from a reader or a filter.
+_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
+
+
+class _LinkRelFilter(html5lib_shim.Filter):
+    """Give every remaining link ``rel="nofollow noopener noreferrer"`` and no ``target``."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for token in super().__iter__():
+            if token["type"] in {"StartTag", "EmptyTag"} and token["name"] == "a":
+                attrs = dict(token.get("data") or {})
+                attrs.pop((None, "target"), None)
+                attrs[(None, "rel")] = LINK_REL
+                token["data"] = attrs
+            yield token
+
+
+_cleaner = Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[_LinkRelFilter],
+)
+
+
+def strip_controls(text: str) -> str:
+    """Remove null bytes, other control characters, bidi overrides and zero-width characters."""
+    return _ZERO_WIDTH.sub("", text.translate(_STRIP_TABLE))
+
+
+def clean_html(text: str | None) -> str:
+    """User-written rich text reduced to the allow-list, ready to store and to render as is.
+
+    Tags outside the list are removed (their text kept, escaped); attributes other than a link's
+    ``href``/``title`` are dropped, as are links whose scheme is not http, https or mailto
+    (``javascript:``, ``data:``, ``vbscript:`` …). Links get ``rel="nofollow noopener noreferrer"``.
+    """
+    if not text:
+        return ""
+    cleaned = _cleaner.clean(strip_controls(text))
+    return cleaned.strip()
+
+
+def clean_text(text: str | None) -> str:
+    """A plain field (title, name, reason): control and bidi characters removed, whitespace trimmed.
+
+    Markup is left as the characters it is: plain fields are escaped when rendered, never trusted.
+    """
+    if not text:
+        return ""
+    return strip_controls(text).strip()
+
+
+def html_to_text(text: str | None) -> str:
+    """The words of stored rich text without any markup (for exports, search snippets, screening)."""
+    if not text:
+        return ""
+    return html.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)).strip()
