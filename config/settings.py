@@ -64,6 +64,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Access and security (helpdesk.middleware): session timeouts and suspensions, no-store, access log.
+    "helpdesk.middleware.SessionSecurityMiddleware",
+    "helpdesk.middleware.NoStoreMiddleware",
+    "helpdesk.middleware.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -259,6 +263,16 @@ CONTENT_SECURITY_POLICY = {
 # --- Domain settings ------------------------------------------------------------------------------
 REFERENCE_PREFIX = "SCN"
 RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
+
+# --- Access and security (helpdesk.access, .sanitize, .screening, .attachments, .retention) ----------
+# Longest user-written text a field accepts (a description, a message), in characters after cleaning.
+TEXT_MAX_CHARS = env_int("TEXT_MAX_CHARS", 50_000)
+# Proxies in front of the desk that append to X-Forwarded-For (0: use REMOTE_ADDR). The access log and
+# the login throttle read the client's address the same way.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "helpdesk.middleware.client_ip"
+# Days an expert keeps read access to a request after it closed, declined or was withdrawn.
+EXPERT_ACCESS_GRACE_DAYS = env_int("EXPERT_ACCESS_GRACE_DAYS", 30)
 
 # --- Notifications --------------------------------------------------------------------------------
 # An e-mail that fails is retried after BACKOFF × 2^(attempt-1) seconds, up to MAX_ATTEMPTS, then marked
