@@ -28,8 +28,9 @@ from notifications.rendering import render_email
 
 logger = logging.getLogger(__name__)
 
-# Two machines' clocks may differ by a little: a task that runs "early" by less than this still claims.
-CLOCK_SKEW = timedelta(seconds=30)
+# Two machines' clocks may differ a little (NTP keeps it to milliseconds): a task that runs "early" by less
+# than this still claims, so a fresh row is never left to the sweep for want of a second.
+CLOCK_SKEW = timedelta(seconds=5)
 MAX_BACKOFF = timedelta(hours=6)
 SWEEP_BATCH = 500
 

@@ -88,7 +88,12 @@ def test_without_an_owner_the_hub_hears_what_the_owner_would(db):
 
     notifications_record_event(event="provide_info", request=world.request, actor=world.focal1)
 
-    assert told(world, "provide_info") == {"hub.lead": "hub", "hub.officer": "hub", "hub.colleague": "hub", "mu.two": "watcher"}
+    assert told(world, "provide_info") == {
+        "hub.lead": "hub",
+        "hub.officer": "hub",
+        "hub.colleague": "hub",
+        "mu.two": "watcher",
+    }
 
 
 def test_people_outside_the_request_and_inactive_people_are_never_told(world):
@@ -96,7 +101,9 @@ def test_people_outside_the_request_and_inactive_people_are_never_told(world):
     world.focal2.save(update_fields=["is_active"])
 
     for event in EXPECTED:
-        notifications_record_event(event=event, request=world.request, actor=None, data={"experts": [world.proposed.pk]})
+        notifications_record_event(
+            event=event, request=world.request, actor=None, data={"experts": [world.proposed.pk]}
+        )
 
     reached = set(Notification.objects.values_list("recipient__username", flat=True))
     assert reached.isdisjoint({"focal.two", "focal.other", "hub.other", "expert.declined", "steering.one"})

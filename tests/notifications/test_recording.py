@@ -89,10 +89,9 @@ def test_the_preference_decides_the_email_row(world, mode, email, channels):
 
 
 def test_an_immediate_email_is_sent_after_commit_and_only_then(world, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            notifications_record_event(event="request_info", request=world.request, actor=world.owner)
-            assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        notifications_record_event(event="request_info", request=world.request, actor=world.owner)
+        assert mailoutbox == []
 
     assert len(callbacks) == 1
     assert sorted(m.to[0] for m in mailoutbox) == sorted([world.focal1.email, world.focal2.email, world.mu2.email])
@@ -103,10 +102,13 @@ def test_a_rolled_back_move_records_and_sends_nothing(world, mailoutbox, django_
     class Refused(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Refused), transaction.atomic():
-            notifications_record_event(event="request_info", request=world.request, actor=world.owner)
-            raise Refused
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Refused),
+        transaction.atomic(),
+    ):
+        notifications_record_event(event="request_info", request=world.request, actor=world.owner)
+        raise Refused
 
     assert callbacks == []
     assert not Notification.objects.exists()
