@@ -1,0 +1,57 @@
+"""What every page's layout needs: the signed-in person's navigation and the language switcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+# One entry per role, in the order they appear; a person with several roles sees each role's pages.
+ROLE_NAV: dict[str, list[NavItem]] = {
+    Role.FOCAL_POINT: [NavItem("city-home", _("Our requests")), NavItem("request-new", _("New request"))],
+    Role.HUB_STAFF: [NavItem("hub-queue", _("Queue"))],
+    Role.EXPERT: [NavItem("expert-inbox", _("My assignments"))],
+    Role.MANAGEMENT: [
+        NavItem("fund-queue", _("Fund applications")),
+        NavItem("overview", _("Hubs overview")),
+        NavItem("hub-queue", _("All requests")),
+    ],
+    Role.STEERING: [NavItem("steering", _("Figures"))],
+}
+
+# The language switcher shows each language in its own name, so a lost reader finds theirs.
+LANGUAGE_SELF_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
+
+def desk(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    nav: list[NavItem] = []
+    if user is not None and user.is_authenticated:
+        seen: set[str] = set()
+        for role in user.role_names:
+            for item in ROLE_NAV.get(role, []):
+                if item.url_name not in seen:
+                    seen.add(item.url_name)
+                    nav.append(item)
+    current = request.resolver_match.url_name if getattr(request, "resolver_match", None) else None
+    return {
+        "desk_nav": nav,
+        "desk_current": current,
+        "desk_languages": [(code, LANGUAGE_SELF_NAMES.get(code, code)) for code, _name in settings.LANGUAGES],
+    }

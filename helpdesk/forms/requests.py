@@ -1,0 +1,109 @@
+"""The focal point's guided request form and the message form of a request page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import City, SupportRequest, Visibility
+
+# Fields a focal point fills in, in the order the form guides them through.
+REQUEST_FIELDS = [
+    "title",
+    "theme",
+    "kind",
+    "strategic_priority",
+    "description",
+    "language",
+    "urgency",
+    "desired_by",
+    "funding_requested",
+    "currency",
+]
+
+NULLABLE_FIELDS = {"strategic_priority", "desired_by", "funding_requested"}
+
+
+class RequestForm(forms.ModelForm):
+    """A draft may be saved with only a title; the workflow checks completeness when it is submitted."""
+
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), empty_label=None)
+    confirm_personal_data = forms.BooleanField(
+        label=_("I confirm this personal data is needed; keep the request restricted to the hub and management unit"),
+        required=False,
+    )
+
+    class Meta:
+        model = SupportRequest
+        fields = REQUEST_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "desired_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "funding_requested": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+            "strategic_priority": forms.RadioSelect,
+        }
+        help_texts = {
+            "title": _("One line the hub will recognise; no names of people."),
+            "description": _(
+                "What happened or what you need, what you tried, who is involved by role (not by name),"
+                " and what a good outcome looks like."
+            ),
+            "desired_by": _("When you would need the support, if there is a date."),
+            "funding_requested": _("Only when asking the technical support fund for a grant."),
+        }
+
+    def __init__(self, *args: Any, cities: list[City], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = City.objects.filter(pk__in=[c.pk for c in cities]).order_by("name")
+        if len(cities) == 1:
+            self.fields["city"].initial = cities[0].pk
+            self.fields["city"].widget = forms.HiddenInput()
+        if self.instance.pk:
+            self.fields["city"].initial = self.instance.city_id
+        # Only a title is needed to keep a draft; the rest is checked when the request is submitted.
+        for name, field in self.fields.items():
+            if name not in ("title", "city"):
+                field.required = False
+        self.fields["strategic_priority"].choices = [c for c in self.fields["strategic_priority"].choices if c[0] != ""]
+
+    def service_data(self) -> dict[str, Any]:
+        """The typed values for the intake service; a cleared optional field is passed as cleared."""
+        data: dict[str, Any] = {}
+        for name in REQUEST_FIELDS:
+            value = self.cleaned_data.get(name)
+            if name in NULLABLE_FIELDS or name == "description":
+                data[name] = value if value not in ("",) else None
+                if name == "description":
+                    data[name] = value or ""
+            elif value not in (None, ""):
+                data[name] = value
+        return data
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    visibility = forms.ChoiceField(label=_("Who can read it"), widget=forms.RadioSelect)
+    attachment = forms.FileField(
+        label=_("Attach a file"),
+        required=False,
+        help_text=_("PDF, Office documents, images, text or CSV, up to %(size)s MB.")
+        % {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+    )
+    confirm_personal_data = forms.BooleanField(
+        label=_("I confirm this personal data is needed; keep the message restricted"), required=False
+    )
+
+    def __init__(self, *args: Any, channels: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Visibility.choices)
+        order = [Visibility.CITY, Visibility.EXPERT, Visibility.INTERNAL]
+        choices = [(v.value, labels[v]) for v in order if v in channels]
+        self.fields["visibility"].choices = choices
+        if len(choices) == 1:
+            self.fields["visibility"].initial = choices[0][0]
+            self.fields["visibility"].widget = forms.HiddenInput()
+        elif choices:
+            self.fields["visibility"].initial = choices[0][0]

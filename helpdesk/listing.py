@@ -1,0 +1,279 @@
+"""Lists of requests for pages: filters, sort, search and keyset pagination over ``visible_requests``.
+
+Pages never slice with OFFSET: a deep page of a 100,000-request queue costs the same as the first,
+because each page starts from the last row of the previous one (the "cursor") along an index.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from helpdesk.models import TERMINAL_STATES, SupportRequest, User
+from helpdesk.selectors import visible_requests
+
+PER_PAGE = 25
+MAX_SEARCH_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Sort:
+    field: str
+    descending: bool
+    nullable: bool = False
+
+
+SORTS: dict[str, Sort] = {
+    "newest": Sort("created_at", descending=True),
+    "oldest": Sort("created_at", descending=False),
+    "deadline": Sort("due_at", descending=False, nullable=True),
+    "updated": Sort("updated_at", descending=True),
+}
+DEFAULT_SORT = "newest"
+
+
+@dataclass
+class QueueFilters:
+    """What a person asked the list to show; every field is optional."""
+
+    states: Sequence[str] = ()
+    theme: str = ""
+    kind: str = ""
+    region_id: int | None = None
+    city_id: int | None = None
+    country: str = ""
+    owner: str = ""  # "me", "none" or a user id
+    language: str = ""
+    overdue: bool = False
+    funding: bool = False
+    search: str = ""
+    sort: str = DEFAULT_SORT
+    exclude_terminal: bool = False
+
+
+@dataclass
+class Page:
+    rows: list[SupportRequest]
+    total: int
+    next_cursor: str | None
+    previous_cursor: str | None
+    per_page: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor or self.previous_cursor)
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Past the current step's deadline and still waiting for someone."""
+    return Q(due_at__lt=now or timezone.now()) & ~Q(state__in=TERMINAL_STATES)
+
+
+def filtered_requests(user: User, filters: QueueFilters) -> QuerySet[SupportRequest]:
+    qs = visible_requests(user)
+    if filters.states:
+        qs = qs.filter(state__in=list(filters.states))
+    elif filters.exclude_terminal:
+        qs = qs.exclude(state__in=TERMINAL_STATES)
+    if filters.theme:
+        qs = qs.filter(theme=filters.theme)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.region_id:
+        qs = qs.filter(region_id=filters.region_id)
+    if filters.city_id:
+        qs = qs.filter(city_id=filters.city_id)
+    if filters.country:
+        qs = qs.filter(city__country=filters.country)
+    if filters.owner == "me":
+        qs = qs.filter(owner=user)
+    elif filters.owner == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif filters.owner.isdigit():
+        qs = qs.filter(owner_id=int(filters.owner))
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.overdue:
+        qs = qs.filter(overdue_q())
+    if filters.funding:
+        qs = qs.filter(funding_requested__isnull=False)
+    term = filters.search.strip()[:MAX_SEARCH_LENGTH]
+    if term:
+        qs = qs.filter(Q(reference__iexact=term) | Q(title__icontains=term) | Q(description__icontains=term))
+    return qs
+
+
+def _encode(value: object, pk: int) -> str:
+    text = "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
+    return base64.urlsafe_b64encode(f"{text}|{pk}".encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[datetime | None, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        text, pk = raw.rsplit("|", 1)
+        return (datetime.fromisoformat(text) if text else None), int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _ordering(sort: Sort, *, backwards: bool) -> list[Any]:
+    descending = sort.descending != backwards
+    if sort.nullable:
+        # Rows without a deadline come last going forwards, first going backwards.
+        expr = F(sort.field).desc(nulls_first=True) if descending else F(sort.field).asc(nulls_last=True)
+    else:
+        expr = F(sort.field).desc() if descending else F(sort.field).asc()
+    return [expr, "-pk" if descending else "pk"]
+
+
+def _after(sort: Sort, value: datetime | None, pk: int, *, backwards: bool) -> Q:
+    """Rows strictly after (value, pk) in the direction of travel."""
+    descending = sort.descending != backwards
+    name = sort.field
+    pk_q = Q(pk__lt=pk) if descending else Q(pk__gt=pk)
+    if value is None:
+        # Inside the block of rows without a value (nullable sorts only).
+        if sort.nullable and not backwards:
+            return Q(**{f"{name}__isnull": True}) & pk_q
+        return (Q(**{f"{name}__isnull": True}) & pk_q) | Q(**{f"{name}__isnull": False})
+    beyond = Q(**{f"{name}__lt" if descending else f"{name}__gt": value})
+    tie = Q(**{name: value}) & pk_q
+    result = beyond | tie
+    if sort.nullable and not backwards:
+        result |= Q(**{f"{name}__isnull": True})
+    return result
+
+
+def paginate(
+    qs: QuerySet[SupportRequest],
+    *,
+    sort_key: str = DEFAULT_SORT,
+    after: str | None = None,
+    before: str | None = None,
+    per_page: int = PER_PAGE,
+    count: bool = True,
+) -> Page:
+    """One page of ``qs`` in the order ``sort_key`` names, starting after (or ending before) a cursor."""
+    sort = SORTS.get(sort_key) or SORTS[DEFAULT_SORT]
+    total = qs.count() if count else -1
+    backwards = bool(before) and not after
+    cursor = _decode(before if backwards else after) if (before or after) else None
+    page_qs = qs
+    if cursor is not None:
+        page_qs = page_qs.filter(_after(sort, cursor[0], cursor[1], backwards=backwards))
+    rows = list(page_qs.order_by(*_ordering(sort, backwards=backwards))[: per_page + 1])
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    first, last = (rows[0], rows[-1]) if rows else (None, None)
+
+    def key(row: SupportRequest | None) -> str | None:
+        return _encode(getattr(row, sort.field), row.pk) if row is not None else None
+
+    if backwards:
+        next_cursor = key(last)
+        previous_cursor = key(first) if more else None
+    else:
+        next_cursor = key(last) if more else None
+        previous_cursor = key(first) if cursor is not None else None
+    return Page(rows=rows, total=total, next_cursor=next_cursor, previous_cursor=previous_cursor, per_page=per_page)
+
+
+def queue_page(
+    user: User,
+    filters: QueueFilters,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """The hub queue (or the management unit's cross-hub list): one page with what each row shows."""
+    qs = filtered_requests(user, filters).select_related("city", "region", "owner")
+    page = paginate(qs, sort_key=filters.sort, after=after, before=before, per_page=per_page)
+    now = timezone.now()
+    for row in page.rows:
+        row.is_overdue = bool(row.due_at and row.due_at < now and row.state not in TERMINAL_STATES)
+    return page
+
+
+def city_attention(user: User, *, limit: int = 20) -> list[SupportRequest]:
+    """A focal point's requests that wait for the city itself: drafts, questions, evaluations."""
+    from helpdesk.models import RequestState
+
+    waiting = [RequestState.DRAFT, RequestState.INFO_REQUESTED, RequestState.DELIVERED]
+    return list(
+        visible_requests(user)
+        .filter(city__in=user.cities.values("pk"), state__in=waiting)
+        .select_related("city")
+        .order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]
+    )
+
+
+def city_requests(user: User, *, after: str | None = None, before: str | None = None) -> Page:
+    """All requests of the focal point's cities, newest first."""
+    qs = visible_requests(user).filter(city__in=user.cities.values("pk")).select_related("city")
+    return paginate(qs, sort_key="updated", after=after, before=before)
+
+
+def expert_assignments(user: User) -> dict[str, list[Any]]:
+    """An expert's proposed, accepted and recently completed assignments on requests they may see."""
+    from helpdesk.models import ExpertAssignment
+
+    rows = list(
+        ExpertAssignment.objects.filter(
+            expert=user,
+            status__in=[*ExpertAssignment.ACTIVE, ExpertAssignment.Status.COMPLETED],
+            request__in=visible_requests(user).values("pk"),
+        )
+        .select_related("request", "request__city", "request__region")
+        .order_by("-created_at")[:200]
+    )
+    grouped: dict[str, list[Any]] = {"proposed": [], "accepted": [], "completed": []}
+    for row in rows:
+        grouped[row.status].append(row)
+    return grouped
+
+
+@dataclass
+class FundQueue:
+    applications: list[Any]
+    envelopes: list[Any]
+    fiscal_year: int
+
+
+def fund_queue(user: User, *, fiscal_year: int) -> FundQueue:
+    """Fund applications awaiting a decision, with each region's envelope for the fiscal year.
+
+    Each envelope carries what is already committed and what pending applications ask, so the unit sees
+    what an approval would leave.
+    """
+    from django.db.models import Sum
+
+    from helpdesk.models import FundApplication, FundEnvelope
+
+    applications = list(
+        FundApplication.objects.filter(
+            status=FundApplication.Status.PENDING, request__in=visible_requests(user).values("pk")
+        )
+        .select_related("request", "request__city", "request__region", "envelope", "recommended_by", "first_approver")
+        .order_by("created_at", "pk")[:200]
+    )
+    envelopes = list(
+        FundEnvelope.objects.filter(fiscal_year=fiscal_year)
+        .select_related("region")
+        .annotate(
+            pending=Sum("applications__amount_requested", filter=Q(applications__status=FundApplication.Status.PENDING))
+        )
+        .order_by("region__name")
+    )
+    return FundQueue(applications=applications, envelopes=envelopes, fiscal_year=fiscal_year)

@@ -1,0 +1,146 @@
+"""Small presentation helpers shared by the desk's templates."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import RequestState
+
+register = template.Library()
+
+S = RequestState
+
+# Colour is never the only signal: every badge also carries the state's name.
+STATE_BADGE = {
+    S.DRAFT: "text-bg-light border",
+    S.SUBMITTED: "text-bg-primary",
+    S.INFO_REQUESTED: "text-bg-warning",
+    S.EXPERT_MATCHING: "text-bg-info",
+    S.FUNDING_REVIEW: "text-bg-info",
+    S.IN_DELIVERY: "text-bg-primary",
+    S.DELIVERED: "text-bg-success",
+    S.CLOSED: "text-bg-secondary",
+    S.DECLINED: "text-bg-dark",
+    S.WITHDRAWN: "text-bg-secondary",
+}
+
+# What a city reads about its own request: the state in plain words, from the city's side.
+CITY_PHRASES = {
+    S.DRAFT: _("Draft: not sent to the hub yet"),
+    S.SUBMITTED: _("With the hub for review"),
+    S.INFO_REQUESTED: _("The hub is waiting for your answer"),
+    S.EXPERT_MATCHING: _("The hub is finding an expert"),
+    S.FUNDING_REVIEW: _("Awaiting the fund decision of the management unit"),
+    S.IN_DELIVERY: _("Support is under way"),
+    S.DELIVERED: _("Delivered: the desk is waiting for your evaluation"),
+    S.CLOSED: _("Closed"),
+    S.DECLINED: _("Declined"),
+    S.WITHDRAWN: _("Withdrawn"),
+}
+
+# States in which the city itself has something to do.
+CITY_ACTION_STATES = {S.DRAFT, S.INFO_REQUESTED, S.DELIVERED}
+
+
+@register.filter
+def state_badge(state: str) -> str:
+    return STATE_BADGE.get(state, "text-bg-light border")
+
+
+@register.filter
+def city_phrase(state: str) -> str:
+    return str(CITY_PHRASES.get(state, ""))
+
+
+@register.filter
+def city_must_act(state: str) -> bool:
+    return state in CITY_ACTION_STATES
+
+
+@register.filter
+def waits_for(state: str) -> str:
+    from workflows.lifecycle import STATE_SPECS
+
+    spec = STATE_SPECS.get(state)
+    return str(spec.waits_for) if spec else ""
+
+
+@register.simple_tag
+def field_errors_id(field: object) -> str:
+    return f"{getattr(field, 'auto_id', '')}_errors"
+
+
+@register.simple_tag
+def widget(field: object) -> str:
+    """The field's input with Bootstrap's classes and, when it has errors, its invalid state."""
+    from django import forms
+
+    bound = field  # a BoundField
+    w = bound.field.widget
+    if isinstance(w, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(w, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        css = ""
+    elif isinstance(w, forms.Select):
+        css = "form-select"
+    elif isinstance(w, forms.ClearableFileInput | forms.FileInput):
+        css = "form-control"
+    else:
+        css = "form-control"
+    attrs = {}
+    existing = w.attrs.get("class", "")
+    if css or existing:
+        attrs["class"] = " ".join(filter(None, [existing, css, "is-invalid" if bound.errors else ""]))
+    if bound.errors:
+        described = [f"{bound.auto_id}_error"]
+        if bound.help_text:
+            described.append(f"{bound.auto_id}_helptext")
+        attrs["aria-describedby"] = " ".join(described)
+    return bound.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_choice_list(field: object) -> bool:
+    from django import forms
+
+    return isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+@register.filter
+def is_checkbox(field: object) -> bool:
+    from django import forms
+
+    return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def duration_words(value: object) -> str:
+    """A duration as a reader says it: "3.5 days", "7 hours"."""
+    from datetime import timedelta
+
+    from django.utils.formats import number_format
+    from django.utils.translation import ngettext
+
+    if not isinstance(value, timedelta):
+        return ""
+    hours = value.total_seconds() / 3600
+    if hours < 48:
+        n = round(hours)
+        return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": number_format(n)}
+    days = round(hours / 24, 1)
+    return ngettext("%(n)s day", "%(n)s days", int(days)) % {"n": number_format(days, decimal_pos=1)}
+
+
+# Moves that end or refuse something look different from moves that carry a request forward.
+DANGER_MOVES = {"decline", "reject_funding", "withdraw", "decline_assignment"}
+QUIET_MOVES = {"propose_expert", "request_info"}
+
+
+@register.filter
+def move_tone(name: str) -> str:
+    if name in DANGER_MOVES:
+        return "danger"
+    if name in QUIET_MOVES:
+        return "secondary"
+    return "primary"

@@ -1,0 +1,99 @@
+"""Hub staff's pages: the region's queue (also the management unit's cross-hub list)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from helpdesk import presenters
+from helpdesk.access import can
+from helpdesk.forms.moves import MoveForm
+from helpdesk.forms.queue import QueueFilterForm
+from helpdesk.listing import queue_page
+from helpdesk.models import City, Region, Role, User
+from helpdesk.views.decorators import no_store, role_required
+from helpdesk.views.requests import get_visible_request
+from workflows import services as workflow
+from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.matching import candidate_experts
+
+# The first routes a submitted request to the pool; the second adds experts while matching goes on.
+MATCHING_MOVES_ORDER = ("route_to_experts", "propose_expert")
+
+
+def _filter_choices(user: User, region_id: str | None) -> tuple[list[City], list[User], list[Region] | None]:
+    """The filter bar's choices, bounded: a hub's own cities and staff, or one chosen hub's for management."""
+    staff = User.objects.filter(groups__name=Role.HUB_STAFF, is_active=True).order_by("first_name", "last_name")
+    if user.has_role(Role.MANAGEMENT):
+        regions = list(Region.objects.order_by("name"))
+        chosen = region_id if region_id and region_id.isdigit() else None
+        cities = list(City.objects.filter(region_id=chosen).order_by("name")) if chosen else []
+        owners = list(staff.filter(region_id=chosen)) if chosen else list(staff)
+        return cities, owners, regions
+    cities = list(City.objects.filter(region_id=user.region_id).order_by("name"))
+    return cities, list(staff.filter(region_id=user.region_id)), None
+
+
+@role_required(Role.HUB_STAFF, Role.MANAGEMENT)
+@no_store
+def queue(request: HttpRequest) -> HttpResponse:
+    cities, owners, regions = _filter_choices(request.user, request.GET.get("region"))
+    data = request.GET.copy()
+    # A queue opens on what still needs work; "any state" is one click away.
+    data.setdefault("state", QueueFilterForm.OPEN)
+    form = QueueFilterForm(data, cities=cities, owners=owners, regions=regions)
+    filters = form.filters()
+    page = queue_page(request.user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
+    return render(
+        request,
+        "helpdesk/hub/queue.html",
+        {"form": form, "page": page, "filters": filters},
+    )
+
+
+@role_required(Role.HUB_STAFF, Role.MANAGEMENT)
+@no_store
+def matching(request: HttpRequest, reference: str) -> HttpResponse:
+    """Candidate experts ranked for one request; staff tick one or several and propose them."""
+    support_request = get_visible_request(request.user, reference)
+    if not can(request.user, "manage_owner", support_request):
+        raise Http404
+    moves = {spec.name: spec for spec in workflow.available_transitions(support_request, request.user)}
+    spec = next((moves[name] for name in MATCHING_MOVES_ORDER if name in moves), None)
+    candidates = candidate_experts(support_request)
+    choices = [(c.expert.pk, str(c.expert)) for c in candidates]
+    form = MoveForm(spec, support_request, request.POST or None, expert_choices=choices) if spec else None
+    if request.method == "POST":
+        if form is None:
+            messages.info(request, _("Experts cannot be proposed on this request now."))
+            return HttpResponseRedirect(support_request.get_absolute_url())
+        if form.is_valid():
+            try:
+                workflow.perform(support_request, spec.name, request.user, **form.move_data())
+            except TransitionConflict as conflict:
+                return render(
+                    request,
+                    "helpdesk/requests/conflict.html",
+                    {"req": support_request, "message": str(conflict)},
+                    status=409,
+                )
+            except TransitionRefused as refusal:
+                form.show_refusal(refusal)
+            else:
+                messages.success(request, _("Experts proposed: they are asked to accept or decline."))
+                return HttpResponseRedirect(support_request.get_absolute_url())
+    selected = {int(v) for v in request.POST.getlist("experts") if v.isdigit()} if request.method == "POST" else set()
+    return render(
+        request,
+        "helpdesk/hub/matching.html",
+        {
+            "req": support_request,
+            "view": presenters.request_view(support_request, request.user),
+            "candidates": candidates,
+            "spec": spec,
+            "form": form,
+            "selected": selected,
+        },
+    )

@@ -1,0 +1,51 @@
+"""The management unit's pages: fund applications with envelopes, the cross-hub overview, access logs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from helpdesk import presenters
+from helpdesk.access import can
+from helpdesk.listing import fund_queue as fund_queue_read
+from helpdesk.models import Role
+from helpdesk.selectors import access_log_for
+from helpdesk.stats import hub_overview
+from helpdesk.views.decorators import no_store, role_required
+from helpdesk.views.requests import get_visible_request
+
+
+def _fiscal_year() -> int:
+    today = timezone.localdate()
+    start = getattr(settings, "FUND_FISCAL_YEAR_START_MONTH", 1)
+    return today.year if today.month >= start else today.year - 1
+
+
+@role_required(Role.MANAGEMENT)
+@no_store
+def fund_queue(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year", "")
+    fiscal_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else _fiscal_year()
+    queue = fund_queue_read(request.user, fiscal_year=fiscal_year)
+    return render(request, "helpdesk/management/fund_queue.html", {"queue": queue, "now": timezone.now()})
+
+
+@role_required(Role.MANAGEMENT)
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "helpdesk/management/overview.html", {"regions": hub_overview()})
+
+
+@role_required(Role.MANAGEMENT)
+@no_store
+def access_log(request: HttpRequest, reference: str) -> HttpResponse:
+    support_request = get_visible_request(request.user, reference)
+    if not can(request.user, "view_access_log", support_request):
+        raise Http404
+    entries = access_log_for(support_request, request.user)[:500]
+    return render(
+        request,
+        "helpdesk/management/access_log.html",
+        {"req": support_request, "view": presenters.request_view(support_request, request.user), "entries": entries},
+    )

@@ -1,0 +1,78 @@
+"""A request's timeline for its page: the moves made (from the audit trail), where it stands, what comes next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.functional import Promise
+
+from helpdesk.models import RequestState, SupportKind, SupportRequest
+from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
+from workflows.models import TransitionLog
+
+S = RequestState
+
+# The usual road from filing to closing, by what was asked; the hub may take another (ask for
+# information, answer directly, decline), and the timeline then shows the road actually taken.
+USUAL_ROAD = {
+    SupportKind.ADVICE: [S.SUBMITTED, S.DELIVERED, S.CLOSED],
+    SupportKind.FUND: [S.SUBMITTED, S.FUNDING_REVIEW, S.IN_DELIVERY, S.DELIVERED, S.CLOSED],
+}
+DEFAULT_ROAD = [S.SUBMITTED, S.EXPERT_MATCHING, S.IN_DELIVERY, S.DELIVERED, S.CLOSED]
+
+
+@dataclass(frozen=True)
+class Step:
+    status: str  # "done", "current" or "next"
+    label: str | Promise
+    state_label: str | Promise
+    actor: str | None = None
+    at: datetime | None = None
+    comment: str = ""
+    waits_for: str | Promise = ""
+    due_at: datetime | None = None
+
+
+def _road(request: SupportRequest) -> list[S]:
+    road = list(USUAL_ROAD.get(request.kind, DEFAULT_ROAD))
+    if request.asks_funding and S.FUNDING_REVIEW not in road:
+        road.insert(road.index(S.IN_DELIVERY), S.FUNDING_REVIEW)
+    return road
+
+
+def request_timeline(request: SupportRequest, channels: frozenset[str]) -> list[Step]:
+    """Done steps with who and when, the current state with its deadline, then the usual next states.
+
+    A move's comment is shown only to people who read the channel it was addressed to.
+    """
+    states = dict(S.choices)
+    steps: list[Step] = []
+    for log in TransitionLog.objects.filter(request_id=request.pk).select_related("actor").order_by("seq"):
+        spec = TRANSITION_SPECS.get(log.transition)
+        shown = spec is not None and spec.comment_field and spec.comment_visibility in channels
+        steps.append(
+            Step(
+                status="done",
+                label=spec.label if spec else log.transition,
+                state_label=states.get(log.to_state, log.to_state),
+                actor=str(log.actor) if log.actor else None,
+                at=log.created_at,
+                comment=log.comment if shown else "",
+            )
+        )
+    state_spec = STATE_SPECS.get(request.state)
+    steps.append(
+        Step(
+            status="current",
+            label=states.get(request.state, request.state),
+            state_label=states.get(request.state, request.state),
+            waits_for=state_spec.waits_for if state_spec and not request.is_terminal else "",
+            due_at=request.due_at if not request.is_terminal else None,
+        )
+    )
+    if not request.is_terminal:
+        road = _road(request)
+        later = road[road.index(request.state) + 1 :] if request.state in road else road
+        steps += [Step(status="next", label=states[s], state_label=states[s]) for s in later]
+    return steps

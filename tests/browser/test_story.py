@@ -1,0 +1,285 @@
+"""The whole story of a request in a real browser, each actor signed in with their own account.
+
+A focal point files a request with an attachment, the hub asks for information, the city answers, the hub
+routes to experts, the expert accepts, the hub routes to funding, the management unit approves, the expert
+reports delivery and the city evaluates. Each page is checked to offer exactly that person's moves, to
+break no Content-Security-Policy rule, and (for each role's main page) to pass axe-core with no serious or
+critical violation. Screenshots of every role's main page in English, French and Arabic are saved.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from helpdesk.models import SupportRequest
+from tests.browser.conftest import AXE
+from tests.factories import (
+    PASSWORD,
+    CityFactory,
+    FundEnvelopeFactory,
+    expert,
+    focal_point,
+    hub_staff,
+    management,
+    steering,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class Actor:
+    """One person in their own browser context (own cookies), watching for CSP violations."""
+
+    def __init__(self, chromium: Any, base: str, username: str, *, width: int = 1280) -> None:
+        self.context = chromium.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+        self.page = self.context.new_page()
+        self.base = base
+        self.username = username
+        self.csp_errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: self.csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+
+    def go(self, path: str) -> None:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+
+    def sign_in(self) -> None:
+        self.go("/")
+        self.page.get_by_label("Username").fill(self.username)
+        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+        assert self.page.locator("form[action='/accounts/logout/']").count() == 1
+
+    def moves(self) -> set[str]:
+        """The moves this page offers: every form or link pointing at a move or at expert matching."""
+        actions = self.page.eval_on_selector_all(
+            "form[action*='/moves/'], a[href$='/experts/']",
+            "els => els.map(e => e.getAttribute('action') || e.getAttribute('href'))",
+        )
+        return {("propose" if a.endswith("/experts/") else a.rstrip("/").split("/")[-1]) for a in actions}
+
+    def open_move(self, name: str) -> Any:
+        """Open a move's fold-out form and return it."""
+        form = self.page.locator(f"form[action$='/moves/{name}/']")
+        details = self.page.locator(f"details:has(form[action$='/moves/{name}/'])")
+        if details.count():
+            details.locator("summary").click()
+        return form
+
+    def axe(self) -> list[dict[str, Any]]:
+        self.page.evaluate(AXE.read_text())
+        result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+    def close(self) -> None:
+        assert self.csp_errors == [], self.csp_errors
+        self.context.close()
+
+
+def _expect_ok(actor: Actor) -> None:
+    alert = actor.page.locator(".alert-danger")
+    assert alert.count() == 0, alert.first.inner_text()
+
+
+def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, artifacts):
+    city = CityFactory(name="Kumanovo", country="North Macedonia")
+    FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000)
+    focal_point(city, username="focal", first_name="Ana", last_name="Petrovska")
+    hub_staff(city.region, username="hub", first_name="Blerim", last_name="Hoxha")
+    expert(username="expert", first_name="Amina", last_name="Odhiambo", themes=["young_cities"])
+    management(username="mu", first_name="Maria", last_name="Director")
+    base = live_server.url
+    upload = artifacts.parent / "budget-plan.pdf"
+    upload.write_bytes(PDF)
+
+    # 1. The focal point files a request, then adds a file to it.
+    city_ui = Actor(chromium, base, "focal")
+    city_ui.sign_in()
+    city_ui.page.get_by_role("link", name="New request").first.click()
+    p = city_ui.page
+    p.get_by_label("Title").fill("Multi-ethnic youth council")
+    p.get_by_label("Theme").select_option("young_cities")
+    p.get_by_label("Kind of support").select_option("fund")
+    p.get_by_label("Engagement between cities and young people").check()
+    p.get_by_label("Description").fill("Seed funding for a youth council across communities.")
+    p.get_by_label("Funding asked").fill("18000")
+    p.get_by_role("button", name="Submit to the hub").click()
+    _expect_ok(city_ui)
+    request = SupportRequest.objects.get(title="Multi-ethnic youth council")
+    assert request.state == "submitted"
+    assert city_ui.moves() == {"withdraw"}
+    p.get_by_label("Message").fill("Here is our budget plan.")
+    p.get_by_label("Attach a file").set_input_files(str(upload))
+    p.get_by_role("button", name="Send").click()
+    _expect_ok(city_ui)
+    assert p.get_by_role("link", name="budget-plan.pdf").count() == 1
+
+    # 2. The hub asks for information.
+    hub_ui = Actor(chromium, base, "hub")
+    hub_ui.sign_in()
+    hub_ui.page.get_by_role("link", name=request.reference).click()
+    assert hub_ui.moves() == {"request_info", "answer_directly", "propose", "route_to_funding", "decline"}
+    form = hub_ui.open_move("request_info")
+    form.get_by_label("Question for the city").fill("Which departments take part?")
+    form.get_by_role("button").click()
+    _expect_ok(hub_ui)
+
+    # 3. The city answers.
+    city_ui.go(request.get_absolute_url())
+    assert city_ui.moves() == {"provide_info", "withdraw"}
+    assert "Which departments take part?" in city_ui.page.content()
+    form = city_ui.open_move("provide_info")
+    form.get_by_label("Answer").fill("Youth, culture and education.")
+    form.get_by_role("button").click()
+    _expect_ok(city_ui)
+
+    # 4. The hub routes it to the expert pool.
+    hub_ui.go(request.get_absolute_url())
+    hub_ui.page.get_by_role("link", name=re.compile("expert", re.I)).first.click()
+    hub_ui.page.get_by_label("Amina Odhiambo").check()
+    hub_ui.page.get_by_role("button", name="Propose the selected experts").click()
+    _expect_ok(hub_ui)
+    request.refresh_from_db()
+    assert request.state == "expert_matching"
+
+    # 5. The expert accepts, declaring no conflict.
+    expert_ui = Actor(chromium, base, "expert")
+    expert_ui.sign_in()
+    expert_ui.page.get_by_role("link", name=re.compile(request.reference)).click()
+    assert expert_ui.moves() == {"accept_assignment", "decline_assignment"}
+    form = expert_ui.open_move("accept_assignment")
+    form.get_by_label("Conflict-of-interest declaration").fill("None.")
+    form.get_by_role("button").click()
+    _expect_ok(expert_ui)
+
+    # 6. The hub routes it to the technical support fund.
+    hub_ui.go(request.get_absolute_url())
+    assert "route_to_funding" in hub_ui.moves()
+    form = hub_ui.open_move("route_to_funding")
+    form.get_by_label("Justification").fill("Aligned with priority 4; the city co-funds the venue.")
+    form.get_by_label("Item 1").fill("Facilitation and venue")
+    form.get_by_label("Amount 1").fill("18000")
+    form.get_by_role("button").click()
+    _expect_ok(hub_ui)
+    request.refresh_from_db()
+    assert request.state == "funding_review"
+
+    # 7. The management unit approves from its fund queue.
+    mu_ui = Actor(chromium, base, "mu")
+    mu_ui.sign_in()
+    assert "Multi-ethnic youth council" in mu_ui.page.content()
+    mu_ui.page.get_by_role("link", name=re.compile("Decide")).click()
+    assert mu_ui.moves() == {"approve_funding", "reject_funding"}
+    form = mu_ui.open_move("approve_funding")
+    form.get_by_label("Conditions").fill("A short report after six months.")
+    form.get_by_role("button").click()
+    _expect_ok(mu_ui)
+    request.refresh_from_db()
+    assert request.state == "in_delivery"
+
+    # 8. The expert reports delivery.
+    expert_ui.go(request.get_absolute_url())
+    assert "report_delivery" in expert_ui.moves()
+    form = expert_ui.open_move("report_delivery")
+    form.get_by_label("Delivery report").fill("Three facilitated sessions; the council now meets monthly.")
+    form.get_by_role("button").click()
+    _expect_ok(expert_ui)
+
+    # 9. The city evaluates.
+    city_ui.go(request.get_absolute_url())
+    assert city_ui.moves() == {"evaluate"}
+    form = city_ui.open_move("evaluate")
+    form.get_by_label("5").check()
+    form.get_by_label("Outcomes").fill("A youth council with members from every community.")
+    form.get_by_label("Yes").check()
+    form.get_by_role("button").click()
+    _expect_ok(city_ui)
+    request.refresh_from_db()
+    assert request.state == "closed" and request.evaluation.rating == 5
+
+    for actor in (city_ui, hub_ui, expert_ui, mu_ui):
+        actor.close()
+
+
+MAIN_PAGES = [
+    ("focal_point", "/"),
+    ("focal_point", "/requests/new/"),
+    ("hub_staff", "/"),
+    ("expert", "/"),
+    ("management", "/"),
+    ("management", "/overview/"),
+    ("steering", "/"),
+]
+
+
+def test_main_pages_in_three_languages_screenshots_accessibility_and_small_screens(chromium, live_server, artifacts):
+    city = CityFactory(name="Saïda", country="Lebanon")
+    FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000)
+    people = {
+        "focal_point": focal_point(city, username="focal"),
+        "hub_staff": hub_staff(city.region, username="hub"),
+        "expert": expert(username="expert"),
+        "management": management(username="mu"),
+        "steering": steering(username="steering"),
+    }
+    from tests.helpdesk.pages import in_state
+
+    for state in ("draft", "submitted", "info_requested", "expert_matching", "delivered"):
+        in_state(state, city=city, title=f"Request waiting in {state.replace('_', ' ')}")
+    problems: dict[str, Any] = {}
+    for role, person in people.items():
+        actor = Actor(chromium, live_server.url, person.username)
+        actor.sign_in()
+        for language in ("en", "fr", "ar"):
+            actor.page.locator(f"form.lang-switch button[value='{language}']").click()
+            actor.page.wait_for_load_state()
+            html = actor.page.locator("html")
+            assert html.get_attribute("lang") == language
+            assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+            sheet = actor.page.locator("#bootstrap-css").get_attribute("href")
+            assert ("bootstrap.rtl.min.css" in sheet) == (language == "ar")
+            for path in [p for r, p in MAIN_PAGES if r == role]:
+                actor.go(path)
+                name = f"{role}{path.replace('/', '-').rstrip('-')}-{language}.png"
+                actor.page.screenshot(path=str(artifacts / name), full_page=True)
+                if language in ("en", "ar"):
+                    violations = actor.axe()
+                    if violations:
+                        problems[f"{role} {path} {language}"] = [
+                            (v["id"], v["help"], len(v["nodes"])) for v in violations
+                        ]
+        # Readable at 360 px: nothing wider than the screen on the role's home page.
+        actor.page.set_viewport_size({"width": 360, "height": 740})
+        actor.go("/")
+        overflow = actor.page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 360, f"{role}: the home page is {overflow}px wide at 360px"
+        actor.page.screenshot(path=str(artifacts / f"{role}-360px-ar.png"), full_page=True)
+        actor.close()
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_keyboard_alone_reaches_and_submits_the_sign_in_form(chromium, live_server):
+    focal_point(CityFactory(), username="keyboard")
+    actor = Actor(chromium, live_server.url, "keyboard")
+    actor.go("/")
+    page = actor.page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    page.get_by_label("Username").focus()
+    page.keyboard.type("keyboard")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("form[action='/accounts/logout/']").count() == 1
+    actor.close()

@@ -1,0 +1,16 @@
+"""Helpers for the page tests: requests in a given state without running the lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpdesk.models import SupportRequest
+from tests.factories import SupportRequestFactory
+
+
+def in_state(state: str, **fields: Any) -> SupportRequest:
+    """A request already in ``state`` (the state column is protected, so it is set in the database)."""
+    extra = {k: fields.pop(k) for k in list(fields) if k in {"due_at", "submitted_at", "owner", "closed_at"}}
+    request = SupportRequestFactory(**fields)
+    SupportRequest.objects.filter(pk=request.pk).update(state=state, **extra)
+    return SupportRequest.objects.get(pk=request.pk)
