@@ -27,30 +27,19 @@ class Job:
 
 
 def jobs() -> tuple[Job, ...]:
+    minutes, hourly, daily = Schedule.MINUTES, Schedule.HOURLY, Schedule.DAILY
     return (
-        Job("notifications: send due e-mails", "notifications.tasks.sweep_outbox", Schedule.MINUTES, minutes=1),
-        Job(
-            "notifications: deadline reminders and escalations",
-            "notifications.tasks.sweep_deadlines",
-            Schedule.MINUTES,
-            minutes=15,
-        ),
-        Job(
-            "workflows: close delivered requests after evaluation", "notifications.tasks.close_overdue", Schedule.HOURLY
-        ),
+        Job("notifications: send due e-mails", "notifications.tasks.sweep_outbox", minutes, minutes=1),
+        Job("notifications: deadline reminders and escalations", "notifications.tasks.sweep_deadlines", minutes, 15),
+        Job("workflows: close delivered requests after evaluation", "notifications.tasks.close_overdue", hourly),
         Job(
             "notifications: daily digest",
             "notifications.tasks.send_digests",
-            Schedule.DAILY,
+            daily,
             at=time(settings.NOTIFICATION_DIGEST_HOUR, 0),
         ),
-        Job(
-            "helpdesk: anonymise closed requests", "notifications.tasks.anonymise_closed", Schedule.DAILY, at=time(2, 0)
-        ),
-        Job(
-            "workflows: expire expert access",
-            "notifications.tasks.expire_expert_grants",
-            Schedule.DAILY,
-            at=time(2, 15),
-        ),
+        Job("helpdesk: anonymise closed requests", "notifications.tasks.anonymise_closed", daily, at=time(2, 0)),
+        Job("workflows: expire expert access", "notifications.tasks.expire_expert_grants", daily, at=time(2, 15)),
+        Job("helpdesk: reconcile access grants", "notifications.tasks.reconcile_access_grants", daily, at=time(2, 30)),
+        Job("helpdesk: delete orphaned upload files", "notifications.tasks.delete_orphan_files", daily, at=time(2, 45)),
     )

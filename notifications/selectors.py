@@ -22,7 +22,7 @@ def notifications_for(user: User) -> QuerySet[Notification]:
             "created_at",
             "read_at",
             "data",
-            "request__pk",
+            "request__id",
             "request__reference",
             "request__title",
             "request__sensitivity",

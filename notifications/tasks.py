@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from helpdesk import retention
+from helpdesk.services import access_grants_reconcile
 from notifications import services
 
 
@@ -33,13 +35,22 @@ def close_overdue() -> Any:
     return auto_close_overdue(now=timezone.now())
 
 
-def anonymise_closed() -> Any:
-    from helpdesk.retention import anonymise_closed as anonymise
-
-    return anonymise(older_than_days=settings.RETENTION_DAYS)
-
-
 def expire_expert_grants() -> Any:
+    """Experts lose access to a request a grace period after it ended (the lifecycle's rule)."""
     from workflows.services import expert_grants_expire
 
     return expert_grants_expire(now=timezone.now())
+
+
+def anonymise_closed() -> int:
+    return retention.anonymise_closed(older_than_days=settings.RETENTION_DAYS)
+
+
+def delete_orphan_files() -> int:
+    return retention.orphan_files_delete()
+
+
+def reconcile_access_grants() -> dict[str, int]:
+    """The access layer's safety net: no guardian grant outlives the assignment that explains it."""
+    result = access_grants_reconcile()
+    return {"orphaned": result.orphaned, "expired": result.expired, "group_rows": result.group_rows}

@@ -52,27 +52,28 @@ class World:
         return [getattr(self, name) for name in self.__dataclass_fields__ if name != "request"]
 
 
-def make_world(state: str = RequestState.SUBMITTED, **request_fields: object) -> World:
+def make_world(state: str = RequestState.SUBMITTED, suffix: str = "", **request_fields: object) -> World:
+    """The network around one request; ``suffix`` tells the people of several worlds apart."""
     region, other_region = RegionFactory(), RegionFactory()
     city, other_city = CityFactory(region=region), CityFactory(region=other_region)
-    owner = hub_staff(region, username="hub.officer")
+    owner = hub_staff(region, username=f"hub.officer{suffix}")
     request_fields.setdefault("owner", owner)
     request = SupportRequestFactory(city=city, state=state, **request_fields)
     world = World(
         request=request,
-        hub_lead=hub_staff(region, username="hub.lead", is_hub_lead=True),
+        hub_lead=hub_staff(region, username=f"hub.lead{suffix}", is_hub_lead=True),
         owner=owner,
-        hub_colleague=hub_staff(region, username="hub.colleague"),
-        other_hub=hub_staff(other_region, username="hub.other", is_hub_lead=True),
-        focal1=focal_point(city, username="focal.one"),
-        focal2=focal_point(city, username="focal.two"),
-        other_focal=focal_point(other_city, username="focal.other"),
-        proposed=expert(username="expert.proposed"),
-        accepted=expert(username="expert.accepted"),
-        declined=expert(username="expert.declined"),
-        mu1=management_user(username="mu.one"),
-        mu2=management_user(username="mu.two"),
-        steering=steering_user(username="steering.one"),
+        hub_colleague=hub_staff(region, username=f"hub.colleague{suffix}"),
+        other_hub=hub_staff(other_region, username=f"hub.other{suffix}", is_hub_lead=True),
+        focal1=focal_point(city, username=f"focal.one{suffix}"),
+        focal2=focal_point(city, username=f"focal.two{suffix}"),
+        other_focal=focal_point(other_city, username=f"focal.other{suffix}"),
+        proposed=expert(username=f"expert.proposed{suffix}"),
+        accepted=expert(username=f"expert.accepted{suffix}"),
+        declined=expert(username=f"expert.declined{suffix}"),
+        mu1=management_user(username=f"mu.one{suffix}"),
+        mu2=management_user(username=f"mu.two{suffix}"),
+        steering=steering_user(username=f"steering.one{suffix}"),
     )
     for person, status in [
         (world.proposed, ExpertAssignment.Status.PROPOSED),
