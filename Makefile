@@ -22,6 +22,7 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py setup_schedules
 	@echo "Starting the desk on http://127.0.0.1:8000 with a task worker; Ctrl-C stops both."
 	@trap 'kill 0' EXIT; \
 	$(BIN)/python manage.py qcluster & \
