@@ -1,0 +1,172 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from helpdesk import access
+from helpdesk.access import can, readable_channels
+from helpdesk.models import ExpertProfile, Visibility
+from helpdesk.selectors import visible_requests
+from tests.access_world import ROLES, build_world
+from tests.factories import SupportRequestFactory, expert, focal_point
+
+pytestmark = pytest.mark.django_db
+
+# Who may do what on the world's request (city A1, region A). One row per action, one column per role.
+EXPECTED = {
+    "view": {"own_city", "assigned_expert", "hub_region", "management"},
+    "see_restricted": {"own_city", "hub_region", "management"},  # own_city: the submitter is its author
+    "act": {"own_city", "assigned_expert", "hub_region", "management"},
+    "manage_owner": {"hub_region", "management"},
+    "view_access_log": {"management"},
+    "release_restricted": {"hub_region", "management"},
+}
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_request_actions_by_role(world, action):
+    allowed = {role for role in ROLES if can(world.user(role), action, world.req)}
+    assert allowed == EXPECTED[action]
+
+
+def test_comment_channels_by_role(world):
+    expected = {
+        "own_city": {Visibility.CITY},
+        "assigned_expert": {Visibility.EXPERT},
+        "hub_region": set(Visibility.values),
+        "management": set(Visibility.values),
+    }
+    for role in ROLES:
+        channels = {v for v in Visibility.values if can(world.user(role), "comment", world.req, visibility=v)}
+        assert channels == expected.get(role, set()), role
+        assert set(readable_channels(world.user(role), world.req)) == expected.get(role, set()), role
+
+
+def test_messages_by_channel_and_role(world):
+    expected = {
+        "city": {"own_city", "hub_region", "management"},
+        "restricted": {"own_city", "hub_region", "management"},
+        "internal": {"hub_region", "management"},
+        "expert": {"assigned_expert", "hub_region", "management"},
+    }
+    for key, message in world.messages.items():
+        assert {r for r in ROLES if can(world.user(r), "see_message", message)} == expected[key], key
+
+
+def test_downloads_by_channel_sensitivity_and_role(world):
+    expected = {
+        "city": {"own_city", "hub_region", "management"},
+        "restricted": {"own_city", "hub_region", "management"},  # own_city uploaded it
+        "internal": {"hub_region", "management"},
+        "expert": {"assigned_expert", "hub_region", "management"},
+        "other_region": {"other_region_city", "hub_other_region", "management"},
+    }
+    for key, attachment in world.attachments.items():
+        assert {r for r in ROLES if can(world.user(r), "download", attachment)} == expected[key], key
+
+
+def test_restricted_content_of_someone_else_is_withheld_from_other_focal_points(world):
+    colleague = focal_point(world.req.city)
+    assert can(colleague, "view", world.req)
+    assert can(colleague, "see_message", world.messages["restricted"])
+    assert not can(colleague, "see_restricted", world.messages["restricted"])
+    assert not can(colleague, "download", world.attachments["restricted"])
+
+
+def test_steering_committee_sees_no_request_even_with_another_role(world):
+    person = world.user("steering")
+    person.cities.add(world.req.city)
+    from helpdesk.services import user_set_roles
+
+    user_set_roles(user=person, roles=["steering", "focal_point"])
+    assert not can(person, "view", world.req)
+    assert not visible_requests(person).exists()
+    assert not can(person, "export")
+
+
+def test_deactivated_and_anonymous_users_may_do_nothing(world):
+    for person in (world.extra["deactivated"], AnonymousUser(), None):
+        assert not any(can(person, action, world.req) for action in EXPECTED)
+        assert not can(person, "export")
+
+
+def test_suspended_expert_loses_every_grant_at_once(world):
+    suspended = world.extra["suspended_expert"]
+    assert not can(suspended, "view", world.req)
+    assert not access.is_assigned_expert(suspended, world.req)
+    ExpertProfile.objects.filter(user=suspended).update(vetting_status=ExpertProfile.Vetting.VETTED)
+    access.forget(suspended)
+    assert can(suspended, "view", world.req)
+    assert access.is_assigned_expert(suspended, world.req)
+
+
+def test_propose_expert_needs_overseer_and_an_active_vetted_expert_outside_the_city(world):
+    candidate = world.user("unassigned_expert")
+    hub = world.user("hub_region")
+    assert can(hub, "propose_expert", world.req, expert=candidate)
+    assert not can(world.user("own_city"), "propose_expert", world.req, expert=candidate)
+    assert not can(world.user("hub_other_region"), "propose_expert", world.req, expert=candidate)
+    assert not can(hub, "propose_expert", world.req, expert=world.extra["suspended_expert"])
+    pending = expert()
+    ExpertProfile.objects.filter(user=pending).update(vetting_status=ExpertProfile.Vetting.PENDING)
+    assert not can(hub, "propose_expert", world.req, expert=pending)
+    assert not can(hub, "propose_expert", world.req, expert=world.user("own_city"))
+    insider = expert()
+    insider.cities.add(world.req.city)
+    from helpdesk.services import user_set_roles
+
+    user_set_roles(user=insider, roles=["expert", "focal_point"])
+    assert not can(hub, "propose_expert", world.req, expert=insider)
+
+
+def test_export_is_for_hub_management_and_focal_points(world):
+    assert {r for r in ROLES if can(world.user(r), "export")} == {
+        "own_city",
+        "same_region_city",
+        "other_region_city",
+        "hub_region",
+        "hub_other_region",
+        "management",
+    }
+
+
+def test_anonymised_request_takes_no_comment_or_action(world):
+    from django.utils import timezone
+
+    world.req.anonymised_at = timezone.now()
+    assert can(world.user("hub_region"), "view", world.req)
+    assert not can(world.user("hub_region"), "comment", world.req, visibility=Visibility.CITY)
+    assert not can(world.user("hub_region"), "act", world.req)
+
+
+def test_unknown_action_is_a_programming_error(world):
+    with pytest.raises(ValueError, match="Unknown action"):
+        can(world.user("management"), "delete_everything", world.req)
+
+
+def test_scope_helpers_keep_their_contract(world):
+    assert access.is_management(world.user("management"))
+    assert access.is_focal_point_of(world.user("own_city"), world.req)
+    assert not access.is_focal_point_of(world.user("same_region_city"), world.req)
+    assert access.is_hub_staff_of(world.user("hub_region"), world.req)
+    assert not access.is_hub_staff_of(world.user("hub_other_region"), world.req)
+    assert access.is_assigned_expert(world.user("assigned_expert"), world.req)
+    assert not access.is_accepted_expert(world.user("assigned_expert"), world.req)
+    assert not access.is_assigned_expert(world.user("unassigned_expert"), world.req)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_can_costs_no_query_per_row(world, role, django_assert_max_num_queries):
+    """A page checks every row: after the person's scope is read once, further rows are free."""
+    user = world.user(role)
+    rows = [SupportRequestFactory(city=world.req.city) for _ in range(15)] + world.requests
+    for row in rows:
+        row.city  # noqa: B018 - the page fetched rows with select_related
+    can(user, "view", world.req)
+    with django_assert_max_num_queries(0):
+        for row in rows:
+            for action in ("view", "act", "see_restricted", "manage_owner"):
+                can(user, action, row)

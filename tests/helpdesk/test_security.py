@@ -1,0 +1,210 @@
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+
+from helpdesk.middleware import SESSION_SEEN, SESSION_STARTED, client_ip
+from helpdesk.models import ExpertProfile, Role
+from helpdesk.services import user_set_roles
+from tests.access_world import build_world
+from tests.factories import PASSWORD, CityFactory, SupportRequestFactory, focal_point
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def _login(client: Client, user) -> None:
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def _detail(world) -> str:
+    return reverse("request-detail", kwargs={"reference": world.req.reference})
+
+
+def _age_session(client: Client, **seconds_ago: int) -> None:
+    session = client.session
+    now = int(time.time())
+    for key, ago in seconds_ago.items():
+        session[{"started": SESSION_STARTED, "seen": SESSION_SEEN}[key]] = now - ago
+    session.save()
+
+
+def _signed_out(client: Client, response) -> bool:
+    return (
+        response.status_code == 302
+        and reverse("login") in response["Location"]
+        and "_auth_user_id" not in client.session
+    )
+
+
+# --- sessions -----------------------------------------------------------------------------------------
+def test_idle_timeout_signs_out_on_the_server(client, world, settings):
+    _login(client, world.user("own_city"))
+    assert client.get(_detail(world)).status_code == 200
+    key = client.session.session_key
+    _age_session(client, seen=settings.SESSION_IDLE_SECONDS + 5)
+    assert _signed_out(client, client.get(_detail(world)))
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_activity_keeps_the_session_alive(client, world, settings):
+    _login(client, world.user("own_city"))
+    client.get(_detail(world))
+    _age_session(client, seen=settings.SESSION_IDLE_SECONDS - 30)
+    assert client.get(_detail(world)).status_code == 200
+    assert client.session[SESSION_SEEN] >= int(time.time()) - 5
+
+
+def test_absolute_timeout_ends_even_an_active_session(client, world, settings):
+    _login(client, world.user("own_city"))
+    client.get(_detail(world))
+    _age_session(client, started=settings.SESSION_COOKIE_AGE + 5, seen=1)
+    assert _signed_out(client, client.get(_detail(world)))
+
+
+def test_logout_ends_the_session_on_the_server(client, world):
+    _login(client, world.user("own_city"))
+    client.get(_detail(world))
+    old_key = client.session.session_key
+    stolen = Client()
+    stolen.cookies["sessionid"] = old_key
+    assert stolen.get(_detail(world)).status_code == 200
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=old_key).exists()
+    assert stolen.get(_detail(world)).status_code == 302
+
+
+def test_deactivation_takes_effect_on_the_very_next_request(client, world):
+    person = world.user("own_city")
+    _login(client, person)
+    assert client.get(_detail(world)).status_code == 200
+    key = client.session.session_key
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    assert client.get(_detail(world)).status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_suspending_an_expert_takes_effect_on_the_very_next_request(client, world):
+    person = world.user("assigned_expert")
+    _login(client, person)
+    assert client.get(_detail(world)).status_code == 200
+    ExpertProfile.objects.filter(user=person).update(vetting_status=ExpertProfile.Vetting.SUSPENDED)
+    assert _signed_out(client, client.get(_detail(world)))
+
+
+def test_a_suspended_expert_with_another_role_keeps_only_that_role(client, world):
+    person = world.user("assigned_expert")
+    person.cities.add(world.req_other_region.city)
+    user_set_roles(user=person, roles=[Role.EXPERT, Role.FOCAL_POINT])
+    ExpertProfile.objects.filter(user=person).update(vetting_status=ExpertProfile.Vetting.SUSPENDED)
+    _login(client, person)
+    assert client.get(_detail(world)).status_code == 404
+    other = reverse("request-detail", kwargs={"reference": world.req_other_region.reference})
+    assert client.get(other).status_code == 200
+
+
+def test_revoking_a_grant_takes_effect_on_the_very_next_request(client, world):
+    from helpdesk.services import expert_access_revoke
+
+    _login(client, world.user("assigned_expert"))
+    assert client.get(_detail(world)).status_code == 200
+    expert_access_revoke(request=world.req, expert=world.user("assigned_expert"))
+    assert client.get(_detail(world)).status_code == 404
+
+
+# --- headers ------------------------------------------------------------------------------------------
+def test_signed_in_responses_are_not_stored(client, world):
+    _login(client, world.user("own_city"))
+    for url in (_detail(world), reverse("home")):
+        response = client.get(url)
+        assert "no-store" in response["Cache-Control"], url
+
+
+def test_content_security_policy_allows_no_inline_script(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    assert directives["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert directives["object-src"] == ["'none'"] and directives["frame-ancestors"] == ["'none'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_production_settings_secure_the_cookies():
+    env = {**os.environ, "DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("DJANGO_TESTING", None)
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in "
+        "['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SECURE_HSTS_SECONDS', "
+        "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SAMESITE', 'DEBUG']}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    values = json.loads(out.stdout.strip().splitlines()[-1])
+    assert values == {
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "DEBUG": False,
+    }
+
+
+# --- login -----------------------------------------------------------------------------------------------
+def test_repeated_failed_logins_are_throttled(client, settings):
+    settings.AXES_ENABLED = True
+    person = focal_point(CityFactory())
+    url = reverse("login")
+    statuses = [
+        client.post(url, {"username": person.username, "password": "wrong password"}).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses[:-1] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    locked = client.post(url, {"username": person.username, "password": PASSWORD})
+    assert locked.status_code in {403, 429}
+    assert "_auth_user_id" not in client.session
+    other_address = Client(REMOTE_ADDR="198.51.100.9")
+    assert other_address.post(url, {"username": person.username, "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/x", "http://evil.example", "javascript:alert(1)", "\\\\evil.example"],
+)
+def test_login_never_redirects_off_site(client, target):
+    person = focal_point(CityFactory())
+    response = client.post(f"{reverse('login')}?next={target}", {"username": person.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"] and "javascript" not in response["Location"]
+
+
+def test_login_follows_a_local_next(client):
+    person = focal_point(CityFactory())
+    request = SupportRequestFactory(city=person.cities.get())
+    target = request.get_absolute_url()
+    response = client.post(f"{reverse('login')}?next={target}", {"username": person.username, "password": PASSWORD})
+    assert response["Location"] == target
+
+
+# --- access log and client address -----------------------------------------------------------------------
+def test_client_address_trusts_forwarded_for_only_behind_declared_proxies(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.5"
+    settings.TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "10.0.0.1"

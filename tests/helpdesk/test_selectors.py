@@ -1,0 +1,137 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from guardian.shortcuts import assign_perm
+
+from helpdesk import access
+from helpdesk.access import can
+from helpdesk.models import SupportRequest, SupportRequestGroupObjectPermission, Visibility
+from helpdesk.selectors import access_log_for, visible_attachments, visible_messages, visible_requests
+from helpdesk.services import access_log_record, expert_access_grant, expert_access_revoke
+from tests.access_world import ROLES, build_world
+from tests.factories import SupportRequestFactory, expert
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def test_visible_requests_by_role(world):
+    expected = {
+        "anonymous": set(),
+        "own_city": {world.req, world.draft},
+        "same_region_city": {world.req_same_region},
+        "other_region_city": {world.req_other_region},
+        "assigned_expert": {world.req},
+        "unassigned_expert": set(),
+        "hub_region": {world.req, world.req_same_region, world.draft},
+        "hub_other_region": {world.req_other_region},
+        "management": set(world.requests),
+        "steering": set(),
+    }
+    for role in ROLES:
+        assert set(visible_requests(world.user(role))) == expected[role], role
+
+
+def test_list_and_decision_agree_for_every_role_and_request(world):
+    extra = [SupportRequestFactory(city=world.req.city), SupportRequestFactory()]
+    everything = list(SupportRequest.objects.all())
+    assert len(everything) == len(world.requests) + len(extra)
+    people = [world.user(r) for r in ROLES] + [world.extra["suspended_expert"], world.extra["deactivated"]]
+    for person in people:
+        listed = set(visible_requests(person))
+        decided = {r for r in everything if can(person, "view", r)}
+        assert listed == decided, person
+
+
+def test_expert_scope_is_the_guardian_grant_and_follows_grant_and_revoke(world):
+    person = world.user("unassigned_expert")
+    assert not visible_requests(person).exists()
+    expert_access_grant(request=world.req_other_region, expert=person)
+    assert list(visible_requests(person)) == [world.req_other_region]
+    expert_access_revoke(request=world.req_other_region, expert=person)
+    assert not visible_requests(person).exists()
+
+
+def test_global_permission_or_superuser_never_widens_an_experts_reach(world):
+    person = world.user("assigned_expert")
+    person.user_permissions.add(Permission.objects.get(codename="view_supportrequest"))
+    person.is_superuser = True
+    person.save(update_fields=["is_superuser"])
+    access.forget(person)
+    assert set(visible_requests(person)) == {world.req}
+
+
+def test_group_grants_are_ignored(world):
+    person = world.user("unassigned_expert")
+    group = Group.objects.get(name="expert")
+    assign_perm("helpdesk.view_supportrequest", group, world.req_other_region)
+    assert SupportRequestGroupObjectPermission.objects.count() == 1
+    assert not visible_requests(person).exists()
+
+
+def test_visible_requests_is_one_query_for_each_role(world, django_assert_max_num_queries):
+    for role in ROLES:
+        if role == "anonymous":
+            continue
+        person = type(world.user(role)).objects.get(pk=world.user(role).pk)
+        visible_requests(person)  # reads the person's roles, cities and vetting once
+        with django_assert_max_num_queries(1):
+            list(visible_requests(person))
+
+
+def test_expert_queue_at_scale_stays_a_single_indexed_query(world, django_assert_max_num_queries):
+    person = world.user("assigned_expert")
+    requests = [SupportRequestFactory(city=world.req_other_region.city) for _ in range(30)]
+    for request in requests[:10]:
+        expert_access_grant(request=request, expert=person)
+    access.forget(person)
+    visible_requests(person)
+    with django_assert_max_num_queries(1):
+        assert len(list(visible_requests(person))) == 11
+
+
+def test_visible_messages_filter_channels_in_sql(world, django_assert_max_num_queries):
+    expected = {
+        "own_city": {"city", "restricted"},
+        "assigned_expert": {"expert"},
+        "hub_region": {"city", "restricted", "internal", "expert"},
+        "management": {"city", "restricted", "internal", "expert"},
+        "same_region_city": set(),
+        "steering": set(),
+        "anonymous": set(),
+    }
+    names = {m.pk: key for key, m in world.messages.items()}
+    for role, keys in expected.items():
+        person = world.user(role)
+        can(person, "view", world.req)
+        with django_assert_max_num_queries(1):
+            got = {names[m.pk] for m in visible_messages(world.req, person)}
+        assert got == keys, role
+
+
+def test_visible_attachments_filter_channels(world):
+    person = world.user("assigned_expert")
+    assert [a.original_name for a in visible_attachments(world.req, person)] == ["expert.pdf"]
+    assert not visible_attachments(world.req, world.user("same_region_city")).exists()
+    assert visible_attachments(world.req, world.user("hub_region")).count() == 4
+
+
+def test_access_log_is_for_the_management_unit_only(world):
+    access_log_record(user=world.user("hub_region"), request=world.req, action="view_restricted", ip="10.0.0.1")
+    assert access_log_for(world.req, world.user("management")).filter(action="view_restricted").count() == 1
+    for role in ROLES:
+        if role != "management":
+            assert not access_log_for(world.req, world.user(role)).exists(), role
+
+
+def test_grants_are_audited(world):
+    person = expert()
+    assert expert_access_grant(request=world.req, expert=person, actor=world.user("hub_region"))
+    assert not expert_access_grant(request=world.req, expert=person)  # idempotent, no second row
+    assert expert_access_revoke(request=world.req, expert=person)
+    actions = list(world.req.access_log.filter(subject=person).values_list("action", flat=True))
+    assert sorted(actions) == ["grant", "revoke"]
+    assert Visibility.EXPERT in access.readable_channels(world.user("assigned_expert"), world.req)
