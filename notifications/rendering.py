@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Sensitivity, SupportRequest, User
+from helpdesk.presenters import ANONYMISED_TITLE
 from notifications import events
 from notifications.models import Notification, Reason
 
@@ -43,6 +44,8 @@ def language_of(user: User) -> str:
 
 def request_title(request: SupportRequest) -> str:
     """The title, or a placeholder for a restricted request: its title may itself be sensitive."""
+    if request.anonymised_at is not None:
+        return str(ANONYMISED_TITLE)
     if request.sensitivity == Sensitivity.RESTRICTED:
         return str(WITHHELD_TITLE)
     return request.title
@@ -63,7 +66,8 @@ def item_context(notification: Notification) -> dict[str, Any]:
         "label": events.label(notification.event),
         "reference": request.reference if request else "",
         "title": request_title(request) if request else "",
-        "state": request.get_state_display() if request else "",
+        # An expert's brief leaves the request's state out; so does what they are told.
+        "state": request.get_state_display() if request and notification.reason != Reason.EXPERT else "",
         "link": absolute_url(request.get_absolute_url()) if request else absolute_url(reverse("notifications:list")),
         "due_at": _due_at(notification),
         "created_at": notification.created_at,

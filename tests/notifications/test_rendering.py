@@ -175,3 +175,19 @@ def test_every_attempt_carries_the_same_message_id(content):
         == second.extra_headers["Message-ID"]
         == (f"<notification-{notification.pk}@testserver.example>")
     )
+
+
+def test_an_expert_is_not_told_the_requests_state_which_their_brief_leaves_out(content):
+    _subject, text, html = parts(render_email(notification_for(content, "expert_proposed", "en", Reason.EXPERT)))
+
+    assert "Current step" not in text + html
+    assert TITLE in text
+
+
+def test_an_anonymised_request_shows_no_title(content):
+    content.request.anonymised_at = timezone.now()
+    content.request.save(update_fields=["anonymised_at"])
+
+    _subject, text, html = parts(render_email(notification_for(content, "auto_close", "en")))
+
+    assert TITLE not in text + html and "Anonymised request" in text
