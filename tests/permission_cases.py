@@ -1,0 +1,179 @@
+"""The rows of the permission matrix (``tests/test_permission_matrix.py``): one ``Case`` per URL pattern.
+
+HOW TO ADD A ROW (every new URL needs one, or ``test_every_url_pattern_has_a_case`` fails):
+
+1. Append ``Case(name=..., expect=...)`` to ``CASES`` below. ``name`` is what you pass to ``reverse()``
+   (``"request-detail"``, ``"notifications:list"``).
+2. ``kwargs``: a function ``world -> dict`` giving the URL's arguments from the test world
+   (``tests/access_world.py``): ``world.req`` is a submitted request of city A1 (region A), ``world.draft``
+   a draft of A1, ``world.req_same_region`` / ``world.req_other_region`` requests elsewhere,
+   ``world.messages[...]`` / ``world.attachments[...]`` by channel, ``world.user(role)`` the people.
+3. ``method="post"`` and ``data`` (``world -> dict``) for forms; each role's request runs in a transaction
+   that is rolled back, so one role's post never changes what the next role sees.
+4. ``expect``: the HTTP status for EVERY role of ``ROLES``. Start from a preset and override:
+   ``REQUEST_PAGE`` (a page about ``world.req``: 404 outside the request's scope), ``SIGNED_IN`` (any
+   signed-in person), ``only(200, {"hub_region", "management"}, other=403)`` (a page for some roles),
+   ``{**REQUEST_PAGE, "assigned_expert": 404}`` to change one cell.
+   Statuses: 200 page, 302 redirect (anonymous → sign-in, or after a post), 403 the role may never open
+   this page, 404 the object is outside the person's scope (never 403 for an object: no probing).
+
+``LIST_PAGES`` names the pages that list requests; the matrix checks that every reference they show
+opens for the same person, and that nothing they may not open is listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.access_world import ROLES, World
+
+Statuses = dict[str, int]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    expect: Statuses
+    kwargs: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+    method: str = "get"
+    data: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+    query: str = ""
+    note: str = ""
+
+
+def only(status: int, roles: set[str], *, other: int, anonymous: int = 302) -> Statuses:
+    """``status`` for ``roles``, ``other`` for every other signed-in role, ``anonymous`` for visitors."""
+    return {role: anonymous if role == "anonymous" else status if role in roles else other for role in ROLES}
+
+
+def everyone(status: int) -> Statuses:
+    return dict.fromkeys(ROLES, status)
+
+
+SIGNED_IN = only(200, set(ROLES), other=200)
+# A page about world.req (city A1, region A): its city, its assigned expert, its hub and the management unit.
+SEES_REQ = {"own_city", "assigned_expert", "hub_region", "management"}
+REQUEST_PAGE = only(200, SEES_REQ, other=404)
+OVERSEERS = {"hub_region", "management"}
+FOCAL_POINTS = {"own_city", "same_region_city", "other_region_city"}
+EXPERTS = {"assigned_expert", "unassigned_expert"}
+HUB_STAFF = {"hub_region", "hub_other_region"}
+
+
+def _req(world: World) -> dict[str, Any]:
+    return {"reference": world.req.reference}
+
+
+def _notification_of_own_city(world: World) -> dict[str, Any]:
+    from notifications.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=world.user("own_city"), request=world.req, event="submitted", reason="city", channel="in_app"
+    )
+    return {"pk": notification.pk}
+
+
+CASES: list[Case] = [
+    # --- helpdesk: public and account pages -----------------------------------------------------------
+    Case("home", everyone(200), note="sign-in page for visitors, each role's home page otherwise"),
+    Case("healthz", everyone(200)),
+    Case("login", only(302, set(ROLES), other=302, anonymous=200), note="signed-in people are sent home"),
+    Case("logout", everyone(302), method="post"),
+    Case("password-reset", everyone(200)),
+    Case("password-reset-done", everyone(200)),
+    Case(
+        "password-reset-confirm",
+        everyone(200),
+        kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"},
+        note="an invalid link shows a page saying so",
+    ),
+    Case("password-reset-complete", everyone(200)),
+    Case("password-change", SIGNED_IN),
+    Case("password-change-done", SIGNED_IN),
+    Case("profile", SIGNED_IN),
+    Case("set-language", everyone(302), method="post", data=lambda w: {"language": "fr", "next": "/"}),
+    # --- city focal points ---------------------------------------------------------------------------------
+    Case("city-home", only(200, FOCAL_POINTS, other=403)),
+    Case("request-new", only(200, FOCAL_POINTS, other=403)),
+    Case(
+        "request-edit",
+        {**only(404, FOCAL_POINTS, other=403), "own_city": 200},
+        kwargs=lambda w: {"reference": w.draft.reference},
+    ),
+    # --- every role's request page and its posts ------------------------------------------------------------
+    Case("request-detail", REQUEST_PAGE, kwargs=_req),
+    Case(
+        "request-move",
+        {**REQUEST_PAGE, "assigned_expert": 302, "hub_region": 302, "management": 302},
+        kwargs=lambda w: {"reference": w.req.reference, "name": "withdraw"},
+        note="the city's own move: a form for the city, back to the page for those who cannot make it",
+    ),
+    Case(
+        "request-message",
+        {**REQUEST_PAGE, "own_city": 302, "hub_region": 302, "management": 302},
+        method="post",
+        kwargs=_req,
+        data=lambda w: {"body": "A question about the plan", "visibility": "city"},
+        note="the expert may not write on the city channel: the form comes back (200)",
+    ),
+    Case(
+        "request-owner",
+        {**REQUEST_PAGE, "own_city": 404, "assigned_expert": 404, "hub_region": 302, "management": 302},
+        method="post",
+        kwargs=_req,
+        data=lambda w: {"owner": "me"},
+    ),
+    # --- hub staff --------------------------------------------------------------------------------------------
+    Case("hub-queue", only(200, {*HUB_STAFF, "management"}, other=403)),
+    Case(
+        "request-matching",
+        {**only(403, set(ROLES), other=403), "hub_region": 200, "hub_other_region": 404, "management": 200},
+        kwargs=_req,
+    ),
+    # --- experts ----------------------------------------------------------------------------------------------
+    Case("expert-inbox", only(200, EXPERTS, other=403)),
+    # --- management unit --------------------------------------------------------------------------------------
+    Case("fund-queue", only(200, {"management"}, other=403)),
+    Case("overview", only(200, {"management"}, other=403)),
+    Case("request-access-log", only(200, {"management"}, other=403), kwargs=_req),
+    # --- steering committee -----------------------------------------------------------------------------------
+    Case("steering", only(200, {"steering", "management"}, other=403)),
+    # --- files and exports (access and security) --------------------------------------------------------------
+    Case(
+        "attachment-download",
+        only(200, {"own_city", "hub_region", "management"}, other=404),
+        kwargs=lambda w: {"pk": w.attachments["city"].pk},
+    ),
+    Case("queue-export", only(200, {*FOCAL_POINTS, *HUB_STAFF, "management"}, other=404)),
+    # --- notifications ------------------------------------------------------------------------------------
+    Case("notifications:list", SIGNED_IN),
+    Case(
+        "notifications:open",
+        only(302, {"own_city"}, other=404),
+        method="post",
+        kwargs=_notification_of_own_city,
+        note="one's own notifications only",
+    ),
+    Case("notifications:read", only(302, {"own_city"}, other=404), method="post", kwargs=_notification_of_own_city),
+    Case("notifications:read-all", only(302, set(ROLES), other=302), method="post"),
+    Case(
+        "notifications:watchers",
+        {**only(302, SEES_REQ, other=404), "own_city": 403, "assigned_expert": 403},
+        method="post",
+        kwargs=_req,
+        data=lambda w: {"action": "add", "user": w.user("hub_region").pk},
+        note="only the request's hub and the management unit choose watchers; others who see it get 403",
+    ),
+]
+
+# Pages that list requests, and the roles that may open them (others get 403 and are skipped).
+LIST_PAGES: dict[str, set[str]] = {
+    "home": set(ROLES) - {"anonymous"},
+    "city-home": FOCAL_POINTS,
+    "hub-queue": {*HUB_STAFF, "management"},
+    "expert-inbox": EXPERTS,
+    "queue-export": {*FOCAL_POINTS, *HUB_STAFF, "management"},
+    "notifications:list": set(ROLES) - {"anonymous"},
+}

@@ -1,0 +1,125 @@
+"""Every URL of the project × every role and relation: the status each must get.
+
+The URL patterns are read from the URLconf, so a URL added without a row in ``tests/permission_cases.py``
+fails here. List pages and detail checks are tested to agree for every role.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from helpdesk.models import SupportRequest
+from helpdesk.selectors import visible_requests
+from tests.access_world import ROLES, World, build_world
+from tests.factories import UserFactory
+from tests.permission_cases import CASES, LIST_PAGES, Case
+
+pytestmark = pytest.mark.django_db
+
+# Patterns the matrix does not enumerate, and why.
+EXCLUDED = {
+    "admin/": "the admin has its own staff check (test_admin_refuses_everyone_who_is_not_staff)",
+    "i18n/": "Django's set_language: no data behind it, nothing to protect",
+}
+REFERENCE = re.compile(r"SCN-\d{4}-\d{6}")
+
+
+def _patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    found = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if any(route.startswith(excluded) for excluded in EXCLUDED):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += _patterns(entry, route, inner)
+        elif isinstance(entry, URLPattern):
+            found.append((route, f"{namespace}{entry.name}" if entry.name else f"<unnamed {route}>"))
+    return found
+
+
+def test_every_url_pattern_has_a_case():
+    names = {name for _route, name in _patterns()}
+    unnamed = sorted(name for name in names if name.startswith("<unnamed"))
+    assert not unnamed, f"give these URL patterns a name: {unnamed}"
+    cases = [case.name for case in CASES]
+    assert len(cases) == len(set(cases)), "one case per URL name"
+    missing = sorted(names - set(cases))
+    assert not missing, f"add a row to tests/permission_cases.py for: {missing}"
+    stale = sorted(set(cases) - names)
+    assert not stale, f"these rows name no URL any more: {stale}"
+
+
+def test_every_case_states_every_role():
+    for case in CASES:
+        assert set(case.expect) == set(ROLES), (case.name, sorted(set(ROLES) ^ set(case.expect)))
+        assert set(case.expect.values()) <= {200, 302, 403, 404}, case.name
+
+
+def _status(world: World, case: Case, role: str) -> int:
+    client = Client()
+    person = world.user(role)
+    if person is not None:
+        client.force_login(person)
+    url = reverse(case.name, kwargs=case.kwargs(world)) + case.query
+    response = getattr(client, case.method)(url, case.data(world)) if case.method == "post" else client.get(url)
+    return response.status_code
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_status_of_every_url_for_every_role(case):
+    world = build_world()
+    wrong = {}
+    for role in ROLES:
+        # Each role's request in its own rolled-back transaction: one role's post changes nothing for the next.
+        with transaction.atomic():
+            status = _status(world, case, role)
+            transaction.set_rollback(True)
+        if status != case.expect[role]:
+            wrong[role] = f"expected {case.expect[role]}, got {status}"
+    assert not wrong, f"{case.name}: {wrong}"
+
+
+def test_admin_refuses_everyone_who_is_not_staff(client):
+    world = build_world()
+    for role in ROLES:
+        person = world.user(role)
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        for url in ("/admin/", "/admin/helpdesk/supportrequest/", f"/admin/helpdesk/supportrequest/{world.req.pk}/"):
+            response = client.get(url)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], (role, url)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get("/admin/helpdesk/supportrequest/").status_code == 200
+
+
+def _listed(client: Client, name: str) -> set[str]:
+    response = client.get(reverse(name))
+    assert response.status_code == 200, name
+    body = (b"".join(response.streaming_content) if response.streaming else response.content).decode("utf-8", "replace")
+    return set(REFERENCE.findall(body))
+
+
+def test_list_pages_and_detail_checks_agree_for_every_role():
+    world = build_world()
+    references = set(SupportRequest.objects.values_list("reference", flat=True))
+    for role in ROLES:
+        person = world.user(role)
+        client = Client()
+        if person is not None:
+            client.force_login(person)
+        opens = {ref for ref in references if client.get(reverse("request-detail", args=[ref])).status_code == 200}
+        # The detail check is the selector: a page opens exactly when visible_requests lists the request.
+        assert opens == set(visible_requests(person).values_list("reference", flat=True)), role
+        for page, roles in LIST_PAGES.items():
+            if role not in roles:
+                continue
+            listed = _listed(client, page) & references
+            assert listed <= opens, f"{role} sees on {page} requests that do not open: {sorted(listed - opens)}"
