@@ -156,10 +156,10 @@ class EvaluationAdmin(admin.ModelAdmin):
 class AccessLogAdmin(admin.ModelAdmin):
     """Append-only record of who opened restricted content: readable, never editable."""
 
-    list_display = ["created_at", "user", "action", "request", "attachment", "ip_address"]
+    list_display = ["created_at", "user", "action", "request", "subject", "message", "attachment", "ip_address"]
     list_filter = ["action"]
-    search_fields = ["request__reference", "user__username"]
-    list_select_related = ["user", "request", "attachment"]
+    search_fields = ["request__reference", "user__username", "subject__username"]
+    list_select_related = ["user", "request", "attachment", "subject", "message"]
     show_full_result_count = False
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

@@ -53,6 +53,13 @@ def _suspended_expert_only(user: object) -> bool:
     return ExpertProfile.objects.filter(user_id=user.pk, vetting_status=ExpertProfile.Vetting.SUSPENDED).exists()  # type: ignore[attr-defined]
 
 
+def session_stamp_on_login(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """Start both clocks at sign-in (connected in ``HelpdeskConfig.ready``), so the first page writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SESSION_STARTED] = request.session[SESSION_SEEN] = now
+
+
 class SessionSecurityMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
