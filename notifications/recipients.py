@@ -86,8 +86,8 @@ def audiences_for(event: str) -> tuple[Audience, ...]:
     return (*RECIPIENTS.get(event, ()), A.WATCHERS)
 
 
-def _active(qs):  # type: ignore[no-untyped-def]
-    return qs.filter(is_active=True)
+# request id → the people an audience names for it, with the reason they are told.
+People = dict[int, list[tuple[User, Reason]]]
 
 
 class _Resolver:
@@ -96,17 +96,17 @@ class _Resolver:
     def __init__(self, requests: Sequence[SupportRequest], named_expert_ids: Iterable[int] = ()) -> None:
         self.requests = list(requests)
         self.named_expert_ids = set(named_expert_ids)
-        self._cache: dict[Audience, dict[int, list[tuple[User, Reason]]]] = {}
+        self._cache: dict[Audience, People] = {}
 
-    def people(self, audience: Audience) -> dict[int, list[tuple[User, Reason]]]:
+    def people(self, audience: Audience) -> People:
         if audience not in self._cache:
             self._cache[audience] = getattr(self, f"_{audience.value}")()
         return self._cache[audience]
 
-    def _by_request(self, key: str, users_by_key: dict[int, list[User]], reason: Reason):  # type: ignore[no-untyped-def]
+    def _by_request(self, key: str, users_by_key: dict[int, list[User]], reason: Reason) -> People:
         return {r.pk: [(u, reason) for u in users_by_key.get(getattr(r, key), [])] for r in self.requests}
 
-    def _city(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _city(self) -> People:
         through = User.cities.through
         rows = through.objects.filter(
             city_id__in={r.city_id for r in self.requests},
@@ -119,8 +119,8 @@ class _Resolver:
         return self._by_request("city_id", by_city, Reason.CITY)
 
     def _hub_users(self, *, leads_only: bool) -> dict[int, list[User]]:
-        qs = _active(User.objects).filter(
-            region_id__in={r.region_id for r in self.requests}, groups__name=Role.HUB_STAFF
+        qs = User.objects.filter(
+            is_active=True, region_id__in={r.region_id for r in self.requests}, groups__name=Role.HUB_STAFF
         )
         if leads_only:
             qs = qs.filter(is_hub_lead=True)
@@ -129,58 +129,58 @@ class _Resolver:
             by_region[user.region_id].append(user)
         return by_region
 
-    def _hub(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _hub(self) -> People:
         return self._by_request("region_id", self._hub_users(leads_only=False), Reason.HUB)
 
-    def _hub_leads(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _hub_leads(self) -> People:
         return self._by_request("region_id", self._hub_users(leads_only=True), Reason.HUB_LEAD)
 
-    def _owner(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _owner(self) -> People:
         owner_ids = {r.owner_id for r in self.requests if r.owner_id}
-        owners = {u.pk: u for u in _active(User.objects).filter(pk__in=owner_ids)} if owner_ids else {}
+        owners = {u.pk: u for u in User.objects.filter(is_active=True, pk__in=owner_ids)} if owner_ids else {}
         return {r.pk: [(owners[r.owner_id], Reason.OWNER)] if r.owner_id in owners else [] for r in self.requests}
 
-    def _owner_or_hub(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _owner_or_hub(self) -> People:
         owners = self.people(A.OWNER)
         orphans = [r for r in self.requests if not owners[r.pk]]
         hub = _Resolver(orphans).people(A.HUB) if orphans else {}
         return {r.pk: owners[r.pk] or hub.get(r.pk, []) for r in self.requests}
 
-    def _management(self) -> dict[int, list[tuple[User, Reason]]]:
-        unit = list(_active(User.objects).filter(groups__name=Role.MANAGEMENT).order_by("pk"))
+    def _management(self) -> People:
+        unit = list(User.objects.filter(is_active=True, groups__name=Role.MANAGEMENT).order_by("pk"))
         return {r.pk: [(u, Reason.MANAGEMENT) for u in unit] for r in self.requests}
 
-    def _experts(self, statuses: Iterable[str], *, named: bool = False) -> dict[int, list[tuple[User, Reason]]]:
+    def _experts(self, statuses: Iterable[str], *, named: bool = False) -> People:
         qs = ExpertAssignment.objects.filter(
             request_id__in=[r.pk for r in self.requests], status__in=list(statuses), expert__is_active=True
         )
         if named:
             qs = qs.filter(expert_id__in=self.named_expert_ids)
-        by_request: dict[int, list[tuple[User, Reason]]] = {r.pk: [] for r in self.requests}
+        by_request: People = {r.pk: [] for r in self.requests}
         for assignment in qs.select_related("expert").order_by("pk"):
             by_request[assignment.request_id].append((assignment.expert, Reason.EXPERT))
         return by_request
 
-    def _named_experts(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _named_experts(self) -> People:
         if not self.named_expert_ids:
             return self._experts([ExpertAssignment.Status.PROPOSED])
         return self._experts([ExpertAssignment.Status.PROPOSED], named=True)
 
-    def _proposed_experts(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _proposed_experts(self) -> People:
         return self._experts([ExpertAssignment.Status.PROPOSED])
 
-    def _accepted_experts(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _accepted_experts(self) -> People:
         return self._experts([ExpertAssignment.Status.ACCEPTED])
 
-    def _engaged_experts(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _engaged_experts(self) -> People:
         s = ExpertAssignment.Status
         return self._experts([s.PROPOSED, s.ACCEPTED, s.COMPLETED])
 
-    def _watchers(self) -> dict[int, list[tuple[User, Reason]]]:
+    def _watchers(self) -> People:
         watches = Watch.objects.filter(
             request_id__in=[r.pk for r in self.requests], user__is_active=True
         ).select_related("user")
-        by_request: dict[int, list[tuple[User, Reason]]] = {r.pk: [] for r in self.requests}
+        by_request: People = {r.pk: [] for r in self.requests}
         for watch in watches.order_by("pk"):
             by_request[watch.request_id].append((watch.user, Reason.WATCHER))
         return by_request

@@ -27,6 +27,7 @@ def notifications_for(user: User) -> QuerySet[Notification]:
             "request__title",
             "request__sensitivity",
             "request__state",
+            "request__anonymised_at",
         )
         .order_by("-created_at", "-id")
     )

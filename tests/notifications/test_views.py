@@ -57,12 +57,14 @@ def test_the_centre_lists_ones_own_notifications_newest_first_a_page_at_a_time(w
 
 
 def test_the_centre_costs_no_query_per_row(world, focal_client, django_assert_max_num_queries):
+    url = reverse("notifications:list")
     in_app(world, world.focal1, 3)
-    with django_assert_max_num_queries(12) as few:
-        focal_client.get(reverse("notifications:list"))
+    focal_client.get(url)  # the session's first page may write to it
+    with django_assert_max_num_queries(20) as few:
+        focal_client.get(url)
     in_app(world, world.focal1, 22)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        focal_client.get(reverse("notifications:list"))
+        focal_client.get(url)
 
 
 def test_the_centre_shows_what_happened_and_never_the_content(world, focal_client):
