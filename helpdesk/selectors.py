@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
-from helpdesk.models import AccessLog, Attachment, Message, SupportRequest, User
+from helpdesk.models import AccessLog, Attachment, Message, Sensitivity, SupportRequest, User
 
 
 def _active(user: User | AnonymousUser | None) -> bool:
@@ -56,6 +56,33 @@ def visible_requests(user: User | AnonymousUser | None) -> QuerySet[SupportReque
     if not condition:
         return qs.none()
     return qs.filter(condition)
+
+
+def request_search(queryset: QuerySet[SupportRequest], user: User, term: str) -> QuerySet[SupportRequest]:
+    """Narrow ``queryset`` (already from ``visible_requests``) to requests matching ``term``.
+
+    A match may only come from text the person can read, or the result list becomes an oracle for withheld
+    content ("does a request mention this name?"): the reference and the title for everyone; the
+    description and the summary where the person sees them in full (hub of the region, management, the
+    city's focal points unless restricted and written by someone else); for an expert, the shareable
+    summary of the requests they were let into.
+    """
+    term = term.strip()
+    if not term or not _active(user):
+        return queryset
+    s = scope(user)
+    match = Q(reference__iexact=term) | Q(title__icontains=term)
+    content = Q(description__icontains=term) | Q(summary__icontains=term)
+    if s.management:
+        return queryset.filter(match | content)
+    if s.hub_region_id is not None:
+        match |= content & Q(region_id=s.hub_region_id)
+    if s.city_ids:
+        readable = Q(sensitivity=Sensitivity.SHAREABLE) | Q(submitted_by_id=user.pk)
+        match |= content & Q(city_id__in=sorted(s.city_ids)) & readable
+    if s.expert_ok and s.granted:
+        match |= Q(summary__icontains=term, sensitivity=Sensitivity.SHAREABLE, pk__in=sorted(s.granted))
+    return queryset.filter(match)
 
 
 def visible_messages(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Message]:

@@ -135,3 +135,27 @@ def test_grants_are_audited(world):
     actions = list(world.req.access_log.filter(subject=person).values_list("action", flat=True))
     assert sorted(actions) == ["grant", "revoke"]
     assert Visibility.EXPERT in access.readable_channels(world.user("assigned_expert"), world.req)
+
+
+def test_search_matches_only_text_the_person_can_read(world):
+    from helpdesk.models import Sensitivity
+    from helpdesk.selectors import request_search
+    from tests.factories import focal_point
+
+    SupportRequest.objects.filter(pk=world.req.pk).update(description="<p>Witness Zorblax</p>", summary="Brief Quux")
+
+    def found(person, term):
+        return set(request_search(visible_requests(person), person, term))
+
+    assert found(world.user("hub_region"), "zorblax") == {world.req}
+    assert found(world.user("management"), "zorblax") == {world.req}
+    assert found(world.user("own_city"), "zorblax") == {world.req}
+    assert found(world.user("assigned_expert"), "zorblax") == set()  # the description is not in the brief
+    assert found(world.user("assigned_expert"), "quux") == {world.req}
+    assert found(world.user("assigned_expert"), world.req.reference) == {world.req}
+    SupportRequest.objects.filter(pk=world.req.pk).update(sensitivity=Sensitivity.RESTRICTED)
+    colleague = focal_point(world.req.city)
+    assert found(colleague, "zorblax") == set()  # withheld from a colleague, so not searchable either
+    assert found(world.user("own_city"), "zorblax") == {world.req}  # the author wrote it
+    assert found(world.user("assigned_expert"), "quux") == set()
+    assert found(colleague, "Youth centre") == {world.req}  # titles never hold personal data
