@@ -107,7 +107,7 @@ def ended():
         comments=SEEDED["comments"],
     )  # fmt: skip
     services.access_log_record(user=hub, request=request, action="view_restricted", ip=SEEDED["ip"])
-    LogEntry.objects.log_action(
+    LogEntry.objects.create(
         user_id=hub.pk,
         content_type_id=ContentType.objects.get_for_model(SupportRequest).pk,
         object_id=str(request.pk),
