@@ -208,3 +208,168 @@ def test_client_address_trusts_forwarded_for_only_behind_declared_proxies(rf, se
     assert client_ip(request) == "203.0.113.5"
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.0.0.1"
+
+
+# --- pages: hostile content rendered, restricted views logged, forms without mass assignment ---------------
+PAGES_BY_ROLE = {
+    "hub_region": ["request-detail", "hub-queue"],
+    "own_city": ["request-detail", "city-home"],
+    "assigned_expert": ["request-detail", "expert-inbox"],
+    "management": ["request-detail", "hub-queue"],
+}
+
+
+def _pages(client: Client, world) -> str:
+    from collections import Counter
+
+    from tests.helpdesk.hostile_inputs import dangerous
+
+    found: Counter[str] = Counter()
+    for role, names in PAGES_BY_ROLE.items():
+        client.force_login(world.user(role))
+        for name in names:
+            kwargs = {"reference": world.req.reference} if name == "request-detail" else {}
+            response = client.get(reverse(name, kwargs=kwargs))
+            assert response.status_code == 200, (role, name)
+            found.update(f"{role}:{name}:{item}" for item in dangerous(response.content.decode()))
+    return found
+
+
+def test_hostile_content_stored_raw_is_rendered_inert_on_every_page(client, world):
+    """Rows written around the services (admin, imports, old data) are cleaned again on the way out."""
+    from helpdesk.models import Message, SupportRequest
+    from tests.helpdesk.hostile_inputs import HOSTILE
+
+    baseline = _pages(client, world)
+    failures = {}
+    for index, payload in enumerate(HOSTILE):
+        SupportRequest.objects.filter(pk=world.req.pk).update(title=payload[:200], description=payload, summary=payload)
+        Message.objects.filter(request=world.req).update(body=payload)
+        new = _pages(client, world) - baseline
+        if new:
+            failures[index] = sorted(new)
+    assert not failures, f"new executable markup on pages: {failures}"
+
+
+def test_viewing_restricted_content_on_the_page_is_logged_with_the_address(client, world):
+    from helpdesk.models import AccessLog
+
+    client.force_login(world.user("same_region_city"))
+    client.get(_detail(world))
+    colleague = focal_point(world.req.city)
+    client.force_login(colleague)
+    assert client.get(_detail(world)).status_code == 200
+    assert not AccessLog.objects.filter(action=AccessLog.Action.VIEW_RESTRICTED).exists()
+    client.force_login(world.user("hub_region"))
+    assert client.get(_detail(world), REMOTE_ADDR="192.0.2.80").status_code == 200
+    log = AccessLog.objects.get(action=AccessLog.Action.VIEW_RESTRICTED)
+    assert (log.user, log.request, log.message, log.ip_address) == (
+        world.user("hub_region"),
+        world.req,
+        world.messages["restricted"],
+        "192.0.2.80",
+    )
+
+
+def test_the_request_form_ignores_fields_the_city_may_not_set(client, world):
+    from helpdesk.models import SupportRequest
+
+    person = world.user("own_city")
+    client.force_login(person)
+    before = set(SupportRequest.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse("request-new"),
+        {
+            "city": world.req.city.pk,
+            "title": "A plain request",
+            "theme": "multi_agency",
+            "kind": "advice",
+            "strategic_priority": "3",
+            "language": "en",
+            "urgency": "normal",
+            "currency": "EUR",
+            # Not the city's to set:
+            "state": "closed",
+            "owner": world.user("hub_region").pk,
+            "region": world.req_other_region.region_id,
+            "reference": "SCN-1999-999999",
+            "submitted_by": world.user("same_region_city").pk,
+            "sensitivity": "shareable",
+            "anonymised_at": "2020-01-01T00:00:00Z",
+        },
+    )
+    assert response.status_code == 302
+    (created,) = SupportRequest.objects.exclude(pk__in=before)
+    assert created.state == "draft" and created.owner is None and created.reference != "SCN-1999-999999"
+    assert created.region_id == world.req.region_id and created.submitted_by == person
+    assert created.anonymised_at is None
+
+
+def test_the_request_form_refuses_a_city_that_is_not_the_persons(client, world):
+    from helpdesk.models import SupportRequest
+
+    client.force_login(world.user("own_city"))
+    count = SupportRequest.objects.count()
+    response = client.post(
+        reverse("request-new"),
+        {"city": world.req_other_region.city.pk, "title": "Elsewhere", "theme": "other", "kind": "advice"},
+    )
+    assert response.status_code == 200
+    assert SupportRequest.objects.count() == count
+
+
+def test_editing_a_draft_cannot_move_it_to_another_city_or_state(client, world):
+    from helpdesk.models import SupportRequest
+
+    person = world.user("own_city")
+    second = CityFactory(region=world.req_other_region.region)
+    person.cities.add(second)
+    client.force_login(person)
+    client.post(
+        reverse("request-edit", kwargs={"reference": world.draft.reference}),
+        {
+            "city": second.pk,
+            "title": "Edited title",
+            "theme": "multi_agency",
+            "kind": "advice",
+            "strategic_priority": "3",
+            "language": "en",
+            "urgency": "normal",
+            "currency": "EUR",
+            "state": "closed",
+            "owner": world.user("hub_region").pk,
+        },
+    )
+    draft = SupportRequest.objects.get(pk=world.draft.pk)
+    assert draft.city_id == world.req.city_id and draft.region_id == world.req.region_id
+    assert draft.state == "draft" and draft.owner is None
+
+
+def test_a_focal_point_cannot_post_on_the_internal_channel(client, world):
+    from helpdesk.models import Message
+
+    client.force_login(world.user("own_city"))
+    count = Message.objects.filter(visibility="internal").count()
+    response = client.post(
+        reverse("request-message", kwargs={"reference": world.req.reference}),
+        {"body": "Let me in", "visibility": "internal"},
+    )
+    assert response.status_code in {200, 404}
+    assert Message.objects.filter(visibility="internal").count() == count
+
+
+def test_owner_post_names_only_staff_of_the_region(client, world):
+    from helpdesk.models import SupportRequest
+
+    client.force_login(world.user("hub_region"))
+    client.post(
+        reverse("request-owner", kwargs={"reference": world.req.reference}),
+        {"owner": str(world.user("hub_other_region").pk), "next": "https://evil.example/"},
+    )
+    assert SupportRequest.objects.get(pk=world.req.pk).owner is None
+    response = client.post(
+        reverse("request-owner", kwargs={"reference": world.req.reference}),
+        {"owner": "me", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and "evil.example" not in response["Location"]
+    assert SupportRequest.objects.get(pk=world.req.pk).owner == world.user("hub_region")
