@@ -373,3 +373,22 @@ def test_owner_post_names_only_staff_of_the_region(client, world):
     )
     assert response.status_code == 302 and "evil.example" not in response["Location"]
     assert SupportRequest.objects.get(pk=world.req.pk).owner == world.user("hub_region")
+
+
+def test_page_templates_need_no_inline_script_under_the_csp():
+    """The CSP allows scripts from our own origin only: no template may rely on inline script or handlers."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+    handler = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+    offenders = []
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        if "email" in path.parts:
+            continue  # e-mails are not pages: no CSP applies, and mail clients run no script anyway
+        text = path.read_text(encoding="utf-8")
+        if inline_script.search(text) or handler.search(text) or "javascript:" in text.lower():
+            offenders.append(str(path.relative_to(settings.BASE_DIR)))
+    assert offenders == []
