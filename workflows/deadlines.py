@@ -1,0 +1,61 @@
+"""When each waiting state falls due: working days for the desk's own steps, dates agreed for the rest.
+
+All counting happens in the desk's time zone (``settings.TIME_ZONE``) and keeps the time of day: a request
+submitted on Friday at 10:00 with five working days is due the next Friday at 10:00. Weekends and the
+dates in ``settings.WORKFLOW_HOLIDAYS`` are not working days.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils import timezone
+
+from workflows.lifecycle import STATE_SPECS, Deadline
+
+
+@lru_cache(maxsize=8)
+def _holidays(values: tuple[str, ...]) -> frozenset[date]:
+    return frozenset(date.fromisoformat(value) for value in values)
+
+
+def holidays() -> frozenset[date]:
+    return _holidays(tuple(settings.WORKFLOW_HOLIDAYS))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in holidays()
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """``start`` moved forward by ``days`` working days, at the same local time of day."""
+    local = timezone.localtime(start)
+    day, remaining = local.date(), days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return timezone.make_aware(datetime.combine(day, local.time().replace(tzinfo=None)))
+
+
+def end_of(day: date) -> datetime:
+    """The first instant after ``day`` in the desk's time zone: late from the next morning on."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def default_delivery_date(now: datetime) -> date:
+    return timezone.localdate(add_working_days(now, settings.WORKFLOW_DELIVERY_DEFAULT_WORKING_DAYS))
+
+
+def due_at_for(state: str, *, now: datetime, delivery_due: date | None = None) -> datetime | None:
+    """The deadline a request gets when it enters ``state`` at ``now`` (None: nothing is awaited)."""
+    rule = STATE_SPECS[state].deadline
+    if rule is Deadline.WORKING_DAYS:
+        return add_working_days(now, settings.WORKFLOW_DEADLINE_WORKING_DAYS[state])
+    if rule is Deadline.CLOSE_AFTER_DAYS:
+        return now + timedelta(days=settings.WORKFLOW_AUTO_CLOSE_DAYS)
+    if rule is Deadline.DELIVERY_DATE:
+        return end_of(delivery_due or default_delivery_date(now))
+    return None

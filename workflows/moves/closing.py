@@ -1,0 +1,37 @@
+"""The end of the road: delivery reported, the city's evaluation, the desk closing what nobody evaluated."""
+
+from __future__ import annotations
+
+from helpdesk.models import DeliveryReport, Evaluation, SupportRequest
+from workflows.moves import Handler, Move
+from workflows.moves.common import assignments_wind_up
+
+
+def report_delivery(request: SupportRequest, move: Move) -> None:
+    report = DeliveryReport.objects.create(request_id=request.pk, author=move.actor, report=move.data["report"])
+    move.record["report"] = report.pk
+    assignments_wind_up(request, move)
+
+
+def evaluate(request: SupportRequest, move: Move) -> None:
+    data = move.data
+    evaluation = Evaluation.objects.create(
+        request_id=request.pk,
+        author=move.actor,
+        rating=data["rating"],
+        outcomes=data["outcomes"],
+        would_recommend=data["would_recommend"],
+        comments=data.get("comments", ""),
+    )
+    move.record.update(evaluation=evaluation.pk, rating=evaluation.rating, would_recommend=evaluation.would_recommend)
+
+
+def auto_close(request: SupportRequest, move: Move) -> None:
+    move.comment = "Closed by the desk: the evaluation period ended without an evaluation."
+
+
+HANDLERS: dict[str, Handler] = {
+    "report_delivery": report_delivery,
+    "evaluate": evaluate,
+    "auto_close": auto_close,
+}

@@ -1,0 +1,124 @@
+"""Reads of the lifecycle: late requests, the fund's queue and balances, experts' load, a request's history.
+
+Each returns a queryset or a list built in a fixed number of queries; callers scope what they show with
+``helpdesk.selectors.visible_requests``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from helpdesk.models import (
+    TERMINAL_STATES,
+    ExpertAssignment,
+    FundApplication,
+    FundEnvelope,
+    Region,
+    Role,
+    SupportRequest,
+    User,
+)
+from workflows.models import TransitionLog
+from workflows.moves.funding import fiscal_year_of
+
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
+def current_fiscal_year(now: datetime | None = None) -> int:
+    return fiscal_year_of(now or timezone.now())
+
+
+def overdue_requests(*, region: Region | int | None = None, now: datetime | None = None) -> QuerySet[SupportRequest]:
+    """Requests waiting past their step's deadline, most overdue first (optionally one hub's)."""
+    qs = (
+        SupportRequest.objects.filter(due_at__lt=now or timezone.now())
+        .exclude(state__in=TERMINAL_STATES)
+        .select_related("city", "region", "owner")
+        .order_by("due_at", "pk")
+    )
+    if region is not None:
+        qs = qs.filter(region_id=getattr(region, "pk", region))
+    return qs
+
+
+def _remaining() -> ExpressionWrapper:
+    return ExpressionWrapper(F("amount") - F("committed"), output_field=MONEY)
+
+
+def fund_queue() -> QuerySet[FundApplication]:
+    """Applications awaiting a decision, oldest first, each with its envelope's balance computed in SQL."""
+    return (
+        FundApplication.objects.filter(status=FundApplication.Status.PENDING)
+        .select_related("request", "request__city", "request__region", "envelope", "recommended_by", "first_approver")
+        .annotate(
+            envelope_amount=F("envelope__amount"),
+            envelope_committed=F("envelope__committed"),
+            envelope_remaining=ExpressionWrapper(F("envelope__amount") - F("envelope__committed"), output_field=MONEY),
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def envelope_balances(fiscal_year: int) -> QuerySet[FundEnvelope]:
+    """Each region's envelope for ``fiscal_year``: amount, committed, remaining, and what pending asks total."""
+    pending = Q(applications__status=FundApplication.Status.PENDING)
+    return (
+        FundEnvelope.objects.filter(fiscal_year=fiscal_year)
+        .select_related("region")
+        .annotate(
+            remaining_amount=_remaining(),
+            pending_total=Coalesce(Sum("applications__amount_requested", filter=pending), Value(0), output_field=MONEY),
+            pending_count=Count("applications", filter=pending),
+        )
+        .order_by("region__name")
+    )
+
+
+def assignments_for_expert(user: User) -> QuerySet[ExpertAssignment]:
+    """An expert's inbox: their assignments, proposals awaiting an answer first, then accepted, then the rest."""
+    order = {
+        ExpertAssignment.Status.PROPOSED: 0,
+        ExpertAssignment.Status.ACCEPTED: 1,
+        ExpertAssignment.Status.COMPLETED: 2,
+        ExpertAssignment.Status.DECLINED: 3,
+    }
+    rank = Case(*(When(status=s, then=Value(n)) for s, n in order.items()), output_field=IntegerField())
+    return (
+        ExpertAssignment.objects.filter(expert=user)
+        .select_related("request", "request__city", "request__region")
+        .annotate(rank=rank)
+        .order_by("rank", "-created_at", "-pk")
+    )
+
+
+def expert_load() -> QuerySet[User]:
+    """Every expert with their active assignments (``active``) and capacity (``capacity``), in one query."""
+    return (
+        User.objects.filter(groups__name=Role.EXPERT, expert_profile__isnull=False)
+        .annotate(
+            active=Count("assignments", filter=Q(assignments__status__in=ExpertAssignment.ACTIVE), distinct=True),
+            capacity=F("expert_profile__max_concurrent_assignments"),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def transition_history(request: SupportRequest) -> QuerySet[TransitionLog]:
+    """The request's audit trail, oldest first, with the people who acted."""
+    return TransitionLog.objects.filter(request_id=request.pk).select_related("actor").order_by("seq")

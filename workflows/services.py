@@ -1,0 +1,209 @@
+"""The one way a request moves: ``perform``; what a person may do now: ``available_transitions``.
+
+Also the lifecycle's scheduled jobs (``auto_close_overdue``, ``expert_grants_expire``), which go through
+the same entry point or the access services, and are safe to run twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from helpdesk.models import TERMINAL_STATES, RequestState, SupportRequest, SupportRequestUserObjectPermission, User
+from helpdesk.services import expert_access_revoke
+from workflows.audit import log_append
+from workflows.deadlines import due_at_for
+from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
+from workflows.facts import facts_forget, facts_of
+from workflows.lifecycle import TRANSITION_SPECS, TransitionSpec, transitions_from
+from workflows.machine import RequestLifecycle
+from workflows.moves import Move
+from workflows.rules import ACTOR_CHECKS, GUARDS, allows
+from workflows.signals import lifecycle_event
+from workflows.validation import clean_data
+
+Actor = User | AnonymousUser | None
+# Columns every move may touch on the request; a handler adds its own through ``Move.changed``.
+STAMPED = ("state", "due_at", "closed_at", "delivery_due", "updated_at")
+
+
+def _spec(transition: str) -> TransitionSpec:
+    spec = TRANSITION_SPECS.get(transition)
+    if spec is None:
+        raise TransitionRefused(_("This action does not exist."), code="unknown_transition", transition=transition)
+    return spec
+
+
+def _moment(spec: TransitionSpec, actor: Actor, data: dict[str, Any]) -> datetime:
+    """The time the move happens at. Only the desk's own moves may name it (a task passes its clock)."""
+    given = data.pop("now", None) if actor is None else None
+    return given or timezone.now()
+
+
+def _check(spec: TransitionSpec, lifecycle: RequestLifecycle, actor: Actor) -> None:
+    """Refuse, with the most useful reason, unless ``actor`` may make the move now."""
+    name = spec.name
+    if spec.system_only and actor is not None:
+        raise TransitionRefused(_("Only the desk itself does this."), code="system_only", transition=name)
+    if actor is None and not spec.system_only:
+        raise TransitionRefused(_("Someone must be signed in to do this."), code="not_allowed", transition=name)
+    if lifecycle.state not in spec.sources:
+        raise TransitionRefused(
+            _("This cannot be done while the request is %(state)s.")
+            % {"state": RequestState(lifecycle.state).label.lower()},
+            code="wrong_state",
+            transition=name,
+        )
+    if not allows(spec.rule, actor, lifecycle):
+        raise TransitionRefused(_("You may not do this on this request."), code="not_allowed", transition=name)
+    for check_name in spec.actor_checks:
+        check = ACTOR_CHECKS[check_name]
+        if not check.passes(actor, lifecycle):
+            raise TransitionRefused(check.message, code=check.code, transition=name)
+    for guard_name in spec.guards:
+        guard = GUARDS[guard_name]
+        if not guard.passes(lifecycle):
+            fields = guard.at_fault(lifecycle) if guard.at_fault else None
+            raise TransitionRefused(guard.message, code=guard.code, transition=name, fields=fields)
+
+
+def _stamp(lifecycle: RequestLifecycle, move: Move, from_state: str) -> list[str]:
+    """Set what entering the new state implies (deadline, delivery date, closing time); returns the columns."""
+    fields = ["updated_at", *sorted(move.changed)]
+    to_state = lifecycle.state
+    if to_state == from_state:
+        return fields
+    if to_state == RequestState.IN_DELIVERY:
+        lifecycle.delivery_due = move.delivery_due
+    if to_state in TERMINAL_STATES:
+        lifecycle.closed_at = move.now
+    lifecycle.due_at = due_at_for(to_state, now=move.now, delivery_due=lifecycle.delivery_due)
+    move.record["due_at"] = lifecycle.due_at
+    return [*STAMPED, *sorted(move.changed)]
+
+
+def perform(request: SupportRequest, transition: str, actor: Actor, **data: Any) -> SupportRequest:
+    """Make the lifecycle move ``transition`` on ``request`` as ``actor`` (``None``: the desk itself).
+
+    In one transaction: lock and re-read the request, check who may act, the request's conditions and
+    the data, run the move, save, append the audit row and send ``lifecycle_event``. Raises
+    ``TransitionRefused`` (nothing written) or ``TransitionConflict`` when the request changed since the
+    caller read it (pages answer 409). Returns the request as it is after the move.
+    """
+    spec = _spec(transition)
+    now = _moment(spec, actor, data)
+    seen_state = request.state
+    try:
+        with transaction.atomic():
+            lifecycle = RequestLifecycle.objects.select_for_update().get(pk=request.pk)
+            if lifecycle.state != seen_state and (spec.target is not None or lifecycle.state not in spec.sources):
+                # The caller decided on a state that is gone: let them look again rather than guess.
+                raise TransitionConflict()
+            facts_of(lifecycle).now = now
+            _check(spec, lifecycle, actor)
+            move = Move(spec=spec, actor=actor, data=clean_data(spec, data, lifecycle), now=now)
+            from_state = lifecycle.state
+            getattr(lifecycle, spec.name)(move)
+            facts_forget(lifecycle)
+            lifecycle.save(update_fields=_stamp(lifecycle, move, from_state))
+            log = log_append(
+                request_id=lifecycle.pk,
+                transition=spec.name,
+                from_state=from_state,
+                to_state=lifecycle.state,
+                actor_id=getattr(actor, "pk", None),
+                created_at=now,
+                comment=move.comment,
+                data=move.record,
+            )
+            # Listeners get the plain model, as everywhere else (django-fsm swaps classes the same way).
+            lifecycle.__class__ = SupportRequest
+            lifecycle_event.send(
+                sender=SupportRequest,
+                event=move.event or spec.event_name,
+                request=lifecycle,
+                actor=actor,
+                log=log,
+                data=log.data,
+            )
+    except ConcurrentTransition:
+        raise TransitionConflict() from None
+    except TransitionNotAllowed:
+        # django-fsm re-checks what _check already did; only a change in between gets here.
+        raise TransitionConflict() from None
+    except IntegrityError:
+        # A unique constraint (one live assignment per expert, one audit row per sequence number) caught a
+        # concurrent move that the checks above could not see yet.
+        raise TransitionConflict() from None
+    return lifecycle
+
+
+def available_transitions(request: SupportRequest, actor: Actor) -> list[TransitionSpec]:
+    """The moves ``actor`` may make on ``request`` now, in the table's order: exactly a page's buttons.
+
+    The desk's own moves are never offered. Costs a fixed number of queries, whatever the request's history.
+    """
+    if actor is None or not actor.is_authenticated:
+        return []
+    offered = []
+    for spec in transitions_from(request.state):
+        if spec.system_only:
+            continue
+        if not allows(spec.rule, actor, request):
+            continue
+        if not all(ACTOR_CHECKS[check].passes(actor, request) for check in spec.actor_checks):
+            continue
+        if not all(GUARDS[guard].passes(request) for guard in spec.guards):
+            continue
+        offered.append(spec)
+    return offered
+
+
+def auto_close_overdue(*, now: datetime | None = None) -> int:
+    """Close delivered requests whose evaluation period is over; returns how many were closed.
+
+    Each close is its own move (own transaction, audit row and event); a request evaluated or closed in
+    the meantime is skipped, so running twice closes nothing more.
+    """
+    now = now or timezone.now()
+    due = SupportRequest.objects.filter(state=RequestState.DELIVERED, due_at__lte=now).order_by("due_at", "pk")
+    closed = 0
+    # One move per request, by design: a failure closes nothing else by accident.
+    for request in due:
+        try:
+            perform(request, "auto_close", None, now=now)
+        except WorkflowError:
+            continue
+        closed += 1
+    return closed
+
+
+def expert_grants_expire(*, now: datetime | None = None) -> int:
+    """Take away experts' access to requests that ended more than the grace period ago; returns how many.
+
+    The access service revokes each grant and records it in the access log; rows from a job run twice
+    are simply gone the second time.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EXPERT_ACCESS_GRACE_DAYS)
+    grants = list(
+        SupportRequestUserObjectPermission.objects.filter(
+            permission__codename="view_supportrequest",
+            content_object__state__in=TERMINAL_STATES,
+            content_object__closed_at__lt=cutoff,
+        )
+        .select_related("user", "content_object")
+        .order_by("pk")[:1000]
+    )
+    revoked = 0
+    # The access service owns the grant table and its log; a daily run handles at most a thousand grants.
+    for grant in grants:
+        revoked += expert_access_revoke(request=grant.content_object, expert=grant.user, actor=None)
+    return revoked
