@@ -3,6 +3,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helpdesk import services
@@ -152,14 +153,14 @@ def test_only_the_valid_pdf_of_four_uploads_is_accepted(world, settings):
 
 def test_attachment_add_checks_the_channel_and_the_message(world):
     upload = SimpleUploadedFile("a.pdf", PDF_BYTES)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.attachment_add(
             request=world.req, uploaded_by=world.user("own_city"), upload=upload, visibility=Visibility.INTERNAL
         )
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.attachment_add(request=world.req, uploaded_by=world.user("same_region_city"), upload=upload)
     foreign = world.req_other_region.messages.create(body="elsewhere")
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.attachment_add(request=world.req, uploaded_by=world.user("hub_region"), upload=upload, message=foreign)
 
 

@@ -1,0 +1,180 @@
+"""Who is let in: restricted-content release, the access log, and experts' guardian grants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from helpdesk import access
+from helpdesk.access import can
+from helpdesk.models import (
+    TERMINAL_STATES,
+    AccessLog,
+    Attachment,
+    ExpertAssignment,
+    Message,
+    Sensitivity,
+    SupportRequest,
+    SupportRequestGroupObjectPermission,
+    SupportRequestUserObjectPermission,
+    User,
+)
+
+Obj = SupportRequest | Message | Attachment
+
+
+def restricted_release(*, obj: Obj, actor: User, ip: str | None = None) -> Obj:
+    """Hub staff (or the management unit) release screened content: it becomes shareable.
+
+    The screening flags stay as the record of what was found; the release itself is in the access log.
+    """
+    if not can(actor, "release_restricted", obj):
+        raise PermissionDenied("Only the hub of the region or the management unit may release content.")
+    if obj.sensitivity != Sensitivity.RESTRICTED:
+        return obj
+    request = obj if isinstance(obj, SupportRequest) else obj.request
+    with transaction.atomic():
+        obj.sensitivity = Sensitivity.SHAREABLE
+        obj.save(update_fields=["sensitivity", "updated_at"] if isinstance(obj, SupportRequest) else ["sensitivity"])
+        access_log_record(
+            user=actor,
+            request=request,
+            action=AccessLog.Action.RELEASE,
+            message=obj if isinstance(obj, Message) else None,
+            attachment=obj if isinstance(obj, Attachment) else None,
+            ip=ip,
+        )
+    return obj
+
+
+def access_log_record(
+    *,
+    user: User | None,
+    request: SupportRequest,
+    action: str,
+    attachment: Attachment | None = None,
+    message: Message | None = None,
+    subject: User | None = None,
+    ip: str | None = None,
+) -> AccessLog:
+    """One row of the access log (ids only, never content)."""
+    return AccessLog.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        request=request,
+        action=action,
+        attachment=attachment,
+        message=message,
+        subject=subject,
+        ip_address=ip or None,
+    )
+
+
+def access_log_flush(*, user: User, ip: str | None = None) -> int:
+    """Record what the presenters revealed to ``user`` during this HTTP request (restricted content).
+
+    The presenters note each restricted request or message they show in full; the access middleware calls
+    this once the response is built, so every page, export and search result is covered without each
+    view remembering to log. Returns the number of rows written.
+    """
+    revealed = access.revealed_take(user)
+    if not revealed:
+        return 0
+    rows = [
+        AccessLog(
+            user=user,
+            request_id=request_id,
+            message_id=message_id,
+            action=AccessLog.Action.VIEW_RESTRICTED,
+            ip_address=ip or None,
+        )
+        for request_id, message_id in sorted(revealed, key=lambda pair: (pair[0], pair[1] or 0))
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- Expert grants (django-guardian object permissions) --------------------------------------------
+def _view_permission_id() -> int:
+    return Permission.objects.values_list("pk", flat=True).get(
+        codename="view_supportrequest", content_type__app_label="helpdesk"
+    )
+
+
+def expert_access_grant(*, request: SupportRequest, expert: User, actor: User | None = None) -> bool:
+    """Let a proposed expert see this request's brief (a guardian object permission). Idempotent.
+
+    Called by the workflow when it proposes the expert. Returns True when a grant was created.
+    """
+    with transaction.atomic():
+        _, created = SupportRequestUserObjectPermission.objects.get_or_create(
+            user=expert, permission_id=_view_permission_id(), content_object=request
+        )
+        if created:
+            access_log_record(user=actor, request=request, action=AccessLog.Action.GRANT, subject=expert)
+    access.forget(expert)
+    return created
+
+
+def expert_access_revoke(*, request: SupportRequest, expert: User, actor: User | None = None) -> bool:
+    """Take the expert's access away (on decline, or after the grace period). Idempotent."""
+    with transaction.atomic():
+        deleted, _ = SupportRequestUserObjectPermission.objects.filter(
+            user=expert, permission__codename="view_supportrequest", content_object=request
+        ).delete()
+        if deleted:
+            access_log_record(user=actor, request=request, action=AccessLog.Action.REVOKE, subject=expert)
+    access.forget(expert)
+    return bool(deleted)
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    orphaned: int  # no proposed, accepted or completed assignment behind the grant
+    expired: int  # the request ended longer ago than the grace period
+    group_rows: int  # request access is never granted to groups: any such row is stray
+
+    @property
+    def total(self) -> int:
+        return self.orphaned + self.expired + self.group_rows
+
+
+def access_grants_reconcile(*, now: Any = None, grace_days: int | None = None) -> ReconcileResult:
+    """Remove guardian rows that no live assignment explains; each removal is in the access log.
+
+    The workflow revokes on decline and after the grace period; this is the safety net that keeps the
+    grant table equal to the assignments whatever happened (a failed task, an admin edit, a bulk import).
+    """
+    now = now or timezone.now()
+    grace = timedelta(days=settings.EXPERT_ACCESS_GRACE_DAYS if grace_days is None else grace_days)
+    live = ExpertAssignment.objects.filter(
+        request_id=OuterRef("content_object_id"),
+        expert_id=OuterRef("user_id"),
+        status__in=[*ExpertAssignment.ACTIVE, ExpertAssignment.Status.COMPLETED],
+    )
+    ended = Q(content_object__state__in=TERMINAL_STATES) & (
+        Q(content_object__closed_at__lt=now - grace)
+        | Q(content_object__closed_at__isnull=True, content_object__updated_at__lt=now - grace)
+    )
+    grants = SupportRequestUserObjectPermission.objects.filter(permission__codename="view_supportrequest")
+    with transaction.atomic():
+        orphaned = list(grants.filter(~Exists(live)).values_list("pk", "content_object_id", "user_id"))
+        expired = list(grants.filter(Exists(live)).filter(ended).values_list("pk", "content_object_id", "user_id"))
+        doomed = orphaned + expired
+        SupportRequestUserObjectPermission.objects.filter(pk__in=[pk for pk, _, _ in doomed]).delete()
+        AccessLog.objects.bulk_create(
+            [
+                AccessLog(request_id=request_id, subject_id=user_id, action=AccessLog.Action.REVOKE)
+                for _, request_id, user_id in doomed
+            ],
+            batch_size=1000,
+        )
+        group_rows, _ = SupportRequestGroupObjectPermission.objects.all().delete()
+    return ReconcileResult(orphaned=len(orphaned), expired=len(expired), group_rows=group_rows)

@@ -1,0 +1,129 @@
+"""Messages and attachments on a request's channels."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.access import can
+from helpdesk.attachments import inspect_upload
+from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility
+from helpdesk.services.requests import _rich, _screen
+from helpdesk.signals import message_posted
+
+
+def message_post(
+    *,
+    request: SupportRequest,
+    author: User,
+    body: str,
+    visibility: str = Visibility.CITY,
+    sensitivity: str = Sensitivity.SHAREABLE,
+    confirm_personal_data: bool = False,
+    attachment: IO[bytes] | None = None,
+    attachment_name: str | None = None,
+) -> Message:
+    """Post a message on one channel of ``request`` (with an optional file), and tell listeners.
+
+    ``helpdesk.signals.message_posted`` is sent inside the transaction; notifications record their rows
+    there and send after commit.
+    """
+    if not can(author, "comment", request, visibility=visibility):
+        raise PermissionDenied("This person may not write on this channel of this request.")
+    if visibility not in Visibility.values or sensitivity not in Sensitivity.values:
+        raise ValidationError(_("Unknown visibility or sensitivity."), code="invalid")
+    body = _rich(_("Message"), body)
+    if not body:
+        raise ValidationError(_("The message is empty."), code="required")
+    flags = _screen(texts={"body": body}, confirm=confirm_personal_data)
+    inspected = None
+    if attachment is not None:
+        inspected = inspect_upload(
+            attachment,
+            name=attachment_name or getattr(attachment, "name", "") or "attachment",
+            size=getattr(attachment, "size", None),
+        )
+    with transaction.atomic():
+        message = Message.objects.create(
+            request=request,
+            author=author,
+            body=body,
+            visibility=visibility,
+            sensitivity=Sensitivity.RESTRICTED if flags else sensitivity,
+            screening_flags=flags,
+        )
+        if inspected is not None:
+            _attachment_store(
+                request=request,
+                uploaded_by=author,
+                inspected=inspected,
+                visibility=visibility,
+                sensitivity=message.sensitivity,
+                message=message,
+            )
+        message_posted.send(sender=Message, message=message, request=request, author=author)
+    return message
+
+
+def _attachment_store(
+    *,
+    request: SupportRequest,
+    uploaded_by: User,
+    inspected: Any,
+    visibility: str,
+    sensitivity: str,
+    message: Message | None,
+) -> Attachment:
+    attachment = Attachment(
+        request=request,
+        message=message,
+        original_name=inspected.name,
+        size=inspected.size,
+        content_type=inspected.content_type,
+        visibility=visibility,
+        sensitivity=sensitivity,
+        uploaded_by=uploaded_by,
+    )
+    # The stored name is random (see ``attachment_path``). The file is written before the row so the row
+    # never points at nothing; if the row cannot be saved the file goes again. A file left behind by a
+    # rollback further out is swept by ``helpdesk.retention.orphan_files_delete``.
+    attachment.file.save(inspected.name, ContentFile(inspected.content), save=False)
+    try:
+        attachment.save()
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+def attachment_add(
+    *,
+    request: SupportRequest,
+    uploaded_by: User,
+    upload: IO[bytes],
+    name: str | None = None,
+    visibility: str = Visibility.CITY,
+    sensitivity: str = Sensitivity.SHAREABLE,
+    message: Message | None = None,
+) -> Attachment:
+    """Attach a file to ``request`` on a channel; its content is checked (``helpdesk.attachments``)."""
+    if not can(uploaded_by, "comment", request, visibility=visibility):
+        raise PermissionDenied("This person may not add files on this channel of this request.")
+    if message is not None and (message.request_id != request.pk or not can(uploaded_by, "see_message", message)):
+        raise PermissionDenied("The message does not belong to this request.")
+    inspected = inspect_upload(
+        upload, name=name or getattr(upload, "name", "") or "attachment", size=getattr(upload, "size", None)
+    )
+    with transaction.atomic():
+        return _attachment_store(
+            request=request,
+            uploaded_by=uploaded_by,
+            inspected=inspected,
+            visibility=visibility,
+            sensitivity=sensitivity,
+            message=message,
+        )
