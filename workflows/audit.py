@@ -133,33 +133,41 @@ def _check_chain(rows: Iterable[TransitionLog]) -> Iterator[tuple[TransitionLog,
         expected_seq, prev_hash = row.seq + 1, row.hash
 
 
-def audit_verify(*, request_ids: Iterable[int] | None = None, chunk_size: int = 2000) -> list[BrokenLink]:
-    """Walk every chain (or those of ``request_ids``) and list each broken link.
+@dataclass(frozen=True)
+class AuditReport:
+    rows: int
+    chains: int
+    broken: list[BrokenLink]
 
-    Also compares each chain's last row with the request's current state, which catches a state changed
-    behind the lifecycle's back and a chain whose tail was cut off.
+    @property
+    def intact(self) -> bool:
+        return not self.broken
+
+    @property
+    def broken_chains(self) -> list[int]:
+        """The requests whose chain is broken, once each, in order."""
+        return list(dict.fromkeys(link.request_id for link in self.broken))
+
+
+_COLUMNS = ("pk", "request_id", "seq", "transition", "from_state", "to_state", "actor_id", "created_at", "comment",
+            "data", "prev_hash", "hash")  # fmt: skip
+
+
+def audit_verify(*, request_ids: Iterable[int] | None = None, chunk_size: int = 2000) -> AuditReport:
+    """Walk every chain (or those of ``request_ids``) and report each broken link.
+
+    Reads the trail in one streamed query. Also compares each chain's last row with the request's current
+    state, which catches a state changed behind the lifecycle's back and a chain whose tail was cut off.
     """
     rows = TransitionLog.objects.order_by("request_id", "seq").values_list(
-        "pk",
-        "request_id",
-        "seq",
-        "transition",
-        "from_state",
-        "to_state",
-        "actor_id",
-        "created_at",
-        "comment",
-        "data",
-        "prev_hash",
-        "hash",
-        "request__reference",
-        "request__state",
+        *_COLUMNS, "request__reference", "request__state"
     )
     if request_ids is not None:
         rows = rows.filter(request_id__in=list(request_ids))
     broken: list[BrokenLink] = []
     current: list[TransitionLog] = []
     meta: tuple[str, str] = ("", "")
+    counted_rows = chains = 0
 
     def flush() -> None:
         if not current:
@@ -169,37 +177,19 @@ def audit_verify(*, request_ids: Iterable[int] | None = None, chunk_size: int = 
             broken.append(BrokenLink(row.request_id, reference, row.seq, problem))
         last = current[-1]
         if last.to_state != state:
-            broken.append(
-                BrokenLink(
-                    last.request_id,
-                    reference,
-                    last.seq,
-                    f"the request is '{state}' but its trail ends in '{last.to_state}'",
-                )
-            )
+            problem = f"the request is '{state}' but its trail ends in '{last.to_state}'"
+            broken.append(BrokenLink(last.request_id, reference, last.seq, problem))
 
     for values in rows.iterator(chunk_size=chunk_size):
-        (pk, request_id, seq, transition, from_state, to_state, actor_id, created_at, comment, data, prev, h,
-         reference, state) = values  # fmt: skip
-        if current and current[-1].request_id != request_id:
+        *columns, reference, state = values
+        row = TransitionLog(**dict(zip(_COLUMNS, columns, strict=True)))
+        if current and current[-1].request_id != row.request_id:
             flush()
             current = []
+        if not current:
+            chains += 1
         meta = (reference, state)
-        current.append(
-            TransitionLog(
-                pk=pk,
-                request_id=request_id,
-                seq=seq,
-                transition=transition,
-                from_state=from_state,
-                to_state=to_state,
-                actor_id=actor_id,
-                created_at=created_at,
-                comment=comment,
-                data=data,
-                prev_hash=prev,
-                hash=h,
-            )
-        )
+        current.append(row)
+        counted_rows += 1
     flush()
-    return broken
+    return AuditReport(rows=counted_rows, chains=chains, broken=broken)

@@ -6,11 +6,11 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from helpdesk.demo.network import DEMO_PASSWORD, seed_network
-from helpdesk.demo.requests import seed_requests
 from helpdesk.demo.scale import seed_scale
+from workflows.demo import seed_requests
+from workflows.selectors import current_fiscal_year
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not settings.TESTING and not options["allow_production"]:
             raise CommandError("Refusing to create demo accounts with DEBUG off; pass --allow-production.")
         started = time.monotonic()
-        logins = seed_network(fiscal_year=timezone.now().year)
+        logins = seed_network(fiscal_year=current_fiscal_year())
         created = seed_requests()
         self.stdout.write(f"Demo network ready ({created} demo requests created).")
         scale = int(options["scale"] or 0)

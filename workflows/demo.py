@@ -1,0 +1,374 @@
+"""The demo network's requests, each walked to its state through ``perform`` by the people who would act.
+
+Every demo request therefore has a real history: audit rows, messages, assignments, fund applications
+and envelope commitments, exactly as the desk would have recorded them. ``seed_requests`` skips requests
+that already exist (same city and title), so ``seed_demo`` stays idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from helpdesk.models import City, RequestState, Role, SupportRequest, User, Visibility
+from helpdesk.services import message_post, request_create
+from workflows.services import perform
+
+S = RequestState
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move: the transition, who makes it (``focal``, ``hub``, ``officer`` or a username), its data.
+
+    In ``data``, ``experts`` lists usernames; they are turned into ids when the step runs.
+    """
+
+    transition: str
+    actor: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    city: str
+    title: str
+    theme: str
+    kind: str
+    target: str
+    steps: tuple[Step, ...]
+    priority: int = 3
+    language: str = "en"
+    funding: Decimal | None = None
+    description: str = ""
+    messages: tuple[str, ...] = ()
+
+
+def _submitted(*more: Step) -> tuple[Step, ...]:
+    return (Step("submit", "focal"), *more)
+
+
+def _accepted(expert: str) -> Step:
+    return Step(
+        "accept_assignment",
+        expert,
+        {"declaration": "No tie to the city or the people involved.", "has_conflict": False},
+    )
+
+
+def _routed(*experts: str, by: str = "hub") -> Step:
+    return Step("route_to_experts", by, {"experts": list(experts)})
+
+
+def _fund_application(lines: list[tuple[str, str]], justification: str, priority: int) -> Step:
+    return Step(
+        "route_to_funding",
+        "hub",
+        {
+            "budget_lines": [{"item": item, "amount": amount} for item, amount in lines],
+            "strategic_priority": priority,
+            "justification": justification,
+        },
+    )
+
+
+EVALUATION = {
+    "rating": 5,
+    "outcomes": "Clear next steps for the council and a contact in a peer city.",
+    "would_recommend": True,
+    "comments": "<p>Fast and practical.</p>",
+}
+
+DEMO_REQUESTS = [
+    DemoRequest(
+        "Mombasa",
+        "Youth mentoring programme after the port attack",
+        "incident_response",
+        "expert",
+        S.IN_DELIVERY,
+        _submitted(_routed("expert.amina"), _accepted("expert.amina"), Step("start_delivery", "hub")),
+        4,
+        description="<p>The county wants to set up a mentoring scheme for young people in the old town.</p>",
+        messages=("Could an expert share examples from other coastal cities?",),
+    ),
+    DemoRequest(
+        "Mombasa",
+        "Referral mechanism for schools",
+        "multi_agency",
+        "advice",
+        S.DRAFT,
+        (),
+        3,
+        description="<p>Draft: how should teachers refer concerns?</p>",
+    ),
+    DemoRequest(
+        "Saïda",
+        "تدريب موظفي البلدية على الاستجابة لخطاب الكراهية",
+        "global_crises",
+        "training",
+        S.SUBMITTED,
+        _submitted(),
+        3,
+        "ar",
+        description="<p>نطلب تدريبا لموظفي البلدية.</p>",
+    ),
+    DemoRequest(
+        "Kumanovo",
+        "Multi-ethnic youth council",
+        "young_cities",
+        "fund",
+        S.FUNDING_REVIEW,
+        _submitted(
+            _fund_application(
+                [("Facilitation of the council", "9000"), ("Meetings and venues", "5000"), ("Outreach", "4000")],
+                "A youth council across communities answers priority 4 and has the mayor's backing.",
+                4,
+            )
+        ),
+        4,
+        funding=Decimal("18000"),
+        description="<p>Seed funding for a youth council across communities.</p>",
+    ),
+    DemoRequest(
+        "Mokolo",
+        "Radio communautaire pour la prévention",
+        "young_cities",
+        "fund",
+        S.FUNDING_REVIEW,
+        _submitted(
+            _fund_application(
+                [("Équipement de la radio", "22000"), ("Formation des animateurs", "12000"), ("Émissions", "6000")],
+                "Une radio de proximité tenue par des jeunes, alignée sur la priorité 4.",
+                4,
+            ),
+            # Above the four-eyes threshold: the first approval waits for a second approver.
+            Step("approve_funding", "mu.officer", {"conditions": "Quarterly progress notes to the hub."}),
+        ),
+        4,
+        "fr",
+        funding=Decimal("40000"),
+        description="<p>La commune souhaite lancer une radio communautaire animée par des jeunes.</p>",
+    ),
+    DemoRequest(
+        "Kolofata",
+        "Appui à la coordination avec les autorités nationales",
+        "national_local",
+        "expert",
+        S.EXPERT_MATCHING,
+        _submitted(
+            _routed("expert.hugo"),
+            Step("decline_assignment", "expert.hugo", {"reason": "Not available before the summer."}),
+            Step("propose_expert", "hub.central.officer", {"experts": ["expert.jean"]}),
+        ),
+        2,
+        "fr",
+        description="<p>La commune souhaite un appui pour coordonner avec les services de l'État.</p>",
+    ),
+    DemoRequest(
+        "Kousseri",
+        "Dialogue communautaire après les incidents",
+        "incident_response",
+        "advice",
+        S.INFO_REQUESTED,
+        _submitted(
+            Step(
+                "request_info",
+                "hub",
+                {"question": "<p>Quels groupes souhaitez-vous réunir, et à quelle date ?</p>"},
+            )
+        ),
+        3,
+        "fr",
+        description="<p>Besoin de conseils pour organiser un dialogue communautaire.</p>",
+    ),
+    DemoRequest(
+        "Cape Town",
+        "Peer exchange on online hate monitoring",
+        "global_crises",
+        "peer_exchange",
+        S.DELIVERED,
+        _submitted(
+            _routed("expert.grace"),
+            _accepted("expert.grace"),
+            Step("start_delivery", "hub.esa.officer"),
+            Step("report_delivery", "expert.grace", {"report": "<p>Two online sessions with a peer city's team.</p>"}),
+        ),
+        1,
+        description="<p>Learn from a city that monitors online hate.</p>",
+    ),
+    DemoRequest(
+        "Addu City",
+        "Women's development committee outreach",
+        "young_cities",
+        "advice",
+        S.CLOSED,
+        _submitted(
+            Step("answer_directly", "hub", {"answer": "<p>Three approaches that worked elsewhere, with contacts.</p>"}),
+            Step("evaluate", "focal", EVALUATION),
+        ),
+        4,
+        description="<p>Advice on engaging women's committees in prevention.</p>",
+    ),
+    DemoRequest(
+        "Highland Park",
+        "Recovery support one year on",
+        "incident_response",
+        "expert",
+        S.CLOSED,
+        _submitted(
+            Step("request_info", "hub", {"question": "<p>Which city services should take part?</p>"}),
+            Step("provide_info", "focal", {"answer": "<p>Parks, police liaison and the library.</p>"}),
+            _routed("expert.james"),
+            _accepted("expert.james"),
+            Step("start_delivery", "hub"),
+            Step(
+                "report_delivery", "hub.north-america.officer", {"report": "<p>Workshop held with three services.</p>"}
+            ),
+            Step("evaluate", "focal", {**EVALUATION, "rating": 4}),
+        ),
+        3,
+        description="<p>Sharing recovery lessons with other cities.</p>",
+    ),
+    DemoRequest(
+        "Chattanooga",
+        "Local democracy safeguarding plan",
+        "local_democracy",
+        "training",
+        S.DECLINED,
+        _submitted(
+            Step("decline", "hub", {"reason": "<p>A national programme already covers this training this year.</p>"})
+        ),
+        5,
+        description="<p>Training for council staff.</p>",
+    ),
+    DemoRequest(
+        "Aurora",
+        "Antisemitism and islamophobia response",
+        "global_crises",
+        "advice",
+        S.WITHDRAWN,
+        _submitted(Step("withdraw", "focal")),
+        3,
+        description="<p>Guidance on responding to rising hate incidents.</p>",
+    ),
+    DemoRequest(
+        "Berlin",
+        "National-local coordination workshop",
+        "national_local",
+        "peer_exchange",
+        S.SUBMITTED,
+        _submitted(),
+        2,
+        description="<p>A workshop with federal and state partners.</p>",
+    ),
+    DemoRequest(
+        "Oslo",
+        "Multi-agency framework review",
+        "multi_agency",
+        "expert",
+        S.EXPERT_MATCHING,
+        _submitted(_routed("expert.ingrid", "expert.claire"), _accepted("expert.ingrid")),
+        3,
+        description="<p>Review of the municipal framework.</p>",
+    ),
+    DemoRequest(
+        "Victoria",
+        "Youth engagement survey design",
+        "young_cities",
+        "fund",
+        S.IN_DELIVERY,
+        _submitted(
+            _fund_application(
+                [("Survey design and analysis", "6500"), ("Outreach to young residents", "3000")],
+                "A city-wide survey of young residents informs the youth strategy (priority 4).",
+                4,
+            ),
+            Step("approve_funding", "mu.director"),
+        ),
+        4,
+        funding=Decimal("9500"),
+        description="<p>Survey of young residents.</p>",
+    ),
+]
+
+
+class DemoPeople:
+    """The demo network's people, read in two queries, found by role for a city or by username."""
+
+    def __init__(self, specs: Iterable[DemoRequest], cities: dict[str, City]) -> None:
+        usernames = {step.actor for spec in specs for step in spec.steps}
+        usernames |= {name for spec in specs for step in spec.steps for name in step.data.get("experts", [])}
+        regions = {city.region_id for city in cities.values()}
+        people = User.objects.filter(
+            Q(username__in=usernames) | Q(region_id__in=regions, groups__name=Role.HUB_STAFF)
+        ).distinct()
+        self.by_username = {user.username: user for user in people}
+        self.hub_lead = {u.region_id: u for u in people if u.region_id and u.is_hub_lead}
+        self.hub_officer = {u.region_id: u for u in people if u.region_id and not u.is_hub_lead}
+        links = (
+            User.cities.through.objects.filter(
+                city_id__in=[city.pk for city in cities.values()], user__groups__name=Role.FOCAL_POINT
+            )
+            .select_related("user")
+            .order_by("user_id")
+        )
+        self.focal: dict[int, User] = {}
+        for link in links:
+            self.focal.setdefault(link.city_id, link.user)
+
+    def actor(self, key: str, city: City) -> User:
+        if key == "focal":
+            return self.focal[city.pk]
+        if key == "hub":
+            return self.hub_lead[city.region_id]
+        if key == "officer":
+            return self.hub_officer[city.region_id]
+        return self.by_username[key]
+
+
+def _resolve(data: dict[str, Any], people: DemoPeople) -> dict[str, Any]:
+    if "experts" in data:
+        return {**data, "experts": [people.by_username[name].pk for name in data["experts"]]}
+    return dict(data)
+
+
+@transaction.atomic
+def seed_requests() -> int:
+    """Create and walk the demo requests that do not exist yet; returns how many were created."""
+    cities = {c.name: c for c in City.objects.filter(name__in={s.city for s in DEMO_REQUESTS})}
+    existing = set(
+        SupportRequest.objects.filter(city__in=cities.values(), title__in=[s.title for s in DEMO_REQUESTS]).values_list(
+            "city__name", "title"
+        )
+    )
+    todo = [spec for spec in DEMO_REQUESTS if (spec.city, spec.title) not in existing]
+    if not todo:
+        return 0
+    people = DemoPeople(todo, cities)
+    for spec in todo:
+        city = cities[spec.city]
+        focal = people.focal[city.pk]
+        request = request_create(
+            city=city,
+            submitted_by=focal,
+            title=spec.title,
+            description=spec.description,
+            summary=spec.title,
+            theme=spec.theme,
+            kind=spec.kind,
+            strategic_priority=spec.priority,
+            language=spec.language,
+            funding_requested=spec.funding,
+        )
+        for step in spec.steps:
+            request = perform(request, step.transition, people.actor(step.actor, city), **_resolve(step.data, people))
+        for body in spec.messages:
+            message_post(request=request, author=focal, body=f"<p>{body}</p>", visibility=Visibility.CITY)
+        if request.state != spec.target:
+            raise RuntimeError(f"Demo request {spec.title!r} reached {request.state}, not {spec.target}.")
+    return len(todo)
