@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's profile language wins over the browser's.
+    "helpdesk.user_language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Access and security (helpdesk.middleware): session timeouts and suspensions, no-store, access log.
     "helpdesk.middleware.SessionSecurityMiddleware",
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "helpdesk.context_processors.desk",
             ],
         },
     },

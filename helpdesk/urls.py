@@ -1,15 +1,54 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from helpdesk.views import core as views
-from helpdesk.views import exports, files  # access and security (issue 4)
+from helpdesk.views import (  # access and security (issue 4)
+    account,
+    city,
+    core,
+    expert,
+    exports,
+    files,
+    hub,
+    management,
+    requests,
+    steering,
+)
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", core.home, name="home"),
+    path("healthz", core.healthz, name="healthz"),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment-download"),
     path("exports/requests.csv", exports.queue_export, name="queue-export"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("requests/<str:reference>/", views.request_detail, name="request-detail"),
+    path("attachments/<int:pk>/", files.attachment_download, name="attachment-download"),
+    path("exports/requests.csv", exports.queue_export, name="queue-export"),
+    # Account
+    path("accounts/login/", account.login, name="login"),
+    path("accounts/logout/", account.logout, name="logout"),
+    path("accounts/password-reset/", account.password_reset, name="password-reset"),
+    path("accounts/password-reset/sent/", account.password_reset_done, name="password-reset-done"),
+    path("accounts/reset/<uidb64>/<token>/", account.password_reset_confirm, name="password-reset-confirm"),
+    path("accounts/reset/done/", account.password_reset_complete, name="password-reset-complete"),
+    path("accounts/password/", account.password_change, name="password-change"),
+    path("accounts/password/done/", account.password_change_done, name="password-change-done"),
+    path("accounts/profile/", account.profile, name="profile"),
+    path("language/", account.set_language, name="set-language"),
+    # City focal points
+    path("city/", city.home, name="city-home"),
+    path("requests/new/", city.new_request, name="request-new"),
+    path("requests/<str:reference>/edit/", city.edit_draft, name="request-edit"),
+    # Every role's request page and its posts
+    path("requests/<str:reference>/", requests.detail, name="request-detail"),
+    path("requests/<str:reference>/moves/<slug:name>/", requests.move, name="request-move"),
+    path("requests/<str:reference>/messages/", requests.post_message, name="request-message"),
+    path("requests/<str:reference>/owner/", requests.set_owner, name="request-owner"),
+    # Hub staff
+    path("hub/queue/", hub.queue, name="hub-queue"),
+    path("requests/<str:reference>/experts/", hub.matching, name="request-matching"),
+    # Experts
+    path("expert/", expert.inbox, name="expert-inbox"),
+    # Management unit
+    path("fund/", management.fund_queue, name="fund-queue"),
+    path("overview/", management.overview, name="overview"),
+    path("requests/<str:reference>/access-log/", management.access_log, name="request-access-log"),
+    # Steering committee
+    path("figures/", steering.figures, name="steering"),
 ]

@@ -17,6 +17,7 @@ REQUEST_FIELDS = [
     "kind",
     "strategic_priority",
     "description",
+    "summary",
     "language",
     "urgency",
     "desired_by",
@@ -25,6 +26,7 @@ REQUEST_FIELDS = [
 ]
 
 NULLABLE_FIELDS = {"strategic_priority", "desired_by", "funding_requested"}
+TEXT_FIELDS = {"description", "summary"}
 
 
 class RequestForm(forms.ModelForm):
@@ -41,6 +43,7 @@ class RequestForm(forms.ModelForm):
         fields = REQUEST_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
             "desired_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "funding_requested": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
             "strategic_priority": forms.RadioSelect,
@@ -50,6 +53,10 @@ class RequestForm(forms.ModelForm):
             "description": _(
                 "What happened or what you need, what you tried, who is involved by role (not by name),"
                 " and what a good outcome looks like."
+            ),
+            "summary": _(
+                "Two or three sentences an expert may read before accepting: no names, contact details or"
+                " incident details."
             ),
             "desired_by": _("When you would need the support, if there is a date."),
             "funding_requested": _("Only when asking the technical support fund for a grant."),
@@ -74,10 +81,10 @@ class RequestForm(forms.ModelForm):
         data: dict[str, Any] = {}
         for name in REQUEST_FIELDS:
             value = self.cleaned_data.get(name)
-            if name in NULLABLE_FIELDS or name == "description":
-                data[name] = value if value not in ("",) else None
-                if name == "description":
-                    data[name] = value or ""
+            if name in NULLABLE_FIELDS:
+                data[name] = value
+            elif name in TEXT_FIELDS:
+                data[name] = value or ""
             elif value not in (None, ""):
                 data[name] = value
         return data

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import ErrorList
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 BLANK_BUDGET_ROWS = 3
@@ -14,7 +15,7 @@ BLANK_BUDGET_ROWS = 3
 class BudgetLinesWidget(forms.Widget):
     """Rows of (item, amount) inputs; a few blank rows are always offered, no script needed."""
 
-    template_name = "helpdesk/widgets/budget_lines.html"
+    template_name = ""  # rendered in ``render``: the form renderer does not search the project's templates
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[dict[str, str]]:
         rows = []
@@ -30,14 +31,39 @@ class BudgetLinesWidget(forms.Widget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return f"{name}-0-item" not in data
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        base_id = (attrs or {}).get("id") or f"id_{name}"
         rows = [dict(row) for row in (value or []) if isinstance(row, dict)]
         rows += [{"item": "", "amount": ""}] * BLANK_BUDGET_ROWS
-        context["widget"]["rows"] = [
-            {"index": i, "item": row.get("item", ""), "amount": row.get("amount", "")} for i, row in enumerate(rows)
-        ]
-        return context
+        body = format_html_join(
+            "",
+            '<tr><td><label class="visually-hidden" for="{0}-{1}-item">{2}</label>'
+            '<input class="form-control form-control-sm" type="text" maxlength="200" name="{3}-{1}-item"'
+            ' id="{0}-{1}-item" value="{4}"></td>'
+            '<td><label class="visually-hidden" for="{0}-{1}-amount">{5}</label>'
+            '<input class="form-control form-control-sm" type="text" inputmode="decimal" name="{3}-{1}-amount"'
+            ' id="{0}-{1}-amount" value="{6}"></td></tr>',
+            (
+                (
+                    base_id,
+                    index,
+                    _("Item %(n)s") % {"n": index + 1},
+                    name,
+                    row.get("item", ""),
+                    _("Amount %(n)s") % {"n": index + 1},
+                    row.get("amount", ""),
+                )
+                for index, row in enumerate(rows)
+            ),
+        )
+        return format_html(
+            '<table class="table table-sm mb-1 budget-lines" id="{}"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col" class="w-25">{}</th></tr></thead><tbody>{}</tbody></table>',
+            base_id,
+            _("Item"),
+            _("Amount"),
+            body,
+        )
 
 
 class BudgetLinesField(forms.Field):

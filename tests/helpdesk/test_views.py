@@ -1,6 +1,23 @@
-import pytest
+"""Signing in, each role's home, language, profile and the friendly error pages."""
 
-from tests.factories import PASSWORD, CityFactory, SupportRequestFactory, focal_point
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from helpdesk.models import Role
+from tests.factories import (
+    PASSWORD,
+    CityFactory,
+    SupportRequestFactory,
+    UserFactory,
+    expert,
+    focal_point,
+    hub_staff,
+    management,
+    steering,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +43,190 @@ def test_login_then_home_lists_only_the_citys_requests(client):
 
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("make", "marker"),
+    [
+        (lambda: focal_point(CityFactory()), "Our requests"),
+        (lambda: hub_staff(CityFactory().region), "Queue of"),
+        (lambda: expert(), "My assignments"),
+        (lambda: management(), "Technical support fund"),
+        (lambda: steering(), "The desk in figures"),
+    ],
+    ids=["focal_point", "hub_staff", "expert", "management", "steering"],
+)
+def test_each_role_lands_on_its_own_home(client, make, marker):
+    client.force_login(make())
+    response = client.get("/")
+    assert response.status_code == 200
+    assert marker in response.content.decode()
+
+
+def test_a_person_without_role_is_told_so(client):
+    client.force_login(UserFactory())
+    assert "no role on the desk yet" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "allowed"),
+    [
+        ("hub-queue", {Role.HUB_STAFF, Role.MANAGEMENT}),
+        ("expert-inbox", {Role.EXPERT}),
+        ("fund-queue", {Role.MANAGEMENT}),
+        ("overview", {Role.MANAGEMENT}),
+        ("steering", {Role.STEERING, Role.MANAGEMENT}),
+        ("city-home", {Role.FOCAL_POINT}),
+        ("request-new", {Role.FOCAL_POINT}),
+    ],
+)
+def test_role_pages_answer_403_to_other_roles_and_send_visitors_to_sign_in(client, url_name, allowed):
+    url = reverse(url_name)
+    assert client.get(url).status_code == 302
+    people = {
+        Role.FOCAL_POINT: focal_point(CityFactory()),
+        Role.HUB_STAFF: hub_staff(CityFactory().region),
+        Role.EXPERT: expert(),
+        Role.MANAGEMENT: management(),
+        Role.STEERING: steering(),
+    }
+    for role, person in people.items():
+        client.force_login(person)
+        expected = 200 if role in allowed else 403
+        assert client.get(url).status_code == expected, (role, url)
+
+
+def test_logout_is_a_post_and_ends_the_session(client):
+    user = focal_point(CityFactory())
+    client.force_login(user)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("city-home")).status_code == 302
+
+
+def test_profile_saves_language_and_notification_mode_and_pages_follow_the_language(client):
+    user = focal_point(CityFactory())
+    client.force_login(user)
+    response = client.post(
+        reverse("profile"),
+        {
+            "first_name": "Leïla",
+            "last_name": "Haddad",
+            "email": "leila@example.org",
+            "phone": "",
+            "organisation": "City hall",
+            "preferred_language": "fr",
+            "notification_mode": "digest",
+            # Not on the form: must be ignored.
+            "is_staff": "on",
+            "region": "1",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.preferred_language, user.notification_mode, user.is_staff) == ("fr", "digest", False)
+    page = client.get(reverse("city-home")).content.decode()
+    assert '<html lang="fr" dir="ltr">' in page and "Nos demandes" in page
+
+
+def test_profile_form_keeps_what_was_typed_on_error(client):
+    user = focal_point(CityFactory())
+    client.force_login(user)
+    response = client.post(
+        reverse("profile"),
+        {
+            "first_name": "Kept",
+            "last_name": "",
+            "email": "not-an-address",
+            "preferred_language": "en",
+            "notification_mode": "immediate",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Kept"' in page and 'value="not-an-address"' in page and "is-invalid" in page
+
+
+def test_arabic_pages_are_right_to_left_with_the_rtl_stylesheet(client):
+    user = focal_point(CityFactory(), preferred_language="ar")
+    client.force_login(user)
+    page = client.get(reverse("city-home")).content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "bootstrap.rtl.min.css" in page
+    assert re.search(r'href="[^"]*bootstrap\.min\.css"', page) is None
+
+
+def test_language_switcher_sets_a_cookie_for_visitors_and_the_profile_for_people(client):
+    response = client.post(reverse("set-language"), {"language": "ar", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert 'dir="rtl"' in client.get("/").content.decode()
+    user = focal_point(CityFactory())
+    client.force_login(user)
+    client.post(reverse("set-language"), {"language": "fr", "next": "https://evil.example.org/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "fr"
+    response = client.post(reverse("set-language"), {"language": "en", "next": "https://evil.example.org/"})
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "We cannot find this page"), ("fr", "Nous ne trouvons pas cette page"), ("ar", "لا نجد هذه الصفحة")],
+)
+def test_not_found_page_is_friendly_in_three_languages(client, language, text):
+    client.force_login(focal_point(CityFactory(), preferred_language=language))
+    response = client.get("/requests/SCN-1999-000001/")
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "This page is not for your role"),
+        ("fr", "Cette page n’est pas pour votre rôle"),
+        ("ar", "هذه الصفحة ليست لدورك"),
+    ],
+)
+def test_forbidden_page_is_friendly_in_three_languages(client, language, text):
+    client.force_login(steering(preferred_language=language))
+    response = client.get(reverse("hub-queue"))
+    assert response.status_code == 403
+    assert text in response.content.decode()
+
+
+def test_server_error_page_is_friendly_and_translated(client, settings):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("fr"):
+        page = render_to_string("500.html")
+    assert 'lang="fr"' in page and "Un problème est survenu de notre côté" in page
+
+
+def test_password_reset_mails_a_link_in_the_users_language(client):
+    user = focal_point(CityFactory(), preferred_language="fr", email="reset@example.org")
+    response = client.post(reverse("password-reset"), {"email": "reset@example.org"})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["reset@example.org"]
+    assert "mot de passe" in message.subject
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    page = client.get(link, follow=True)
+    assert page.status_code == 200
+    response = client.post(
+        page.redirect_chain[-1][0], {"new_password1": "a-brand-new-pass-42", "new_password2": "a-brand-new-pass-42"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-brand-new-pass-42")
+
+
+def test_pages_send_no_inline_script_or_style(client):
+    user = hub_staff(CityFactory().region)
+    client.force_login(user)
+    for url in ["/", reverse("profile"), reverse("hub-queue")]:
+        page = client.get(url).content.decode()
+        assert "style=" not in page
+        assert re.search(r"<script(?![^>]*\bsrc=)", page) is None
+        assert re.search(r"\son[a-z]+=", page) is None
