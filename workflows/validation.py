@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from helpdesk.models import Currency, StrategicPriority, SupportRequest, User
-from helpdesk.sanitize import clean_html, clean_text
+from helpdesk.sanitize import clean_html, clean_text, html_to_text
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import DataField, Kind, TransitionSpec
 
@@ -45,7 +45,9 @@ def _rich_text(value: Any) -> str:
     # Parsing cost grows with nesting; prose needs a few hundred tags at most.
     if raw.count("<") > MAX_TAGS:
         raise Invalid(_("This has too much formatting; paste it as plain text."))
-    return clean_html(raw)
+    cleaned = clean_html(raw)
+    # Markup without a word in it says nothing: treated as blank.
+    return cleaned if html_to_text(cleaned) else ""
 
 
 def _bool(value: Any) -> bool:
