@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import can, revealed_note, sees_brief_only
 from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User
-from helpdesk.sanitize import clean_html
+from helpdesk.sanitize import render_html
 from helpdesk.selectors import visible_attachments, visible_messages
 
 WITHHELD = _("Withheld: restricted content, visible only to the regional hub and the management unit.")
@@ -121,7 +121,9 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         description = None if brief else WITHHELD
     else:
         summary = request.summary
-        description = None if brief else mark_safe(clean_html(request.description))  # cleaned just above
+        description = (
+            None if brief else mark_safe(render_html(request.description))
+        )  # render_html cleaned or escaped it
 
     common = {
         "pk": request.pk,
@@ -185,7 +187,7 @@ def message_view(message: Message, user: User) -> MessageView:
     if anonymised:
         body: SafeString | Promise = ANONYMISED
     elif may:
-        body = mark_safe(clean_html(message.body))  # cleaned just above
+        body = mark_safe(render_html(message.body))  # render_html cleaned or escaped it
     else:
         body = WITHHELD
     if restricted and may and not anonymised:

@@ -69,3 +69,16 @@ def test_a_megabyte_of_text_is_cleaned_quickly():
     cleaned = clean_html("<p>" + "word " * 200_000 + "</p>")
     assert time.perf_counter() - started < 5
     assert re.fullmatch(r"<p>(word ?)+</p>", cleaned)
+
+
+def test_render_html_escapes_what_is_too_big_or_too_nested_to_parse_cheaply():
+    from helpdesk.sanitize import render_html
+
+    assert render_html("<p>fine <script>x</script></p>") == "<p>fine x</p>"
+    nested = "<b>" * 6000 + "<script>alert(1)</script>"
+    started = time.perf_counter()
+    rendered = render_html(nested)
+    assert time.perf_counter() - started < 0.5
+    assert rendered.startswith("&lt;b&gt;") and dangerous(rendered) == []
+    huge = "<img src=x onerror=alert(1)>" + "a" * 200_000
+    assert dangerous(render_html(huge)) == [] and len(render_html(huge)) < 100_100
