@@ -226,3 +226,33 @@ def test_orphaned_files_are_swept(ended):
     assert orphan_files_delete(older_than_hours=1) == 0  # too recent: may belong to an upload in progress
     assert orphan_files_delete(older_than_hours=0, now=timezone.now() + timedelta(seconds=5)) == 1
     assert default_storage.exists(kept)
+
+
+def test_nothing_personal_survives_a_request_that_went_through_the_lifecycle(django_capture_on_commit_callbacks):
+    """The same search after a real life: the audit trail, notifications and messages the moves wrote."""
+    from workflows.services import perform
+
+    city = CityFactory()
+    author = focal_point(city)
+    hub = hub_staff(city.region)
+    request = services.request_create(
+        city=city,
+        submitted_by=author,
+        title="Lifecycle request",
+        description="<p>Incident involving Vexmartin-life-description</p>",
+        summary="A shareable summary of the need.",
+        theme="multi_agency",
+        kind="advice",
+        strategic_priority=3,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request = perform(request, "submit", author)
+        request = perform(request, "request_info", hub, question="<p>Is Vexmartin-life-question safe?</p>")
+        request = perform(request, "provide_info", author, answer="<p>Vexmartin-life-answer is safe</p>")
+        request = perform(request, "decline", hub, reason="<p>Vexmartin-life-reason: out of scope</p>")
+    assert request.state == RequestState.DECLINED
+    assert _columns_holding("Vexmartin-life")
+    SupportRequest.objects.filter(pk=request.pk).update(closed_at=timezone.now() - timedelta(days=800))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert anonymise_closed(older_than_days=730) == 1
+    assert _columns_holding("Vexmartin-life") == []
