@@ -354,3 +354,32 @@ def _views_of(row, user):
     if isinstance(row, Message):
         return [presenters.message_view(row, user).body_html]
     return [escape(presenters.attachment_view(row, user).name)]
+
+
+def test_hostile_input_through_every_free_text_field_of_the_lifecycle():
+    """Reasons, questions, answers, justifications, reports, evaluations, declarations, budget items."""
+    from django.utils.html import escape
+
+    from workflows.lifecycle import TRANSITION_SPECS, Kind
+    from workflows.validation import CLEANERS, Invalid
+
+    fields = [
+        (spec.name, field.name, field.kind)
+        for spec in TRANSITION_SPECS.values()
+        for field in spec.fields
+        if field.kind in {Kind.TEXT, Kind.RICH_TEXT, Kind.BUDGET_LINES}
+    ]
+    assert len(fields) >= 8, fields
+    stored = 0
+    for _move, _name, kind in fields:
+        for payload in HOSTILE:
+            raw = [{"item": payload, "amount": "10.00"}] if kind == Kind.BUDGET_LINES else payload
+            try:
+                cleaned = CLEANERS[kind](raw)
+            except Invalid:
+                continue  # refused: nothing stored
+            text = cleaned[0]["item"] if kind == Kind.BUDGET_LINES else cleaned
+            assert not has_bad_characters(text)
+            assert dangerous(text if kind == Kind.RICH_TEXT else str(escape(text))) == []
+            stored += 1
+    assert stored > len(fields) * 40
