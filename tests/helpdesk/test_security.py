@@ -392,3 +392,47 @@ def test_page_templates_need_no_inline_script_under_the_csp():
         if inline_script.search(text) or handler.search(text) or "javascript:" in text.lower():
             offenders.append(str(path.relative_to(settings.BASE_DIR)))
     assert offenders == []
+
+
+def test_hostile_input_posted_through_the_forms_is_stored_and_rendered_inert(client, world):
+    from helpdesk.models import Message, SupportRequest
+    from tests.helpdesk.hostile_inputs import HOSTILE, dangerous, has_bad_characters
+
+    person = world.user("own_city")
+    client.force_login(person)
+    urls = (_detail(world), reverse("request-detail", kwargs={"reference": world.draft.reference}))
+    baseline = {url: len(dangerous(client.get(url).content.decode())) for url in urls}
+    failures = {}
+    for index, payload in enumerate(HOSTILE):
+        client.post(
+            reverse("request-message", kwargs={"reference": world.req.reference}),
+            {"body": payload, "visibility": "city", "confirm_personal_data": "on"},
+        )
+        client.post(
+            reverse("request-edit", kwargs={"reference": world.draft.reference}),
+            {
+                "city": world.req.city.pk,
+                "title": payload[:200],
+                "description": payload,
+                "summary": payload,
+                "theme": "multi_agency",
+                "kind": "advice",
+                "strategic_priority": "3",
+                "language": "en",
+                "urgency": "normal",
+                "currency": "EUR",
+                "confirm_personal_data": "on",
+            },
+        )
+        draft = SupportRequest.objects.get(pk=world.draft.pk)
+        body = Message.objects.filter(request=world.req).latest("pk").body
+        problems = dangerous(draft.description) + dangerous(body)
+        if any(has_bad_characters(t) for t in (draft.title, draft.summary, draft.description, body)):
+            problems.append("control or bidi characters stored")
+        for url in urls:
+            extra = len(dangerous(client.get(url).content.decode())) - baseline[url]
+            if extra > 0:
+                problems.append(f"{extra} executable item(s) rendered on {url}")
+        if problems:
+            failures[index] = problems
+    assert not failures
