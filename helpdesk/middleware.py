@@ -20,7 +20,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import ExpertProfile, Role
+from helpdesk import access
+from helpdesk.models import Role, User
 from helpdesk.services import access_log_flush
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -46,11 +47,12 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _suspended_expert_only(user: object) -> bool:
-    roles = set(user.role_names)  # type: ignore[attr-defined]
+def _suspended_expert_only(user: User) -> bool:
+    roles = set(user.role_names)
     if Role.EXPERT not in roles or roles - {Role.EXPERT}:
         return False
-    return ExpertProfile.objects.filter(user_id=user.pk, vetting_status=ExpertProfile.Vetting.SUSPENDED).exists()  # type: ignore[attr-defined]
+    # The access scope reads the vetting once per request; the pages' own checks reuse it.
+    return not access.scope(user).expert_ok
 
 
 def session_stamp_on_login(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
