@@ -72,9 +72,10 @@ class Page:
         return bool(self.next_cursor or self.previous_cursor)
 
 
-def overdue_q(now: datetime | None = None) -> Q:
-    """Past the current step's deadline and still waiting for someone."""
-    return Q(due_at__lt=now or timezone.now()) & ~Q(state__in=TERMINAL_STATES)
+def _overdue(qs: QuerySet[SupportRequest]) -> QuerySet[SupportRequest]:
+    from workflows.selectors import overdue_requests
+
+    return qs.filter(pk__in=overdue_requests().values("pk"))
 
 
 def filtered_requests(user: User, filters: QueueFilters) -> QuerySet[SupportRequest]:
@@ -102,7 +103,7 @@ def filtered_requests(user: User, filters: QueueFilters) -> QuerySet[SupportRequ
     if filters.language:
         qs = qs.filter(language=filters.language)
     if filters.overdue:
-        qs = qs.filter(overdue_q())
+        qs = _overdue(qs)
     if filters.funding:
         qs = qs.filter(funding_requested__isnull=False)
     term = filters.search.strip()[:MAX_SEARCH_LENGTH]
@@ -226,19 +227,13 @@ def city_requests(user: User, *, after: str | None = None, before: str | None = 
 
 
 def expert_assignments(user: User) -> dict[str, list[Any]]:
-    """An expert's proposed, accepted and recently completed assignments on requests they may see."""
-    from helpdesk.models import ExpertAssignment
+    """An expert's proposed, accepted and completed assignments on requests they may still see."""
+    from workflows.selectors import assignments_for_expert
 
-    rows = list(
-        ExpertAssignment.objects.filter(
-            expert=user,
-            status__in=[*ExpertAssignment.ACTIVE, ExpertAssignment.Status.COMPLETED],
-            request__in=visible_requests(user).values("pk"),
-        )
-        .select_related("request", "request__city", "request__region")
-        .order_by("-created_at")[:200]
-    )
     grouped: dict[str, list[Any]] = {"proposed": [], "accepted": [], "completed": []}
+    rows = assignments_for_expert(user).filter(
+        status__in=list(grouped), request__in=visible_requests(user).values("pk")
+    )[:200]
     for row in rows:
         grouped[row.status].append(row)
     return grouped
@@ -251,29 +246,15 @@ class FundQueue:
     fiscal_year: int
 
 
-def fund_queue(user: User, *, fiscal_year: int) -> FundQueue:
+def fund_queue(user: User, *, fiscal_year: int | None = None) -> FundQueue:
     """Fund applications awaiting a decision, with each region's envelope for the fiscal year.
 
-    Each envelope carries what is already committed and what pending applications ask, so the unit sees
-    what an approval would leave.
+    Each envelope carries what is committed and what pending applications ask, so the unit sees what an
+    approval would leave.
     """
-    from django.db.models import Sum
+    from workflows.selectors import current_fiscal_year, envelope_balances
+    from workflows.selectors import fund_queue as pending_applications
 
-    from helpdesk.models import FundApplication, FundEnvelope
-
-    applications = list(
-        FundApplication.objects.filter(
-            status=FundApplication.Status.PENDING, request__in=visible_requests(user).values("pk")
-        )
-        .select_related("request", "request__city", "request__region", "envelope", "recommended_by", "first_approver")
-        .order_by("created_at", "pk")[:200]
-    )
-    envelopes = list(
-        FundEnvelope.objects.filter(fiscal_year=fiscal_year)
-        .select_related("region")
-        .annotate(
-            pending=Sum("applications__amount_requested", filter=Q(applications__status=FundApplication.Status.PENDING))
-        )
-        .order_by("region__name")
-    )
-    return FundQueue(applications=applications, envelopes=envelopes, fiscal_year=fiscal_year)
+    year = fiscal_year or current_fiscal_year()
+    applications = list(pending_applications().filter(request__in=visible_requests(user).values("pk"))[:200])
+    return FundQueue(applications=applications, envelopes=list(envelope_balances(year)), fiscal_year=year)

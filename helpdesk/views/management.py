@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,17 +16,11 @@ from helpdesk.views.decorators import no_store, role_required
 from helpdesk.views.requests import get_visible_request
 
 
-def _fiscal_year() -> int:
-    today = timezone.localdate()
-    start = getattr(settings, "FUND_FISCAL_YEAR_START_MONTH", 1)
-    return today.year if today.month >= start else today.year - 1
-
-
 @role_required(Role.MANAGEMENT)
 @no_store
 def fund_queue(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
-    fiscal_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else _fiscal_year()
+    fiscal_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
     queue = fund_queue_read(request.user, fiscal_year=fiscal_year)
     return render(request, "helpdesk/management/fund_queue.html", {"queue": queue, "now": timezone.now()})
 

@@ -23,7 +23,7 @@ from helpdesk.access import can, readable_channels
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.forms.moves import MoveForm, move_fields
 from helpdesk.forms.requests import MessageForm
-from helpdesk.models import SupportRequest, User, Visibility
+from helpdesk.models import Role, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import visible_requests
 from helpdesk.views.decorators import no_store
@@ -75,11 +75,6 @@ def _detail_context(request: HttpRequest, support_request: SupportRequest, **ext
         "assignments": list(support_request.assignments.select_related("expert")) if oversees else [],
         "fund_applications": list(support_request.fund_applications.select_related("decided_by"))
         if oversees and support_request.asks_funding
-        else [],
-        "owners": list(
-            User.objects.filter(region_id=support_request.region_id, groups__name="hub_staff", is_active=True)
-        )
-        if oversees
         else [],
     }
     context.update(extra)
@@ -166,13 +161,26 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "helpdesk/requests/detail.html", context, status=200)
 
 
-@require_POST
 @login_required
+@no_store
 def set_owner(request: HttpRequest, reference: str) -> HttpResponse:
-    """Take a request, give it to a colleague of the hub, or leave it without owner."""
+    """Take a request, give it to a colleague of the hub, or leave it without owner (GET: the choice)."""
     support_request = get_visible_request(request.user, reference)
     if not can(request.user, "manage_owner", support_request):
         raise Http404
+    if request.method != "POST":
+        colleagues = User.objects.filter(
+            region_id=support_request.region_id, groups__name=Role.HUB_STAFF, is_active=True
+        ).order_by("first_name", "last_name")
+        return render(
+            request,
+            "helpdesk/requests/owner.html",
+            {
+                "req": support_request,
+                "view": presenters.request_view(support_request, request.user),
+                "colleagues": [u for u in colleagues if u.pk != request.user.pk],
+            },
+        )
     choice = request.POST.get("owner", "")
     owner: User | None
     if choice == "me":

@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 
 from helpdesk.models import RequestState, SupportKind, SupportRequest
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
-from workflows.models import TransitionLog
+from workflows.selectors import transition_history
 
 S = RequestState
 
@@ -48,7 +48,7 @@ def request_timeline(request: SupportRequest, channels: frozenset[str]) -> list[
     """
     states = dict(S.choices)
     steps: list[Step] = []
-    for log in TransitionLog.objects.filter(request_id=request.pk).select_related("actor").order_by("seq"):
+    for log in transition_history(request):
         spec = TRANSITION_SPECS.get(log.transition)
         shown = spec is not None and spec.comment_field and spec.comment_visibility in channels
         steps.append(

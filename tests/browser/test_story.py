@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,6 +77,13 @@ class Actor:
             details.locator("summary").click()
         return form
 
+    def submit(self, button: Any) -> None:
+        with self.page.expect_navigation():
+            button.click()
+
+    def shot(self, folder: Path, name: str) -> None:
+        self.page.screenshot(path=str(folder / f"story-{name}.png"), full_page=True)
+
     def axe(self) -> list[dict[str, Any]]:
         self.page.evaluate(AXE.read_text())
         result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -105,7 +113,7 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     # 1. The focal point files a request, then adds a file to it.
     city_ui = Actor(chromium, base, "focal")
     city_ui.sign_in()
-    city_ui.page.get_by_role("link", name="New request").first.click()
+    city_ui.submit(city_ui.page.get_by_role("link", name="New request").first)
     p = city_ui.page
     p.get_by_label("Title").fill("Multi-ethnic youth council")
     p.get_by_label("Theme").select_option("young_cities")
@@ -114,25 +122,27 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     p.get_by_label("Description").fill("Seed funding for a youth council across communities.")
     p.get_by_label("Shareable summary").fill("A youth council bringing every community together.")
     p.get_by_label("Funding asked").fill("18000")
-    p.get_by_role("button", name="Submit to the hub").click()
+    city_ui.submit(p.get_by_role("button", name="Submit to the hub"))
     _expect_ok(city_ui)
     request = SupportRequest.objects.get(title="Multi-ethnic youth council")
     assert request.state == "submitted"
     assert city_ui.moves() == {"withdraw"}
-    p.get_by_label("Message", exact=True).fill("Here is our budget plan.")
+    p.locator("#id_body").fill("Here is our budget plan.")
     p.get_by_label("Attach a file").set_input_files(str(upload))
-    p.get_by_role("button", name="Send").click()
+    city_ui.submit(p.get_by_role("button", name="Send"))
     _expect_ok(city_ui)
     assert p.get_by_role("link", name="budget-plan.pdf").count() == 1
+    city_ui.shot(artifacts, "1-city-filed")
 
     # 2. The hub asks for information.
     hub_ui = Actor(chromium, base, "hub")
     hub_ui.sign_in()
-    hub_ui.page.get_by_role("link", name=request.reference).click()
+    hub_ui.submit(hub_ui.page.get_by_role("link", name=request.reference))
     assert hub_ui.moves() == {"request_info", "answer_directly", "propose", "route_to_funding", "decline"}
+    hub_ui.shot(artifacts, "2-hub-triage")
     form = hub_ui.open_move("request_info")
     form.get_by_label("Question for the city").fill("Which departments take part?")
-    form.get_by_role("button").click()
+    hub_ui.submit(form.get_by_role("button"))
     _expect_ok(hub_ui)
 
     # 3. The city answers.
@@ -141,14 +151,15 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     assert "Which departments take part?" in city_ui.page.content()
     form = city_ui.open_move("provide_info")
     form.get_by_label("Answer").fill("Youth, culture and education.")
-    form.get_by_role("button").click()
+    city_ui.submit(form.get_by_role("button"))
     _expect_ok(city_ui)
 
     # 4. The hub routes it to the expert pool.
     hub_ui.go(request.get_absolute_url())
-    hub_ui.page.get_by_role("link", name=re.compile("expert", re.I)).first.click()
+    hub_ui.submit(hub_ui.page.locator("a[href$='/experts/']"))
+    hub_ui.shot(artifacts, "4-hub-matching")
     hub_ui.page.get_by_label("Amina Odhiambo").check()
-    hub_ui.page.get_by_role("button", name="Propose the selected experts").click()
+    hub_ui.submit(hub_ui.page.get_by_role("button", name="Propose the selected experts"))
     _expect_ok(hub_ui)
     request.refresh_from_db()
     assert request.state == "expert_matching"
@@ -156,11 +167,12 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     # 5. The expert accepts, declaring no conflict.
     expert_ui = Actor(chromium, base, "expert")
     expert_ui.sign_in()
-    expert_ui.page.get_by_role("link", name=re.compile(request.reference)).click()
+    expert_ui.submit(expert_ui.page.get_by_role("link", name=re.compile(request.reference)))
     assert expert_ui.moves() == {"accept_assignment", "decline_assignment"}
+    expert_ui.shot(artifacts, "5-expert-brief")
     form = expert_ui.open_move("accept_assignment")
     form.get_by_label("Conflict-of-interest declaration").fill("None.")
-    form.get_by_role("button").click()
+    expert_ui.submit(form.get_by_role("button"))
     _expect_ok(expert_ui)
 
     # 6. The hub routes it to the technical support fund.
@@ -170,7 +182,7 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     form.get_by_label("Justification").fill("Aligned with priority 4; the city co-funds the venue.")
     form.get_by_label("Item 1").fill("Facilitation and venue")
     form.get_by_label("Amount 1").fill("18000")
-    form.get_by_role("button").click()
+    hub_ui.submit(form.get_by_role("button"))
     _expect_ok(hub_ui)
     request.refresh_from_db()
     assert request.state == "funding_review"
@@ -179,11 +191,12 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     mu_ui = Actor(chromium, base, "mu")
     mu_ui.sign_in()
     assert "Multi-ethnic youth council" in mu_ui.page.content()
-    mu_ui.page.get_by_role("link", name=re.compile("Decide")).click()
+    mu_ui.submit(mu_ui.page.get_by_role("link", name=re.compile("Decide")))
     assert mu_ui.moves() == {"approve_funding", "reject_funding"}
+    mu_ui.shot(artifacts, "7-management-decision")
     form = mu_ui.open_move("approve_funding")
     form.get_by_label("Conditions").fill("A short report after six months.")
-    form.get_by_role("button").click()
+    mu_ui.submit(form.get_by_role("button"))
     _expect_ok(mu_ui)
     request.refresh_from_db()
     assert request.state == "in_delivery"
@@ -193,7 +206,7 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     assert "report_delivery" in expert_ui.moves()
     form = expert_ui.open_move("report_delivery")
     form.get_by_label("Delivery report").fill("Three facilitated sessions; the council now meets monthly.")
-    form.get_by_role("button").click()
+    expert_ui.submit(form.get_by_role("button"))
     _expect_ok(expert_ui)
 
     # 9. The city evaluates.
@@ -203,10 +216,11 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     form.get_by_label("5").check()
     form.get_by_label("Outcomes").fill("A youth council with members from every community.")
     form.get_by_label("Yes").check()
-    form.get_by_role("button").click()
+    city_ui.submit(form.get_by_role("button"))
     _expect_ok(city_ui)
     request.refresh_from_db()
     assert request.state == "closed" and request.evaluation.rating == 5
+    city_ui.shot(artifacts, "9-city-evaluated")
 
     for actor in (city_ui, hub_ui, expert_ui, mu_ui):
         actor.close()
