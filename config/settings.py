@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -274,6 +275,25 @@ TEXT_MAX_CHARS = env_int("TEXT_MAX_CHARS", 50_000)
 # the login throttle read the client's address the same way.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "helpdesk.middleware.client_ip"
+
+# --- Workflow (workflows app: the request lifecycle) ----------------------------------------------
+# Working days a request may wait in each state before it is overdue (weekends and holidays excluded).
+WORKFLOW_DEADLINE_WORKING_DAYS = {
+    "submitted": env_int("WORKFLOW_TRIAGE_DAYS", 5),
+    "info_requested": env_int("WORKFLOW_INFO_DAYS", 10),
+    "expert_matching": env_int("WORKFLOW_MATCHING_DAYS", 5),
+    "funding_review": env_int("WORKFLOW_FUNDING_DAYS", 10),
+}
+# Dates (YYYY-MM-DD, comma-separated) that are not working days.
+WORKFLOW_HOLIDAYS = env_list("WORKFLOW_HOLIDAYS", [])
+# Calendar days a delivered request waits for the city's evaluation before it is closed automatically.
+WORKFLOW_AUTO_CLOSE_DAYS = env_int("WORKFLOW_AUTO_CLOSE_DAYS", 30)
+# Delivery date when the hub or management unit agrees none (working days from the start of delivery).
+WORKFLOW_DELIVERY_DEFAULT_WORKING_DAYS = env_int("WORKFLOW_DELIVERY_DEFAULT_DAYS", 40)
+# Fund approvals above this amount need two different management-unit approvers.
+FUND_FOUR_EYES_THRESHOLD = Decimal(os.environ.get("FUND_FOUR_EYES_THRESHOLD", "25000"))
+# First month of the fund's fiscal year; a fiscal year is named after the calendar year it starts in.
+FUND_FISCAL_YEAR_START_MONTH = env_int("FUND_FISCAL_YEAR_START_MONTH", 1)
 # Days an expert keeps read access to a request after it closed, declined or was withdrawn.
 EXPERT_ACCESS_GRACE_DAYS = env_int("EXPERT_ACCESS_GRACE_DAYS", 30)
 
