@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.utils import timezone
 
 from helpdesk import retention
 from helpdesk.services import access_grants_reconcile
 from notifications import services
+from workflows.services import auto_close_overdue, expert_grants_expire
 
 
 def send_email(notification_id: int) -> str:
@@ -28,17 +27,13 @@ def send_digests() -> int:
     return services.digest_send()
 
 
-def close_overdue() -> Any:
+def close_overdue() -> int:
     """Delivered requests whose evaluation period is over are closed through the lifecycle."""
-    from workflows.services import auto_close_overdue
-
     return auto_close_overdue(now=timezone.now())
 
 
-def expire_expert_grants() -> Any:
+def expire_expert_grants() -> int:
     """Experts lose access to a request a grace period after it ended (the lifecycle's rule)."""
-    from workflows.services import expert_grants_expire
-
     return expert_grants_expire(now=timezone.now())
 
 

@@ -21,6 +21,7 @@ from helpdesk.models import SupportRequest
 from notifications import events, recipients
 from notifications.models import DeadlineAlert
 from notifications.services.recording import Delivery, notifications_save, prime_access
+from workflows.selectors import overdue_requests
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +34,10 @@ def _overdue(now: datetime) -> QuerySet[SupportRequest]:
         request=OuterRef("pk"), state=OuterRef("state"), due_at=OuterRef("due_at"), kind=DeadlineAlert.Kind.ESCALATION
     )
     return (
-        SupportRequest.objects.filter(due_at__lte=now, state__in=list(recipients.REMINDER_RECIPIENTS))
+        overdue_requests(now=now)
+        .filter(state__in=list(recipients.REMINDER_RECIPIENTS))
         .exclude(Exists(escalated))
+        .select_related(None)
         .only("pk", "state", "due_at", "city_id", "region_id", "owner_id", "sensitivity", "anonymised_at")
     )
 

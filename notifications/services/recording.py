@@ -113,6 +113,16 @@ def notifications_record_event(
     allowed = _may_see(list(resolved.values()), request, "view")
     now = timezone.now()
     with transaction.atomic():
+        message_id = data.get("message")
+        if isinstance(message_id, int) and allowed:
+            # The move posted its text (a question, an answer, a reason) as a message a moment ago, in this
+            # transaction: whoever hears of the move is not told of that message a second time.
+            Notification.objects.filter(
+                request=request,
+                event=events.MESSAGE_POSTED,
+                data__message_id=message_id,
+                recipient_id__in=[r.user.pk for r in allowed],
+            ).delete()
         return notifications_save(
             deliveries=[Delivery(request, r.user, r.reason, event, {}) for r in allowed], actor=actor, now=now
         )

@@ -52,7 +52,9 @@ class World:
         return [getattr(self, name) for name in self.__dataclass_fields__ if name != "request"]
 
 
-def make_world(state: str = RequestState.SUBMITTED, suffix: str = "", **request_fields: object) -> World:
+def make_world(
+    state: str = RequestState.SUBMITTED, suffix: str = "", assignments: bool = True, **request_fields: object
+) -> World:
     """The network around one request; ``suffix`` tells the people of several worlds apart."""
     region, other_region = RegionFactory(), RegionFactory()
     city, other_city = CityFactory(region=region), CityFactory(region=other_region)
@@ -75,14 +77,16 @@ def make_world(state: str = RequestState.SUBMITTED, suffix: str = "", **request_
         mu2=management_user(username=f"mu.two{suffix}"),
         steering=steering_user(username=f"steering.one{suffix}"),
     )
-    for person, status in [
-        (world.proposed, ExpertAssignment.Status.PROPOSED),
-        (world.accepted, ExpertAssignment.Status.ACCEPTED),
-        (world.declined, ExpertAssignment.Status.DECLINED),
-    ]:
-        ExpertAssignment.objects.create(request=request, expert=person, status=status, proposed_by=owner)
-        if status != ExpertAssignment.Status.DECLINED:
-            expert_access_grant(request=request, expert=person)
+    if assignments:
+        # One expert proposed, one accepted, one who declined (and so lost access).
+        for person, status in [
+            (world.proposed, ExpertAssignment.Status.PROPOSED),
+            (world.accepted, ExpertAssignment.Status.ACCEPTED),
+            (world.declined, ExpertAssignment.Status.DECLINED),
+        ]:
+            ExpertAssignment.objects.create(request=request, expert=person, status=status, proposed_by=owner)
+            if status != ExpertAssignment.Status.DECLINED:
+                expert_access_grant(request=request, expert=person)
     # A management colleague follows the request.
     Watch.objects.create(request=request, user=world.mu2, added_by=owner)
     return world

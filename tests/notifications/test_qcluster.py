@@ -20,15 +20,16 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import connection
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 
 from helpdesk.models import RequestState
 from notifications.models import Channel, Notification, Status
-from notifications.services import notifications_record_event, outbox_sweep
+from notifications.services import outbox_sweep
 from tests.notifications.conftest import make_world
 from tests.notifications.smtp import SMTPServer
+from workflows.services import perform
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 BROKERS = ["orm", *(["redis"] if os.environ.get("REDIS_URL") else [])]
@@ -119,9 +120,10 @@ def emails() -> list[Notification]:
     return list(Notification.objects.filter(channel=Channel.EMAIL))
 
 
-def move(world, event: str, actor) -> None:
-    with transaction.atomic():
-        notifications_record_event(event=event, request=world.request, actor=actor)
+def walk(world, moves: list[tuple[str, str, dict]]) -> None:
+    """Lifecycle moves by the right people, each committed on its own (as a page would)."""
+    for transition, who, data in moves:
+        world.request = perform(world.request, transition, getattr(world, who), **data)
 
 
 @pytest.mark.slow
@@ -129,19 +131,35 @@ def move(world, event: str, actor) -> None:
 @pytest.mark.parametrize("cluster", BROKERS, indirect=True)
 def test_a_real_cluster_delivers_each_email_once_even_when_killed_mid_run(cluster):
     worker, smtp = cluster
-    world = make_world(RequestState.SUBMITTED)
+    world = make_world(RequestState.DRAFT, assignments=False, submitted_by=None)
+    world.request.submitted_by = world.focal1
+    world.request.save(update_fields=["submitted_by"])
     worker.start()
     try:
         # Committed moves: their e-mails arrive through the cluster.
-        move(world, "request_info", world.owner)
-        move(world, "provide_info", world.focal1)
+        walk(
+            world,
+            [
+                ("submit", "focal1", {}),
+                ("request_info", "owner", {"question": "<p>Which services take part?</p>"}),
+                ("provide_info", "focal1", {"answer": "<p>Youth services.</p>"}),
+            ],
+        )
         first = len(emails())
         assert wait_for(lambda: len(smtp.inbox.messages) >= first, timeout=30), worker.log.read_text()
 
-        # A slow mail server, a burst of moves, and the cluster killed while both workers are mid-send.
+        # A slow mail server, more moves, and the cluster killed while both workers are mid-send.
         smtp.inbox.rcpt_delay = 1.0
-        for event in ["decline", "withdraw", "evaluate", "auto_close"]:
-            move(world, event, None)
+        walk(
+            world,
+            [
+                ("route_to_experts", "owner", {"experts": [world.proposed.pk]}),
+                ("accept_assignment", "proposed", {"declaration": "None.", "has_conflict": False}),
+                ("start_delivery", "owner", {}),
+                ("report_delivery", "proposed", {"report": "<p>Two workshops held.</p>"}),
+                ("evaluate", "focal1", {"rating": 5, "outcomes": "A plan adopted.", "would_recommend": True}),
+            ],
+        )
         total = len(emails())
         # Killed while both workers wait on the server with time to spare, so neither is between the server
         # accepting an e-mail and the row turning "sent" (the one window where a copy could go twice).

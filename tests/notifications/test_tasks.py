@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from helpdesk.models import RequestState
 from notifications import tasks
 from notifications.models import Channel, Notification, Reason, Status
+from tests.notifications.conftest import make_world
 
 
 def test_sending_twice_sends_once(world, mailoutbox):
@@ -25,3 +31,27 @@ def test_the_sweeps_run_on_an_empty_desk(db):
     assert tasks.sweep_outbox() == {"queued": 0, "freed": 0, "failed": 0}
     assert tasks.sweep_deadlines() == {"reminders": 0, "escalations": 0}
     assert tasks.send_digests() == 0
+
+
+def test_delivered_requests_past_their_evaluation_period_close_and_tell_the_people_involved(db):
+    world = make_world(RequestState.DELIVERED, due_at=timezone.now() - timedelta(hours=1))
+    make_world(RequestState.DELIVERED, suffix="-later", due_at=timezone.now() + timedelta(days=3))
+
+    assert tasks.close_overdue() == 1
+    assert tasks.close_overdue() == 0
+
+    world.request.refresh_from_db()
+    assert world.request.state == RequestState.CLOSED
+    told = set(
+        Notification.objects.filter(event="auto_close", channel=Channel.IN_APP).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {"focal.one", "focal.two", "hub.officer", "expert.proposed", "expert.accepted", "mu.two"}
+
+
+def test_the_nightly_jobs_run_on_an_empty_desk(db):
+    assert tasks.anonymise_closed() == 0
+    assert tasks.expire_expert_grants() == 0
+    assert tasks.delete_orphan_files() == 0
+    assert tasks.reconcile_access_grants() == {"orphaned": 0, "expired": 0, "group_rows": 0}
