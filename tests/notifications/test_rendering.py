@@ -191,3 +191,13 @@ def test_an_anonymised_request_shows_no_title(content):
     _subject, text, html = parts(render_email(notification_for(content, "auto_close", "en")))
 
     assert TITLE not in text + html and "Anonymised request" in text
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_projects_catalogues_translate_every_email(content, language):
+    english = {event: str(events.label(event)) for event in EVENTS}
+
+    for event in EVENTS:
+        subject, text, _html = parts(render_email(notification_for(content, event, language)))
+        assert english[event] not in subject, (event, language)
+        assert "Open the request in the help desk" not in text, (event, language)
