@@ -40,6 +40,7 @@ urlpatterns = [
     path("requests/<str:reference>/moves/<slug:name>/", requests.move, name="request-move"),
     path("requests/<str:reference>/messages/", requests.post_message, name="request-message"),
     path("requests/<str:reference>/owner/", requests.set_owner, name="request-owner"),
+    path("requests/<str:reference>/release/", requests.release, name="request-release"),
     # Hub staff
     path("hub/queue/", hub.queue, name="hub-queue"),
     path("requests/<str:reference>/experts/", hub.matching, name="request-matching"),

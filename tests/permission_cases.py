@@ -125,6 +125,13 @@ CASES: list[Case] = [
         kwargs=_req,
         data=lambda w: {"owner": "me"},
     ),
+    Case(
+        "request-release",
+        {**REQUEST_PAGE, "own_city": 404, "assigned_expert": 404, "hub_region": 302, "management": 302},
+        method="post",
+        kwargs=_req,
+        note="only the request's hub and the management unit release screened content",
+    ),
     # --- hub staff --------------------------------------------------------------------------------------------
     Case("hub-queue", only(200, {*HUB_STAFF, "management"}, other=403)),
     Case(

@@ -23,9 +23,10 @@ from helpdesk.access import can, readable_channels
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.forms.moves import MoveForm, move_fields
 from helpdesk.forms.requests import MessageForm
-from helpdesk.models import Role, SupportRequest, User, Visibility
+from helpdesk.middleware import client_ip
+from helpdesk.models import Message, Role, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
-from helpdesk.selectors import visible_requests
+from helpdesk.selectors import visible_messages, visible_requests
 from helpdesk.views.decorators import no_store
 from helpdesk.views.timeline import request_timeline
 from workflows import services as workflow
@@ -72,6 +73,7 @@ def _detail_context(request: HttpRequest, support_request: SupportRequest, **ext
         "message_form": MessageForm(channels=channels) if channels else None,
         "oversees": oversees,
         "can_view_access_log": can(user, "view_access_log", support_request),
+        "can_release": can(user, "release_restricted", support_request),
         "assignments": list(support_request.assignments.select_related("expert")) if oversees else [],
         "fund_applications": list(support_request.fund_applications.select_related("decided_by"))
         if oversees and support_request.asks_funding
@@ -198,3 +200,21 @@ def set_owner(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, _("Owner updated."))
     return HttpResponseRedirect(_safe_next(request, support_request.get_absolute_url()))
+
+
+@require_POST
+@login_required
+def release(request: HttpRequest, reference: str) -> HttpResponse:
+    """Hub staff release screened content (the request or one of its messages) once they judge it safe."""
+    support_request = get_visible_request(request.user, reference)
+    target: SupportRequest | Message = support_request
+    message_pk = request.POST.get("message", "")
+    if message_pk:
+        target = get_object_or_404(
+            visible_messages(support_request, request.user), pk=int(message_pk) if message_pk.isdigit() else 0
+        )
+    if not can(request.user, "release_restricted", target):
+        raise Http404
+    services.restricted_release(obj=target, actor=request.user, ip=client_ip(request))
+    messages.success(request, _("Released: the content is now shareable."))
+    return HttpResponseRedirect(support_request.get_absolute_url())

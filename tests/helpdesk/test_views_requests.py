@@ -251,3 +251,27 @@ def test_money_is_shown_in_the_users_locale(client, people):
     client.force_login(people["hub"])
     page = client.get(request.get_absolute_url()).content.decode()
     assert "12\xa0345,50" in page or "12 345,50" in page
+
+
+def test_hub_releases_screened_content_and_the_release_is_logged(client, people):
+    from helpdesk.models import AccessLog
+
+    request = in_state("expert_matching", city=people["city"], sensitivity="restricted", description="<p>Secret</p>")
+    message = Message.objects.create(
+        request=request,
+        author=people["focal"],
+        body="<p>Call +44 20 7946 0958</p>",
+        visibility="expert",
+        sensitivity="restricted",
+    )
+    client.force_login(people["focal"])
+    assert client.post(reverse("request-release", args=[request.reference])).status_code == 404
+    client.force_login(people["hub"])
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "Release the request" in page and "Release this message" in page
+    client.post(reverse("request-release", args=[request.reference]), {"message": str(message.pk)})
+    client.post(reverse("request-release", args=[request.reference]))
+    request.refresh_from_db()
+    message.refresh_from_db()
+    assert request.sensitivity == "shareable" and message.sensitivity == "shareable"
+    assert AccessLog.objects.filter(request=request, action="release").count() == 2
