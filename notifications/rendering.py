@@ -70,6 +70,8 @@ def item_context(notification: Notification) -> dict[str, Any]:
         "state": request.get_state_display() if request and notification.reason != Reason.EXPERT else "",
         "link": absolute_url(request.get_absolute_url()) if request else absolute_url(reverse("notifications:list")),
         "due_at": _due_at(notification),
+        # Sent later (a retry, a digest) the request may have moved on: what was expected may be moot.
+        "moved_on": bool(request and notification.data.get("state") not in (None, request.state)),
         "created_at": notification.created_at,
     }
 

@@ -124,7 +124,9 @@ def notifications_record_event(
                 recipient_id__in=[r.user.pk for r in allowed],
             ).delete()
         return notifications_save(
-            deliveries=[Delivery(request, r.user, r.reason, event, {}) for r in allowed], actor=actor, now=now
+            deliveries=[Delivery(request, r.user, r.reason, event, {"state": request.state}) for r in allowed],
+            actor=actor,
+            now=now,
         )
 
 
@@ -155,7 +157,7 @@ def notifications_record_message(*, message: Message, author: User | None) -> li
                 person = known[0].user if known else user
                 people[user.pk] = (recipients.Recipient(user=person, reason=Reason.MENTION), events.MENTIONED)
     allowed = {r.user.pk for r in _may_see([r for r, _event in people.values()], message, "see_message")}
-    data = {"message_id": message.pk, "visibility": message.visibility}
+    data = {"message_id": message.pk, "visibility": message.visibility, "state": request.state}
     now = timezone.now()
     with transaction.atomic():
         return notifications_save(

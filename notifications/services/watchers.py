@@ -26,7 +26,9 @@ def watch_add(*, request: SupportRequest, user: User, added_by: User) -> Watch:
         )
         if created and user.pk != added_by.pk:
             notifications_save(
-                deliveries=[Delivery(request, user, Reason.WATCHER, events.WATCH_ADDED, {})], actor=added_by, now=now
+                deliveries=[Delivery(request, user, Reason.WATCHER, events.WATCH_ADDED, {"state": request.state})],
+                actor=added_by,
+                now=now,
             )
     return watch
 

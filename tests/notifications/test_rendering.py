@@ -201,3 +201,14 @@ def test_the_projects_catalogues_translate_every_email(content, language):
         subject, text, _html = parts(render_email(notification_for(content, event, language)))
         assert english[event] not in subject, (event, language)
         assert "Open the request in the help desk" not in text, (event, language)
+
+
+def test_an_email_sent_after_the_request_moved_on_does_not_ask_for_what_is_done(content):
+    notification = notification_for(content, "request_info", "en")
+    notification.data = {"state": "info_requested"}
+    notification.save(update_fields=["data"])
+
+    _subject, text, html = parts(render_email(notification))
+
+    assert "moved on since" in text and "moved on since" in html
+    assert "please answer the hub" not in text.lower()
