@@ -242,7 +242,8 @@ def test_hostile_content_stored_raw_is_rendered_inert_on_every_page(client, worl
 
     baseline = _pages(client, world)
     failures = {}
-    for index, payload in enumerate(HOSTILE):
+    for index, raw in enumerate(HOSTILE):
+        payload = raw.replace("\x00", "")  # PostgreSQL cannot hold a NUL byte at all: the rest stays raw
         SupportRequest.objects.filter(pk=world.req.pk).update(title=payload[:200], description=payload, summary=payload)
         Message.objects.filter(request=world.req).update(body=payload)
         new = _pages(client, world) - baseline
