@@ -437,3 +437,40 @@ def test_hostile_input_posted_through_the_forms_is_stored_and_rendered_inert(cli
         if problems:
             failures[index] = problems
     assert not failures
+
+
+def test_no_email_or_notification_page_carries_a_description_or_a_message_body(client, world, mailoutbox):
+    """End to end: a request's life with marked text everywhere; every e-mail and notification list is clean."""
+    from helpdesk.services import message_post
+    from notifications.models import Notification
+    from notifications.services.delivery import email_send
+    from workflows.services import perform
+
+    marker = "Vexmartin"
+    own, hub = world.user("own_city"), world.user("hub_region")
+    req = world.draft
+    SupportRequest = type(req)
+    SupportRequest.objects.filter(pk=req.pk).update(
+        description=f"<p>{marker}-description</p>", summary="Shareable summary.", strategic_priority=3
+    )
+    req.refresh_from_db()
+    req = perform(req, "submit", own)
+    req = perform(req, "request_info", hub, question=f"<p>{marker}-question</p>")
+    req = perform(req, "provide_info", own, answer=f"<p>{marker}-answer</p>")
+    for visibility, author in (("city", own), ("internal", hub), ("expert", hub)):
+        message_post(request=req, author=author, body=f"{marker}-{visibility} @{world.user('management').username}")
+    message_post(request=req, author=own, body=f"{marker} call +254 712 345 678", confirm_personal_data=True)
+    req = perform(req, "decline", hub, reason=f"<p>{marker}-reason</p>")
+
+    emails = Notification.objects.filter(channel="email")
+    assert emails.exists()
+    for pk in emails.values_list("pk", flat=True):
+        email_send(notification_id=pk)
+    assert mailoutbox
+    for mail in mailoutbox:
+        parts = [mail.subject, mail.body, *(content for content, _mime in mail.alternatives)]
+        assert not any(marker in part for part in parts), mail.subject
+    for person in {n.recipient for n in Notification.objects.select_related("recipient")}:
+        client.force_login(person)
+        page = client.get(reverse("notifications:list")).content.decode()
+        assert marker not in page, person
