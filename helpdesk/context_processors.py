@@ -31,6 +31,7 @@ ROLE_NAV: dict[str, list[NavItem]] = {
         NavItem("fund-queue", _("Fund applications")),
         NavItem("overview", _("Hubs overview")),
         NavItem("hub-queue", _("All requests")),
+        NavItem("steering", _("Figures")),
     ],
     Role.STEERING: [NavItem("steering", _("Figures"))],
 }

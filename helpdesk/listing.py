@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from helpdesk.models import TERMINAL_STATES, SupportRequest, User
+from helpdesk.models import TERMINAL_STATES, RequestState, SupportRequest, User
 from helpdesk.selectors import visible_requests
 
 PER_PAGE = 25
@@ -83,7 +83,8 @@ def filtered_requests(user: User, filters: QueueFilters) -> QuerySet[SupportRequ
     if filters.states:
         qs = qs.filter(state__in=list(filters.states))
     elif filters.exclude_terminal:
-        qs = qs.exclude(state__in=TERMINAL_STATES)
+        # "Open" is what the desk still works on: a draft is the city's own, not yet the hub's.
+        qs = qs.exclude(state__in=[*TERMINAL_STATES, RequestState.DRAFT])
     if filters.theme:
         qs = qs.filter(theme=filters.theme)
     if filters.kind:
@@ -209,8 +210,6 @@ def queue_page(
 
 def city_attention(user: User, *, limit: int = 20) -> list[SupportRequest]:
     """A focal point's requests that wait for the city itself: drafts, questions, evaluations."""
-    from helpdesk.models import RequestState
-
     waiting = [RequestState.DRAFT, RequestState.INFO_REQUESTED, RequestState.DELIVERED]
     return list(
         visible_requests(user)

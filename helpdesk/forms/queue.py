@@ -54,7 +54,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(data)
         self.fields["state"].choices = [
             ("", _("Any state")),
-            (self.OPEN, _("Open (not closed)")),
+            (self.OPEN, _("Open (filed, not closed)")),
             *RequestState.choices,
         ]
         self.fields["theme"].choices = _blank(_("Any theme")) + list(Theme.choices)

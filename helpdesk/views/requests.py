@@ -67,7 +67,9 @@ def _detail_context(request: HttpRequest, support_request: SupportRequest, **ext
         "view": view,
         "messages_list": presenters.message_views(support_request, user),
         "attachments": presenters.attachment_views(support_request, user),
-        "timeline": request_timeline(support_request, readable_channels(user, support_request)),
+        "timeline": request_timeline(
+            support_request, readable_channels(user, support_request), show_actors=not view.is_brief
+        ),
         "moves": move_forms,
         "matching_move": next((spec for spec in moves if spec.name in MATCHING_MOVES), None),
         "message_form": MessageForm(channels=channels) if channels else None,

@@ -41,10 +41,11 @@ def _road(request: SupportRequest) -> list[S]:
     return road
 
 
-def request_timeline(request: SupportRequest, channels: frozenset[str]) -> list[Step]:
+def request_timeline(request: SupportRequest, channels: frozenset[str], *, show_actors: bool = True) -> list[Step]:
     """Done steps with who and when, the current state with its deadline, then the usual next states.
 
-    A move's comment is shown only to people who read the channel it was addressed to.
+    A move's comment is shown only to people who read the channel it was addressed to; an expert reading
+    the brief is not told who acted (a focal point's name can point to an anonymous city).
     """
     states = dict(S.choices)
     steps: list[Step] = []
@@ -56,7 +57,7 @@ def request_timeline(request: SupportRequest, channels: frozenset[str]) -> list[
                 status="done",
                 label=spec.label if spec else log.transition,
                 state_label=states.get(log.to_state, log.to_state),
-                actor=str(log.actor) if log.actor else None,
+                actor=str(log.actor) if log.actor and show_actors else None,
                 at=log.created_at,
                 comment=log.comment if shown else "",
             )
