@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
-from helpdesk.models import ExpertAssignment, ExpertProfile, SupportRequest, User
+from helpdesk.models import ExpertAssignment, ExpertProfile, Region, SupportRequest, User
 
 # The weights say what matters most to a hub choosing someone: the subject first, then being
 # understood, then knowing the region; availability and spare capacity break the ties.
@@ -72,7 +72,17 @@ def candidate_experts(request: SupportRequest) -> list[Candidate]:
     profiles = (
         ExpertProfile.objects.filter(vetting_status=ExpertProfile.Vetting.VETTED, user__is_active=True)
         .select_related("user")
-        .prefetch_related("regions")
+        # Only what the ranking and the page read: a profile's bio and a user's other columns stay behind.
+        .only(
+            "themes",
+            "languages",
+            "availability",
+            "max_concurrent_assignments",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+        )
+        .prefetch_related(Prefetch("regions", queryset=Region.objects.only("name")))
         .annotate(load=Count("user__assignments", filter=Q(user__assignments__status__in=active)))
     )
     conflicts: dict[int, list[ConflictFlag]] = {}

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms.widgets import QuickSelect
 from helpdesk.listing import DEFAULT_SORT, QueueFilters
 from helpdesk.models import City, Language, Region, RequestState, SupportKind, Theme, User
 
@@ -29,17 +30,17 @@ class QueueFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Reference, title or description")}),
     )
-    state = forms.ChoiceField(label=_("State"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
-    kind = forms.ChoiceField(label=_("Kind of support"), required=False)
-    region = forms.ChoiceField(label=_("Hub"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    state = forms.ChoiceField(widget=QuickSelect, label=_("State"), required=False)
+    theme = forms.ChoiceField(widget=QuickSelect, label=_("Theme"), required=False)
+    kind = forms.ChoiceField(widget=QuickSelect, label=_("Kind of support"), required=False)
+    region = forms.ChoiceField(widget=QuickSelect, label=_("Hub"), required=False)
+    city = forms.ChoiceField(widget=QuickSelect, label=_("City"), required=False)
+    country = forms.ChoiceField(widget=QuickSelect, label=_("Country"), required=False)
+    owner = forms.ChoiceField(widget=QuickSelect, label=_("Owner"), required=False)
+    language = forms.ChoiceField(widget=QuickSelect, label=_("Language"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     funding = forms.BooleanField(label=_("Asks for funding"), required=False)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(widget=QuickSelect, label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     OPEN = "open"
 

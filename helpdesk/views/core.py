@@ -14,16 +14,16 @@ def home(request: HttpRequest) -> HttpResponse:
     """The sign-in page for visitors; the home of the person's first role once signed in."""
     if not request.user.is_authenticated:
         return account.login(request)
-    pages = {
-        Role.FOCAL_POINT: city.home,
-        Role.HUB_STAFF: hub.queue,
-        Role.EXPERT: expert.inbox,
-        Role.MANAGEMENT: management.fund_queue,
-        Role.STEERING: steering.figures,
-    }
-    for role in request.user.role_names:
-        return pages[role](request)
-    return account.no_role(request)
+    # The steering committee's role overrides any other (aggregates only), so it is asked first.
+    pages = [
+        (Role.STEERING, steering.figures),
+        (Role.FOCAL_POINT, city.home),
+        (Role.HUB_STAFF, hub.queue),
+        (Role.EXPERT, expert.inbox),
+        (Role.MANAGEMENT, management.fund_queue),
+    ]
+    page = next((view for role, view in pages if request.user.has_role(role)), account.no_role)
+    return page(request)
 
 
 @require_GET

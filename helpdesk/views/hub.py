@@ -21,6 +21,7 @@ from workflows.matching import candidate_experts
 
 # The first routes a submitted request to the pool; the second adds experts while matching goes on.
 MATCHING_MOVES_ORDER = ("route_to_experts", "propose_expert")
+SHORTLIST = 30
 
 
 def _filter_choices(user: User, region_id: str | None) -> tuple[list[City], list[User], list[Region] | None]:
@@ -84,6 +85,8 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.success(request, _("Experts proposed: they are asked to accept or decline."))
                 return HttpResponseRedirect(support_request.get_absolute_url())
+    # The pool is a few hundred people: the best matches come first, the rest one click away.
+    show_all = request.GET.get("all") == "1" or request.method == "POST"
     selected = {int(v) for v in request.POST.getlist("experts") if v.isdigit()} if request.method == "POST" else set()
     return render(
         request,
@@ -91,7 +94,8 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "req": support_request,
             "view": presenters.request_view(support_request, request.user),
-            "candidates": candidates,
+            "candidates": candidates if show_all else candidates[:SHORTLIST],
+            "hidden_count": 0 if show_all else max(len(candidates) - SHORTLIST, 0),
             "spec": spec,
             "form": form,
             "selected": selected,
