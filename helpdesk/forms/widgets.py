@@ -116,7 +116,7 @@ class QuickSelect(forms.Select):
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)  # noqa: S308
+                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)
                 for option_value, label in self.choices
             ),
         )
