@@ -119,6 +119,7 @@ def test_the_whole_story_through_the_pages(client, people):
     client.force_login(mu)
     assert "Youth council" in client.get("/fund/?year=2026").content.decode()
     assert {"approve_funding", "reject_funding"} <= buttons(client, request)
+    assert "s envelope" in client.get(request.get_absolute_url()).content.decode()
     client.post(move_url(request, "approve_funding"), {"approve_funding-conditions": "Report within 6 months."})
     request.refresh_from_db()
     assert request.state == "in_delivery"
