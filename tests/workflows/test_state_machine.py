@@ -5,9 +5,11 @@ request's state allows, by the person the table names, sometimes anything by any
 or odd data), lets days pass and runs the auto-close task. After each step:
 
 - every request's state is one of the table's, and a terminal request never moves again;
-- the audit trail has exactly one row per successful move, and every chain verifies;
+- the audit trail has exactly one row per successful move (so every refusal wrote nothing);
 - no envelope's balance is below zero;
-- no expert has more active assignments than their capacity.
+- no expert has more active assignments than their capacity;
+
+and at the end of each example every hash chain verifies.
 
 Each example runs in a savepoint rolled back at its end, under a frozen clock that only the machine moves.
 """
