@@ -212,3 +212,13 @@ def test_an_email_sent_after_the_request_moved_on_does_not_ask_for_what_is_done(
 
     assert "moved on since" in text and "moved on since" in html
     assert "please answer the hub" not in text.lower()
+
+
+def test_every_event_has_its_words_and_its_own_template():
+    from django.template.loader import get_template
+
+    from notifications.recipients import RECIPIENTS
+
+    assert set(RECIPIENTS) <= set(events.LABELS)
+    for event in EVENTS:
+        assert get_template(f"notifications/email/events/{event}.txt")
