@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import polib
 import pytest
+from django.template.loader import get_template
 from django.utils import timezone
 
 from helpdesk.models import Message, Sensitivity, Visibility
 from notifications import events
 from notifications.models import Channel, Notification, Reason, Status
 from notifications.presentation import entry
+from notifications.recipients import RECIPIENTS
 from notifications.rendering import render_email
 
 DESCRIPTION = "DESCRIPTION-MARKER the city's confidential account"
@@ -215,10 +217,6 @@ def test_an_email_sent_after_the_request_moved_on_does_not_ask_for_what_is_done(
 
 
 def test_every_event_has_its_words_and_its_own_template():
-    from django.template.loader import get_template
-
-    from notifications.recipients import RECIPIENTS
-
     assert set(RECIPIENTS) <= set(events.LABELS)
     for event in EVENTS:
         assert get_template(f"notifications/email/events/{event}.txt")
