@@ -1,4 +1,5 @@
-"""When each waiting state falls due: working days for the desk's own steps, dates agreed for the rest.
+"""The lifecycle's calendar: when each waiting state falls due (working days for the desk's own steps, dates
+agreed for the rest), and the fund's fiscal years.
 
 All counting happens in the desk's time zone (``settings.TIME_ZONE``) and keeps the time of day: a request
 submitted on Friday at 10:00 with five working days is due the next Friday at 10:00. Weekends and the
@@ -59,3 +60,10 @@ def due_at_for(state: str, *, now: datetime, delivery_due: date | None = None) -
     if rule is Deadline.DELIVERY_DATE:
         return end_of(delivery_due or default_delivery_date(now))
     return None
+
+
+def fiscal_year_of(day: date | datetime) -> int:
+    """The fiscal year a day belongs to, named after the calendar year it starts in."""
+    if isinstance(day, datetime):
+        day = timezone.localdate(day)
+    return day.year if day.month >= settings.FUND_FISCAL_YEAR_START_MONTH else day.year - 1

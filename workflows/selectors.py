@@ -34,8 +34,8 @@ from helpdesk.models import (
     SupportRequest,
     User,
 )
+from workflows.deadlines import fiscal_year_of
 from workflows.models import TransitionLog
-from workflows.moves.funding import fiscal_year_of
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 

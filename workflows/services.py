@@ -24,7 +24,7 @@ from workflows.errors import TransitionConflict, TransitionRefused, WorkflowErro
 from workflows.facts import facts_forget, facts_of
 from workflows.lifecycle import TRANSITION_SPECS, TransitionSpec, transitions_from
 from workflows.machine import RequestLifecycle
-from workflows.moves import Move
+from workflows.moves import HANDLERS, Move
 from workflows.rules import ACTOR_CHECKS, GUARDS, allows
 from workflows.signals import lifecycle_event
 from workflows.validation import clean_data
@@ -108,7 +108,7 @@ def perform(request: SupportRequest, transition: str, actor: Actor, **data: Any)
                 raise TransitionConflict()
             facts_of(lifecycle).now = now
             _check(spec, lifecycle, actor)
-            move = Move(spec=spec, actor=actor, data=clean_data(spec, data, lifecycle), now=now)
+            move = Move(spec, actor, clean_data(spec, data, lifecycle), now, HANDLERS.get(spec.name))
             from_state = lifecycle.state
             getattr(lifecycle, spec.name)(move)
             facts_forget(lifecycle)

@@ -9,10 +9,10 @@ import pytest
 from helpdesk.models import FundApplication, FundEnvelope, RequestState
 from tests.factories import FundEnvelopeFactory, focal_point, hub_staff, management
 from tests.workflows.conftest import VALID, row_counts
+from workflows.deadlines import fiscal_year_of
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import FIRST_APPROVAL_EVENT
 from workflows.models import TransitionLog
-from workflows.moves.funding import fiscal_year_of
 from workflows.services import available_transitions, perform
 
 S = RequestState

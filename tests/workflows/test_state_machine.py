@@ -51,10 +51,10 @@ from tests.factories import (
 )
 from tests.workflows.conftest import VALID
 from workflows.audit import audit_verify
+from workflows.deadlines import fiscal_year_of
 from workflows.errors import WorkflowError
 from workflows.lifecycle import STATE_NAMES, TRANSITION_SPECS, TRANSITIONS, Rule, transitions_from
 from workflows.models import TransitionLog
-from workflows.moves.funding import fiscal_year_of
 from workflows.services import auto_close_overdue, perform
 from workflows.signals import lifecycle_event
 

@@ -6,49 +6,9 @@ envelope spent by a racing approval, an expert at capacity): it raises ``Transit
 transaction rolls back, so a refused move writes nothing.
 """
 
-from __future__ import annotations
+from workflows.moves import assignments, closing, funding, triage
+from workflows.moves.base import Handler, Move
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+HANDLERS: dict[str, Handler] = {**triage.HANDLERS, **assignments.HANDLERS, **funding.HANDLERS, **closing.HANDLERS}
 
-from helpdesk.models import SupportRequest, User
-from workflows.lifecycle import TransitionSpec
-
-Handler = Callable[[SupportRequest, "Move"], "str | None"]
-
-
-@dataclass
-class Move:
-    spec: TransitionSpec
-    actor: User | None
-    data: dict[str, Any]
-    now: datetime
-    # What the audit row and the event carry: ids, states, amounts and flags, never free text.
-    record: dict[str, Any] = field(default_factory=dict)
-    comment: str = ""
-    event: str = ""
-    delivery_due: date | None = None
-    # Request columns a handler changed besides the ones every move stamps.
-    changed: set[str] = field(default_factory=set)
-
-    def apply(self, request: SupportRequest) -> str | None:
-        """Run the handler; returns the state the request ends in for a move that may stay put."""
-        handler = HANDLERS.get(self.spec.name)
-        return handler(request, self) if handler else None
-
-
-def _handlers() -> dict[str, Handler]:
-    from workflows.moves import assignments, closing, funding, triage
-
-    return {**triage.HANDLERS, **assignments.HANDLERS, **funding.HANDLERS, **closing.HANDLERS}
-
-
-HANDLERS: dict[str, Handler] = {}
-
-
-def load_handlers() -> None:
-    """Fill ``HANDLERS`` once the app registry is ready (the handlers import models)."""
-    if not HANDLERS:
-        HANDLERS.update(_handlers())
+__all__ = ["HANDLERS", "Handler", "Move"]

@@ -15,7 +15,7 @@ from helpdesk.models import ExpertAssignment, ExpertProfile, SupportRequest, Use
 from helpdesk.services import expert_access_grant, expert_access_revoke
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.facts import facts_of
-from workflows.moves import Handler, Move
+from workflows.moves.base import Handler, Move
 from workflows.moves.common import delivery_date_agree
 
 PROPOSED = ExpertAssignment.Status.PROPOSED

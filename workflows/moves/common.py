@@ -13,7 +13,7 @@ from helpdesk.models import ExpertAssignment, FundApplication, SupportRequest, U
 from helpdesk.services import expert_access_revoke, message_post
 from workflows.deadlines import default_delivery_date
 from workflows.errors import TransitionRefused
-from workflows.moves import Move
+from workflows.moves.base import Move
 
 PROPOSED = ExpertAssignment.Status.PROPOSED
 ACCEPTED = ExpertAssignment.Status.ACCEPTED

@@ -6,27 +6,19 @@ the last of an envelope, the database lets exactly one through, and its check co
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.models import FundApplication, FundEnvelope, RequestState, SupportRequest
+from workflows.deadlines import fiscal_year_of
 from workflows.errors import TransitionRefused
 from workflows.facts import facts_of
 from workflows.lifecycle import FIRST_APPROVAL_EVENT
-from workflows.moves import Handler, Move
+from workflows.moves.base import Handler, Move
 from workflows.moves.common import assignments_wind_up, delivery_date_agree
-
-
-def fiscal_year_of(day: date | datetime) -> int:
-    """The fiscal year a day belongs to, named after the calendar year it starts in."""
-    if isinstance(day, datetime):
-        day = timezone.localdate(day)
-    return day.year if day.month >= settings.FUND_FISCAL_YEAR_START_MONTH else day.year - 1
 
 
 def four_eyes_threshold() -> Decimal:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpdesk.models import SupportRequest
-from workflows.moves import Handler, Move
+from workflows.moves.base import Handler, Move
 from workflows.moves.common import assignments_wind_up, pending_application_close, post_for_city
 
 
