@@ -24,7 +24,7 @@ from helpdesk.attachments import AttachmentRefused
 from helpdesk.forms.moves import MoveForm, move_fields
 from helpdesk.forms.requests import MessageForm
 from helpdesk.middleware import client_ip
-from helpdesk.models import Message, Role, SupportRequest, User, Visibility
+from helpdesk.models import Message, RequestState, Role, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import visible_messages, visible_requests
 from helpdesk.views.decorators import no_store
@@ -35,6 +35,14 @@ from workflows.lifecycle import TRANSITION_SPECS
 
 # Moves whose data is a choice of experts: they are made from the matching page.
 MATCHING_MOVES = {"route_to_experts", "propose_expert"}
+# States a request can reach through a fund application even when the city did not ask for money.
+FUND_STATES = {
+    RequestState.FUNDING_REVIEW,
+    RequestState.IN_DELIVERY,
+    RequestState.DELIVERED,
+    RequestState.CLOSED,
+    RequestState.DECLINED,
+}
 
 
 def get_visible_request(user: User, reference: str) -> SupportRequest:
@@ -78,7 +86,7 @@ def _detail_context(request: HttpRequest, support_request: SupportRequest, **ext
         "can_release": can(user, "release_restricted", support_request),
         "assignments": list(support_request.assignments.select_related("expert")) if oversees else [],
         "fund_applications": list(support_request.fund_applications.select_related("decided_by", "envelope"))
-        if oversees and support_request.asks_funding
+        if oversees and (support_request.asks_funding or support_request.state in FUND_STATES)
         else [],
     }
     context.update(extra)
