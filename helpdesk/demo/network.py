@@ -301,7 +301,15 @@ def seed_network(*, fiscal_year: int) -> list[DemoLogin]:
         if username in {"expert.amina", "expert.youssef"}:
             logins.append(DemoLogin("Expert", username, ", ".join(themes)))
     for username, first in [("mu.director", "Executive"), ("mu.officer", "Programme")]:
-        _user(username, first=first, last="Management unit", roles=[Role.MANAGEMENT], password_hash=password_hash)
+        # Staff status opens the admin's outbox of failed e-mails to the management unit.
+        _user(
+            username,
+            first=first,
+            last="Management unit",
+            roles=[Role.MANAGEMENT],
+            password_hash=password_hash,
+            is_staff=True,
+        )
         logins.append(DemoLogin("Management unit", username, ""))
     _user("steering.viewer", first="Steering", last="Committee", roles=[Role.STEERING], password_hash=password_hash)
     logins.append(DemoLogin("Steering committee", "steering.viewer", "aggregates only"))
