@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
@@ -240,3 +242,48 @@ def test_available_transitions_cost_a_fixed_number_of_queries(net, django_assert
 
 def test_the_desk_itself_is_offered_nothing(net):
     assert available_transitions(net.at("delivered"), None) == []
+
+
+# --- what a move costs ----------------------------------------------------------------------------------
+@pytest.fixture
+def quiet():
+    """Moves without listeners: what is counted is the workflow's own work (tests/notifications count theirs)."""
+    from unittest import mock
+
+    from helpdesk.signals import message_posted
+
+    with mock.patch.object(lifecycle_event, "receivers", []), mock.patch.object(message_posted, "receivers", []):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("path", "transition", "who", "most"),
+    [
+        ("draft", "submit", "focal", 8),
+        ("submitted", "request_info", "hub", 10),
+        ("expert_matching", "accept_assignment", "expert", 11),
+        ("funding_review", "approve_funding", "mu", 12),
+        ("in_delivery", "report_delivery", "expert", 11),
+        ("delivered", "evaluate", "focal", 7),
+    ],
+)
+def test_a_move_costs_a_bounded_number_of_queries(
+    net, quiet, django_assert_max_num_queries, path, transition, who, most
+):
+    request = net.at(path)
+
+    with django_assert_max_num_queries(most):
+        perform(request, transition, net.people[who], **net.data(transition))
+
+
+def test_a_long_history_does_not_make_a_move_dearer(net, quiet, django_assert_max_num_queries):
+    short = net.at("submitted")
+    long = net.at("submitted")
+    for _ in range(5):
+        long = perform(long, "request_info", net.hub, **VALID["request_info"])
+        long = perform(long, "provide_info", net.focal, **VALID["provide_info"])
+
+    with CaptureQueriesContext(connection) as first:
+        perform(short, "route_to_funding", net.hub, **VALID["route_to_funding"])
+    with django_assert_max_num_queries(len(first)):
+        perform(long, "route_to_funding", net.hub, **VALID["route_to_funding"])
