@@ -34,11 +34,21 @@ class Step:
     due_at: datetime | None = None
 
 
-def _road(request: SupportRequest) -> list[S]:
-    road = list(USUAL_ROAD.get(request.kind, DEFAULT_ROAD))
-    if request.asks_funding and S.FUNDING_REVIEW not in road:
-        road.insert(road.index(S.IN_DELIVERY), S.FUNDING_REVIEW)
-    return road
+# The order states come in on any road; a request waiting for the city's answer goes back to triage.
+ROAD_ORDER = [S.SUBMITTED, S.EXPERT_MATCHING, S.FUNDING_REVIEW, S.IN_DELIVERY, S.DELIVERED, S.CLOSED]
+
+
+def _next_states(request: SupportRequest) -> list[S]:
+    road = set(USUAL_ROAD.get(request.kind, DEFAULT_ROAD))
+    if request.asks_funding or request.state == S.FUNDING_REVIEW:
+        road |= {S.FUNDING_REVIEW, S.IN_DELIVERY}
+    if request.state in ROAD_ORDER:
+        road.add(S(request.state))
+    ordered = [state for state in ROAD_ORDER if state in road]
+    if request.state not in ROAD_ORDER:  # a draft, or a question waiting for the city
+        return ordered
+    position = ROAD_ORDER.index(S(request.state))
+    return [state for state in ordered if ROAD_ORDER.index(state) > position]
 
 
 def request_timeline(request: SupportRequest, channels: frozenset[str], *, show_actors: bool = True) -> list[Step]:
@@ -73,7 +83,5 @@ def request_timeline(request: SupportRequest, channels: frozenset[str], *, show_
         )
     )
     if not request.is_terminal:
-        road = _road(request)
-        later = road[road.index(request.state) + 1 :] if request.state in road else road
-        steps += [Step(status="next", label=states[s], state_label=states[s]) for s in later]
+        steps += [Step(status="next", label=states[s], state_label=states[s]) for s in _next_states(request)]
     return steps
