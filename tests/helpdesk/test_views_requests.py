@@ -276,3 +276,23 @@ def test_hub_releases_screened_content_and_the_release_is_logged(client, people)
     message.refresh_from_db()
     assert request.sensitivity == "shareable" and message.sensitivity == "shareable"
     assert AccessLog.objects.filter(request=request, action="release").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("state", "kind", "funding", "expected"),
+    [
+        ("draft", "advice", None, ["Submitted", "Delivered", "Closed"]),
+        ("info_requested", "expert", None, ["Submitted", "Expert matching", "In delivery", "Delivered", "Closed"]),
+        ("expert_matching", "training", None, ["In delivery", "Delivered", "Closed"]),
+        ("expert_matching", "expert", Decimal("900"), ["Funding review", "In delivery", "Delivered", "Closed"]),
+        ("funding_review", "advice", None, ["In delivery", "Delivered", "Closed"]),
+        ("delivered", "fund", Decimal("900"), ["Closed"]),
+        ("closed", "fund", Decimal("900"), []),
+    ],
+)
+def test_timeline_next_steps_follow_the_road_the_request_is_on(client, people, state, kind, funding, expected):
+    request = in_state(state, city=people["city"], kind=kind, funding_requested=funding)
+    client.force_login(people["hub"])
+    steps = client.get(request.get_absolute_url()).context["timeline"]
+    assert [str(s.label) for s in steps if s.status == "next"] == expected
+    assert [s.status for s in steps].count("current") == 1
