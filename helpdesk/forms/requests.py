@@ -33,6 +33,12 @@ class RequestForm(forms.ModelForm):
     """A draft may be saved with only a title; the workflow checks completeness when it is submitted."""
 
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), empty_label=None)
+    attachment = forms.FileField(
+        label=_("Attach a file"),
+        required=False,
+        help_text=_("PDF, Office documents, images, text or CSV, up to %(size)s MB.")
+        % {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+    )
     confirm_personal_data = forms.BooleanField(
         label=_("I confirm this personal data is needed; keep the request restricted to the hub and management unit"),
         required=False,

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from helpdesk import services
 from helpdesk.access import can
+from helpdesk.attachments import AttachmentRefused
 from helpdesk.forms.requests import RequestForm
 from helpdesk.listing import city_attention, city_requests
-from helpdesk.models import RequestState, Role, SupportRequest
+from helpdesk.models import RequestState, Role, SupportRequest, Visibility
 from helpdesk.screening import PersonalDataFound
 from helpdesk.views.decorators import no_store, role_required
 from helpdesk.views.requests import get_visible_request
@@ -57,15 +58,37 @@ def _save(
     return saved, [], True
 
 
+def _attach(request: HttpRequest, form: RequestForm, saved: SupportRequest) -> bool:
+    """Add the file chosen on the form to the request; False (with the reason on the form) if refused."""
+    upload = form.cleaned_data.get("attachment")
+    if not upload:
+        return True
+    try:
+        services.attachment_add(
+            request=saved,
+            uploaded_by=request.user,
+            upload=upload,
+            visibility=Visibility.CITY,
+            sensitivity=saved.sensitivity,
+        )
+    except AttachmentRefused as refused:
+        form.add_error("attachment", refused.messages)
+        return False
+    return True
+
+
 def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpResponse:
     cities = list(request.user.cities.order_by("name"))
     if not cities:
         raise Http404
-    form = RequestForm(request.POST or None, instance=draft, cities=cities)
+    form = RequestForm(request.POST or None, request.FILES or None, instance=draft, cities=cities)
     findings: list[str] = []
     confirmable = True
     if request.method == "POST" and form.is_valid():
         saved, findings, confirmable = _save(request, form, draft)
+        if saved is not None and not _attach(request, form, saved):
+            # The draft is kept; only the file was refused, and the form says why.
+            draft, saved = saved, None
         if saved is not None:
             if "submit" not in request.POST:
                 messages.success(request, _("Draft saved. You can come back to it at any time."))

@@ -110,7 +110,7 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     upload = artifacts.parent / "budget-plan.pdf"
     upload.write_bytes(PDF)
 
-    # 1. The focal point files a request, then adds a file to it.
+    # 1. The focal point files a request with a file, then writes to the hub.
     city_ui = Actor(chromium, base, "focal")
     city_ui.sign_in()
     city_ui.submit(city_ui.page.get_by_role("link", name="New request").first)
@@ -122,16 +122,17 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     p.get_by_label("Description").fill("Seed funding for a youth council across communities.")
     p.get_by_label("Shareable summary").fill("A youth council bringing every community together.")
     p.get_by_label("Funding asked").fill("18000")
+    p.get_by_label("Attach a file").set_input_files(str(upload))
     city_ui.submit(p.get_by_role("button", name="Submit to the hub"))
     _expect_ok(city_ui)
     request = SupportRequest.objects.get(title="Multi-ethnic youth council")
     assert request.state == "submitted"
     assert city_ui.moves() == {"withdraw"}
-    p.locator("#id_body").fill("Here is our budget plan.")
-    p.get_by_label("Attach a file").set_input_files(str(upload))
+    assert p.get_by_role("link", name="budget-plan.pdf").count() == 1
+    p.locator("#id_body").fill("The budget plan is attached; the youth department leads.")
     city_ui.submit(p.get_by_role("button", name="Send"))
     _expect_ok(city_ui)
-    assert p.get_by_role("link", name="budget-plan.pdf").count() == 1
+    assert "the youth department leads" in p.content()
     city_ui.shot(artifacts, "1-city-filed")
 
     # 2. The hub asks for information.

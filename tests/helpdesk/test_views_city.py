@@ -107,3 +107,32 @@ def test_only_a_draft_opens_the_edit_form(client, focal, city):
     response = client.get(reverse("request-edit", args=[submitted.reference]))
     assert response.status_code == 302 and response["Location"] == submitted.get_absolute_url()
     assert client.get(reverse("request-edit", args=[in_state("draft").reference])).status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_file_can_be_attached_when_filing(client, focal, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        NEW, {**COMPLETE, "city": city.pk, "submit": "1", "attachment": SimpleUploadedFile("plan.pdf", PDF)}
+    )
+    request = SupportRequest.objects.get()
+    assert response.status_code == 302 and request.state == "submitted"
+    assert [a.original_name for a in request.attachments.all()] == ["plan.pdf"]
+    assert "plan.pdf" in client.get(request.get_absolute_url()).content.decode()
+
+
+def test_a_refused_file_keeps_the_draft_and_says_why(client, focal, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        NEW,
+        {**COMPLETE, "city": city.pk, "submit": "1", "attachment": SimpleUploadedFile("x.pdf", b"<html>no</html>")},
+    )
+    request = SupportRequest.objects.get()
+    page = response.content.decode()
+    assert response.status_code == 200 and request.state == "draft" and not request.attachments.exists()
+    assert "is-invalid" in page and "We want a youth council" in page
+    assert f'action="/requests/{request.reference}/edit/"' in page
