@@ -82,7 +82,10 @@ class Actor:
             button.click()
 
     def shot(self, folder: Path, name: str) -> None:
+        """Save the page for reviewers, and check it with axe-core on the way."""
         self.page.screenshot(path=str(folder / f"story-{name}.png"), full_page=True)
+        violations = self.axe()
+        assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
 
     def axe(self) -> list[dict[str, Any]]:
         self.page.evaluate(AXE.read_text())

@@ -296,3 +296,37 @@ def test_timeline_next_steps_follow_the_road_the_request_is_on(client, people, s
     steps = client.get(request.get_absolute_url()).context["timeline"]
     assert [str(s.label) for s in steps if s.status == "next"] == expected
     assert [s.status for s in steps].count("current") == 1
+
+
+def test_unknown_and_system_moves_are_not_found(client, people):
+    request = in_state("delivered", city=people["city"])
+    client.force_login(people["hub"])
+    assert client.post(move_url(request, "no_such_move")).status_code == 404
+    assert client.post(move_url(request, "auto_close")).status_code == 404
+    request.refresh_from_db()
+    assert request.state == "delivered"
+
+
+def test_moves_with_expert_choices_lead_to_the_matching_page(client, people):
+    request = in_state("submitted", city=people["city"])
+    client.force_login(people["hub"])
+    response = client.get(move_url(request, "route_to_experts"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("request-matching", args=[request.reference])
+
+
+def test_a_declined_expert_gives_a_reason(client, people):
+    from helpdesk.services import expert_access_grant
+
+    request = in_state("expert_matching", city=people["city"])
+    person = people["expert"]
+    ExpertAssignment.objects.create(request=request, expert=person, status="proposed")
+    expert_access_grant(request=request, expert=person)
+    client.force_login(person)
+    response = client.post(move_url(request, "decline_assignment"), {"decline_assignment-reason": ""})
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    client.post(move_url(request, "decline_assignment"), {"decline_assignment-reason": "Travelling that month."})
+    assignment = ExpertAssignment.objects.get(request=request, expert=person)
+    assert assignment.status == "declined" and assignment.decline_reason == "Travelling that month."
+    # Declined, the expert no longer sees the request.
+    assert client.get(request.get_absolute_url()).status_code == 404
