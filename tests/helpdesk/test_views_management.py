@@ -41,7 +41,7 @@ def test_fund_queue_shows_applications_and_each_regions_envelope(client):
     assert "100,000" in page and "30,000" in page and "70,000" in page and "18,000" in page
 
 
-def test_overview_counts_open_overdue_untriaged_and_unowned_per_hub(client):
+def test_overview_counts_open_overdue_untriaged_and_funding_per_hub(client):
     region = RegionFactory(name="East and Southern Africa")
     city = CityFactory(region=region)
     from django.utils import timezone
@@ -51,9 +51,9 @@ def test_overview_counts_open_overdue_untriaged_and_unowned_per_hub(client):
     in_state("expert_matching", city=city, owner=hub_staff(region))
     in_state("closed", city=city)
     client.force_login(management())
-    rows = {r.name: r for r in client.get(reverse("overview")).context["regions"]}
+    rows = {r.region.name: r for r in client.get(reverse("overview")).context["regions"]}
     row = rows["East and Southern Africa"]
-    assert (row.open_count, row.overdue_count, row.untriaged_count, row.unowned_count) == (3, 1, 2, 2)
+    assert (row.open_count, row.overdue_count, row.untriaged_count, row.funding_count) == (3, 1, 2, 0)
 
 
 def test_access_log_lists_who_opened_what_for_management_only(client):
