@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import City, SupportRequest, Visibility
@@ -25,6 +27,8 @@ REQUEST_FIELDS = [
     "currency",
 ]
 
+# Formatted when shown, so the sentence follows the reader's language.
+ATTACHMENT_HELP = _("PDF, Office documents, images, text or CSV, up to {size} MB.")
 NULLABLE_FIELDS = {"strategic_priority", "desired_by", "funding_requested"}
 TEXT_FIELDS = {"description", "summary"}
 
@@ -36,8 +40,7 @@ class RequestForm(forms.ModelForm):
     attachment = forms.FileField(
         label=_("Attach a file"),
         required=False,
-        help_text=_("PDF, Office documents, images, text or CSV, up to %(size)s MB.")
-        % {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+        help_text=format_lazy(ATTACHMENT_HELP, size=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
     )
     confirm_personal_data = forms.BooleanField(
         label=_("I confirm this personal data is needed; keep the request restricted to the hub and management unit"),
@@ -71,6 +74,9 @@ class RequestForm(forms.ModelForm):
     def __init__(self, *args: Any, cities: list[City], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = City.objects.filter(pk__in=[c.pk for c in cities]).order_by("name")
+        if not self.instance.pk:
+            # A new request is most likely written in the language the person works in.
+            self.fields["language"].initial = get_language()
         if len(cities) == 1:
             self.fields["city"].initial = cities[0].pk
             self.fields["city"].widget = forms.HiddenInput()
@@ -102,8 +108,7 @@ class MessageForm(forms.Form):
     attachment = forms.FileField(
         label=_("Attach a file"),
         required=False,
-        help_text=_("PDF, Office documents, images, text or CSV, up to %(size)s MB.")
-        % {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+        help_text=format_lazy(ATTACHMENT_HELP, size=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
     )
     confirm_personal_data = forms.BooleanField(
         label=_("I confirm this personal data is needed; keep the message restricted"), required=False
