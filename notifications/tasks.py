@@ -15,6 +15,15 @@ def send_email(notification_id: int) -> str:
     return services.email_send(notification_id=notification_id)
 
 
+def send_emails(notification_ids: list[int]) -> dict[str, int]:
+    """Send each row; a row another worker claimed, or already sent, is skipped by ``email_send``."""
+    outcomes: dict[str, int] = {}
+    for notification_id in notification_ids:
+        outcome = services.email_send(notification_id=notification_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
 def sweep_outbox() -> dict[str, int]:
     return services.outbox_sweep()
 

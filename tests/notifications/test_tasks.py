@@ -27,6 +27,26 @@ def test_sending_twice_sends_once(world, mailoutbox):
     assert len(mailoutbox) == 1
 
 
+def test_one_task_sends_every_row_of_a_commit_once(world, mailoutbox):
+    rows = [
+        Notification.objects.create(
+            recipient=recipient,
+            request=world.request,
+            event="request_info",
+            reason=Reason.CITY,
+            channel=Channel.EMAIL,
+            status=Status.PENDING,
+        )
+        for recipient in (world.focal1, world.focal2)
+    ]
+    Notification.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=rows[0].created_at)
+    ids = [r.pk for r in rows]
+
+    assert tasks.send_emails(ids) == {Status.SENT: 2}
+    assert tasks.send_emails(ids) == {"not_claimed": 2}
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([world.focal1.email, world.focal2.email])
+
+
 def test_the_sweeps_run_on_an_empty_desk(db):
     assert tasks.sweep_outbox() == {"queued": 0, "freed": 0, "failed": 0}
     assert tasks.sweep_deadlines() == {"reminders": 0, "escalations": 0}
