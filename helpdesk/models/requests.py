@@ -118,6 +118,9 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["owner", "state"], name="req_owner_state"),
             models.Index(fields=["state", "due_at"], name="req_state_due"),
             models.Index(fields=["region", "due_at"], name="req_region_due"),
+            # Covers the steering committee's count by theme (state and period filters included), so the
+            # aggregate reads the index instead of 100,000 wide rows.
+            models.Index(fields=["theme", "state", "created_at"], name="req_theme_state_created"),
         ]
         constraints = [
             models.CheckConstraint(
