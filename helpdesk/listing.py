@@ -17,7 +17,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.models import TERMINAL_STATES, RequestState, SupportRequest, User
-from helpdesk.selectors import visible_requests
+from helpdesk.selectors import request_search, visible_requests
 
 PER_PAGE = 25
 MAX_SEARCH_LENGTH = 100
@@ -109,7 +109,8 @@ def filtered_requests(user: User, filters: QueueFilters) -> QuerySet[SupportRequ
         qs = qs.filter(funding_requested__isnull=False)
     term = filters.search.strip()[:MAX_SEARCH_LENGTH]
     if term:
-        qs = qs.filter(Q(reference__iexact=term) | Q(title__icontains=term) | Q(description__icontains=term))
+        # Only text the person may read can match, or the list would reveal withheld content.
+        qs = request_search(qs, user, term)
     return qs
 
 

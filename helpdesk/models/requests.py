@@ -121,6 +121,8 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
             # Covers the steering committee's count by theme (state and period filters included), so the
             # aggregate reads the index instead of 100,000 wide rows.
             models.Index(fields=["theme", "state", "created_at"], name="req_theme_state_created"),
+            # The management unit's cross-hub list, newest first, without a region to lead the index.
+            models.Index(fields=["created_at"], name="req_created"),
         ]
         constraints = [
             models.CheckConstraint(
