@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from helpdesk.bench.fixtures import BenchCast, prepare_cast
 from helpdesk.bench.timing import Result, measure
-from helpdesk.listing import QueueFilters, queue_page
 from helpdesk.models import SupportRequest
+from workflows.listing import QueueFilters, queue_page
 
 PAGE_SCENARIOS_MAX_QUERIES = 12
 

@@ -1,4 +1,4 @@
-"""The filter bar of request lists: parses the query string into ``helpdesk.listing.QueueFilters``."""
+"""The filter bar of request lists: parses the query string into ``workflows.listing.QueueFilters``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.forms.widgets import QuickSelect
-from helpdesk.listing import DEFAULT_SORT, QueueFilters
 from helpdesk.models import City, Language, Region, RequestState, SupportKind, Theme, User
+from workflows.listing import DEFAULT_SORT, QueueFilters
 
 SORT_CHOICES = [
     ("newest", _("Newest first")),

@@ -14,13 +14,13 @@ from helpdesk import services
 from helpdesk.access import can
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.forms.requests import RequestForm
-from helpdesk.listing import city_attention, city_requests
 from helpdesk.models import RequestState, Role, SupportRequest, Visibility
 from helpdesk.screening import PersonalDataFound
 from helpdesk.views.decorators import no_store, role_required
 from helpdesk.views.requests import get_visible_request
 from workflows import services as workflow
 from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.listing import city_attention, city_requests
 
 
 @role_required(Role.FOCAL_POINT)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from helpdesk.listing import expert_assignments
 from helpdesk.models import Role
 from helpdesk.views.decorators import no_store, role_required
+from workflows.listing import expert_assignments
 
 
 @role_required(Role.EXPERT)

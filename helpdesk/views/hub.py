@@ -11,12 +11,12 @@ from helpdesk import presenters
 from helpdesk.access import can
 from helpdesk.forms.moves import MoveForm
 from helpdesk.forms.queue import QueueFilterForm
-from helpdesk.listing import queue_page
 from helpdesk.models import City, Region, Role, User
 from helpdesk.views.decorators import no_store, role_required
 from helpdesk.views.requests import get_visible_request
 from workflows import services as workflow
 from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.listing import queue_page
 from workflows.matching import candidate_experts
 
 # The first routes a submitted request to the pool; the second adds experts while matching goes on.

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from helpdesk import presenters
 from helpdesk.access import can
-from helpdesk.listing import fund_queue as fund_queue_read
 from helpdesk.models import Role
 from helpdesk.selectors import access_log_for
-from helpdesk.stats import hub_overview
 from helpdesk.views.decorators import no_store, role_required
 from helpdesk.views.requests import get_visible_request
+from workflows.listing import fund_queue as fund_queue_read
+from workflows.stats import hub_overview
 
 
 @role_required(Role.MANAGEMENT)

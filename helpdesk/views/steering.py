@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Role
-from helpdesk.stats import period_for, steering_figures
 from helpdesk.views.decorators import role_required
+from workflows.stats import period_for, steering_figures
 
 
 @role_required(Role.STEERING, Role.MANAGEMENT)

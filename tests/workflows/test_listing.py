@@ -2,9 +2,9 @@
 
 import pytest
 
-from helpdesk.listing import QueueFilters, filtered_requests
 from helpdesk.models import Sensitivity
 from tests.factories import CityFactory, SupportRequestFactory, focal_point, hub_staff
+from workflows.listing import QueueFilters, filtered_requests
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,13 @@ from django.utils import timezone
 
 from helpdesk.models import TERMINAL_STATES, RequestState, SupportRequest, User
 from helpdesk.selectors import request_search, visible_requests
+from workflows.selectors import (
+    assignments_for_expert,
+    current_fiscal_year,
+    envelope_balances,
+    overdue_requests,
+)
+from workflows.selectors import fund_queue as pending_applications
 
 PER_PAGE = 25
 MAX_SEARCH_LENGTH = 100
@@ -73,7 +80,6 @@ class Page:
 
 
 def _overdue(qs: QuerySet[SupportRequest]) -> QuerySet[SupportRequest]:
-    from workflows.selectors import overdue_requests
 
     return qs.filter(pk__in=overdue_requests().values("pk"))
 
@@ -228,7 +234,6 @@ def city_requests(user: User, *, after: str | None = None, before: str | None = 
 
 def expert_assignments(user: User) -> dict[str, list[Any]]:
     """An expert's proposed, accepted and completed assignments on requests they may still see."""
-    from workflows.selectors import assignments_for_expert
 
     grouped: dict[str, list[Any]] = {"proposed": [], "accepted": [], "completed": []}
     rows = assignments_for_expert(user).filter(
@@ -252,8 +257,6 @@ def fund_queue(user: User, *, fiscal_year: int | None = None) -> FundQueue:
     Each envelope carries what is committed and what pending applications ask, so the unit sees what an
     approval would leave.
     """
-    from workflows.selectors import current_fiscal_year, envelope_balances
-    from workflows.selectors import fund_queue as pending_applications
 
     year = fiscal_year or current_fiscal_year()
     applications = list(pending_applications().filter(request__in=visible_requests(user).values("pk"))[:200])

@@ -25,6 +25,9 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from helpdesk.models import TERMINAL_STATES, Evaluation, Region, RequestState, SupportRequest
+from workflows.lifecycle import TRIAGE
+from workflows.models import TransitionLog
+from workflows.selectors import overdue_requests
 
 # A request counts once it was filed: drafts belong to their city only.
 FILED = ~Q(state=RequestState.DRAFT)
@@ -98,8 +101,6 @@ def _ranked(totals: dict[object, int], labels: dict[object, str]) -> list[dict[s
 
 
 def steering_figures(period: Period) -> SteeringFigures:
-    from workflows.lifecycle import TRIAGE
-    from workflows.models import TransitionLog
 
     rows = list(_filed(period).values("region_id", "state").annotate(count=Count("pk")))
     # Counted on the (theme, state, created_at) index: no wide row is read.
@@ -150,7 +151,6 @@ def hub_overview() -> list[HubRow]:
     Two grouped queries: counts by hub and state (answered from the (region, state) index), and the
     workflow's overdue requests by hub.
     """
-    from workflows.selectors import overdue_requests
 
     rows = {region.pk: HubRow(region=region) for region in Region.objects.order_by("-is_active", "name")}
     closed = {*TERMINAL_STATES, RequestState.DRAFT}
