@@ -24,7 +24,7 @@ run: setup
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py setup_schedules
 	@echo "Starting the desk on http://127.0.0.1:8000 with a task worker; Ctrl-C stops both."
-	@trap 'kill 0' EXIT; \
+	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py qcluster & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload & \
 	wait
