@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
-from helpdesk.models import AccessLog, Attachment, Message, Sensitivity, SupportRequest, User
+from helpdesk.models import AccessLog, Attachment, Message, Role, Sensitivity, SupportRequest, User
 
 
 def _active(user: User | AnonymousUser | None) -> bool:
@@ -105,3 +105,9 @@ def access_log_for(request: SupportRequest, user: User | AnonymousUser | None) -
     if not can(user, "view_access_log", request):
         return AccessLog.objects.none()
     return request.access_log.select_related("user", "subject", "attachment", "message")
+
+
+def hub_staff(*, region_id: int | None = None) -> QuerySet[User]:
+    """Active hub staff, of one region when given, by name: the people a request can be given to."""
+    staff = User.objects.filter(groups__name=Role.HUB_STAFF, is_active=True).order_by("first_name", "last_name")
+    return staff.filter(region_id=region_id) if region_id is not None else staff

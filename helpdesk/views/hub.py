@@ -12,6 +12,7 @@ from helpdesk.access import can
 from helpdesk.forms.moves import MoveForm
 from helpdesk.forms.queue import QueueFilterForm
 from helpdesk.models import City, Region, Role, User
+from helpdesk.selectors import hub_staff
 from helpdesk.views.decorators import no_store, role_required
 from helpdesk.views.requests import get_visible_request
 from workflows import services as workflow
@@ -26,7 +27,7 @@ SHORTLIST = 30
 
 def _filter_choices(user: User, region_id: str | None) -> tuple[list[City], list[User], list[Region] | None]:
     """The filter bar's choices, bounded: a hub's own cities and staff, or one chosen hub's for management."""
-    staff = User.objects.filter(groups__name=Role.HUB_STAFF, is_active=True).order_by("first_name", "last_name")
+    staff = hub_staff()
     if user.has_role(Role.MANAGEMENT):
         regions = list(Region.objects.order_by("name"))
         chosen = region_id if region_id and region_id.isdigit() else None

@@ -24,9 +24,9 @@ from helpdesk.attachments import AttachmentRefused
 from helpdesk.forms.moves import MoveForm, move_fields
 from helpdesk.forms.requests import MessageForm
 from helpdesk.middleware import client_ip
-from helpdesk.models import Message, RequestState, Role, SupportRequest, User, Visibility
+from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
-from helpdesk.selectors import visible_messages, visible_requests
+from helpdesk.selectors import hub_staff, visible_messages, visible_requests
 from helpdesk.views.decorators import no_store
 from helpdesk.views.timeline import request_timeline
 from workflows import services as workflow
@@ -181,9 +181,7 @@ def set_owner(request: HttpRequest, reference: str) -> HttpResponse:
     if not can(request.user, "manage_owner", support_request):
         raise Http404
     if request.method != "POST":
-        colleagues = User.objects.filter(
-            region_id=support_request.region_id, groups__name=Role.HUB_STAFF, is_active=True
-        ).order_by("first_name", "last_name")
+        colleagues = hub_staff(region_id=support_request.region_id)
         return render(
             request,
             "helpdesk/requests/owner.html",
