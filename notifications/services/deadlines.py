@@ -20,7 +20,7 @@ from helpdesk import access
 from helpdesk.models import SupportRequest
 from notifications import events, recipients
 from notifications.models import DeadlineAlert
-from notifications.services.recording import Delivery, notifications_save, prime_access
+from notifications.services.recording import Delivery, notifications_save
 from workflows.selectors import overdue_requests
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def _deliveries(
     for state, group in by_state.items():  # at most one round of queries per state
         resolved = recipients.resolve(audiences_of[state], group)
         found.extend((request, person) for request in group for person in resolved[request.pk].values())
-    prime_access(person.user for _request, person in found)
+    access.scopes_prime(person.user for _request, person in found)
     return [
         Delivery(
             request, person.user, person.reason, event, {"state": request.state, "due_at": request.due_at.isoformat()}

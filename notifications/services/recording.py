@@ -8,7 +8,6 @@ e-mail rows are handed to django-q2 in ``transaction.on_commit``: a rolled-back 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,29 +71,8 @@ def notifications_save(*, deliveries: Iterable[Delivery], actor: User | None, no
     return created
 
 
-def prime_access(users: Iterable[User]) -> None:
-    """Read everyone's roles and cities in two queries, so that ``access.can`` needs none per person.
-
-    ``helpdesk.access`` keeps what it reads about a person on the user instance; filling those caches here
-    keeps the number of queries bounded whatever the number of recipients (experts still cost their own
-    grant lookup).
-    """
-    people = {u.pk: u for u in users if "_role_cache" not in u.__dict__}
-    if not people:
-        return
-    roles: dict[int, set[str]] = defaultdict(set)
-    for user_id, name in User.groups.through.objects.filter(user_id__in=people).values_list("user_id", "group__name"):
-        roles[user_id].add(name)
-    cities: dict[int, set[int]] = defaultdict(set)
-    for user_id, city_id in User.cities.through.objects.filter(user_id__in=people).values_list("user_id", "city_id"):
-        cities[user_id].add(city_id)
-    for pk, user in people.items():
-        user._role_cache = roles[pk]
-        user._city_ids_cache = frozenset(cities[pk])
-
-
 def _may_see(resolved: Sequence[recipients.Recipient], obj: SupportRequest | Message, action: str) -> list[Any]:
-    prime_access(r.user for r in resolved)
+    access.scopes_prime(r.user for r in resolved)
     return [r for r in resolved if access.can(r.user, action, obj)]
 
 

@@ -170,3 +170,26 @@ def test_can_costs_no_query_per_row(world, role, django_assert_max_num_queries):
         for row in rows:
             for action in ("view", "act", "see_restricted", "manage_owner"):
                 can(user, action, row)
+
+
+def test_scopes_prime_reads_many_people_in_four_queries(django_assert_num_queries):
+    from helpdesk.models import User
+    from helpdesk.services import expert_access_grant
+
+    request = SupportRequestFactory(state="expert_matching")
+    granted = [expert() for _ in range(6)]
+    for person in granted:
+        expert_access_grant(request=request, expert=person)
+    suspended = expert()
+    expert_access_grant(request=request, expert=suspended)
+    ExpertProfile.objects.filter(user=suspended).update(vetting_status=ExpertProfile.Vetting.SUSPENDED)
+    others = [expert() for _ in range(3)] + [focal_point(request.city)]
+    people = list(User.objects.filter(pk__in=[u.pk for u in [*granted, suspended, *others]]))
+
+    with django_assert_num_queries(4):
+        access.scopes_prime(people)
+    with django_assert_num_queries(0):
+        decisions = {person.pk: can(person, "view", request) for person in people}
+
+    assert {pk for pk, allowed in decisions.items() if allowed} == {u.pk for u in granted} | {others[-1].pk}
+    assert decisions[suspended.pk] is False
