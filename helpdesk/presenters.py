@@ -2,8 +2,8 @@
 search results all use, so restricted content is withheld the same way everywhere.
 
 The views hold plain values (never the model), so a template cannot reach a field the viewer may not
-see. Rich text is re-cleaned on the way out as well as on the way in: rows written before sanitising
-existed, or by the bulk seeder, are still safe to render.
+see. Rich text is made safe on the way out as well as on the way in (``helpdesk.sanitize.render_html``):
+what the services stored carries a seal and is shown as is; anything else is cleaned again.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
     else:
         summary = request.summary
         description = (
-            None if brief else mark_safe(render_html(request.description))
+            None if brief else mark_safe(render_html(request.description, sealed_with=request.description_seal))
         )  # render_html cleaned or escaped it
 
     common = {
@@ -187,7 +187,7 @@ def message_view(message: Message, user: User) -> MessageView:
     if anonymised:
         body: SafeString | Promise = ANONYMISED
     elif may:
-        body = mark_safe(render_html(message.body))  # render_html cleaned or escaped it
+        body = mark_safe(render_html(message.body, sealed_with=message.body_seal))  # render_html cleaned or escaped it
     else:
         body = WITHHELD
     if restricted and may and not anonymised:

@@ -79,7 +79,7 @@ def _anonymise_batch(ids: list[int], *, now: datetime) -> None:
             return
         files = list(Attachment.objects.filter(request_id__in=ids).values_list("file", flat=True))
         Attachment.objects.filter(request_id__in=ids).delete()
-        Message.objects.filter(request_id__in=ids).update(body="", screening_flags=[], author=None)
+        Message.objects.filter(request_id__in=ids).update(body="", body_seal="", screening_flags=[], author=None)
         ExpertAssignment.objects.filter(request_id__in=ids).update(conflict_of_interest="", decline_reason="")
         FundApplication.objects.filter(request_id__in=ids).update(
             justification="", conditions="", decision_reason="", budget_lines=[]
@@ -92,6 +92,7 @@ def _anonymise_batch(ids: list[int], *, now: datetime) -> None:
         SupportRequest.objects.filter(pk__in=ids).update(
             title="",
             description="",
+            description_seal="",
             summary="",
             screening_flags=[],
             budget_lines=[],

@@ -23,6 +23,7 @@ from helpdesk.models import (
     User,
     Visibility,
 )
+from helpdesk.sanitize import clean_html, seal
 
 DETAIL_TITLE = "Benchmark: request with 50 messages and 5 attachments"
 DRAFT_TITLE = "Benchmark draft"
@@ -126,10 +127,12 @@ def _detail_request(hub: User, expert: User, focal_point: User, city: City) -> S
     services.expert_access_grant(request=request, expert=expert)
     visibilities = [Visibility.CITY] * 20 + [Visibility.INTERNAL] * 15 + [Visibility.EXPERT] * 15
     authors = {Visibility.CITY: focal_point, Visibility.INTERNAL: hub, Visibility.EXPERT: expert}
+    # Fifty messages in one statement; each sealed as the message service would seal it.
+    bodies = [clean_html(f"<p>Message {i}: " + "words " * 40 + "</p>") for i in range(len(visibilities))]
     Message.objects.bulk_create(
         [
-            Message(request=request, author=authors[v], visibility=v, body=f"<p>Message {i}: " + "words " * 40 + "</p>")
-            for i, v in enumerate(visibilities)
+            Message(request=request, author=authors[v], visibility=v, body=body, body_seal=seal(body))
+            for v, body in zip(visibilities, bodies, strict=True)
         ]
     )
     for i, visibility in enumerate([Visibility.CITY] * 3 + [Visibility.EXPERT] * 2):

@@ -59,6 +59,9 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # ``helpdesk.sanitize.seal`` of the description as the intake service cleaned it: lets pages skip
+    # re-cleaning it on every view. Empty or stale means "clean it again".
+    description_seal = models.CharField(max_length=64, blank=True, default="", editable=False)
     summary = models.TextField(
         _("shareable summary"),
         blank=True,
@@ -152,6 +155,7 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
     body = models.TextField(_("message"))
+    body_seal = models.CharField(max_length=64, blank=True, default="", editable=False)  # see description_seal
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.CITY)
     sensitivity = models.CharField(
         _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.SHAREABLE

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.access import can
 from helpdesk.attachments import inspect_upload
 from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility
+from helpdesk.sanitize import seal
 from helpdesk.services.requests import _rich, _screen
 from helpdesk.signals import message_posted
 
@@ -52,6 +53,7 @@ def message_post(
             request=request,
             author=author,
             body=body,
+            body_seal=seal(body),
             visibility=visibility,
             sensitivity=Sensitivity.RESTRICTED if flags else sensitivity,
             screening_flags=flags,

@@ -25,7 +25,7 @@ from helpdesk.models import (
     Urgency,
     User,
 )
-from helpdesk.sanitize import MAX_TAGS, clean_html, clean_text
+from helpdesk.sanitize import MAX_TAGS, clean_html, clean_text, seal
 from helpdesk.screening import PersonalDataFound, flags_for, screen_fields
 from helpdesk.services.core import reference_allocate
 from helpdesk.services.grants import access_log_record
@@ -141,6 +141,7 @@ def request_create(
             submitted_by=submitted_by,
             title=title,
             description=description,
+            description_seal=seal(description),
             summary=summary,
             theme=theme,
             kind=kind,
@@ -206,6 +207,7 @@ def request_update_draft(
             raise ValidationError(_("A request needs a title."), code="required")
     if "description" in given:
         given["description"] = _rich(_("Description"), given["description"])
+        given["description_seal"] = seal(given["description"])
     if "summary" in given:
         given["summary"] = _plain(_("Summary"), given["summary"])
     texts = {name: given.get(name, getattr(request, name)) for name in ("title", "description", "summary")}

@@ -82,3 +82,58 @@ def test_render_html_escapes_what_is_too_big_or_too_nested_to_parse_cheaply():
     assert rendered.startswith("&lt;b&gt;") and dangerous(rendered) == []
     huge = "<img src=x onerror=alert(1)>" + "a" * 200_000
     assert dangerous(render_html(huge)) == [] and len(render_html(huge)) < 100_100
+
+
+# --- seals: what the services cleaned is shown as stored; anything else is cleaned again -----------------
+def test_a_seal_matches_only_the_exact_cleaned_text_under_the_current_key(settings):
+    from helpdesk.sanitize import is_sealed, seal
+
+    text = clean_html("<p>Hello <b>there</b></p>")
+    stamp = seal(text)
+    assert len(stamp) == 64 and is_sealed(text, stamp)
+    assert not is_sealed(text + " ", stamp)
+    assert not is_sealed(text, "")
+    assert seal("") == ""
+    settings.SECRET_KEY = "another-key-" + "y" * 50
+    assert not is_sealed(text, stamp)
+
+
+def test_render_html_trusts_a_matching_seal_and_cleans_a_forged_or_stale_one(monkeypatch):
+    from helpdesk import sanitize
+
+    text = clean_html("<p>Safe words</p>")
+    stamp = sanitize.seal(text)
+    parses = []
+    real_clean = sanitize._cleaner.clean
+    monkeypatch.setattr(sanitize._cleaner, "clean", lambda value: parses.append(value) or real_clean(value))
+    assert sanitize.render_html(text, sealed_with=stamp) == text
+    assert parses == []
+    # Text changed in the database after sealing: the seal no longer matches and the text is cleaned.
+    tampered = text + '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    assert dangerous(sanitize.render_html(tampered, sealed_with=stamp)) == []
+    # A seal made for other text, or an invented one, does not vouch for anything either.
+    assert dangerous(sanitize.render_html(tampered, sealed_with=sanitize.seal("<p>other</p>"))) == []
+    assert dangerous(sanitize.render_html(tampered, sealed_with="0" * 64)) == []
+    assert len(parses) == 3
+
+
+def test_a_policy_change_invalidates_every_seal(monkeypatch):
+    from helpdesk import sanitize
+
+    text = clean_html("<p>Words</p>")
+    stamp = sanitize.seal(text)
+    monkeypatch.setattr(sanitize, "_SEAL_SALT", "helpdesk.sanitize.seal.v2")
+    assert not sanitize.is_sealed(text, stamp)
+
+
+def test_the_scale_seeders_text_is_what_clean_html_returns(monkeypatch):
+    """The bulk seeder seals its generated paragraphs without parsing them: they must already be clean."""
+    import random
+
+    from helpdesk.demo import scale
+    from helpdesk.sanitize import is_sealed
+
+    rng = random.Random(7)
+    for words in (1, 10, 60, 90):
+        text, stamp = scale._rich(rng, words)
+        assert clean_html(text) == text and is_sealed(text, stamp)
