@@ -8,6 +8,7 @@ what the services stored carries a seal and is shown as is; anything else is cle
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import can, revealed_note, sees_brief_only
-from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User
+from helpdesk.models import (
+    TERMINAL_STATES,
+    Attachment,
+    Message,
+    RequestState,
+    Sensitivity,
+    SupportKind,
+    SupportRequest,
+    Urgency,
+    User,
+)
 from helpdesk.sanitize import render_html
 from helpdesk.selectors import visible_attachments, visible_messages
 
@@ -234,3 +245,74 @@ def snippet(view: RequestView, length: int = 240) -> str:
     """Plain-text excerpt for search results and exports: the summary (or its placeholder)."""
     text = str(view.summary)
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of a request list: only what the line shows, as text ready to print."""
+
+    reference: str
+    url: str
+    title: str
+    asks_funding: bool
+    urgent_label: str  # empty unless the urgency is high or critical
+    city: str
+    country: str
+    region: str
+    state: str
+    state_label: str
+    kind_label: str
+    owner: str  # empty: nobody yet
+    due_at: datetime | None
+    overdue: bool
+    take_url: str  # where the viewer makes themselves the owner; empty when they may not or already are
+
+
+URGENT = frozenset({Urgency.HIGH, Urgency.CRITICAL})
+TITLE_LENGTH = 80
+
+
+def _labels(choices: list[tuple[str, Promise | str]]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def _url_maker(name: str) -> Callable[[str], str]:
+    """``reverse(name, reference)`` for a page of rows: one reverse, then string formatting per row.
+
+    References are ``SCN-YYYY-NNNNNN`` (URL-safe by construction), so substituting one is exact.
+    """
+    marker = "REFERENCE-MARKER"
+    pattern = reverse(name, kwargs={"reference": marker})
+    return lambda reference: pattern.replace(marker, reference)
+
+
+def queue_rows(requests: list[SupportRequest], user: User, *, now: datetime) -> list[QueueRow]:
+    """Lines of a page of requests (already filtered by ``visible_requests``, fetched with
+    ``select_related("city", "region", "owner")``): no query, and each label translated once per page."""
+    states, kinds, urgencies = _labels(RequestState.choices), _labels(SupportKind.choices), _labels(Urgency.choices)
+    detail_url, owner_url = _url_maker("request-detail"), _url_maker("request-owner")
+    rows = []
+    for request in requests:
+        title = request.title if len(request.title) <= TITLE_LENGTH else request.title[: TITLE_LENGTH - 1] + "…"
+        rows.append(
+            QueueRow(
+                reference=request.reference,
+                url=detail_url(request.reference),
+                title=str(ANONYMISED_TITLE) if request.anonymised_at else title,
+                asks_funding=request.funding_requested is not None,
+                urgent_label=urgencies.get(request.urgency, "") if request.urgency in URGENT else "",
+                city=request.city.name,
+                country=request.city.country,
+                region=request.region.name,
+                state=request.state,
+                state_label=states.get(request.state, request.state),
+                kind_label=kinds.get(request.kind, request.kind),
+                owner=_name(request.owner) or "",
+                due_at=request.due_at,
+                overdue=bool(request.due_at and request.due_at < now and request.state not in TERMINAL_STATES),
+                take_url=owner_url(request.reference)
+                if request.owner_id != user.pk and can(user, "manage_owner", request)
+                else "",
+            )
+        )
+    return rows

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.forms.widgets import QuickSelect
-from helpdesk.models import City, Language, Region, RequestState, SupportKind, Theme, User
+from helpdesk.models import Language, RequestState, SupportKind, Theme
+from helpdesk.selectors import FilterChoices
 from workflows.listing import DEFAULT_SORT, QueueFilters
 
 SORT_CHOICES = [
@@ -44,14 +45,7 @@ class QueueFilterForm(forms.Form):
 
     OPEN = "open"
 
-    def __init__(
-        self,
-        data: Any,
-        *,
-        cities: list[City],
-        owners: list[User],
-        regions: list[Region] | None = None,
-    ) -> None:
+    def __init__(self, data: Any, *, choices: FilterChoices) -> None:
         super().__init__(data)
         self.fields["state"].choices = [
             ("", _("Any state")),
@@ -61,19 +55,13 @@ class QueueFilterForm(forms.Form):
         self.fields["theme"].choices = _blank(_("Any theme")) + list(Theme.choices)
         self.fields["kind"].choices = _blank(_("Any kind")) + list(SupportKind.choices)
         self.fields["language"].choices = _blank(_("Any language")) + list(Language.choices)
-        self.fields["city"].choices = _blank(_("Any city")) + [(str(c.pk), c.name) for c in cities]
-        countries = sorted({c.country for c in cities})
-        self.fields["country"].choices = _blank(_("Any country")) + [(c, c) for c in countries]
-        self.fields["owner"].choices = [
-            ("", _("Anyone")),
-            ("me", _("Me")),
-            ("none", _("Nobody yet")),
-            *[(str(u.pk), str(u)) for u in owners],
-        ]
-        if regions is None:
+        self.fields["city"].choices = _blank(_("Any city")) + choices.cities
+        self.fields["country"].choices = _blank(_("Any country")) + [(c, c) for c in choices.countries]
+        self.fields["owner"].choices = [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet")), *choices.owners]
+        if choices.regions is None:
             del self.fields["region"]
         else:
-            self.fields["region"].choices = _blank(_("Any hub")) + [(str(r.pk), r.name) for r in regions]
+            self.fields["region"].choices = _blank(_("Any hub")) + choices.regions
 
     def filters(self) -> QueueFilters:
         """What to show; an invalid value is ignored rather than shown as an error in a filter bar."""

@@ -11,8 +11,8 @@ from helpdesk import presenters
 from helpdesk.access import can
 from helpdesk.forms.moves import MoveForm
 from helpdesk.forms.queue import QueueFilterForm
-from helpdesk.models import City, Region, Role, User
-from helpdesk.selectors import hub_staff
+from helpdesk.models import Role
+from helpdesk.selectors import queue_filter_choices
 from helpdesk.views.decorators import no_store, role_required
 from helpdesk.views.requests import get_visible_request
 from workflows import services as workflow
@@ -25,33 +25,22 @@ MATCHING_MOVES_ORDER = ("route_to_experts", "propose_expert")
 SHORTLIST = 30
 
 
-def _filter_choices(user: User, region_id: str | None) -> tuple[list[City], list[User], list[Region] | None]:
-    """The filter bar's choices, bounded: a hub's own cities and staff, or one chosen hub's for management."""
-    staff = hub_staff()
-    if user.has_role(Role.MANAGEMENT):
-        regions = list(Region.objects.order_by("name"))
-        chosen = region_id if region_id and region_id.isdigit() else None
-        cities = list(City.objects.filter(region_id=chosen).order_by("name")) if chosen else []
-        owners = list(staff.filter(region_id=chosen)) if chosen else list(staff)
-        return cities, owners, regions
-    cities = list(City.objects.filter(region_id=user.region_id).order_by("name"))
-    return cities, list(staff.filter(region_id=user.region_id)), None
-
-
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 @no_store
 def queue(request: HttpRequest) -> HttpResponse:
-    cities, owners, regions = _filter_choices(request.user, request.GET.get("region"))
+    region = request.GET.get("region", "")
+    choices = queue_filter_choices(request.user, region_id=int(region) if region.isdigit() else None)
     data = request.GET.copy()
     # A queue opens on what still needs work; "any state" is one click away.
     data.setdefault("state", QueueFilterForm.OPEN)
-    form = QueueFilterForm(data, cities=cities, owners=owners, regions=regions)
+    form = QueueFilterForm(data, choices=choices)
     filters = form.filters()
     page = queue_page(request.user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
     return render(
         request,
         "helpdesk/hub/queue.html",
-        {"form": form, "page": page, "filters": filters},
+        # Rows name their hub when the list spans hubs (the management unit's view).
+        {"form": form, "page": page, "filters": filters, "all_hubs": choices.regions is not None},
     )
 
 
