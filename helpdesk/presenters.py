@@ -29,6 +29,7 @@ from helpdesk.models import (
     SupportRequest,
     Urgency,
     User,
+    Visibility,
 )
 from helpdesk.sanitize import render_html
 from helpdesk.selectors import visible_attachments, visible_messages
@@ -191,7 +192,7 @@ def request_rows(requests: list[SupportRequest], user: User) -> list[RequestView
     return [request_view(request, user) for request in requests]
 
 
-def message_view(message: Message, user: User) -> MessageView:
+def message_view(message: Message, user: User, *, channel_labels: dict[str, str] | None = None) -> MessageView:
     restricted = message.sensitivity == Sensitivity.RESTRICTED
     anonymised = message.request.anonymised_at is not None
     may = not restricted or can(user, "see_restricted", message)
@@ -203,12 +204,13 @@ def message_view(message: Message, user: User) -> MessageView:
         body = WITHHELD
     if restricted and may and not anonymised:
         revealed_note(user, message.request, message)
+    labels = channel_labels or _labels(Visibility.choices)
     return MessageView(
         pk=message.pk,
         author=_name(message.author),
         created_at=message.created_at,
         visibility=message.visibility,
-        visibility_label=message.get_visibility_display(),
+        visibility_label=labels.get(message.visibility, message.visibility),
         body_html=body,
         withheld=not may and not anonymised,
         revealed_restricted=restricted and may and not anonymised,
@@ -217,7 +219,8 @@ def message_view(message: Message, user: User) -> MessageView:
 
 
 def message_views(request: SupportRequest, user: User) -> list[MessageView]:
-    return [message_view(message, user) for message in visible_messages(request, user)]
+    labels = _labels(Visibility.choices)
+    return [message_view(message, user, channel_labels=labels) for message in visible_messages(request, user)]
 
 
 def attachment_view(attachment: Attachment, user: User) -> AttachmentView:

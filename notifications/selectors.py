@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
 
 from helpdesk import access
 from helpdesk.models import Role, SupportRequest, User
@@ -57,13 +60,33 @@ def is_watching(user: User, request: SupportRequest) -> bool:
     return Watch.objects.filter(request=request, user_id=user.pk).exists()
 
 
-def watch_candidates(request: SupportRequest) -> QuerySet[User]:
-    """Colleagues who could be added as watchers and are not watching yet."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name=Role.HUB_STAFF, region_id=request.region_id) | Q(groups__name=Role.MANAGEMENT))
-        .exclude(groups__name=Role.STEERING)
-        .exclude(watches__request=request)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+@dataclass(frozen=True)
+class Colleague:
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def watch_candidates(request: SupportRequest, *, watching: Collection[int] = ()) -> list[Colleague]:
+    """Colleagues who could be added as watchers (hub staff of the request's region and the management
+    unit, never the steering committee) and are not among ``watching`` (user ids), by name.
+
+    One flat read of the few people who hold those roles, decided here: the same question as three
+    joins and two exclusions in SQL, which cost a millisecond to build on every request page.
+    """
+    rows = User.objects.filter(
+        is_active=True, groups__name__in=[Role.HUB_STAFF, Role.MANAGEMENT, Role.STEERING]
+    ).values_list("pk", "first_name", "last_name", "username", "region_id", "groups__name")
+    people: dict[int, tuple[tuple[str, str, str], int | None, set[str]]] = {}
+    for pk, first, last, username, region_id, role in rows:
+        people.setdefault(pk, ((first, last, username), region_id, set()))[2].add(role)
+    chosen = [
+        (names, pk)
+        for pk, (names, region_id, roles) in people.items()
+        if pk not in watching
+        and Role.STEERING not in roles
+        and (Role.MANAGEMENT in roles or (Role.HUB_STAFF in roles and region_id == request.region_id))
+    ]
+    return [Colleague(pk, f"{first} {last}".strip() or username) for (first, last, username), pk in sorted(chosen)]

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.forms.widgets import QuickSelect
+from helpdesk.forms.widgets import QuickChoiceField
 from helpdesk.models import Language, RequestState, SupportKind, Theme
 from helpdesk.selectors import FilterChoices
 from workflows.listing import DEFAULT_SORT, QueueFilters
@@ -31,17 +31,17 @@ class QueueFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Reference, title or description")}),
     )
-    state = forms.ChoiceField(widget=QuickSelect, label=_("State"), required=False)
-    theme = forms.ChoiceField(widget=QuickSelect, label=_("Theme"), required=False)
-    kind = forms.ChoiceField(widget=QuickSelect, label=_("Kind of support"), required=False)
-    region = forms.ChoiceField(widget=QuickSelect, label=_("Hub"), required=False)
-    city = forms.ChoiceField(widget=QuickSelect, label=_("City"), required=False)
-    country = forms.ChoiceField(widget=QuickSelect, label=_("Country"), required=False)
-    owner = forms.ChoiceField(widget=QuickSelect, label=_("Owner"), required=False)
-    language = forms.ChoiceField(widget=QuickSelect, label=_("Language"), required=False)
+    state = QuickChoiceField(label=_("State"), required=False)
+    theme = QuickChoiceField(label=_("Theme"), required=False)
+    kind = QuickChoiceField(label=_("Kind of support"), required=False)
+    region = QuickChoiceField(label=_("Hub"), required=False)
+    city = QuickChoiceField(label=_("City"), required=False)
+    country = QuickChoiceField(label=_("Country"), required=False)
+    owner = QuickChoiceField(label=_("Owner"), required=False)
+    language = QuickChoiceField(label=_("Language"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     funding = forms.BooleanField(label=_("Asks for funding"), required=False)
-    sort = forms.ChoiceField(widget=QuickSelect, label=_("Sort"), required=False, choices=SORT_CHOICES)
+    sort = QuickChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     OPEN = "open"
 

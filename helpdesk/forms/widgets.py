@@ -130,3 +130,36 @@ class QuickSelect(forms.Select):
             if v is not None and v is not False
         )
         return mark_safe(f'<select name="{_escape(name)}"{attributes}>{options}</select>')  # every part escaped
+
+    @property
+    def choices(self) -> list[tuple[Any, Any]]:
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        # Flat (value, label) pairs, kept as given: see QuickChoiceField.
+        self._choices = list(value)
+
+
+class QuickChoiceField(forms.ChoiceField):
+    """A choice among flat (value, label) pairs, shown with ``QuickSelect``.
+
+    Django normalises a ChoiceField's choices on every assignment, recursing into each label in case it
+    is a group; a filter bar assigns hundreds of them per request and paid half a millisecond for it.
+    Groups are not supported here.
+    """
+
+    widget = QuickSelect
+
+    @property
+    def choices(self) -> list[tuple[Any, Any]]:
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        self._choices = list(value)
+        self.widget.choices = self._choices
+        self._valid = {str(key) for key, _ in self._choices}
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self._valid

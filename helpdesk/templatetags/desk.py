@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import html
+from datetime import date, datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import RequestState
@@ -41,6 +46,31 @@ CITY_PHRASES = {
 
 # States in which the city itself has something to do.
 CITY_ACTION_STATES = {S.DRAFT, S.INFO_REQUESTED, S.DELIVERED}
+
+
+# How a moment is written before desk.js rewrites it in the reader's language and time zone
+# (Intl.DateTimeFormat): unambiguous everywhere, and cheap. Django's localized date formats cost ~40 µs
+# each, which a request page with 50 messages paid fifty times.
+TIME_FALLBACK = {"datetime": "%Y-%m-%d %H:%M %Z", "date": "%Y-%m-%d", "day": "%Y-%m-%d"}
+
+
+def time_element(value: date | datetime | None, style: str = "datetime") -> SafeString:
+    """``<time>`` for ``value``: "datetime" (a moment), "date" (a moment, shown as its day in the reader's
+    time zone) or "day" (a calendar date, the same everywhere)."""
+    if value is None:
+        return mark_safe("")
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+        iso = value.isoformat(timespec="seconds")
+    else:
+        style, iso = "day", value.isoformat()
+    text = value.strftime(TIME_FALLBACK.get(style, TIME_FALLBACK["datetime"]))
+    return mark_safe(f'<time datetime="{iso}" data-style="{html.escape(style)}">{html.escape(text)}</time>')
+
+
+@register.filter
+def local_time(value: date | datetime | None, style: str = "datetime") -> SafeString:
+    return time_element(value, style)
 
 
 @register.filter

@@ -36,11 +36,12 @@ def watch_panel(context: template.Context, req: Any) -> dict[str, Any]:
             "watches": [w for w in selectors.watchers_of(req) if w.user_id == user.pk],
             "csrf_token": context.get("csrf_token"),
         }
+    watches = list(selectors.watchers_of(req))
     return {
         "req": req,
         "user": user,
         "can_manage": True,
-        "watches": list(selectors.watchers_of(req)),
-        "candidates": list(selectors.watch_candidates(req)),
+        "watches": watches,
+        "candidates": selectors.watch_candidates(req, watching={w.user_id for w in watches}),
         "csrf_token": context.get("csrf_token"),
     }

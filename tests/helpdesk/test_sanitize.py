@@ -94,6 +94,11 @@ def test_a_seal_matches_only_the_exact_cleaned_text_under_the_current_key(settin
     assert not is_sealed(text + " ", stamp)
     assert not is_sealed(text, "")
     assert seal("") == ""
+    from django.utils.crypto import salted_hmac
+
+    from helpdesk.sanitize import _SEAL_SALT
+
+    assert stamp == salted_hmac(_SEAL_SALT, text, algorithm="sha256").hexdigest()
     settings.SECRET_KEY = "another-key-" + "y" * 50
     assert not is_sealed(text, stamp)
 

@@ -1,0 +1,134 @@
+"""The two long repeated blocks of the desk's pages, rendered in Python: the lines of a request list and
+the messages of a request.
+
+Django's template engine costs about 6 µs per variable, tag or filter. A queue page of 25 lines and a
+request page of 50 messages held ~900 of them each, which made those pages twice as slow as the rest
+put together. Here each line is one ``str.format`` of values escaped with ``html.escape`` (what Django's
+``escape`` does, without its lazy-string wrapper). The markup is the same the templates used; everything
+around the loops stays in the templates.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from helpdesk.presenters import MessageView, QueueRow
+from helpdesk.templatetags.desk import state_badge, time_element
+
+register = template.Library()
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+QUEUE_ROW = (
+    "<tr{overdue_class}>"
+    '<td class="text-nowrap" data-label="{l_reference}"><a href="{url}">{reference}</a></td>'
+    '<td data-label="{l_title}">{title}{fund}{urgent}</td>'
+    '<td data-label="{l_city}">{city} <span class="text-body-secondary small">{country}</span>{region}</td>'
+    '<td data-label="{l_state}"><span class="badge {badge}">{state}</span></td>'
+    '<td data-label="{l_kind}">{kind}</td>'
+    '<td data-label="{l_owner}">{owner}</td>'
+    '<td data-label="{l_deadline}">{deadline}</td>'
+    "<td>{take}</td>"
+    "</tr>\n"
+)
+
+
+@register.simple_tag
+def queue_rows(rows: Sequence[QueueRow], *, all_hubs: bool = False, take_form: str = "") -> SafeString:
+    """The ``<tr>`` lines of a request list. ``take_form`` is the id of the form the "Take" buttons submit
+    (one form per page: each button names its request's address)."""
+    labels = {
+        "l_reference": _e(gettext("Reference")),
+        "l_title": _e(gettext("Title")),
+        "l_city": _e(gettext("City")),
+        "l_state": _e(gettext("State")),
+        "l_kind": _e(gettext("Kind")),
+        "l_owner": _e(gettext("Owner")),
+        "l_deadline": _e(gettext("Deadline")),
+    }
+    fund = f' <span class="badge text-bg-light border">{_e(gettext("fund"))}</span>'
+    nobody = f'<span class="text-body-secondary">{_e(gettext("nobody"))}</span>'
+    overdue = f' <span class="overdue-flag">{_e(gettext("overdue"))}</span>'
+    take = _e(gettext("Take"))
+    lines = []
+    for r in rows:
+        deadline = "—"
+        if r.due_at:
+            deadline = time_element(r.due_at, "date") + (overdue if r.overdue else "")
+        lines.append(
+            QUEUE_ROW.format(
+                **labels,
+                overdue_class=' class="overdue"' if r.overdue else "",
+                url=_e(r.url),
+                reference=_e(r.reference),
+                title=_e(r.title),
+                fund=fund if r.asks_funding else "",
+                urgent=f' <span class="badge text-bg-danger">{_e(r.urgent_label)}</span>' if r.urgent_label else "",
+                city=_e(r.city),
+                country=_e(r.country),
+                region=f'<br><span class="small text-body-secondary">{_e(r.region)}</span>' if all_hubs else "",
+                badge=_e(state_badge(r.state)),
+                state=_e(r.state_label),
+                kind=_e(r.kind_label),
+                owner=_e(r.owner) if r.owner else nobody,
+                deadline=deadline,
+                take=(
+                    f'<button form="{_e(take_form)}" formaction="{_e(r.take_url)}" class="btn btn-sm'
+                    f' btn-outline-primary" type="submit">{take}<span class="visually-hidden">'
+                    f" {_e(r.reference)}</span></button>"
+                )
+                if r.take_url and take_form
+                else "",
+            )
+        )
+    return mark_safe("".join(lines))  # every value above is escaped
+
+
+MESSAGE = (
+    '<article class="message {visibility} mb-3" aria-label="{aria}">'
+    '<p class="small text-body-secondary mb-1"><span class="fw-semibold text-body">{author}</span> · {posted}'
+    " · {channel}{restricted}</p>"
+    '<div class="rich-text{withheld}">{body}</div>{release}'
+    "</article>\n"
+)
+
+
+@register.simple_tag
+def message_list(messages: Sequence[MessageView], *, release_form: str = "") -> SafeString:
+    """The messages of a request page. ``release_form``: the id of the form that releases a restricted
+    message (hub staff only; empty for everyone else), which each restricted message's button submits."""
+    desk = gettext("The desk")
+    restricted = f" · {_e(gettext('restricted'))}"
+    release = _e(gettext("Release this message"))
+    lines = []
+    for m in messages:
+        author = m.author or desk
+        lines.append(
+            MESSAGE.format(
+                visibility=_e(m.visibility),
+                aria=_e(gettext("Message from %(who)s") % {"who": author}),
+                author=_e(author),
+                posted=time_element(m.created_at, "datetime"),
+                channel=_e(m.visibility_label),
+                restricted=restricted if m.is_restricted else "",
+                withheld=" withheld" if m.withheld else "",
+                # Already safe: sealed or cleaned rich text, or a translated placeholder (escaped here).
+                body=m.body_html if isinstance(m.body_html, SafeString) else _e(m.body_html),
+                release=(
+                    f'<div class="mt-1"><button form="{_e(release_form)}" name="message" value="{m.pk}"'
+                    f' class="btn btn-sm btn-link p-0" type="submit">{release}</button></div>'
+                )
+                if m.is_restricted and release_form
+                else "",
+            )
+        )
+    return mark_safe("".join(lines))  # every value above is escaped or already safe
