@@ -350,6 +350,12 @@ def is_hub_staff_of(user: Person, request: SupportRequest) -> bool:
     return _active(user) and not scope(user).steering_only and scope(user).is_hub_of(request)
 
 
+def is_expert_in_good_standing(user: Person) -> bool:
+    """An active expert of the pool who is not suspended (what any expert's move needs besides the
+    assignment itself; the workflow reads the assignment from its per-request facts)."""
+    return _active(user) and not scope(user).steering_only and scope(user).expert_ok
+
+
 def is_assigned_expert(user: Person, request: SupportRequest) -> bool:
     """Proposed or accepted on this request (a declined expert is no longer assigned)."""
     if not _active(user) or scope(user).steering_only or not scope(user).expert_ok:

@@ -17,8 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import (
-    is_accepted_expert,
-    is_assigned_expert,
+    is_expert_in_good_standing,
     is_focal_point_of,
     is_hub_staff_of,
     is_management,
@@ -32,13 +31,17 @@ PROPOSED = ExpertAssignment.Status.PROPOSED
 ACCEPTED = ExpertAssignment.Status.ACCEPTED
 
 
+# The assignment comes from the request's facts (one read for every button of a page), the standing of the
+# expert from the access scope: together what ``helpdesk.access.is_assigned_expert`` and
+# ``is_accepted_expert`` answer, without a query each.
 def _proposed_expert(user: Actor, request: SupportRequest) -> bool:
-    facts = facts_of(request)
-    return is_assigned_expert(user, request) and facts.assignment_of(user.pk, [PROPOSED]) is not None
+    return is_expert_in_good_standing(user) and facts_of(request).assignment_of(user.pk, [PROPOSED]) is not None
 
 
 def _delivery_team(user: Actor, request: SupportRequest) -> bool:
-    return is_hub_staff_of(user, request) or is_accepted_expert(user, request)
+    if is_hub_staff_of(user, request):
+        return True
+    return is_expert_in_good_standing(user) and facts_of(request).assignment_of(user.pk, [ACCEPTED]) is not None
 
 
 RULES: dict[Rule, Callable[[Actor, SupportRequest], bool]] = {
