@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
@@ -144,22 +145,33 @@ class FilterChoices:
     regions: list[tuple[str, str]] | None  # None: the person works in one hub and is not offered others
 
 
-def _person_name(first: str, last: str, username: str) -> str:
-    # The same words as ``User.__str__``, read from three columns instead of a whole row.
-    return f"{first} {last}".strip() or username
+# Cities and colleagues change a few times a year; the queue is opened all day. A new city or colleague
+# appears in the filter bar within this many seconds (each process keeps its own copy).
+FILTER_CHOICES_SECONDS = 60
 
 
 def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterChoices:
     """The filter bar's choices, bounded: a hub's own cities and staff, or one chosen hub's for management.
 
     Plain tuples rather than rows: a hub has a few hundred cities, and building (and later translating)
-    a model instance for each was most of the queue page's time.
+    a model instance for each was most of the queue page's time. Kept for a minute per hub (they hold
+    names only, the same for everyone who may open that hub's queue).
     """
-    regions = None
-    if scope(user).management:
-        regions = [(str(pk), name) for pk, name in Region.objects.order_by("name").values_list("pk", "name")]
-    else:
+    management = scope(user).management
+    if not management:
         region_id = user.region_id
+    key = f"helpdesk:queue-filter-choices:v1:{int(management)}:{region_id}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _queue_filter_choices(management=management, region_id=region_id)
+        cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
+
+
+def _queue_filter_choices(*, management: bool, region_id: int | None) -> FilterChoices:
+    regions = None
+    if management:
+        regions = [(str(pk), name) for pk, name in Region.objects.order_by("name").values_list("pk", "name")]
     if region_id is None:
         city_rows: list[tuple[int, str, str]] = []
     else:
@@ -168,6 +180,6 @@ def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterC
     return FilterChoices(
         cities=[(str(pk), name) for pk, name, _ in city_rows],
         countries=sorted({country for _, _, country in city_rows}),
-        owners=[(str(pk), _person_name(first, last, username)) for pk, first, last, username in staff],
+        owners=[(str(pk), User.display_name(first, last, username)) for pk, first, last, username in staff],
         regions=regions,
     )

@@ -89,4 +89,4 @@ def watch_candidates(request: SupportRequest, *, watching: Collection[int] = ())
         and Role.STEERING not in roles
         and (Role.MANAGEMENT in roles or (Role.HUB_STAFF in roles and region_id == request.region_id))
     ]
-    return [Colleague(pk, f"{first} {last}".strip() or username) for (first, last, username), pk in sorted(chosen)]
+    return [Colleague(pk, User.display_name(*names)) for names, pk in sorted(chosen)]

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +16,10 @@ def _test_settings(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
+    # Each test builds its own network, often with the same ids: nothing cached may outlive it.
+    cache.clear()
     yield
+    cache.clear()
 
 
 def pytest_report_header(config):

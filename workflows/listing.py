@@ -28,7 +28,8 @@ from workflows.selectors import (
 from workflows.selectors import fund_queue as pending_applications
 
 PER_PAGE = 25
-OPEN_STATES = [s for s in RequestState.values if s not in TERMINAL_STATES and s != RequestState.DRAFT]
+CLOSED_OR_DRAFT = [*sorted(TERMINAL_STATES), RequestState.DRAFT]
+OPEN_STATES = [s for s in RequestState.values if s not in CLOSED_OR_DRAFT]
 # A list counts its rows up to here and then says "more than": an exact count of a filter that matches
 # most of 100,000 requests reads them all (10 ms on SQLite for a hub's closed English requests), and past
 # a thousand nobody acts on the exact figure. Paging is unaffected.
@@ -91,14 +92,20 @@ def _overdue(qs: QuerySet[SupportRequest]) -> QuerySet[SupportRequest]:
     return qs.filter(pk__in=overdue_requests().values("pk"))
 
 
-def filtered_requests(user: User, filters: QueueFilters) -> QuerySet[SupportRequest]:
+def filtered_requests(user: User, filters: QueueFilters, *, for_count: bool = False) -> QuerySet[SupportRequest]:
+    """The requests ``user`` may see that match ``filters``.
+
+    ``for_count``: the same rows, phrased for counting them rather than listing them in order (see "open").
+    """
     qs = visible_requests(user)
     if filters.states:
         qs = qs.filter(state__in=list(filters.states))
     elif filters.exclude_terminal:
-        # "Open" is what the desk still works on: a draft is the city's own, not yet the hub's. Named as a
-        # list of states (not "none of these") so the (region, state, created) index answers it alone.
-        qs = qs.filter(state__in=OPEN_STATES)
+        # "Open" is what the desk still works on: a draft is the city's own, not yet the hub's. Counted as
+        # "one of these states", which the (region, state, created) index answers without reading a row;
+        # listed as "none of those", which walks the (region, created) index in page order. The other
+        # phrasing makes SQLite sort every open request of the hub, or read every row to count them.
+        qs = qs.filter(state__in=OPEN_STATES) if for_count else qs.exclude(state__in=CLOSED_OR_DRAFT)
     if filters.theme:
         qs = qs.filter(theme=filters.theme)
     if filters.kind:
@@ -179,13 +186,15 @@ def paginate(
     per_page: int = PER_PAGE,
     count: bool = True,
     count_limit: int = COUNT_LIMIT,
+    count_qs: QuerySet[SupportRequest] | None = None,
 ) -> Page:
     """One page of ``qs`` in the order ``sort_key`` names, starting after (or ending before) a cursor.
 
     ``total`` is exact up to ``count_limit``; beyond, it is ``count_limit`` and ``total_capped`` is set.
+    ``count_qs``: the same rows phrased for counting, when that phrasing is cheaper.
     """
     sort = SORTS.get(sort_key) or SORTS[DEFAULT_SORT]
-    total = qs.order_by()[: count_limit + 1].count() if count else -1
+    total = (qs if count_qs is None else count_qs).order_by()[: count_limit + 1].count() if count else -1
     capped = total > count_limit
     total = min(total, count_limit)
     backwards = bool(before) and not after
@@ -254,7 +263,14 @@ def queue_page(
 ) -> Page:
     """The hub queue (or the management unit's cross-hub list): one page of ``QueueRow`` lines."""
     qs = filtered_requests(user, filters).select_related("city", "region", "owner").only(*QUEUE_COLUMNS)
-    page = paginate(qs, sort_key=filters.sort, after=after, before=before, per_page=per_page)
+    page = paginate(
+        qs,
+        sort_key=filters.sort,
+        after=after,
+        before=before,
+        per_page=per_page,
+        count_qs=filtered_requests(user, filters, for_count=True),
+    )
     page.rows = queue_rows(page.rows, user, now=timezone.now())
     return page
 

@@ -46,8 +46,13 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        full = self.get_full_name()
-        return full or self.username
+        return self.display_name(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def display_name(first_name: str, last_name: str, username: str) -> str:
+        """How a person is named on pages: their full name, else their username (lists read just these
+        three columns instead of whole rows)."""
+        return f"{first_name} {last_name}".strip() or username
 
     def has_role(self, role: str) -> bool:
         """Cached per instance: pages ask several times per request."""

@@ -159,3 +159,32 @@ def test_search_matches_only_text_the_person_can_read(world):
     assert found(world.user("own_city"), "zorblax") == {world.req}  # the author wrote it
     assert found(world.user("assigned_expert"), "quux") == set()
     assert found(colleague, "Youth centre") == {world.req}  # titles never hold personal data
+
+
+def test_queue_filter_choices_are_the_hubs_own_and_kept_for_a_minute(django_assert_num_queries):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from helpdesk.selectors import FILTER_CHOICES_SECONDS, queue_filter_choices
+    from tests.factories import CityFactory, RegionFactory, hub_staff, management
+
+    region, other = RegionFactory(), RegionFactory()
+    first = CityFactory(region=region, name="Alpha", country="Kenya")
+    CityFactory(region=other, name="Elsewhere")
+    staff = hub_staff(region, first_name="Amina", last_name="Odhiambo")
+    with django_assert_num_queries(3):  # the person's roles, then cities and colleagues
+        choices = queue_filter_choices(staff)
+    assert choices.cities == [(str(first.pk), "Alpha")] and choices.countries == ["Kenya"]
+    assert choices.owners == [(str(staff.pk), "Amina Odhiambo")] and choices.regions is None
+
+    added = CityFactory(region=region, name="Beta", country="Kenya")
+    with django_assert_num_queries(0):
+        assert queue_filter_choices(staff) == choices  # the kept copy: Beta is not there yet
+    with time_machine.travel(timezone.now() + timedelta(seconds=FILTER_CHOICES_SECONDS + 1)):
+        assert (str(added.pk), "Beta") in queue_filter_choices(staff).cities
+
+    unit = management()
+    chosen = queue_filter_choices(unit, region_id=other.pk)
+    assert [name for _, name in chosen.cities] == ["Elsewhere"] and chosen.regions is not None
