@@ -85,7 +85,7 @@ def _detail_context(request: HttpRequest, support_request: SupportRequest, **ext
         "can_view_access_log": can(user, "view_access_log", support_request),
         "can_release": can(user, "release_restricted", support_request),
         "assignments": list(support_request.assignments.select_related("expert")) if oversees else [],
-        "fund_applications": list(support_request.fund_applications.select_related("decided_by", "envelope"))
+        "fund_applications": list(support_request.fund_applications.select_related("envelope"))
         if oversees and (support_request.asks_funding or support_request.state in FUND_STATES)
         else [],
     }
