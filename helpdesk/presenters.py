@@ -251,24 +251,57 @@ def message_views(request: SupportRequest, user: User) -> list[MessageView]:
 
 
 def attachment_view(attachment: Attachment, user: User) -> AttachmentView:
+    row = {name: getattr(attachment, name) for name in ("id", *ATTACHMENT_FIELDS)}
+    return _attachment_view(row, attachment.request, user, uploaded_by=_name(attachment.uploaded_by))
+
+
+# An attachment's own columns a page shows (with its id).
+ATTACHMENT_FIELDS = (
+    "original_name",
+    "size",
+    "content_type",
+    "visibility",
+    "sensitivity",
+    "uploaded_by_id",
+    "created_at",
+)
+
+
+def _attachment_view(
+    row: dict[str, Any], request: SupportRequest, user: User, *, uploaded_by: str | None
+) -> AttachmentView:
+    # ``can`` decides on an (unsaved) attachment of this request carrying the columns its rule reads.
+    attachment = Attachment(
+        pk=row["id"],
+        request=request,
+        visibility=row["visibility"],
+        sensitivity=row["sensitivity"],
+        uploaded_by_id=row["uploaded_by_id"],
+    )
     may = can(user, "download", attachment)
-    restricted = attachment.sensitivity == Sensitivity.RESTRICTED
     return AttachmentView(
-        pk=attachment.pk,
-        name=attachment.original_name if may else WITHHELD,
-        size=attachment.size,
-        content_type=attachment.content_type,
-        visibility=attachment.visibility,
-        download_url=reverse("attachment-download", kwargs={"pk": attachment.pk}) if may else None,
+        pk=row["id"],
+        name=row["original_name"] if may else WITHHELD,
+        size=row["size"],
+        content_type=row["content_type"],
+        visibility=row["visibility"],
+        download_url=reverse("attachment-download", kwargs={"pk": row["id"]}) if may else None,
         withheld=not may,
-        is_restricted=restricted,
-        uploaded_by=_name(attachment.uploaded_by),
-        created_at=attachment.created_at,
+        is_restricted=row["sensitivity"] == Sensitivity.RESTRICTED,
+        uploaded_by=uploaded_by,
+        created_at=row["created_at"],
     )
 
 
 def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView]:
-    return [attachment_view(attachment, user) for attachment in visible_attachments(request, user)]
+    """The files of ``request`` that ``user`` sees (a withheld one keeps its line, without name or link)."""
+    columns = ("id", *ATTACHMENT_FIELDS, "uploaded_by__first_name", "uploaded_by__last_name", "uploaded_by__username")
+    views = []
+    for row in visible_attachments(request, user).values(*columns):
+        names = row.pop("uploaded_by__first_name"), row.pop("uploaded_by__last_name"), row.pop("uploaded_by__username")
+        uploaded_by = User.display_name(*names) if row["uploaded_by_id"] is not None else None
+        views.append(_attachment_view(row, request, user, uploaded_by=uploaded_by))
+    return views
 
 
 def snippet(view: RequestView, length: int = 240) -> str:
