@@ -55,9 +55,11 @@ def queue_rows(rows: Sequence[QueueRow], *, all_hubs: bool = False, take_form: s
         "l_owner": _e(gettext("Owner")),
         "l_deadline": _e(gettext("Deadline")),
     }
-    fund = f' <span class="badge text-bg-light border">{_e(gettext("fund"))}</span>'
-    nobody = f'<span class="text-body-secondary">{_e(gettext("nobody"))}</span>'
-    overdue = f' <span class="overdue-flag">{_e(gettext("overdue"))}</span>'
+    # Translated outside the f-strings: makemessages does not look inside them.
+    fund_label, nobody_label, overdue_label = gettext("fund"), gettext("nobody"), gettext("overdue")
+    fund = f' <span class="badge text-bg-light border">{_e(fund_label)}</span>'
+    nobody = f'<span class="text-body-secondary">{_e(nobody_label)}</span>'
+    overdue = f' <span class="overdue-flag">{_e(overdue_label)}</span>'
     take = _e(gettext("Take"))
     lines = []
     for r in rows:
@@ -107,7 +109,8 @@ def message_list(messages: Sequence[MessageView], *, release_form: str = "") -> 
     """The messages of a request page. ``release_form``: the id of the form that releases a restricted
     message (hub staff only; empty for everyone else), which each restricted message's button submits."""
     desk = gettext("The desk")
-    restricted = f" · {_e(gettext('restricted'))}"
+    restricted_label = gettext("restricted")
+    restricted = f" · {_e(restricted_label)}"
     release = _e(gettext("Release this message"))
     lines = []
     for m in messages:
