@@ -270,6 +270,7 @@ def queue_page(
         before=before,
         per_page=per_page,
         count_qs=filtered_requests(user, filters, for_count=True),
+        count_limit=COUNT_LIMIT,
     )
     page.rows = queue_rows(page.rows, user, now=timezone.now())
     return page

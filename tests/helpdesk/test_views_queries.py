@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from helpdesk.models import AccessLog, Evaluation, ExpertAssignment, FundApplication, Message, User
+from helpdesk.models import AccessLog, Attachment, Evaluation, ExpertAssignment, FundApplication, Message, User
 from helpdesk.services import expert_access_grant
 from tests.factories import (
     CityFactory,
@@ -50,6 +50,22 @@ def _queue_filtered(n: int) -> Scenario:
     return scenario
 
 
+def _queue_search(n: int) -> Scenario:
+    scenario = _queue(n)
+    scenario.url += "?q=Request&state="
+    return scenario
+
+
+def _queue_deep(n: int) -> Scenario:
+    """A page reached through the "next" link (keyset cursor), as page 200 of a long queue is."""
+    from workflows.listing import QueueFilters, queue_page
+
+    scenario = _queue(n)
+    cursor = queue_page(scenario.user, QueueFilters(exclude_terminal=True), per_page=2).next_cursor
+    scenario.url += f"?after={cursor}"
+    return scenario
+
+
 def _management_queue(n: int) -> Scenario:
     region = RegionFactory()
     for _ in range(n):
@@ -81,6 +97,16 @@ def _detail(role: str) -> Callable[[int], Scenario]:
                 visibility=["city", "expert", "internal"][i % 3],
             )
             ExpertAssignment.objects.create(request=request, expert=expert(), status="declined")
+            if i % 10 == 0:  # 5 files at 50 messages, as in the benchmark
+                Attachment.objects.create(
+                    request=request,
+                    file=f"attachments/{request.pk}/{i}",
+                    original_name=f"notes-{i}.pdf",
+                    size=1000,
+                    content_type="application/pdf",
+                    visibility=["city", "expert", "internal"][i % 3],
+                    uploaded_by=author,
+                )
         return Scenario(person, request.get_absolute_url())
 
     return build
@@ -160,6 +186,8 @@ def _access_log(n: int) -> Scenario:
 SCENARIOS = {
     "hub_queue": _queue,
     "hub_queue_filtered": _queue_filtered,
+    "hub_queue_search": _queue_search,
+    "hub_queue_deep_page": _queue_deep,
     "management_queue": _management_queue,
     "city_home": _city_home,
     "detail_as_hub": _detail("hub"),

@@ -30,3 +30,42 @@ def test_search_never_matches_withheld_description():
     assert set(filtered_requests(hub_staff(city.region), search)) == {restricted, shareable}
     # The title stays searchable for everyone who sees the row.
     assert list(filtered_requests(colleague, QueueFilters(search="outreach"))) == [restricted]
+
+
+def test_open_means_the_same_rows_whether_counted_or_listed():
+    city = CityFactory()
+    states = ["draft", "submitted", "info_requested", "in_delivery", "closed", "declined", "withdrawn", "delivered"]
+    rows = {state: SupportRequestFactory(city=city, state=state) for state in states}
+    hub = hub_staff(city.region)
+    open_filter = QueueFilters(exclude_terminal=True)
+    listed = set(filtered_requests(hub, open_filter))
+    assert listed == set(filtered_requests(hub, open_filter, for_count=True))
+    assert listed == {rows[s] for s in ("submitted", "info_requested", "in_delivery", "delivered")}
+
+
+def test_counts_stop_at_the_limit_and_say_so_while_pages_go_on():
+    from workflows.listing import paginate
+
+    city = CityFactory()
+    for _ in range(7):
+        SupportRequestFactory(city=city, state="submitted")
+    hub = hub_staff(city.region)
+    rows = filtered_requests(hub, QueueFilters())
+    capped = paginate(rows, per_page=3, count_limit=5)
+    assert (capped.total, capped.total_capped, len(capped.rows)) == (5, True, 3)
+    exact = paginate(rows, per_page=3, count_limit=7)
+    assert (exact.total, exact.total_capped) == (7, False)
+    last = paginate(rows, per_page=3, count_limit=5, after=paginate(rows, per_page=6, count_limit=5).next_cursor)
+    assert len(last.rows) == 1 and last.next_cursor is None
+
+
+def test_the_queue_page_says_more_than_when_the_count_is_capped(client, monkeypatch):
+    import workflows.listing
+
+    city = CityFactory()
+    for _ in range(4):
+        SupportRequestFactory(city=city, state="submitted")
+    hub = hub_staff(city.region)
+    client.force_login(hub)
+    monkeypatch.setattr(workflows.listing, "COUNT_LIMIT", 3)
+    assert "More than 3 requests" in client.get("/hub/queue/").content.decode()
