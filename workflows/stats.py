@@ -102,9 +102,10 @@ def _ranked(totals: dict[object, int], labels: dict[object, str]) -> list[dict[s
 
 def steering_figures(period: Period) -> SteeringFigures:
 
-    rows = list(_filed(period).values("region_id", "state").annotate(count=Count("pk")))
-    # Counted on the (theme, state, created_at) index: no wide row is read.
-    theme_rows = list(_filed(period).values("theme").annotate(count=Count("pk")))
+    # COUNT(*) rather than COUNT(id), and the (created_at, state, region, theme) index: both counts are read
+    # from the index alone, on PostgreSQL too (which cannot count an id it has not fetched from the table).
+    rows = list(_filed(period).values("region_id", "state").annotate(count=Count("*")))
+    theme_rows = list(_filed(period).values("theme").annotate(count=Count("*")))
     regions = dict(Region.objects.values_list("pk", "name"))
     themes = {value: str(label) for value, label in SupportRequest._meta.get_field("theme").choices}
     states = {value: str(label) for value, label in RequestState.choices}
@@ -154,7 +155,7 @@ def hub_overview() -> list[HubRow]:
 
     rows = {region.pk: HubRow(region=region) for region in Region.objects.order_by("-is_active", "name")}
     closed = {*TERMINAL_STATES, RequestState.DRAFT}
-    by_state = SupportRequest.objects.order_by().values("region_id", "state").annotate(count=Count("pk"))
+    by_state = SupportRequest.objects.order_by().values("region_id", "state").annotate(count=Count("*"))
     for item in by_state:
         row = rows.get(item["region_id"])
         if row is None:
@@ -162,7 +163,7 @@ def hub_overview() -> list[HubRow]:
         row.states[item["state"]] = item["count"]
         if item["state"] not in closed:
             row.open_count += item["count"]
-    overdue = overdue_requests().order_by().values("region_id").annotate(count=Count("pk"))
+    overdue = overdue_requests().order_by().values("region_id").annotate(count=Count("*"))
     for item in overdue:
         if item["region_id"] in rows:
             rows[item["region_id"]].overdue_count = item["count"]

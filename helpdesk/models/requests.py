@@ -124,8 +124,10 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
             # Covers the steering committee's count by theme (state and period filters included), so the
             # aggregate reads the index instead of 100,000 wide rows.
             models.Index(fields=["theme", "state", "created_at"], name="req_theme_state_created"),
-            # The management unit's cross-hub list, newest first, without a region to lead the index.
-            models.Index(fields=["created_at"], name="req_created"),
+            # The management unit's cross-hub list, newest first, without a region to lead the index; and,
+            # holding the columns they group by, the steering committee's counts over a period, read from
+            # the index alone (PostgreSQL read 12,000 table pages for a year's 32,000 requests without it).
+            models.Index(fields=["created_at", "state", "region", "theme"], name="req_created_facets"),
         ]
         constraints = [
             models.CheckConstraint(
