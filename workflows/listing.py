@@ -105,7 +105,9 @@ def filtered_requests(user: User, filters: QueueFilters, *, for_count: bool = Fa
         # "one of these states", which the (region, state, created) index answers without reading a row;
         # listed as "none of those", which walks the (region, created) index in page order. The other
         # phrasing makes SQLite sort every open request of the hub, or read every row to count them.
-        qs = qs.filter(state__in=OPEN_STATES) if for_count else qs.exclude(state__in=CLOSED_OR_DRAFT)
+        # A search reads the text of every candidate row anyway, so it takes the first phrasing too.
+        by_list = for_count or bool(filters.search.strip())
+        qs = qs.filter(state__in=OPEN_STATES) if by_list else qs.exclude(state__in=CLOSED_OR_DRAFT)
     if filters.theme:
         qs = qs.filter(theme=filters.theme)
     if filters.kind:
