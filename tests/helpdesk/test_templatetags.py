@@ -70,9 +70,9 @@ def test_queue_rows_show_what_each_line_needs():
 
 def test_queue_rows_speak_the_active_language():
     with translation.override("fr"):
-        html = queue_rows([_row(owner="")])
-    assert 'data-label="Référence"' in html or 'data-label="R' in html
-    assert "nobody" not in html
+        html = queue_rows([_row(owner="", asks_funding=True, take_url="/x/")], take_form="take-form")
+    assert 'data-label="Référence"' in html and ">personne</span>" in html and ">fonds</span>" in html
+    assert ">Prendre<" in html and "nobody" not in html
 
 
 def _message(**overrides: object) -> MessageView:
