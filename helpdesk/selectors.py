@@ -88,31 +88,12 @@ def request_search(queryset: QuerySet[SupportRequest], user: User, term: str) ->
     return queryset.filter(match)
 
 
-# What a message shows on a page; its author's password hash and settings stay in the database.
-MESSAGE_COLUMNS = (
-    "request_id",
-    "author_id",
-    "body",
-    "body_seal",
-    "visibility",
-    "sensitivity",
-    "created_at",
-    "author__first_name",
-    "author__last_name",
-    "author__username",
-)
-
-
 def visible_messages(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Message]:
     """The messages of ``request`` whose channel ``user`` reads (restricted bodies are withheld by the presenter)."""
     channels = readable_channels(user, request)
     if not channels:
         return Message.objects.none()
-    return (
-        request.messages.filter(visibility__in=sorted(channels))
-        .select_related("author")
-        .only(*MESSAGE_COLUMNS)
-    )
+    return request.messages.filter(visibility__in=sorted(channels)).select_related("author")
 
 
 def visible_attachments(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Attachment]:
