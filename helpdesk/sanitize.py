@@ -135,6 +135,13 @@ def render_html(text: str | None, *, sealed_with: str = "", max_chars: int = 100
     return clean_html(text)
 
 
+def escape_text(value: object) -> str:
+    """What ``django.utils.html.escape`` returns, without its lazy-string wrapper: for code that builds
+    many small pieces of HTML at once (a few hundred options, a page of lines), where the wrapper was a
+    third of the cost. The caller marks the assembled result safe."""
+    return html.escape(str(value), quote=True)
+
+
 def clean_text(text: str | None) -> str:
     """A plain field (title, name, reason): control and bidi characters removed, whitespace trimmed.
 

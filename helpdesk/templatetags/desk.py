@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import RequestState
+from helpdesk.sanitize import escape_text
 
 register = template.Library()
 
@@ -67,7 +67,7 @@ def time_element(value: date | datetime | None, style: str = "datetime") -> Safe
     else:
         style, iso = "day", value.isoformat()
     text = value.strftime(TIME_FALLBACK.get(style, TIME_FALLBACK["datetime"]))
-    return mark_safe(f'<time datetime="{iso}" data-style="{html.escape(style)}">{html.escape(text)}</time>')
+    return mark_safe(f'<time datetime="{iso}" data-style="{escape_text(style)}">{escape_text(text)}</time>')
 
 
 @register.filter
