@@ -110,6 +110,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Reopening a SQLite file costs its PRAGMAs and Django's SQL functions on every request, and
+            # django-q2's ORM broker closes connections past their age each time it queues a task.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue behind the busy
                 # timeout instead of failing with "database is locked" when a read upgrades to a write.
