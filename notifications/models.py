@@ -99,10 +99,13 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "channel", "-created_at"], name="ntf_recipient_list"),
+            # Every page counts the reader's unread notifications. The columns of the condition are in the
+            # key too: without statistics SQLite picks the index matching the most columns of the query,
+            # which otherwise was ntf_recipient_list (34 ms for a hub member with 23,000 notifications).
             models.Index(
-                fields=["recipient"],
+                fields=["recipient", "channel", "read_at"],
                 condition=models.Q(channel="in_app", read_at__isnull=True),
-                name="ntf_unread",
+                name="ntf_unread_count",
             ),
             models.Index(
                 fields=["status", "next_attempt_at"],
