@@ -24,6 +24,7 @@ from workflows.errors import TransitionConflict, TransitionRefused, WorkflowErro
 from workflows.facts import facts_forget, facts_of
 from workflows.lifecycle import TRANSITION_SPECS, TransitionSpec, transitions_from
 from workflows.machine import RequestLifecycle
+from workflows.milestones import milestones_stamp
 from workflows.moves import HANDLERS, Move
 from workflows.rules import ACTOR_CHECKS, GUARDS, allows
 from workflows.signals import lifecycle_event
@@ -75,7 +76,8 @@ def _check(spec: TransitionSpec, lifecycle: RequestLifecycle, actor: Actor) -> N
 
 
 def _stamp(lifecycle: RequestLifecycle, move: Move, from_state: str) -> list[str]:
-    """Set what entering the new state implies (deadline, delivery date, closing time); returns the columns."""
+    """Set what entering the new state implies (deadline, delivery date, closing time, milestones); returns
+    the columns."""
     fields = ["updated_at", *sorted(move.changed)]
     to_state = lifecycle.state
     if to_state == from_state:
@@ -86,7 +88,7 @@ def _stamp(lifecycle: RequestLifecycle, move: Move, from_state: str) -> list[str
         lifecycle.closed_at = move.now
     lifecycle.due_at = due_at_for(to_state, now=move.now, delivery_due=lifecycle.delivery_due)
     move.record["due_at"] = lifecycle.due_at
-    return [*STAMPED, *sorted(move.changed)]
+    return [*STAMPED, *sorted(move.changed), *milestones_stamp(lifecycle, move.spec, now=move.now)]
 
 
 def perform(request: SupportRequest, transition: str, actor: Actor, **data: Any) -> SupportRequest:

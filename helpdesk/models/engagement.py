@@ -95,7 +95,8 @@ class FundApplication(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="fund_applications")
-    envelope = models.ForeignKey(FundEnvelope, on_delete=models.PROTECT, related_name="applications")
+    # Indexed by fund_envelope_status, which leads with it.
+    envelope = models.ForeignKey(FundEnvelope, on_delete=models.PROTECT, related_name="applications", db_index=False)
     amount_requested = models.DecimalField(_("amount asked"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
     budget_lines = models.JSONField(_("budget lines"), default=list)
@@ -121,7 +122,11 @@ class FundApplication(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("fund application")
         verbose_name_plural = _("fund applications")
-        indexes = [models.Index(fields=["status", "created_at"], name="fund_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="fund_status_created"),
+            # What each envelope's pending applications ask, summed from the index (the fund queue's balances).
+            models.Index(fields=["envelope", "status", "amount_requested"], name="fund_envelope_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request"], condition=models.Q(status="pending"), name="fund_one_pending_per_request"
@@ -159,6 +164,8 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         constraints = [models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="eval_rating_1_5")]
+        # The steering committee's average rating over a period, read from the index.
+        indexes = [models.Index(fields=["created_at", "rating"], name="eval_created_rating")]
 
     def __str__(self) -> str:
         return f"{self.request_id} rated {self.rating}"

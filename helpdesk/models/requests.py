@@ -109,6 +109,12 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
     budget_lines = models.JSONField(_("budget lines"), default=list, blank=True)
     screening_flags = models.JSONField(_("personal data found at intake"), default=list, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # Milestones the lifecycle stamps once (``workflows.services``), so the steering committee's medians read
+    # one indexed column instead of ranking every audit row of the period (1.3 s at 100,000 requests).
+    triaged_at = models.DateTimeField(_("first triage decision"), null=True, blank=True, editable=False)
+    time_to_triage = models.DurationField(_("time to triage"), null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, editable=False)
+    time_to_delivery = models.DurationField(_("time to delivery"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -121,13 +127,20 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["owner", "state"], name="req_owner_state"),
             models.Index(fields=["state", "due_at"], name="req_state_due"),
             models.Index(fields=["region", "due_at"], name="req_region_due"),
-            # Covers the steering committee's count by theme (state and period filters included), so the
-            # aggregate reads the index instead of 100,000 wide rows.
-            models.Index(fields=["theme", "state", "created_at"], name="req_theme_state_created"),
+            # The steering committee's counts by state, hub and theme over a period: one walk of this index in
+            # group order, no row read and nothing to sort (17 ms at 100,000 requests on SQLite, where
+            # grouping a year's rows of req_created_facets took 29 ms).
+            models.Index(fields=["state", "region", "theme", "created_at"], name="req_state_facets"),
             # The management unit's cross-hub list, newest first, without a region to lead the index; and,
             # holding the columns they group by, the steering committee's counts over a period, read from
             # the index alone (PostgreSQL read 12,000 table pages for a year's 32,000 requests without it).
             models.Index(fields=["created_at", "state", "region", "theme"], name="req_created_facets"),
+            # The medians of a period: its rows counted by milestone date, then the middle one found by walking
+            # the durations in order (7 ms where sorting a year's 30,000 durations took 28 ms).
+            models.Index(fields=["triaged_at", "time_to_triage"], name="req_triage_time"),
+            models.Index(fields=["time_to_triage", "triaged_at"], name="req_triage_rank"),
+            models.Index(fields=["delivered_at", "time_to_delivery"], name="req_delivery_time"),
+            models.Index(fields=["time_to_delivery", "delivered_at"], name="req_delivery_rank"),
         ]
         constraints = [
             models.CheckConstraint(
