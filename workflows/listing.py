@@ -35,6 +35,7 @@ OPEN_STATES = [s for s in RequestState.values if s not in CLOSED_OR_DRAFT]
 # a thousand nobody acts on the exact figure. Paging is unaffected.
 COUNT_LIMIT = 1000
 MAX_SEARCH_LENGTH = 100
+PERSON_NAME = ("first_name", "last_name", "username")  # what ``User.__str__`` reads
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def _after(sort: Sort, value: datetime | None, pk: int, *, backwards: bool) -> Q
 
 
 def paginate(
-    qs: QuerySet[SupportRequest],
+    qs: QuerySet[Any],
     *,
     sort_key: str = DEFAULT_SORT,
     after: str | None = None,
@@ -188,7 +189,7 @@ def paginate(
     per_page: int = PER_PAGE,
     count: bool = True,
     count_limit: int = COUNT_LIMIT,
-    count_qs: QuerySet[SupportRequest] | None = None,
+    count_qs: QuerySet[Any] | None = None,
 ) -> Page:
     """One page of ``qs`` in the order ``sort_key`` names, starting after (or ending before) a cursor.
 
@@ -211,7 +212,7 @@ def paginate(
         rows.reverse()
     first, last = (rows[0], rows[-1]) if rows else (None, None)
 
-    def key(row: SupportRequest | None) -> str | None:
+    def key(row: Any) -> str | None:
         return _encode(getattr(row, sort.field), row.pk) if row is not None else None
 
     if backwards:
@@ -307,20 +308,53 @@ def expert_assignments(user: User) -> dict[str, list[Any]]:
     return grouped
 
 
+# What a line of the fund queue shows, and its cursor.
+FUND_QUEUE_COLUMNS = (
+    "amount_requested",
+    "currency",
+    "strategic_priority",
+    "created_at",
+    "envelope_id",
+    "request__reference",
+    "request__state",  # the request's lifecycle reads it as it loads
+    "request__title",
+    "request__due_at",
+    "request__city__name",
+    "request__region__name",
+    *(f"{person}__{name}" for person in ("recommended_by", "first_approver") for name in PERSON_NAME),
+)
+
+
 @dataclass
 class FundQueue:
-    applications: list[Any]
+    page: Page  # rows: pending fund applications, oldest first
     envelopes: list[Any]
     fiscal_year: int
 
 
-def fund_queue(user: User, *, fiscal_year: int | None = None) -> FundQueue:
-    """Fund applications awaiting a decision, with each region's envelope for the fiscal year.
+def fund_queue(
+    user: User,
+    *,
+    fiscal_year: int | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    per_page: int = PER_PAGE,
+) -> FundQueue:
+    """One page of the fund applications awaiting a decision (oldest first), with each region's envelope for
+    the fiscal year.
 
     Each envelope carries what is committed and what pending applications ask, so the unit sees what an
     approval would leave.
     """
 
     year = fiscal_year or current_fiscal_year()
-    applications = list(pending_applications().filter(request__in=visible_requests(user).values("pk"))[:200])
-    return FundQueue(applications=applications, envelopes=list(envelope_balances(year)), fiscal_year=year)
+    applications = pending_applications().filter(request__in=visible_requests(user).values("pk"))
+    page = paginate(
+        applications.only(*FUND_QUEUE_COLUMNS),
+        sort_key="oldest",
+        after=after,
+        before=before,
+        per_page=per_page,
+        count_qs=applications.values("pk"),
+    )
+    return FundQueue(page=page, envelopes=list(envelope_balances(year)), fiscal_year=year)

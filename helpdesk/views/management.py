@@ -21,8 +21,12 @@ from workflows.stats import hub_overview
 def fund_queue(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     fiscal_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-    queue = fund_queue_read(request.user, fiscal_year=fiscal_year)
-    return render(request, "helpdesk/management/fund_queue.html", {"queue": queue, "now": timezone.now()})
+    queue = fund_queue_read(
+        request.user, fiscal_year=fiscal_year, after=request.GET.get("after"), before=request.GET.get("before")
+    )
+    return render(
+        request, "helpdesk/management/fund_queue.html", {"queue": queue, "page": queue.page, "now": timezone.now()}
+    )
 
 
 @role_required(Role.MANAGEMENT)
