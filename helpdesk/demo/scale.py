@@ -1,20 +1,25 @@
 """Bulk data for measuring the desk at network scale (``seed_demo --scale N``).
 
-Rows are inserted with ``bulk_create`` in batches, and states are assigned directly rather than walked
-through the lifecycle: this is load for benchmarks, not history. The demo network's own requests are
-built through the lifecycle service instead.
+Rows go straight to the tables in batches (``helpdesk.demo.bulk``), and states are assigned directly
+rather than walked through the lifecycle: this is load for benchmarks. The history that leads to each state
+is written next by ``workflows.demo_scale``. The demo network's own requests are built through the
+lifecycle service instead.
 """
 
 from __future__ import annotations
 
+import functools
 import random
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
+from helpdesk.demo.bulk import insert_rows
 from helpdesk.demo.network import DEMO_PASSWORD
 from helpdesk.models import (
     City,
@@ -94,6 +99,11 @@ WORDS = [
     "mechanism",
 ]
 BATCH = 2000
+CORPUS_WORDS = 200_000
+# The choices' values, read once: each ``.values`` call builds its list anew.
+THEMES, KINDS = list(Theme.values), list(SupportKind.values[:4])
+PRIORITIES, URGENCIES = list(StrategicPriority.values), list(Urgency.values)
+VISIBILITIES = [Visibility.CITY, Visibility.CITY, Visibility.INTERNAL, Visibility.EXPERT]
 
 
 def _ensure_cities(target: int, rng: random.Random) -> list[City]:
@@ -158,8 +168,15 @@ def _ensure_experts(target: int, rng: random.Random) -> list[User]:
     return experts
 
 
+@functools.cache
+def _corpus() -> tuple[str, ...]:
+    """A long run of random words; a text is a slice of it at a random place (one draw, not one per word)."""
+    return tuple(random.Random(0).choices(WORDS, k=CORPUS_WORDS))
+
+
 def _text(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words))
+    start = rng.randrange(CORPUS_WORDS - words)
+    return " ".join(_corpus()[start : start + words])
 
 
 def _rich(rng: random.Random, words: int) -> tuple[str, str]:
@@ -169,8 +186,139 @@ def _rich(rng: random.Random, words: int) -> tuple[str, str]:
     return text, seal(text)
 
 
-def seed_scale(*, count: int, cities: int = 1000, experts: int = 200, seed: int = 2026) -> dict[str, int]:
-    """Add ``count`` requests with 1 to 10 messages each; returns how many rows of each kind were added."""
+@dataclass(frozen=True)
+class ScaleSeeded:
+    """What ``seed_scale`` added; the requests are the ids ``first_id`` to ``last_id``."""
+
+    requests: int
+    messages: int
+    assignments: int
+    first_id: int
+    last_id: int
+
+
+REQUEST_FIELDS = (
+    "reference",
+    "city_id",
+    "region_id",
+    "submitted_by_id",
+    "owner_id",
+    "title",
+    "description",
+    "description_seal",
+    "summary",
+    "theme",
+    "kind",
+    "strategic_priority",
+    "language",
+    "urgency",
+    "funding_requested",
+    "currency",
+    "sensitivity",
+    "state",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "closed_at",
+    "due_at",
+    "budget_lines",
+    "screening_flags",
+)
+MESSAGE_FIELDS = (
+    "request_id",
+    "author_id",
+    "body",
+    "body_seal",
+    "visibility",
+    "sensitivity",
+    "screening_flags",
+    "created_at",
+)
+ASSIGNMENT_FIELDS = (
+    "request_id",
+    "expert_id",
+    "status",
+    "conflict_of_interest",
+    "has_conflict",
+    "decline_reason",
+    "created_at",
+    "responded_at",
+    "completed_at",
+)
+# Requests the hub has taken up: most have an owner by then.
+OWNED_STATES = set(RequestState.values) - {RequestState.DRAFT, RequestState.SUBMITTED, RequestState.WITHDRAWN}
+
+
+def _hub_staff_by_region() -> dict[int, list[int]]:
+    staff: dict[int, list[int]] = {}
+    rows = User.objects.filter(groups__name=Role.HUB_STAFF, is_active=True, region__isnull=False)
+    for user_id, region_id in rows.order_by("pk").values_list("pk", "region_id"):
+        staff.setdefault(region_id, []).append(user_id)
+    return staff
+
+
+def _request_row(
+    rng: random.Random,
+    *,
+    reference: str,
+    city: City,
+    focal_id: int | None,
+    hub: list[int],
+    now: datetime,
+    states: list[str],
+    weights: list[int],
+) -> tuple[object, ...]:
+    state = rng.choices(states, weights)[0]
+    created = now - timedelta(days=rng.uniform(0, 1100))
+    # Everything happened before now: a request filed an hour ago was submitted and closed within that hour.
+    submitted = None
+    if state != RequestState.DRAFT:
+        submitted = created + min(timedelta(hours=rng.uniform(0, 48)), (now - created) * 0.2)
+    due = None
+    if state in WAITING_DAYS:
+        due = (submitted or created) + timedelta(days=rng.uniform(-10, WAITING_DAYS[state]) + 1100)
+        due = min(due, now + timedelta(days=WAITING_DAYS[state]))
+    closed = None
+    if state in {RequestState.CLOSED, RequestState.DECLINED, RequestState.WITHDRAWN}:
+        closed = submitted + min(timedelta(days=rng.uniform(5, 90)), (now - submitted) * 0.9)
+    owned = hub and (state in OWNED_STATES or (state == RequestState.SUBMITTED and rng.random() < 0.5))
+    asks = rng.random() < 0.2
+    description, description_seal = _rich(rng, rng.randint(30, 90))
+    return (
+        reference,
+        city.pk,
+        city.region_id,
+        focal_id,
+        rng.choice(hub) if owned else None,
+        _text(rng, rng.randint(3, 8)).capitalize(),
+        description,
+        description_seal,
+        _text(rng, 20),
+        rng.choice(THEMES),
+        SupportKind.FUND if asks else rng.choice(KINDS),
+        rng.choice(PRIORITIES),
+        rng.choice(["en", "en", "fr", "ar"]),
+        rng.choice(URGENCIES),
+        Decimal(rng.randint(2, 60) * 1000) if asks else None,
+        "EUR",
+        Sensitivity.RESTRICTED if rng.random() < 0.05 else Sensitivity.SHAREABLE,
+        state,
+        created,
+        closed or created,
+        submitted,
+        closed,
+        due,
+        [],
+        [],
+    )
+
+
+def seed_scale(*, count: int, cities: int = 1000, experts: int = 200, seed: int = 2026) -> ScaleSeeded:
+    """Add ``count`` requests with 1 to 10 messages each, and their expert assignments and grants.
+
+    Their history (audit trail, fund applications, evaluations) is the workflow's to add
+    (``workflows.demo_scale``), and their notifications the notifications app's.
+    """
     rng = random.Random(seed)
     now = timezone.now()
     city_rows = _ensure_cities(cities, rng)
@@ -180,120 +328,88 @@ def seed_scale(*, count: int, cities: int = 1000, experts: int = 200, seed: int 
     focal_by_city = dict(
         User.cities.through.objects.values_list("city_id", "user_id").order_by("city_id", "user_id").distinct()
     )
+    hub_by_region = _hub_staff_by_region()
     view_permission = Permission.objects.values_list("pk", flat=True).get(
         codename="view_supportrequest", content_type__app_label="helpdesk"
     )
     added = {"requests": 0, "messages": 0, "assignments": 0}
+    first_id = last_id = 0
     done = 0
     while done < count:
         size = min(BATCH, count - done)
         references = reference_allocate(count=size)
         with transaction.atomic():
-            batch = []
+            rows = []
             for reference in references:
                 city = rng.choice(city_rows)
-                state = rng.choices(states, weights)[0]
-                created = now - timedelta(days=rng.uniform(0, 1100))
-                submitted = None if state == RequestState.DRAFT else created + timedelta(hours=rng.uniform(0, 48))
-                due = None
-                if state in WAITING_DAYS:
-                    due = (submitted or created) + timedelta(days=rng.uniform(-10, WAITING_DAYS[state]) + 1100)
-                    due = min(due, now + timedelta(days=WAITING_DAYS[state]))
-                asks = rng.random() < 0.2
-                description, description_seal = _rich(rng, rng.randint(30, 90))
-                batch.append(
-                    SupportRequest(
+                rows.append(
+                    _request_row(
+                        rng,
                         reference=reference,
-                        city_id=city.pk,
-                        region_id=city.region_id,
-                        submitted_by_id=focal_by_city.get(city.pk),
-                        title=_text(rng, rng.randint(3, 8)).capitalize(),
-                        description=description,
-                        description_seal=description_seal,
-                        summary=_text(rng, 20),
-                        theme=rng.choice(Theme.values),
-                        kind=SupportKind.FUND if asks else rng.choice(SupportKind.values[:4]),
-                        strategic_priority=rng.choice(StrategicPriority.values),
-                        language=rng.choice(["en", "en", "fr", "ar"]),
-                        urgency=rng.choice(Urgency.values),
-                        funding_requested=rng.randint(2, 60) * 1000 if asks else None,
-                        sensitivity=Sensitivity.RESTRICTED if rng.random() < 0.05 else Sensitivity.SHAREABLE,
-                        state=state,
-                        created_at=created,
-                        updated_at=created,
-                        submitted_at=submitted,
-                        closed_at=created + timedelta(days=rng.uniform(5, 90))
-                        if state in {RequestState.CLOSED, RequestState.DECLINED, RequestState.WITHDRAWN}
-                        else None,
-                        due_at=due,
+                        city=city,
+                        focal_id=focal_by_city.get(city.pk),
+                        hub=hub_by_region.get(city.region_id, []),
+                        now=now,
+                        states=states,
+                        weights=weights,
                     )
                 )
-            # auto_now/auto_now_add would overwrite the spread-out dates: bulk_create keeps them only
-            # when the fields are told not to stamp.
-            with _keep_timestamps():
-                created_rows = SupportRequest.objects.bulk_create(batch, batch_size=500)
+            insert_rows(SupportRequest, REQUEST_FIELDS, rows)
+            ids = dict(SupportRequest.objects.filter(reference__in=references).values_list("reference", "pk"))
+            first_id = first_id or min(ids.values())
+            last_id = max(last_id, *ids.values())
             messages = []
             assignments = []
-            visibilities = [Visibility.CITY, Visibility.CITY, Visibility.INTERNAL, Visibility.EXPERT]
-            for row in created_rows:
-                for i in range(rng.randint(1, 10)):
-                    body, body_seal = _rich(rng, rng.randint(10, 60))
-                    messages.append(
-                        Message(
-                            request_id=row.pk,
-                            author_id=row.submitted_by_id,
-                            body=body,
-                            body_seal=body_seal,
-                            visibility=rng.choice(visibilities),
-                            created_at=row.created_at + timedelta(hours=i * 7),
-                        )
-                    )
-                if row.state in WITH_EXPERT and rng.random() < 0.06:
+            grants = []
+            for row in rows:
+                request_id = ids[row[0]]
+                focal_id, owner_id, state, created = row[3], row[4], row[17], row[18]
+                hub = hub_by_region.get(row[2], [])
+                expert_id = None
+                if state in WITH_EXPERT and rng.random() < 0.06:
+                    expert_id = rng.choice(expert_rows).pk
                     status = (
                         ExpertAssignment.Status.PROPOSED
-                        if row.state == RequestState.EXPERT_MATCHING
+                        if state == RequestState.EXPERT_MATCHING
                         else ExpertAssignment.Status.ACCEPTED
-                        if row.state in {RequestState.IN_DELIVERY, RequestState.DELIVERED}
+                        if state in {RequestState.IN_DELIVERY, RequestState.DELIVERED}
                         else ExpertAssignment.Status.COMPLETED
                     )
+                    proposed = created + timedelta(days=rng.uniform(2, 6))
+                    answered = None if status == ExpertAssignment.Status.PROPOSED else proposed + timedelta(days=1)
+                    completed = row[21] if status == ExpertAssignment.Status.COMPLETED else None
                     assignments.append(
-                        ExpertAssignment(request_id=row.pk, expert_id=rng.choice(expert_rows).pk, status=status)
+                        (request_id, expert_id, status, "", False, "", proposed, answered, completed or None)
                     )
-            with _keep_timestamps():
-                Message.objects.bulk_create(messages, batch_size=1000)
-            ExpertAssignment.objects.bulk_create(assignments, batch_size=1000)
+                    if status in ExpertAssignment.ACTIVE:
+                        grants.append(
+                            SupportRequestUserObjectPermission(
+                                user_id=expert_id, permission_id=view_permission, content_object_id=request_id
+                            )
+                        )
+                # The city writes on its channel, the hub answers there and keeps notes; an expert on the
+                # request writes on the expert channel.
+                for i in range(rng.randint(1, 10)):
+                    visibility = rng.choice(VISIBILITIES)
+                    staff = owner_id or (rng.choice(hub) if hub else None)
+                    if visibility == Visibility.CITY:
+                        author = focal_id if i % 2 == 0 or staff is None else staff
+                    elif visibility == Visibility.EXPERT and expert_id is not None and i % 2:
+                        author = expert_id
+                    else:
+                        author = staff or focal_id
+                    body, body_seal = _rich(rng, rng.randint(10, 60))
+                    posted = created + timedelta(hours=i * 7)
+                    messages.append(
+                        (request_id, author, body, body_seal, visibility, Sensitivity.SHAREABLE, [], posted)
+                    )
+            insert_rows(Message, MESSAGE_FIELDS, messages)
+            insert_rows(ExpertAssignment, ASSIGNMENT_FIELDS, assignments)
             # The expert's reach is a guardian grant (see helpdesk.selectors.visible_requests): one row per
             # live assignment, so the scaled data answers the same as data built through the lifecycle.
-            SupportRequestUserObjectPermission.objects.bulk_create(
-                [
-                    SupportRequestUserObjectPermission(
-                        user_id=a.expert_id, permission_id=view_permission, content_object_id=a.request_id
-                    )
-                    for a in assignments
-                    if a.status in ExpertAssignment.ACTIVE
-                ],
-                batch_size=1000,
-                ignore_conflicts=True,
-            )
+            SupportRequestUserObjectPermission.objects.bulk_create(grants, batch_size=1000, ignore_conflicts=True)
         done += size
         added["requests"] += size
         added["messages"] += len(messages)
         added["assignments"] += len(assignments)
-    return added
-
-
-class _keep_timestamps:
-    """Temporarily switch off auto_now/auto_now_add on the bulk-inserted models."""
-
-    FIELDS = [(SupportRequest, "created_at"), (SupportRequest, "updated_at"), (Message, "created_at")]
-
-    def __enter__(self) -> None:
-        self.saved = []
-        for model, name in self.FIELDS:
-            field = model._meta.get_field(name)
-            self.saved.append((field, field.auto_now, field.auto_now_add))
-            field.auto_now = field.auto_now_add = False
-
-    def __exit__(self, *exc: object) -> None:
-        for field, auto_now, auto_now_add in self.saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+    return ScaleSeeded(**added, first_id=first_id, last_id=last_id)

@@ -7,9 +7,12 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from helpdesk.demo.bulk import bulk_load
 from helpdesk.demo.network import DEMO_PASSWORD, seed_network
 from helpdesk.demo.scale import seed_scale
+from notifications.demo_scale import seed_scale_notifications
 from workflows.demo import seed_requests
+from workflows.demo_scale import seed_scale_history
 from workflows.selectors import current_fiscal_year
 
 
@@ -17,7 +20,9 @@ class Command(BaseCommand):
     help = "Create the demo network (hubs, cities, people, requests in every state). Safe to run twice."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=int, default=0, help="Also add N bulk requests (1-10 messages each).")
+        parser.add_argument(
+            "--scale", type=int, default=0, help="Also add N bulk requests (1-10 messages each) with their history."
+        )
         parser.add_argument("--cities", type=int, default=1000, help="With --scale: total cities to reach.")
         parser.add_argument("--experts", type=int, default=200, help="With --scale: total experts to reach.")
         parser.add_argument(
@@ -33,10 +38,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo network ready ({created} demo requests created).")
         scale = int(options["scale"] or 0)
         if scale:
-            added = seed_scale(count=scale, cities=int(options["cities"]), experts=int(options["experts"]))
+            with bulk_load():
+                added = seed_scale(count=scale, cities=int(options["cities"]), experts=int(options["experts"]))
+                history = seed_scale_history(first_id=added.first_id, last_id=added.last_id)
+                notified = seed_scale_notifications(first_id=added.first_id, last_id=added.last_id)
             self.stdout.write(
-                f"Added {added['requests']} requests, {added['messages']} messages and "
-                f"{added['assignments']} expert assignments in {time.monotonic() - started:.1f} s."
+                f"Added {added.requests} requests, {added.messages} messages, {added.assignments} expert "
+                f"assignments, {history['logs']} audit rows, {history['fund_applications']} fund applications, "
+                f"{history['delivery_reports']} delivery reports, {history['evaluations']} evaluations and "
+                f"{notified} notifications in {time.monotonic() - started:.1f} s."
             )
         if options["verbosity"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
