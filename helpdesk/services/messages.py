@@ -48,7 +48,9 @@ def message_post(
             name=attachment_name or getattr(attachment, "name", "") or "attachment",
             size=getattr(attachment, "size", None),
         )
-    with transaction.atomic():
+    # A move posts its text through here inside its own transaction: no savepoint of ours there (a failure
+    # fails the move anyway), which spares two round trips per move.
+    with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             request=request,
             author=author,

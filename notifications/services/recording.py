@@ -1,4 +1,5 @@
-"""Recording notifications: in the same transaction as the move or message that causes them.
+"""Recording notifications: in the same transaction as the move or message that causes them (the signals are
+sent there), without a savepoint of its own: if recording fails, the move or message fails with it.
 
 Each recipient gets an in-app row, and an e-mail row according to their ``notification_mode``: ``pending``
 (sent as soon as the transaction commits), ``held`` (for the daily digest), or none (in the desk only). The
@@ -90,7 +91,7 @@ def notifications_record_event(
     )[request.pk]
     allowed = _may_see(list(resolved.values()), request, "view")
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         message_id = data.get("message")
         if isinstance(message_id, int) and allowed:
             # The move posted its text (a question, an answer, a reason) as a message a moment ago, in this
@@ -137,7 +138,7 @@ def notifications_record_message(*, message: Message, author: User | None) -> li
     allowed = {r.user.pk for r in _may_see([r for r, _event in people.values()], message, "see_message")}
     data = {"message_id": message.pk, "visibility": message.visibility, "state": request.state}
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         return notifications_save(
             deliveries=[
                 Delivery(request, r.user, r.reason, event, data) for pk, (r, event) in people.items() if pk in allowed
