@@ -20,5 +20,9 @@ def on_lifecycle_event(
     services.notifications_record_event(event=event, request=request, actor=actor, data=data)
 
 
-def on_message_posted(sender: Any, *, message: Message, author: User | None = None, **kwargs: Any) -> None:
+def on_message_posted(
+    sender: Any, *, message: Message, author: User | None = None, part_of_move: bool = False, **kwargs: Any
+) -> None:
+    if part_of_move:
+        return  # the move's lifecycle event names the message, and tells of both at once
     services.notifications_record_message(message=message, author=author)

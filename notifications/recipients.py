@@ -1,9 +1,9 @@
 """Who hears what: the recipients table, as data, and its resolution in a bounded number of queries.
 
 Each event names audiences; an audience is resolved for many requests at once with one query (two for
-``OWNER_OR_HUB``), whatever the number of requests or people. The first audience that names a person decides
-the reason they are told (it chooses what the text says is expected of them). Watchers hear every event of
-the requests they watch. Nobody is told of their own move.
+``OWNER_OR_HUB``, one for all the expert audiences together), whatever the number of requests or people.
+The first audience that names a person decides the reason they are told (it chooses what the text says is
+expected of them). Watchers hear every event of the requests they watch. Nobody is told of their own move.
 """
 
 from __future__ import annotations
@@ -90,18 +90,33 @@ def audiences_for(event: str) -> tuple[Audience, ...]:
 People = dict[int, list[tuple[User, Reason]]]
 
 
-class _Resolver:
-    """Resolves audiences for a batch of requests; each audience costs one query for the whole batch."""
+class Resolver:
+    """Resolves audiences for a batch of requests; each audience costs one query for the whole batch (the
+    expert audiences share one), and asking for the same audience twice costs nothing more."""
 
     def __init__(self, requests: Sequence[SupportRequest], named_expert_ids: Iterable[int] = ()) -> None:
         self.requests = list(requests)
         self.named_expert_ids = set(named_expert_ids)
         self._cache: dict[Audience, People] = {}
+        self._assignments: list[tuple[int, User, str]] | None = None
+        # One instance per person across audiences and requests, so what is cached on it is read once.
+        self._instances: dict[int, User] = {}
 
     def people(self, audience: Audience) -> People:
         if audience not in self._cache:
             self._cache[audience] = getattr(self, f"_{audience.value}")()
         return self._cache[audience]
+
+    def recipients(self, audiences: Sequence[Audience], *, exclude_user_id: int | None = None) -> Resolved:
+        """Everyone ``audiences`` name for each request, once each, without ``exclude_user_id`` (the actor)."""
+        resolved: Resolved = {r.pk: {} for r in self.requests}
+        for audience in audiences:
+            for request_id, people in self.people(audience).items():
+                chosen = resolved[request_id]
+                for user, reason in people:
+                    if user.pk != exclude_user_id and user.pk not in chosen:
+                        chosen[user.pk] = Recipient(user=self._instances.setdefault(user.pk, user), reason=reason)
+        return resolved
 
     def _by_request(self, key: str, users_by_key: dict[int, list[User]], reason: Reason) -> People:
         return {r.pk: [(u, reason) for u in users_by_key.get(getattr(r, key), [])] for r in self.requests}
@@ -142,8 +157,9 @@ class _Resolver:
 
     def _owner_or_hub(self) -> People:
         owners = self.people(A.OWNER)
-        orphans = [r for r in self.requests if not owners[r.pk]]
-        hub = _Resolver(orphans).people(A.HUB) if orphans else {}
+        if all(owners[r.pk] for r in self.requests):
+            return owners
+        hub = self.people(A.HUB)
         return {r.pk: owners[r.pk] or hub.get(r.pk, []) for r in self.requests}
 
     def _management(self) -> People:
@@ -151,14 +167,20 @@ class _Resolver:
         return {r.pk: [(u, Reason.MANAGEMENT) for u in unit] for r in self.requests}
 
     def _experts(self, statuses: Iterable[str], *, named: bool = False) -> People:
-        qs = ExpertAssignment.objects.filter(
-            request_id__in=[r.pk for r in self.requests], status__in=list(statuses), expert__is_active=True
-        )
-        if named:
-            qs = qs.filter(expert_id__in=self.named_expert_ids)
+        if self._assignments is None:
+            # Every engaged expert of the batch in one read; each expert audience picks its statuses from it.
+            s = ExpertAssignment.Status
+            qs = ExpertAssignment.objects.filter(
+                request_id__in=[r.pk for r in self.requests],
+                status__in=[s.PROPOSED, s.ACCEPTED, s.COMPLETED],
+                expert__is_active=True,
+            )
+            self._assignments = [(a.request_id, a.expert, a.status) for a in qs.select_related("expert").order_by("pk")]
+        wanted = set(statuses)
         by_request: People = {r.pk: [] for r in self.requests}
-        for assignment in qs.select_related("expert").order_by("pk"):
-            by_request[assignment.request_id].append((assignment.expert, Reason.EXPERT))
+        for request_id, expert, status in self._assignments:
+            if status in wanted and (not named or expert.pk in self.named_expert_ids):
+                by_request[request_id].append((expert, Reason.EXPERT))
         return by_request
 
     def _named_experts(self) -> People:
@@ -194,14 +216,4 @@ def resolve(
     named_expert_ids: Iterable[int] = (),
 ) -> Resolved:
     """Everyone the ``audiences`` name for each request, once each, without ``exclude_user_id`` (the actor)."""
-    resolver = _Resolver(requests, named_expert_ids)
-    resolved: Resolved = {r.pk: {} for r in requests}
-    # One instance per person across audiences and requests, so what is cached on it is read once.
-    instances: dict[int, User] = {}
-    for audience in audiences:
-        for request_id, people in resolver.people(audience).items():
-            chosen = resolved[request_id]
-            for user, reason in people:
-                if user.pk != exclude_user_id and user.pk not in chosen:
-                    chosen[user.pk] = Recipient(user=instances.setdefault(user.pk, user), reason=reason)
-    return resolved
+    return Resolver(requests, named_expert_ids).recipients(audiences, exclude_user_id=exclude_user_id)

@@ -27,11 +27,13 @@ def message_post(
     confirm_personal_data: bool = False,
     attachment: IO[bytes] | None = None,
     attachment_name: str | None = None,
+    part_of_move: bool = False,
 ) -> Message:
     """Post a message on one channel of ``request`` (with an optional file), and tell listeners.
 
     ``helpdesk.signals.message_posted`` is sent inside the transaction; notifications record their rows
-    there and send after commit.
+    there and send after commit. ``part_of_move``: a lifecycle move posts its text (a question, an answer)
+    and names the message in its own event; listeners are told so.
     """
     if not can(author, "comment", request, visibility=visibility):
         raise PermissionDenied("This person may not write on this channel of this request.")
@@ -69,7 +71,7 @@ def message_post(
                 sensitivity=message.sensitivity,
                 message=message,
             )
-        message_posted.send(sender=Message, message=message, request=request, author=author)
+        message_posted.send(sender=Message, message=message, request=request, author=author, part_of_move=part_of_move)
     return message
 
 

@@ -9,7 +9,7 @@ e-mail rows are handed to django-q2 in ``transaction.on_commit``: a rolled-back 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -72,41 +72,45 @@ def notifications_save(*, deliveries: Iterable[Delivery], actor: User | None, no
     return created
 
 
-def _may_see(resolved: Sequence[recipients.Recipient], obj: SupportRequest | Message, action: str) -> list[Any]:
-    access.scopes_prime(r.user for r in resolved)
-    return [r for r in resolved if access.can(r.user, action, obj)]
-
-
 def notifications_record_event(
     *, event: str, request: SupportRequest, actor: User | None, data: Mapping[str, Any] | None = None
 ) -> list[Notification]:
-    """Tell whoever the recipients table names for ``event`` (and the watchers), never the actor."""
+    """Tell whoever the recipients table names for ``event`` (and the watchers), never the actor.
+
+    A move that posted its text as a message (a question, an answer, a reason: ``data["message"]``) is told
+    here once: whoever hears of the move is not told of that message a second time, and the others who may
+    read it hear of the message. Both are resolved with the same reads.
+    """
     data = data or {}
     named = data.get("experts") or data.get("expert_ids") or ([data["expert_id"]] if data.get("expert_id") else [])
-    resolved = recipients.resolve(
-        recipients.audiences_for(event),
-        [request],
-        exclude_user_id=actor.pk if actor else None,
-        named_expert_ids=[int(pk) for pk in named if str(pk).isdigit()],
-    )[request.pk]
-    allowed = _may_see(list(resolved.values()), request, "view")
-    now = timezone.now()
+    resolver = recipients.Resolver([request], named_expert_ids=[int(pk) for pk in named if str(pk).isdigit()])
+    actor_id = actor.pk if actor else None
+    told = resolver.recipients(recipients.audiences_for(event), exclude_user_id=actor_id)[request.pk]
+    message_id = data.get("message")
+    message = _message_of_move(request, message_id) if isinstance(message_id, int) else None
+    people = _message_people(resolver, message, actor_id) if message is not None else {}
+    access.scopes_prime([*(r.user for r in told.values()), *(r.user for r, _event in people.values())])
+    deliveries = [
+        Delivery(request, r.user, r.reason, event, {"state": request.state})
+        for r in told.values()
+        if access.can(r.user, "view", request)
+    ]
+    if message is not None:
+        heard = {d.recipient.pk for d in deliveries}
+        deliveries += _message_deliveries(message, {pk: p for pk, p in people.items() if pk not in heard})
     with transaction.atomic(savepoint=False):
-        message_id = data.get("message")
-        if isinstance(message_id, int) and allowed:
-            # The move posted its text (a question, an answer, a reason) as a message a moment ago, in this
-            # transaction: whoever hears of the move is not told of that message a second time.
-            Notification.objects.filter(
-                request=request,
-                event=events.MESSAGE_POSTED,
-                data__message_id=message_id,
-                recipient_id__in=[r.user.pk for r in allowed],
-            ).delete()
-        return notifications_save(
-            deliveries=[Delivery(request, r.user, r.reason, event, {"state": request.state}) for r in allowed],
-            actor=actor,
-            now=now,
-        )
+        return notifications_save(deliveries=deliveries, actor=actor, now=timezone.now())
+
+
+def _message_of_move(request: SupportRequest, message_id: int) -> Message | None:
+    message = Message.objects.filter(pk=message_id, request_id=request.pk).only(*MESSAGE_COLUMNS).first()
+    if message is not None:
+        message.request = request
+    return message
+
+
+# What deciding who is told of a message reads of it.
+MESSAGE_COLUMNS = ("id", "request_id", "author_id", "visibility", "sensitivity", "body")
 
 
 def mentioned_usernames(body: str) -> list[str]:
@@ -118,16 +122,15 @@ def mentioned_usernames(body: str) -> list[str]:
     return names[:MAX_MENTIONS]
 
 
-def notifications_record_message(*, message: Message, author: User | None) -> list[Notification]:
-    """Tell those involved who may see ``message`` at its visibility, and colleagues @mentioned in a note."""
-    request = message.request
-    author_id = author.pk if author else message.author_id
-    candidates = recipients.resolve(
-        (*recipients.MESSAGE_CANDIDATES, recipients.Audience.WATCHERS), [request], exclude_user_id=author_id
-    )[request.pk]
-    people: dict[int, tuple[recipients.Recipient, str]] = {
-        pk: (r, events.MESSAGE_POSTED) for pk, r in candidates.items()
-    }
+People = dict[int, tuple[recipients.Recipient, str]]
+
+
+def _message_people(resolver: recipients.Resolver, message: Message, author_id: int | None) -> People:
+    """Those involved in the request (and colleagues @mentioned in an internal note), with the event each
+    would be told; whether each may read the message is decided by ``_message_deliveries``."""
+    audiences = (*recipients.MESSAGE_CANDIDATES, recipients.Audience.WATCHERS)
+    candidates = resolver.recipients(audiences, exclude_user_id=author_id)[message.request.pk]
+    people: People = {pk: (r, events.MESSAGE_POSTED) for pk, r in candidates.items()}
     if message.visibility == Visibility.INTERNAL:
         names = mentioned_usernames(message.body)
         if names:
@@ -135,14 +138,24 @@ def notifications_record_message(*, message: Message, author: User | None) -> li
                 known = people.get(user.pk)
                 person = known[0].user if known else user
                 people[user.pk] = (recipients.Recipient(user=person, reason=Reason.MENTION), events.MENTIONED)
-    allowed = {r.user.pk for r in _may_see([r for r, _event in people.values()], message, "see_message")}
+    return people
+
+
+def _message_deliveries(message: Message, people: People) -> list[Delivery]:
+    """Who of ``people`` may read ``message`` (their scopes already primed), told of it."""
+    request = message.request
     data = {"message_id": message.pk, "visibility": message.visibility, "state": request.state}
-    now = timezone.now()
+    return [
+        Delivery(request, r.user, r.reason, event, data)
+        for r, event in people.values()
+        if access.can(r.user, "see_message", message)
+    ]
+
+
+def notifications_record_message(*, message: Message, author: User | None) -> list[Notification]:
+    """Tell those involved who may see ``message`` at its visibility, and colleagues @mentioned in a note."""
+    author_id = author.pk if author else message.author_id
+    people = _message_people(recipients.Resolver([message.request]), message, author_id)
+    access.scopes_prime(r.user for r, _event in people.values())
     with transaction.atomic(savepoint=False):
-        return notifications_save(
-            deliveries=[
-                Delivery(request, r.user, r.reason, event, data) for pk, (r, event) in people.items() if pk in allowed
-            ],
-            actor=author,
-            now=now,
-        )
+        return notifications_save(deliveries=_message_deliveries(message, people), actor=author, now=timezone.now())

@@ -32,6 +32,7 @@ def post_for_city(request: SupportRequest, move: Move, field: str) -> int:
             body=move.data[field],
             visibility=Visibility.CITY,
             confirm_personal_data=True,
+            part_of_move=True,
         )
     except ValidationError as exc:
         raise TransitionRefused(
