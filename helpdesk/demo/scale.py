@@ -129,6 +129,36 @@ def _ensure_cities(target: int, rng: random.Random) -> list[City]:
     return cities
 
 
+def _ensure_focal_points(cities: list[City]) -> None:
+    """Every city its focal point, as members must designate one (the demo network's cities have theirs)."""
+    served = set(User.cities.through.objects.values_list("city_id", flat=True))
+    missing = [city for city in cities if city.pk not in served]
+    if not missing:
+        return
+    password = make_password(DEMO_PASSWORD)
+    new_users = User.objects.bulk_create(
+        [
+            User(
+                username=f"scale.focal.{city.pk:05d}",
+                first_name="Focal point",
+                last_name=city.name,
+                email=f"scale.focal.{city.pk}@demo.strongcities.invalid",
+                password=password,
+            )
+            for city in missing
+        ],
+        batch_size=BATCH,
+    )
+    group = roles_ensure()[Role.FOCAL_POINT]
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=u.pk, group_id=group.pk) for u in new_users], batch_size=BATCH
+    )
+    User.cities.through.objects.bulk_create(
+        [User.cities.through(user_id=u.pk, city_id=c.pk) for u, c in zip(new_users, missing, strict=True)],
+        batch_size=BATCH,
+    )
+
+
 def _ensure_experts(target: int, rng: random.Random) -> list[User]:
     experts = list(User.objects.filter(groups__name=Role.EXPERT).order_by("pk"))
     missing = target - len(experts)
@@ -322,6 +352,7 @@ def seed_scale(*, count: int, cities: int = 1000, experts: int = 200, seed: int 
     rng = random.Random(seed)
     now = timezone.now()
     city_rows = _ensure_cities(cities, rng)
+    _ensure_focal_points(city_rows)
     expert_rows = _ensure_experts(experts, rng)
     states = list(STATE_WEIGHTS)
     weights = list(STATE_WEIGHTS.values())
