@@ -43,41 +43,22 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def _timed(call: Callable[[int], object], i: int) -> float:
-    start = time.perf_counter()
-    call(i)
-    return (time.perf_counter() - start) * 1000
-
-
-def measure(
-    name: str,
-    n: int,
-    call: Callable[[int], object],
-    *,
-    warmup: int = 3,
-    repeat: int = 25,
-    floor: Callable[[int], object] | None = None,
-) -> Result:
+def measure(name: str, n: int, call: Callable[[int], object], *, warmup: int = 3, repeat: int = 25) -> Result:
     """Time ``call(i)`` ``repeat`` times after ``warmup`` calls; queries are counted on the last run.
 
     ``call`` gets the iteration number so that writes (a submission, a message) act on a fresh row each
-    time instead of repeating a refused move. With ``floor``, a floor call precedes each timed call and
-    the ratio is taken against those: a machine whose speed drifts during the run (another process, a
-    neighbour on the host) moves both sides of the ratio alike.
+    time instead of repeating a refused move.
     """
     for i in range(warmup):
         call(-1 - i)
     timings: list[float] = []
-    floors: list[float] = []
     for i in range(repeat - 1):
         reset_queries()
-        if floor is not None:
-            floors.append(_timed(floor, i))
-        timings.append(_timed(call, i))
-    if floor is not None:
-        floors.append(_timed(floor, repeat - 1))
+        start = time.perf_counter()
+        call(i)
+        timings.append((time.perf_counter() - start) * 1000)
     with CaptureQueriesContext(connection) as captured:
-        timings.append(_timed(call, repeat - 1))
-    median = statistics.median(timings)
-    ratio = median / statistics.median(floors) if floors else 1.0
-    return Result(name, n, median, percentile(timings, 0.95), len(captured.captured_queries), ratio)
+        start = time.perf_counter()
+        call(repeat - 1)
+        timings.append((time.perf_counter() - start) * 1000)
+    return Result(name, n, statistics.median(timings), percentile(timings, 0.95), len(captured.captured_queries))
