@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from helpdesk.models import AccessLog, ExpertAssignment, FundApplication
 from helpdesk.services import expert_access_grant
@@ -32,7 +33,10 @@ def test_fund_queue_shows_applications_and_each_regions_envelope(client):
     envelope = region.envelopes.get()
     request = in_state("funding_review", city=CityFactory(region=region), title="Youth council", kind="fund")
     FundApplication.objects.create(
-        request=request, envelope=envelope, amount_requested=Decimal("18000"), strategic_priority=4,
+        request=request,
+        envelope=envelope,
+        amount_requested=Decimal("18000"),
+        strategic_priority=4,
         justification="Aligned.",
     )
     client.force_login(management())
@@ -41,11 +45,36 @@ def test_fund_queue_shows_applications_and_each_regions_envelope(client):
     assert "100,000" in page and "30,000" in page and "70,000" in page and "18,000" in page
 
 
+def test_fund_queue_pages_the_oldest_applications_first_and_counts_them_all(client):
+    region = RegionFactory(name="Western Balkans")
+    FundEnvelopeFactory(region=region, fiscal_year=2026, amount=Decimal("10000000"))
+    envelope = region.envelopes.get()
+    references = []
+    for i in range(30):
+        request = in_state("funding_review", city=CityFactory(region=region), title=f"Application {i:02d}")
+        application = FundApplication.objects.create(
+            request=request,
+            envelope=envelope,
+            amount_requested=Decimal("1000"),
+            strategic_priority=4,
+            justification="Aligned.",
+        )
+        FundApplication.objects.filter(pk=application.pk).update(created_at=timezone.now() - timedelta(days=60 - i))
+        references.append(request.reference)
+    client.force_login(management())
+    first = client.get(reverse("fund-queue"), {"year": "2026"})
+    shown = [app.request.reference for app in first.context["page"].rows]
+    assert shown == references[:25]  # the longest waiting first
+    assert "(30)" in first.content.decode()
+    cursor = first.context["page"].next_cursor
+    second = client.get(reverse("fund-queue"), {"year": "2026", "after": cursor})
+    assert [app.request.reference for app in second.context["page"].rows] == references[25:]
+    assert second.context["page"].next_cursor is None and second.context["page"].previous_cursor
+
+
 def test_overview_counts_open_overdue_untriaged_and_funding_per_hub(client):
     region = RegionFactory(name="East and Southern Africa")
     city = CityFactory(region=region)
-    from django.utils import timezone
-
     in_state("submitted", city=city, due_at=timezone.now() - timedelta(days=1))
     in_state("submitted", city=city)
     in_state("expert_matching", city=city, owner=hub_staff(region))

@@ -2,10 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from helpdesk.models import AccessLog, Attachment, Evaluation, ExpertAssignment, FundApplication, Message, User
 from helpdesk.services import expert_access_grant
@@ -153,17 +155,36 @@ def _fund_queue(n: int) -> Scenario:
     return Scenario(management(), "/fund/?year=2026")
 
 
+def _fund_queue_next_page(n: int) -> Scenario:
+    """A page of the fund queue reached through its "next" link."""
+    from workflows.listing import fund_queue
+
+    scenario = _fund_queue(n)
+    cursor = fund_queue(scenario.user, fiscal_year=2026, per_page=2).page.next_cursor
+    scenario.url += f"&after={cursor}"
+    return scenario
+
+
 def _overview(n: int) -> Scenario:
     for _ in range(n):
         in_state("submitted")
     return Scenario(management(), "/overview/")
 
 
-def _steering(n: int) -> Scenario:
+def _steering(n: int, period: str = "all") -> Scenario:
+    now = timezone.now()
     for i in range(n):
-        request = in_state("closed", submitted_at="2026-01-05T10:00:00Z")
+        submitted = now - timedelta(days=30 + i)
+        request = in_state(
+            "closed",
+            submitted_at=submitted,
+            triaged_at=submitted + timedelta(days=1 + i % 4),
+            time_to_triage=timedelta(days=1 + i % 4),
+            delivered_at=submitted + timedelta(days=10 + i % 7),
+            time_to_delivery=timedelta(days=10 + i % 7),
+        )
         Evaluation.objects.create(request=request, rating=1 + i % 5, outcomes="Good", would_recommend=True)
-    return Scenario(steering(), "/figures/?period=all")
+    return Scenario(steering(), f"/figures/?period={period}")
 
 
 def _matching(n: int) -> Scenario:
@@ -198,6 +219,8 @@ SCENARIOS = {
     "fund_queue": _fund_queue,
     "overview": _overview,
     "steering": _steering,
+    "steering_last_12_months": lambda n: _steering(n, "12m"),
+    "fund_queue_next_page": _fund_queue_next_page,
     "matching": _matching,
     "access_log": _access_log,
 }

@@ -73,3 +73,17 @@ def test_a_rolled_back_move_tells_no_one(draft, mailoutbox, django_capture_on_co
     assert callbacks == []
     assert not Notification.objects.exists()
     assert mailoutbox == []
+
+
+def test_the_owner_hears_of_a_colleagues_question_as_a_message_and_the_city_as_the_move(db):
+    """request_info tells the city; the question it posts reaches the other readers of the city channel."""
+    world = make_world(RequestState.SUBMITTED, assignments=False)
+    perform(world.request, "request_info", world.hub_colleague, question="<p>How many schools?</p>")
+    rows = Notification.objects.filter(channel=Channel.IN_APP)
+    told = Counter((n.recipient.username, n.event) for n in rows)
+    assert told[("focal.one", "request_info")] == 1 and told[("focal.two", "request_info")] == 1
+    assert told[("hub.officer", "message_posted")] == 1  # the owner, who did not ask
+    assert not {who for who, event in told if event == "message_posted"} & {"focal.one", "focal.two"}
+    assert "hub.colleague" not in {who for who, _event in told}  # never the one who asked
+    question = rows.get(recipient=world.owner).data
+    assert question["message_id"] and question["visibility"] == "city" and "schools" not in str(question)
