@@ -23,6 +23,7 @@ from helpdesk.access import can, revealed_note, sees_brief_only
 from helpdesk.models import (
     TERMINAL_STATES,
     Attachment,
+    ExpertAssignment,
     Message,
     RequestState,
     Sensitivity,
@@ -268,7 +269,12 @@ ATTACHMENT_FIELDS = (
 
 
 def _attachment_view(
-    row: dict[str, Any], request: SupportRequest, user: User, *, uploaded_by: str | None
+    row: dict[str, Any],
+    request: SupportRequest,
+    user: User,
+    *,
+    uploaded_by: str | None,
+    download_url: Callable[[int], str] | None = None,
 ) -> AttachmentView:
     # ``can`` decides on an (unsaved) attachment of this request carrying the columns its rule reads.
     attachment = Attachment(
@@ -285,7 +291,7 @@ def _attachment_view(
         size=row["size"],
         content_type=row["content_type"],
         visibility=row["visibility"],
-        download_url=reverse("attachment-download", kwargs={"pk": row["id"]}) if may else None,
+        download_url=(download_url or _download_url)(row["id"]) if may else None,
         withheld=not may,
         is_restricted=row["sensitivity"] == Sensitivity.RESTRICTED,
         uploaded_by=uploaded_by,
@@ -297,11 +303,44 @@ def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView
     """The files of ``request`` that ``user`` sees (a withheld one keeps its line, without name or link)."""
     columns = ("id", *ATTACHMENT_FIELDS, "uploaded_by__first_name", "uploaded_by__last_name", "uploaded_by__username")
     views = []
+    download_url = _pk_url_maker("attachment-download")
     for row in visible_attachments(request, user).values(*columns):
         names = row.pop("uploaded_by__first_name"), row.pop("uploaded_by__last_name"), row.pop("uploaded_by__username")
         uploaded_by = User.display_name(*names) if row["uploaded_by_id"] is not None else None
-        views.append(_attachment_view(row, request, user, uploaded_by=uploaded_by))
+        views.append(_attachment_view(row, request, user, uploaded_by=uploaded_by, download_url=download_url))
     return views
+
+
+def _download_url(pk: int) -> str:
+    return reverse("attachment-download", kwargs={"pk": pk})
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    """An expert's assignment on a request, as the hub's side panel shows it."""
+
+    expert: str
+    status: str
+    status_label: str
+    has_conflict: bool
+    conflict_of_interest: str
+    decline_reason: str
+
+
+def assignment_views(request: SupportRequest) -> list[AssignmentView]:
+    """The experts proposed on ``request`` and their answers, oldest first (for those who oversee it)."""
+    labels = _labels(ExpertAssignment.Status.choices)
+    rows = request.assignments.order_by("created_at", "pk").values_list(
+        "status", "has_conflict", "conflict_of_interest", "decline_reason", *(f"expert__{n}" for n in PERSON_NAME)
+    )
+    return [
+        AssignmentView(User.display_name(*names), status, labels.get(status, status), conflict, declaration, reason)
+        for status, conflict, declaration, reason, *names in rows
+    ]
+
+
+# The columns ``User.__str__`` reads.
+PERSON_NAME = ("first_name", "last_name", "username")
 
 
 def snippet(view: RequestView, length: int = 240) -> str:
@@ -347,6 +386,13 @@ def _url_maker(name: str) -> Callable[[str], str]:
     marker = "REFERENCE-MARKER"
     pattern = reverse(name, kwargs={"reference": marker})
     return lambda reference: pattern.replace(marker, reference)
+
+
+def _pk_url_maker(name: str) -> Callable[[int], str]:
+    """``reverse(name, pk)`` for a page of rows: one reverse, then string formatting per row (a pk is digits)."""
+    marker = 987654321987654321
+    pattern = reverse(name, kwargs={"pk": marker})
+    return lambda pk: pattern.replace(str(marker), str(int(pk)))
 
 
 def queue_rows(requests: list[SupportRequest], user: User, *, now: datetime) -> list[QueueRow]:

@@ -18,8 +18,6 @@ urlpatterns = [
     path("healthz", core.healthz, name="healthz"),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment-download"),
     path("exports/requests.csv", exports.queue_export, name="queue-export"),
-    path("attachments/<int:pk>/", files.attachment_download, name="attachment-download"),
-    path("exports/requests.csv", exports.queue_export, name="queue-export"),
     # Account
     path("accounts/login/", account.login, name="login"),
     path("accounts/logout/", account.logout, name="logout"),

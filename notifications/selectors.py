@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from helpdesk import access
@@ -69,24 +70,38 @@ class Colleague:
         return self.name
 
 
+# Colleagues change a few times a year; a request page is opened all day. A new colleague appears among
+# the candidates within this many seconds (each process keeps its own copy).
+CANDIDATES_SECONDS = 60
+
+
 def watch_candidates(request: SupportRequest, *, watching: Collection[int] = ()) -> list[Colleague]:
     """Colleagues who could be added as watchers (hub staff of the request's region and the management
     unit, never the steering committee) and are not among ``watching`` (user ids), by name.
 
-    One flat read of the few people who hold those roles, decided here: the same question as three
-    joins and two exclusions in SQL, which cost a millisecond to build on every request page.
+    The hub's colleagues are one flat read of the few people who hold those roles, decided here (the same
+    question as three joins and two exclusions in SQL), kept for a minute per hub: names only, the same for
+    everyone who may manage the request's watchers. Adding a watcher checks the person again.
     """
+    key = f"notifications:watch-candidates:v1:{request.region_id}"
+    colleagues: list[Colleague] | None = cache.get(key)
+    if colleagues is None:
+        colleagues = _colleagues(request.region_id)
+        cache.set(key, colleagues, CANDIDATES_SECONDS)
+    return [c for c in colleagues if c.pk not in watching]
+
+
+def _colleagues(region_id: int) -> list[Colleague]:
     rows = User.objects.filter(
         is_active=True, groups__name__in=[Role.HUB_STAFF, Role.MANAGEMENT, Role.STEERING]
     ).values_list("pk", "first_name", "last_name", "username", "region_id", "groups__name")
     people: dict[int, tuple[tuple[str, str, str], int | None, set[str]]] = {}
-    for pk, first, last, username, region_id, role in rows:
-        people.setdefault(pk, ((first, last, username), region_id, set()))[2].add(role)
+    for pk, first, last, username, person_region, role in rows:
+        people.setdefault(pk, ((first, last, username), person_region, set()))[2].add(role)
     chosen = [
         (names, pk)
-        for pk, (names, region_id, roles) in people.items()
-        if pk not in watching
-        and Role.STEERING not in roles
-        and (Role.MANAGEMENT in roles or (Role.HUB_STAFF in roles and region_id == request.region_id))
+        for pk, (names, person_region, roles) in people.items()
+        if Role.STEERING not in roles
+        and (Role.MANAGEMENT in roles or (Role.HUB_STAFF in roles and person_region == region_id))
     ]
     return [Colleague(pk, User.display_name(*names)) for names, pk in sorted(chosen)]

@@ -6,6 +6,7 @@ Each returns a queryset or a list built in a fixed number of queries; callers sc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
@@ -122,3 +123,30 @@ def expert_load() -> QuerySet[User]:
 def transition_history(request: SupportRequest) -> QuerySet[TransitionLog]:
     """The request's audit trail, oldest first, with the people who acted."""
     return TransitionLog.objects.filter(request_id=request.pk).select_related("actor").order_by("seq")
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    """One move of a request's trail, as its page shows it."""
+
+    transition: str
+    to_state: str
+    created_at: datetime
+    comment: str
+    actor: str | None  # the person's name; None for the desk's own moves
+
+
+def trail_lines(request: SupportRequest) -> list[TrailLine]:
+    """The request's audit trail, oldest first, read as the few columns its page shows."""
+    rows = (
+        TransitionLog.objects.filter(request_id=request.pk)
+        .order_by("seq")
+        .values_list("transition", "to_state", "created_at", "comment", "actor_id", *ACTOR_NAME)
+    )
+    return [
+        TrailLine(transition, to_state, at, comment, User.display_name(*names) if actor_id is not None else None)
+        for transition, to_state, at, comment, actor_id, *names in rows
+    ]
+
+
+ACTOR_NAME = ("actor__first_name", "actor__last_name", "actor__username")  # what ``User.__str__`` reads

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -56,11 +57,12 @@ def queue_rows(rows: Sequence[QueueRow], *, all_hubs: bool = False, take_form: s
     nobody = f'<span class="text-body-secondary">{escape_text(nobody_label)}</span>'
     overdue = f' <span class="overdue-flag">{escape_text(overdue_label)}</span>'
     take = escape_text(gettext("Take"))
+    zone = timezone.get_current_timezone()
     lines = []
     for r in rows:
         deadline = "—"
         if r.due_at:
-            deadline = time_element(r.due_at, "date") + (overdue if r.overdue else "")
+            deadline = time_element(r.due_at, "date", zone=zone) + (overdue if r.overdue else "")
         lines.append(
             QUEUE_ROW.format(
                 **labels,
@@ -111,15 +113,21 @@ def message_list(messages: Sequence[MessageView], *, release_form: str = "") -> 
     restricted_label = gettext("restricted")
     restricted = f" · {escape_text(restricted_label)}"
     release = escape_text(gettext("Release this message"))
+    # Translated and looked up once per page, not once per message.
+    message_from = gettext("Message from %(who)s")
+    zone = timezone.get_current_timezone()
+    escaped: dict[str, str] = {}  # authors' names and channel labels repeat down the page
     lines = []
     for m in messages:
         author = m.author or desk
+        if author not in escaped:
+            escaped[author] = escape_text(author)
         lines.append(
             MESSAGE.format(
                 visibility=escape_text(m.visibility),
-                aria=escape_text(gettext("Message from %(who)s") % {"who": author}),
-                author=escape_text(author),
-                posted=time_element(m.created_at, "datetime"),
+                aria=escape_text(message_from % {"who": author}),
+                author=escaped[author],
+                posted=time_element(m.created_at, "datetime", zone=zone),
                 channel=escape_text(m.visibility_label),
                 restricted=restricted if m.is_restricted else "",
                 withheld=" withheld" if m.withheld else "",

@@ -24,7 +24,7 @@ from helpdesk.attachments import AttachmentRefused
 from helpdesk.forms.moves import MoveForm, move_fields
 from helpdesk.forms.requests import MessageForm
 from helpdesk.middleware import client_ip
-from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
+from helpdesk.models import Message, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages, visible_requests
 from helpdesk.views.decorators import no_store
@@ -32,17 +32,13 @@ from helpdesk.views.timeline import request_timeline
 from workflows import services as workflow
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
+from workflows.selectors import trail_lines
 
 # Moves whose data is a choice of experts: they are made from the matching page.
 MATCHING_MOVES = {"route_to_experts", "propose_expert"}
-# States a request can reach through a fund application even when the city did not ask for money.
-FUND_STATES = {
-    RequestState.FUNDING_REVIEW,
-    RequestState.IN_DELIVERY,
-    RequestState.DELIVERED,
-    RequestState.CLOSED,
-    RequestState.DECLINED,
-}
+# The move that opens a fund application (workflows.moves.funding): a request whose trail never took it has
+# none to show, whatever it asked for.
+TO_THE_FUND = "route_to_funding"
 
 
 def get_visible_request(user: User, reference: str, *, for_page: bool = True) -> SupportRequest:
@@ -75,13 +71,14 @@ def _detail_context(request: HttpRequest, support_request: SupportRequest, **ext
     ]
     channels = [c for c in Visibility.values if can(user, "comment", support_request, visibility=c)]
     oversees = can(user, "manage_owner", support_request)
+    trail = trail_lines(support_request)
     context: dict[str, Any] = {
         "req": support_request,
         "view": view,
         "messages_list": presenters.message_views(support_request, user),
         "attachments": presenters.attachment_views(support_request, user),
         "timeline": request_timeline(
-            support_request, readable_channels(user, support_request), show_actors=not view.is_brief
+            support_request, trail, readable_channels(user, support_request), show_actors=not view.is_brief
         ),
         "moves": move_forms,
         "matching_move": next((spec for spec in moves if spec.name in MATCHING_MOVES), None),
@@ -89,9 +86,9 @@ def _detail_context(request: HttpRequest, support_request: SupportRequest, **ext
         "oversees": oversees,
         "can_view_access_log": can(user, "view_access_log", support_request),
         "can_release": can(user, "release_restricted", support_request),
-        "assignments": list(support_request.assignments.select_related("expert")) if oversees else [],
+        "assignments": presenters.assignment_views(support_request) if oversees else [],
         "fund_applications": list(support_request.fund_applications.select_related("envelope"))
-        if oversees and (support_request.asks_funding or support_request.state in FUND_STATES)
+        if oversees and any(line.transition == TO_THE_FUND for line in trail)
         else [],
     }
     context.update(extra)

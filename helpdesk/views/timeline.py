@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 
 from helpdesk.models import RequestState, SupportKind, SupportRequest
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
-from workflows.selectors import transition_history
+from workflows.selectors import TrailLine
 
 S = RequestState
 
@@ -51,25 +51,28 @@ def _next_states(request: SupportRequest) -> list[S]:
     return [state for state in ordered if ROAD_ORDER.index(state) > position]
 
 
-def request_timeline(request: SupportRequest, channels: frozenset[str], *, show_actors: bool = True) -> list[Step]:
-    """Done steps with who and when, the current state with its deadline, then the usual next states.
+def request_timeline(
+    request: SupportRequest, trail: list[TrailLine], channels: frozenset[str], *, show_actors: bool = True
+) -> list[Step]:
+    """Done steps with who and when (``trail``: ``workflows.selectors.trail_lines``), the current state with
+    its deadline, then the usual next states.
 
     A move's comment is shown only to people who read the channel it was addressed to; an expert reading
     the brief is not told who acted (a focal point's name can point to an anonymous city).
     """
     states = dict(S.choices)
     steps: list[Step] = []
-    for log in transition_history(request):
-        spec = TRANSITION_SPECS.get(log.transition)
+    for line in trail:
+        spec = TRANSITION_SPECS.get(line.transition)
         shown = spec is not None and spec.comment_field and spec.comment_visibility in channels
         steps.append(
             Step(
                 status="done",
-                label=spec.label if spec else log.transition,
-                state_label=states.get(log.to_state, log.to_state),
-                actor=str(log.actor) if log.actor and show_actors else None,
-                at=log.created_at,
-                comment=log.comment if shown else "",
+                label=spec.label if spec else line.transition,
+                state_label=states.get(line.to_state, line.to_state),
+                actor=line.actor if show_actors else None,
+                at=line.created_at,
+                comment=line.comment if shown else "",
             )
         )
     state_spec = STATE_SPECS.get(request.state)
