@@ -34,7 +34,13 @@ from helpdesk.models import (
     Visibility,
 )
 from helpdesk.sanitize import render_html
-from helpdesk.selectors import visible_attachments, visible_messages
+from helpdesk.selectors import (
+    ATTACHMENT_COLUMNS,
+    MESSAGE_COLUMNS,
+    assignment_lines,
+    visible_attachment_lines,
+    visible_message_lines,
+)
 
 WITHHELD = _("Withheld: restricted content, visible only to the regional hub and the management unit.")
 ANONYMISED = _("Removed: this request was anonymised after the retention period.")
@@ -201,7 +207,7 @@ def message_view(message: Message, user: User) -> MessageView:
 
 
 # A message's own columns a page shows (with its id and author).
-MESSAGE_FIELDS = ("body", "body_seal", "visibility", "sensitivity", "created_at")
+MESSAGE_FIELDS = MESSAGE_COLUMNS
 
 
 def _message_view(
@@ -242,11 +248,11 @@ def message_views(request: SupportRequest, user: User) -> list[MessageView]:
     each cost a millisecond.
     """
     labels = _labels(Visibility.choices)
-    columns = ("id", "author_id", *MESSAGE_FIELDS, "author__first_name", "author__last_name", "author__username")
+    keys = ("id", "author_id", *MESSAGE_FIELDS)
     views = []
-    for row in visible_messages(request, user).values(*columns):
-        names = row.pop("author__first_name"), row.pop("author__last_name"), row.pop("author__username")
-        author = User.display_name(*names) if row["author_id"] is not None else None
+    for *values, first, last, username in visible_message_lines(request, user):
+        row = dict(zip(keys, values, strict=True))
+        author = User.display_name(first, last, username) if row["author_id"] is not None else None
         views.append(_message_view(row, request, user, author=author, labels=labels))
     return views
 
@@ -257,15 +263,7 @@ def attachment_view(attachment: Attachment, user: User) -> AttachmentView:
 
 
 # An attachment's own columns a page shows (with its id).
-ATTACHMENT_FIELDS = (
-    "original_name",
-    "size",
-    "content_type",
-    "visibility",
-    "sensitivity",
-    "uploaded_by_id",
-    "created_at",
-)
+ATTACHMENT_FIELDS = ATTACHMENT_COLUMNS
 
 
 def _attachment_view(
@@ -301,12 +299,12 @@ def _attachment_view(
 
 def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView]:
     """The files of ``request`` that ``user`` sees (a withheld one keeps its line, without name or link)."""
-    columns = ("id", *ATTACHMENT_FIELDS, "uploaded_by__first_name", "uploaded_by__last_name", "uploaded_by__username")
+    keys = ("id", *ATTACHMENT_FIELDS)
     views = []
     download_url = _pk_url_maker("attachment-download")
-    for row in visible_attachments(request, user).values(*columns):
-        names = row.pop("uploaded_by__first_name"), row.pop("uploaded_by__last_name"), row.pop("uploaded_by__username")
-        uploaded_by = User.display_name(*names) if row["uploaded_by_id"] is not None else None
+    for *values, first, last, username in visible_attachment_lines(request, user):
+        row = dict(zip(keys, values, strict=True))
+        uploaded_by = User.display_name(first, last, username) if row["uploaded_by_id"] is not None else None
         views.append(_attachment_view(row, request, user, uploaded_by=uploaded_by, download_url=download_url))
     return views
 
@@ -330,17 +328,10 @@ class AssignmentView:
 def assignment_views(request: SupportRequest) -> list[AssignmentView]:
     """The experts proposed on ``request`` and their answers, oldest first (for those who oversee it)."""
     labels = _labels(ExpertAssignment.Status.choices)
-    rows = request.assignments.order_by("created_at", "pk").values_list(
-        "status", "has_conflict", "conflict_of_interest", "decline_reason", *(f"expert__{n}" for n in PERSON_NAME)
-    )
     return [
         AssignmentView(User.display_name(*names), status, labels.get(status, status), conflict, declaration, reason)
-        for status, conflict, declaration, reason, *names in rows
+        for status, conflict, declaration, reason, *names in assignment_lines(request)
     ]
-
-
-# The columns ``User.__str__`` reads.
-PERSON_NAME = ("first_name", "last_name", "username")
 
 
 def snippet(view: RequestView, length: int = 240) -> str:

@@ -7,6 +7,7 @@ Python and a list never shows a row its detail page would refuse.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -14,7 +15,19 @@ from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
-from helpdesk.models import AccessLog, Attachment, City, Message, Region, Role, Sensitivity, SupportRequest, User
+from helpdesk.models import (
+    AccessLog,
+    Attachment,
+    City,
+    ExpertAssignment,
+    Message,
+    Region,
+    Role,
+    Sensitivity,
+    SupportRequest,
+    User,
+)
+from helpdesk.prepared import PreparedRead
 
 
 def _active(user: User | AnonymousUser | None) -> bool:
@@ -101,6 +114,60 @@ def visible_attachments(request: SupportRequest, user: User | AnonymousUser | No
     if not channels:
         return Attachment.objects.none()
     return request.attachments.filter(visibility__in=sorted(channels)).select_related("uploaded_by")
+
+
+# The lines of a request's page, read as prepared reads (``helpdesk.prepared``): what ``visible_messages``
+# and ``visible_attachments`` hold, as the columns a line shows, with its author's name.
+PERSON_NAME = ("first_name", "last_name", "username")  # what ``User.__str__`` reads
+MESSAGE_COLUMNS = ("body", "body_seal", "visibility", "sensitivity", "created_at")
+MESSAGE_LINE = ("id", "author_id", *MESSAGE_COLUMNS, *(f"author__{name}" for name in PERSON_NAME))
+ATTACHMENT_COLUMNS = ("original_name", "size", "content_type", "visibility", "sensitivity", "uploaded_by_id",
+                      "created_at")  # fmt: skip
+ATTACHMENT_LINE = ("id", *ATTACHMENT_COLUMNS, *(f"uploaded_by__{name}" for name in PERSON_NAME))
+ASSIGNMENT_LINE = ("status", "has_conflict", "conflict_of_interest", "decline_reason",
+                   *(f"expert__{name}" for name in PERSON_NAME))  # fmt: skip
+
+_MESSAGE_LINES = PreparedRead(
+    "message-lines",
+    lambda request_id, channels: (
+        Message.objects.filter(request_id=request_id, visibility__in=channels)
+        .order_by("created_at", "pk")
+        .values_list(*MESSAGE_LINE)
+    ),
+)
+_ATTACHMENT_LINES = PreparedRead(
+    "attachment-lines",
+    lambda request_id, channels: (
+        Attachment.objects.filter(request_id=request_id, visibility__in=channels)
+        .order_by("created_at", "pk")
+        .values_list(*ATTACHMENT_LINE)
+    ),
+)
+_ASSIGNMENT_LINES = PreparedRead(
+    "assignment-lines",
+    lambda request_id: (
+        ExpertAssignment.objects.filter(request_id=request_id)
+        .order_by("created_at", "pk")
+        .values_list(*ASSIGNMENT_LINE)
+    ),
+)
+
+
+def visible_message_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
+    """The messages ``visible_messages`` gives ``user``, oldest first, as ``MESSAGE_LINE`` tuples."""
+    channels = readable_channels(user, request)
+    return _MESSAGE_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
+
+
+def visible_attachment_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
+    """The files ``visible_attachments`` gives ``user``, oldest first, as ``ATTACHMENT_LINE`` tuples."""
+    channels = readable_channels(user, request)
+    return _ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
+
+
+def assignment_lines(request: SupportRequest) -> list[tuple[Any, ...]]:
+    """Every expert assignment of ``request``, oldest first, as ``ASSIGNMENT_LINE`` tuples (for overseers)."""
+    return _ASSIGNMENT_LINES.rows(request_id=request.pk)
 
 
 def access_log_for(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[AccessLog]:

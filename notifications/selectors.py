@@ -6,10 +6,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from helpdesk import access
 from helpdesk.models import Role, SupportRequest, User
+from helpdesk.prepared import PreparedRead
 from notifications.models import Notification, Watch
 
 
@@ -37,10 +38,25 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     )
 
 
+# Counted on every page's header: a prepared read (``helpdesk.prepared``), grouped by the one recipient.
+_UNREAD = PreparedRead(
+    "unread-count",
+    lambda recipient_id: (
+        Notification.objects.unread()
+        .filter(recipient_id=recipient_id)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("*"))
+        .values_list("n")
+    ),
+)
+
+
 def unread_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.unread().filter(recipient=user).count()
+    rows = _UNREAD.rows(recipient_id=user.pk)
+    return rows[0][0] if rows else 0
 
 
 def may_manage_watchers(user: User, request: SupportRequest) -> bool:

@@ -35,6 +35,7 @@ from helpdesk.models import (
     SupportRequest,
     User,
 )
+from helpdesk.prepared import PreparedRead
 from workflows.deadlines import fiscal_year_of
 from workflows.models import TransitionLog
 
@@ -136,17 +137,21 @@ class TrailLine:
     actor: str | None  # the person's name; None for the desk's own moves
 
 
-def trail_lines(request: SupportRequest) -> list[TrailLine]:
-    """The request's audit trail, oldest first, read as the few columns its page shows."""
-    rows = (
-        TransitionLog.objects.filter(request_id=request.pk)
+ACTOR_NAME = ("actor__first_name", "actor__last_name", "actor__username")  # what ``User.__str__`` reads
+# Read on every request page: a prepared read (``helpdesk.prepared``).
+_TRAIL_LINES = PreparedRead(
+    "trail-lines",
+    lambda request_id: (
+        TransitionLog.objects.filter(request_id=request_id)
         .order_by("seq")
         .values_list("transition", "to_state", "created_at", "comment", "actor_id", *ACTOR_NAME)
-    )
+    ),
+)
+
+
+def trail_lines(request: SupportRequest) -> list[TrailLine]:
+    """The request's audit trail, oldest first, read as the few columns its page shows."""
     return [
         TrailLine(transition, to_state, at, comment, User.display_name(*names) if actor_id is not None else None)
-        for transition, to_state, at, comment, actor_id, *names in rows
+        for transition, to_state, at, comment, actor_id, *names in _TRAIL_LINES.rows(request_id=request.pk)
     ]
-
-
-ACTOR_NAME = ("actor__first_name", "actor__last_name", "actor__username")  # what ``User.__str__`` reads

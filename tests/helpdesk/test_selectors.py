@@ -5,7 +5,15 @@ from guardian.shortcuts import assign_perm
 from helpdesk import access
 from helpdesk.access import can
 from helpdesk.models import SupportRequest, SupportRequestGroupObjectPermission, Visibility
-from helpdesk.selectors import access_log_for, visible_attachments, visible_messages, visible_requests
+from helpdesk.selectors import (
+    MESSAGE_LINE,
+    access_log_for,
+    visible_attachment_lines,
+    visible_attachments,
+    visible_message_lines,
+    visible_messages,
+    visible_requests,
+)
 from helpdesk.services import access_log_record, expert_access_grant, expert_access_revoke
 from tests.access_world import ROLES, build_world
 from tests.factories import SupportRequestFactory, expert
@@ -117,6 +125,21 @@ def test_visible_attachments_filter_channels(world):
     assert [a.original_name for a in visible_attachments(world.req, person)] == ["expert.pdf"]
     assert not visible_attachments(world.req, world.user("same_region_city")).exists()
     assert visible_attachments(world.req, world.user("hub_region")).count() == 4
+
+
+def test_message_and_file_lines_hold_what_the_querysets_give_every_role(world):
+    """The prepared reads of the request page and the querysets of every other use agree, role by role."""
+    for role in ROLES:
+        person = world.user(role)
+        messages = visible_messages(world.req, person).order_by("created_at", "pk")
+        assert [line[0] for line in visible_message_lines(world.req, person)] == [m.pk for m in messages], role
+        files = visible_attachments(world.req, person).order_by("created_at", "pk")
+        assert [line[0] for line in visible_attachment_lines(world.req, person)] == [a.pk for a in files], role
+    hub = world.user("hub_region")
+    message = visible_messages(world.req, hub).order_by("created_at", "pk").first()
+    line = dict(zip(MESSAGE_LINE, visible_message_lines(world.req, hub)[0], strict=True))
+    assert line["body"] == message.body and line["created_at"] == message.created_at
+    assert line["author__username"] == (message.author.username if message.author else None)
 
 
 def test_access_log_is_for_the_management_unit_only(world):
