@@ -121,7 +121,13 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
         indexes = [
-            models.Index(fields=["region", "state", "-created_at"], name="req_region_state_created"),
+            # A hub's queue by state, newest first; the columns its filter bar offers follow, so that a filtered
+            # count (capped at 1,000) reads the index alone instead of a row per candidate (closed and in
+            # English: 0.4 ms instead of 2 ms at 17,000 requests in the hub).
+            models.Index(
+                fields=["region", "state", "-created_at", "language", "theme", "kind", "owner", "city"],
+                name="req_region_state_facets",
+            ),
             models.Index(fields=["region", "-created_at"], name="req_region_created"),
             models.Index(fields=["city", "-created_at"], name="req_city_created"),
             models.Index(fields=["owner", "state"], name="req_owner_state"),
