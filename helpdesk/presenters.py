@@ -379,6 +379,42 @@ def _url_maker(name: str) -> Callable[[str], str]:
     return lambda reference: pattern.replace(marker, reference)
 
 
+@dataclass(frozen=True)
+class CityRow:
+    """One of a city's own requests, as its focal point's home lists it."""
+
+    reference: str
+    url: str
+    title: str
+    city_id: int
+    city: str
+    state: str
+    state_label: str
+    due_at: datetime | None
+    updated_at: datetime
+
+
+def city_rows(requests: list[SupportRequest]) -> list[CityRow]:
+    """Lines of a focal point's requests (fetched with ``select_related("city")``): no query, each label
+    translated once per page."""
+    states = _labels(RequestState.choices)
+    detail_url = _url_maker("request-detail")
+    return [
+        CityRow(
+            reference=r.reference,
+            url=detail_url(r.reference),
+            title=str(ANONYMISED_TITLE) if r.anonymised_at else r.title,
+            city_id=r.city_id,
+            city=r.city.name,
+            state=r.state,
+            state_label=states.get(r.state, r.state),
+            due_at=r.due_at,
+            updated_at=r.updated_at,
+        )
+        for r in requests
+    ]
+
+
 def _pk_url_maker(name: str) -> Callable[[int], str]:
     """``reverse(name, pk)`` for a page of rows: one reverse, then string formatting per row (a pk is digits)."""
     marker = 987654321987654321

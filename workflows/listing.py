@@ -17,7 +17,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.models import TERMINAL_STATES, RequestState, SupportRequest, User
-from helpdesk.presenters import queue_rows
+from helpdesk.presenters import CityRow, city_rows, queue_rows
 from helpdesk.selectors import request_search, visible_requests
 from workflows.selectors import (
     assignments_for_expert,
@@ -279,21 +279,29 @@ def queue_page(
     return page
 
 
-def city_attention(user: User, *, limit: int = 20) -> list[SupportRequest]:
+# What a line of a focal point's home shows (``helpdesk.presenters.CityRow``) and what its cursor needs.
+CITY_COLUMNS = ("reference", "title", "state", "due_at", "updated_at", "anonymised_at", "city_id", "city__name")
+
+
+def city_attention(user: User, *, limit: int = 20) -> list[CityRow]:
     """A focal point's requests that wait for the city itself: drafts, questions, evaluations."""
     waiting = [RequestState.DRAFT, RequestState.INFO_REQUESTED, RequestState.DELIVERED]
-    return list(
+    rows = (
         visible_requests(user)
         .filter(city__in=user.cities.values("pk"), state__in=waiting)
         .select_related("city")
+        .only(*CITY_COLUMNS)
         .order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]
     )
+    return city_rows(list(rows))
 
 
 def city_requests(user: User, *, after: str | None = None, before: str | None = None) -> Page:
-    """All requests of the focal point's cities, newest first."""
+    """All requests of the focal point's cities, last changed first: one page of ``CityRow`` lines."""
     qs = visible_requests(user).filter(city__in=user.cities.values("pk")).select_related("city")
-    return paginate(qs, sort_key="updated", after=after, before=before)
+    page = paginate(qs.only(*CITY_COLUMNS), sort_key="updated", after=after, before=before)
+    page.rows = city_rows(page.rows)
+    return page
 
 
 def expert_assignments(user: User) -> dict[str, list[Any]]:

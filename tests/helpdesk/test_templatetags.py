@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 
 from helpdesk.forms.requests import MessageForm
 from helpdesk.forms.widgets import QuickChoiceField, QuickSelect
-from helpdesk.presenters import MessageView, QueueRow
+from helpdesk.presenters import CityRow, MessageView, QueueRow
 from helpdesk.templatetags.desk import field, time_element
-from helpdesk.templatetags.desk_rows import message_list, queue_rows
+from helpdesk.templatetags.desk_rows import attention_items, city_request_rows, message_list, queue_rows
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 
@@ -73,6 +73,47 @@ def test_queue_rows_speak_the_active_language():
         html = queue_rows([_row(owner="", asks_funding=True, take_url="/x/")], take_form="take-form")
     assert 'data-label="Référence"' in html and ">personne</span>" in html and ">fonds</span>" in html
     assert ">Prendre<" in html and "nobody" not in html
+
+
+def _city_row(**overrides: object) -> CityRow:
+    values = {
+        "reference": "SCN-2026-000001",
+        "url": "/requests/SCN-2026-000001/",
+        "title": "Mentoring scheme",
+        "city_id": 1,
+        "city": "Mombasa",
+        "state": "info_requested",
+        "state_label": "Information requested",
+        "due_at": None,
+        "updated_at": datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+    }
+    values.update(overrides)
+    return CityRow(**values)
+
+
+def test_city_rows_escape_what_people_wrote_and_say_where_each_request_stands():
+    due = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
+    html = city_request_rows([_city_row(title=HOSTILE, city=HOSTILE, due_at=due)], multi_city=True)
+    assert not injected(html) and "&lt;script&gt;" in html
+    assert "The hub is waiting for your answer" in html
+    assert 'class="badge text-bg-warning">Information requested' in html
+    assert '<time datetime="2026-03-04T10:30:00+00:00" data-style="date">2026-03-04</time>' in html
+    assert '<time datetime="2026-01-02T03:04:00+00:00">' in html and "ago" in html
+
+
+def test_city_rows_name_the_city_only_when_there_are_several_and_cut_long_titles():
+    html = city_request_rows([_city_row(title="x" * 120, city="Kisumu")])
+    assert "Kisumu" not in html and "x" * 89 + "…" in html and "x" * 90 not in html
+    assert "Kisumu" in city_request_rows([_city_row(city="Kisumu")], multi_city=True)
+
+
+def test_attention_items_speak_the_active_language_and_escape_titles():
+    due = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)
+    with translation.override("fr"):
+        html = attention_items([_city_row(title=HOSTILE, due_at=due), _city_row(state="delivered")])
+    assert not injected(html) and html.count("<li") == 2
+    assert "Échéance :" in html
+    assert html.count('data-style="date"') == 1  # only the request with a deadline shows one
 
 
 def _message(**overrides: object) -> MessageView:
