@@ -24,11 +24,13 @@ from helpdesk.models import (
     TERMINAL_STATES,
     Attachment,
     ExpertAssignment,
+    Language,
     Message,
     RequestState,
     Sensitivity,
     SupportKind,
     SupportRequest,
+    Theme,
     Urgency,
     User,
     Visibility,
@@ -413,6 +415,47 @@ def city_rows(requests: list[SupportRequest]) -> list[CityRow]:
         )
         for r in requests
     ]
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One of an expert's assignments, as their inbox lists it: the request's brief facts, never its content.
+
+    ``place`` is the city and country, or only the hub for a city that stays anonymous to experts.
+    """
+
+    reference: str
+    url: str
+    title: str
+    state: str
+    state_label: str
+    facts: str  # theme · kind · language · place
+    proposed_at: datetime
+
+
+def inbox_rows(assignments: list[ExpertAssignment]) -> list[InboxRow]:
+    """Lines of an expert's inbox (fetched with the request, its city and hub): no query, each label
+    translated once per page."""
+    states, themes = _labels(RequestState.choices), _labels(Theme.choices)
+    kinds, languages = _labels(SupportKind.choices), _labels(Language.choices)
+    detail_url = _url_maker("request-detail")
+    rows = []
+    for assignment in assignments:
+        r = assignment.request
+        place = r.region.name if r.city.anonymous_to_experts else f"{r.city.name}, {r.city.country}"
+        facts = [themes.get(r.theme, r.theme), kinds.get(r.kind, r.kind), languages.get(r.language, r.language)]
+        rows.append(
+            InboxRow(
+                reference=r.reference,
+                url=detail_url(r.reference),
+                title=str(ANONYMISED_TITLE) if r.anonymised_at else r.title,
+                state=r.state,
+                state_label=states.get(r.state, r.state),
+                facts=" · ".join([*facts, place]),
+                proposed_at=assignment.created_at,
+            )
+        )
+    return rows
 
 
 def _pk_url_maker(name: str) -> Callable[[int], str]:

@@ -17,7 +17,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.models import TERMINAL_STATES, RequestState, SupportRequest, User
-from helpdesk.presenters import CityRow, city_rows, queue_rows
+from helpdesk.presenters import CityRow, city_rows, inbox_rows, queue_rows
 from helpdesk.selectors import request_search, visible_requests
 from workflows.selectors import (
     assignments_for_expert,
@@ -308,12 +308,27 @@ def expert_assignments(user: User) -> dict[str, list[Any]]:
     """An expert's proposed, accepted and completed assignments on requests they may still see."""
 
     grouped: dict[str, list[Any]] = {"proposed": [], "accepted": [], "completed": []}
-    rows = assignments_for_expert(user).filter(
-        status__in=list(grouped), request__in=visible_requests(user).values("pk")
-    )[:200]
-    for row in rows:
-        grouped[row.status].append(row)
+    rows = (
+        assignments_for_expert(user)
+        .filter(status__in=list(grouped), request__in=visible_requests(user).values("pk"))
+        .only(*INBOX_COLUMNS)[:200]
+    )
+    assignments = list(rows)
+    for assignment, line in zip(assignments, inbox_rows(assignments), strict=True):
+        grouped[assignment.status].append(line)
     return grouped
+
+
+# What a line of an expert's inbox shows (``helpdesk.presenters.InboxRow``).
+INBOX_COLUMNS = (
+    "status",
+    "created_at",
+    *(f"request__{name}" for name in ("reference", "title", "state", "theme", "kind", "language", "anonymised_at")),
+    "request__city__name",
+    "request__city__country",
+    "request__city__anonymous_to_experts",
+    "request__region__name",
+)
 
 
 # What a line of the fund queue shows, and its cursor.

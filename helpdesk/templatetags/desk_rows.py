@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from helpdesk.presenters import CityRow, MessageView, QueueRow
+from helpdesk.presenters import CityRow, InboxRow, MessageView, QueueRow
 from helpdesk.sanitize import escape_text
 from helpdesk.templatetags.desk import city_phrase, state_badge, time_element
 
@@ -217,6 +217,38 @@ def attention_items(rows: Sequence[CityRow]) -> SafeString:
                 title=escape_text(Truncator(r.title).chars(TITLE_CHARS)),
                 phrase=escape_text(city_phrase(r.state)),
                 deadline=deadline(r),
+            )
+            for r in rows
+        )
+    )
+
+
+INBOX_ITEM = (
+    '<li class="list-group-item">'
+    '<div class="d-flex flex-wrap gap-2 align-items-center">'
+    '<a class="fw-semibold" href="{url}">{reference} · {title}</a>'
+    '<span class="badge {badge}">{state}</span>'
+    "</div>"
+    '<div class="small text-body-secondary">{facts} · {proposed}</div>'
+    "</li>\n"
+)
+
+
+@register.simple_tag
+def inbox_items(rows: Sequence[InboxRow]) -> SafeString:
+    """The list items of an expert's inbox (one group of it)."""
+    proposed_on = escape_text(gettext("proposed on %(when)s"))
+    zone = timezone.get_current_timezone()
+    return mark_safe(  # every value below is escaped, the <time> element built from escaped parts
+        "".join(
+            INBOX_ITEM.format(
+                url=escape_text(r.url),
+                reference=escape_text(r.reference),
+                title=escape_text(Truncator(r.title).chars(TITLE_CHARS)),
+                badge=escape_text(state_badge(r.state)),
+                state=escape_text(r.state_label),
+                facts=escape_text(r.facts),
+                proposed=proposed_on % {"when": time_element(r.proposed_at, "date", zone=zone)},
             )
             for r in rows
         )

@@ -10,9 +10,15 @@ from django.utils.safestring import mark_safe
 
 from helpdesk.forms.requests import MessageForm
 from helpdesk.forms.widgets import QuickChoiceField, QuickSelect
-from helpdesk.presenters import CityRow, MessageView, QueueRow
+from helpdesk.presenters import CityRow, InboxRow, MessageView, QueueRow
 from helpdesk.templatetags.desk import field, time_element
-from helpdesk.templatetags.desk_rows import attention_items, city_request_rows, message_list, queue_rows
+from helpdesk.templatetags.desk_rows import (
+    attention_items,
+    city_request_rows,
+    inbox_items,
+    message_list,
+    queue_rows,
+)
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 
@@ -114,6 +120,23 @@ def test_attention_items_speak_the_active_language_and_escape_titles():
     assert not injected(html) and html.count("<li") == 2
     assert "Échéance :" in html
     assert html.count('data-style="date"') == 1  # only the request with a deadline shows one
+
+
+def test_inbox_items_escape_titles_and_date_the_proposal():
+    row = InboxRow(
+        reference="SCN-2026-000009",
+        url="/requests/SCN-2026-000009/",
+        title=HOSTILE,
+        state="expert_matching",
+        state_label="Expert matching",
+        facts=f"Young Cities · Expert consultation · English · {HOSTILE}",
+        proposed_at=datetime(2026, 5, 6, 7, 8, tzinfo=UTC),
+    )
+    html = inbox_items([row])
+    assert not injected(html) and html.count("<li") == 1
+    assert 'proposed on <time datetime="2026-05-06T07:08:00+00:00" data-style="date">2026-05-06</time>' in html
+    with translation.override("fr"):
+        assert "proposée le <time" in inbox_items([row])
 
 
 def _message(**overrides: object) -> MessageView:

@@ -108,10 +108,11 @@ def test_expert_inbox_groups_proposed_and_accepted_and_hides_anonymous_cities(cl
     client.force_login(person)
     response = client.get(reverse("expert-inbox"))
     groups = response.context["assignments"]
-    assert [a.request for a in groups["proposed"]] == [proposed]
-    assert [a.request for a in groups["accepted"]] == [accepted]
+    assert [line.reference for line in groups["proposed"]] == [proposed.reference]
+    assert [line.reference for line in groups["accepted"]] == [accepted.reference]
     page = response.content.decode()
     assert "Tripoli" not in page and "Kumanovo" in page and not_mine.reference not in page
+    assert proposed.region.name in page  # where an anonymous city's request comes from: its hub only
 
 
 def _walk(city, focal, hub, *, triage_after: timedelta, rating: int) -> None:
