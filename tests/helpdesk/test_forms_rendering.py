@@ -19,7 +19,7 @@ from workflows.lifecycle import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = '<script>alert("x")</script> & \'quoted\' «ünïcödé» مرحبا'
+HOSTILE = "<script>alert(\"x\")</script> & 'quoted' «ünïcödé» مرحبا"
 
 
 def _widgets_of(form: forms.Form) -> list[str]:
