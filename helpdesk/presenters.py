@@ -8,7 +8,7 @@ what the services stored carries a seal and is shown as is; anything else is cle
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +28,7 @@ from helpdesk.models import (
     Message,
     RequestState,
     Sensitivity,
+    StrategicPriority,
     SupportKind,
     SupportRequest,
     Theme,
@@ -39,6 +40,7 @@ from helpdesk.sanitize import render_html
 from helpdesk.selectors import (
     ATTACHMENT_COLUMNS,
     MESSAGE_COLUMNS,
+    PERSON_NAME,
     assignment_lines,
     visible_attachment_lines,
     visible_message_lines,
@@ -456,6 +458,55 @@ def inbox_rows(assignments: list[ExpertAssignment]) -> list[InboxRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """A fund application awaiting the management unit's decision, as its queue lists it."""
+
+    reference: str
+    url: str
+    title: str
+    city: str
+    region: str
+    priority_label: str
+    amount: Decimal
+    currency: str
+    recommended_by: str  # empty: nobody recorded
+    first_approver: str  # empty: no first approval yet (four eyes)
+    created_at: datetime
+    overdue: bool
+
+
+def fund_rows(lines: Sequence[Any], *, now: datetime) -> list[FundRow]:
+    """Lines of the fund queue from ``workflows.listing.FUND_QUEUE_LINE`` rows: each label translated once."""
+    priorities = _labels(StrategicPriority.choices)
+    detail_url = _url_maker("request-detail")
+    rows = []
+    for line in lines:
+        due_at = line.request__due_at
+        rows.append(
+            FundRow(
+                reference=line.request__reference,
+                url=detail_url(line.request__reference),
+                title=str(ANONYMISED_TITLE) if line.request__anonymised_at else line.request__title,
+                city=line.request__city__name,
+                region=line.request__region__name,
+                priority_label=priorities.get(line.strategic_priority, str(line.strategic_priority)),
+                amount=line.amount_requested,
+                currency=line.currency,
+                recommended_by=_person(line, "recommended_by"),
+                first_approver=_person(line, "first_approver"),
+                created_at=line.created_at,
+                overdue=bool(due_at and due_at < now),
+            )
+        )
+    return rows
+
+
+def _person(line: Any, relation: str) -> str:
+    names = [getattr(line, f"{relation}__{name}") for name in PERSON_NAME]
+    return User.display_name(*names) if names[2] else ""
 
 
 def _pk_url_maker(name: str) -> Callable[[int], str]:

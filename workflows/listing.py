@@ -17,8 +17,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.models import TERMINAL_STATES, RequestState, SupportRequest, User
-from helpdesk.presenters import CityRow, city_rows, inbox_rows, queue_rows
-from helpdesk.selectors import request_search, visible_requests
+from helpdesk.presenters import CityRow, city_rows, fund_rows, inbox_rows, queue_rows
+from helpdesk.selectors import PERSON_NAME, request_search, visible_requests
 from workflows.selectors import (
     assignments_for_expert,
     current_fiscal_year,
@@ -35,7 +35,6 @@ OPEN_STATES = [s for s in RequestState.values if s not in CLOSED_OR_DRAFT]
 # a thousand nobody acts on the exact figure. Paging is unaffected.
 COUNT_LIMIT = 1000
 MAX_SEARCH_LENGTH = 100
-PERSON_NAME = ("first_name", "last_name", "username")  # what ``User.__str__`` reads
 
 
 @dataclass(frozen=True)
@@ -331,17 +330,17 @@ INBOX_COLUMNS = (
 )
 
 
-# What a line of the fund queue shows, and its cursor.
-FUND_QUEUE_COLUMNS = (
+# What a line of the fund queue shows (``helpdesk.presenters.FundRow``), and its cursor (pk, created_at).
+FUND_QUEUE_LINE = (
+    "pk",
+    "created_at",
     "amount_requested",
     "currency",
     "strategic_priority",
-    "created_at",
-    "envelope_id",
     "request__reference",
-    "request__state",  # the request's lifecycle reads it as it loads
     "request__title",
     "request__due_at",
+    "request__anonymised_at",
     "request__city__name",
     "request__region__name",
     *(f"{person}__{name}" for person in ("recommended_by", "first_approver") for name in PERSON_NAME),
@@ -350,7 +349,7 @@ FUND_QUEUE_COLUMNS = (
 
 @dataclass
 class FundQueue:
-    page: Page  # rows: pending fund applications, oldest first
+    page: Page  # rows: ``FundRow`` lines of the pending fund applications, oldest first
     envelopes: list[Any]
     fiscal_year: int
 
@@ -373,11 +372,12 @@ def fund_queue(
     year = fiscal_year or current_fiscal_year()
     applications = pending_applications().filter(request__in=visible_requests(user).values("pk"))
     page = paginate(
-        applications.only(*FUND_QUEUE_COLUMNS),
+        applications.values_list(*FUND_QUEUE_LINE, named=True),
         sort_key="oldest",
         after=after,
         before=before,
         per_page=per_page,
         count_qs=applications.values("pk"),
     )
+    page.rows = fund_rows(page.rows, now=timezone.now())
     return FundQueue(page=page, envelopes=list(envelope_balances(year)), fiscal_year=year)

@@ -36,6 +36,7 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.prepared import PreparedRead
+from helpdesk.selectors import PERSON_NAME
 from workflows.deadlines import fiscal_year_of
 from workflows.models import TransitionLog
 
@@ -137,7 +138,7 @@ class TrailLine:
     actor: str | None  # the person's name; None for the desk's own moves
 
 
-ACTOR_NAME = ("actor__first_name", "actor__last_name", "actor__username")  # what ``User.__str__`` reads
+ACTOR_NAME = tuple(f"actor__{name}" for name in PERSON_NAME)
 # Read on every request page: a prepared read (``helpdesk.prepared``).
 _TRAIL_LINES = PreparedRead(
     "trail-lines",

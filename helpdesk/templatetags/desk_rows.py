@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from helpdesk.presenters import CityRow, InboxRow, MessageView, QueueRow
+from helpdesk.presenters import CityRow, FundRow, InboxRow, MessageView, QueueRow
 from helpdesk.sanitize import escape_text
 from helpdesk.templatetags.desk import city_phrase, state_badge, time_element
 
@@ -253,3 +254,58 @@ def inbox_items(rows: Sequence[InboxRow]) -> SafeString:
             for r in rows
         )
     )
+
+
+FUND_ROW = (
+    "<tr{overdue_class}>"
+    '<td data-label="{l_request}"><a class="text-nowrap" href="{url}">{reference}</a><br>'
+    '<span class="small">{title}</span></td>'
+    '<td data-label="{l_city}">{city} <span class="small text-body-secondary">{region}</span></td>'
+    '<td data-label="{l_priority}">{priority}</td>'
+    '<td class="text-end text-nowrap" data-label="{l_amount}">{amount} {currency}</td>'
+    '<td data-label="{l_recommended}">{recommended}{first_approval}</td>'
+    '<td data-label="{l_since}">{since}</td>'
+    '<td><a class="btn btn-sm btn-primary" href="{url}#moves">{l_decide}'
+    '<span class="visually-hidden"> {reference}</span></a></td>'
+    "</tr>\n"
+)
+FUND_TITLE_CHARS = 70
+
+
+@register.simple_tag
+def fund_rows(rows: Sequence[FundRow]) -> SafeString:
+    """The ``<tr>`` lines of the fund applications awaiting a decision."""
+    labels = {
+        "l_request": escape_text(gettext("Request")),
+        "l_city": escape_text(gettext("City")),
+        "l_priority": escape_text(gettext("Priority")),
+        "l_amount": escape_text(gettext("Amount asked")),
+        "l_recommended": escape_text(gettext("Recommended by")),
+        "l_since": escape_text(gettext("Waiting since")),
+        "l_decide": escape_text(gettext("Decide")),
+    }
+    first_approval = gettext("First approval: %(who)s")
+    zone = timezone.get_current_timezone()
+    lines = []
+    for r in rows:
+        approval = ""
+        if r.first_approver:
+            approval = f'<br><span class="small">{escape_text(first_approval % {"who": r.first_approver})}</span>'
+        lines.append(
+            FUND_ROW.format(
+                **labels,
+                overdue_class=' class="overdue"' if r.overdue else "",
+                url=escape_text(r.url),
+                reference=escape_text(r.reference),
+                title=escape_text(Truncator(r.title).chars(FUND_TITLE_CHARS)),
+                city=escape_text(r.city),
+                region=escape_text(r.region),
+                priority=escape_text(r.priority_label),
+                amount=escape_text(number_format(r.amount, decimal_pos=2, use_l10n=True, force_grouping=True)),
+                currency=escape_text(r.currency),
+                recommended=escape_text(r.recommended_by or "—"),
+                first_approval=approval,
+                since=time_element(r.created_at, "date", zone=zone),
+            )
+        )
+    return mark_safe("".join(lines))  # every value above is escaped

@@ -1,6 +1,7 @@
 """The template tags that render repeated blocks in Python: same markup as a template would give, escaped."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -10,11 +11,12 @@ from django.utils.safestring import mark_safe
 
 from helpdesk.forms.requests import MessageForm
 from helpdesk.forms.widgets import QuickChoiceField, QuickSelect
-from helpdesk.presenters import CityRow, InboxRow, MessageView, QueueRow
+from helpdesk.presenters import CityRow, FundRow, InboxRow, MessageView, QueueRow
 from helpdesk.templatetags.desk import field, time_element
 from helpdesk.templatetags.desk_rows import (
     attention_items,
     city_request_rows,
+    fund_rows,
     inbox_items,
     message_list,
     queue_rows,
@@ -137,6 +139,30 @@ def test_inbox_items_escape_titles_and_date_the_proposal():
     assert 'proposed on <time datetime="2026-05-06T07:08:00+00:00" data-style="date">2026-05-06</time>' in html
     with translation.override("fr"):
         assert "proposée le <time" in inbox_items([row])
+
+
+def test_fund_rows_escape_and_format_amounts_in_the_readers_language():
+    row = FundRow(
+        reference="SCN-2026-000010",
+        url="/requests/SCN-2026-000010/",
+        title=HOSTILE,
+        city=HOSTILE,
+        region="Western Balkans",
+        priority_label="City-to-city exchange",
+        amount=Decimal("18000"),
+        currency="EUR",
+        recommended_by=HOSTILE,
+        first_approver="Programme Management unit",
+        created_at=datetime(2026, 5, 6, 7, 8, tzinfo=UTC),
+        overdue=True,
+    )
+    html = fund_rows([row])
+    assert not injected(html) and html.startswith('<tr class="overdue">')
+    assert "18,000.00 EUR" in html and "First approval: Programme Management unit" in html
+    assert 'href="/requests/SCN-2026-000010/#moves"' in html
+    with translation.override("fr"):
+        french = fund_rows([row])
+    assert "18\xa0000,00 EUR" in french and "Première approbation : Programme Management unit" in french
 
 
 def _message(**overrides: object) -> MessageView:

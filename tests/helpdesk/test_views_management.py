@@ -63,12 +63,12 @@ def test_fund_queue_pages_the_oldest_applications_first_and_counts_them_all(clie
         references.append(request.reference)
     client.force_login(management())
     first = client.get(reverse("fund-queue"), {"year": "2026"})
-    shown = [app.request.reference for app in first.context["page"].rows]
+    shown = [line.reference for line in first.context["page"].rows]
     assert shown == references[:25]  # the longest waiting first
     assert "(30)" in first.content.decode()
     cursor = first.context["page"].next_cursor
     second = client.get(reverse("fund-queue"), {"year": "2026", "after": cursor})
-    assert [app.request.reference for app in second.context["page"].rows] == references[25:]
+    assert [line.reference for line in second.context["page"].rows] == references[25:]
     assert second.context["page"].next_cursor is None and second.context["page"].previous_cursor
 
 
