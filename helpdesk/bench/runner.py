@@ -99,7 +99,7 @@ def scenarios(cast: BenchCast) -> list[Scenario]:
     ]
 
 
-def run_benchmark(*, scale: int, repeat: int, reseed: bool, out: IO[str]) -> list[Result]:
+def run_benchmark(*, scale: int, repeat: int, out: IO[str]) -> list[Result]:
     _seed(scale, out)
     with override_settings(ROOT_URLCONF="helpdesk.bench.urls"):
         cast = prepare_cast(repeat=repeat + 5)

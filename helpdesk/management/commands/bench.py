@@ -20,26 +20,32 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 CHILD_FLAG = "HELPDESK_BENCH_CHILD"
 
 
-def _bench_database_env(scale: int) -> dict[str, str]:
+def _bench_database_env(scale: int, *, reseed: bool) -> dict[str, str]:
+    """The settings of the benchmark database (made empty first with ``reseed``)."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         path = Path(settings.VAR_DIR) / f"bench-{scale}.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
+        if reseed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         return {"SQLITE_PATH": str(path), "DATABASE_URL": ""}
     parsed = urlparse(url)
     name = parsed.path.lstrip("/") or "helpdesk"
     bench_name = f"{name}_bench_{scale}"
-    _postgres_create_database(url, bench_name)
+    _postgres_create_database(url, bench_name, drop_first=reseed)
     return {"DATABASE_URL": urlunparse(parsed._replace(path=f"/{bench_name}"))}
 
 
-def _postgres_create_database(url: str, name: str) -> None:
+def _postgres_create_database(url: str, name: str, *, drop_first: bool) -> None:
     import psycopg
     from psycopg import sql
 
     parsed = urlparse(url)
     admin_url = urlunparse(parsed._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        if drop_first:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -63,9 +69,7 @@ class Command(BaseCommand):
             return
         from helpdesk.bench.runner import run_benchmark
 
-        results = run_benchmark(
-            scale=scale, repeat=int(options["repeat"]), reseed=bool(options["reseed"]), out=self.stdout
-        )
+        results = run_benchmark(scale=scale, repeat=int(options["repeat"]), out=self.stdout)
         json_path = str(options["json_path"] or "")
         if json_path:
             Path(json_path).write_text(json.dumps([r.as_dict() for r in results], indent=2) + "\n")
@@ -84,11 +88,7 @@ class Command(BaseCommand):
             "AXES_ENABLED": "0",
             "LOG_LEVEL": "WARNING",
         }
-        db_env = _bench_database_env(scale)
-        env.update(db_env)
-        if options["reseed"] and "SQLITE_PATH" in db_env:
-            for suffix in ("", "-wal", "-shm"):
-                Path(db_env["SQLITE_PATH"] + suffix).unlink(missing_ok=True)
+        env.update(_bench_database_env(scale, reseed=bool(options["reseed"])))
         argv = [
             sys.executable,
             str(Path(settings.BASE_DIR) / "manage.py"),
@@ -100,8 +100,6 @@ class Command(BaseCommand):
         ]
         if options["json_path"]:
             argv += ["--json", str(Path(str(options["json_path"])).resolve())]
-        if options["reseed"]:
-            argv.append("--reseed")
         completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 - our own manage.py
         if completed.returncode:
             raise CommandError(f"benchmark failed (exit {completed.returncode})")
