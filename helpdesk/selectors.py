@@ -127,22 +127,21 @@ ATTACHMENT_LINE = ("id", *ATTACHMENT_COLUMNS, *(f"uploaded_by__{name}" for name 
 ASSIGNMENT_LINE = ("status", "has_conflict", "conflict_of_interest", "decline_reason",
                    *(f"expert__{name}" for name in PERSON_NAME))  # fmt: skip
 
-_MESSAGE_LINES = PreparedRead(
-    "message-lines",
-    lambda request_id, channels: (
-        Message.objects.filter(request_id=request_id, visibility__in=channels)
-        .order_by("created_at", "pk")
-        .values_list(*MESSAGE_LINE)
-    ),
-)
-_ATTACHMENT_LINES = PreparedRead(
-    "attachment-lines",
-    lambda request_id, channels: (
-        Attachment.objects.filter(request_id=request_id, visibility__in=channels)
-        .order_by("created_at", "pk")
-        .values_list(*ATTACHMENT_LINE)
-    ),
-)
+
+def _on_channels(name: str, model: type[Message | Attachment], line: tuple[str, ...]) -> PreparedRead:
+    """A request's messages or files on some channels, oldest first, as ``line`` tuples."""
+    return PreparedRead(
+        name,
+        lambda request_id, channels: (
+            model.objects.filter(request_id=request_id, visibility__in=channels)
+            .order_by("created_at", "pk")
+            .values_list(*line)
+        ),
+    )
+
+
+_MESSAGE_LINES = _on_channels("message-lines", Message, MESSAGE_LINE)
+_ATTACHMENT_LINES = _on_channels("attachment-lines", Attachment, ATTACHMENT_LINE)
 _ASSIGNMENT_LINES = PreparedRead(
     "assignment-lines",
     lambda request_id: (
