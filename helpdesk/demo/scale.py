@@ -63,41 +63,29 @@ WAITING_DAYS = {
     RequestState.DELIVERED: 30,
 }
 WITH_EXPERT = {RequestState.EXPERT_MATCHING, RequestState.IN_DELIVERY, RequestState.DELIVERED, RequestState.CLOSED}
-WORDS = [
-    "youth",
-    "engagement",
-    "prevention",
-    "framework",
-    "multi-agency",
-    "community",
-    "dialogue",
-    "training",
-    "workshop",
-    "social",
-    "cohesion",
-    "hate",
-    "speech",
-    "monitoring",
-    "local",
-    "council",
-    "mayor",
-    "strategy",
-    "response",
-    "recovery",
-    "resilience",
-    "schools",
-    "mentoring",
-    "online",
-    "harms",
-    "polarisation",
-    "coordination",
-    "national",
-    "policy",
-    "peer",
-    "exchange",
-    "referral",
-    "mechanism",
-]
+# The words of the generated texts, most frequent first: common words, then the network's vocabulary. They
+# are drawn with Zipf's law (the k-th word about 1/k as often as the first), as in real writing, so that a
+# search for a domain word ("mentoring") matches a few requests in a hundred, not nearly all of them.
+COMMON_TEXT = (
+    "the of and to in a for with on our is city we this that are by be as from will have it at an their "
+    "has which local people not more support was would also can new work all been they other about need "
+    "who there team into these between its some year over them how through"
+)
+DOMAIN_TEXT = (
+    "community youth prevention council mayor training workshop dialogue strategy response schools social "
+    "cohesion hate speech monitoring online harms polarisation coordination national policy peer exchange "
+    "referral mechanism resilience recovery families police partners network mentoring volunteers "
+    "teachers sports culture women religious leaders minorities refugees migrants neighbourhood "
+    "integration trust incidents attack victims survivors rumours misinformation elections protests "
+    "tensions extremism radicalisation disengagement rehabilitation reintegration prisons probation "
+    "counselling helpline outreach campaign media journalists libraries museums festivals memorials "
+    "commemoration anniversary budget grant evaluation indicators survey data mapping assessment "
+    "framework protocol guidance toolkit curriculum facilitators trainers interpreters translation "
+    "workshops roundtable consultation hearing assembly youth-council apprenticeships employment "
+    "housing health wellbeing trauma psychosocial safeguarding caseworkers multi-agency panel hub "
+    "municipality district province region capital borough village town rural urban"
+)
+WORDS = [*COMMON_TEXT.split(), *DOMAIN_TEXT.split()]
 BATCH = 2000
 CORPUS_WORDS = 200_000
 # The choices' values, read once: each ``.values`` call builds its list anew.
@@ -201,7 +189,8 @@ def _ensure_experts(target: int, rng: random.Random) -> list[User]:
 @functools.cache
 def _corpus() -> tuple[str, ...]:
     """A long run of random words; a text is a slice of it at a random place (one draw, not one per word)."""
-    return tuple(random.Random(0).choices(WORDS, k=CORPUS_WORDS))
+    weights = [1 / rank for rank in range(1, len(WORDS) + 1)]
+    return tuple(random.Random(0).choices(WORDS, weights, k=CORPUS_WORDS))
 
 
 def _text(rng: random.Random, words: int) -> str:
