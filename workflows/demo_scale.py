@@ -4,8 +4,8 @@
 with years behind it holds, each of those requests also gets the audit trail of a plausible road to its
 state (hash-chained as ``workflows.audit`` chains it, so ``verify_audit`` accepts it), the fund application
 of every request that went through the fund (with its envelope's commitment), the delivery report of
-every delivered request and the city's evaluation of those it evaluated; then the milestones the lifecycle
-stamps on a request (``workflows.milestones``) are derived from that trail.
+every delivered request and the city's evaluation of those it evaluated, and the milestones the lifecycle
+stamps on a request (``workflows.milestones``).
 
 Written straight to the tables (``helpdesk.demo.bulk``): this is generated load, not people's moves.
 """
@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from helpdesk.demo.bulk import insert_rows
+from helpdesk.demo.bulk import insert_rows, update_rows
 from helpdesk.models import (
     DeliveryReport,
     Evaluation,
@@ -38,8 +38,7 @@ from helpdesk.models import (
 )
 from workflows.audit import canonical
 from workflows.deadlines import fiscal_year_of
-from workflows.lifecycle import TRANSITION_SPECS
-from workflows.milestones import milestones_backfill
+from workflows.lifecycle import TRANSITION_SPECS, TRIAGE
 from workflows.models import TransitionLog
 
 S = RequestState
@@ -97,6 +96,8 @@ class Facts:
 @dataclass
 class History:
     logs: list[tuple[object, ...]] = field(default_factory=list)
+    # (request id, triaged_at, time_to_triage, delivered_at, time_to_delivery): what perform would have stamped.
+    milestones: list[tuple[object, ...]] = field(default_factory=list)
     applications: list[tuple[object, ...]] = field(default_factory=list)
     reports: list[tuple[object, ...]] = field(default_factory=list)
     evaluations: list[tuple[object, ...]] = field(default_factory=list)
@@ -122,6 +123,7 @@ LOG_FIELDS = (
     "prev_hash",
     "hash",
 )
+MILESTONES = ("triaged_at", "time_to_triage", "delivered_at", "time_to_delivery")
 APPLICATION_FIELDS = (
     "request_id",
     "envelope_id",
@@ -191,6 +193,7 @@ def _history(
         return
     prev_hash, state = "", S.DRAFT
     application: list[object] | None = None
+    triaged_at = delivered_at = None
     for seq, (move, at) in enumerate(zip(road, _times(rng, facts, len(road), now), strict=True), start=1):
         spec = TRANSITION_SPECS[move]
         to_state = spec.target or state
@@ -213,6 +216,11 @@ def _history(
         digest = hashlib.sha256(content).hexdigest()
         out.logs.append((facts.pk, seq, move, state, to_state, actor, at, "", data, prev_hash, digest))
         prev_hash, state = digest, to_state
+        # As workflows.milestones stamps them: the first triage decision, and the move into delivered.
+        if move in TRIAGE and triaged_at is None:
+            triaged_at = at
+        if to_state == S.DELIVERED and delivered_at is None:
+            delivered_at = at
         if move == "route_to_funding":
             amount = facts.funding or Decimal(rng.randint(2, 40) * 1000)
             envelope = envelopes[(facts.region_id, fiscal_year_of(at))]
@@ -249,6 +257,9 @@ def _history(
             rating = rng.choices(*RATINGS)[0]
             outcome = "The advice was put to use in the city's prevention work."
             out.evaluations.append((facts.pk, actor, rating, outcome, rating >= 4, "", at))
+    if triaged_at is not None and facts.submitted_at is not None:
+        delivery = delivered_at - facts.submitted_at if delivered_at else None
+        out.milestones.append((facts.pk, triaged_at, triaged_at - facts.submitted_at, delivered_at, delivery))
 
 
 def _envelopes(region_ids: set[int], years: set[int]) -> dict[tuple[int, int], int]:
@@ -335,9 +346,9 @@ def seed_scale_history(*, first_id: int, last_id: int, seed: int = 2026) -> dict
                 ("request_id", "author_id", "rating", "outcomes", "would_recommend", "comments", "created_at"),
                 out.evaluations,
             )
+            update_rows(SupportRequest, MILESTONES, out.milestones)
         for envelope_id, amount in out.committed.items():
             committed[envelope_id] += amount
     with transaction.atomic():
         _commit(committed)
-        milestones_backfill(SupportRequest.objects.filter(pk__gte=first_id, pk__lte=last_id))
     return added

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
-from helpdesk.demo.bulk import bulk_load, insert_rows
+from helpdesk.demo.bulk import bulk_load, insert_rows, update_rows
 from helpdesk.models import FundApplication, Message, SupportRequest
 from tests.factories import FundEnvelopeFactory, SupportRequestFactory
 
@@ -71,3 +71,14 @@ def test_bulk_load_restores_the_cache_and_safety_settings_it_changed():
     with connection.cursor() as cursor:
         after = [cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in ("cache_size", "synchronous")]
     assert during == [-1000000, 0] and after == before
+
+
+def test_updates_set_times_and_durations_on_the_rows_named():
+    first, second, untouched = SupportRequestFactory(), SupportRequestFactory(), SupportRequestFactory()
+    at = datetime(2026, 2, 3, 4, 5, 6, 789000, tzinfo=UTC)
+    fields = ("triaged_at", "time_to_triage")
+    changes = [(first.pk, at, timedelta(days=2, seconds=5)), (second.pk, at, None)]
+    assert update_rows(SupportRequest, fields, changes) == 2
+    rows = {r.pk: (r.triaged_at, r.time_to_triage) for r in SupportRequest.objects.all()}
+    assert rows[first.pk] == (at, timedelta(days=2, seconds=5))
+    assert rows[second.pk] == (at, None) and rows[untouched.pk] == (None, None)

@@ -79,6 +79,10 @@ def test_evaluations_and_milestones_follow_the_trail(seeded):
         triage = next((log.created_at for log in logs if log.transition in TRIAGE), None)
         delivered = next((log.created_at for log in logs if log.to_state == S.DELIVERED), None)
         assert (request.triaged_at, request.delivered_at) == (triage, delivered)
+        if triage is not None:
+            assert request.time_to_triage == triage - request.submitted_at
+        if delivered is not None:
+            assert request.time_to_delivery == delivered - request.submitted_at
 
 
 def test_notifications_follow_the_recipients_table_and_never_tell_the_actor(seeded):

@@ -1,4 +1,5 @@
-"""Milestones: the first triage decision and the delivery, stamped by ``perform`` and derived from the trail."""
+"""Milestones: the first triage decision and the delivery, stamped by ``perform``, derived from the trail by the
+migration that added them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import time_machine
 from django.apps import apps
 
 from helpdesk.models import SupportRequest
-from workflows.milestones import milestones_backfill
 from workflows.services import perform
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -53,21 +53,13 @@ def _cleared(pk: int) -> None:
     )
 
 
-def test_backfill_derives_from_the_trail_what_perform_stamped(net):
+def test_the_migration_derives_from_the_trail_what_perform_stamps(net):
     walked = [net.walk(net.request(), path) for path in ("closed", "declined", "withdrawn", "submitted", "draft")]
     stamped = {r.pk: _milestones(r) for r in walked}
     for request in walked:
         _cleared(request.pk)
-    milestones_backfill(SupportRequest.objects.filter(pk__in=list(stamped)))
+    migration = importlib.import_module("workflows.migrations.0002_backfill_milestones")
+    migration.backfill(apps, None)
     assert {r.pk: _milestones(r) for r in walked} == stamped
     assert stamped[walked[0].pk][0] is not None and stamped[walked[0].pk][2] is not None  # closed: both
     assert stamped[walked[2].pk] == (None, None, None, None)  # withdrawn before triage: neither
-
-
-def test_the_migration_backfills_as_the_function_does(net):
-    request = net.walk(net.request(), "closed")
-    stamped = _milestones(request)
-    _cleared(request.pk)
-    migration = importlib.import_module("workflows.migrations.0002_backfill_milestones")
-    migration.backfill(apps, None)
-    assert _milestones(request) == stamped
