@@ -39,11 +39,16 @@ def _seed(scale: int, out: IO[str]) -> None:
     started = time.monotonic()
     call_command("seed_demo", "--scale", str(scale - existing), "--allow-production", verbosity=0)
     out.write(f"Seeded {scale - existing} requests in {time.monotonic() - started:.1f} s.\n")
-    if connection.vendor == "postgresql":
-        # What autovacuum does on its own some minutes after a bulk load: without statistics the planner
-        # guesses row counts, and without the visibility map no scan can be answered from an index alone.
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # What autovacuum does on its own some minutes after a bulk load: without statistics the planner
+            # guesses row counts, and without the visibility map no scan can be answered from an index alone.
             cursor.execute("VACUUM ANALYZE")
+        else:
+            # What SQLite does on its own as a live desk writes: the bulk load's write-ahead log folded into
+            # the database file. Until then every read looks pages up in a log of a few hundred megabytes
+            # (the floor measured 3.6 ms instead of 1.8 right after seeding).
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _client(user: object) -> Client:
