@@ -24,8 +24,8 @@ from workflows.selectors import (
     current_fiscal_year,
     envelope_balances,
     overdue_requests,
+    pending_applications,
 )
-from workflows.selectors import fund_queue as pending_applications
 
 PER_PAGE = 25
 CLOSED_OR_DRAFT = [*sorted(TERMINAL_STATES), RequestState.DRAFT]

@@ -65,10 +65,15 @@ def _remaining() -> ExpressionWrapper:
     return ExpressionWrapper(F("amount") - F("committed"), output_field=MONEY)
 
 
+def pending_applications() -> QuerySet[FundApplication]:
+    """Applications awaiting a decision, oldest first."""
+    return FundApplication.objects.filter(status=FundApplication.Status.PENDING).order_by("created_at", "pk")
+
+
 def fund_queue() -> QuerySet[FundApplication]:
     """Applications awaiting a decision, oldest first, each with its envelope's balance computed in SQL."""
     return (
-        FundApplication.objects.filter(status=FundApplication.Status.PENDING)
+        pending_applications()
         .select_related("request", "request__city", "request__region", "envelope", "recommended_by", "first_approver")
         .annotate(
             envelope_amount=F("envelope__amount"),
