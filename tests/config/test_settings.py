@@ -16,12 +16,14 @@ PRINT = (
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
     " 'q': {k: v for k, v in s.Q_CLUSTER.items() if k in ('orm', 'redis', 'timeout', 'retry')},"
     " 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG,"
-    " 'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode')}))"
+    " 'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'),"
+    " 'options': s.DATABASES['default'].get('OPTIONS', {}), 'age': s.DATABASES['default'].get('CONN_MAX_AGE')}))"
 )
 
 
 def _settings_with(env: dict[str, str]) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST"}}
+    unset = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST", "DB_PREPARED_STATEMENTS", "DB_CONN_MAX_AGE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     result = subprocess.run(
         [sys.executable, "-c", PRINT], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
@@ -51,6 +53,15 @@ def test_database_redis_and_email_urls_switch_backends():
     assert found["name"] == "desk"
     assert found["q"]["redis"] == "redis://127.0.0.1:6379/3" and "orm" not in found["q"]
     assert found["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_connections_persist_and_prepared_statements_are_opt_in():
+    assert _settings_with({})["age"] == 60
+    assert _settings_with({"DB_CONN_MAX_AGE": "0"})["age"] == 0
+    postgres = {"DATABASE_URL": "postgres://u:p@db:5432/helpdesk"}
+    assert "server_side_binding" not in _settings_with(postgres)["options"]
+    options = _settings_with({**postgres, "DB_PREPARED_STATEMENTS": "1"})["options"]
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 2
 
 
 def test_email_url_parsing():
