@@ -165,6 +165,21 @@ def _detail_request(hub: User, expert: User, focal_point: User, city: City) -> S
     return request
 
 
+def _draft(city: City, focal_point: User) -> SupportRequest:
+    return services.request_create(
+        city=city,
+        submitted_by=focal_point,
+        title=DRAFT_TITLE,
+        theme="multi_agency",
+        kind="advice",
+        description="<p>We would like advice on setting up a multi-agency prevention framework.</p>",
+        summary="Advice on a multi-agency framework.",
+        strategic_priority=3,
+        language="en",
+        urgency="normal",
+    )
+
+
 def prepare_cast(*, repeat: int) -> BenchCast:
     """Find the busiest hub, an expert, a focal point; create the rows that writes consume."""
     region_id = (
@@ -191,21 +206,17 @@ def prepare_cast(*, repeat: int) -> BenchCast:
     needed = repeat + WARMUP + 2
     drafts = list(SupportRequest.objects.filter(title=DRAFT_TITLE, state=RequestState.DRAFT, city=focal_city)[:needed])
     for _ in range(needed - len(drafts)):
-        drafts.append(
-            services.request_create(
-                city=focal_city,
-                submitted_by=focal_point,
-                title=DRAFT_TITLE,
-                theme="multi_agency",
-                kind="advice",
-                description="<p>We would like advice on setting up a multi-agency prevention framework.</p>",
-                summary="Advice on a multi-agency framework.",
-                strategic_priority=3,
-            )
-        )
+        drafts.append(_draft(focal_city, focal_point))
+    # The transition and the message scenarios each act on a request waiting for triage; a small network may
+    # not hold enough of them, so the city files the rest (as it would, through the lifecycle).
     submitted = list(
         SupportRequest.objects.filter(region_id=region_id, state=RequestState.SUBMITTED).order_by("pk")[: needed * 2]
     )
+    if len(submitted) < needed * 2:
+        from workflows.services import perform
+
+        for _ in range(needed * 2 - len(submitted)):
+            submitted.append(perform(_draft(focal_city, focal_point), "submit", focal_point))
     return BenchCast(
         hub=hub,
         expert=expert,
