@@ -36,12 +36,18 @@ class RequestFacts:
         return any(a.status == status for a in self.assignments)
 
     @cached_property
-    def pending_application(self) -> FundApplication | None:
-        return (
-            FundApplication.objects.filter(request_id=self.request.pk, status=FundApplication.Status.PENDING)
+    def applications(self) -> list[FundApplication]:
+        """Every fund application of the request, oldest first, with its envelope (a request has one or two):
+        the guards ask for the pending one, and the request's page shows them all from the same read."""
+        return list(
+            FundApplication.objects.filter(request_id=self.request.pk)
             .select_related("envelope")
-            .first()
+            .order_by("created_at", "pk")
         )
+
+    @cached_property
+    def pending_application(self) -> FundApplication | None:
+        return next((a for a in self.applications if a.status == FundApplication.Status.PENDING), None)
 
     @cached_property
     def triager_ids(self) -> frozenset[int]:

@@ -39,6 +39,7 @@ from helpdesk.models import (
 from helpdesk.prepared import PreparedRead
 from helpdesk.selectors import PERSON_NAME
 from workflows.deadlines import fiscal_year_of
+from workflows.facts import facts_of
 from workflows.models import TransitionLog
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -167,3 +168,16 @@ def trail_lines(request: SupportRequest) -> list[TrailLine]:
         TrailLine(transition, to_state, at, comment, User.display_name(*names) if actor_id is not None else None)
         for transition, to_state, at, comment, actor_id, *names in _TRAIL_LINES.rows(request_id=request.pk)
     ]
+
+
+# The move that opens a fund application (``workflows.moves.funding``).
+TO_THE_FUND = "route_to_funding"
+
+
+def fund_applications_on_trail(request: SupportRequest, trail: list[TrailLine]) -> list[FundApplication]:
+    """The fund applications of ``request`` (with their envelope), read only when its ``trail`` went through
+    the fund: only that move opens one, and most requests never take it. The read is the one the lifecycle's
+    guards make (``workflows.facts``), so a page that also offers the moves pays for it once."""
+    if not any(line.transition == TO_THE_FUND for line in trail):
+        return []
+    return facts_of(request).applications

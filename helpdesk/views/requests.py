@@ -32,13 +32,10 @@ from helpdesk.views.timeline import request_timeline
 from workflows import services as workflow
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
-from workflows.selectors import trail_lines
+from workflows.selectors import fund_applications_on_trail, trail_lines
 
 # Moves whose data is a choice of experts: they are made from the matching page.
 MATCHING_MOVES = {"route_to_experts", "propose_expert"}
-# The move that opens a fund application (workflows.moves.funding): a request whose trail never took it has
-# none to show, whatever it asked for.
-TO_THE_FUND = "route_to_funding"
 
 
 def get_visible_request(user: User, reference: str, *, for_page: bool = True) -> SupportRequest:
@@ -87,9 +84,7 @@ def _detail_context(request: HttpRequest, support_request: SupportRequest, **ext
         "can_view_access_log": can(user, "view_access_log", support_request),
         "can_release": can(user, "release_restricted", support_request),
         "assignments": presenters.assignment_views(support_request) if oversees else [],
-        "fund_applications": list(support_request.fund_applications.select_related("envelope"))
-        if oversees and any(line.transition == TO_THE_FUND for line in trail)
-        else [],
+        "fund_applications": fund_applications_on_trail(support_request, trail) if oversees else [],
     }
     context.update(extra)
     return context

@@ -124,6 +124,11 @@ def test_the_whole_story_through_the_pages(client, people):
     request.refresh_from_db()
     assert request.state == "in_delivery"
     assert FundApplication.objects.get(request=request).status == "approved"
+    # Decided, the application stays on the page of those who oversee the request, never the city's.
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert 'id="fund-title"' in page and "Amount approved" in page and "Report within 6 months." in page
+    client.force_login(focal)
+    assert 'id="fund-title"' not in client.get(request.get_absolute_url()).content.decode()
 
     client.force_login(person)
     client.post(move_url(request, "report_delivery"), {"report_delivery-report": "Three workshops held."})
@@ -139,6 +144,12 @@ def test_the_whole_story_through_the_pages(client, people):
     request.refresh_from_db()
     assert request.state == "closed"
     assert request.evaluation.rating == 5 and request.evaluation.would_recommend is True
+
+
+def test_a_request_that_never_went_through_the_fund_shows_no_application(client, people):
+    request = in_state("in_delivery", city=people["city"], funding_requested=Decimal(5000))
+    client.force_login(people["mu"])
+    assert 'id="fund-title"' not in client.get(request.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize("who", ["focal", "expert", "mu"])
