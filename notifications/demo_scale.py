@@ -10,14 +10,14 @@ the outbox worker reads them, never a page.
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.demo.bulk import insert_rows
-from helpdesk.models import ExpertAssignment, Role, User
+from helpdesk.demo.people import network_people
+from helpdesk.models import ExpertAssignment
 from notifications.models import Channel, Notification, Reason, Status
 from notifications.recipients import RECIPIENTS, Audience
 from workflows.lifecycle import TRANSITION_SPECS
@@ -43,31 +43,18 @@ FIELDS = (
 EXPERT_AUDIENCES = {A.NAMED_EXPERTS, A.PROPOSED_EXPERTS, A.ACCEPTED_EXPERTS, A.ENGAGED_EXPERTS}
 
 
-def _people() -> tuple[dict[int, list[int]], dict[int, list[int]], dict[int, list[int]], list[int]]:
-    """Focal points by city, hub staff and hub leads by region, the management unit (ids)."""
-    focal: dict[int, list[int]] = defaultdict(list)
-    through = User.cities.through.objects.filter(user__is_active=True, user__groups__name=Role.FOCAL_POINT)
-    for city_id, user_id in through.order_by("user_id").values_list("city_id", "user_id"):
-        focal[city_id].append(user_id)
-    hub: dict[int, list[int]] = defaultdict(list)
-    leads: dict[int, list[int]] = defaultdict(list)
-    staff = User.objects.filter(groups__name=Role.HUB_STAFF, is_active=True, region__isnull=False).order_by("pk")
-    for user_id, region_id, is_lead in staff.values_list("pk", "region_id", "is_hub_lead"):
-        hub[region_id].append(user_id)
-        if is_lead:
-            leads[region_id].append(user_id)
-    management = list(
-        User.objects.filter(groups__name=Role.MANAGEMENT, is_active=True).order_by("pk").values_list("pk", flat=True)
-    )
-    return focal, hub, leads, management
-
-
 def seed_scale_notifications(*, first_id: int, last_id: int, seed: int = 2026) -> int:
     """Write the in-app notifications of the audit rows of requests ``first_id`` to ``last_id``."""
     rng = random.Random(seed)
     now = timezone.now()
     recent = now - timedelta(days=14)
-    focal, hub, leads, management = _people()
+    people = network_people()
+    focal, hub, leads, management = (
+        people.focal_by_city,
+        people.hub_by_region,
+        people.leads_by_region,
+        people.management,
+    )
     written = 0
     for start in range(first_id, last_id + 1, BATCH):
         stop = min(start + BATCH, last_id + 1)

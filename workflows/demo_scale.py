@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from helpdesk.demo.bulk import insert_rows, update_rows
+from helpdesk.demo.people import NetworkPeople, network_people
 from helpdesk.models import (
     DeliveryReport,
     Evaluation,
@@ -32,9 +33,7 @@ from helpdesk.models import (
     FundApplication,
     FundEnvelope,
     RequestState,
-    Role,
     SupportRequest,
-    User,
 )
 from workflows.audit import canonical
 from workflows.deadlines import fiscal_year_of
@@ -104,12 +103,6 @@ class History:
     committed: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
 
-@dataclass(frozen=True)
-class People:
-    hub_by_region: dict[int, list[int]]
-    management: list[int]
-
-
 LOG_FIELDS = (
     "request_id",
     "seq",
@@ -170,7 +163,7 @@ def _times(rng: random.Random, facts: Facts, moves: int, now: datetime) -> list[
     return times
 
 
-def _actor(rng: random.Random, move: str, facts: Facts, people: People) -> int | None:
+def _actor(rng: random.Random, move: str, facts: Facts, people: NetworkPeople) -> int | None:
     if move in CITY_MOVES:
         return facts.focal_id
     if move in EXPERT_MOVES:
@@ -186,7 +179,12 @@ def _actor(rng: random.Random, move: str, facts: Facts, people: People) -> int |
 
 
 def _history(
-    rng: random.Random, facts: Facts, people: People, envelopes: dict[tuple[int, int], int], now: datetime, out: History
+    rng: random.Random,
+    facts: Facts,
+    people: NetworkPeople,
+    envelopes: dict[tuple[int, int], int],
+    now: datetime,
+    out: History,
 ) -> None:
     road = _road(rng, facts)
     if not road:
@@ -317,14 +315,7 @@ def seed_scale_history(*, first_id: int, last_id: int, seed: int = 2026) -> dict
     """Write the history of the requests ``first_id`` to ``last_id``; returns how many rows of each kind."""
     rng = random.Random(seed)
     now = timezone.now()
-    hub_by_region: dict[int, list[int]] = defaultdict(list)
-    hub_rows = User.objects.filter(groups__name=Role.HUB_STAFF, is_active=True, region__isnull=False)
-    for user_id, region_id in hub_rows.order_by("pk").values_list("pk", "region_id"):
-        hub_by_region[region_id].append(user_id)
-    management = list(
-        User.objects.filter(groups__name=Role.MANAGEMENT, is_active=True).order_by("pk").values_list("pk", flat=True)
-    )
-    people = People(dict(hub_by_region), management)
+    people = network_people()
     # Every fiscal year the seeded requests span, for every hub.
     years = set(range(fiscal_year_of(now - timedelta(days=1300)), fiscal_year_of(now) + 1))
     regions = SupportRequest.objects.filter(pk__gte=first_id, pk__lte=last_id).values_list("region_id", flat=True)

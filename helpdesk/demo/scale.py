@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from helpdesk.demo.bulk import insert_rows
 from helpdesk.demo.network import DEMO_PASSWORD
+from helpdesk.demo.people import network_people
 from helpdesk.models import (
     City,
     ExpertAssignment,
@@ -268,14 +269,6 @@ ASSIGNMENT_FIELDS = (
 OWNED_STATES = set(RequestState.values) - {RequestState.DRAFT, RequestState.SUBMITTED, RequestState.WITHDRAWN}
 
 
-def _hub_staff_by_region() -> dict[int, list[int]]:
-    staff: dict[int, list[int]] = {}
-    rows = User.objects.filter(groups__name=Role.HUB_STAFF, is_active=True, region__isnull=False)
-    for user_id, region_id in rows.order_by("pk").values_list("pk", "region_id"):
-        staff.setdefault(region_id, []).append(user_id)
-    return staff
-
-
 def _request_row(
     rng: random.Random,
     *,
@@ -345,10 +338,9 @@ def seed_scale(*, count: int, cities: int = 1000, experts: int = 200, seed: int 
     expert_rows = _ensure_experts(experts, rng)
     states = list(STATE_WEIGHTS)
     weights = list(STATE_WEIGHTS.values())
-    focal_by_city = dict(
-        User.cities.through.objects.values_list("city_id", "user_id").order_by("city_id", "user_id").distinct()
-    )
-    hub_by_region = _hub_staff_by_region()
+    people = network_people()
+    focal_by_city = {city_id: ids[0] for city_id, ids in people.focal_by_city.items()}
+    hub_by_region = people.hub_by_region
     view_permission = Permission.objects.values_list("pk", flat=True).get(
         codename="view_supportrequest", content_type__app_label="helpdesk"
     )
