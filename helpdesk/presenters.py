@@ -293,7 +293,7 @@ def _attachment_view(
         size=row["size"],
         content_type=row["content_type"],
         visibility=row["visibility"],
-        download_url=(download_url or _download_url)(row["id"]) if may else None,
+        download_url=(download_url or _url_maker("attachment-download", kwarg="pk"))(row["id"]) if may else None,
         withheld=not may,
         is_restricted=row["sensitivity"] == Sensitivity.RESTRICTED,
         uploaded_by=uploaded_by,
@@ -305,16 +305,12 @@ def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView
     """The files of ``request`` that ``user`` sees (a withheld one keeps its line, without name or link)."""
     keys = ("id", *ATTACHMENT_FIELDS)
     views = []
-    download_url = _pk_url_maker("attachment-download")
+    download_url = _url_maker("attachment-download", kwarg="pk")
     for *values, first, last, username in visible_attachment_lines(request, user):
         row = dict(zip(keys, values, strict=True))
         uploaded_by = User.display_name(first, last, username) if row["uploaded_by_id"] is not None else None
         views.append(_attachment_view(row, request, user, uploaded_by=uploaded_by, download_url=download_url))
     return views
-
-
-def _download_url(pk: int) -> str:
-    return reverse("attachment-download", kwargs={"pk": pk})
 
 
 @dataclass(frozen=True)
@@ -373,14 +369,19 @@ def _labels(choices: list[tuple[str, Promise | str]]) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def _url_maker(name: str) -> Callable[[str], str]:
-    """``reverse(name, reference)`` for a page of rows: one reverse, then string formatting per row.
+def _url_maker(name: str, *, kwarg: str = "reference") -> Callable[[Any], str]:
+    """``reverse(name, reference)`` (or ``pk``) for a page of rows: one reverse, then a substitution per row.
 
-    References are ``SCN-YYYY-NNNNNN`` (URL-safe by construction), so substituting one is exact.
+    References are ``SCN-YYYY-NNNNNN`` and primary keys digits (both URL-safe), so substituting one is exact.
     """
-    marker = "REFERENCE-MARKER"
-    pattern = reverse(name, kwargs={"reference": marker})
-    return lambda reference: pattern.replace(marker, reference)
+    marker = "REFERENCE-MARKER" if kwarg == "reference" else 987654321987654321
+    pattern = reverse(name, kwargs={kwarg: marker})
+    return lambda value: pattern.replace(str(marker), str(value))
+
+
+def _title(title: str, anonymised_at: datetime | None) -> str:
+    """A request's title as lists show it: a placeholder once the request was anonymised."""
+    return str(ANONYMISED_TITLE) if anonymised_at else title
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,7 @@ def city_rows(requests: list[SupportRequest]) -> list[CityRow]:
         CityRow(
             reference=r.reference,
             url=detail_url(r.reference),
-            title=str(ANONYMISED_TITLE) if r.anonymised_at else r.title,
+            title=_title(r.title, r.anonymised_at),
             city_id=r.city_id,
             city=r.city.name,
             state=r.state,
@@ -450,7 +451,7 @@ def inbox_rows(assignments: list[ExpertAssignment]) -> list[InboxRow]:
             InboxRow(
                 reference=r.reference,
                 url=detail_url(r.reference),
-                title=str(ANONYMISED_TITLE) if r.anonymised_at else r.title,
+                title=_title(r.title, r.anonymised_at),
                 state=r.state,
                 state_label=states.get(r.state, r.state),
                 facts=" · ".join([*facts, place]),
@@ -489,7 +490,7 @@ def fund_rows(lines: Sequence[Any], *, now: datetime) -> list[FundRow]:
             FundRow(
                 reference=line.request__reference,
                 url=detail_url(line.request__reference),
-                title=str(ANONYMISED_TITLE) if line.request__anonymised_at else line.request__title,
+                title=_title(line.request__title, line.request__anonymised_at),
                 city=line.request__city__name,
                 region=line.request__region__name,
                 priority_label=priorities.get(line.strategic_priority, str(line.strategic_priority)),
@@ -509,13 +510,6 @@ def _person(line: Any, relation: str) -> str:
     return User.display_name(*names) if names[2] else ""
 
 
-def _pk_url_maker(name: str) -> Callable[[int], str]:
-    """``reverse(name, pk)`` for a page of rows: one reverse, then string formatting per row (a pk is digits)."""
-    marker = 987654321987654321
-    pattern = reverse(name, kwargs={"pk": marker})
-    return lambda pk: pattern.replace(str(marker), str(int(pk)))
-
-
 def queue_rows(requests: list[SupportRequest], user: User, *, now: datetime) -> list[QueueRow]:
     """Lines of a page of requests (already filtered by ``visible_requests``, fetched with
     ``select_related("city", "region", "owner")``): no query, and each label translated once per page."""
@@ -528,7 +522,7 @@ def queue_rows(requests: list[SupportRequest], user: User, *, now: datetime) -> 
             QueueRow(
                 reference=request.reference,
                 url=detail_url(request.reference),
-                title=str(ANONYMISED_TITLE) if request.anonymised_at else title,
+                title=_title(title, request.anonymised_at),
                 asks_funding=request.funding_requested is not None,
                 urgent_label=urgencies.get(request.urgency, "") if request.urgency in URGENT else "",
                 city=request.city.name,
