@@ -83,3 +83,17 @@ def test_each_input_and_value_renders_as_djangos(widget, value):
         desk = widget.render("name", value, attrs={"id": "id_name"}, renderer=DeskFormRenderer())
         django = widget.render("name", value, attrs={"id": "id_name"}, renderer=DjangoTemplates())
     assert desk == django
+
+
+def test_inputs_and_textareas_never_reach_the_template_engine(monkeypatch):
+    """The point of the renderer: with the engine unavailable, these widgets still render; others do not."""
+
+    def no_engine(self, template_name):
+        raise AssertionError(f"template engine asked for {template_name}")
+
+    monkeypatch.setattr(DeskFormRenderer, "get_template", no_engine)
+    renderer = DeskFormRenderer()
+    for widget in (forms.TextInput(), forms.Textarea(), forms.CheckboxInput(), forms.HiddenInput()):
+        assert widget.render("name", "value", renderer=renderer)
+    with pytest.raises(AssertionError):
+        forms.Select(choices=[("a", "A")]).render("name", "a", renderer=renderer)
