@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from helpdesk import presenters
 from helpdesk.access import can
@@ -24,9 +23,7 @@ def fund_queue(request: HttpRequest) -> HttpResponse:
     queue = fund_queue_read(
         request.user, fiscal_year=fiscal_year, after=request.GET.get("after"), before=request.GET.get("before")
     )
-    return render(
-        request, "helpdesk/management/fund_queue.html", {"queue": queue, "page": queue.page, "now": timezone.now()}
-    )
+    return render(request, "helpdesk/management/fund_queue.html", {"queue": queue, "page": queue.page})
 
 
 @role_required(Role.MANAGEMENT)
