@@ -53,9 +53,10 @@ class PreparedRead:
         shape = tuple((key, len(v) if _is_sequence(v) else type(v).__name__) for key, v in sorted(values.items()))
         # Kept on the connection object: connections are per thread, and so are their converters.
         cache: dict[Hashable, _Compiled | object] = connection.__dict__.setdefault("_helpdesk_prepared", {})
-        compiled = cache.get((self.name, shape))
+        # Keyed by the read itself, not its name: two reads given the same name never share SQL.
+        compiled = cache.get((self, shape))
         if compiled is None:
-            compiled = cache[(self.name, shape)] = self._compile(values)
+            compiled = cache[(self, shape)] = self._compile(values)
         if compiled is _EMPTY:
             return []
         assert isinstance(compiled, _Compiled)

@@ -89,3 +89,13 @@ def test_only_integers_and_strings_are_bound():
     read = PreparedRead("test-types", lambda flag: Message.objects.filter(pk=flag).values_list("pk"))
     with pytest.raises(ImproperlyConfigured):
         read.rows(flag=True)
+
+
+def test_two_reads_of_the_same_name_keep_their_own_sql(requests):
+    def of(column):
+        return lambda request_id: Message.objects.filter(request_id=request_id).values_list(column)
+
+    ids, bodies = PreparedRead("same-name", of("pk")), PreparedRead("same-name", of("body"))
+    request_id = requests[0].pk
+    assert ids.rows(request_id=request_id) == list(Message.objects.filter(request_id=request_id).values_list("pk"))
+    assert bodies.rows(request_id=request_id) == list(Message.objects.filter(request_id=request_id).values_list("body"))
