@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "helpdesk",
     "workflows",
     "notifications",
+    "web",
+    # The demo network, the scale seeders and the benchmark: their commands only; no product app imports it.
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -65,12 +68,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in person's profile language wins over the browser's.
-    "helpdesk.user_language.UserLanguageMiddleware",
+    "web.user_language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Access and security (helpdesk.middleware): session timeouts and suspensions, no-store, access log.
-    "helpdesk.middleware.SessionSecurityMiddleware",
-    "helpdesk.middleware.NoStoreMiddleware",
-    "helpdesk.middleware.AccessLogMiddleware",
+    # Access and security (web.middleware): session timeouts and suspensions, no-store, access log.
+    "web.middleware.SessionSecurityMiddleware",
+    "web.middleware.NoStoreMiddleware",
+    "web.middleware.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -78,7 +81,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-FORM_RENDERER = "helpdesk.forms.rendering.DeskFormRenderer"
+FORM_RENDERER = "web.forms.rendering.DeskFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -93,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "helpdesk.context_processors.desk",
+                "web.context_processors.desk",
             ],
         },
     },
@@ -280,7 +283,7 @@ TEXT_MAX_CHARS = env_int("TEXT_MAX_CHARS", 50_000)
 # Proxies in front of the desk that append to X-Forwarded-For (0: use REMOTE_ADDR). The access log and
 # the login throttle read the client's address the same way.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "helpdesk.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "web.middleware.client_ip"
 
 # --- Workflow (workflows app: the request lifecycle) ----------------------------------------------
 # Working days a request may wait in each state before it is overdue (weekends and holidays excluded).

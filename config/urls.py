@@ -5,8 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("notifications/", include("notifications.urls")),
-    path("", include("helpdesk.urls")),
+    path("", include("web.urls")),
 ]
 
 if settings.DEBUG and not settings.TESTING:

@@ -21,7 +21,6 @@ from django.utils.functional import LazyObject, empty
 
 from helpdesk.models import (
     Attachment,
-    ExpertAssignment,
     ExpertProfile,
     Message,
     Role,
@@ -354,16 +353,3 @@ def is_expert_in_good_standing(user: Person) -> bool:
     """An active expert of the pool who is not suspended (what any expert's move needs besides the
     assignment itself; the workflow reads the assignment from its per-request facts)."""
     return _active(user) and not scope(user).steering_only and scope(user).expert_ok
-
-
-def is_assigned_expert(user: Person, request: SupportRequest) -> bool:
-    """Proposed or accepted on this request (a declined expert is no longer assigned)."""
-    if not _active(user) or scope(user).steering_only or not scope(user).expert_ok:
-        return False
-    return request.assignments.filter(expert=user, status__in=ExpertAssignment.ACTIVE).exists()
-
-
-def is_accepted_expert(user: Person, request: SupportRequest) -> bool:
-    if not _active(user) or scope(user).steering_only or not scope(user).expert_ok:
-        return False
-    return request.assignments.filter(expert=user, status=ExpertAssignment.Status.ACCEPTED).exists()

@@ -2,21 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import (
-    AccessLog,
-    Attachment,
-    City,
-    DeliveryReport,
-    Evaluation,
-    ExpertAssignment,
-    ExpertProfile,
-    FundApplication,
-    FundEnvelope,
-    Message,
-    Region,
-    SupportRequest,
-    User,
-)
+from helpdesk.models import AccessLog, Attachment, City, ExpertProfile, Message, Region, SupportRequest, User
 
 
 @admin.register(Region)
@@ -105,51 +91,6 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_select_related = ["request"]
     raw_id_fields = ["request", "message", "uploaded_by"]
     readonly_fields = ["file", "size", "content_type"]
-
-
-@admin.register(ExpertAssignment)
-class ExpertAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["request", "expert", "status", "has_conflict", "created_at"]
-    list_filter = ["status", "has_conflict"]
-    search_fields = ["request__reference", "expert__username"]
-    list_select_related = ["request", "expert"]
-    raw_id_fields = ["request", "expert", "proposed_by"]
-    readonly_fields = ["status"]
-
-
-@admin.register(FundEnvelope)
-class FundEnvelopeAdmin(admin.ModelAdmin):
-    list_display = ["region", "fiscal_year", "amount", "committed", "currency"]
-    list_filter = ["fiscal_year", "region"]
-    list_select_related = ["region"]
-    readonly_fields = ["committed"]
-
-
-@admin.register(FundApplication)
-class FundApplicationAdmin(admin.ModelAdmin):
-    list_display = ["request", "envelope", "amount_requested", "amount_approved", "status", "created_at"]
-    list_filter = ["status", "strategic_priority"]
-    search_fields = ["request__reference"]
-    list_select_related = ["request", "envelope__region"]
-    raw_id_fields = ["request", "envelope", "recommended_by", "first_approver", "decided_by"]
-    readonly_fields = ["status", "amount_approved", "first_approver", "decided_by", "decided_at"]
-
-
-@admin.register(DeliveryReport)
-class DeliveryReportAdmin(admin.ModelAdmin):
-    list_display = ["request", "author", "created_at"]
-    search_fields = ["request__reference"]
-    list_select_related = ["request", "author"]
-    raw_id_fields = ["request", "author"]
-
-
-@admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
-    list_display = ["request", "rating", "would_recommend", "created_at"]
-    list_filter = ["rating", "would_recommend"]
-    search_fields = ["request__reference"]
-    list_select_related = ["request"]
-    raw_id_fields = ["request", "author"]
 
 
 @admin.register(AccessLog)

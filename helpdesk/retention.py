@@ -1,15 +1,14 @@
 """Retention: personal data of ended requests is removed once ``RETENTION_DAYS`` have passed.
 
-What goes: every free text a person wrote about the request (title, description, summary, messages,
-conflict declarations, decline reasons, fund justifications and conditions, delivery reports, evaluation
-outcomes and comments), screening flags, budget-line labels, the links to the focal points who filed,
-wrote or evaluated, attachment files, guardian grants, addresses in the access log and the request's
-traces in the admin's history. What stays: the anonymous facts reports need (reference, theme, kind,
-region, city, strategic priority, language, urgency, dates, states, amounts, the rating, who on the hub
-and in the expert pool worked on it).
+What goes here: every free text a person wrote about the request (title, description, summary, messages),
+screening flags, budget-line labels, the links to the focal points who filed or wrote, attachment files,
+guardian grants, addresses in the access log and the request's traces in the admin's history. What stays:
+the anonymous facts reports need (reference, theme, kind, region, city, strategic priority, language,
+urgency, dates, states, amounts, who on the hub and in the expert pool worked on it).
 
-Apps that keep their own copy of request text listen to ``helpdesk.signals.requests_anonymised`` and blank
-it in the same transaction.
+Apps that keep their own text about a request listen to ``helpdesk.signals.requests_anonymised`` and blank
+it in the same transaction: the lifecycle its conflict declarations, decline reasons, fund justifications
+and conditions, delivery reports and evaluations (``workflows.receivers``).
 """
 
 from __future__ import annotations
@@ -21,17 +20,13 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.models import (
     TERMINAL_STATES,
     AccessLog,
     Attachment,
-    DeliveryReport,
-    Evaluation,
-    ExpertAssignment,
-    FundApplication,
     Message,
     SupportRequest,
     SupportRequestUserObjectPermission,
@@ -80,15 +75,14 @@ def _anonymise_batch(ids: list[int], *, now: datetime) -> None:
         files = list(Attachment.objects.filter(request_id__in=ids).values_list("file", flat=True))
         Attachment.objects.filter(request_id__in=ids).delete()
         Message.objects.filter(request_id__in=ids).update(body="", body_seal="", screening_flags=[], author=None)
-        ExpertAssignment.objects.filter(request_id__in=ids).update(conflict_of_interest="", decline_reason="")
-        FundApplication.objects.filter(request_id__in=ids).update(
-            justification="", conditions="", decision_reason="", budget_lines=[]
-        )
-        DeliveryReport.objects.filter(request_id__in=ids).update(report="")
-        Evaluation.objects.filter(request_id__in=ids).update(outcomes="", comments="", author=None)
         AccessLog.objects.filter(request_id__in=ids).update(ip_address=None)
         SupportRequestUserObjectPermission.objects.filter(content_object_id__in=ids).delete()
-        _scrub_admin_history(ids)
+        admin_history_scrub(
+            {
+                SupportRequest: ids,
+                Message: list(Message.objects.filter(request_id__in=ids).values_list("pk", flat=True)),
+            }
+        )
         SupportRequest.objects.filter(pk__in=ids).update(
             title="",
             description="",
@@ -106,18 +100,13 @@ def _anonymise_batch(ids: list[int], *, now: datetime) -> None:
         transaction.on_commit(lambda: _delete_files(files))
 
 
-def _scrub_admin_history(ids: list[int]) -> None:
-    """The admin's history keeps each object's ``str()`` (a request's title) and the change message."""
-    by_model = {
-        SupportRequest: [str(pk) for pk in ids],
-        Message: [str(pk) for pk in Message.objects.filter(request_id__in=ids).values_list("pk", flat=True)],
-    }
-    for model in (ExpertAssignment, FundApplication, DeliveryReport, Evaluation):
-        by_model[model] = [str(pk) for pk in model.objects.filter(request_id__in=ids).values_list("pk", flat=True)]
-    for model, object_ids in by_model.items():
+def admin_history_scrub(objects: dict[type[Model], list[int]]) -> None:
+    """The admin's history keeps each object's ``str()`` (a request's title) and the change message: blank
+    them for ``objects`` (model → primary keys). Apps that anonymise their own rows call it too."""
+    for model, object_ids in objects.items():
         if object_ids:
             LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(model), object_id__in=object_ids
+                content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in object_ids]
             ).update(object_repr=f"{model._meta.model_name} (anonymised)", change_message="")
 
 

@@ -15,18 +15,7 @@ from django.db.models import Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
-from helpdesk.models import (
-    AccessLog,
-    Attachment,
-    City,
-    ExpertAssignment,
-    Message,
-    Region,
-    Role,
-    Sensitivity,
-    SupportRequest,
-    User,
-)
+from helpdesk.models import AccessLog, Attachment, City, Message, Region, Role, Sensitivity, SupportRequest, User
 from helpdesk.prepared import PreparedRead
 
 
@@ -124,8 +113,6 @@ MESSAGE_LINE = ("id", "author_id", *MESSAGE_COLUMNS, *(f"author__{name}" for nam
 ATTACHMENT_COLUMNS = ("original_name", "size", "content_type", "visibility", "sensitivity", "uploaded_by_id",
                       "created_at")  # fmt: skip
 ATTACHMENT_LINE = ("id", *ATTACHMENT_COLUMNS, *(f"uploaded_by__{name}" for name in PERSON_NAME))
-ASSIGNMENT_LINE = ("status", "has_conflict", "conflict_of_interest", "decline_reason",
-                   *(f"expert__{name}" for name in PERSON_NAME))  # fmt: skip
 
 
 def _on_channels(name: str, model: type[Message | Attachment], line: tuple[str, ...]) -> PreparedRead:
@@ -142,14 +129,6 @@ def _on_channels(name: str, model: type[Message | Attachment], line: tuple[str, 
 
 _MESSAGE_LINES = _on_channels("message-lines", Message, MESSAGE_LINE)
 _ATTACHMENT_LINES = _on_channels("attachment-lines", Attachment, ATTACHMENT_LINE)
-_ASSIGNMENT_LINES = PreparedRead(
-    "assignment-lines",
-    lambda request_id: (
-        ExpertAssignment.objects.filter(request_id=request_id)
-        .order_by("created_at", "pk")
-        .values_list(*ASSIGNMENT_LINE)
-    ),
-)
 
 
 def visible_message_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
@@ -162,11 +141,6 @@ def visible_attachment_lines(request: SupportRequest, user: User | AnonymousUser
     """The files ``visible_attachments`` gives ``user``, oldest first, as ``ATTACHMENT_LINE`` tuples."""
     channels = readable_channels(user, request)
     return _ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
-
-
-def assignment_lines(request: SupportRequest) -> list[tuple[Any, ...]]:
-    """Every expert assignment of ``request``, oldest first, as ``ASSIGNMENT_LINE`` tuples (for overseers)."""
-    return _ASSIGNMENT_LINES.rows(request_id=request.pk)
 
 
 def access_log_for(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[AccessLog]:

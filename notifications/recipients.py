@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from helpdesk.models import ExpertAssignment, RequestState, Role, SupportRequest, User
+from helpdesk.models import RequestState, Role, SupportRequest, User
 from notifications.models import Reason, Watch
+from workflows.models import ExpertAssignment
 
 
 class Audience(StrEnum):

@@ -22,14 +22,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Sensitivity, SupportRequest, User
-from helpdesk.presenters import ANONYMISED_TITLE
+from helpdesk.placeholders import ANONYMISED_TITLE, WITHHELD_TITLE
 from notifications import events
 from notifications.models import Notification, Reason
 
-WITHHELD_TITLE = _("(title withheld: restricted request)")
 DIGEST_MAX_ITEMS = 100
 
 

@@ -6,9 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from helpdesk import retention
-from helpdesk.services import access_grants_reconcile
 from notifications import services
-from workflows.services import auto_close_overdue, expert_grants_expire
+from workflows.services import access_grants_reconcile, auto_close_overdue, expert_grants_expire
 
 
 def send_email(notification_id: int) -> str:

@@ -13,7 +13,6 @@ from django.core.files.base import ContentFile
 
 from helpdesk.models import (
     Attachment,
-    ExpertAssignment,
     ExpertProfile,
     Message,
     RequestState,
@@ -34,6 +33,7 @@ from tests.factories import (
     management,
     steering,
 )
+from workflows.models import ExpertAssignment
 
 # The roles and relations of the permission matrix, in the order tables list them.
 ROLES = (

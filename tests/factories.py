@@ -5,8 +5,9 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.hashers import make_password
 
-from helpdesk.models import City, ExpertProfile, FundEnvelope, Region, Role, SupportRequest, User
+from helpdesk.models import City, ExpertProfile, Region, Role, SupportRequest, User
 from helpdesk.services import reference_allocate, roles_ensure
+from workflows.models import FundEnvelope
 
 PASSWORD = "a-long-test-password"
 

@@ -1,11 +1,12 @@
-"""The audit trail in the admin: readable by staff, never editable (the model refuses changes anyway)."""
+"""The lifecycle's rows in the admin; the audit trail readable by staff, never editable (the model refuses
+changes anyway)."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from workflows.models import TransitionLog
+from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 
 
 @admin.register(TransitionLog)
@@ -25,3 +26,48 @@ class TransitionLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ExpertAssignment)
+class ExpertAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["request", "expert", "status", "has_conflict", "created_at"]
+    list_filter = ["status", "has_conflict"]
+    search_fields = ["request__reference", "expert__username"]
+    list_select_related = ["request", "expert"]
+    raw_id_fields = ["request", "expert", "proposed_by"]
+    readonly_fields = ["status"]
+
+
+@admin.register(FundEnvelope)
+class FundEnvelopeAdmin(admin.ModelAdmin):
+    list_display = ["region", "fiscal_year", "amount", "committed", "currency"]
+    list_filter = ["fiscal_year", "region"]
+    list_select_related = ["region"]
+    readonly_fields = ["committed"]
+
+
+@admin.register(FundApplication)
+class FundApplicationAdmin(admin.ModelAdmin):
+    list_display = ["request", "envelope", "amount_requested", "amount_approved", "status", "created_at"]
+    list_filter = ["status", "strategic_priority"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request", "envelope__region"]
+    raw_id_fields = ["request", "envelope", "recommended_by", "first_approver", "decided_by"]
+    readonly_fields = ["status", "amount_approved", "first_approver", "decided_by", "decided_at"]
+
+
+@admin.register(DeliveryReport)
+class DeliveryReportAdmin(admin.ModelAdmin):
+    list_display = ["request", "author", "created_at"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request", "author"]
+    raw_id_fields = ["request", "author"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["request", "rating", "would_recommend", "created_at"]
+    list_filter = ["rating", "would_recommend"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request"]
+    raw_id_fields = ["request", "author"]

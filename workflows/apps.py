@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = "Workflow"
+    verbose_name = _("Workflow")
+
+    def ready(self) -> None:
+        from helpdesk.signals import requests_anonymised
+        from workflows.receivers import on_requests_anonymised
+
+        requests_anonymised.connect(on_requests_anonymised, dispatch_uid="workflows.requests_anonymised")

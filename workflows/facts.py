@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import cached_property
 
-from helpdesk.models import ExpertAssignment, FundApplication, SupportRequest
+from helpdesk.models import SupportRequest
 from workflows.lifecycle import TRIAGE
+from workflows.models import ExpertAssignment, FundApplication
 
 _CACHE = "_workflow_facts"
 

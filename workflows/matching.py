@@ -13,7 +13,8 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q
 
-from helpdesk.models import ExpertAssignment, ExpertProfile, Region, SupportRequest, User
+from helpdesk.models import ExpertProfile, Region, SupportRequest, User
+from workflows.models import ExpertAssignment
 
 # The weights say what matters most to a hub choosing someone: the subject first, then being
 # understood, then knowing the region; availability and spare capacity break the ties.

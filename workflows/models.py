@@ -1,15 +1,22 @@
-"""The lifecycle's audit trail. (The machine itself is a proxy model in ``workflows.machine``.)"""
+"""The rows the lifecycle owns: the audit trail, expert assignments, the fund's envelopes and applications,
+delivery reports and evaluations. (The machine itself is a proxy model in ``workflows.machine``.)
+
+The engagement models were born in ``helpdesk`` and moved here without touching the database: they keep
+their tables (``db_table``), and migration 0003 moved only Django's idea of where they live.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import RequestState, SupportRequest
+from helpdesk.models import Currency, Region, RequestState, StrategicPriority, SupportRequest
 from workflows.errors import AuditTrailImmutable
 
 
@@ -88,7 +95,176 @@ class TransitionLog(models.Model):
         raise AuditTrailImmutable("An audit row cannot be deleted.")
 
 
+class ExpertAssignment(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        COMPLETED = "completed", _("Completed")
+
+    ACTIVE = (Status.PROPOSED, Status.ACCEPTED)
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    conflict_of_interest = models.TextField(_("conflict-of-interest declaration"), blank=True)
+    has_conflict = models.BooleanField(_("declared a conflict of interest"), default=False)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "helpdesk_expertassignment"  # moved from helpdesk with its table (migration 0003)
+        ordering = ["created_at", "id"]
+        verbose_name = _("expert assignment")
+        verbose_name_plural = _("expert assignments")
+        indexes = [
+            models.Index(fields=["expert", "status"], name="asg_expert_status"),
+            models.Index(fields=["request", "status"], name="asg_request_status"),
+        ]
+        constraints = [
+            # One live proposal per expert and request; a declined one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["request", "expert"],
+                condition=models.Q(status__in=["proposed", "accepted", "completed"]),
+                name="asg_one_live_per_expert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.expert_id} ({self.status})"
+
+
+class FundEnvelope(models.Model):
+    """The technical support fund's budget for one region and fiscal year."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="envelopes")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    committed = models.DecimalField(_("committed"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+
+    class Meta:
+        db_table = "helpdesk_fundenvelope"  # moved from helpdesk with its table (migration 0003)
+        ordering = ["-fiscal_year", "region__name"]
+        verbose_name = _("fund envelope")
+        verbose_name_plural = _("fund envelopes")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "fiscal_year"], name="env_one_per_region_year"),
+            # The database itself refuses a balance below zero, whatever races above it.
+            models.CheckConstraint(
+                condition=models.Q(committed__lte=models.F("amount")) & models.Q(committed__gte=0),
+                name="env_committed_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.fiscal_year}"
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.committed
+
+
+class FundApplication(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="fund_applications")
+    # Indexed by fund_envelope_status, which leads with it.
+    envelope = models.ForeignKey(FundEnvelope, on_delete=models.PROTECT, related_name="applications", db_index=False)
+    amount_requested = models.DecimalField(_("amount asked"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    budget_lines = models.JSONField(_("budget lines"), default=list)
+    strategic_priority = models.PositiveSmallIntegerField(_("strategic priority"), choices=StrategicPriority.choices)
+    justification = models.TextField(_("justification"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    amount_approved = models.DecimalField(_("amount approved"), max_digits=12, decimal_places=2, null=True, blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    first_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "helpdesk_fundapplication"  # moved from helpdesk with its table (migration 0003)
+        ordering = ["created_at", "id"]
+        verbose_name = _("fund application")
+        verbose_name_plural = _("fund applications")
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="fund_status_created"),
+            # What each envelope's pending applications ask, summed from the index (the fund queue's balances).
+            models.Index(fields=["envelope", "status", "amount_requested"], name="fund_envelope_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=models.Q(status="pending"), name="fund_one_pending_per_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.amount_requested} {self.currency} ({self.status})"
+
+
+class DeliveryReport(models.Model):
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="delivery_reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    report = models.TextField(_("delivery report"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "helpdesk_deliveryreport"  # moved from helpdesk with its table (migration 0003)
+        verbose_name = _("delivery report")
+        verbose_name_plural = _("delivery reports")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} report {self.pk}"
+
+
+class Evaluation(models.Model):
+    request = models.OneToOneField(SupportRequest, on_delete=models.CASCADE, related_name="evaluation")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    outcomes = models.TextField(_("outcomes"))
+    would_recommend = models.BooleanField(_("would recommend"))
+    comments = models.TextField(_("comments"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "helpdesk_evaluation"  # moved from helpdesk with its table (migration 0003)
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="eval_rating_1_5")]
+        # The steering committee's average rating over a period, read from the index.
+        indexes = [models.Index(fields=["created_at", "rating"], name="eval_created_rating")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} rated {self.rating}"
+
+
 # The proxy must be imported with the app's models so Django registers it (and its migration).
 from workflows.machine import RequestLifecycle  # noqa: E402
 
-__all__ = ["RequestLifecycle", "TransitionLog"]
+__all__ = [
+    "DeliveryReport",
+    "Evaluation",
+    "ExpertAssignment",
+    "FundApplication",
+    "FundEnvelope",
+    "RequestLifecycle",
+    "TransitionLog",
+]

@@ -22,9 +22,10 @@ from helpdesk.access import (
     is_hub_staff_of,
     is_management,
 )
-from helpdesk.models import ExpertAssignment, SupportRequest, User
+from helpdesk.models import SupportRequest, User
 from workflows.facts import facts_of
 from workflows.lifecycle import ActorCheck, Guard, Rule, TransitionSpec
+from workflows.models import ExpertAssignment
 
 Actor = User | AnonymousUser | None
 PROPOSED = ExpertAssignment.Status.PROPOSED

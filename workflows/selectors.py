@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -26,21 +27,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from helpdesk.models import (
-    TERMINAL_STATES,
-    ExpertAssignment,
-    FundApplication,
-    FundEnvelope,
-    Region,
-    Role,
-    SupportRequest,
-    User,
-)
+from helpdesk.models import TERMINAL_STATES, Region, Role, SupportRequest, User
 from helpdesk.prepared import PreparedRead
 from helpdesk.selectors import PERSON_NAME
 from workflows.deadlines import fiscal_year_of
 from workflows.facts import facts_of
-from workflows.models import TransitionLog
+from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -151,6 +143,23 @@ class TrailLine:
 
 
 ACTOR_NAME = tuple(f"actor__{name}" for name in PERSON_NAME)
+ASSIGNMENT_LINE = ("status", "has_conflict", "conflict_of_interest", "decline_reason",
+                   *(f"expert__{name}" for name in PERSON_NAME))  # fmt: skip
+_ASSIGNMENT_LINES = PreparedRead(
+    "assignment-lines",
+    lambda request_id: (
+        ExpertAssignment.objects.filter(request_id=request_id)
+        .order_by("created_at", "pk")
+        .values_list(*ASSIGNMENT_LINE)
+    ),
+)
+
+
+def assignment_lines(request: SupportRequest) -> list[tuple[Any, ...]]:
+    """Every expert assignment of ``request``, oldest first, as ``ASSIGNMENT_LINE`` tuples (for overseers)."""
+    return _ASSIGNMENT_LINES.rows(request_id=request.pk)
+
+
 # Read on every request page: a prepared read (``helpdesk.prepared``).
 _TRAIL_LINES = PreparedRead(
     "trail-lines",

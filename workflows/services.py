@@ -1,22 +1,33 @@
 """The one way a request moves: ``perform``; what a person may do now: ``available_transitions``.
 
-Also the lifecycle's scheduled jobs (``auto_close_overdue``, ``expert_grants_expire``), which go through
-the same entry point or the access services, and are safe to run twice.
+Also the lifecycle's scheduled jobs (``auto_close_overdue``, ``expert_grants_expire``,
+``access_grants_reconcile``), which go through the same entry point or the access services, and are safe to
+run twice.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from helpdesk.models import TERMINAL_STATES, RequestState, SupportRequest, SupportRequestUserObjectPermission, User
+from helpdesk.models import (
+    TERMINAL_STATES,
+    AccessLog,
+    RequestState,
+    SupportRequest,
+    SupportRequestGroupObjectPermission,
+    SupportRequestUserObjectPermission,
+    User,
+)
 from helpdesk.services import expert_access_revoke
 from workflows.audit import log_append
 from workflows.deadlines import due_at_for
@@ -25,6 +36,7 @@ from workflows.facts import facts_forget, facts_of
 from workflows.lifecycle import TRANSITION_SPECS, TransitionSpec, transitions_from
 from workflows.machine import RequestLifecycle
 from workflows.milestones import milestones_stamp
+from workflows.models import ExpertAssignment
 from workflows.moves import HANDLERS, Move
 from workflows.rules import ACTOR_CHECKS, GUARDS, allows
 from workflows.signals import lifecycle_event
@@ -209,3 +221,48 @@ def expert_grants_expire(*, now: datetime | None = None) -> int:
     for grant in grants:
         revoked += expert_access_revoke(request=grant.content_object, expert=grant.user, actor=None)
     return revoked
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    orphaned: int  # no proposed, accepted or completed assignment behind the grant
+    expired: int  # the request ended longer ago than the grace period
+    group_rows: int  # request access is never granted to groups: any such row is stray
+
+    @property
+    def total(self) -> int:
+        return self.orphaned + self.expired + self.group_rows
+
+
+def access_grants_reconcile(*, now: Any = None, grace_days: int | None = None) -> ReconcileResult:
+    """Remove guardian rows that no live assignment explains; each removal is in the access log.
+
+    The workflow revokes on decline and after the grace period; this is the safety net that keeps the
+    grant table equal to the assignments whatever happened (a failed task, an admin edit, a bulk import).
+    """
+    now = now or timezone.now()
+    grace = timedelta(days=settings.EXPERT_ACCESS_GRACE_DAYS if grace_days is None else grace_days)
+    live = ExpertAssignment.objects.filter(
+        request_id=OuterRef("content_object_id"),
+        expert_id=OuterRef("user_id"),
+        status__in=[*ExpertAssignment.ACTIVE, ExpertAssignment.Status.COMPLETED],
+    )
+    ended = Q(content_object__state__in=TERMINAL_STATES) & (
+        Q(content_object__closed_at__lt=now - grace)
+        | Q(content_object__closed_at__isnull=True, content_object__updated_at__lt=now - grace)
+    )
+    grants = SupportRequestUserObjectPermission.objects.filter(permission__codename="view_supportrequest")
+    with transaction.atomic():
+        orphaned = list(grants.filter(~Exists(live)).values_list("pk", "content_object_id", "user_id"))
+        expired = list(grants.filter(Exists(live)).filter(ended).values_list("pk", "content_object_id", "user_id"))
+        doomed = orphaned + expired
+        SupportRequestUserObjectPermission.objects.filter(pk__in=[pk for pk, _, _ in doomed]).delete()
+        AccessLog.objects.bulk_create(
+            [
+                AccessLog(request_id=request_id, subject_id=user_id, action=AccessLog.Action.REVOKE)
+                for _, request_id, user_id in doomed
+            ],
+            batch_size=1000,
+        )
+        group_rows, _ = SupportRequestGroupObjectPermission.objects.all().delete()
+    return ReconcileResult(orphaned=len(orphaned), expired=len(expired), group_rows=group_rows)

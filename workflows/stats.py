@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
-from helpdesk.models import TERMINAL_STATES, Evaluation, Region, RequestState, SupportRequest
+from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest
+from workflows.models import Evaluation
 from workflows.selectors import overdue_requests
 
 # A request counts once it was filed: drafts belong to their city only.

@@ -16,7 +16,6 @@ from helpdesk.models.choices import (
     Urgency,
     Visibility,
 )
-from helpdesk.models.engagement import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope
 from helpdesk.models.geography import City, Region
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, Message, ReferenceSequence, SupportRequest
@@ -27,12 +26,7 @@ __all__ = [
     "Attachment",
     "City",
     "Currency",
-    "DeliveryReport",
-    "Evaluation",
-    "ExpertAssignment",
     "ExpertProfile",
-    "FundApplication",
-    "FundEnvelope",
     "Language",
     "Message",
     "NotificationMode",

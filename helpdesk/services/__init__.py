@@ -11,8 +11,6 @@ from helpdesk.attachments import AttachmentRefused
 from helpdesk.screening import PersonalDataFound
 from helpdesk.services.core import reference_allocate, reference_format, roles_ensure, user_set_roles
 from helpdesk.services.grants import (
-    ReconcileResult,
-    access_grants_reconcile,
     access_log_flush,
     access_log_record,
     expert_access_grant,
@@ -34,9 +32,7 @@ __all__ = [
     "AttachmentRefused",
     "OwnerRefused",
     "PersonalDataFound",
-    "ReconcileResult",
     "RequestNotEditable",
-    "access_grants_reconcile",
     "access_log_flush",
     "access_log_record",
     "attachment_add",

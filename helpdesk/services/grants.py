@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
-
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from helpdesk import access
 from helpdesk.access import can
 from helpdesk.models import (
-    TERMINAL_STATES,
     AccessLog,
     Attachment,
-    ExpertAssignment,
     Message,
     Sensitivity,
     SupportRequest,
-    SupportRequestGroupObjectPermission,
     SupportRequestUserObjectPermission,
     User,
 )
@@ -133,48 +123,3 @@ def expert_access_revoke(*, request: SupportRequest, expert: User, actor: User |
             access_log_record(user=actor, request=request, action=AccessLog.Action.REVOKE, subject=expert)
     access.forget(expert)
     return bool(deleted)
-
-
-@dataclass(frozen=True)
-class ReconcileResult:
-    orphaned: int  # no proposed, accepted or completed assignment behind the grant
-    expired: int  # the request ended longer ago than the grace period
-    group_rows: int  # request access is never granted to groups: any such row is stray
-
-    @property
-    def total(self) -> int:
-        return self.orphaned + self.expired + self.group_rows
-
-
-def access_grants_reconcile(*, now: Any = None, grace_days: int | None = None) -> ReconcileResult:
-    """Remove guardian rows that no live assignment explains; each removal is in the access log.
-
-    The workflow revokes on decline and after the grace period; this is the safety net that keeps the
-    grant table equal to the assignments whatever happened (a failed task, an admin edit, a bulk import).
-    """
-    now = now or timezone.now()
-    grace = timedelta(days=settings.EXPERT_ACCESS_GRACE_DAYS if grace_days is None else grace_days)
-    live = ExpertAssignment.objects.filter(
-        request_id=OuterRef("content_object_id"),
-        expert_id=OuterRef("user_id"),
-        status__in=[*ExpertAssignment.ACTIVE, ExpertAssignment.Status.COMPLETED],
-    )
-    ended = Q(content_object__state__in=TERMINAL_STATES) & (
-        Q(content_object__closed_at__lt=now - grace)
-        | Q(content_object__closed_at__isnull=True, content_object__updated_at__lt=now - grace)
-    )
-    grants = SupportRequestUserObjectPermission.objects.filter(permission__codename="view_supportrequest")
-    with transaction.atomic():
-        orphaned = list(grants.filter(~Exists(live)).values_list("pk", "content_object_id", "user_id"))
-        expired = list(grants.filter(Exists(live)).filter(ended).values_list("pk", "content_object_id", "user_id"))
-        doomed = orphaned + expired
-        SupportRequestUserObjectPermission.objects.filter(pk__in=[pk for pk, _, _ in doomed]).delete()
-        AccessLog.objects.bulk_create(
-            [
-                AccessLog(request_id=request_id, subject_id=user_id, action=AccessLog.Action.REVOKE)
-                for _, request_id, user_id in doomed
-            ],
-            batch_size=1000,
-        )
-        group_rows, _ = SupportRequestGroupObjectPermission.objects.all().delete()
-    return ReconcileResult(orphaned=len(orphaned), expired=len(expired), group_rows=group_rows)

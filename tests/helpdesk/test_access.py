@@ -96,11 +96,11 @@ def test_deactivated_and_anonymous_users_may_do_nothing(world):
 def test_suspended_expert_loses_every_grant_at_once(world):
     suspended = world.extra["suspended_expert"]
     assert not can(suspended, "view", world.req)
-    assert not access.is_assigned_expert(suspended, world.req)
+    assert not access.is_expert_in_good_standing(suspended)
     ExpertProfile.objects.filter(user=suspended).update(vetting_status=ExpertProfile.Vetting.VETTED)
     access.forget(suspended)
     assert can(suspended, "view", world.req)
-    assert access.is_assigned_expert(suspended, world.req)
+    assert access.is_expert_in_good_standing(suspended)
 
 
 def test_propose_expert_needs_overseer_and_an_active_vetted_expert_outside_the_city(world):
@@ -153,9 +153,8 @@ def test_scope_helpers_keep_their_contract(world):
     assert not access.is_focal_point_of(world.user("same_region_city"), world.req)
     assert access.is_hub_staff_of(world.user("hub_region"), world.req)
     assert not access.is_hub_staff_of(world.user("hub_other_region"), world.req)
-    assert access.is_assigned_expert(world.user("assigned_expert"), world.req)
-    assert not access.is_accepted_expert(world.user("assigned_expert"), world.req)
-    assert not access.is_assigned_expert(world.user("unassigned_expert"), world.req)
+    assert access.is_expert_in_good_standing(world.user("assigned_expert"))
+    assert not access.is_expert_in_good_standing(world.user("own_city"))
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from helpdesk.demo.bulk import bulk_load, insert_rows, update_rows
-from helpdesk.models import FundApplication, Message, SupportRequest
+from devtools.demo.bulk import bulk_load, insert_rows, update_rows
+from helpdesk.models import Message, SupportRequest
 from tests.factories import FundEnvelopeFactory, SupportRequestFactory
+from workflows.models import FundApplication
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from helpdesk.models import AccessLog, Sensitivity, SupportRequest
-from helpdesk.presenters import WITHHELD
 from tests.access_world import build_world
 from tests.factories import SupportRequestFactory, focal_point
+from web.presenters import WITHHELD
 
 pytestmark = pytest.mark.django_db
 

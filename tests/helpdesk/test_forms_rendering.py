@@ -8,13 +8,13 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from helpdesk.forms.account import LanguageForm, ProfileForm
-from helpdesk.forms.moves import MoveForm
-from helpdesk.forms.queue import QueueFilterForm
-from helpdesk.forms.rendering import DeskFormRenderer
-from helpdesk.forms.requests import MessageForm, RequestForm
 from helpdesk.selectors import FilterChoices
 from tests.factories import CityFactory, SupportRequestFactory, focal_point
+from web.forms.account import LanguageForm, ProfileForm
+from web.forms.moves import MoveForm
+from web.forms.queue import QueueFilterForm
+from web.forms.rendering import DeskFormRenderer
+from web.forms.requests import MessageForm, RequestForm
 from workflows.lifecycle import TRANSITIONS
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from helpdesk.forms.requests import RequestForm
 from helpdesk.models import RequestState, Theme
+from web.forms.requests import RequestForm
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 

@@ -5,9 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from helpdesk.models import FundEnvelope, Role, SupportRequest
+from helpdesk.models import Role, SupportRequest
 from helpdesk.services import reference_allocate, request_create
 from tests.factories import CityFactory, FundEnvelopeFactory, RegionFactory, UserFactory, focal_point
+from workflows.models import FundEnvelope
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,6 @@ from helpdesk import services
 from helpdesk.models import (
     AccessLog,
     Attachment,
-    DeliveryReport,
-    Evaluation,
-    ExpertAssignment,
-    FundApplication,
     Message,
     RequestState,
     SupportRequest,
@@ -35,6 +31,7 @@ from tests.factories import (
     focal_point,
     hub_staff,
 )
+from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication
 
 pytestmark = pytest.mark.django_db
 

@@ -135,7 +135,7 @@ def test_the_scale_seeders_text_is_what_clean_html_returns(monkeypatch):
     """The bulk seeder seals its generated paragraphs without parsing them: they must already be clean."""
     import random
 
-    from helpdesk.demo import scale
+    from devtools.demo import scale
     from helpdesk.sanitize import is_sealed
 
     rng = random.Random(7)

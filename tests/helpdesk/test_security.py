@@ -9,11 +9,11 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from helpdesk.middleware import SESSION_SEEN, SESSION_STARTED, client_ip
 from helpdesk.models import ExpertProfile, Role
 from helpdesk.services import user_set_roles
 from tests.access_world import build_world
 from tests.factories import PASSWORD, CityFactory, SupportRequestFactory, focal_point
+from web.middleware import SESSION_SEEN, SESSION_STARTED, client_ip
 
 pytestmark = pytest.mark.django_db
 

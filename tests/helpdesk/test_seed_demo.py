@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count, F
 
-from helpdesk.demo.network import CITIES, EXPERTS
+from devtools.demo.network import CITIES, EXPERTS
 from helpdesk.models import City, Message, Region, RequestState, Role, SupportRequest, User
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk import presenters, services
+from helpdesk import services
 from helpdesk.models import (
     AccessLog,
     Attachment,
-    ExpertAssignment,
     Message,
     RequestState,
     Sensitivity,
@@ -25,6 +24,9 @@ from helpdesk.signals import message_posted
 from tests.access_world import PDF_BYTES, ROLES, build_world
 from tests.factories import CityFactory, SupportRequestFactory, expert, focal_point, hub_staff
 from tests.helpdesk.hostile_inputs import HOSTILE, dangerous, has_bad_characters
+from web import presenters
+from workflows.models import ExpertAssignment
+from workflows.services import access_grants_reconcile
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +273,7 @@ def test_reconcile_removes_orphans_expired_and_group_rows_and_keeps_live_grants(
 
     assign_perm("helpdesk.view_supportrequest", Group.objects.get(name="expert"), world.req)
 
-    result = services.access_grants_reconcile(now=now, grace_days=30)
+    result = access_grants_reconcile(now=now, grace_days=30)
     assert (result.orphaned, result.expired, result.group_rows) == (1, 1, 1)
     remaining = set(SupportRequestUserObjectPermission.objects.values_list("content_object_id", "user_id"))
     assert remaining == {
@@ -281,7 +283,7 @@ def test_reconcile_removes_orphans_expired_and_group_rows_and_keeps_live_grants(
     }
     assert not SupportRequestGroupObjectPermission.objects.exists()
     assert AccessLog.objects.filter(action=AccessLog.Action.REVOKE, subject=declined).count() == 1
-    assert services.access_grants_reconcile(now=now, grace_days=30).total == 0
+    assert access_grants_reconcile(now=now, grace_days=30).total == 0
 
 
 def test_reconcile_command(world, capsys):

@@ -9,11 +9,11 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from helpdesk.forms.requests import MessageForm
-from helpdesk.forms.widgets import QuickChoiceField, QuickSelect
-from helpdesk.presenters import CityRow, FundRow, InboxRow, MessageView, QueueRow
-from helpdesk.templatetags.desk import field, time_element
-from helpdesk.templatetags.desk_rows import (
+from web.forms.requests import MessageForm
+from web.forms.widgets import QuickChoiceField, QuickSelect
+from web.presenters import CityRow, FundRow, InboxRow, MessageView, QueueRow
+from web.templatetags.desk import field, time_element
+from web.templatetags.desk_rows import (
     attention_items,
     city_request_rows,
     fund_rows,

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import AccessLog, ExpertAssignment, FundApplication
+from helpdesk.models import AccessLog
 from helpdesk.services import expert_access_grant
 from tests.factories import (
     CityFactory,
@@ -22,6 +22,7 @@ from tests.factories import (
     steering,
 )
 from tests.helpdesk.pages import in_state
+from workflows.models import ExpertAssignment, FundApplication
 from workflows.services import perform
 
 pytestmark = pytest.mark.django_db

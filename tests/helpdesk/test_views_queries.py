@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import AccessLog, Attachment, Evaluation, ExpertAssignment, FundApplication, Message, User
+from helpdesk.models import AccessLog, Attachment, Message, User
 from helpdesk.services import expert_access_grant
 from tests.factories import (
     CityFactory,
@@ -23,6 +23,7 @@ from tests.factories import (
 )
 from tests.helpdesk.pages import in_state
 from workflows.audit import log_append
+from workflows.models import Evaluation, ExpertAssignment, FundApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def _queue_search(n: int) -> Scenario:
 
 def _queue_deep(n: int) -> Scenario:
     """A page reached through the "next" link (keyset cursor), as page 200 of a long queue is."""
-    from workflows.listing import QueueFilters, queue_page
+    from web.listing import QueueFilters, queue_page
 
     scenario = _queue(n)
     cursor = queue_page(scenario.user, QueueFilters(exclude_terminal=True), per_page=2).next_cursor
@@ -170,7 +171,7 @@ def _fund_queue(n: int) -> Scenario:
 
 def _fund_queue_next_page(n: int) -> Scenario:
     """A page of the fund queue reached through its "next" link."""
-    from workflows.listing import fund_queue
+    from web.listing import fund_queue
 
     scenario = _fund_queue(n)
     cursor = fund_queue(scenario.user, fiscal_year=2026, per_page=2).page.next_cursor

@@ -8,10 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from helpdesk.models import Attachment, ExpertAssignment, FundApplication, Message, SupportRequest
+from helpdesk.models import Attachment, Message, SupportRequest
 from tests.factories import CityFactory, FundEnvelopeFactory, expert, focal_point, hub_staff, management, steering
 from tests.helpdesk.pages import in_state
 from workflows.errors import TransitionConflict
+from workflows.models import ExpertAssignment, FundApplication
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,13 @@ import pytest
 from django.utils import translation
 from django_q.conf import Conf
 
-from helpdesk.models import ExpertAssignment, RequestState, SupportRequest, User
+from helpdesk.models import RequestState, SupportRequest, User
 from helpdesk.services import expert_access_grant
 from notifications.models import Watch
 from tests.factories import CityFactory, RegionFactory, SupportRequestFactory, expert, focal_point, hub_staff
 from tests.factories import management as management_user
 from tests.factories import steering as steering_user
+from workflows.models import ExpertAssignment
 
 
 @pytest.fixture(autouse=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.models import ExpertAssignment
 from notifications import recipients
 from notifications.models import Channel, Notification
 from notifications.services import notifications_record_event
 from tests.factories import hub_staff
 from tests.notifications.conftest import World, make_world
+from workflows.models import ExpertAssignment
 
 CITY = {"focal.one", "focal.two"}
 HUB = {"hub.lead", "hub.officer", "hub.colleague"}

@@ -10,9 +10,9 @@ from django.utils import timezone
 from helpdesk.models import Message, Sensitivity, Visibility
 from notifications import events
 from notifications.models import Channel, Notification, Reason, Status
-from notifications.presentation import entry
 from notifications.recipients import RECIPIENTS
 from notifications.rendering import render_email
+from web.notification_entries import entry
 
 DESCRIPTION = "DESCRIPTION-MARKER the city's confidential account"
 BODY = "BODY-MARKER a message nobody may e-mail"

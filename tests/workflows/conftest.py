@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
-from helpdesk.models import City, FundEnvelope, Region, SupportRequest, User
+from helpdesk.models import City, Region, SupportRequest, User
 from tests.factories import (
     CityFactory,
     FundEnvelopeFactory,
@@ -27,6 +27,7 @@ from tests.factories import (
     management,
     steering,
 )
+from workflows.models import FundEnvelope
 from workflows.selectors import current_fiscal_year
 from workflows.services import perform
 

@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from helpdesk.models import ExpertAssignment, ExpertProfile, RequestState, SupportRequestUserObjectPermission
+from helpdesk.models import ExpertProfile, RequestState, SupportRequestUserObjectPermission
 from tests.factories import expert
 from tests.workflows.conftest import VALID, row_counts
 from workflows.errors import TransitionRefused
+from workflows.models import ExpertAssignment
 from workflows.services import available_transitions, expert_grants_expire, perform
 
 S = RequestState

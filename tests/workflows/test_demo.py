@@ -7,10 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from helpdesk.models import ExpertAssignment, FundApplication, FundEnvelope, RequestState, SupportRequest
+from devtools.demo.requests import DEMO_REQUESTS
+from helpdesk.models import RequestState, SupportRequest
 from workflows.audit import audit_verify
-from workflows.demo import DEMO_REQUESTS
-from workflows.models import TransitionLog
+from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 
 pytestmark = pytest.mark.django_db
 

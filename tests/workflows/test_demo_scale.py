@@ -10,14 +10,14 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F, Sum
 
-from helpdesk.demo.scale import seed_scale
-from helpdesk.models import Evaluation, FundApplication, FundEnvelope, RequestState, SupportRequest
-from notifications.demo_scale import seed_scale_notifications
+from devtools.demo.history import seed_scale_history
+from devtools.demo.notifications import seed_scale_notifications
+from devtools.demo.scale import seed_scale
+from helpdesk.models import RequestState, SupportRequest
 from notifications.models import Notification
 from workflows.audit import audit_verify
-from workflows.demo_scale import seed_scale_history
 from workflows.lifecycle import TRIAGE
-from workflows.models import TransitionLog
+from workflows.models import Evaluation, FundApplication, FundEnvelope, TransitionLog
 
 S = RequestState
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from helpdesk.models import FundApplication, FundEnvelope, RequestState
+from helpdesk.models import RequestState
 from tests.factories import FundEnvelopeFactory, focal_point, hub_staff, management
 from tests.workflows.conftest import VALID, row_counts
 from workflows.deadlines import fiscal_year_of
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import FIRST_APPROVAL_EVENT
-from workflows.models import TransitionLog
+from workflows.models import FundApplication, FundEnvelope, TransitionLog
 from workflows.services import available_transitions, perform
 
 S = RequestState

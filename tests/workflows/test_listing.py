@@ -4,7 +4,7 @@ import pytest
 
 from helpdesk.models import Sensitivity
 from tests.factories import CityFactory, SupportRequestFactory, focal_point, hub_staff
-from workflows.listing import QueueFilters, filtered_requests
+from web.listing import QueueFilters, filtered_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_open_means_the_same_rows_whether_counted_or_listed():
 
 
 def test_counts_stop_at_the_limit_and_say_so_while_pages_go_on():
-    from workflows.listing import paginate
+    from web.listing import paginate
 
     city = CityFactory()
     for _ in range(7):
@@ -60,12 +60,12 @@ def test_counts_stop_at_the_limit_and_say_so_while_pages_go_on():
 
 
 def test_the_queue_page_says_more_than_when_the_count_is_capped(client, monkeypatch):
-    import workflows.listing
+    import web.listing
 
     city = CityFactory()
     for _ in range(4):
         SupportRequestFactory(city=city, state="submitted")
     hub = hub_staff(city.region)
     client.force_login(hub)
-    monkeypatch.setattr(workflows.listing, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(web.listing, "COUNT_LIMIT", 3)
     assert "More than 3 requests" in client.get("/hub/queue/").content.decode()

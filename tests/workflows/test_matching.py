@@ -1,8 +1,9 @@
 import pytest
 
-from helpdesk.models import ExpertAssignment, ExpertProfile
+from helpdesk.models import ExpertProfile
 from tests.factories import CityFactory, RegionFactory, SupportRequestFactory, UserFactory, expert
 from workflows.matching import candidate_experts
+from workflows.models import ExpertAssignment
 
 pytestmark = pytest.mark.django_db
 

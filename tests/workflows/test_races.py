@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from helpdesk.models import ExpertAssignment, FundApplication, FundEnvelope, RequestState, SupportRequest
+from helpdesk.models import RequestState, SupportRequest
 from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
-from workflows.models import TransitionLog
+from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 from workflows.services import perform
 from workflows.signals import lifecycle_event
 

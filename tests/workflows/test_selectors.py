@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpdesk.models import ExpertAssignment, FundEnvelope
 from tests.workflows.conftest import VALID
+from workflows.models import ExpertAssignment, FundEnvelope
 from workflows.selectors import (
     assignments_for_expert,
     current_fiscal_year,

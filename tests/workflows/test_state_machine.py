@@ -36,7 +36,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from helpdesk.models import TERMINAL_STATES, ExpertAssignment, FundEnvelope, SupportRequest
+from helpdesk.models import TERMINAL_STATES, SupportRequest
 from helpdesk.signals import message_posted
 from tests.factories import (
     CityFactory,
@@ -54,7 +54,7 @@ from workflows.audit import audit_verify
 from workflows.deadlines import fiscal_year_of
 from workflows.errors import WorkflowError
 from workflows.lifecycle import STATE_NAMES, TRANSITION_SPECS, TRANSITIONS, Rule, transitions_from
-from workflows.models import TransitionLog
+from workflows.models import ExpertAssignment, FundEnvelope, TransitionLog
 from workflows.services import auto_close_overdue, perform
 from workflows.signals import lifecycle_event
 

@@ -11,10 +11,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from helpdesk.access import can
-from helpdesk.models import ExpertAssignment, ExpertProfile, SupportRequest, User
+from helpdesk.models import ExpertProfile, SupportRequest, User
 from helpdesk.services import expert_access_grant, expert_access_revoke
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.facts import facts_of
+from workflows.models import ExpertAssignment
 from workflows.moves.base import Handler, Move
 from workflows.moves.common import delivery_date_agree
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from helpdesk.models import DeliveryReport, Evaluation, SupportRequest
+from helpdesk.models import SupportRequest
+from workflows.models import DeliveryReport, Evaluation
 from workflows.moves.base import Handler, Move
 from workflows.moves.common import assignments_wind_up
 

@@ -9,10 +9,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import ExpertAssignment, FundApplication, SupportRequest, User, Visibility
+from helpdesk.models import SupportRequest, User, Visibility
 from helpdesk.services import expert_access_revoke, message_post
 from workflows.deadlines import default_delivery_date
 from workflows.errors import TransitionRefused
+from workflows.models import ExpertAssignment, FundApplication
 from workflows.moves.base import Move
 
 PROPOSED = ExpertAssignment.Status.PROPOSED

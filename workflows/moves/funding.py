@@ -12,11 +12,12 @@ from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from helpdesk.models import FundApplication, FundEnvelope, RequestState, SupportRequest
+from helpdesk.models import RequestState, SupportRequest
 from workflows.deadlines import fiscal_year_of
 from workflows.errors import TransitionRefused
 from workflows.facts import facts_of
 from workflows.lifecycle import FIRST_APPROVAL_EVENT
+from workflows.models import FundApplication, FundEnvelope
 from workflows.moves.base import Handler, Move
 from workflows.moves.common import assignments_wind_up, delivery_date_agree
 

@@ -1,0 +1,105 @@
+"""``manage.py bench``: seed a separate benchmark database and print the time and queries of every page.
+
+The command runs itself again in a child process whose settings point at the benchmark database
+(``var/bench-N.sqlite3``, or ``<name>_bench`` next to the PostgreSQL database of ``DATABASE_URL``), so the
+desk's own database is never touched. A database already seeded at that size is reused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+CHILD_FLAG = "HELPDESK_BENCH_CHILD"
+
+
+def _bench_database_env(scale: int, *, reseed: bool) -> dict[str, str]:
+    """The settings of the benchmark database (made empty first with ``reseed``)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        path = Path(settings.VAR_DIR) / f"bench-{scale}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if reseed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return {"SQLITE_PATH": str(path), "DATABASE_URL": ""}
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/") or "helpdesk"
+    bench_name = f"{name}_bench_{scale}"
+    _postgres_create_database(url, bench_name, drop_first=reseed)
+    return {"DATABASE_URL": urlunparse(parsed._replace(path=f"/{bench_name}"))}
+
+
+def _postgres_create_database(url: str, name: str, *, drop_first: bool) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parsed = urlparse(url)
+    admin_url = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if drop_first:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+class Command(BaseCommand):
+    help = "Benchmark every page at network scale on a separate database; prints one line per scenario."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=int, default=100_000, help="Requests in the benchmark database.")
+        parser.add_argument("--json", dest="json_path", default="", help="Also write the figures to this file.")
+        parser.add_argument("--repeat", type=int, default=25, help="Timed runs per scenario (after warm-up).")
+        parser.add_argument("--reseed", action="store_true", help="Drop and rebuild the benchmark database.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        scale = int(options["scale"])
+        if scale < 1000:
+            raise CommandError("--scale must be at least 1000 (the benchmark needs a network to measure).")
+        if os.environ.get(CHILD_FLAG) != "1":
+            self._run_child(scale, options)
+            return
+        from devtools.bench.runner import run_benchmark
+
+        results = run_benchmark(scale=scale, repeat=int(options["repeat"]), out=self.stdout)
+        json_path = str(options["json_path"] or "")
+        if json_path:
+            Path(json_path).write_text(json.dumps([r.as_dict() for r in results], indent=2) + "\n")
+            self.stdout.write(f"Figures written to {json_path}")
+
+    def _run_child(self, scale: int, options: dict[str, object]) -> None:
+        # Production settings (cached templates, no query log), minus what needs HTTPS or a real key.
+        env = {
+            **os.environ,
+            CHILD_FLAG: "1",
+            "DJANGO_DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-key-" + "x" * 40,
+            "SECURE_SSL_REDIRECT": "0",
+            "ALLOWED_HOSTS": "testserver",
+            "DJANGO_STATIC_MANIFEST": "0",
+            "AXES_ENABLED": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+        env.update(_bench_database_env(scale, reseed=bool(options["reseed"])))
+        argv = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "bench",
+            "--scale",
+            str(scale),
+            "--repeat",
+            str(options["repeat"]),
+        ]
+        if options["json_path"]:
+            argv += ["--json", str(Path(str(options["json_path"])).resolve())]
+        completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 - our own manage.py
+        if completed.returncode:
+            raise CommandError(f"benchmark failed (exit {completed.returncode})")

@@ -1,0 +1,54 @@
+"""Seed the demo network (idempotent), and optionally bulk data for measuring at scale."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from devtools.demo.bulk import bulk_load
+from devtools.demo.history import seed_scale_history
+from devtools.demo.network import DEMO_PASSWORD, seed_network
+from devtools.demo.notifications import seed_scale_notifications
+from devtools.demo.requests import seed_requests
+from devtools.demo.scale import seed_scale
+from workflows.selectors import current_fiscal_year
+
+
+class Command(BaseCommand):
+    help = "Create the demo network (hubs, cities, people, requests in every state). Safe to run twice."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=0, help="Also add N bulk requests (1-10 messages each) with their history."
+        )
+        parser.add_argument("--cities", type=int, default=1000, help="With --scale: total cities to reach.")
+        parser.add_argument("--experts", type=int, default=200, help="With --scale: total experts to reach.")
+        parser.add_argument(
+            "--allow-production", action="store_true", help="Seed even with DEBUG off (demo passwords are public)."
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG and not settings.TESTING and not options["allow_production"]:
+            raise CommandError("Refusing to create demo accounts with DEBUG off; pass --allow-production.")
+        started = time.monotonic()
+        logins = seed_network(fiscal_year=current_fiscal_year())
+        created = seed_requests()
+        self.stdout.write(f"Demo network ready ({created} demo requests created).")
+        scale = int(options["scale"] or 0)
+        if scale:
+            with bulk_load():
+                added = seed_scale(count=scale, cities=int(options["cities"]), experts=int(options["experts"]))
+                history = seed_scale_history(first_id=added.first_id, last_id=added.last_id)
+                notified = seed_scale_notifications(first_id=added.first_id, last_id=added.last_id)
+            self.stdout.write(
+                f"Added {added.requests} requests, {added.messages} messages, {added.assignments} expert "
+                f"assignments, {history['logs']} audit rows, {history['fund_applications']} fund applications, "
+                f"{history['delivery_reports']} delivery reports, {history['evaluations']} evaluations and "
+                f"{notified} notifications in {time.monotonic() - started:.1f} s."
+            )
+        if options["verbosity"]:
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+            for login in logins:
+                self.stdout.write(f"  {login.role:<22} {login.username:<28} {login.note}")

@@ -1,0 +1,87 @@
+"""The filter bar of request lists: parses the query string into ``web.listing.QueueFilters``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Language, RequestState, SupportKind, Theme
+from helpdesk.selectors import FilterChoices
+from web.forms.widgets import QuickChoiceField
+from web.listing import DEFAULT_SORT, QueueFilters
+
+SORT_CHOICES = [
+    ("newest", _("Newest first")),
+    ("oldest", _("Oldest first")),
+    ("deadline", _("Deadline soonest")),
+    ("updated", _("Recently updated")),
+]
+
+
+def _blank(label: str | Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": _("Reference, title or description")}),
+    )
+    state = QuickChoiceField(label=_("State"), required=False)
+    theme = QuickChoiceField(label=_("Theme"), required=False)
+    kind = QuickChoiceField(label=_("Kind of support"), required=False)
+    region = QuickChoiceField(label=_("Hub"), required=False)
+    city = QuickChoiceField(label=_("City"), required=False)
+    country = QuickChoiceField(label=_("Country"), required=False)
+    owner = QuickChoiceField(label=_("Owner"), required=False)
+    language = QuickChoiceField(label=_("Language"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    funding = forms.BooleanField(label=_("Asks for funding"), required=False)
+    sort = QuickChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+    OPEN = "open"
+
+    def __init__(self, data: Any, *, choices: FilterChoices) -> None:
+        super().__init__(data)
+        self.fields["state"].choices = [
+            ("", _("Any state")),
+            (self.OPEN, _("Open (filed, not closed)")),
+            *RequestState.choices,
+        ]
+        self.fields["theme"].choices = _blank(_("Any theme")) + list(Theme.choices)
+        self.fields["kind"].choices = _blank(_("Any kind")) + list(SupportKind.choices)
+        self.fields["language"].choices = _blank(_("Any language")) + list(Language.choices)
+        self.fields["city"].choices = _blank(_("Any city")) + choices.cities
+        self.fields["country"].choices = _blank(_("Any country")) + [(c, c) for c in choices.countries]
+        self.fields["owner"].choices = [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet")), *choices.owners]
+        if choices.regions is None:
+            del self.fields["region"]
+        else:
+            self.fields["region"].choices = _blank(_("Any hub")) + choices.regions
+
+    def filters(self) -> QueueFilters:
+        """What to show; an invalid value is ignored rather than shown as an error in a filter bar."""
+        if not self.is_valid():
+            data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        else:
+            data = self.cleaned_data
+        state = data.get("state") or ""
+        return QueueFilters(
+            states=[state] if state and state != self.OPEN else [],
+            exclude_terminal=state == self.OPEN,
+            theme=data.get("theme") or "",
+            kind=data.get("kind") or "",
+            region_id=int(data["region"]) if data.get("region") else None,
+            city_id=int(data["city"]) if data.get("city") else None,
+            country=data.get("country") or "",
+            owner=data.get("owner") or "",
+            language=data.get("language") or "",
+            overdue=bool(data.get("overdue")),
+            funding=bool(data.get("funding")),
+            search=data.get("q") or "",
+            sort=data.get("sort") or DEFAULT_SORT,
+        )

@@ -1,0 +1,47 @@
+"""Template tags: the header's unread badge and a request's watchers panel.
+
+``{% load notifications_tags %}{% unread_badge %}`` in the header; ``{% watch_panel req %}`` on a request's
+page (shown to hub staff and management only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from notifications import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("web/notifications_includes/unread_badge.html", takes_context=True)
+def unread_badge(context: template.Context) -> dict[str, Any]:
+    user = context.get("user")
+    count = selectors.unread_count(user) if user is not None and user.is_authenticated else 0
+    return {"count": count}
+
+
+@register.inclusion_tag("web/notifications_includes/watch_panel.html", takes_context=True)
+def watch_panel(context: template.Context, req: Any) -> dict[str, Any]:
+    user = context.get("user")
+    if user is None or not user.is_authenticated or not selectors.may_manage_watchers(user, req):
+        watching = user is not None and user.is_authenticated and selectors.is_watching(user, req)
+        # Someone who may not manage watchers only sees the panel to stop watching themselves.
+        if not watching:
+            return {"hidden": True}
+        return {
+            "req": req,
+            "user": user,
+            "watches": [w for w in selectors.watchers_of(req) if w.user_id == user.pk],
+            "csrf_token": context.get("csrf_token"),
+        }
+    watches = list(selectors.watchers_of(req))
+    return {
+        "req": req,
+        "user": user,
+        "can_manage": True,
+        "watches": watches,
+        "candidates": selectors.watch_candidates(req, watching={w.user_id for w in watches}),
+        "csrf_token": context.get("csrf_token"),
+    }

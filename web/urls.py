@@ -1,0 +1,68 @@
+from django.urls import include, path
+
+from web.views import (
+    account,
+    city,
+    core,
+    expert,
+    exports,
+    files,
+    hub,
+    management,
+    notifications,
+    requests,
+    steering,
+)
+
+# The notification centre and a request's watchers, under their own namespace ("notifications:list"): e-mails
+# link to it.
+notification_patterns = (
+    [
+        path("", notifications.notification_list, name="list"),
+        path("<int:pk>/open/", notifications.notification_open, name="open"),
+        path("<int:pk>/read/", notifications.notification_read, name="read"),
+        path("read-all/", notifications.notification_read_all, name="read-all"),
+        path("requests/<str:reference>/watchers/", notifications.request_watchers, name="watchers"),
+    ],
+    "notifications",
+)
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("notifications/", include(notification_patterns)),
+    path("healthz", core.healthz, name="healthz"),
+    path("attachments/<int:pk>/", files.attachment_download, name="attachment-download"),
+    path("exports/requests.csv", exports.queue_export, name="queue-export"),
+    # Account
+    path("accounts/login/", account.login, name="login"),
+    path("accounts/logout/", account.logout, name="logout"),
+    path("accounts/password-reset/", account.password_reset, name="password-reset"),
+    path("accounts/password-reset/sent/", account.password_reset_done, name="password-reset-done"),
+    path("accounts/reset/<uidb64>/<token>/", account.password_reset_confirm, name="password-reset-confirm"),
+    path("accounts/reset/done/", account.password_reset_complete, name="password-reset-complete"),
+    path("accounts/password/", account.password_change, name="password-change"),
+    path("accounts/password/done/", account.password_change_done, name="password-change-done"),
+    path("accounts/profile/", account.profile, name="profile"),
+    path("language/", account.set_language, name="set-language"),
+    # City focal points
+    path("city/", city.home, name="city-home"),
+    path("requests/new/", city.new_request, name="request-new"),
+    path("requests/<str:reference>/edit/", city.edit_draft, name="request-edit"),
+    # Every role's request page and its posts
+    path("requests/<str:reference>/", requests.detail, name="request-detail"),
+    path("requests/<str:reference>/moves/<slug:name>/", requests.move, name="request-move"),
+    path("requests/<str:reference>/messages/", requests.post_message, name="request-message"),
+    path("requests/<str:reference>/owner/", requests.set_owner, name="request-owner"),
+    path("requests/<str:reference>/release/", requests.release, name="request-release"),
+    # Hub staff
+    path("hub/queue/", hub.queue, name="hub-queue"),
+    path("requests/<str:reference>/experts/", hub.matching, name="request-matching"),
+    # Experts
+    path("expert/", expert.inbox, name="expert-inbox"),
+    # Management unit
+    path("fund/", management.fund_queue, name="fund-queue"),
+    path("overview/", management.overview, name="overview"),
+    path("requests/<str:reference>/access-log/", management.access_log, name="request-access-log"),
+    # Steering committee
+    path("figures/", steering.figures, name="steering"),
+]

@@ -1,0 +1,128 @@
+"""City focal points' pages: their home and the guided request form (new or draft)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from helpdesk import services
+from helpdesk.access import can
+from helpdesk.attachments import AttachmentRefused
+from helpdesk.models import RequestState, Role, SupportRequest, Visibility
+from helpdesk.screening import PersonalDataFound
+from web.forms.requests import RequestForm
+from web.listing import city_attention, city_requests
+from web.views.decorators import no_store, role_required
+from web.views.requests import get_visible_request
+from workflows import services as workflow
+from workflows.errors import TransitionConflict, TransitionRefused
+
+
+@role_required(Role.FOCAL_POINT)
+@no_store
+def home(request: HttpRequest) -> HttpResponse:
+    page = city_requests(request.user, after=request.GET.get("after"), before=request.GET.get("before"))
+    attention = city_attention(request.user) if not (request.GET.get("after") or request.GET.get("before")) else []
+    multi_city = len({r.city_id for r in page.rows}) > 1
+    return render(request, "web/city/home.html", {"page": page, "attention": attention, "multi_city": multi_city})
+
+
+def _save(
+    request: HttpRequest, form: RequestForm, draft: SupportRequest | None
+) -> tuple[SupportRequest | None, list[str], bool]:
+    """Keep the draft through the intake services; returns it, any personal-data findings, and confirmability."""
+    data: dict[str, Any] = form.service_data()
+    confirm = form.cleaned_data.get("confirm_personal_data", False)
+    try:
+        if draft is None:
+            saved = services.request_create(
+                city=form.cleaned_data["city"], submitted_by=request.user, confirm_personal_data=confirm, **data
+            )
+        else:
+            saved = services.request_update_draft(
+                request=draft, actor=request.user, confirm_personal_data=confirm, **data
+            )
+    except PersonalDataFound as found:
+        return None, found.messages, found.confirmable
+    except ValidationError as invalid:
+        for field, errors in (
+            invalid.message_dict.items() if hasattr(invalid, "error_dict") else [(None, invalid.messages)]
+        ):
+            form.add_error(field if field in form.fields else None, errors)
+        return None, [], True
+    return saved, [], True
+
+
+def _attach(request: HttpRequest, form: RequestForm, saved: SupportRequest) -> bool:
+    """Add the file chosen on the form to the request; False (with the reason on the form) if refused."""
+    upload = form.cleaned_data.get("attachment")
+    if not upload:
+        return True
+    try:
+        services.attachment_add(
+            request=saved,
+            uploaded_by=request.user,
+            upload=upload,
+            visibility=Visibility.CITY,
+            sensitivity=saved.sensitivity,
+        )
+    except AttachmentRefused as refused:
+        form.add_error("attachment", refused.messages)
+        return False
+    return True
+
+
+def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpResponse:
+    cities = list(request.user.cities.order_by("name"))
+    if not cities:
+        raise Http404
+    form = RequestForm(request.POST or None, request.FILES or None, instance=draft, cities=cities)
+    findings: list[str] = []
+    confirmable = True
+    if request.method == "POST" and form.is_valid():
+        saved, findings, confirmable = _save(request, form, draft)
+        if saved is not None and not _attach(request, form, saved):
+            # The draft is kept; only the file was refused, and the form says why.
+            draft, saved = saved, None
+        if saved is not None:
+            if "submit" not in request.POST:
+                messages.success(request, _("Draft saved. You can come back to it at any time."))
+                return HttpResponseRedirect(saved.get_absolute_url())
+            try:
+                workflow.perform(saved, "submit", request.user)
+            except TransitionConflict as conflict:
+                messages.error(request, str(conflict))
+                return HttpResponseRedirect(saved.get_absolute_url())
+            except TransitionRefused as refusal:
+                # The draft is kept; the form shows why it cannot go to the hub yet, with everything typed.
+                form.add_error(None, str(refusal))
+                draft = saved
+            else:
+                messages.success(request, _("Your request is with the hub. You will hear from them here."))
+                return HttpResponseRedirect(saved.get_absolute_url())
+    return render(
+        request,
+        "web/city/request_form.html",
+        {"form": form, "draft": draft, "personal_data": findings, "confirmable": confirmable},
+    )
+
+
+@role_required(Role.FOCAL_POINT)
+@no_store
+def new_request(request: HttpRequest) -> HttpResponse:
+    return _request_form(request, None)
+
+
+@role_required(Role.FOCAL_POINT)
+@no_store
+def edit_draft(request: HttpRequest, reference: str) -> HttpResponse:
+    draft = get_visible_request(request.user, reference)
+    if draft.state != RequestState.DRAFT or not can(request.user, "act", draft):
+        messages.info(request, _("Only a draft can be edited; write a message on the request instead."))
+        return HttpResponseRedirect(draft.get_absolute_url())
+    return _request_form(request, draft)

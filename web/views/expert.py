@@ -1,0 +1,16 @@
+"""Experts' pages: the inbox of their assignments (the brief and the moves live on the request page)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from helpdesk.models import Role
+from web.listing import expert_assignments
+from web.views.decorators import no_store, role_required
+
+
+@role_required(Role.EXPERT)
+@no_store
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/expert/inbox.html", {"assignments": expert_assignments(request.user)})

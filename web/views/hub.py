@@ -1,0 +1,93 @@
+"""Hub staff's pages: the region's queue (also the management unit's cross-hub list)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from helpdesk.access import can
+from helpdesk.models import Role
+from helpdesk.selectors import queue_filter_choices
+from web import presenters
+from web.forms.moves import MoveForm
+from web.forms.queue import QueueFilterForm
+from web.listing import queue_page
+from web.views.decorators import no_store, role_required
+from web.views.requests import get_visible_request
+from workflows import services as workflow
+from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.matching import candidate_experts
+
+# The first routes a submitted request to the pool; the second adds experts while matching goes on.
+MATCHING_MOVES_ORDER = ("route_to_experts", "propose_expert")
+SHORTLIST = 30
+
+
+@role_required(Role.HUB_STAFF, Role.MANAGEMENT)
+@no_store
+def queue(request: HttpRequest) -> HttpResponse:
+    region = request.GET.get("region", "")
+    choices = queue_filter_choices(request.user, region_id=int(region) if region.isdigit() else None)
+    data = request.GET.copy()
+    # A queue opens on what still needs work; "any state" is one click away.
+    data.setdefault("state", QueueFilterForm.OPEN)
+    form = QueueFilterForm(data, choices=choices)
+    filters = form.filters()
+    page = queue_page(request.user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
+    return render(
+        request,
+        "web/hub/queue.html",
+        # Rows name their hub when the list spans hubs (the management unit's view).
+        {"form": form, "page": page, "filters": filters, "all_hubs": choices.regions is not None},
+    )
+
+
+@role_required(Role.HUB_STAFF, Role.MANAGEMENT)
+@no_store
+def matching(request: HttpRequest, reference: str) -> HttpResponse:
+    """Candidate experts ranked for one request; staff tick one or several and propose them."""
+    support_request = get_visible_request(request.user, reference)
+    if not can(request.user, "manage_owner", support_request):
+        raise Http404
+    moves = {spec.name: spec for spec in workflow.available_transitions(support_request, request.user)}
+    spec = next((moves[name] for name in MATCHING_MOVES_ORDER if name in moves), None)
+    candidates = candidate_experts(support_request)
+    choices = [(c.expert.pk, str(c.expert)) for c in candidates]
+    form = MoveForm(spec, support_request, request.POST or None, expert_choices=choices) if spec else None
+    if request.method == "POST":
+        if form is None:
+            messages.info(request, _("Experts cannot be proposed on this request now."))
+            return HttpResponseRedirect(support_request.get_absolute_url())
+        if form.is_valid():
+            try:
+                workflow.perform(support_request, spec.name, request.user, **form.move_data())
+            except TransitionConflict as conflict:
+                return render(
+                    request,
+                    "web/requests/conflict.html",
+                    {"req": support_request, "message": str(conflict)},
+                    status=409,
+                )
+            except TransitionRefused as refusal:
+                form.show_refusal(refusal)
+            else:
+                messages.success(request, _("Experts proposed: they are asked to accept or decline."))
+                return HttpResponseRedirect(support_request.get_absolute_url())
+    # The pool is a few hundred people: the best matches come first, the rest one click away.
+    show_all = request.GET.get("all") == "1" or request.method == "POST"
+    selected = {int(v) for v in request.POST.getlist("experts") if v.isdigit()} if request.method == "POST" else set()
+    return render(
+        request,
+        "web/hub/matching.html",
+        {
+            "req": support_request,
+            "view": presenters.request_view(support_request, request.user),
+            "candidates": candidates if show_all else candidates[:SHORTLIST],
+            "hidden_count": 0 if show_all else max(len(candidates) - SHORTLIST, 0),
+            "spec": spec,
+            "form": form,
+            "selected": selected,
+        },
+    )

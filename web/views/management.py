@@ -1,0 +1,45 @@
+"""The management unit's pages: fund applications with envelopes, the cross-hub overview, access logs."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from helpdesk.access import can
+from helpdesk.models import Role
+from helpdesk.selectors import access_log_for
+from web import presenters
+from web.listing import fund_queue as fund_queue_read
+from web.views.decorators import no_store, role_required
+from web.views.requests import get_visible_request
+from workflows.stats import hub_overview
+
+
+@role_required(Role.MANAGEMENT)
+@no_store
+def fund_queue(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year", "")
+    fiscal_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    queue = fund_queue_read(
+        request.user, fiscal_year=fiscal_year, after=request.GET.get("after"), before=request.GET.get("before")
+    )
+    return render(request, "web/management/fund_queue.html", {"queue": queue, "page": queue.page})
+
+
+@role_required(Role.MANAGEMENT)
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/management/overview.html", {"regions": hub_overview()})
+
+
+@role_required(Role.MANAGEMENT)
+@no_store
+def access_log(request: HttpRequest, reference: str) -> HttpResponse:
+    support_request = get_visible_request(request.user, reference)
+    if not can(request.user, "view_access_log", support_request):
+        raise Http404
+    entries = access_log_for(support_request, request.user)[:500]
+    return render(
+        request,
+        "web/management/access_log.html",
+        {"req": support_request, "view": presenters.request_view(support_request, request.user), "entries": entries},
+    )

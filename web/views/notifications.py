@@ -1,0 +1,91 @@
+"""The notification centre (list, mark read) and the watchers of a request. No rule lives here."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from helpdesk.selectors import visible_requests
+from notifications import selectors, services
+from web.forms.watch import WatchForm
+from web.notification_entries import entries
+
+PAGE_SIZE = 25
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@require_GET
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/notifications_list.html",
+        {"page": page, "entries": entries(page.object_list), "unread": selectors.unread_count(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and go to what it is about."""
+    notification = services.notification_mark_read(user=request.user, notification_id=pk)
+    if notification is None:
+        raise Http404
+    if notification.request is None:
+        return HttpResponseRedirect(reverse("notifications:list"))
+    return HttpResponseRedirect(notification.request.get_absolute_url())
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    if services.notification_mark_read(user=request.user, notification_id=pk) is None:
+        raise Http404
+    return HttpResponseRedirect(_back(request, reverse("notifications:list")))
+
+
+@require_POST
+@login_required
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=request.user)
+    if count:
+        messages.success(request, _("All your notifications are marked read."))
+    return HttpResponseRedirect(_back(request, reverse("notifications:list")))
+
+
+@require_POST
+@login_required
+def request_watchers(request: HttpRequest, reference: str) -> HttpResponse:
+    """Add or remove a watcher of a request (hub staff), or stop watching it oneself."""
+    support_request = get_object_or_404(visible_requests(request.user), reference=reference)
+    back = _back(request, support_request.get_absolute_url())
+    form = WatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a colleague to add or remove."))
+        return HttpResponseRedirect(back)
+    user = form.cleaned_data["user"]
+    try:
+        if form.cleaned_data["action"] == WatchForm.ADD:
+            services.watch_add(request=support_request, user=user, added_by=request.user)
+            messages.success(request, _("%(name)s now watches this request.") % {"name": user})
+        else:
+            services.watch_remove(request=support_request, user=user, removed_by=request.user)
+            messages.success(request, _("%(name)s no longer watches this request.") % {"name": user})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return HttpResponseRedirect(back)

@@ -1,0 +1,25 @@
+"""What the lifecycle does when the domain tells it something: connected in ``WorkflowsConfig.ready``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpdesk.retention import admin_history_scrub
+from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication
+
+
+def on_requests_anonymised(sender: Any, *, request_ids: list[int], **kwargs: Any) -> None:
+    """Blank the free text people wrote in the lifecycle's rows of anonymised requests (inside the retention
+    job's transaction): conflict declarations, decline reasons, fund justifications, conditions and budget
+    labels, delivery reports, evaluation outcomes and comments. Amounts, ratings and dates stay."""
+    engaged = {
+        model: list(model.objects.filter(request_id__in=request_ids).values_list("pk", flat=True))
+        for model in (ExpertAssignment, FundApplication, DeliveryReport, Evaluation)
+    }
+    ExpertAssignment.objects.filter(request_id__in=request_ids).update(conflict_of_interest="", decline_reason="")
+    FundApplication.objects.filter(request_id__in=request_ids).update(
+        justification="", conditions="", decision_reason="", budget_lines=[]
+    )
+    DeliveryReport.objects.filter(request_id__in=request_ids).update(report="")
+    Evaluation.objects.filter(request_id__in=request_ids).update(outcomes="", comments="", author=None)
+    admin_history_scrub(engaged)
