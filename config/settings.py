@@ -68,12 +68,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in person's profile language wins over the browser's.
-    "web.user_language.UserLanguageMiddleware",
+    "web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Access and security (web.middleware): session timeouts and suspensions, no-store, access log.
+    # Access and security (web.middleware): session timeouts and suspensions, no-store.
     "web.middleware.SessionSecurityMiddleware",
     "web.middleware.NoStoreMiddleware",
-    "web.middleware.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -81,7 +80,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-FORM_RENDERER = "web.forms.rendering.DeskFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

@@ -4,20 +4,19 @@
 with the same rules. Scope that follows geography (a focal point's cities, a hub's region) is read from
 foreign keys; an expert's reach is a django-guardian object permission granted when they are proposed.
 
-Everything ``can`` needs about the person (roles, cities, region, granted requests, vetting) is read once
-and kept on the user instance, which lives for one HTTP request: checking every row of a page costs no
-query per row, and a change (deactivation, suspension, revocation) counts from the next request on.
+What ``can`` needs about the person (roles, cities, region, granted requests, vetting) is read through the
+``User`` model's access properties, each once per instance (a user lives for one HTTP request or task):
+checking every row of a page costs no query per row, and a change counts from the next request on.
+``people_prime`` reads them for many people in a fixed number of queries (a notification's recipients).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils.functional import LazyObject, empty
+from django.db.models import Prefetch, prefetch_related_objects
 
 from helpdesk.models import (
     Attachment,
@@ -30,6 +29,7 @@ from helpdesk.models import (
     User,
     Visibility,
 )
+from helpdesk.models.people import PRIMED_GRANTS, PRIMED_SUSPENSION, VIEW_GRANT
 
 VIEW_PERMISSION = "helpdesk.view_supportrequest"
 ALL_CHANNELS = frozenset(Visibility.values)
@@ -37,89 +37,49 @@ ALL_CHANNELS = frozenset(Visibility.values)
 Person = User | AnonymousUser | None
 
 
-def _real(user: Any) -> Any:
-    """The User behind ``request.user``'s lazy wrapper, so caches live on one object whoever asks."""
-    if isinstance(user, LazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        return user._wrapped
-    return user
-
-
 def _active(user: Person) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-@dataclass
 class _Scope:
-    """What one person may reach, read lazily and at most once per user instance."""
+    """What one person may reach, as the questions the rules ask (read from the user's access properties)."""
 
-    user: User
-    _city_ids: frozenset[int] | None = None
-    _granted: frozenset[int] | None = None
-    _expert_ok: bool | None = None
-    _extra: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("user",)
+
+    def __init__(self, user: User) -> None:
+        self.user = user
 
     @property
     def steering_only(self) -> bool:
         # The steering committee sees aggregates, never a request: the role overrides any other.
-        return self.user.has_role(Role.STEERING)
+        return Role.STEERING in self.user.roles
 
     @property
     def management(self) -> bool:
-        return self.user.has_role(Role.MANAGEMENT)
+        return Role.MANAGEMENT in self.user.roles
 
     @property
     def hub_region_id(self) -> int | None:
-        return self.user.region_id if self.user.has_role(Role.HUB_STAFF) else None
+        return self.user.region_id if Role.HUB_STAFF in self.user.roles else None
 
     @property
     def city_ids(self) -> frozenset[int]:
-        if self._city_ids is None:
-            cached = getattr(self.user, "_city_ids_cache", None)
-            if cached is None:
-                cached = (
-                    frozenset(self.user.cities.values_list("pk", flat=True))
-                    if self.user.has_role(Role.FOCAL_POINT)
-                    else frozenset()
-                )
-                self.user._city_ids_cache = cached
-            self._city_ids = cached
-        return self._city_ids
+        return self.user.focal_city_ids
 
     @property
     def expert_ok(self) -> bool:
-        """An expert whose vetting is not suspended (suspension cuts every grant at once)."""
-        if self._expert_ok is None:
-            self._expert_ok = (
-                self.user.has_role(Role.EXPERT)
-                and not ExpertProfile.objects.filter(
-                    user_id=self.user.pk, vetting_status=ExpertProfile.Vetting.SUSPENDED
-                ).exists()
-            )
-        return self._expert_ok
+        return self.user.expert_in_good_standing
 
     @property
     def granted(self) -> frozenset[int]:
-        """Requests this expert holds the guardian view permission on (one query, then cached)."""
-        if self._granted is None:
-            self._granted = (
-                frozenset(
-                    SupportRequestUserObjectPermission.objects.filter(
-                        user_id=self.user.pk, permission__codename="view_supportrequest"
-                    ).values_list("content_object_id", flat=True)
-                )
-                if self.expert_ok
-                else frozenset()
-            )
-        return self._granted
+        return self.user.granted_request_ids
 
     # --- relations to one request ---------------------------------------------------------------
     def is_hub_of(self, request: SupportRequest) -> bool:
         return self.hub_region_id is not None and self.hub_region_id == request.region_id
 
     def is_focal_of(self, request: SupportRequest) -> bool:
-        return self.user.has_role(Role.FOCAL_POINT) and request.city_id in self.city_ids
+        return request.city_id in self.city_ids
 
     def is_expert_on(self, request: SupportRequest) -> bool:
         return request.pk in self.granted
@@ -148,74 +108,35 @@ class _Scope:
 
 
 def scope(user: User) -> _Scope:
-    user = _real(user)
-    cached = user.__dict__.get("_access_scope")
-    if cached is None:
-        cached = _Scope(user)
-        user.__dict__["_access_scope"] = cached
-    return cached
+    return _Scope(user)
 
 
-def scopes_prime(users: Iterable[User]) -> None:
-    """Read the scope of many people at once, so that ``can`` then costs no query for any of them.
+def people_prime(users: Iterable[User]) -> None:
+    """Read the access of many people at once, so that ``can`` then costs no query for any of them.
 
-    Four queries whatever the number of people (roles, cities, suspended experts, grants): what a
-    notification fan-out or a recipients list needs before asking ``can`` about each person.
+    At most four queries whatever the number of people (roles, cities, and for experts their suspension and
+    grants), through Django's prefetching (which skips what an instance already holds): what a notification fan-out or a recipients list
+    needs before asking ``can`` about each.
     """
-    people = {u.pk: _real(u) for u in users if "_role_cache" not in _real(u).__dict__}
-    if not people:
-        return
-    roles: dict[int, set[str]] = defaultdict(set)
-    for user_id, name in User.groups.through.objects.filter(user_id__in=people).values_list("user_id", "group__name"):
-        roles[user_id].add(name)
-    cities: dict[int, set[int]] = defaultdict(set)
-    for user_id, city_id in User.cities.through.objects.filter(user_id__in=people).values_list("user_id", "city_id"):
-        cities[user_id].add(city_id)
-    experts = [pk for pk in people if Role.EXPERT in roles[pk]]
-    suspended = (
-        set(
-            ExpertProfile.objects.filter(
-                user_id__in=experts, vetting_status=ExpertProfile.Vetting.SUSPENDED
-            ).values_list("user_id", flat=True)
-        )
-        if experts
-        else set()
+    people = list(users)
+    grants = SupportRequestUserObjectPermission.objects.filter(permission__codename=VIEW_GRANT).only(
+        "user_id", "content_object_id"
     )
-    grants: dict[int, set[int]] = defaultdict(set)
+    suspended = ExpertProfile.objects.filter(vetting_status=ExpertProfile.Vetting.SUSPENDED).only("user_id")
+    prefetch_related_objects(people, "groups", "cities")
+    experts = [user for user in people if Role.EXPERT in user.roles]
     if experts:
-        rows = SupportRequestUserObjectPermission.objects.filter(
-            user_id__in=[pk for pk in experts if pk not in suspended], permission__codename="view_supportrequest"
-        ).values_list("user_id", "content_object_id")
-        for user_id, request_id in rows:
-            grants[user_id].add(request_id)
-    for pk, user in people.items():
-        user._role_cache = roles[pk]
-        user._city_ids_cache = frozenset(cities[pk])
-        primed = scope(user)
-        primed._expert_ok = Role.EXPERT in roles[pk] and pk not in suspended
-        primed._granted = frozenset(grants[pk]) if primed._expert_ok else frozenset()
+        prefetch_related_objects(
+            experts,
+            Prefetch("expert_profile", queryset=suspended, to_attr=PRIMED_SUSPENSION),
+            Prefetch("supportrequestuserobjectpermission_set", queryset=grants, to_attr=PRIMED_GRANTS),
+        )
 
 
 def forget(user: Person) -> None:
-    """Drop what was cached about ``user`` (after a grant, a role change, in tests)."""
-    user = _real(user)
-    if user is not None and hasattr(user, "__dict__"):
-        for key in ("_access_scope", "_role_cache", "_city_ids_cache"):
-            user.__dict__.pop(key, None)
-
-
-def revealed_note(user: Person, request: SupportRequest, message: Message | None = None) -> None:
-    """Remember that restricted content was shown to ``user`` (written to the access log after the response)."""
-    user = _real(user)
-    if user is not None and hasattr(user, "__dict__"):
-        user.__dict__.setdefault("_revealed_restricted", set()).add((request.pk, message.pk if message else None))
-
-
-def revealed_take(user: Person) -> set[tuple[int, int | None]]:
-    user = _real(user)
-    if user is None or not hasattr(user, "__dict__"):
-        return set()
-    return user.__dict__.pop("_revealed_restricted", set())
+    """Drop what was read about ``user``'s access (after a grant, a role change, in tests)."""
+    if isinstance(user, User):
+        user.access_changed()
 
 
 def _request_of(obj: SupportRequest | Message | Attachment) -> SupportRequest:
@@ -279,6 +200,20 @@ def _propose_expert(s: _Scope, request: SupportRequest, *, expert: User | None =
     return vetted and not scope(expert).is_focal_of(request)
 
 
+def _oversee(s: _Scope, request: SupportRequest, **_: Any) -> bool:
+    """Sees a request's internal side: its experts and their declarations, its fund applications, its owner,
+    watchers and internal notes, the filer's contact details."""
+    return s.oversees(request)
+
+
+def _match_experts(s: _Scope, request: SupportRequest, **_: Any) -> bool:
+    return s.oversees(request) and request.anonymised_at is None
+
+
+def _manage_watchers(s: _Scope, request: SupportRequest, **_: Any) -> bool:
+    return s.oversees(request)
+
+
 def _release_restricted(s: _Scope, obj: SupportRequest | Message | Attachment, **_: Any) -> bool:
     return s.oversees(_request_of(obj))
 
@@ -295,6 +230,9 @@ _RULES: dict[str, Callable[..., bool]] = {
     "download": _download,
     "act": _act,
     "manage_owner": _manage_owner,
+    "oversee": _oversee,
+    "match_experts": _match_experts,
+    "manage_watchers": _manage_watchers,
     "view_access_log": _view_access_log,
     "propose_expert": _propose_expert,
     "release_restricted": _release_restricted,

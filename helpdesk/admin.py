@@ -55,7 +55,7 @@ class ExpertProfileAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyStateMixin:
-    """The lifecycle state moves only through ``workflows.services.perform``, never from the admin."""
+    """The lifecycle state moves only through ``workflows.services.transition_perform``, never from the admin."""
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return [*super().get_readonly_fields(request, obj), "state"]

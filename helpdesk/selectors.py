@@ -7,7 +7,6 @@ Python and a list never shows a row its detail page would refuse.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -16,7 +15,6 @@ from guardian.shortcuts import get_objects_for_user
 
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
 from helpdesk.models import AccessLog, Attachment, City, Message, Region, Role, Sensitivity, SupportRequest, User
-from helpdesk.prepared import PreparedRead
 
 
 def _active(user: User | AnonymousUser | None) -> bool:
@@ -90,57 +88,53 @@ def request_search(queryset: QuerySet[SupportRequest], user: User, term: str) ->
     return queryset.filter(match)
 
 
+def request_for(user: User | AnonymousUser | None, reference: str, *, for_page: bool = True) -> SupportRequest | None:
+    """The request ``reference`` if ``user`` may see it, else ``None`` (pages answer 404 either way, so that
+    references cannot be probed).
+
+    ``for_page``: with the city, hub and people a page names; a post that only acts on the request needs none
+    of them.
+    """
+    qs = visible_requests(user)
+    if for_page:
+        qs = qs.select_related("city", "region", "owner", "submitted_by")
+    return qs.filter(reference=reference).first()
+
+
+# What ``User.__str__`` reads: lists read these three columns of a person instead of the whole row.
+PERSON_NAME = ("first_name", "last_name", "username")
+# What a request page shows of a message and of a file (and what deciding access reads of them).
+MESSAGE_COLUMNS = ("request_id", "author_id", "body", "body_seal", "visibility", "sensitivity", "created_at")
+ATTACHMENT_COLUMNS = ("request_id", "message_id", "original_name", "size", "content_type", "visibility",
+                      "sensitivity", "uploaded_by_id", "created_at")  # fmt: skip
+
+
 def visible_messages(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Message]:
-    """The messages of ``request`` whose channel ``user`` reads (restricted bodies are withheld by the presenter)."""
+    """The messages of ``request`` whose channel ``user`` reads, oldest first, with their authors' names
+    (restricted bodies are withheld by the presenter)."""
     channels = readable_channels(user, request)
     if not channels:
         return Message.objects.none()
-    return request.messages.filter(visibility__in=sorted(channels)).select_related("author")
-
-
-def visible_attachments(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Attachment]:
-    channels = readable_channels(user, request)
-    if not channels:
-        return Attachment.objects.none()
-    return request.attachments.filter(visibility__in=sorted(channels)).select_related("uploaded_by")
-
-
-# The lines of a request's page, read as prepared reads (``helpdesk.prepared``): what ``visible_messages``
-# and ``visible_attachments`` hold, as the columns a line shows, with its author's name.
-PERSON_NAME = ("first_name", "last_name", "username")  # what ``User.__str__`` reads
-MESSAGE_COLUMNS = ("body", "body_seal", "visibility", "sensitivity", "created_at")
-MESSAGE_LINE = ("id", "author_id", *MESSAGE_COLUMNS, *(f"author__{name}" for name in PERSON_NAME))
-ATTACHMENT_COLUMNS = ("original_name", "size", "content_type", "visibility", "sensitivity", "uploaded_by_id",
-                      "created_at")  # fmt: skip
-ATTACHMENT_LINE = ("id", *ATTACHMENT_COLUMNS, *(f"uploaded_by__{name}" for name in PERSON_NAME))
-
-
-def _on_channels(name: str, model: type[Message | Attachment], line: tuple[str, ...]) -> PreparedRead:
-    """A request's messages or files on some channels, oldest first, as ``line`` tuples."""
-    return PreparedRead(
-        name,
-        lambda request_id, channels: (
-            model.objects.filter(request_id=request_id, visibility__in=channels)
-            .order_by("created_at", "pk")
-            .values_list(*line)
-        ),
+    return (
+        Message.objects.filter(request_id=request.pk, visibility__in=sorted(channels))
+        .select_related("author")
+        .only(*MESSAGE_COLUMNS, *(f"author__{name}" for name in PERSON_NAME))
+        .order_by("created_at", "pk")
     )
 
 
-_MESSAGE_LINES = _on_channels("message-lines", Message, MESSAGE_LINE)
-_ATTACHMENT_LINES = _on_channels("attachment-lines", Attachment, ATTACHMENT_LINE)
-
-
-def visible_message_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
-    """The messages ``visible_messages`` gives ``user``, oldest first, as ``MESSAGE_LINE`` tuples."""
+def visible_attachments(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Attachment]:
+    """The files of ``request`` on the channels ``user`` reads, oldest first, with their uploaders' names
+    (whether each may be downloaded is ``can(user, "download", ...)``)."""
     channels = readable_channels(user, request)
-    return _MESSAGE_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
-
-
-def visible_attachment_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
-    """The files ``visible_attachments`` gives ``user``, oldest first, as ``ATTACHMENT_LINE`` tuples."""
-    channels = readable_channels(user, request)
-    return _ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
+    if not channels:
+        return Attachment.objects.none()
+    return (
+        Attachment.objects.filter(request_id=request.pk, visibility__in=sorted(channels))
+        .select_related("uploaded_by")
+        .only(*ATTACHMENT_COLUMNS, *(f"uploaded_by__{name}" for name in PERSON_NAME))
+        .order_by("created_at", "pk")
+    )
 
 
 def access_log_for(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[AccessLog]:

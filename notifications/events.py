@@ -1,13 +1,14 @@
-"""The events a notification can tell of, with the short line that names each (subject and in-app list).
-
-The longer text of each e-mail (what happened, what is expected of the reader) lives in its templates,
-``templates/notifications/email/<event>.txt`` and ``.html``.
+"""The events a notification can tell of: the lifecycle's (named in its table, ``workflows.lifecycle``) and the
+desk's own, with the short line that names each (subject and in-app list) and the template of its e-mail
+(``templates/notifications/email/events/``: what happened, what is expected of the reader).
 """
 
 from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from workflows.lifecycle import EVENTS
 
 MESSAGE_POSTED = "message_posted"
 MENTIONED = "mentioned"
@@ -16,27 +17,8 @@ DEADLINE_ESCALATION = "deadline_escalation"
 WATCH_ADDED = "watch_added"
 DIGEST = "digest"
 
+# The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
-    # Lifecycle moves (workflows.lifecycle), by their event name.
-    "submit": _("New request submitted to the hub"),
-    "request_info": _("The hub asks the city for more information"),
-    "provide_info": _("The city answered the hub's question"),
-    "answer_directly": _("The hub answered the request"),
-    "route_to_experts": _("An expert assignment is proposed"),
-    "expert_proposed": _("An expert assignment is proposed"),
-    "route_to_funding": _("A fund application awaits a decision"),
-    "funding_first_approval": _("A fund application awaits a second approval"),
-    "assignment_accepted": _("An expert accepted the assignment"),
-    "assignment_declined": _("An expert declined the assignment"),
-    "start_delivery": _("Delivery of the support has started"),
-    "approve_funding": _("The fund application was approved"),
-    "reject_funding": _("The fund application was rejected"),
-    "report_delivery": _("The support was delivered"),
-    "evaluate": _("The city evaluated the support and the request is closed"),
-    "auto_close": _("The request closed after its evaluation period"),
-    "decline": _("The request was declined"),
-    "withdraw": _("The city withdrew the request"),
-    # The desk's own events.
     MESSAGE_POSTED: _("New message on a request"),
     MENTIONED: _("You were mentioned in an internal note"),
     DEADLINE_REMINDER: _("A deadline has passed"),
@@ -44,9 +26,21 @@ LABELS: dict[str, Promise] = {
     WATCH_ADDED: _("You were added as a watcher of a request"),
     DIGEST: _("Your daily summary from the help desk"),
 }
+TEMPLATES = "notifications/email/events/{event}.txt"
+GENERIC_TEMPLATE = TEMPLATES.format(event="generic")
 
 FALLBACK_LABEL = _("A request you follow has changed")
 
 
 def label(event: str) -> Promise:
+    """The short line that names ``event``: the subject of its e-mail and its line in the notification list."""
+    if event in EVENTS:
+        return EVENTS[event].line
     return LABELS.get(event, FALLBACK_LABEL)
+
+
+def template(event: str) -> str:
+    """The content template of ``event``'s e-mail (what happened, what is expected of the reader)."""
+    if event in EVENTS:
+        return EVENTS[event].template
+    return TEMPLATES.format(event=event)

@@ -1,7 +1,9 @@
-"""Who hears what: the recipients table, as data, and its resolution in a bounded number of queries.
+"""Who hears what: the audiences the lifecycle table names for each move and state, resolved to people in a
+bounded number of queries.
 
-Each event names audiences; an audience is resolved for many requests at once with one query (two for
-``OWNER_OR_HUB``, one for all the expert audiences together), whatever the number of requests or people.
+Each event names audiences (``workflows.lifecycle``); an audience is resolved for many requests at once with
+one query (two for ``OWNER_OR_HUB``, one for all the expert audiences together), whatever the number of
+requests or people.
 The first audience that names a person decides the reason they are told (it chooses what the text says is
 expected of them). Watchers hear every event of the requests they watch. Nobody is told of their own move.
 """
@@ -11,64 +13,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-from helpdesk.models import RequestState, Role, SupportRequest, User
+from helpdesk.models import Role, SupportRequest, User
 from notifications.models import Reason, Watch
+from workflows.lifecycle import EVENTS, STATES
 from workflows.models import ExpertAssignment
-
-
-class Audience(StrEnum):
-    CITY = "city"  # the focal points of the request's city
-    OWNER = "owner"  # the hub staff member who owns the request
-    OWNER_OR_HUB = "owner_or_hub"  # the owner; the region's hub staff while nobody owns it
-    HUB = "hub"  # every hub staff member of the request's region
-    HUB_LEADS = "hub_leads"  # the region's hub lead(s)
-    MANAGEMENT = "management"  # the management unit
-    NAMED_EXPERTS = "named_experts"  # the experts named in the event's data (``experts``)
-    PROPOSED_EXPERTS = "proposed_experts"  # experts proposed and yet to answer
-    ACCEPTED_EXPERTS = "accepted_experts"
-    ENGAGED_EXPERTS = "engaged_experts"  # proposed, accepted or completed
-    WATCHERS = "watchers"
-
+from workflows.spec import Audience, DeadlineKind
 
 A = Audience
-# "The people involved" in a request's end: its city, its owner (or hub) and its experts.
-INVOLVED: tuple[Audience, ...] = (A.CITY, A.OWNER_OR_HUB, A.ENGAGED_EXPERTS)
-
-# Lifecycle event → who is told. Events missing here notify nobody but the watchers.
-RECIPIENTS: dict[str, tuple[Audience, ...]] = {
-    "submit": (A.HUB,),
-    "request_info": (A.CITY,),
-    "provide_info": (A.OWNER_OR_HUB,),
-    "answer_directly": (A.CITY,),  # delivered by the hub itself: the city's evaluation is invited
-    "route_to_experts": (A.NAMED_EXPERTS,),
-    "expert_proposed": (A.NAMED_EXPERTS,),
-    "assignment_accepted": (A.OWNER_OR_HUB,),
-    "assignment_declined": (A.OWNER_OR_HUB,),
-    "route_to_funding": (A.MANAGEMENT,),
-    "funding_first_approval": (A.MANAGEMENT,),  # four eyes: another member must approve
-    "approve_funding": (A.CITY, A.OWNER),
-    "reject_funding": (A.CITY, A.OWNER),
-    "start_delivery": (A.CITY, A.ACCEPTED_EXPERTS),
-    "report_delivery": (A.CITY,),  # the city's evaluation is invited
-    "evaluate": INVOLVED,
-    "decline": INVOLVED,
-    "withdraw": INVOLVED,
-    "auto_close": INVOLVED,
-}
 
 # A message reaches those involved in the request (then only those who may see it), never its author.
 MESSAGE_CANDIDATES: tuple[Audience, ...] = (A.CITY, A.OWNER_OR_HUB, A.PROPOSED_EXPERTS, A.ACCEPTED_EXPERTS)
 
-# A passed deadline: a reminder to whoever must act in that state, then an escalation.
+# A passed deadline reminds whoever the state waits on (the lifecycle table says who); an escalation, later,
+# goes to the hub's lead and the management unit.
 REMINDER_RECIPIENTS: dict[str, tuple[Audience, ...]] = {
-    RequestState.SUBMITTED: (A.OWNER_OR_HUB,),
-    RequestState.INFO_REQUESTED: (A.CITY,),
-    RequestState.EXPERT_MATCHING: (A.PROPOSED_EXPERTS, A.OWNER_OR_HUB),
-    RequestState.FUNDING_REVIEW: (A.MANAGEMENT,),
-    RequestState.IN_DELIVERY: (A.ACCEPTED_EXPERTS, A.OWNER_OR_HUB),
-    RequestState.DELIVERED: (A.CITY,),
+    state.name: state.waits_on for state in STATES if state.waits_on and state.deadline.kind is not DeadlineKind.NONE
 }
 ESCALATION_RECIPIENTS: tuple[Audience, ...] = (A.HUB_LEADS, A.MANAGEMENT)
 
@@ -84,7 +44,9 @@ Resolved = dict[int, dict[int, Recipient]]
 
 
 def audiences_for(event: str) -> tuple[Audience, ...]:
-    return (*RECIPIENTS.get(event, ()), A.WATCHERS)
+    """Who hears of a lifecycle event: the recipients the table names for it, and the request's watchers."""
+    named = EVENTS[event].recipients if event in EVENTS else ()
+    return (*named, A.WATCHERS)
 
 
 # request id → the people an audience names for it, with the reason they are told.

@@ -113,7 +113,7 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
             html = render_to_string("notifications/email/digest.html", context)
         else:
             context.update(item_context(notification))
-            names = [f"notifications/email/events/{notification.event}.txt", "notifications/email/events/generic.txt"]
+            names = [events.template(notification.event), events.GENERIC_TEMPLATE]
             text = render_to_string(names, {**context, "layout": "notifications/email/layout.txt"})
             html = render_to_string(names, {**context, "layout": "notifications/email/layout.html"})
         message = EmailMultiAlternatives(

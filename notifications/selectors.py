@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
-from helpdesk import access
 from helpdesk.models import Role, SupportRequest, User
-from helpdesk.prepared import PreparedRead
 from notifications.models import Notification, Watch
 
 
@@ -38,35 +36,21 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     )
 
 
-# Counted on every page's header: a prepared read (``helpdesk.prepared``), grouped by the one recipient.
-_UNREAD = PreparedRead(
-    "unread-count",
-    lambda recipient_id: (
+def unread_count(user: User) -> int:
+    """How many of ``user``'s in-app notifications are unread (every page's header shows it)."""
+    if not user.is_authenticated:
+        return 0
+    # Grouped by the one recipient rather than a plain count: SQLite then walks the unread-count index
+    # instead of the recipient's every notification (34 ms for a hub lead at 100,000 requests).
+    counted = (
         Notification.objects.unread()
-        .filter(recipient_id=recipient_id)
+        .filter(recipient_id=user.pk)
         .order_by()
         .values("recipient_id")
         .annotate(n=Count("*"))
-        .values_list("n")
-    ),
-)
-
-
-def unread_count(user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    rows = _UNREAD.rows(recipient_id=user.pk)
-    return rows[0][0] if rows else 0
-
-
-def may_manage_watchers(user: User, request: SupportRequest) -> bool:
-    """Hub staff of the request's region and the management unit add and remove watchers."""
-    return access.is_hub_staff_of(user, request) or access.is_management(user)
-
-
-def may_watch(user: User, request: SupportRequest) -> bool:
-    """Watching is for colleagues: hub staff of the request's region and the management unit."""
-    return may_manage_watchers(user, request) and access.can(user, "view", request)
+        .values_list("n", flat=True)
+    )
+    return next(iter(counted), 0)
 
 
 def watchers_of(request: SupportRequest) -> QuerySet[Watch]:

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.access import can, revealed_take
+from helpdesk.access import can
 from helpdesk.models import AccessLog, RequestState, SupportKind, Theme, User
 from helpdesk.selectors import visible_requests
-from web.presenters import RequestView, request_view
+from helpdesk.services import access_log_reveals
+from web.presenters import RequestView, request_view, reveals
 
 CHUNK = 2000
 COLUMNS = [
@@ -71,13 +72,8 @@ def export_rows(*, user: User, ip: str | None = None, filters: dict[str, str] | 
         chunk = list(page[:CHUNK])
         if not chunk:
             return
-        for request in chunk:
-            yield _row(request_view(request, user))
-        revealed = revealed_take(user)
-        AccessLog.objects.bulk_create(
-            [
-                AccessLog(user=user, request_id=request_id, action=AccessLog.Action.EXPORT, ip_address=ip or None)
-                for request_id in sorted({request_id for request_id, _message in revealed})
-            ]
-        )
+        views = [request_view(request, user) for request in chunk]
+        yield from (_row(view) for view in views)
+        shown = [reveal for view in views for reveal in reveals(view)]
+        access_log_reveals(user=user, reveals=shown, ip=ip, action=AccessLog.Action.EXPORT)
         last_pk = chunk[-1].pk

@@ -3,10 +3,10 @@
 - ``SessionSecurityMiddleware``: idle and absolute session timeouts; a deactivated user, or an expert
   whose vetting was suspended (and who holds no other role), is signed out on their very next request.
 - ``NoStoreMiddleware``: no signed-in page may be kept by a browser or proxy cache.
-- ``AccessLogMiddleware``: what the presenters revealed of restricted content during the request is
-  written to the access log, with the client's address.
+- ``UserLanguageMiddleware``: a signed-in person's pages speak their profile's language.
 
-Order in ``MIDDLEWARE``: all three after ``AuthenticationMiddleware`` (and the messages middleware).
+Order in ``MIDDLEWARE``: all three after ``AuthenticationMiddleware`` (the session checks after the messages
+middleware, which they use).
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk import access
 from helpdesk.models import Role, User
-from helpdesk.services import access_log_flush
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -51,8 +50,8 @@ def _suspended_expert_only(user: User) -> bool:
     roles = set(user.role_names)
     if Role.EXPERT not in roles or roles - {Role.EXPERT}:
         return False
-    # The access scope reads the vetting once per request; the pages' own checks reuse it.
-    return not access.scope(user).expert_ok
+    # Read once per request (a property of the user); the pages' own checks reuse it.
+    return not user.expert_in_good_standing
 
 
 def session_stamp_on_login(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
@@ -112,13 +111,21 @@ class NoStoreMiddleware:
         return response
 
 
-class AccessLogMiddleware:
+SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+class UserLanguageMiddleware:
+    """The profile, not the browser, decides a signed-in person's language (visitors get the cookie's or the
+    browser's). The language switcher stores the choice in the profile too, so the two never disagree."""
+
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and response.status_code < 500:
-            access_log_flush(user=user, ip=client_ip(request))
-        return response
+        if user is not None and user.is_authenticated:
+            language = getattr(user, "preferred_language", "") or ""
+            if language in SUPPORTED_LANGUAGES:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)

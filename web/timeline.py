@@ -1,4 +1,8 @@
-"""A request's timeline for its page: the moves made (from the audit trail), where it stands, what comes next."""
+"""A request's timeline for its page: the moves made (from the audit trail), where it stands, what comes next.
+
+Everything it says comes from the lifecycle table: each move's line in the past tense, what the current state
+waits for, and the states on the request's usual road.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,9 @@ from datetime import datetime
 
 from django.utils.functional import Promise
 
-from helpdesk.models import RequestState, SupportKind, SupportRequest
-from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
+from helpdesk.models import SupportRequest
+from workflows.lifecycle import STATE_SPECS, STATES, TRANSITION_SPECS
 from workflows.selectors import TrailLine
-
-S = RequestState
-
-# The usual road from filing to closing, by what was asked; the hub may take another (ask for
-# information, answer directly, decline), and the timeline then shows the road actually taken.
-USUAL_ROAD = {
-    SupportKind.ADVICE: [S.SUBMITTED, S.DELIVERED, S.CLOSED],
-    SupportKind.FUND: [S.SUBMITTED, S.FUNDING_REVIEW, S.IN_DELIVERY, S.DELIVERED, S.CLOSED],
-}
-DEFAULT_ROAD = [S.SUBMITTED, S.EXPERT_MATCHING, S.IN_DELIVERY, S.DELIVERED, S.CLOSED]
 
 
 @dataclass(frozen=True)
@@ -34,33 +28,41 @@ class Step:
     due_at: datetime | None = None
 
 
-# The order states come in on any road; a request waiting for the city's answer goes back to triage.
-ROAD_ORDER = [S.SUBMITTED, S.EXPERT_MATCHING, S.FUNDING_REVIEW, S.IN_DELIVERY, S.DELIVERED, S.CLOSED]
+def _done_line(line: TrailLine) -> str | Promise:
+    spec = TRANSITION_SPECS.get(line.transition)
+    if spec is None:
+        return line.transition
+    stayed = spec.stay_event is not None and line.from_state == line.to_state
+    return spec.stay_event.line if stayed and spec.stay_event else spec.event.line
 
 
-def _next_states(request: SupportRequest) -> list[S]:
-    road = set(USUAL_ROAD.get(request.kind, DEFAULT_ROAD))
-    if request.asks_funding or request.state == S.FUNDING_REVIEW:
-        road |= {S.FUNDING_REVIEW, S.IN_DELIVERY}
-    if request.state in ROAD_ORDER:
-        road.add(S(request.state))
-    ordered = [state for state in ROAD_ORDER if state in road]
-    if request.state not in ROAD_ORDER:  # a draft, or a question waiting for the city
-        return ordered
-    position = ROAD_ORDER.index(S(request.state))
-    return [state for state in ordered if ROAD_ORDER.index(state) > position]
+# The states that lie on some request's usual road, in the table's order.
+ROAD = [spec for spec in STATES if spec.road.kinds or spec.road.funded]
+
+
+def road_ahead(request: SupportRequest) -> list[str]:
+    """The states still ahead of ``request`` on its usual road (by its kind of support and whether it asks for
+    money), in the table's order. The hub may take another road (ask for information, answer directly,
+    decline): the timeline then shows the road actually taken."""
+    # It goes through the fund if it asks for money, or already stands on the fund's road.
+    through_fund = request.funding_requested is not None or STATE_SPECS[request.state].road.funded
+    names = [
+        spec.name for spec in ROAD if spec.road.passes(request, through_fund=through_fund) or spec.name == request.state
+    ]
+    if request.state not in names:  # a draft, or a question waiting for the city: the whole road is ahead
+        return names
+    return names[names.index(request.state) + 1 :]
 
 
 def request_timeline(
     request: SupportRequest, trail: list[TrailLine], channels: frozenset[str], *, show_actors: bool = True
 ) -> list[Step]:
     """Done steps with who and when (``trail``: ``workflows.selectors.trail_lines``), the current state with
-    its deadline, then the usual next states.
+    what it waits for and its deadline, then the states ahead on the usual road.
 
     A move's comment is shown only to people who read the channel it was addressed to; an expert reading
     the brief is not told who acted (a focal point's name can point to an anonymous city).
     """
-    states = dict(S.choices)
     steps: list[Step] = []
     for line in trail:
         spec = TRANSITION_SPECS.get(line.transition)
@@ -68,23 +70,26 @@ def request_timeline(
         steps.append(
             Step(
                 status="done",
-                label=spec.label if spec else line.transition,
-                state_label=states.get(line.to_state, line.to_state),
+                label=_done_line(line),
+                state_label=STATE_SPECS[line.to_state].label if line.to_state in STATE_SPECS else line.to_state,
                 actor=line.actor if show_actors else None,
                 at=line.created_at,
                 comment=line.comment if shown else "",
             )
         )
-    state_spec = STATE_SPECS.get(request.state)
+    current = STATE_SPECS[request.state]
     steps.append(
         Step(
             status="current",
-            label=states.get(request.state, request.state),
-            state_label=states.get(request.state, request.state),
-            waits_for=state_spec.waits_for if state_spec and not request.is_terminal else "",
-            due_at=request.due_at if not request.is_terminal else None,
+            label=current.label,
+            state_label=current.label,
+            waits_for=current.phrases.staff if not current.is_terminal else "",
+            due_at=request.due_at if not current.is_terminal else None,
         )
     )
-    if not request.is_terminal:
-        steps += [Step(status="next", label=states[s], state_label=states[s]) for s in _next_states(request)]
+    if not current.is_terminal:
+        steps += [
+            Step(status="next", label=STATE_SPECS[name].label, state_label=STATE_SPECS[name].label)
+            for name in road_ahead(request)
+        ]
     return steps

@@ -70,7 +70,7 @@ def log_append(
     comment: str = "",
     data: dict[str, Any] | None = None,
 ) -> TransitionLog:
-    """Append a row to the request's chain. Call it with the request's row locked (``perform`` does):
+    """Append a row to the request's chain. Call it with the request's row locked (``transition_perform`` does):
     the unique (request, seq) constraint turns any other concurrent append into an error, never a fork.
     """
     last = TransitionLog.objects.filter(request_id=request_id).order_by("-seq").values_list("seq", "hash").first()

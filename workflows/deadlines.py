@@ -1,69 +1,41 @@
-"""The lifecycle's calendar: when each waiting state falls due (working days for the desk's own steps, dates
-agreed for the rest), and the fund's fiscal years.
+"""When each waiting state falls due: working days for the desk's own steps, the agreed date for delivery,
+calendar days for the city's evaluation (``workflows.calendar`` counts them).
 
-All counting happens in the desk's time zone (``settings.TIME_ZONE``) and keeps the time of day: a request
-submitted on Friday at 10:00 with five working days is due the next Friday at 10:00. Weekends and the
-dates in ``settings.WORKFLOW_HOLIDAYS`` are not working days.
+How many days a state allows is the lifecycle table's default (``StateSpec.deadline``), which the setting it
+names overrides (``WORKFLOW_TRIAGE_DAYS`` and the like, see ``config/settings.py``).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
-from workflows.lifecycle import STATE_SPECS, Deadline
+from helpdesk.models import RequestState
+from workflows.calendar import add_working_days, end_of
+from workflows.lifecycle import STATE_SPECS
+from workflows.spec import Deadline, DeadlineKind
 
 
-@lru_cache(maxsize=8)
-def _holidays(values: tuple[str, ...]) -> frozenset[date]:
-    return frozenset(date.fromisoformat(value) for value in values)
-
-
-def holidays() -> frozenset[date]:
-    return _holidays(tuple(settings.WORKFLOW_HOLIDAYS))
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in holidays()
-
-
-def add_working_days(start: datetime, days: int) -> datetime:
-    """``start`` moved forward by ``days`` working days, at the same local time of day."""
-    local = timezone.localtime(start)
-    day, remaining = local.date(), days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    return timezone.make_aware(datetime.combine(day, local.time().replace(tzinfo=None)))
-
-
-def end_of(day: date) -> datetime:
-    """The first instant after ``day`` in the desk's time zone: late from the next morning on."""
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+def days_of(deadline: Deadline) -> int:
+    """The deadline's number of days: its setting when the desk sets one, else the table's default."""
+    value = getattr(settings, deadline.setting, None) if deadline.setting else None
+    return deadline.days if value is None else int(value)
 
 
 def default_delivery_date(now: datetime) -> date:
-    return timezone.localdate(add_working_days(now, settings.WORKFLOW_DELIVERY_DEFAULT_WORKING_DAYS))
+    """The delivery date when nobody agreed one: the in-delivery state's working days from ``now``."""
+    return timezone.localdate(add_working_days(now, days_of(STATE_SPECS[RequestState.IN_DELIVERY].deadline)))
 
 
 def due_at_for(state: str, *, now: datetime, delivery_due: date | None = None) -> datetime | None:
     """The deadline a request gets when it enters ``state`` at ``now`` (None: nothing is awaited)."""
-    rule = STATE_SPECS[state].deadline
-    if rule is Deadline.WORKING_DAYS:
-        return add_working_days(now, settings.WORKFLOW_DEADLINE_WORKING_DAYS[state])
-    if rule is Deadline.CLOSE_AFTER_DAYS:
-        return now + timedelta(days=settings.WORKFLOW_AUTO_CLOSE_DAYS)
-    if rule is Deadline.DELIVERY_DATE:
+    deadline = STATE_SPECS[state].deadline
+    if deadline.kind is DeadlineKind.WORKING_DAYS:
+        return add_working_days(now, days_of(deadline))
+    if deadline.kind is DeadlineKind.CLOSE_AFTER_DAYS:
+        return now + timedelta(days=days_of(deadline))
+    if deadline.kind is DeadlineKind.DELIVERY_DATE:
         return end_of(delivery_due or default_delivery_date(now))
     return None
-
-
-def fiscal_year_of(day: date | datetime) -> int:
-    """The fiscal year a day belongs to, named after the calendar year it starts in."""
-    if isinstance(day, datetime):
-        day = timezone.localdate(day)
-    return day.year if day.month >= settings.FUND_FISCAL_YEAR_START_MONTH else day.year - 1

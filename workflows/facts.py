@@ -1,29 +1,30 @@
-"""What the lifecycle's guards and rules need to know about one request, read once per request object.
+"""What the lifecycle's checks and moves need to know about one request, each read at most once.
 
-``available_transitions`` asks a dozen questions about the same request (who is assigned, is there a
-pending fund application, who triaged it); each is answered by at most one query, cached on the
-request instance, so the number of queries stays fixed whatever the request's history.
+``available_transitions`` asks a dozen questions about the same request (who is assigned, is there a pending
+fund application, who triaged it); a ``RequestFacts`` answers each with at most one query and keeps the
+answer, so offering every button of a page costs a fixed number of queries whatever the request's history.
+It is made by the caller for one look at the request (a page, a move) and passed along, never stored on the
+request itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
 from helpdesk.models import SupportRequest
-from workflows.lifecycle import TRIAGE
-from workflows.models import ExpertAssignment, FundApplication
-
-_CACHE = "_workflow_facts"
+from workflows.models import ExpertAssignment, FundApplication, TransitionLog
 
 
+@dataclass
 class RequestFacts:
-    def __init__(self, request: SupportRequest) -> None:
-        self.request = request
-        # The moment a move happens at; scheduled tasks pass theirs so guards and deadlines agree.
-        self.now: datetime | None = None
-        self._verdicts: dict[tuple[str, int | None], bool] = {}
+    request: SupportRequest
+    # The moment a move happens at; scheduled tasks pass theirs so guards and deadlines agree.
+    now: datetime | None = None
+    _verdicts: dict[tuple[str, int | None], bool] = field(default_factory=dict, repr=False)
+    _actors: dict[frozenset[str], frozenset[int]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def assignments(self) -> list[ExpertAssignment]:
@@ -50,36 +51,21 @@ class RequestFacts:
     def pending_application(self) -> FundApplication | None:
         return next((a for a in self.applications if a.status == FundApplication.Status.PENDING), None)
 
-    @cached_property
-    def triager_ids(self) -> frozenset[int]:
-        """Everyone who made a hub triage decision on the request, or recommended its fund application."""
-        from workflows.models import TransitionLog
-
-        ids = set(
-            TransitionLog.objects.filter(request_id=self.request.pk, transition__in=TRIAGE, actor__isnull=False)
-            .values_list("actor_id", flat=True)
-            .distinct()
-        )
-        application = self.pending_application
-        if application is not None and application.recommended_by_id:
-            ids.add(application.recommended_by_id)
-        return frozenset(ids)
+    def actor_ids_of(self, transitions: Collection[str]) -> frozenset[int]:
+        """Everyone who made one of ``transitions`` on the request (read once per set of moves)."""
+        key = frozenset(transitions)
+        if key not in self._actors:
+            self._actors[key] = frozenset(
+                TransitionLog.objects.filter(request_id=self.request.pk, transition__in=sorted(key))
+                .exclude(actor_id=None)
+                .values_list("actor_id", flat=True)
+                .distinct()
+            )
+        return self._actors[key]
 
     def verdict(self, key: str, user_id: int | None, decide: Callable[[], bool]) -> bool:
-        """Memoise a yes/no about one person on this request (rules are asked once per person)."""
+        """Memoise a yes/no about one person on this request (each rule is asked once per person)."""
         cache_key = (key, user_id)
         if cache_key not in self._verdicts:
             self._verdicts[cache_key] = bool(decide())
         return self._verdicts[cache_key]
-
-
-def facts_of(request: SupportRequest) -> RequestFacts:
-    facts = request.__dict__.get(_CACHE)
-    if facts is None:
-        facts = RequestFacts(request)
-        request.__dict__[_CACHE] = facts
-    return facts
-
-
-def facts_forget(request: SupportRequest) -> None:
-    request.__dict__.pop(_CACHE, None)

@@ -1,350 +1,514 @@
-"""The request lifecycle as data: its states and its transitions, in one table.
+"""The request lifecycle as one table: every state and every move, with everything the desk knows about each.
 
-The machine (``workflows.machine``) generates its django-fsm transition methods from ``TRANSITIONS``;
-``perform``, ``available_transitions``, the deadlines, the diagram, the pages' move forms and the tests
-read the same table, so each rule is written once.
+A state says its badge's tone, what each reader is told of it, whom it waits on (they are reminded when its
+deadline passes), when it falls due and whether it lies on a request's usual road. A move says who may make
+it and when, its button and its line in the past tense, its data fields, whether it can be undone, what it
+does (its handler), and whom it tells with which e-mail. ``transition_perform`` and
+``available_transitions``, the state machine and its diagram, the pages and their forms, the notifications,
+the deadlines, the figures and the tests all read this table; ``tests/workflows/test_lifecycle.py`` fails when
+a state or a move lacks a fact.
+
+Adding a state: a line in ``STATES`` (and its value in ``helpdesk.models.RequestState``, with the migration
+Django writes for the new choice), the moves into and out of it below, and the e-mail wording of those
+moves (``templates/notifications/email/events/``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import TERMINAL_STATES, RequestState, Visibility
+from helpdesk.models import RequestState, SupportKind, Visibility
+from workflows.moves import assignments, closing, funding, triage
+from workflows.spec import (
+    ALL_KINDS,
+    NO_DEADLINE,
+    OFF_ROAD,
+    ActorCheck,
+    Audience,
+    DataField,
+    Deadline,
+    DeadlineKind,
+    Event,
+    Guard,
+    Kind,
+    MoveTone,
+    Phrases,
+    Road,
+    Rule,
+    StateSpec,
+    Tone,
+    TransitionSpec,
+)
 
 S = RequestState
+A = Audience
+K = SupportKind
+CITY = Visibility.CITY.value
+# "The people involved" in a request's end: its city, its owner (or hub) and its experts.
+INVOLVED = (A.CITY, A.OWNER_OR_HUB, A.ENGAGED_EXPERTS)
 
 
-class Rule(StrEnum):
-    """Who may make a move (``workflows.rules.RULES`` holds the check for each)."""
-
-    FOCAL_POINT = "focal_point"  # a focal point of the request's city
-    HUB_STAFF = "hub_staff"  # hub staff of the request's region
-    PROPOSED_EXPERT = "proposed_expert"  # an expert whose assignment on the request awaits their answer
-    DELIVERY_TEAM = "delivery_team"  # an expert who accepted the assignment, or hub staff of the region
-    MANAGEMENT = "management"  # the management unit
-    SYSTEM = "system"  # nobody: the desk itself (``actor=None``)
+def _event(name: str, line: str, *recipients: Audience) -> Event:
+    return Event(name=name, line=line, recipients=recipients, template=f"notifications/email/events/{name}.txt")
 
 
-class Guard(StrEnum):
-    """A condition on the request alone; a move whose guards fail is not offered at all."""
-
-    SUBMISSION_COMPLETE = "submission_complete"
-    HAS_ACCEPTED_EXPERT = "has_accepted_expert"
-    NO_PENDING_APPLICATION = "no_pending_application"
-    HAS_PENDING_APPLICATION = "has_pending_application"
-    DEADLINE_PASSED = "deadline_passed"
-
-
-class ActorCheck(StrEnum):
-    """Separation of duties: a check on the person beyond their role."""
-
-    NOT_TRIAGER = "not_triager"  # whoever made a hub triage decision on the request may not approve its funding
-    NOT_FIRST_APPROVER = "not_first_approver"  # four eyes: the second approval comes from someone else
-
-
-class Kind(StrEnum):
-    """How a move's data field is cleaned (``workflows.validation.CLEANERS``)."""
-
-    TEXT = "text"  # plain text (``helpdesk.sanitize.clean_text``)
-    RICH_TEXT = "rich_text"  # rich text (``helpdesk.sanitize.clean_html``)
-    BOOL = "bool"
-    DECIMAL = "decimal"
-    CURRENCY = "currency"
-    DATE = "date"
-    RATING = "rating"
-    PRIORITY = "priority"
-    EXPERTS = "experts"
-    BUDGET_LINES = "budget_lines"
-
-
-class Deadline(StrEnum):
-    """How a waiting state's deadline is computed (the numbers live in settings, block "Workflow")."""
-
-    NONE = "none"
-    WORKING_DAYS = "working_days"  # settings.WORKFLOW_DEADLINE_WORKING_DAYS[state]
-    CLOSE_AFTER_DAYS = "close_after_days"  # settings.WORKFLOW_AUTO_CLOSE_DAYS calendar days, then auto-close
-    DELIVERY_DATE = "delivery_date"  # the end of the agreed delivery date
-
-
-@dataclass(frozen=True)
-class DataField:
-    name: str
-    kind: Kind
-    label: Promise
-    required: bool = True
-    # Left blank, the field takes the request's own value (what the city already gave).
-    default_from_request: str = ""
-
-
-@dataclass(frozen=True)
-class StateSpec:
-    name: str
-    waits_for: Promise
-    deadline: Deadline
-
-    @property
-    def label(self) -> str:
-        return RequestState(self.name).label
-
-    @property
-    def is_terminal(self) -> bool:
-        return self.name in TERMINAL_STATES
-
-
-@dataclass(frozen=True)
-class TransitionSpec:
-    """One lifecycle move: what a page offers as a button and ``perform`` carries out.
-
-    ``target`` is ``None`` for the moves on expert assignments, which leave the request's state as it is;
-    ``may_stay`` marks the move that sometimes keeps it where it is (the first of two fund approvals).
-    ``comment_field`` names the data field whose text is posted on the request as a message to
-    ``comment_visibility`` readers (the audit trail itself never holds free text).
-    """
-
-    name: str
-    sources: tuple[str, ...]
-    target: str | None
-    rule: Rule
-    label: Promise
-    fields: tuple[DataField, ...] = ()
-    guards: tuple[Guard, ...] = ()
-    actor_checks: tuple[ActorCheck, ...] = ()
-    system_only: bool = False
-    may_stay: bool = False
-    event: str = ""
-    comment_field: str = ""
-    comment_visibility: str = ""
-
-    @property
-    def event_name(self) -> str:
-        return self.event or self.name
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.required)
-
-    @property
-    def optional(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if not f.required)
-
-    @property
-    def targets(self) -> tuple[str, ...]:
-        """Every state the request may be in after the move."""
-        if self.target is None:
-            return self.sources
-        return (self.target, *self.sources) if self.may_stay else (self.target,)
-
-
-def _text(name: str, label: Promise, *, required: bool = True) -> DataField:
-    return DataField(name, Kind.TEXT, label, required)
-
-
-def _rich(name: str, label: Promise, *, required: bool = True) -> DataField:
-    return DataField(name, Kind.RICH_TEXT, label, required)
+def _working_days(days: int, setting: str) -> Deadline:
+    return Deadline(kind=DeadlineKind.WORKING_DAYS, days=days, setting=setting)
 
 
 STATES: tuple[StateSpec, ...] = (
-    StateSpec(S.DRAFT, _("the focal point to finish and submit the request"), Deadline.NONE),
-    StateSpec(S.SUBMITTED, _("hub triage"), Deadline.WORKING_DAYS),
-    StateSpec(S.INFO_REQUESTED, _("the city to answer the hub's question"), Deadline.WORKING_DAYS),
     StateSpec(
-        S.EXPERT_MATCHING,
-        _("an expert to accept, or the hub to start delivery or apply for funding"),
-        Deadline.WORKING_DAYS,
+        state=S.DRAFT,
+        tone=Tone.DRAFT,
+        phrases=Phrases(
+            city=_("Draft: not sent to the hub yet"),
+            staff=_("the focal point to finish and submit the request"),
+            expert=_("Not filed yet"),
+        ),
+        waits_on=(A.CITY,),
+        deadline=NO_DEADLINE,
+        road=OFF_ROAD,
     ),
-    StateSpec(S.FUNDING_REVIEW, _("a management-unit decision on the fund application"), Deadline.WORKING_DAYS),
-    StateSpec(S.IN_DELIVERY, _("the expert or the hub to report delivery"), Deadline.DELIVERY_DATE),
-    StateSpec(S.DELIVERED, _("the city's evaluation"), Deadline.CLOSE_AFTER_DAYS),
-    StateSpec(S.CLOSED, _("nothing: the request is closed"), Deadline.NONE),
-    StateSpec(S.DECLINED, _("nothing: the request was declined"), Deadline.NONE),
-    StateSpec(S.WITHDRAWN, _("nothing: the request was withdrawn"), Deadline.NONE),
+    StateSpec(
+        state=S.SUBMITTED,
+        tone=Tone.ACTIVE,
+        phrases=Phrases(
+            city=_("With the hub for review"),
+            staff=_("hub triage"),
+            expert=_("With the hub for triage"),
+        ),
+        waits_on=(A.OWNER_OR_HUB,),
+        deadline=_working_days(5, "WORKFLOW_TRIAGE_DAYS"),
+        road=Road(kinds=ALL_KINDS),
+    ),
+    StateSpec(
+        state=S.INFO_REQUESTED,
+        tone=Tone.ATTENTION,
+        phrases=Phrases(
+            city=_("The hub is waiting for your answer"),
+            staff=_("the city to answer the hub's question"),
+            expert=_("The hub is waiting for the city's answer"),
+        ),
+        waits_on=(A.CITY,),
+        deadline=_working_days(10, "WORKFLOW_INFO_DAYS"),
+        road=OFF_ROAD,
+    ),
+    StateSpec(
+        state=S.EXPERT_MATCHING,
+        tone=Tone.PENDING,
+        phrases=Phrases(
+            city=_("The hub is finding an expert"),
+            staff=_("an expert to accept, or the hub to start delivery or apply for funding"),
+            expert=_("Waiting for the proposed experts to answer"),
+        ),
+        waits_on=(A.PROPOSED_EXPERTS, A.OWNER_OR_HUB),
+        deadline=_working_days(5, "WORKFLOW_MATCHING_DAYS"),
+        road=Road(kinds=frozenset({K.EXPERT, K.TRAINING, K.PEER_EXCHANGE})),
+    ),
+    StateSpec(
+        state=S.FUNDING_REVIEW,
+        tone=Tone.PENDING,
+        phrases=Phrases(
+            city=_("Awaiting the fund decision of the management unit"),
+            staff=_("a management-unit decision on the fund application"),
+            expert=_("Awaiting the management unit's decision on funding"),
+        ),
+        waits_on=(A.MANAGEMENT,),
+        deadline=_working_days(10, "WORKFLOW_FUNDING_DAYS"),
+        road=Road(kinds=frozenset({K.FUND}), funded=True),
+    ),
+    StateSpec(
+        state=S.IN_DELIVERY,
+        tone=Tone.ACTIVE,
+        phrases=Phrases(
+            city=_("Support is under way"),
+            staff=_("the expert or the hub to report delivery"),
+            expert=_("Support is under way: report delivery when it is done"),
+        ),
+        waits_on=(A.ACCEPTED_EXPERTS, A.OWNER_OR_HUB),
+        # Working days to the delivery date when nobody agreed one (and the city's wish has passed).
+        deadline=Deadline(kind=DeadlineKind.DELIVERY_DATE, days=40, setting="WORKFLOW_DELIVERY_DEFAULT_DAYS"),
+        road=Road(kinds=ALL_KINDS - {K.ADVICE}, funded=True),
+    ),
+    StateSpec(
+        state=S.DELIVERED,
+        tone=Tone.SUCCESS,
+        phrases=Phrases(
+            city=_("Delivered: the desk is waiting for your evaluation"),
+            staff=_("the city's evaluation"),
+            expert=_("Delivered: waiting for the city's evaluation"),
+        ),
+        waits_on=(A.CITY,),
+        # Calendar days, after which the desk closes the request itself.
+        deadline=Deadline(kind=DeadlineKind.CLOSE_AFTER_DAYS, days=30, setting="WORKFLOW_AUTO_CLOSE_DAYS"),
+        road=Road(kinds=ALL_KINDS),
+    ),
+    StateSpec(
+        state=S.CLOSED,
+        tone=Tone.ENDED,
+        phrases=Phrases(city=_("Closed"), staff=_("nothing: the request is closed"), expert=_("Closed")),
+        waits_on=(),
+        deadline=NO_DEADLINE,
+        road=Road(kinds=ALL_KINDS),
+    ),
+    StateSpec(
+        state=S.DECLINED,
+        tone=Tone.REFUSED,
+        phrases=Phrases(city=_("Declined"), staff=_("nothing: the request was declined"), expert=_("Declined")),
+        waits_on=(),
+        deadline=NO_DEADLINE,
+        road=OFF_ROAD,
+    ),
+    StateSpec(
+        state=S.WITHDRAWN,
+        tone=Tone.ENDED,
+        phrases=Phrases(city=_("Withdrawn"), staff=_("nothing: the request was withdrawn"), expert=_("Withdrawn")),
+        waits_on=(),
+        deadline=NO_DEADLINE,
+        road=OFF_ROAD,
+    ),
 )
 
 BEFORE_DELIVERY = (S.DRAFT, S.SUBMITTED, S.INFO_REQUESTED, S.EXPERT_MATCHING, S.FUNDING_REVIEW)
 # An expert may answer a proposal as long as the request still needs its expert.
 ANSWERING_STATES = (S.EXPERT_MATCHING, S.FUNDING_REVIEW, S.IN_DELIVERY)
-CITY = Visibility.CITY.value
 
-REASON = _text("reason", _("Reason"))
-REASON_FOR_CITY = _rich("reason", _("Reason"))
-EXPERTS = DataField("experts", Kind.EXPERTS, _("Experts"))
-DELIVERY_DUE = DataField("delivery_due", Kind.DATE, _("Agreed delivery date"), required=False)
+REASON_HELP = _("Say why, so the people concerned understand the decision.")
+EXPERTS = DataField(name="experts", kind=Kind.EXPERTS, label=_("Experts to propose"))
+DELIVERY_DUE = DataField(
+    name="delivery_due",
+    kind=Kind.DATE,
+    label=_("Agreed delivery date"),
+    help_text=_("When the support should be delivered."),
+    required=False,
+)
+EXPERT_PROPOSED = _event("expert_proposed", _("The hub proposed an expert assignment"), A.NAMED_EXPERTS)
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec(
-        "submit", (S.DRAFT,), S.SUBMITTED, Rule.FOCAL_POINT, _("Submit to the hub"), guards=(Guard.SUBMISSION_COMPLETE,)
+        name="submit",
+        sources=(S.DRAFT,),
+        target=S.SUBMITTED,
+        rule=Rule.FOCAL_POINT,
+        label=_("Submit to the hub"),
+        event=_event("submit", _("The city submitted the request to the hub"), A.HUB),
+        handler=triage.submit,
+        irreversible=False,
+        tone=MoveTone.PRIMARY,
+        guards=(Guard.SUBMISSION_COMPLETE,),
     ),
     TransitionSpec(
-        "request_info",
-        (S.SUBMITTED,),
-        S.INFO_REQUESTED,
-        Rule.HUB_STAFF,
-        _("Ask the city for information"),
-        fields=(_rich("question", _("Question for the city")),),
+        name="request_info",
+        sources=(S.SUBMITTED,),
+        target=S.INFO_REQUESTED,
+        rule=Rule.HUB_STAFF,
+        label=_("Ask the city for information"),
+        event=_event("request_info", _("The hub asked the city for more information"), A.CITY),
+        handler=triage.request_info,
+        irreversible=False,
+        tone=MoveTone.QUIET,
+        fields=(
+            DataField(
+                name="question",
+                kind=Kind.RICH_TEXT,
+                label=_("Question for the city"),
+                help_text=_("The city's focal points read this question."),
+            ),
+        ),
+        triage=True,
         comment_field="question",
         comment_visibility=CITY,
     ),
     TransitionSpec(
-        "provide_info",
-        (S.INFO_REQUESTED,),
-        S.SUBMITTED,
-        Rule.FOCAL_POINT,
-        _("Answer the hub"),
-        fields=(_rich("answer", _("Answer")),),
-        comment_field="answer",
-        comment_visibility=CITY,
-    ),
-    TransitionSpec(
-        "answer_directly",
-        (S.SUBMITTED,),
-        S.DELIVERED,
-        Rule.HUB_STAFF,
-        _("Answer directly"),
-        fields=(_rich("answer", _("Answer")),),
-        comment_field="answer",
-        comment_visibility=CITY,
-    ),
-    TransitionSpec(
-        "route_to_experts", (S.SUBMITTED,), S.EXPERT_MATCHING, Rule.HUB_STAFF, _("Route to experts"), fields=(EXPERTS,)
-    ),
-    TransitionSpec(
-        "propose_expert",
-        (S.EXPERT_MATCHING,),
-        None,
-        Rule.HUB_STAFF,
-        _("Propose an expert"),
-        fields=(EXPERTS,),
-        event="expert_proposed",
-    ),
-    TransitionSpec(
-        "route_to_funding",
-        (S.SUBMITTED, S.EXPERT_MATCHING),
-        S.FUNDING_REVIEW,
-        Rule.HUB_STAFF,
-        _("Apply to the technical support fund"),
+        name="provide_info",
+        sources=(S.INFO_REQUESTED,),
+        target=S.SUBMITTED,
+        rule=Rule.FOCAL_POINT,
+        label=_("Answer the hub"),
+        event=_event("provide_info", _("The city answered the hub's question"), A.OWNER_OR_HUB),
+        handler=triage.provide_info,
+        irreversible=False,
+        tone=MoveTone.PRIMARY,
         fields=(
-            DataField("amount", Kind.DECIMAL, _("Amount"), default_from_request="funding_requested"),
-            DataField("currency", Kind.CURRENCY, _("Currency"), default_from_request="currency"),
-            DataField("budget_lines", Kind.BUDGET_LINES, _("Budget lines"), default_from_request="budget_lines"),
+            DataField(name="answer", kind=Kind.RICH_TEXT, label=_("Answer"), help_text=_("The hub reads your answer.")),
+        ),
+        comment_field="answer",
+        comment_visibility=CITY,
+    ),
+    TransitionSpec(
+        name="answer_directly",
+        sources=(S.SUBMITTED,),
+        target=S.DELIVERED,
+        rule=Rule.HUB_STAFF,
+        label=_("Answer directly"),
+        # Delivered by the hub itself: the city's evaluation is invited.
+        event=_event("answer_directly", _("The hub answered the request"), A.CITY),
+        handler=triage.answer_directly,
+        irreversible=False,
+        tone=MoveTone.PRIMARY,
+        fields=(
+            DataField(name="answer", kind=Kind.RICH_TEXT, label=_("Answer"), help_text=_("Shared with the city.")),
+        ),
+        triage=True,
+        comment_field="answer",
+        comment_visibility=CITY,
+    ),
+    TransitionSpec(
+        name="route_to_experts",
+        sources=(S.SUBMITTED,),
+        target=S.EXPERT_MATCHING,
+        rule=Rule.HUB_STAFF,
+        label=_("Route to experts"),
+        event=_event("route_to_experts", _("The hub routed the request to the expert pool"), A.NAMED_EXPERTS),
+        handler=assignments.experts_propose,
+        irreversible=False,
+        tone=MoveTone.PRIMARY,
+        fields=(EXPERTS,),
+        triage=True,
+    ),
+    TransitionSpec(
+        name="propose_expert",
+        sources=(S.EXPERT_MATCHING,),
+        target=None,
+        rule=Rule.HUB_STAFF,
+        label=_("Propose an expert"),
+        event=EXPERT_PROPOSED,
+        handler=assignments.experts_propose,
+        irreversible=False,
+        tone=MoveTone.QUIET,
+        fields=(EXPERTS,),
+    ),
+    TransitionSpec(
+        name="route_to_funding",
+        sources=(S.SUBMITTED, S.EXPERT_MATCHING),
+        target=S.FUNDING_REVIEW,
+        rule=Rule.HUB_STAFF,
+        label=_("Apply to the technical support fund"),
+        event=_event("route_to_funding", _("The hub applied to the technical support fund"), A.MANAGEMENT),
+        handler=funding.route_to_funding,
+        irreversible=False,
+        tone=MoveTone.PRIMARY,
+        fields=(
+            DataField(name="amount", kind=Kind.DECIMAL, label=_("Amount"), default_from_request="funding_requested"),
+            DataField(name="currency", kind=Kind.CURRENCY, label=_("Currency"), default_from_request="currency"),
             DataField(
-                "strategic_priority",
-                Kind.PRIORITY,
-                _("Strategic priority"),
+                name="budget_lines",
+                kind=Kind.BUDGET_LINES,
+                label=_("Budget lines"),
+                default_from_request="budget_lines",
+            ),
+            DataField(
+                name="strategic_priority",
+                kind=Kind.PRIORITY,
+                label=_("Strategic priority"),
                 default_from_request="strategic_priority",
             ),
-            _text("justification", _("Justification")),
+            DataField(
+                name="justification",
+                kind=Kind.TEXT,
+                label=_("Justification"),
+                help_text=_("Why the fund should support this, against its priorities."),
+            ),
         ),
+        triage=True,
     ),
     TransitionSpec(
-        "accept_assignment",
-        ANSWERING_STATES,
-        None,
-        Rule.PROPOSED_EXPERT,
-        _("Accept the assignment"),
+        name="accept_assignment",
+        sources=ANSWERING_STATES,
+        target=None,
+        rule=Rule.PROPOSED_EXPERT,
+        label=_("Accept the assignment"),
+        event=_event("assignment_accepted", _("An expert accepted the assignment"), A.OWNER_OR_HUB),
+        handler=assignments.accept_assignment,
+        irreversible=False,
+        tone=MoveTone.PRIMARY,
         fields=(
-            _text("declaration", _("Conflict-of-interest declaration")),
-            DataField("has_conflict", Kind.BOOL, _("Conflict of interest")),
+            DataField(
+                name="declaration",
+                kind=Kind.TEXT,
+                label=_("Conflict-of-interest declaration"),
+                help_text=_(
+                    "Any tie to the city, its officials or the people involved; write “none” if there is none."
+                ),
+            ),
+            DataField(name="has_conflict", kind=Kind.BOOL, label=_("I have a conflict of interest to declare")),
         ),
-        event="assignment_accepted",
     ),
     TransitionSpec(
-        "decline_assignment",
-        ANSWERING_STATES,
-        None,
-        Rule.PROPOSED_EXPERT,
-        _("Decline the assignment"),
-        fields=(REASON,),
-        event="assignment_declined",
+        name="decline_assignment",
+        sources=ANSWERING_STATES,
+        target=None,
+        rule=Rule.PROPOSED_EXPERT,
+        label=_("Decline the assignment"),
+        event=_event("assignment_declined", _("An expert declined the assignment"), A.OWNER_OR_HUB),
+        handler=assignments.decline_assignment,
+        irreversible=True,
+        tone=MoveTone.DANGER,
+        fields=(DataField(name="reason", kind=Kind.TEXT, label=_("Reason"), help_text=REASON_HELP),),
     ),
     TransitionSpec(
-        "start_delivery",
-        (S.EXPERT_MATCHING,),
-        S.IN_DELIVERY,
-        Rule.HUB_STAFF,
-        _("Start delivery"),
+        name="start_delivery",
+        sources=(S.EXPERT_MATCHING,),
+        target=S.IN_DELIVERY,
+        rule=Rule.HUB_STAFF,
+        label=_("Start delivery"),
+        event=_event("start_delivery", _("Delivery of the support started"), A.CITY, A.ACCEPTED_EXPERTS),
+        handler=assignments.start_delivery,
+        irreversible=False,
+        tone=MoveTone.PRIMARY,
         fields=(DELIVERY_DUE,),
         guards=(Guard.HAS_ACCEPTED_EXPERT, Guard.NO_PENDING_APPLICATION),
     ),
     TransitionSpec(
-        "approve_funding",
-        (S.FUNDING_REVIEW,),
-        S.IN_DELIVERY,
-        Rule.MANAGEMENT,
-        _("Approve the funding"),
+        name="approve_funding",
+        sources=(S.FUNDING_REVIEW,),
+        target=S.IN_DELIVERY,
+        rule=Rule.MANAGEMENT,
+        label=_("Approve the funding"),
+        event=_event("approve_funding", _("The management unit approved the funding"), A.CITY, A.OWNER),
+        handler=funding.approve_funding,
+        irreversible=True,
+        tone=MoveTone.PRIMARY,
         fields=(
-            DataField("amount_approved", Kind.DECIMAL, _("Amount approved"), required=False),
-            _text("conditions", _("Conditions"), required=False),
+            DataField(
+                name="amount_approved",
+                kind=Kind.DECIMAL,
+                label=_("Amount approved"),
+                help_text=_("Left blank: the amount asked (or the first approver's)."),
+                required=False,
+            ),
+            DataField(
+                name="conditions",
+                kind=Kind.TEXT,
+                label=_("Conditions"),
+                help_text=_("Conditions attached to the grant, if any."),
+                required=False,
+            ),
             DELIVERY_DUE,
         ),
         guards=(Guard.HAS_PENDING_APPLICATION,),
         actor_checks=(ActorCheck.NOT_TRIAGER, ActorCheck.NOT_FIRST_APPROVER),
         may_stay=True,
-    ),
-    TransitionSpec(
-        "reject_funding",
-        (S.FUNDING_REVIEW,),
-        S.DECLINED,
-        Rule.MANAGEMENT,
-        _("Reject the funding"),
-        fields=(REASON,),
-        guards=(Guard.HAS_PENDING_APPLICATION,),
-    ),
-    TransitionSpec(
-        "report_delivery",
-        (S.IN_DELIVERY,),
-        S.DELIVERED,
-        Rule.DELIVERY_TEAM,
-        _("Report delivery"),
-        fields=(_rich("report", _("Delivery report")),),
-    ),
-    TransitionSpec(
-        "evaluate",
-        (S.DELIVERED,),
-        S.CLOSED,
-        Rule.FOCAL_POINT,
-        _("Evaluate the support"),
-        fields=(
-            DataField("rating", Kind.RATING, _("Rating")),
-            _text("outcomes", _("Outcomes")),
-            DataField("would_recommend", Kind.BOOL, _("Would recommend")),
-            _rich("comments", _("Comments"), required=False),
+        # Above the four-eyes threshold the first approval only records itself and asks for a second.
+        stay_event=_event(
+            "funding_first_approval", _("The management unit gave the first of two approvals"), A.MANAGEMENT
         ),
     ),
     TransitionSpec(
-        "auto_close",
-        (S.DELIVERED,),
-        S.CLOSED,
-        Rule.SYSTEM,
-        _("Close after the evaluation period"),
+        name="reject_funding",
+        sources=(S.FUNDING_REVIEW,),
+        target=S.DECLINED,
+        rule=Rule.MANAGEMENT,
+        label=_("Reject the funding"),
+        event=_event("reject_funding", _("The management unit rejected the funding"), A.CITY, A.OWNER),
+        handler=funding.reject_funding,
+        irreversible=True,
+        tone=MoveTone.DANGER,
+        fields=(DataField(name="reason", kind=Kind.TEXT, label=_("Reason"), help_text=REASON_HELP),),
+        guards=(Guard.HAS_PENDING_APPLICATION,),
+    ),
+    TransitionSpec(
+        name="report_delivery",
+        sources=(S.IN_DELIVERY,),
+        target=S.DELIVERED,
+        rule=Rule.DELIVERY_TEAM,
+        label=_("Report delivery"),
+        # The city's evaluation is invited.
+        event=_event("report_delivery", _("Delivery of the support was reported"), A.CITY),
+        handler=closing.report_delivery,
+        irreversible=False,
+        tone=MoveTone.PRIMARY,
+        fields=(
+            DataField(
+                name="report",
+                kind=Kind.RICH_TEXT,
+                label=_("Delivery report"),
+                help_text=_("What was delivered, when, and anything the hub should follow up."),
+            ),
+        ),
+    ),
+    TransitionSpec(
+        name="evaluate",
+        sources=(S.DELIVERED,),
+        target=S.CLOSED,
+        rule=Rule.FOCAL_POINT,
+        label=_("Evaluate the support"),
+        event=_event("evaluate", _("The city evaluated the support and the request closed"), *INVOLVED),
+        handler=closing.evaluate,
+        irreversible=True,
+        tone=MoveTone.PRIMARY,
+        fields=(
+            DataField(name="rating", kind=Kind.RATING, label=_("Rating (1 = poor, 5 = excellent)")),
+            DataField(
+                name="outcomes",
+                kind=Kind.TEXT,
+                label=_("Outcomes"),
+                help_text=_("What changed for your city thanks to this support."),
+            ),
+            DataField(
+                name="would_recommend",
+                kind=Kind.YES_NO,
+                label=_("Would you recommend this support to another city?"),
+            ),
+            DataField(name="comments", kind=Kind.RICH_TEXT, label=_("Comments"), required=False),
+        ),
+    ),
+    TransitionSpec(
+        name="auto_close",
+        sources=(S.DELIVERED,),
+        target=S.CLOSED,
+        rule=Rule.SYSTEM,
+        label=_("Close after the evaluation period"),
+        event=_event("auto_close", _("The request closed after its evaluation period"), *INVOLVED),
+        handler=closing.auto_close,
+        irreversible=True,
+        tone=MoveTone.QUIET,
         guards=(Guard.DEADLINE_PASSED,),
         system_only=True,
     ),
     TransitionSpec(
-        "decline",
-        (S.SUBMITTED, S.INFO_REQUESTED, S.EXPERT_MATCHING),
-        S.DECLINED,
-        Rule.HUB_STAFF,
-        _("Decline the request"),
-        fields=(REASON_FOR_CITY,),
+        name="decline",
+        sources=(S.SUBMITTED, S.INFO_REQUESTED, S.EXPERT_MATCHING),
+        target=S.DECLINED,
+        rule=Rule.HUB_STAFF,
+        label=_("Decline the request"),
+        event=_event("decline", _("The hub declined the request"), *INVOLVED),
+        handler=triage.decline,
+        irreversible=True,
+        tone=MoveTone.DANGER,
+        fields=(DataField(name="reason", kind=Kind.RICH_TEXT, label=_("Reason"), help_text=REASON_HELP),),
+        triage=True,
         comment_field="reason",
         comment_visibility=CITY,
     ),
-    TransitionSpec("withdraw", BEFORE_DELIVERY, S.WITHDRAWN, Rule.FOCAL_POINT, _("Withdraw the request")),
+    TransitionSpec(
+        name="withdraw",
+        sources=BEFORE_DELIVERY,
+        target=S.WITHDRAWN,
+        rule=Rule.FOCAL_POINT,
+        label=_("Withdraw the request"),
+        event=_event("withdraw", _("The city withdrew the request"), *INVOLVED),
+        handler=triage.withdraw,
+        irreversible=True,
+        tone=MoveTone.DANGER,
+    ),
 )
 
 STATE_SPECS: dict[str, StateSpec] = {state.name: state for state in STATES}
 TRANSITION_SPECS: dict[str, TransitionSpec] = {spec.name: spec for spec in TRANSITIONS}
 STATE_NAMES: frozenset[str] = frozenset(STATE_SPECS)
-# The hub's triage decisions: whoever made one may not decide on the request's funding, and the first one
-# ends "time to triage" in the figures.
-TRIAGE: tuple[str, ...] = ("request_info", "answer_directly", "route_to_experts", "route_to_funding", "decline")
-# The first of two fund approvals is announced under its own name: it asks for a second approver.
-FIRST_APPROVAL_EVENT = "funding_first_approval"
+# Every event a move announces, by its name (the audit trail's and the notifications' word for it).
+EVENTS: dict[str, Event] = {event.name: event for spec in TRANSITIONS for event in spec.events}
+# The hub's triage decisions (see ``TransitionSpec.triage``).
+TRIAGE: frozenset[str] = frozenset(spec.name for spec in TRANSITIONS if spec.triage)
+# Where every request starts: the city's own draft, not yet filed with the hub.
+INITIAL = STATES[0].state
 
 
 def transitions_from(state: str) -> list[TransitionSpec]:
     return [spec for spec in TRANSITIONS if state in spec.sources]
+
+
+def states_waiting_on(party: object) -> list[str]:
+    """The states in which ``party`` (a ``workflows.spec.Party``) has something to do."""
+    return [spec.name for spec in STATES if party in spec.parties]

@@ -1,51 +1,43 @@
 """The state machine: a proxy of ``SupportRequest`` whose django-fsm transitions are generated from the table.
 
 The concrete model owns the protected ``state`` column and the optimistic lock; this proxy owns the moves.
-django-fsm collects a proxy's transitions when the class is prepared (``class_prepared``), so
-``RequestLifecycle._meta.get_field("state").get_all_transitions(RequestLifecycle)`` lists exactly the
-table's moves, and ``graph_workflow`` draws them from there.
+Each generated method only changes the state: it is called by ``workflows.services.transition_perform`` once
+the move's check chain (``workflows.checks``) let it through and its handler ran, with the state the handler
+ended in (for the move that may stay put). django-fsm checks nothing else, so no rule is decided twice.
 
-A generated method only asks its ``Move`` to apply the move's effects and returns the state the request
-ends in; every decision (who, conditions, data) is taken by ``workflows.services.perform`` first.
+django-fsm collects a proxy's transitions when the class is prepared, so
+``RequestLifecycle._meta.get_field("state").get_all_transitions(RequestLifecycle)`` lists exactly the table's
+moves, and ``graph_workflow`` draws them from there. The module is imported by ``WorkflowsConfig.ready`` (it
+reads the table, whose handlers use this app's models, so ``workflows.models`` cannot import it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, Transition, transition
 
 from helpdesk.models import SupportRequest
-from workflows.lifecycle import TRANSITIONS, TransitionSpec
-from workflows.rules import GUARDS, may_act
-
-
-class Move(Protocol):
-    def apply(self, request: SupportRequest) -> str | None: ...
+from workflows.lifecycle import TRANSITIONS
+from workflows.spec import TransitionSpec
 
 
 def _transition_method(spec: TransitionSpec) -> Callable[..., Any]:
-    def method(self: SupportRequest, move: Move) -> str | None:
-        return move.apply(self)
+    def method(self: SupportRequest, outcome: str | None = None) -> str | None:
+        return outcome
 
     method.__name__ = spec.name
     method.__qualname__ = f"RequestLifecycle.{spec.name}"
     method.__doc__ = f"{spec.label} ({', '.join(spec.sources)} → {spec.target or 'same state'})."
     target = RETURN_VALUE(*spec.targets) if spec.may_stay else spec.target
-    return transition(
-        field="state",
-        source=list(spec.sources),
-        target=target,
-        conditions=[GUARDS[guard].passes for guard in spec.guards],
-        permission=lambda request, user, spec=spec: may_act(spec, user, request),
-        custom={"spec": spec},
-    )(method)
+    return transition(field="state", source=list(spec.sources), target=target, custom={"spec": spec})(method)
 
 
 class _Meta:
     proxy = True
+    app_label = "workflows"
     verbose_name = _("request lifecycle")
     verbose_name_plural = _("request lifecycles")
 

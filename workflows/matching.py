@@ -3,7 +3,7 @@
 The pool is a few hundred people, so the ranking is computed over a handful of queries whatever the
 pool's size (profiles with their load, their regions, earlier conflict declarations, this request's
 assignments) and the scoring happens in Python, where each part of the score can be shown to staff.
-Proposing stays with ``workflows.services.perform``: this module only reads.
+Proposing stays with ``workflows.services.transition_perform``: this module only reads.
 """
 
 from __future__ import annotations

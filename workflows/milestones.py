@@ -1,6 +1,6 @@
 """A request's lifecycle milestones: its first triage decision and its delivery, and how long each took.
 
-``perform`` stamps them as the moves happen (``milestones_stamp``); the migration that added them derived
+``transition_perform`` stamps them as the moves happen (``milestones_stamp``); the migration that added them derived
 them from the audit trail. They exist so that the steering committee's medians read one indexed column
 (``workflows.stats``).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from helpdesk.models import RequestState, SupportRequest
-from workflows.lifecycle import TRIAGE, TransitionSpec
+from workflows.spec import TransitionSpec
 
 
 def milestones_stamp(request: SupportRequest, spec: TransitionSpec, *, now: datetime) -> list[str]:
@@ -20,7 +20,7 @@ def milestones_stamp(request: SupportRequest, spec: TransitionSpec, *, now: date
     "time to triage", and a request is delivered once.
     """
     changed: list[str] = []
-    if spec.name in TRIAGE and request.triaged_at is None:
+    if spec.triage and request.triaged_at is None:
         request.triaged_at = now
         request.time_to_triage = now - request.submitted_at if request.submitted_at else None
         changed += ["triaged_at", "time_to_triage"]

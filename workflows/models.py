@@ -1,5 +1,6 @@
 """The rows the lifecycle owns: the audit trail, expert assignments, the fund's envelopes and applications,
-delivery reports and evaluations. (The machine itself is a proxy model in ``workflows.machine``.)
+delivery reports and evaluations. (The machine itself is a proxy model in ``workflows.machine``, registered
+when the app is ready.)
 
 The engagement models were born in ``helpdesk`` and moved here without touching the database: they keep
 their tables (``db_table``), and migration 0003 moved only Django's idea of where they live.
@@ -256,15 +257,11 @@ class Evaluation(models.Model):
         return f"{self.request_id} rated {self.rating}"
 
 
-# The proxy must be imported with the app's models so Django registers it (and its migration).
-from workflows.machine import RequestLifecycle  # noqa: E402
-
 __all__ = [
     "DeliveryReport",
     "Evaluation",
     "ExpertAssignment",
     "FundApplication",
     "FundEnvelope",
-    "RequestLifecycle",
     "TransitionLog",
 ]

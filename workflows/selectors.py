@@ -1,4 +1,5 @@
-"""Reads of the lifecycle: late requests, the fund's queue and balances, experts' load, a request's history.
+"""Reads of the lifecycle: what a person may do with a request and what it went through, late requests, the
+fund's queue and balances, experts' assignments.
 
 Each returns a queryset or a list built in a fixed number of queries; callers scope what they show with
 ``helpdesk.selectors.visible_requests``.
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Case,
     Count,
@@ -27,14 +28,32 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from helpdesk.models import TERMINAL_STATES, Region, Role, SupportRequest, User
-from helpdesk.prepared import PreparedRead
+from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest, User
 from helpdesk.selectors import PERSON_NAME
-from workflows.deadlines import fiscal_year_of
-from workflows.facts import facts_of
+from workflows.calendar import fiscal_year_of
+from workflows.checks import refusal
+from workflows.facts import RequestFacts
+from workflows.lifecycle import transitions_from
 from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
+from workflows.spec import TransitionSpec
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
+Actor = User | AnonymousUser | None
+
+
+def available_transitions(
+    request: SupportRequest, actor: Actor, *, facts: RequestFacts | None = None
+) -> list[TransitionSpec]:
+    """The moves ``actor`` may make on ``request`` now, in the table's order: exactly a page's buttons, by the
+    check chain ``workflows.services.transition_perform`` asks. ``facts``: what the caller already read of the
+    request.
+
+    The desk's own moves are never offered. Costs a fixed number of queries, whatever the request's history.
+    """
+    if actor is None or not actor.is_authenticated:
+        return []
+    facts = facts or RequestFacts(request)
+    return [spec for spec in transitions_from(request.state) if refusal(spec, facts, actor) is None]
 
 
 def current_fiscal_year(now: datetime | None = None) -> int:
@@ -54,27 +73,9 @@ def overdue_requests(*, region: Region | int | None = None, now: datetime | None
     return qs
 
 
-def _remaining() -> ExpressionWrapper:
-    return ExpressionWrapper(F("amount") - F("committed"), output_field=MONEY)
-
-
 def pending_applications() -> QuerySet[FundApplication]:
     """Applications awaiting a decision, oldest first."""
     return FundApplication.objects.filter(status=FundApplication.Status.PENDING).order_by("created_at", "pk")
-
-
-def fund_queue() -> QuerySet[FundApplication]:
-    """Applications awaiting a decision, oldest first, each with its envelope's balance computed in SQL."""
-    return (
-        pending_applications()
-        .select_related("request", "request__city", "request__region", "envelope", "recommended_by", "first_approver")
-        .annotate(
-            envelope_amount=F("envelope__amount"),
-            envelope_committed=F("envelope__committed"),
-            envelope_remaining=ExpressionWrapper(F("envelope__amount") - F("envelope__committed"), output_field=MONEY),
-        )
-        .order_by("created_at", "pk")
-    )
 
 
 def envelope_balances(fiscal_year: int) -> QuerySet[FundEnvelope]:
@@ -89,7 +90,7 @@ def envelope_balances(fiscal_year: int) -> QuerySet[FundEnvelope]:
         .select_related("region")
         .annotate(pending_applications=pending)
         .annotate(
-            remaining_amount=_remaining(),
+            remaining_amount=ExpressionWrapper(F("amount") - F("committed"), output_field=MONEY),
             pending_total=Coalesce(Sum("pending_applications__amount_requested"), Value(0), output_field=MONEY),
             pending_count=Count("pending_applications"),
         )
@@ -114,79 +115,92 @@ def assignments_for_expert(user: User) -> QuerySet[ExpertAssignment]:
     )
 
 
-def expert_load() -> QuerySet[User]:
-    """Every expert with their active assignments (``active``) and capacity (``capacity``), in one query."""
-    return (
-        User.objects.filter(groups__name=Role.EXPERT, expert_profile__isnull=False)
-        .annotate(
-            active=Count("assignments", filter=Q(assignments__status__in=ExpertAssignment.ACTIVE), distinct=True),
-            capacity=F("expert_profile__max_concurrent_assignments"),
-        )
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
-def transition_history(request: SupportRequest) -> QuerySet[TransitionLog]:
-    """The request's audit trail, oldest first, with the people who acted."""
-    return TransitionLog.objects.filter(request_id=request.pk).select_related("actor").order_by("seq")
-
-
 @dataclass(frozen=True)
 class TrailLine:
     """One move of a request's trail, as its page shows it."""
 
     transition: str
+    from_state: str
     to_state: str
     created_at: datetime
     comment: str
     actor: str | None  # the person's name; None for the desk's own moves
 
 
-ACTOR_NAME = tuple(f"actor__{name}" for name in PERSON_NAME)
-ASSIGNMENT_LINE = ("status", "has_conflict", "conflict_of_interest", "decline_reason",
-                   *(f"expert__{name}" for name in PERSON_NAME))  # fmt: skip
-_ASSIGNMENT_LINES = PreparedRead(
-    "assignment-lines",
-    lambda request_id: (
-        ExpertAssignment.objects.filter(request_id=request_id)
-        .order_by("created_at", "pk")
-        .values_list(*ASSIGNMENT_LINE)
-    ),
-)
-
-
-def assignment_lines(request: SupportRequest) -> list[tuple[Any, ...]]:
-    """Every expert assignment of ``request``, oldest first, as ``ASSIGNMENT_LINE`` tuples (for overseers)."""
-    return _ASSIGNMENT_LINES.rows(request_id=request.pk)
-
-
-# Read on every request page: a prepared read (``helpdesk.prepared``).
-_TRAIL_LINES = PreparedRead(
-    "trail-lines",
-    lambda request_id: (
-        TransitionLog.objects.filter(request_id=request_id)
-        .order_by("seq")
-        .values_list("transition", "to_state", "created_at", "comment", "actor_id", *ACTOR_NAME)
-    ),
-)
-
-
 def trail_lines(request: SupportRequest) -> list[TrailLine]:
     """The request's audit trail, oldest first, read as the few columns its page shows."""
+    lines = (
+        TransitionLog.objects.filter(request_id=request.pk)
+        .order_by("seq")
+        .values_list(
+            "transition",
+            "from_state",
+            "to_state",
+            "created_at",
+            "comment",
+            "actor_id",
+            *(f"actor__{name}" for name in PERSON_NAME),
+        )
+    )
     return [
-        TrailLine(transition, to_state, at, comment, User.display_name(*names) if actor_id is not None else None)
-        for transition, to_state, at, comment, actor_id, *names in _TRAIL_LINES.rows(request_id=request.pk)
+        TrailLine(name, before, after, at, comment, User.display_name(*person) if actor_id is not None else None)
+        for name, before, after, at, comment, actor_id, *person in lines
     ]
 
 
-# The move that opens a fund application (``workflows.moves.funding``).
-TO_THE_FUND = "route_to_funding"
+@dataclass(frozen=True)
+class AssignmentLine:
+    """An expert's assignment on a request, as those who oversee it read it."""
+
+    expert: str
+    status: str
+    has_conflict: bool
+    conflict_of_interest: str
+    decline_reason: str
+
+    @property
+    def status_label(self) -> str:
+        return str(ExpertAssignment.Status(self.status).label)
 
 
-def fund_applications_on_trail(request: SupportRequest, trail: list[TrailLine]) -> list[FundApplication]:
-    """The fund applications of ``request`` (with their envelope), read only when its ``trail`` went through
-    the fund: only that move opens one, and most requests never take it. The read is the one the lifecycle's
-    guards make (``workflows.facts``), so a page that also offers the moves pays for it once."""
-    if not any(line.transition == TO_THE_FUND for line in trail):
-        return []
-    return facts_of(request).applications
+def assignment_lines(request: SupportRequest) -> list[AssignmentLine]:
+    """Every expert assignment of ``request``, oldest first (for those who oversee it)."""
+    rows = (
+        ExpertAssignment.objects.filter(request_id=request.pk)
+        .order_by("created_at", "pk")
+        .values_list(
+            "status",
+            "has_conflict",
+            "conflict_of_interest",
+            "decline_reason",
+            *(f"expert__{name}" for name in PERSON_NAME),
+        )
+    )
+    return [
+        AssignmentLine(User.display_name(*person), status, conflict, declaration, reason)
+        for status, conflict, declaration, reason, *person in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RequestLifecycleView:
+    """What a request's page shows of its lifecycle, from one look at the request."""
+
+    moves: list[TransitionSpec]  # what the reader may do now
+    trail: list[TrailLine]  # what it went through, oldest first
+    applications: list[FundApplication]  # its fund applications (with their envelope), oldest first
+
+
+def request_lifecycle(request: SupportRequest, actor: Actor, *, with_applications: bool) -> RequestLifecycleView:
+    """The moves ``actor`` may make on ``request``, its trail and (``with_applications``, for those who
+    oversee it) its fund applications.
+
+    The applications are read only when the trail went into funding review (the only way one is opened; most
+    requests never take it), from the same read the moves' checks make.
+    """
+    facts = RequestFacts(request)
+    moves = available_transitions(request, actor, facts=facts)
+    trail = trail_lines(request)
+    through_the_fund = any(line.to_state == RequestState.FUNDING_REVIEW for line in trail)
+    applications = facts.applications if with_applications and through_the_fund else []
+    return RequestLifecycleView(moves=moves, trail=trail, applications=applications)

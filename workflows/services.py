@@ -1,4 +1,5 @@
-"""The one way a request moves: ``perform``; what a person may do now: ``available_transitions``.
+"""The one way a request moves: ``transition_perform`` (what a person may do now is
+``workflows.selectors.available_transitions``, by the same check chain).
 
 Also the lifecycle's scheduled jobs (``auto_close_overdue``, ``expert_grants_expire``,
 ``access_grants_reconcile``), which go through the same entry point or the access services, and are safe to
@@ -7,6 +8,7 @@ run twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,16 +32,17 @@ from helpdesk.models import (
 )
 from helpdesk.services import expert_access_revoke
 from workflows.audit import log_append
-from workflows.deadlines import due_at_for
+from workflows.checks import refusal
+from workflows.deadlines import default_delivery_date, due_at_for
 from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
-from workflows.facts import facts_forget, facts_of
-from workflows.lifecycle import TRANSITION_SPECS, TransitionSpec, transitions_from
+from workflows.facts import RequestFacts
+from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
 from workflows.machine import RequestLifecycle
 from workflows.milestones import milestones_stamp
 from workflows.models import ExpertAssignment
-from workflows.moves import HANDLERS, Move
-from workflows.rules import ACTOR_CHECKS, GUARDS, allows
+from workflows.moves.base import Move
 from workflows.signals import lifecycle_event
+from workflows.spec import DeadlineKind, TransitionSpec
 from workflows.validation import clean_data
 
 Actor = User | AnonymousUser | None
@@ -54,48 +57,16 @@ def _spec(transition: str) -> TransitionSpec:
     return spec
 
 
-def _moment(spec: TransitionSpec, actor: Actor, data: dict[str, Any]) -> datetime:
-    """The time the move happens at. Only the desk's own moves may name it (a task passes its clock)."""
-    given = data.pop("now", None) if actor is None else None
-    return given or timezone.now()
-
-
-def _check(spec: TransitionSpec, lifecycle: RequestLifecycle, actor: Actor) -> None:
-    """Refuse, with the most useful reason, unless ``actor`` may make the move now."""
-    name = spec.name
-    if spec.system_only and actor is not None:
-        raise TransitionRefused(_("Only the desk itself does this."), code="system_only", transition=name)
-    if actor is None and not spec.system_only:
-        raise TransitionRefused(_("Someone must be signed in to do this."), code="not_allowed", transition=name)
-    if lifecycle.state not in spec.sources:
-        raise TransitionRefused(
-            _("This cannot be done while the request is %(state)s.")
-            % {"state": RequestState(lifecycle.state).label.lower()},
-            code="wrong_state",
-            transition=name,
-        )
-    if not allows(spec.rule, actor, lifecycle):
-        raise TransitionRefused(_("You may not do this on this request."), code="not_allowed", transition=name)
-    for check_name in spec.actor_checks:
-        check = ACTOR_CHECKS[check_name]
-        if not check.passes(actor, lifecycle):
-            raise TransitionRefused(check.message, code=check.code, transition=name)
-    for guard_name in spec.guards:
-        guard = GUARDS[guard_name]
-        if not guard.passes(lifecycle):
-            fields = guard.at_fault(lifecycle) if guard.at_fault else None
-            raise TransitionRefused(guard.message, code=guard.code, transition=name, fields=fields)
-
-
-def _stamp(lifecycle: RequestLifecycle, move: Move, from_state: str) -> list[str]:
+def _stamp(lifecycle: SupportRequest, move: Move, from_state: str) -> list[str]:
     """Set what entering the new state implies (deadline, delivery date, closing time, milestones); returns
     the columns."""
     fields = ["updated_at", *sorted(move.changed)]
     to_state = lifecycle.state
     if to_state == from_state:
         return fields
-    if to_state == RequestState.IN_DELIVERY:
-        lifecycle.delivery_due = move.delivery_due
+    if STATE_SPECS[to_state].deadline.kind is DeadlineKind.DELIVERY_DATE:
+        lifecycle.delivery_due = move.delivery_due or default_delivery_date(move.now)
+        move.record["delivery_due"] = lifecycle.delivery_due
     if to_state in TERMINAL_STATES:
         lifecycle.closed_at = move.now
     lifecycle.due_at = due_at_for(to_state, now=move.now, delivery_due=lifecycle.delivery_due)
@@ -103,16 +74,25 @@ def _stamp(lifecycle: RequestLifecycle, move: Move, from_state: str) -> list[str
     return [*STAMPED, *sorted(move.changed), *milestones_stamp(lifecycle, move.spec, now=move.now)]
 
 
-def perform(request: SupportRequest, transition: str, actor: Actor, **data: Any) -> SupportRequest:
+def transition_perform(
+    *,
+    request: SupportRequest,
+    transition: str,
+    actor: Actor,
+    data: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> SupportRequest:
     """Make the lifecycle move ``transition`` on ``request`` as ``actor`` (``None``: the desk itself).
 
-    In one transaction: lock and re-read the request, check who may act, the request's conditions and
-    the data, run the move, save, append the audit row and send ``lifecycle_event``. Raises
-    ``TransitionRefused`` (nothing written) or ``TransitionConflict`` when the request changed since the
-    caller read it (pages answer 409). Returns the request as it is after the move.
+    In one transaction: lock and re-read the request, ask the move's check chain (``workflows.checks``), clean
+    the data, run the move's handler, record the new state through the machine, save, append the audit row
+    and send ``lifecycle_event``. Raises ``TransitionRefused`` (nothing written) or ``TransitionConflict``
+    when the request changed since the caller read it (pages answer 409). ``now``: the moment of a move the
+    desk makes itself (a scheduled task passes its clock); people's moves happen now. Returns the request as
+    it is after the move.
     """
     spec = _spec(transition)
-    now = _moment(spec, actor, data)
+    moment = (now if actor is None else None) or timezone.now()
     seen_state = request.state
     try:
         with transaction.atomic():
@@ -120,64 +100,43 @@ def perform(request: SupportRequest, transition: str, actor: Actor, **data: Any)
             if lifecycle.state != seen_state and (spec.target is not None or lifecycle.state not in spec.sources):
                 # The caller decided on a state that is gone: let them look again rather than guess.
                 raise TransitionConflict()
-            facts_of(lifecycle).now = now
-            _check(spec, lifecycle, actor)
-            move = Move(spec, actor, clean_data(spec, data, lifecycle), now, HANDLERS.get(spec.name))
+            facts = RequestFacts(lifecycle, now=moment)
+            refused = refusal(spec, facts, actor)
+            if refused is not None:
+                raise refused
+            move = Move(spec, actor, clean_data(spec, data or {}, lifecycle), moment, facts)
             from_state = lifecycle.state
-            getattr(lifecycle, spec.name)(move)
-            facts_forget(lifecycle)
+            outcome = spec.handler(lifecycle, move)
+            # The machine records the new state (django-fsm checks the source and writes the protected field).
+            getattr(lifecycle, spec.name)(outcome)
             lifecycle.save(update_fields=_stamp(lifecycle, move, from_state))
+            stayed = spec.may_stay and lifecycle.state == from_state
+            event = spec.stay_event if stayed and spec.stay_event else spec.event
             log = log_append(
                 request_id=lifecycle.pk,
                 transition=spec.name,
                 from_state=from_state,
                 to_state=lifecycle.state,
                 actor_id=getattr(actor, "pk", None),
-                created_at=now,
+                created_at=moment,
                 comment=move.comment,
                 data=move.record,
             )
             # Listeners get the plain model, as everywhere else (django-fsm swaps classes the same way).
             lifecycle.__class__ = SupportRequest
             lifecycle_event.send(
-                sender=SupportRequest,
-                event=move.event or spec.event_name,
-                request=lifecycle,
-                actor=actor,
-                log=log,
-                data=log.data,
+                sender=SupportRequest, event=event.name, request=lifecycle, actor=actor, log=log, data=log.data
             )
     except ConcurrentTransition:
         raise TransitionConflict() from None
     except TransitionNotAllowed:
-        # django-fsm re-checks what _check already did; only a change in between gets here.
+        # The check chain let the move through on the locked row; only a change in between gets here.
         raise TransitionConflict() from None
     except IntegrityError:
         # A unique constraint (one live assignment per expert, one audit row per sequence number) caught a
         # concurrent move that the checks above could not see yet.
         raise TransitionConflict() from None
     return lifecycle
-
-
-def available_transitions(request: SupportRequest, actor: Actor) -> list[TransitionSpec]:
-    """The moves ``actor`` may make on ``request`` now, in the table's order: exactly a page's buttons.
-
-    The desk's own moves are never offered. Costs a fixed number of queries, whatever the request's history.
-    """
-    if actor is None or not actor.is_authenticated:
-        return []
-    offered = []
-    for spec in transitions_from(request.state):
-        if spec.system_only:
-            continue
-        if not allows(spec.rule, actor, request):
-            continue
-        if not all(ACTOR_CHECKS[check].passes(actor, request) for check in spec.actor_checks):
-            continue
-        if not all(GUARDS[guard].passes(request) for guard in spec.guards):
-            continue
-        offered.append(spec)
-    return offered
 
 
 def auto_close_overdue(*, now: datetime | None = None) -> int:
@@ -192,7 +151,7 @@ def auto_close_overdue(*, now: datetime | None = None) -> int:
     # One move per request, by design: a failure closes nothing else by accident.
     for request in due:
         try:
-            perform(request, "auto_close", None, now=now)
+            transition_perform(request=request, transition="auto_close", actor=None, now=now)
         except WorkflowError:
             continue
         closed += 1

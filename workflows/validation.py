@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from helpdesk.models import Currency, StrategicPriority, SupportRequest, User
 from helpdesk.sanitize import clean_html, clean_text, html_to_text
 from workflows.errors import TransitionRefused
-from workflows.lifecycle import DataField, Kind, TransitionSpec
+from workflows.spec import DataField, Kind, TransitionSpec
 
 MAX_TEXT = 20_000
 MAX_TAGS = 2_000
@@ -145,6 +145,7 @@ CLEANERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.TEXT: _text,
     Kind.RICH_TEXT: _rich_text,
     Kind.BOOL: _bool,
+    Kind.YES_NO: _bool,
     Kind.DECIMAL: _decimal,
     Kind.CURRENCY: _currency,
     Kind.DATE: _date,

@@ -15,7 +15,9 @@ from helpdesk import services
 from helpdesk.models import City, ExpertProfile, Message, RequestState, Role, SupportRequest, User, Visibility
 from helpdesk.sanitize import clean_html, seal
 from web.forms.moves import MoveForm
+from workflows.lifecycle import TRANSITION_SPECS
 from workflows.models import ExpertAssignment
+from workflows.services import transition_perform
 
 DETAIL_TITLE = "Benchmark: request in delivery with 50 messages and 5 attachments"
 DRAFT_TITLE = "Benchmark draft"
@@ -82,14 +84,14 @@ def _expect_redirect(response: object, url: str) -> None:
 
 def _move_data(request: SupportRequest, name: str) -> dict[str, str]:
     """Fill every field the move's form asks for, the way a person would."""
-    from workflows.lifecycle import TRANSITION_SPECS
-
     form = MoveForm(TRANSITION_SPECS[name], request, prefix=name)
     data = {}
     for field_name, field_obj in form.fields.items():
         key = form.add_prefix(field_name)
         kind = type(field_obj).__name__
         if kind == "BooleanField":
+            if field_obj.required:  # the confirmation an irreversible move asks for
+                data[key] = "on"
             continue
         data[key] = "3" if "Choice" in kind else "Could you tell us how many schools take part and who leads the work?"
     return data
@@ -104,19 +106,24 @@ def _one(role: str, **filters: object) -> User:
 
 def _walk_to_delivery(request: SupportRequest, hub: User, expert: User, focal_point: User) -> SupportRequest:
     """Through the lifecycle, as a request in delivery got there: filed, routed to the expert, accepted."""
-    from workflows.services import perform
-
     profile = ExpertProfile.objects.get(user=expert)
     active = ExpertAssignment.objects.filter(expert=expert, status__in=ExpertAssignment.ACTIVE).count()
     if active >= profile.max_concurrent_assignments:
         # The busiest expert of the network (the inbox scenario's) takes this one more request.
         profile.max_concurrent_assignments = active + 1
         profile.save(update_fields=["max_concurrent_assignments"])
-    request = perform(request, "submit", focal_point)
-    request = perform(request, "route_to_experts", hub, experts=[expert.pk])
+    request = transition_perform(request=request, transition="submit", actor=focal_point)
+    request = transition_perform(
+        request=request, transition="route_to_experts", actor=hub, data={"experts": [expert.pk]}
+    )
     declaration = "No tie to the city or the people involved."
-    request = perform(request, "accept_assignment", expert, declaration=declaration, has_conflict=False)
-    return perform(request, "start_delivery", hub)
+    request = transition_perform(
+        request=request,
+        transition="accept_assignment",
+        actor=expert,
+        data={"declaration": declaration, "has_conflict": False},
+    )
+    return transition_perform(request=request, transition="start_delivery", actor=hub)
 
 
 @transaction.atomic
@@ -204,10 +211,10 @@ def prepare_cast(*, repeat: int) -> BenchCast:
         SupportRequest.objects.filter(region_id=region_id, state=RequestState.SUBMITTED).order_by("pk")[: needed * 2]
     )
     if len(submitted) < needed * 2:
-        from workflows.services import perform
-
         for _ in range(needed * 2 - len(submitted)):
-            submitted.append(perform(_draft(focal_city, focal_point), "submit", focal_point))
+            submitted.append(
+                transition_perform(request=_draft(focal_city, focal_point), transition="submit", actor=focal_point)
+            )
     return BenchCast(
         hub=hub,
         expert=expert,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from devtools.bench.fixtures import BenchCast, prepare_cast
 from devtools.bench.timing import Result, measure
 from helpdesk.models import SupportRequest
-from web.listing import QueueFilters, queue_page
+from web.lists.queue import QueueFilters, queue_page
 
 PAGE_SCENARIOS_MAX_QUERIES = 12
 

@@ -28,7 +28,7 @@ from devtools.demo.bulk import insert_rows, update_rows
 from devtools.demo.people import NetworkPeople, network_people
 from helpdesk.models import RequestState, SupportRequest
 from workflows.audit import canonical
-from workflows.deadlines import fiscal_year_of
+from workflows.calendar import fiscal_year_of
 from workflows.lifecycle import TRANSITION_SPECS, TRIAGE
 from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 

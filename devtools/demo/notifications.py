@@ -1,7 +1,7 @@
 """The in-app notifications behind the scale seeder's history: who would have been told of each move.
 
 Each audit row of the bulk requests (``devtools.demo.history``) becomes the in-app notifications the
-recipients table (``notifications.recipients.RECIPIENTS``) names for its event, resolved on the seeded
+lifecycle table (``workflows.lifecycle``) names for its event, resolved on the seeded
 people: the city's focal points, the owner or the hub, the hub leads, the management unit, the request's
 expert. Older ones are nearly all read; the last fortnight's about half. E-mail rows are not seeded: only
 the outbox worker reads them, never a page.
@@ -18,9 +18,9 @@ from django.utils import timezone
 from devtools.demo.bulk import insert_rows
 from devtools.demo.people import network_people
 from notifications.models import Channel, Notification, Reason, Status
-from notifications.recipients import RECIPIENTS, Audience
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.models import ExpertAssignment, TransitionLog
+from workflows.spec import Audience
 
 A = Audience
 BATCH = 5000
@@ -78,9 +78,9 @@ def seed_scale_notifications(*, first_id: int, last_id: int, seed: int = 2026) -
         )
         rows = []
         for request_id, transition, to_state, actor_id, at, city_id, region_id, owner_id in logs:
-            event = TRANSITION_SPECS[transition].event_name
+            event = TRANSITION_SPECS[transition].event
             named: dict[int, str] = {}
-            for audience in RECIPIENTS.get(event, ()):
+            for audience in event.recipients:
                 if audience == A.CITY:
                     people, reason = focal.get(city_id, []), Reason.CITY
                 elif audience == A.OWNER or (audience == A.OWNER_OR_HUB and owner_id):
@@ -105,7 +105,7 @@ def seed_scale_notifications(*, first_id: int, last_id: int, seed: int = 2026) -
                     (
                         person,
                         request_id,
-                        event,
+                        event.name,
                         reason,
                         Channel.IN_APP,
                         Status.SENT,

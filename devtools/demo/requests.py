@@ -1,4 +1,4 @@
-"""The demo network's requests, each walked to its state through ``perform`` by the people who would act.
+"""The demo network's requests, each walked to its state through ``transition_perform`` by the people who would act.
 
 Every demo request therefore has a real history: audit rows, messages, assignments, fund applications
 and envelope commitments, exactly as the desk would have recorded them. ``seed_requests`` skips requests
@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from helpdesk.models import City, RequestState, Role, SupportRequest, User, Visibility
 from helpdesk.services import message_post, request_create
-from workflows.services import perform
+from workflows.services import transition_perform
 
 S = RequestState
 
@@ -366,7 +366,12 @@ def seed_requests() -> int:
             funding_requested=spec.funding,
         )
         for step in spec.steps:
-            request = perform(request, step.transition, people.actor(step.actor, city), **_resolve(step.data, people))
+            request = transition_perform(
+                request=request,
+                transition=step.transition,
+                actor=people.actor(step.actor, city),
+                data=_resolve(step.data, people),
+            )
         for body in spec.messages:
             message_post(request=request, author=focal, body=f"<p>{body}</p>", visibility=Visibility.CITY)
         if request.state != spec.target:

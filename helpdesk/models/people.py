@@ -1,9 +1,21 @@
+from __future__ import annotations
+
+import contextlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.models.access import SupportRequestUserObjectPermission
 from helpdesk.models.choices import Language, Role
 from helpdesk.models.geography import City, Region
+
+# Where ``helpdesk.access.people_prime`` puts what it reads for many people at once: an expert's suspension
+# (the profile if suspended, else None) and their view grants.
+PRIMED_SUSPENSION = "primed_suspension"
+PRIMED_GRANTS = "primed_view_grants"
+VIEW_GRANT = "view_supportrequest"
 
 
 class NotificationMode(models.TextChoices):
@@ -54,17 +66,58 @@ class User(AbstractUser):
         three columns instead of whole rows)."""
         return f"{first_name} {last_name}".strip() or username
 
+    # What deciding access needs to know about a person (``helpdesk.access``), each read once per instance: a
+    # User lives for one HTTP request or one task, so a change (a role, a suspension, a grant) counts from the
+    # next one on, and ``access_changed`` forgets them at once. Each reads a relation that
+    # ``helpdesk.access.people_prime`` can fetch for many people in one query.
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(group.name for group in self.groups.all()) if self.pk else frozenset()
+
+    @cached_property
+    def focal_city_ids(self) -> frozenset[int]:
+        """The cities this person is a focal point of."""
+        if Role.FOCAL_POINT not in self.roles:
+            return frozenset()
+        return frozenset(city.pk for city in self.cities.all())
+
+    @cached_property
+    def expert_in_good_standing(self) -> bool:
+        """An expert of the pool whose vetting is not suspended (suspension cuts every grant at once)."""
+        if Role.EXPERT not in self.roles:
+            return False
+        if hasattr(self, PRIMED_SUSPENSION):
+            return getattr(self, PRIMED_SUSPENSION) is None
+        suspended = ExpertProfile.objects.filter(user_id=self.pk, vetting_status=ExpertProfile.Vetting.SUSPENDED)
+        return not suspended.exists()
+
+    @cached_property
+    def granted_request_ids(self) -> frozenset[int]:
+        """The requests this expert was let into (the django-guardian view permission, granted on proposal)."""
+        if not self.expert_in_good_standing:
+            return frozenset()
+        primed = getattr(self, PRIMED_GRANTS, None)
+        if primed is not None:
+            return frozenset(grant.content_object_id for grant in primed)
+        return frozenset(
+            SupportRequestUserObjectPermission.objects.filter(
+                user_id=self.pk, permission__codename=VIEW_GRANT
+            ).values_list("content_object_id", flat=True)
+        )
+
+    def access_changed(self) -> None:
+        """Forget what was read about this person's access (after a grant, a revocation or a role change)."""
+        primed = (PRIMED_SUSPENSION, PRIMED_GRANTS)
+        for name in ("roles", "focal_city_ids", "expert_in_good_standing", "granted_request_ids", *primed):
+            with contextlib.suppress(AttributeError):
+                delattr(self, name)
+
     def has_role(self, role: str) -> bool:
-        """Cached per instance: pages ask several times per request."""
-        roles = getattr(self, "_role_cache", None)
-        if roles is None:
-            roles = set(self.groups.values_list("name", flat=True)) if self.pk else set()
-            self._role_cache = roles
-        return role in roles
+        return role in self.roles
 
     @property
     def role_names(self) -> list[str]:
-        return [role for role in Role.values if self.has_role(role)]
+        return [role for role in Role.values if role in self.roles]
 
 
 class ExpertProfile(models.Model):

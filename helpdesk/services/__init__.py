@@ -11,8 +11,9 @@ from helpdesk.attachments import AttachmentRefused
 from helpdesk.screening import PersonalDataFound
 from helpdesk.services.core import reference_allocate, reference_format, roles_ensure, user_set_roles
 from helpdesk.services.grants import (
-    access_log_flush,
+    Reveal,
     access_log_record,
+    access_log_reveals,
     expert_access_grant,
     expert_access_revoke,
     restricted_release,
@@ -33,8 +34,9 @@ __all__ = [
     "OwnerRefused",
     "PersonalDataFound",
     "RequestNotEditable",
-    "access_log_flush",
+    "Reveal",
     "access_log_record",
+    "access_log_reveals",
     "attachment_add",
     "expert_access_grant",
     "expert_access_revoke",

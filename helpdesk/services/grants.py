@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -67,25 +69,22 @@ def access_log_record(
     )
 
 
-def access_log_flush(*, user: User, ip: str | None = None) -> int:
-    """Record what the presenters revealed to ``user`` during this HTTP request (restricted content).
+# A request (and one of its messages, or None for the request's own text) whose restricted content a person
+# was shown: what a page, an export or an API answer reveals.
+Reveal = tuple[int, int | None]
 
-    The presenters note each restricted request or message they show in full; the access middleware calls
-    this once the response is built, so every page, export and search result is covered without each
-    view remembering to log. Returns the number of rows written.
+
+def access_log_reveals(
+    *, user: User, reveals: Iterable[Reveal], ip: str | None = None, action: str = AccessLog.Action.VIEW_RESTRICTED
+) -> int:
+    """Record that ``user`` was shown restricted content: one access-log row per request and message revealed.
+
+    Whatever shows restricted content calls this once with what its presenter says it revealed (a request
+    page after rendering, an export chunk by chunk, an API answer). Returns the number of rows written.
     """
-    revealed = access.revealed_take(user)
-    if not revealed:
-        return 0
     rows = [
-        AccessLog(
-            user=user,
-            request_id=request_id,
-            message_id=message_id,
-            action=AccessLog.Action.VIEW_RESTRICTED,
-            ip_address=ip or None,
-        )
-        for request_id, message_id in sorted(revealed, key=lambda pair: (pair[0], pair[1] or 0))
+        AccessLog(user=user, request_id=request_id, message_id=message_id, action=action, ip_address=ip or None)
+        for request_id, message_id in sorted(set(reveals), key=lambda pair: (pair[0], pair[1] or 0))
     ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)

@@ -53,7 +53,7 @@ def _deliveries(
     for state, group in by_state.items():  # at most one round of queries per state
         resolved = recipients.resolve(audiences_of[state], group)
         found.extend((request, person) for request in group for person in resolved[request.pk].values())
-    access.scopes_prime(person.user for _request, person in found)
+    access.people_prime(person.user for _request, person in found)
     return [
         Delivery(
             request, person.user, person.reason, event, {"state": request.state, "due_at": request.due_at.isoformat()}

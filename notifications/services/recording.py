@@ -89,7 +89,7 @@ def notifications_record_event(
     message_id = data.get("message")
     message = _message_of_move(request, message_id) if isinstance(message_id, int) else None
     people = _message_people(resolver, message, actor_id) if message is not None else {}
-    access.scopes_prime([*(r.user for r in told.values()), *(r.user for r, _event in people.values())])
+    access.people_prime([*(r.user for r in told.values()), *(r.user for r, _event in people.values())])
     deliveries = [
         Delivery(request, r.user, r.reason, event, {"state": request.state})
         for r in told.values()
@@ -156,6 +156,6 @@ def notifications_record_message(*, message: Message, author: User | None) -> li
     """Tell those involved who may see ``message`` at its visibility, and colleagues @mentioned in a note."""
     author_id = author.pk if author else message.author_id
     people = _message_people(recipients.Resolver([message.request]), message, author_id)
-    access.scopes_prime(r.user for r, _event in people.values())
+    access.people_prime(r.user for r, _event in people.values())
     with transaction.atomic(savepoint=False):
         return notifications_save(deliveries=_message_deliveries(message, people), actor=author, now=timezone.now())

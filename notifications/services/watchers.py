@@ -7,17 +7,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.access import can
 from helpdesk.models import SupportRequest, User
-from notifications import events, selectors
+from notifications import events
 from notifications.models import Reason, Watch
 from notifications.services.recording import Delivery, notifications_save
 
 
 def watch_add(*, request: SupportRequest, user: User, added_by: User) -> Watch:
     """Make ``user`` a watcher of ``request``; they are told when someone else added them."""
-    if not selectors.may_manage_watchers(added_by, request):
+    if not can(added_by, "manage_watchers", request):
         raise PermissionDenied
-    if not selectors.may_watch(user, request):
+    # Watching is for colleagues: those who could manage the request's watchers themselves.
+    if not can(user, "manage_watchers", request):
         raise ValidationError(_("Only hub staff of the request's region and the management unit can watch it."))
     now = timezone.now()
     with transaction.atomic():
@@ -35,7 +37,7 @@ def watch_add(*, request: SupportRequest, user: User, added_by: User) -> Watch:
 
 def watch_remove(*, request: SupportRequest, user: User, removed_by: User) -> bool:
     """Stop ``user`` watching ``request``; anyone may stop watching, hub staff may remove anyone."""
-    if removed_by.pk != user.pk and not selectors.may_manage_watchers(removed_by, request):
+    if removed_by.pk != user.pk and not can(removed_by, "manage_watchers", request):
         raise PermissionDenied
     with transaction.atomic():
         deleted, _rows = Watch.objects.filter(request=request, user=user).delete()

@@ -200,6 +200,7 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     mu_ui.shot(artifacts, "7-management-decision")
     form = mu_ui.open_move("approve_funding")
     form.get_by_label("Conditions").fill("A short report after six months.")
+    form.get_by_label("I understand that this cannot be undone.").check()  # money is committed
     mu_ui.submit(form.get_by_role("button"))
     _expect_ok(mu_ui)
     request.refresh_from_db()
@@ -220,6 +221,7 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     form.get_by_label("5").check()
     form.get_by_label("Outcomes").fill("A youth council with members from every community.")
     form.get_by_label("Yes").check()
+    form.get_by_label("I understand that this cannot be undone.").check()  # the request closes
     city_ui.submit(form.get_by_role("button"))
     _expect_ok(city_ui)
     request.refresh_from_db()
@@ -251,7 +253,7 @@ def test_main_pages_in_three_languages_screenshots_accessibility_and_small_scree
         "management": management(username="mu"),
         "steering": steering(username="steering"),
     }
-    from tests.helpdesk.pages import in_state
+    from tests.web.pages import in_state
 
     for state in ("draft", "submitted", "info_requested", "expert_matching", "delivered"):
         in_state(state, city=city, title=f"Request waiting in {state.replace('_', ' ')}")

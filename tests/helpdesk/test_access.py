@@ -171,7 +171,7 @@ def test_can_costs_no_query_per_row(world, role, django_assert_max_num_queries):
                 can(user, action, row)
 
 
-def test_scopes_prime_reads_many_people_in_four_queries(django_assert_num_queries):
+def test_people_prime_reads_many_people_in_four_queries(django_assert_num_queries):
     from helpdesk.models import User
     from helpdesk.services import expert_access_grant
 
@@ -186,7 +186,7 @@ def test_scopes_prime_reads_many_people_in_four_queries(django_assert_num_querie
     people = list(User.objects.filter(pk__in=[u.pk for u in [*granted, suspended, *others]]))
 
     with django_assert_num_queries(4):
-        access.scopes_prime(people)
+        access.people_prime(people)
     with django_assert_num_queries(0):
         decisions = {person.pk: can(person, "view", request) for person in people}
 

@@ -227,7 +227,7 @@ def test_orphaned_files_are_swept(ended):
 
 def test_nothing_personal_survives_a_request_that_went_through_the_lifecycle(django_capture_on_commit_callbacks):
     """The same search after a real life: the audit trail, notifications and messages the moves wrote."""
-    from workflows.services import perform
+    from workflows.services import transition_perform
 
     city = CityFactory()
     author = focal_point(city)
@@ -243,10 +243,25 @@ def test_nothing_personal_survives_a_request_that_went_through_the_lifecycle(dja
         strategic_priority=3,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        request = perform(request, "submit", author)
-        request = perform(request, "request_info", hub, question="<p>Is Vexmartin-life-question safe?</p>")
-        request = perform(request, "provide_info", author, answer="<p>Vexmartin-life-answer is safe</p>")
-        request = perform(request, "decline", hub, reason="<p>Vexmartin-life-reason: out of scope</p>")
+        request = transition_perform(request=request, transition="submit", actor=author)
+        request = transition_perform(
+            request=request,
+            transition="request_info",
+            actor=hub,
+            data={"question": "<p>Is Vexmartin-life-question safe?</p>"},
+        )
+        request = transition_perform(
+            request=request,
+            transition="provide_info",
+            actor=author,
+            data={"answer": "<p>Vexmartin-life-answer is safe</p>"},
+        )
+        request = transition_perform(
+            request=request,
+            transition="decline",
+            actor=hub,
+            data={"reason": "<p>Vexmartin-life-reason: out of scope</p>"},
+        )
     assert request.state == RequestState.DECLINED
     assert _columns_holding("Vexmartin-life")
     SupportRequest.objects.filter(pk=request.pk).update(closed_at=timezone.now() - timedelta(days=800))

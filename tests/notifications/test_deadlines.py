@@ -10,7 +10,7 @@ import pytest
 from helpdesk.models import RequestState, SupportRequest
 from notifications.models import Channel, DeadlineAlert, Notification
 from notifications.services import deadlines_sweep
-from tests.notifications.conftest import make_world
+from tests.notification_world import make_world
 
 DUE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 QUARTER = timedelta(minutes=15)

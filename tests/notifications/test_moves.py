@@ -1,4 +1,5 @@
-"""Real lifecycle moves (``workflows.services.perform``): each tells each person once, and only if it commits."""
+"""Real lifecycle moves (``workflows.services.transition_perform``): each tells each person once, and only if it
+commits."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.db import transaction
 
 from helpdesk.models import RequestState
 from notifications.models import Channel, Notification
-from tests.notifications.conftest import make_world
-from workflows.services import perform
+from tests.notification_world import make_world
+from workflows.services import transition_perform
 
 # (move, who makes it, data, who is told: the move's recipients and the watcher)
 WALK = [
@@ -45,7 +46,9 @@ def test_each_move_tells_each_person_once_and_never_its_content(draft, mailoutbo
             data = {"experts": [world.proposed.pk]}
         before = Notification.objects.filter(channel=Channel.IN_APP).count()
         with django_capture_on_commit_callbacks(execute=True):
-            world.request = perform(world.request, transition, getattr(world, who), **data)
+            world.request = transition_perform(
+                request=world.request, transition=transition, actor=getattr(world, who), data=data
+            )
         rows = Notification.objects.filter(channel=Channel.IN_APP).order_by("pk")[before:]
         moved = Counter(n.recipient.username for n in rows if n.event != "message_posted")
         assert set(moved) == told, transition
@@ -66,7 +69,7 @@ def test_a_rolled_back_move_tells_no_one(draft, mailoutbox, django_capture_on_co
         pytest.raises(Undone),
         transaction.atomic(),
     ):
-        perform(draft.request, "submit", draft.focal1)
+        transition_perform(request=draft.request, transition="submit", actor=draft.focal1)
         assert Notification.objects.exists()  # recorded with the move...
         raise Undone  # ...and undone with it
 
@@ -78,7 +81,12 @@ def test_a_rolled_back_move_tells_no_one(draft, mailoutbox, django_capture_on_co
 def test_the_owner_hears_of_a_colleagues_question_as_a_message_and_the_city_as_the_move(db):
     """request_info tells the city; the question it posts reaches the other readers of the city channel."""
     world = make_world(RequestState.SUBMITTED, assignments=False)
-    perform(world.request, "request_info", world.hub_colleague, question="<p>How many schools?</p>")
+    transition_perform(
+        request=world.request,
+        transition="request_info",
+        actor=world.hub_colleague,
+        data={"question": "<p>How many schools?</p>"},
+    )
     rows = Notification.objects.filter(channel=Channel.IN_APP)
     told = Counter((n.recipient.username, n.event) for n in rows)
     assert told[("focal.one", "request_info")] == 1 and told[("focal.two", "request_info")] == 1

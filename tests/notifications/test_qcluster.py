@@ -27,9 +27,9 @@ from django_q.conf import Conf
 from helpdesk.models import RequestState
 from notifications.models import Channel, Notification, Status
 from notifications.services import outbox_sweep
-from tests.notifications.conftest import make_world
+from tests.notification_world import make_world
 from tests.notifications.smtp import SMTPServer
-from workflows.services import perform
+from workflows.services import transition_perform
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 BROKERS = ["orm", *(["redis"] if os.environ.get("REDIS_URL") else [])]
@@ -123,7 +123,9 @@ def emails() -> list[Notification]:
 def walk(world, moves: list[tuple[str, str, dict]]) -> None:
     """Lifecycle moves by the right people, each committed on its own (as a page would)."""
     for transition, who, data in moves:
-        world.request = perform(world.request, transition, getattr(world, who), **data)
+        world.request = transition_perform(
+            request=world.request, transition=transition, actor=getattr(world, who), data=data
+        )
 
 
 @pytest.mark.slow

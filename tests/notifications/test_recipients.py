@@ -8,8 +8,10 @@ from notifications import recipients
 from notifications.models import Channel, Notification
 from notifications.services import notifications_record_event
 from tests.factories import hub_staff
-from tests.notifications.conftest import World, make_world
+from tests.notification_world import World, make_world
+from workflows.lifecycle import EVENTS, STATES
 from workflows.models import ExpertAssignment
+from workflows.spec import DeadlineKind
 
 CITY = {"focal.one", "focal.two"}
 HUB = {"hub.lead", "hub.officer", "hub.colleague"}
@@ -45,14 +47,17 @@ def told(world: World, event: str) -> dict[str, str]:
     return dict(rows.values_list("recipient__username", "reason"))
 
 
-def test_the_table_covers_every_lifecycle_event():
-    assert set(recipients.RECIPIENTS) == set(EXPECTED)
+def test_every_lifecycle_event_is_expected_here():
+    assert set(EVENTS) == set(EXPECTED)
 
 
-def test_every_lifecycle_move_is_in_the_table():
-    lifecycle = pytest.importorskip("workflows.lifecycle")
-    names = {getattr(spec, "event_name", spec.name) for spec in lifecycle.TRANSITIONS}
-    assert names - set(recipients.RECIPIENTS) == set()
+def test_reminders_go_to_whoever_each_waiting_state_waits_on():
+    assert {
+        state.name: state.waits_on for state in STATES if state.deadline.kind is not DeadlineKind.NONE
+    } == recipients.REMINDER_RECIPIENTS
+    assert set(recipients.REMINDER_RECIPIENTS) == {
+        "submitted", "info_requested", "expert_matching", "funding_review", "in_delivery", "delivered"
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("event", sorted(EXPECTED))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from helpdesk.models import RequestState
 from notifications import tasks
 from notifications.models import Channel, Notification, Reason, Status
-from tests.notifications.conftest import make_world
+from tests.notification_world import make_world
 
 
 def test_sending_twice_sends_once(world, mailoutbox):

@@ -1,4 +1,4 @@
-"""A small network for the lifecycle tests, and a way to walk a request to any state through ``perform``.
+"""A small network for the lifecycle tests, and a way to walk a request to any state through ``transition_perform``.
 
 Region R holds city A (the request's) and city B; region R2 holds city C. One person per role and
 relation: the focal point of A, the focal point of B (another city), the hub lead and officer of R, hub
@@ -29,7 +29,7 @@ from tests.factories import (
 )
 from workflows.models import FundEnvelope
 from workflows.selectors import current_fiscal_year
-from workflows.services import perform
+from workflows.services import transition_perform
 
 # Data that satisfies each move (tests drop or spoil one field at a time).
 VALID: dict[str, dict[str, Any]] = {
@@ -84,7 +84,9 @@ class Net:
     def walk(self, request: SupportRequest, path: str) -> SupportRequest:
         """Move ``request`` along one of ``PATHS`` with the right people."""
         for transition, who in PATHS[path]:
-            request = perform(request, transition, self.people[who], **self.data(transition))
+            request = transition_perform(
+                request=request, transition=transition, actor=self.people[who], data=self.data(transition)
+            )
         return request
 
     def at(self, path: str, **fields: Any) -> SupportRequest:

@@ -9,11 +9,13 @@ import time_machine
 from django.utils import timezone
 
 from helpdesk.models import RequestState, SupportRequest
-from workflows.deadlines import add_working_days, due_at_for
-from workflows.lifecycle import STATES, Deadline
+from workflows.calendar import add_working_days
+from workflows.deadlines import due_at_for
+from workflows.lifecycle import STATES
+from workflows.spec import DeadlineKind
 from workflows.models import TransitionLog
 from workflows.selectors import overdue_requests
-from workflows.services import auto_close_overdue, perform
+from workflows.services import auto_close_overdue, transition_perform
 
 S = RequestState
 FRIDAY = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)
@@ -27,12 +29,6 @@ def test_working_days_skip_weekends_and_holidays(settings):
 
 
 def test_each_waiting_state_has_its_deadline(settings):
-    settings.WORKFLOW_DEADLINE_WORKING_DAYS = {
-        "submitted": 5,
-        "info_requested": 10,
-        "expert_matching": 5,
-        "funding_review": 10,
-    }
     settings.WORKFLOW_AUTO_CLOSE_DAYS = 30
 
     assert due_at_for(S.SUBMITTED, now=FRIDAY) == datetime(2026, 3, 13, 10, 0, tzinfo=UTC)
@@ -41,17 +37,27 @@ def test_each_waiting_state_has_its_deadline(settings):
     assert due_at_for(S.DELIVERED, now=FRIDAY) == FRIDAY + timedelta(days=30)
     assert due_at_for(S.IN_DELIVERY, now=FRIDAY, delivery_due=date(2026, 4, 1)) == datetime(2026, 4, 2, tzinfo=UTC)
     for state in STATES:
-        if state.deadline is Deadline.NONE:
+        if state.deadline.kind is DeadlineKind.NONE:
             assert due_at_for(state.name, now=FRIDAY) is None
+
+
+def test_a_setting_overrides_the_tables_number_of_days(settings):
+    settings.WORKFLOW_TRIAGE_DAYS = 2
+    settings.WORKFLOW_DELIVERY_DEFAULT_DAYS = 3
+
+    assert due_at_for(S.SUBMITTED, now=FRIDAY) == datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
+    assert due_at_for(S.IN_DELIVERY, now=FRIDAY) == datetime(2026, 3, 12, tzinfo=UTC)
 
 
 def test_every_move_sets_the_deadline_of_the_state_it_enters(net):
     with time_machine.travel(FRIDAY, tick=False):
         request = net.at("submitted")
         assert request.due_at == datetime(2026, 3, 13, 10, 0, tzinfo=UTC)
-        request = perform(request, "request_info", net.hub, question="<p>When?</p>")
+        request = transition_perform(
+            request=request, transition="request_info", actor=net.hub, data={"question": "<p>When?</p>"}
+        )
         assert request.due_at == datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
-        request = perform(request, "withdraw", net.focal)
+        request = transition_perform(request=request, transition="withdraw", actor=net.focal)
         assert request.due_at is None and request.closed_at == FRIDAY
 
 

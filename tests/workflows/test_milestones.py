@@ -1,5 +1,5 @@
-"""Milestones: the first triage decision and the delivery, stamped by ``perform``, derived from the trail by the
-migration that added them."""
+"""Milestones: the first triage decision and the delivery, stamped by ``transition_perform``, derived from the
+trail by the migration that added them."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import time_machine
 from django.apps import apps
 
 from helpdesk.models import SupportRequest
-from workflows.services import perform
+from workflows.services import transition_perform
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _at(days: float, request: SupportRequest, transition: str, actor: object, **data: object) -> SupportRequest:
     with time_machine.travel(START + timedelta(days=days), tick=False):
-        return perform(request, transition, actor, **data)
+        return transition_perform(request=request, transition=transition, actor=actor, data=data)
 
 
 def _milestones(request: SupportRequest) -> tuple[object, ...]:
@@ -42,7 +42,9 @@ def test_only_the_first_triage_decision_counts_and_delivery_is_stamped_once(net)
 def test_a_delivery_through_experts_is_stamped_when_reported(net):
     request = net.walk(net.request(), "in_delivery")
     assert request.triaged_at is not None and request.delivered_at is None
-    request = perform(request, "report_delivery", net.expert, **net.data("report_delivery"))
+    request = transition_perform(
+        request=request, transition="report_delivery", actor=net.expert, data=net.data("report_delivery")
+    )
     assert request.delivered_at is not None
     assert request.time_to_delivery == request.delivered_at - request.submitted_at
 

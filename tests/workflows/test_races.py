@@ -20,7 +20,7 @@ from django.db import connection, connections
 from helpdesk.models import RequestState, SupportRequest
 from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
 from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
-from workflows.services import perform
+from workflows.services import transition_perform
 from workflows.signals import lifecycle_event
 
 pytestmark = [
@@ -102,8 +102,11 @@ def _race(first_call: Callable[[], Any], second_call: Callable[[], Any]) -> tupl
 def _application(net, amount: str) -> SupportRequest:
     request = net.at("submitted")
     lines = [{"item": "All", "amount": amount}]
-    return perform(
-        request, "route_to_funding", net.hub, **net.data("route_to_funding", amount=amount, budget_lines=lines)
+    return transition_perform(
+        request=request,
+        transition="route_to_funding",
+        actor=net.hub,
+        data=net.data("route_to_funding", amount=amount, budget_lines=lines),
     )
 
 
@@ -112,8 +115,8 @@ def test_two_approvals_of_one_request_at_once_exactly_one_wins(net):
     rows_before = TransitionLog.objects.count()
 
     first, second = _race(
-        lambda: perform(request, "approve_funding", net.mu),
-        lambda: perform(request, "approve_funding", net.mu2),
+        lambda: transition_perform(request=request, transition="approve_funding", actor=net.mu),
+        lambda: transition_perform(request=request, transition="approve_funding", actor=net.mu2),
     )
 
     assert first.error is None and first.result.state == S.IN_DELIVERY
@@ -130,8 +133,8 @@ def test_two_approvals_that_together_exceed_the_envelope_exactly_one_wins(net, s
     rows_before = TransitionLog.objects.count()
 
     first, second = _race(
-        lambda: perform(one, "approve_funding", net.mu),
-        lambda: perform(other, "approve_funding", net.mu2),
+        lambda: transition_perform(request=one, transition="approve_funding", actor=net.mu),
+        lambda: transition_perform(request=other, transition="approve_funding", actor=net.mu2),
     )
 
     assert first.error is None and first.result.state == S.IN_DELIVERY
@@ -151,8 +154,12 @@ def test_two_proposals_never_overfill_an_expert(net):
     one, other = net.at("submitted"), net.at("submitted")
 
     first, second = _race(
-        lambda: perform(one, "route_to_experts", net.hub, experts=[net.expert.pk]),
-        lambda: perform(other, "route_to_experts", net.officer, experts=[net.expert.pk]),
+        lambda: transition_perform(
+            request=one, transition="route_to_experts", actor=net.hub, data={"experts": [net.expert.pk]}
+        ),
+        lambda: transition_perform(
+            request=other, transition="route_to_experts", actor=net.officer, data={"experts": [net.expert.pk]}
+        ),
     )
 
     assert first.error is None
@@ -164,7 +171,7 @@ def test_two_proposals_never_overfill_an_expert(net):
 def _approve_after(start: threading.Barrier, request: SupportRequest, who: Any) -> Callable[[], Any]:
     def call() -> Any:
         start.wait(WAIT)
-        return perform(request, "approve_funding", who)
+        return transition_perform(request=request, transition="approve_funding", actor=who)
 
     return call
 

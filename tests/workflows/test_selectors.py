@@ -1,42 +1,41 @@
-"""The lifecycle's reads: the fund's queue and balances, experts' inbox and load, a request's history."""
+"""The lifecycle's reads: the fund's pending applications and balances, experts' inbox, a request's trail and
+its page's lifecycle panel."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from tests.workflows.conftest import VALID
-from workflows.models import ExpertAssignment, FundEnvelope
+from workflows.models import ExpertAssignment
 from workflows.selectors import (
+    assignment_lines,
     assignments_for_expert,
     current_fiscal_year,
     envelope_balances,
-    expert_load,
-    fund_queue,
-    transition_history,
+    pending_applications,
+    request_lifecycle,
+    trail_lines,
 )
-from workflows.services import perform
+from workflows.services import transition_perform
 
 
-def test_the_fund_queue_lists_pending_applications_with_their_envelope_balance(net, django_assert_num_queries):
-    FundEnvelope.objects.filter(pk=net.envelope.pk).update(committed=Decimal("30000"))
+def test_pending_applications_are_the_ones_awaiting_a_decision_oldest_first(net, django_assert_num_queries):
     first = net.at("funding_review")
     second = net.at("funding_review")
-    perform(net.at("funding_review"), "reject_funding", net.mu, **VALID["reject_funding"])
+    transition_perform(
+        request=net.at("funding_review"), transition="reject_funding", actor=net.mu, data=VALID["reject_funding"]
+    )
 
     with django_assert_num_queries(1):
-        queue = list(fund_queue())
-        shown = [(a.request_id, a.envelope_remaining, a.request.city.name, a.recommended_by) for a in queue]
+        pending = [application.request_id for application in pending_applications()]
 
-    assert shown == [
-        (first.pk, Decimal("70000"), net.city.name, net.hub),
-        (second.pk, Decimal("70000"), net.city.name, net.hub),
-    ]
+    assert pending == [first.pk, second.pk]
 
 
 def test_envelope_balances_are_computed_in_sql(net, django_assert_num_queries):
     net.at("funding_review")
     approved = net.at("funding_review")
-    perform(approved, "approve_funding", net.mu, amount_approved="4000")
+    transition_perform(request=approved, transition="approve_funding", actor=net.mu, data={"amount_approved": "4000"})
 
     with django_assert_num_queries(1):
         (balance,) = list(envelope_balances(current_fiscal_year()))
@@ -61,29 +60,40 @@ def test_an_experts_inbox_puts_open_proposals_first(net, django_assert_num_queri
     ]
 
 
-def test_expert_load_counts_active_assignments_against_capacity(net, django_assert_num_queries):
-    net.at("expert_matching")
-    net.at("delivered")  # completed: no longer counts
-
-    with django_assert_num_queries(1):
-        load = {user.pk: (user.active, user.capacity) for user in expert_load()}
-
-    assert load[net.expert.pk] == (1, 2)
-    assert load[net.expert2.pk] == (0, 2)
-    assert net.hub.pk not in load
-
-
-def test_the_history_lists_every_move_with_its_actor(net, django_assert_num_queries):
+def test_the_trail_lists_every_move_with_its_actor_in_one_query(net, django_assert_num_queries):
     request = net.at("closed")
 
     with django_assert_num_queries(1):
-        history = [(row.transition, row.actor.username if row.actor else None) for row in transition_history(request)]
+        trail = [(line.transition, line.from_state, line.to_state, line.actor) for line in trail_lines(request)]
 
-    assert history == [
-        ("submit", net.focal.username),
-        ("route_to_experts", net.hub.username),
-        ("accept_assignment", net.expert.username),
-        ("start_delivery", net.hub.username),
-        ("report_delivery", net.expert.username),
-        ("evaluate", net.focal.username),
+    assert trail == [
+        ("submit", "draft", "submitted", str(net.focal)),
+        ("route_to_experts", "submitted", "expert_matching", str(net.hub)),
+        ("accept_assignment", "expert_matching", "expert_matching", str(net.expert)),
+        ("start_delivery", "expert_matching", "in_delivery", str(net.hub)),
+        ("report_delivery", "in_delivery", "delivered", str(net.expert)),
+        ("evaluate", "delivered", "closed", str(net.focal)),
     ]
+
+
+def test_assignment_lines_name_the_experts_and_their_answers(net):
+    request = net.at("expert_matching_accepted")
+
+    lines = assignment_lines(request)
+
+    assert [(line.expert, line.status, line.status_label) for line in lines] == [
+        (str(net.expert), "accepted", "Accepted")
+    ]
+
+
+def test_the_lifecycle_panel_reads_fund_applications_only_for_a_request_that_went_through_the_fund(
+    net, django_assert_max_num_queries
+):
+    funded, routed = net.at("funding_review"), net.at("expert_matching")
+
+    panel = request_lifecycle(funded, net.mu, with_applications=True)
+    assert [a.status for a in panel.applications] == ["pending"]
+    assert [spec.name for spec in panel.moves] == ["approve_funding", "reject_funding"]
+    assert request_lifecycle(funded, net.mu, with_applications=False).applications == []
+    with django_assert_max_num_queries(4):  # the moves' facts and the trail: no application read
+        assert request_lifecycle(routed, net.hub, with_applications=True).applications == []

@@ -1,4 +1,5 @@
-"""``perform`` and ``available_transitions``: conflicts, what a move records, the event, the buttons offered."""
+"""``transition_perform`` and ``available_transitions``: conflicts, what a move records, the event, the buttons
+offered."""
 
 from __future__ import annotations
 
@@ -9,12 +10,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
+from helpdesk import services
+from helpdesk.models import (
+    AccessLog,
+    Message,
+    RequestState,
+    SupportRequest,
+    SupportRequestGroupObjectPermission,
+    SupportRequestUserObjectPermission,
+    User,
+    Visibility,
+)
+from tests.access_world import build_world
+from tests.factories import SupportRequestFactory, expert
 from tests.workflows.conftest import VALID, row_counts
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
-from workflows.models import TransitionLog
-from workflows.services import available_transitions, perform
+from workflows.models import ExpertAssignment, TransitionLog
+from workflows.selectors import available_transitions
+from workflows.services import access_grants_reconcile, transition_perform
 from workflows.signals import lifecycle_event
 
 S = RequestState
@@ -34,12 +48,12 @@ def events():
 
 def test_a_move_on_a_request_someone_else_moved_first_is_a_conflict(net):
     seen = net.at("submitted")
-    perform(seen, "request_info", net.hub, **VALID["request_info"])
+    transition_perform(request=seen, transition="request_info", actor=net.hub, data=VALID["request_info"])
     before = row_counts()
 
     # The officer's page still shows the request as submitted.
     with pytest.raises(TransitionConflict) as conflict:
-        perform(seen, "decline", net.officer, **VALID["decline"])
+        transition_perform(request=seen, transition="decline", actor=net.officer, data=VALID["decline"])
 
     assert conflict.value.code == "conflict"
     assert "Reload" in str(conflict.value)
@@ -49,9 +63,11 @@ def test_a_move_on_a_request_someone_else_moved_first_is_a_conflict(net):
 def test_an_expert_may_answer_after_the_hub_moved_on(net):
     """Moves on an assignment leave the state alone: a page read before the hub applied for funding still works."""
     seen = net.at("expert_matching")
-    perform(seen, "route_to_funding", net.hub, **VALID["route_to_funding"])
+    transition_perform(request=seen, transition="route_to_funding", actor=net.hub, data=VALID["route_to_funding"])
 
-    after = perform(seen, "accept_assignment", net.expert, **VALID["accept_assignment"])
+    after = transition_perform(
+        request=seen, transition="accept_assignment", actor=net.expert, data=VALID["accept_assignment"]
+    )
 
     assert after.state == S.FUNDING_REVIEW
     assert after.assignments.get().status == "accepted"
@@ -60,7 +76,7 @@ def test_an_expert_may_answer_after_the_hub_moved_on(net):
 def test_perform_returns_the_plain_model_as_it_is_after_the_move(net):
     request = net.at("draft")
 
-    after = perform(request, "submit", net.focal)
+    after = transition_perform(request=request, transition="submit", actor=net.focal)
 
     assert type(after) is SupportRequest
     assert after.state == S.SUBMITTED and after.submitted_at is not None and after.due_at is not None
@@ -70,7 +86,12 @@ def test_perform_returns_the_plain_model_as_it_is_after_the_move(net):
 def test_the_event_is_sent_inside_the_transaction_with_ids_only(net, events):
     request = net.at("submitted")
 
-    after = perform(request, "request_info", net.hub, question="<p>Who leads the project? Call +44 20 7946 0958</p>")
+    after = transition_perform(
+        request=request,
+        transition="request_info",
+        actor=net.hub,
+        data={"question": "<p>Who leads the project? Call +44 20 7946 0958</p>"},
+    )
 
     event = events[-1]
     log = TransitionLog.objects.get(request=request, transition="request_info")
@@ -94,7 +115,7 @@ def test_a_listener_that_fails_undoes_the_whole_move(net):
     lifecycle_event.connect(broken_listener, dispatch_uid="test-broken")
     try:
         with pytest.raises(RuntimeError):
-            perform(request, "request_info", net.hub, **VALID["request_info"])
+            transition_perform(request=request, transition="request_info", actor=net.hub, data=VALID["request_info"])
     finally:
         lifecycle_event.disconnect(dispatch_uid="test-broken")
 
@@ -104,9 +125,11 @@ def test_a_listener_that_fails_undoes_the_whole_move(net):
 
 def test_assignment_moves_are_announced_under_their_own_names(net, events):
     request = net.at("expert_matching")
-    perform(request, "propose_expert", net.hub, experts=[net.expert2.pk])
-    perform(request, "decline_assignment", net.expert2, reason="Busy.")
-    perform(request, "accept_assignment", net.expert, **VALID["accept_assignment"])
+    transition_perform(request=request, transition="propose_expert", actor=net.hub, data={"experts": [net.expert2.pk]})
+    transition_perform(request=request, transition="decline_assignment", actor=net.expert2, data={"reason": "Busy."})
+    transition_perform(
+        request=request, transition="accept_assignment", actor=net.expert, data=VALID["accept_assignment"]
+    )
 
     moves = events[-3:]
     assert [e["event"] for e in moves] == ["expert_proposed", "assignment_declined", "assignment_accepted"]
@@ -117,7 +140,12 @@ def test_assignment_moves_are_announced_under_their_own_names(net, events):
 def test_text_shared_with_the_city_becomes_a_city_message_and_is_sanitised(net):
     request = net.at("submitted")
 
-    perform(request, "decline", net.hub, reason='<p onclick="x()">Out of scope.</p><script>alert(1)</script>')
+    transition_perform(
+        request=request,
+        transition="decline",
+        actor=net.hub,
+        data={"reason": '<p onclick="x()">Out of scope.</p><script>alert(1)</script>'},
+    )
 
     message = Message.objects.get(request=request)
     assert message.visibility == Visibility.CITY and message.author == net.hub
@@ -128,7 +156,9 @@ def test_text_that_is_only_markup_counts_as_missing(net):
     request = net.at("in_delivery")
 
     with pytest.raises(TransitionRefused) as refused:
-        perform(request, "report_delivery", net.expert, report="<p> </p><br><em></em>")
+        transition_perform(
+            request=request, transition="report_delivery", actor=net.expert, data={"report": "<p> </p><br><em></em>"}
+        )
 
     assert refused.value.code == "missing_data"
 
@@ -136,7 +166,12 @@ def test_text_that_is_only_markup_counts_as_missing(net):
 def test_plain_text_loses_control_characters(net):
     request = net.at("expert_matching")
 
-    perform(request, "accept_assignment", net.expert, declaration="None\u202e at all\x00.", has_conflict=True)
+    transition_perform(
+        request=request,
+        transition="accept_assignment",
+        actor=net.expert,
+        data={"declaration": "None\u202e at all\x00.", "has_conflict": True},
+    )
 
     assignment = request.assignments.get()
     assert assignment.conflict_of_interest == "None at all."
@@ -162,7 +197,9 @@ def test_bad_values_are_refused_field_by_field(net, transition, path, who, chang
     before = row_counts()
 
     with pytest.raises(TransitionRefused) as refused:
-        perform(request, transition, net.people[who], **net.data(transition, **changes))
+        transition_perform(
+            request=request, transition=transition, actor=net.people[who], data=net.data(transition, **changes)
+        )
 
     assert refused.value.code == "invalid_data"
     assert field in refused.value.fields
@@ -173,9 +210,18 @@ def test_data_a_move_does_not_take_is_refused(net):
     request = net.at("submitted")
 
     with pytest.raises(TransitionRefused) as refused:
-        perform(request, "withdraw", net.focal, now=timezone.now() - timedelta(days=400))
+        transition_perform(request=request, transition="withdraw", actor=net.focal, data={"reason": "Changed plans."})
 
-    assert refused.value.code == "invalid_data" and "now" in refused.value.fields
+    assert refused.value.code == "invalid_data" and "reason" in refused.value.fields
+
+
+def test_only_the_desk_itself_may_say_when_a_move_happens(net):
+    """A scheduled task passes its clock; a person's move happens now, whatever the caller says."""
+    long_ago = timezone.now() - timedelta(days=400)
+    request = transition_perform(request=net.at("submitted"), transition="withdraw", actor=net.focal, now=long_ago)
+
+    assert request.closed_at > timezone.now() - timedelta(minutes=1)
+    assert TransitionLog.objects.filter(request=request).latest("seq").created_at == request.closed_at
 
 
 def test_an_incomplete_draft_cannot_be_submitted_and_says_what_is_missing(net):
@@ -183,7 +229,7 @@ def test_an_incomplete_draft_cannot_be_submitted_and_says_what_is_missing(net):
 
     assert [s.name for s in available_transitions(request, net.focal)] == ["withdraw"]
     with pytest.raises(TransitionRefused) as refused:
-        perform(request, "submit", net.focal)
+        transition_perform(request=request, transition="submit", actor=net.focal)
 
     assert refused.value.code == "incomplete"
     assert set(refused.value.fields) == {"description", "funding_requested"}
@@ -231,8 +277,12 @@ def test_available_transitions_cost_a_fixed_number_of_queries(net, django_assert
     request = net.at(path)
     # A long history must not cost more: add moves that leave the state where it is.
     if path == "expert_matching":
-        perform(request, "propose_expert", net.hub, experts=[net.expert2.pk])
-        perform(request, "decline_assignment", net.expert2, reason="Busy.")
+        transition_perform(
+            request=request, transition="propose_expert", actor=net.hub, data={"experts": [net.expert2.pk]}
+        )
+        transition_perform(
+            request=request, transition="decline_assignment", actor=net.expert2, data={"reason": "Busy."}
+        )
     fresh = SupportRequest.objects.get(pk=request.pk)
     person = User.objects.get(pk=net.people[who].pk)
 
@@ -273,17 +323,63 @@ def test_a_move_costs_a_bounded_number_of_queries(
     request = net.at(path)
 
     with django_assert_max_num_queries(most):
-        perform(request, transition, net.people[who], **net.data(transition))
+        transition_perform(request=request, transition=transition, actor=net.people[who], data=net.data(transition))
 
 
 def test_a_long_history_does_not_make_a_move_dearer(net, quiet, django_assert_max_num_queries):
     short = net.at("submitted")
     long = net.at("submitted")
     for _ in range(5):
-        long = perform(long, "request_info", net.hub, **VALID["request_info"])
-        long = perform(long, "provide_info", net.focal, **VALID["provide_info"])
+        long = transition_perform(request=long, transition="request_info", actor=net.hub, data=VALID["request_info"])
+        long = transition_perform(request=long, transition="provide_info", actor=net.focal, data=VALID["provide_info"])
 
     with CaptureQueriesContext(connection) as first:
-        perform(short, "route_to_funding", net.hub, **VALID["route_to_funding"])
+        transition_perform(request=short, transition="route_to_funding", actor=net.hub, data=VALID["route_to_funding"])
     with django_assert_max_num_queries(len(first)):
-        perform(long, "route_to_funding", net.hub, **VALID["route_to_funding"])
+        transition_perform(request=long, transition="route_to_funding", actor=net.hub, data=VALID["route_to_funding"])
+
+
+# --- the grants' safety net ---------------------------------------------------------------------------
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def test_reconcile_removes_orphans_expired_and_group_rows_and_keeps_live_grants(world):
+    now = timezone.now()
+    declined = expert()
+    ExpertAssignment.objects.create(request=world.req, expert=declined, status="declined")
+    services.expert_access_grant(request=world.req, expert=declined)  # left behind by a missed revoke
+    ended = SupportRequestFactory(city=world.req.city, state=RequestState.CLOSED)
+    SupportRequest.objects.filter(pk=ended.pk).update(closed_at=now - timedelta(days=45))
+    finished = expert()
+    ExpertAssignment.objects.create(request=ended, expert=finished, status="completed")
+    services.expert_access_grant(request=ended, expert=finished)
+    recent = SupportRequestFactory(city=world.req.city, state=RequestState.CLOSED)
+    SupportRequest.objects.filter(pk=recent.pk).update(closed_at=now - timedelta(days=2))
+    ExpertAssignment.objects.create(request=recent, expert=finished, status="completed")
+    services.expert_access_grant(request=recent, expert=finished)
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("helpdesk.view_supportrequest", Group.objects.get(name="expert"), world.req)
+
+    result = access_grants_reconcile(now=now, grace_days=30)
+    assert (result.orphaned, result.expired, result.group_rows) == (1, 1, 1)
+    remaining = set(SupportRequestUserObjectPermission.objects.values_list("content_object_id", "user_id"))
+    assert remaining == {
+        (world.req.pk, world.user("assigned_expert").pk),
+        (world.req.pk, world.extra["suspended_expert"].pk),
+        (recent.pk, finished.pk),
+    }
+    assert not SupportRequestGroupObjectPermission.objects.exists()
+    assert AccessLog.objects.filter(action=AccessLog.Action.REVOKE, subject=declined).count() == 1
+    assert access_grants_reconcile(now=now, grace_days=30).total == 0
+
+
+def test_reconcile_command(world, capsys):
+    from django.core.management import call_command
+
+    ExpertAssignment.objects.filter(expert=world.user("assigned_expert")).update(status="declined")
+    call_command("access_grants_reconcile")
+    assert "Removed 1 grant(s)" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""The filter bar of request lists: parses the query string into ``web.listing.QueueFilters``."""
+"""The filter bar of request lists: parses the query string into ``web.lists.queue.QueueFilters``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Language, RequestState, SupportKind, Theme
 from helpdesk.selectors import FilterChoices
-from web.forms.widgets import QuickChoiceField
-from web.listing import DEFAULT_SORT, QueueFilters
+from web.lists.pagination import DEFAULT_SORT
+from web.lists.queue import QueueFilters
 
 SORT_CHOICES = [
     ("newest", _("Newest first")),
@@ -31,17 +31,17 @@ class QueueFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Reference, title or description")}),
     )
-    state = QuickChoiceField(label=_("State"), required=False)
-    theme = QuickChoiceField(label=_("Theme"), required=False)
-    kind = QuickChoiceField(label=_("Kind of support"), required=False)
-    region = QuickChoiceField(label=_("Hub"), required=False)
-    city = QuickChoiceField(label=_("City"), required=False)
-    country = QuickChoiceField(label=_("Country"), required=False)
-    owner = QuickChoiceField(label=_("Owner"), required=False)
-    language = QuickChoiceField(label=_("Language"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of support"), required=False)
+    region = forms.ChoiceField(label=_("Hub"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     funding = forms.BooleanField(label=_("Asks for funding"), required=False)
-    sort = QuickChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     OPEN = "open"
 

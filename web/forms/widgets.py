@@ -1,19 +1,17 @@
-"""Widgets the desk needs beyond Django's own."""
+"""The budget lines of a fund application: the one widget the desk needs beyond Django's own."""
 
 from __future__ import annotations
 
-import functools
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.forms.utils import ErrorList
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.sanitize import escape_text
-
 BLANK_BUDGET_ROWS = 3
+MAX_AMOUNT = Decimal("1e10")
 
 
 class BudgetLinesWidget(forms.Widget):
@@ -78,8 +76,6 @@ class BudgetLinesField(forms.Field):
     }
 
     def to_python(self, value: Any) -> list[dict[str, str]]:
-        from decimal import Decimal, InvalidOperation
-
         lines = []
         errors = ErrorList()
         for row in value or []:
@@ -92,7 +88,8 @@ class BudgetLinesField(forms.Field):
             except InvalidOperation:
                 errors.append(self.error_messages["amount"])
                 continue
-            if not number.is_finite() or number <= 0:
+            # Past ten digits before the point it is no amount anyone asks for (and 1e999 cannot be rounded).
+            if not number.is_finite() or number <= 0 or number >= MAX_AMOUNT:
                 errors.append(self.error_messages["amount"])
                 continue
             lines.append({"item": item[:200], "amount": str(number.quantize(Decimal("0.01")))})
@@ -103,65 +100,3 @@ class BudgetLinesField(forms.Field):
     def validate(self, value: Any) -> None:
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-
-
-@functools.lru_cache(maxsize=8192)
-def _option(value: str, label: str, selected: bool) -> str:
-    # The same few hundred cities, countries and colleagues are offered on every queue page.
-    return f'<option value="{escape_text(value)}"{" selected" if selected else ""}>{escape_text(label)}</option>'
-
-
-class QuickSelect(forms.Select):
-    """A select rendered in one pass: a filter with a few hundred cities stays a fraction of a millisecond.
-
-    Django renders each option through its own template, and ``format_html`` per option still cost a
-    hub's queue (150 cities, 20 colleagues) a couple of milliseconds; every value and label is escaped
-    here with ``helpdesk.sanitize.escape_text`` instead, which is what ``format_html`` would do.
-    """
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
-        final = self.build_attrs(self.attrs, attrs)
-        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
-        options = "".join(
-            _option(str(option_value), str(label), str(option_value) in selected)
-            for option_value, label in self.choices
-        )
-        attributes = "".join(
-            f" {escape_text(k)}" if v is True else f' {escape_text(k)}="{escape_text(v)}"'
-            for k, v in final.items()
-            if v is not None and v is not False
-        )
-        return mark_safe(f'<select name="{escape_text(name)}"{attributes}>{options}</select>')  # every part escaped
-
-    @property
-    def choices(self) -> list[tuple[Any, Any]]:
-        return self._choices
-
-    @choices.setter
-    def choices(self, value: Any) -> None:
-        # Flat (value, label) pairs, kept as given: see QuickChoiceField.
-        self._choices = list(value)
-
-
-class QuickChoiceField(forms.ChoiceField):
-    """A choice among flat (value, label) pairs, shown with ``QuickSelect``.
-
-    Django normalises a ChoiceField's choices on every assignment, recursing into each label in case it
-    is a group; a filter bar assigns hundreds of them per request and paid half a millisecond for it.
-    Groups are not supported here.
-    """
-
-    widget = QuickSelect
-
-    @property
-    def choices(self) -> list[tuple[Any, Any]]:
-        return self._choices
-
-    @choices.setter
-    def choices(self, value: Any) -> None:
-        self._choices = list(value)
-        self.widget.choices = self._choices
-        self._valid = {str(key) for key, _ in self._choices}
-
-    def valid_value(self, value: Any) -> bool:
-        return str(value) in self._valid

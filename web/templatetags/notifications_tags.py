@@ -10,6 +10,7 @@ from typing import Any
 
 from django import template
 
+from helpdesk.access import can
 from notifications import selectors
 
 register = template.Library()
@@ -25,7 +26,7 @@ def unread_badge(context: template.Context) -> dict[str, Any]:
 @register.inclusion_tag("web/notifications_includes/watch_panel.html", takes_context=True)
 def watch_panel(context: template.Context, req: Any) -> dict[str, Any]:
     user = context.get("user")
-    if user is None or not user.is_authenticated or not selectors.may_manage_watchers(user, req):
+    if user is None or not user.is_authenticated or not can(user, "manage_watchers", req):
         watching = user is not None and user.is_authenticated and selectors.is_watching(user, req)
         # Someone who may not manage watchers only sees the panel to stop watching themselves.
         if not watching:

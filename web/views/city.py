@@ -16,15 +16,13 @@ from helpdesk.attachments import AttachmentRefused
 from helpdesk.models import RequestState, Role, SupportRequest, Visibility
 from helpdesk.screening import PersonalDataFound
 from web.forms.requests import RequestForm
-from web.listing import city_attention, city_requests
-from web.views.decorators import no_store, role_required
-from web.views.requests import get_visible_request
-from workflows import services as workflow
+from web.lists.city import city_attention, city_requests
+from web.views.common import request_or_404, role_required
 from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.services import transition_perform
 
 
 @role_required(Role.FOCAL_POINT)
-@no_store
 def home(request: HttpRequest) -> HttpResponse:
     page = city_requests(request.user, after=request.GET.get("after"), before=request.GET.get("before"))
     attention = city_attention(request.user) if not (request.GET.get("after") or request.GET.get("before")) else []
@@ -94,7 +92,7 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
                 messages.success(request, _("Draft saved. You can come back to it at any time."))
                 return HttpResponseRedirect(saved.get_absolute_url())
             try:
-                workflow.perform(saved, "submit", request.user)
+                transition_perform(request=saved, transition="submit", actor=request.user)
             except TransitionConflict as conflict:
                 messages.error(request, str(conflict))
                 return HttpResponseRedirect(saved.get_absolute_url())
@@ -113,15 +111,13 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
 
 
 @role_required(Role.FOCAL_POINT)
-@no_store
 def new_request(request: HttpRequest) -> HttpResponse:
     return _request_form(request, None)
 
 
 @role_required(Role.FOCAL_POINT)
-@no_store
 def edit_draft(request: HttpRequest, reference: str) -> HttpResponse:
-    draft = get_visible_request(request.user, reference)
+    draft = request_or_404(request.user, reference)
     if draft.state != RequestState.DRAFT or not can(request.user, "act", draft):
         messages.info(request, _("Only a draft can be edited; write a message on the request instead."))
         return HttpResponseRedirect(draft.get_absolute_url())

@@ -6,11 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from helpdesk.models import Role
-from web.listing import expert_assignments
-from web.views.decorators import no_store, role_required
+from web.lists.inbox import expert_assignments
+from web.views.common import role_required
 
 
 @role_required(Role.EXPERT)
-@no_store
 def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "web/expert/inbox.html", {"assignments": expert_assignments(request.user)})

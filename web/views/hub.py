@@ -13,23 +13,20 @@ from helpdesk.selectors import queue_filter_choices
 from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.queue import QueueFilterForm
-from web.listing import queue_page
-from web.views.decorators import no_store, role_required
-from web.views.requests import get_visible_request
-from workflows import services as workflow
+from web.lists.queue import queue_page
+from web.views.common import request_or_404, role_required
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.matching import candidate_experts
+from workflows.selectors import available_transitions
+from workflows.services import transition_perform
 
-# The first routes a submitted request to the pool; the second adds experts while matching goes on.
-MATCHING_MOVES_ORDER = ("route_to_experts", "propose_expert")
 SHORTLIST = 30
 
 
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
-@no_store
 def queue(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
-    choices = queue_filter_choices(request.user, region_id=int(region) if region.isdigit() else None)
+    choices = queue_filter_choices(request.user, region_id=int(region) if region.isdecimal() else None)
     data = request.GET.copy()
     # A queue opens on what still needs work; "any state" is one click away.
     data.setdefault("state", QueueFilterForm.OPEN)
@@ -45,24 +42,25 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
-@no_store
 def matching(request: HttpRequest, reference: str) -> HttpResponse:
     """Candidate experts ranked for one request; staff tick one or several and propose them."""
-    support_request = get_visible_request(request.user, reference)
-    if not can(request.user, "manage_owner", support_request):
+    support_request = request_or_404(request.user, reference)
+    if not can(request.user, "match_experts", support_request):
         raise Http404
-    moves = {spec.name: spec for spec in workflow.available_transitions(support_request, request.user)}
-    spec = next((moves[name] for name in MATCHING_MOVES_ORDER if name in moves), None)
+    # Routing to the pool, or proposing more experts while matching goes on: whichever the request allows now.
+    spec = next((s for s in available_transitions(support_request, request.user) if s.chooses_experts), None)
     candidates = candidate_experts(support_request)
     choices = [(c.expert.pk, str(c.expert)) for c in candidates]
     form = MoveForm(spec, support_request, request.POST or None, expert_choices=choices) if spec else None
     if request.method == "POST":
-        if form is None:
+        if form is None or spec is None:
             messages.info(request, _("Experts cannot be proposed on this request now."))
             return HttpResponseRedirect(support_request.get_absolute_url())
         if form.is_valid():
             try:
-                workflow.perform(support_request, spec.name, request.user, **form.move_data())
+                transition_perform(
+                    request=support_request, transition=spec.name, actor=request.user, data=form.move_data()
+                )
             except TransitionConflict as conflict:
                 return render(
                     request,
@@ -77,7 +75,7 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
                 return HttpResponseRedirect(support_request.get_absolute_url())
     # The pool is a few hundred people: the best matches come first, the rest one click away.
     show_all = request.GET.get("all") == "1" or request.method == "POST"
-    selected = {int(v) for v in request.POST.getlist("experts") if v.isdigit()} if request.method == "POST" else set()
+    selected = {int(v) for v in request.POST.getlist("experts") if v.isdecimal()} if request.method == "POST" else set()
     return render(
         request,
         "web/hub/matching.html",

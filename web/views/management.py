@@ -9,17 +9,15 @@ from helpdesk.access import can
 from helpdesk.models import Role
 from helpdesk.selectors import access_log_for
 from web import presenters
-from web.listing import fund_queue as fund_queue_read
-from web.views.decorators import no_store, role_required
-from web.views.requests import get_visible_request
+from web.lists.fund import fund_queue as fund_queue_read
+from web.views.common import request_or_404, role_required
 from workflows.stats import hub_overview
 
 
 @role_required(Role.MANAGEMENT)
-@no_store
 def fund_queue(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
-    fiscal_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    fiscal_year = int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else None
     queue = fund_queue_read(
         request.user, fiscal_year=fiscal_year, after=request.GET.get("after"), before=request.GET.get("before")
     )
@@ -32,9 +30,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.MANAGEMENT)
-@no_store
 def access_log(request: HttpRequest, reference: str) -> HttpResponse:
-    support_request = get_visible_request(request.user, reference)
+    support_request = request_or_404(request.user, reference)
     if not can(request.user, "view_access_log", support_request):
         raise Http404
     entries = access_log_for(support_request, request.user)[:500]

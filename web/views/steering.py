@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Role
-from web.views.decorators import role_required
+from web.views.common import role_required
 from workflows.stats import period_for, steering_figures
 
 

@@ -14,9 +14,8 @@ from helpdesk.access import can
 from helpdesk.models import ExpertProfile, SupportRequest, User
 from helpdesk.services import expert_access_grant, expert_access_revoke
 from workflows.errors import TransitionConflict, TransitionRefused
-from workflows.facts import facts_of
 from workflows.models import ExpertAssignment
-from workflows.moves.base import Handler, Move
+from workflows.moves.base import Move
 from workflows.moves.common import delivery_date_agree
 
 PROPOSED = ExpertAssignment.Status.PROPOSED
@@ -32,8 +31,9 @@ def _names(experts: dict[int, User], ids: list[int]) -> dict[str, str]:
     return {"names": ", ".join(str(experts[pk]) if pk in experts else f"#{pk}" for pk in ids)}
 
 
-def experts_propose(request: SupportRequest, move: Move) -> list[int]:
-    """Create a proposed assignment for each expert in ``move.data["experts"]`` and let them see the brief."""
+def experts_propose(request: SupportRequest, move: Move) -> None:
+    """Create a proposed assignment for each expert in ``move.data["experts"]`` and let them see the brief
+    (routing a request to the pool, and proposing more experts while matching goes on)."""
     ids: list[int] = move.data["experts"]
     # Bounded by validation.MAX_EXPERTS: the access rule is asked once per named expert.
     experts = {user.pk: user for user in User.objects.filter(pk__in=ids)}
@@ -79,19 +79,10 @@ def experts_propose(request: SupportRequest, move: Move) -> list[int]:
         expert_access_grant(request=request, expert=experts[pk], actor=move.actor)
     move.record["experts"] = list(ids)
     move.record["assignments"] = [a.pk for a in created if a.pk is not None]
-    return ids
-
-
-def route_to_experts(request: SupportRequest, move: Move) -> None:
-    experts_propose(request, move)
-
-
-def propose_expert(request: SupportRequest, move: Move) -> None:
-    experts_propose(request, move)
 
 
 def _own_proposal(request: SupportRequest, move: Move) -> ExpertAssignment:
-    assignment = facts_of(request).assignment_of(getattr(move.actor, "pk", None), [PROPOSED])
+    assignment = move.facts.assignment_of(getattr(move.actor, "pk", None), [PROPOSED])
     if assignment is None:
         raise TransitionRefused(
             _("You have no proposal awaiting your answer on this request."),
@@ -128,14 +119,4 @@ def decline_assignment(request: SupportRequest, move: Move) -> None:
 
 def start_delivery(request: SupportRequest, move: Move) -> None:
     move.delivery_due = delivery_date_agree(request, move)
-    move.record["delivery_due"] = move.delivery_due.isoformat()
-    move.record["experts"] = [a.expert_id for a in facts_of(request).assignments if a.status == ACCEPTED]
-
-
-HANDLERS: dict[str, Handler] = {
-    "route_to_experts": route_to_experts,
-    "propose_expert": propose_expert,
-    "accept_assignment": accept_assignment,
-    "decline_assignment": decline_assignment,
-    "start_delivery": start_delivery,
-}
+    move.record["experts"] = [a.expert_id for a in move.facts.assignments if a.status == ACCEPTED]

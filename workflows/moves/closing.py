@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpdesk.models import SupportRequest
 from workflows.models import DeliveryReport, Evaluation
-from workflows.moves.base import Handler, Move
+from workflows.moves.base import Move
 from workflows.moves.common import assignments_wind_up
 
 
@@ -29,10 +29,3 @@ def evaluate(request: SupportRequest, move: Move) -> None:
 
 def auto_close(request: SupportRequest, move: Move) -> None:
     move.comment = "Closed by the desk: the evaluation period ended without an evaluation."
-
-
-HANDLERS: dict[str, Handler] = {
-    "report_delivery": report_delivery,
-    "evaluate": evaluate,
-    "auto_close": auto_close,
-}

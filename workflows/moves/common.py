@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import SupportRequest, User, Visibility
 from helpdesk.services import expert_access_revoke, message_post
-from workflows.deadlines import default_delivery_date
 from workflows.errors import TransitionRefused
 from workflows.models import ExpertAssignment, FundApplication
 from workflows.moves.base import Move
@@ -82,8 +81,9 @@ def pending_application_close(request: SupportRequest, move: Move) -> None:
         move.record["fund_application_closed"] = True
 
 
-def delivery_date_agree(request: SupportRequest, move: Move) -> date:
-    """The agreed delivery date: the one given with the move, else the city's wish, else the default."""
+def delivery_date_agree(request: SupportRequest, move: Move) -> date | None:
+    """The agreed delivery date: the one given with the move, else the city's wish if it has not passed;
+    ``None`` leaves it to the table's default (``workflows.deadlines.default_delivery_date``)."""
     today = timezone.localdate(move.now)
     given = move.data.get("delivery_due")
     if given is not None:
@@ -97,4 +97,4 @@ def delivery_date_agree(request: SupportRequest, move: Move) -> date:
         return given
     if request.desired_by and request.desired_by >= today:
         return request.desired_by
-    return default_delivery_date(move.now)
+    return None

@@ -13,12 +13,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from helpdesk.models import RequestState, SupportRequest
-from workflows.deadlines import fiscal_year_of
+from workflows.calendar import fiscal_year_of
 from workflows.errors import TransitionRefused
-from workflows.facts import facts_of
-from workflows.lifecycle import FIRST_APPROVAL_EVENT
 from workflows.models import FundApplication, FundEnvelope
-from workflows.moves.base import Handler, Move
+from workflows.moves.base import Move
 from workflows.moves.common import assignments_wind_up, delivery_date_agree
 
 
@@ -82,7 +80,7 @@ def approve_funding(request: SupportRequest, move: Move) -> str:
     Returns the state the request ends in: still in funding review after a first approval, in delivery
     once the money is committed.
     """
-    application = facts_of(request).pending_application
+    application = move.facts.pending_application
     assert application is not None  # the HAS_PENDING_APPLICATION guard ran before
     first = application.first_approver_id is not None
     amount: Decimal = move.data.get("amount_approved") or (
@@ -112,7 +110,6 @@ def approve_funding(request: SupportRequest, move: Move) -> str:
         FundApplication.objects.filter(pk=application.pk).update(
             first_approver=move.actor, amount_approved=amount, conditions=conditions
         )
-        move.event = FIRST_APPROVAL_EVENT
         move.record["first_approval"] = True
         move.comment = "First of two approvals; another member of the management unit must confirm."
         return RequestState.FUNDING_REVIEW
@@ -131,7 +128,7 @@ def approve_funding(request: SupportRequest, move: Move) -> str:
         decided_by=move.actor,
         decided_at=move.now,
     )
-    move.record.update(delivery_due=move.delivery_due.isoformat(), four_eyes=first)
+    move.record["four_eyes"] = first
     return RequestState.IN_DELIVERY
 
 
@@ -143,7 +140,7 @@ def _remaining_message(envelope: FundEnvelope) -> str:
 
 
 def reject_funding(request: SupportRequest, move: Move) -> None:
-    application = facts_of(request).pending_application
+    application = move.facts.pending_application
     assert application is not None
     FundApplication.objects.filter(pk=application.pk).update(
         status=FundApplication.Status.REJECTED,
@@ -153,10 +150,3 @@ def reject_funding(request: SupportRequest, move: Move) -> None:
     )
     move.record.update(application=application.pk, amount=str(application.amount_requested))
     assignments_wind_up(request, move)
-
-
-HANDLERS: dict[str, Handler] = {
-    "route_to_funding": route_to_funding,
-    "approve_funding": approve_funding,
-    "reject_funding": reject_funding,
-}

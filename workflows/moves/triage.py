@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpdesk.models import SupportRequest
-from workflows.moves.base import Handler, Move
+from workflows.moves.base import Move
 from workflows.moves.common import assignments_wind_up, pending_application_close, post_for_city
 
 
@@ -36,13 +36,3 @@ def decline(request: SupportRequest, move: Move) -> None:
 def withdraw(request: SupportRequest, move: Move) -> None:
     assignments_wind_up(request, move)
     pending_application_close(request, move)
-
-
-HANDLERS: dict[str, Handler] = {
-    "submit": submit,
-    "request_info": request_info,
-    "provide_info": provide_info,
-    "answer_directly": answer_directly,
-    "decline": decline,
-    "withdraw": withdraw,
-}

@@ -1,0 +1,71 @@
+"""The queue's search matches only text the person may read."""
+
+import pytest
+
+from helpdesk.models import Sensitivity
+from tests.factories import CityFactory, SupportRequestFactory, focal_point, hub_staff
+from web.lists.queue import QueueFilters, filtered_requests
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_never_matches_withheld_description():
+    city = CityFactory()
+    author, colleague = focal_point(city), focal_point(city)
+    restricted = SupportRequestFactory(
+        city=city,
+        submitted_by=author,
+        state="submitted",
+        title="Youth outreach",
+        description="<p>Contact Zanele Mokoena at the clinic.</p>",
+        sensitivity=Sensitivity.RESTRICTED,
+    )
+    shareable = SupportRequestFactory(
+        city=city, submitted_by=author, state="submitted", title="Schools", description="<p>Zanele helps.</p>"
+    )
+    search = QueueFilters(search="Zanele")
+
+    assert list(filtered_requests(colleague, search)) == [shareable]
+    assert set(filtered_requests(author, search)) == {restricted, shareable}
+    assert set(filtered_requests(hub_staff(city.region), search)) == {restricted, shareable}
+    # The title stays searchable for everyone who sees the row.
+    assert list(filtered_requests(colleague, QueueFilters(search="outreach"))) == [restricted]
+
+
+def test_open_means_the_same_rows_whether_counted_or_listed():
+    city = CityFactory()
+    states = ["draft", "submitted", "info_requested", "in_delivery", "closed", "declined", "withdrawn", "delivered"]
+    rows = {state: SupportRequestFactory(city=city, state=state) for state in states}
+    hub = hub_staff(city.region)
+    open_filter = QueueFilters(exclude_terminal=True)
+    listed = set(filtered_requests(hub, open_filter))
+    assert listed == set(filtered_requests(hub, open_filter, for_count=True))
+    assert listed == {rows[s] for s in ("submitted", "info_requested", "in_delivery", "delivered")}
+
+
+def test_counts_stop_at_the_limit_and_say_so_while_pages_go_on():
+    from web.lists.pagination import paginate
+
+    city = CityFactory()
+    for _ in range(7):
+        SupportRequestFactory(city=city, state="submitted")
+    hub = hub_staff(city.region)
+    rows = filtered_requests(hub, QueueFilters())
+    capped = paginate(rows, per_page=3, count_limit=5)
+    assert (capped.total, capped.total_capped, len(capped.rows)) == (5, True, 3)
+    exact = paginate(rows, per_page=3, count_limit=7)
+    assert (exact.total, exact.total_capped) == (7, False)
+    last = paginate(rows, per_page=3, count_limit=5, after=paginate(rows, per_page=6, count_limit=5).next_cursor)
+    assert len(last.rows) == 1 and last.next_cursor is None
+
+
+def test_the_queue_page_says_more_than_when_the_count_is_capped(client, monkeypatch):
+    import web.lists.queue
+
+    city = CityFactory()
+    for _ in range(4):
+        SupportRequestFactory(city=city, state="submitted")
+    hub = hub_staff(city.region)
+    client.force_login(hub)
+    monkeypatch.setattr(web.lists.queue, "COUNT_LIMIT", 3)
+    assert "More than 3 requests" in client.get("/hub/queue/").content.decode()

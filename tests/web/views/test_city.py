@@ -1,0 +1,138 @@
+"""The focal point's guided request form: drafts, personal-data warning, submission, nothing lost on error."""
+
+import pytest
+from django.urls import reverse
+
+from helpdesk.models import Sensitivity, SupportRequest
+from tests.factories import CityFactory, focal_point
+
+pytestmark = pytest.mark.django_db
+
+NEW = "/requests/new/"
+
+COMPLETE = {
+    "title": "Youth council across communities",
+    "theme": "young_cities",
+    "kind": "expert",
+    "strategic_priority": "4",
+    "description": "We want a youth council that brings young people of every community together.",
+    "summary": "A youth council across communities.",
+    "language": "en",
+    "urgency": "normal",
+    "desired_by": "2027-03-01",
+    "currency": "EUR",
+}
+
+
+@pytest.fixture
+def city():
+    return CityFactory()
+
+
+@pytest.fixture
+def focal(client, city):
+    user = focal_point(city)
+    client.force_login(user)
+    return user
+
+
+def test_a_draft_needs_only_a_title_and_can_be_edited_later(client, focal, city):
+    response = client.post(NEW, {"city": city.pk, "title": "Half-formed idea", "save": "1"})
+    draft = SupportRequest.objects.get(title="Half-formed idea")
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    assert draft.state == "draft" and draft.city == city and draft.submitted_by == focal
+    edit = reverse("request-edit", args=[draft.reference])
+    assert 'value="Half-formed idea"' in client.get(edit).content.decode()
+    client.post(edit, {**COMPLETE, "city": city.pk, "title": "Better title", "save": "1"})
+    draft.refresh_from_db()
+    assert (draft.title, draft.theme, draft.strategic_priority) == ("Better title", "young_cities", 4)
+
+
+def test_nothing_typed_is_lost_on_a_validation_error(client, focal, city):
+    response = client.post(NEW, {**COMPLETE, "city": city.pk, "title": "", "save": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "We want a youth council" in page and 'value="2027-03-01"' in page
+    assert "is-invalid" in page
+    assert not SupportRequest.objects.exists()
+
+
+def test_personal_data_is_flagged_and_can_be_removed_or_confirmed(client, focal, city):
+    typed = {**COMPLETE, "city": city.pk, "description": "Call the victim's mother on +44 20 7946 0958.", "save": "1"}
+    response = client.post(NEW, typed)
+    page = response.content.decode()
+    assert response.status_code == 200 and not SupportRequest.objects.exists()
+    assert "This looks like personal data" in page and "+44 20 7946 0958" in page
+    assert "Call the victim" in page  # kept in the form
+    response = client.post(NEW, {**typed, "confirm_personal_data": "on"})
+    request = SupportRequest.objects.get()
+    assert response.status_code == 302 and request.sensitivity == Sensitivity.RESTRICTED
+
+
+def test_a_city_outside_ones_own_cannot_be_chosen(client, focal):
+    other = CityFactory()
+    response = client.post(NEW, {**COMPLETE, "city": other.pk, "save": "1"})
+    assert response.status_code == 200 and not SupportRequest.objects.exists()
+
+
+def test_submitting_sends_the_request_to_the_hub(client, focal, city):
+    response = client.post(NEW, {**COMPLETE, "city": city.pk, "submit": "1"})
+    request = SupportRequest.objects.get()
+    assert response.status_code == 302
+    assert request.state == "submitted"
+
+
+def test_posted_fields_outside_the_form_change_nothing(client, focal, city):
+    client.post(
+        NEW,
+        {
+            **COMPLETE,
+            "city": city.pk,
+            "save": "1",
+            "state": "closed",
+            "owner": focal.pk,
+            "reference": "SCN-1-1",
+            "sensitivity": "shareable",
+            "region": "1",
+        },
+    )
+    request = SupportRequest.objects.get()
+    assert request.state == "draft" and request.owner is None and request.reference != "SCN-1-1"
+
+
+def test_only_a_draft_opens_the_edit_form(client, focal, city):
+    from tests.web.pages import in_state
+
+    submitted = in_state("submitted", city=city)
+    response = client.get(reverse("request-edit", args=[submitted.reference]))
+    assert response.status_code == 302 and response["Location"] == submitted.get_absolute_url()
+    assert client.get(reverse("request-edit", args=[in_state("draft").reference])).status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_file_can_be_attached_when_filing(client, focal, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        NEW, {**COMPLETE, "city": city.pk, "submit": "1", "attachment": SimpleUploadedFile("plan.pdf", PDF)}
+    )
+    request = SupportRequest.objects.get()
+    assert response.status_code == 302 and request.state == "submitted"
+    assert [a.original_name for a in request.attachments.all()] == ["plan.pdf"]
+    assert "plan.pdf" in client.get(request.get_absolute_url()).content.decode()
+
+
+def test_a_refused_file_keeps_the_draft_and_says_why(client, focal, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        NEW,
+        {**COMPLETE, "city": city.pk, "submit": "1", "attachment": SimpleUploadedFile("x.pdf", b"<html>no</html>")},
+    )
+    request = SupportRequest.objects.get()
+    page = response.content.decode()
+    assert response.status_code == 200 and request.state == "draft" and not request.attachments.exists()
+    assert "is-invalid" in page and "We want a youth council" in page
+    assert f'action="/requests/{request.reference}/edit/"' in page

@@ -1,0 +1,163 @@
+"""The hub queue: scope, filters, search, keyset pagination, overdue rows, ownership."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.models import SupportRequest
+from tests.factories import CityFactory, RegionFactory, hub_staff, management
+from tests.web.pages import in_state
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = "/hub/queue/"
+
+
+@pytest.fixture
+def region():
+    return RegionFactory()
+
+
+@pytest.fixture
+def staff(client, region):
+    user = hub_staff(region)
+    client.force_login(user)
+    return user
+
+
+def refs(response) -> set[str]:
+    return {r.reference for r in response.context["page"].rows}
+
+
+def test_queue_lists_the_regions_open_requests_only(client, staff, region):
+    ours = in_state("submitted", city=CityFactory(region=region))
+    closed = in_state("closed", city=CityFactory(region=region))
+    elsewhere = in_state("submitted")
+    response = client.get(QUEUE)
+    assert response.status_code == 200
+    assert refs(response) == {ours.reference}
+    assert refs(client.get(QUEUE, {"state": ""})) == {ours.reference, closed.reference}
+    assert elsewhere.reference not in response.content.decode()
+
+
+def test_filters_combine(client, staff, region):
+    kenya = CityFactory(region=region, country="Kenya")
+    uganda = CityFactory(region=region, country="Uganda")
+    target = in_state(
+        "expert_matching",
+        city=kenya,
+        theme="young_cities",
+        kind="fund",
+        language="fr",
+        funding_requested=Decimal("5000"),
+        owner=staff,
+    )
+    in_state("expert_matching", city=uganda, theme="young_cities", kind="fund", language="fr")
+    in_state("submitted", city=kenya, theme="multi_agency", kind="advice", language="en")
+    query = {
+        "state": "expert_matching",
+        "theme": "young_cities",
+        "kind": "fund",
+        "city": str(kenya.pk),
+        "country": "Kenya",
+        "owner": "me",
+        "language": "fr",
+        "funding": "on",
+    }
+    assert refs(client.get(QUEUE, query)) == {target.reference}
+    assert refs(client.get(QUEUE, {"owner": "none"})) == {
+        r.reference for r in SupportRequest.objects.filter(region=region, owner__isnull=True)
+    }
+    # A filter value that is not a choice is ignored, not an error.
+    assert client.get(QUEUE, {"theme": "nonsense", "city": "999999"}).status_code == 200
+
+
+def test_overdue_filter_and_rows_stand_out(client, staff, region):
+    late = in_state("submitted", city=CityFactory(region=region), due_at=timezone.now() - timedelta(days=2))
+    on_time = in_state("submitted", city=CityFactory(region=region), due_at=timezone.now() + timedelta(days=2))
+    response = client.get(QUEUE, {"overdue": "on"})
+    assert refs(response) == {late.reference}
+    page = client.get(QUEUE).content.decode()
+    assert page.count('class="overdue"') == 1 and "overdue" in page
+    assert on_time.reference in page
+
+
+def test_search_matches_reference_title_and_description(client, staff, region):
+    city = CityFactory(region=region)
+    by_title = in_state("submitted", city=city, title="Youth council in the old town")
+    by_text = in_state("submitted", city=city, description="<p>We need a referral mechanism.</p>")
+    other = in_state("submitted", city=city, title="Something else")
+    assert refs(client.get(QUEUE, {"q": "youth COUNCIL"})) == {by_title.reference}
+    assert refs(client.get(QUEUE, {"q": "referral"})) == {by_text.reference}
+    assert refs(client.get(QUEUE, {"q": other.reference})) == {other.reference}
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "deadline", "updated"])
+def test_keyset_pages_cover_every_row_once_forwards_and_back(client, staff, region, sort):
+    city = CityFactory(region=region)
+    now = timezone.now()
+    for i in range(60):
+        # Some rows share a deadline and some have none, to exercise ties and the null block.
+        due = None if i % 5 == 0 else now + timedelta(days=i % 7)
+        in_state("submitted", city=city, due_at=due)
+    seen: list[str] = []
+    pages = []
+    params = {"sort": sort}
+    while True:
+        response = client.get(QUEUE, params)
+        page = response.context["page"]
+        assert page.total == 60
+        pages.append([r.reference for r in page.rows])
+        seen += pages[-1]
+        if not page.next_cursor:
+            break
+        params = {"sort": sort, "after": page.next_cursor}
+    assert [len(p) for p in pages] == [25, 25, 10]
+    assert len(seen) == len(set(seen)) == 60
+    # Going back from the last page gives the middle page again, then the first.
+    back = client.get(QUEUE, {"sort": sort, "before": response.context["page"].previous_cursor}).context["page"]
+    assert [r.reference for r in back.rows] == pages[1]
+    first = client.get(QUEUE, {"sort": sort, "before": back.previous_cursor}).context["page"]
+    assert [r.reference for r in first.rows] == pages[0] and first.previous_cursor is None
+
+
+def test_a_broken_cursor_shows_the_first_page(client, staff, region):
+    in_state("submitted", city=CityFactory(region=region))
+    assert len(client.get(QUEUE, {"after": "%%%not-a-cursor"}).context["page"].rows) == 1
+
+
+def test_take_and_give_ownership(client, staff, region):
+    colleague = hub_staff(region)
+    request = in_state("submitted", city=CityFactory(region=region))
+    response = client.post(reverse("request-owner", args=[request.reference]), {"owner": "me", "next": QUEUE})
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    request.refresh_from_db()
+    assert request.owner == staff
+    client.post(reverse("request-owner", args=[request.reference]), {"owner": str(colleague.pk)})
+    request.refresh_from_db()
+    assert request.owner == colleague
+    # Someone from another hub cannot own it; the refusal is shown, nothing changes.
+    outsider = hub_staff(RegionFactory())
+    response = client.post(reverse("request-owner", args=[request.reference]), {"owner": str(outsider.pk)}, follow=True)
+    request.refresh_from_db()
+    assert request.owner == colleague
+    assert "not hub staff of this region" in response.content.decode()
+
+
+def test_ownership_of_another_regions_request_is_not_found(client, staff):
+    elsewhere = in_state("submitted")
+    assert client.post(reverse("request-owner", args=[elsewhere.reference]), {"owner": "me"}).status_code == 404
+
+
+def test_management_sees_every_hub_and_filters_by_hub(client):
+    a, b = RegionFactory(), RegionFactory()
+    in_a = in_state("submitted", city=CityFactory(region=a))
+    in_b = in_state("submitted", city=CityFactory(region=b))
+    client.force_login(management())
+    assert refs(client.get(QUEUE)) >= {in_a.reference, in_b.reference}
+    response = client.get(QUEUE, {"region": str(a.pk)})
+    assert refs(response) == {in_a.reference}
+    assert "Any city" in response.content.decode()

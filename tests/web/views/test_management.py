@@ -1,0 +1,168 @@
+"""The management unit's and steering committee's pages, and the expert's inbox."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.models import AccessLog
+from helpdesk.services import expert_access_grant
+from tests.factories import (
+    CityFactory,
+    FundEnvelopeFactory,
+    RegionFactory,
+    SupportRequestFactory,
+    expert,
+    focal_point,
+    hub_staff,
+    management,
+    steering,
+)
+from tests.web.pages import in_state
+from workflows.models import ExpertAssignment, FundApplication
+from workflows.services import transition_perform
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fund_queue_shows_applications_and_each_regions_envelope(client):
+    region = RegionFactory(name="Western Balkans")
+    FundEnvelopeFactory(region=region, fiscal_year=2026, amount=Decimal("100000"), committed=Decimal("30000"))
+    envelope = region.envelopes.get()
+    request = in_state("funding_review", city=CityFactory(region=region), title="Youth council", kind="fund")
+    FundApplication.objects.create(
+        request=request,
+        envelope=envelope,
+        amount_requested=Decimal("18000"),
+        strategic_priority=4,
+        justification="Aligned.",
+    )
+    client.force_login(management())
+    page = client.get(reverse("fund-queue"), {"year": "2026"}).content.decode()
+    assert "Youth council" in page and request.get_absolute_url() in page
+    assert "100,000" in page and "30,000" in page and "70,000" in page and "18,000" in page
+
+
+def test_fund_queue_pages_the_oldest_applications_first_and_counts_them_all(client):
+    region = RegionFactory(name="Western Balkans")
+    FundEnvelopeFactory(region=region, fiscal_year=2026, amount=Decimal("10000000"))
+    envelope = region.envelopes.get()
+    references = []
+    for i in range(30):
+        request = in_state("funding_review", city=CityFactory(region=region), title=f"Application {i:02d}")
+        application = FundApplication.objects.create(
+            request=request,
+            envelope=envelope,
+            amount_requested=Decimal("1000"),
+            strategic_priority=4,
+            justification="Aligned.",
+        )
+        FundApplication.objects.filter(pk=application.pk).update(created_at=timezone.now() - timedelta(days=60 - i))
+        references.append(request.reference)
+    client.force_login(management())
+    first = client.get(reverse("fund-queue"), {"year": "2026"})
+    shown = [line.reference for line in first.context["page"].rows]
+    assert shown == references[:25]  # the longest waiting first
+    assert "(30)" in first.content.decode()
+    cursor = first.context["page"].next_cursor
+    second = client.get(reverse("fund-queue"), {"year": "2026", "after": cursor})
+    assert [line.reference for line in second.context["page"].rows] == references[25:]
+    assert second.context["page"].next_cursor is None and second.context["page"].previous_cursor
+
+
+def test_overview_counts_open_overdue_untriaged_and_funding_per_hub(client):
+    region = RegionFactory(name="East and Southern Africa")
+    city = CityFactory(region=region)
+    in_state("submitted", city=city, due_at=timezone.now() - timedelta(days=1))
+    in_state("submitted", city=city)
+    in_state("expert_matching", city=city, owner=hub_staff(region))
+    in_state("closed", city=city)
+    client.force_login(management())
+    rows = {r.region.name: r for r in client.get(reverse("overview")).context["regions"]}
+    row = rows["East and Southern Africa"]
+    assert (row.open_count, row.overdue_count, row.untriaged_count, row.funding_count) == (3, 1, 2, 0)
+
+
+def test_access_log_lists_who_opened_what_for_management_only(client):
+    request = in_state("submitted")
+    viewer = hub_staff(request.region, first_name="Blerim", last_name="Hoxha")
+    AccessLog.objects.create(request=request, user=viewer, action=AccessLog.Action.VIEW_RESTRICTED)
+    url = reverse("request-access-log", args=[request.reference])
+    client.force_login(management())
+    page = client.get(url).content.decode()
+    assert "Blerim Hoxha" in page and "Viewed restricted content" in page
+    client.force_login(viewer)
+    assert client.get(url).status_code == 403
+
+
+def test_expert_inbox_groups_proposed_and_accepted_and_hides_anonymous_cities(client):
+    person = expert(capacity=5)
+    proposed = in_state("expert_matching", city=CityFactory(name="Tripoli", anonymous_to_experts=True))
+    accepted = in_state("in_delivery", city=CityFactory(name="Kumanovo"))
+    not_mine = in_state("expert_matching")
+    for request, status in ((proposed, "proposed"), (accepted, "accepted")):
+        ExpertAssignment.objects.create(request=request, expert=person, status=status)
+        expert_access_grant(request=request, expert=person)
+    client.force_login(person)
+    response = client.get(reverse("expert-inbox"))
+    groups = response.context["assignments"]
+    assert [line.reference for line in groups["proposed"]] == [proposed.reference]
+    assert [line.reference for line in groups["accepted"]] == [accepted.reference]
+    page = response.content.decode()
+    assert "Tripoli" not in page and "Kumanovo" in page and not_mine.reference not in page
+    assert proposed.region.name in page  # where an anonymous city's request comes from: its hub only
+
+
+def _walk(city, focal, hub, *, triage_after: timedelta, rating: int) -> None:
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    request = SupportRequestFactory(city=city, submitted_by=focal)
+    with time_machine.travel(start, tick=False):
+        request = transition_perform(request=request, transition="submit", actor=focal)
+    with time_machine.travel(start + triage_after, tick=False):
+        request = transition_perform(
+            request=request,
+            transition="answer_directly",
+            actor=hub,
+            data={"answer": "Here is how other cities did it."},
+        )
+    with time_machine.travel(start + triage_after + timedelta(days=1), tick=False):
+        transition_perform(
+            request=request,
+            transition="evaluate",
+            actor=focal,
+            data={"rating": rating, "outcomes": "Useful.", "would_recommend": True},
+        )
+
+
+def test_steering_figures_are_aggregates_only(client):
+    region = RegionFactory(name="South Asia")
+    city = CityFactory(region=region)
+    focal, hub = focal_point(city), hub_staff(region)
+    for days, rating in ((1, 3), (2, 4), (6, 5)):
+        _walk(city, focal, hub, triage_after=timedelta(days=days), rating=rating)
+    in_state("submitted", city=city, title="A secret title", description="<p>Private details</p>")
+    in_state("draft", city=city)
+    client.force_login(steering())
+    response = client.get(reverse("steering"), {"period": "all"})
+    figures = response.context["figures"]
+    assert figures.total == 4  # drafts are not counted
+    assert figures.median_to_triage == timedelta(days=2)
+    assert figures.median_to_delivery == timedelta(days=2)
+    assert figures.average_rating == pytest.approx(4.0) and figures.evaluations == 3
+    assert {"label": "South Asia", "count": 4} in figures.by_region
+    page = response.content.decode()
+    assert "A secret title" not in page and "Private details" not in page and "SCN-" not in page
+    assert "2.0 days" in page and "4.0 / 5" in page
+
+
+def test_an_even_number_of_durations_takes_the_mean_of_the_middle_two(client):
+    city = CityFactory()
+    focal, hub = focal_point(city), hub_staff(city.region)
+    for days in (1, 2, 4, 8):
+        _walk(city, focal, hub, triage_after=timedelta(days=days), rating=4)
+    client.force_login(steering())
+    figures = client.get(reverse("steering"), {"period": "all"}).context["figures"]
+    assert figures.median_to_triage == timedelta(days=3)

@@ -1,0 +1,71 @@
+"""A focal point's home: their cities' requests (all of them, and those waiting for the city itself), each
+line in the city's words (``templates/web/city/home.html``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, QuerySet
+from django.urls import reverse
+
+from helpdesk.models import SupportRequest, User
+from helpdesk.placeholders import ANONYMISED_TITLE
+from helpdesk.selectors import visible_requests
+from web.lists.pagination import Page, paginate
+from workflows.lifecycle import STATE_SPECS, states_waiting_on
+from workflows.spec import Party
+
+
+@dataclass(frozen=True)
+class CityRow:
+    """One of a city's own requests, as its focal point's home lists it."""
+
+    reference: str
+    url: str
+    title: str
+    city_id: int
+    city: str
+    state: str
+    state_label: str
+    phrase: str  # where it stands, in the city's words
+    due_at: datetime | None
+    updated_at: datetime
+
+
+# What a line reads of a request, and what its cursor needs.
+CITY_COLUMNS = ("reference", "title", "state", "due_at", "updated_at", "anonymised_at", "city_id", "city__name")
+
+
+def city_row(request: SupportRequest) -> CityRow:
+    """A line for a request fetched with its city (``CITY_COLUMNS``)."""
+    return CityRow(
+        reference=request.reference,
+        url=reverse("request-detail", args=[request.reference]),
+        title=str(ANONYMISED_TITLE) if request.anonymised_at else request.title,
+        city_id=request.city_id,
+        city=request.city.name,
+        state=request.state,
+        state_label=request.get_state_display(),
+        phrase=str(STATE_SPECS[request.state].phrases.city),
+        due_at=request.due_at,
+        updated_at=request.updated_at,
+    )
+
+
+def _own(user: User) -> QuerySet[SupportRequest]:
+    return visible_requests(user).filter(city__in=user.cities.values("pk")).select_related("city").only(*CITY_COLUMNS)
+
+
+def city_attention(user: User, *, limit: int = 20) -> list[CityRow]:
+    """A focal point's requests that wait for the city itself (the states the lifecycle says wait on the
+    city: a draft, a question of the hub, an evaluation), the nearest deadline first."""
+    rows = _own(user).filter(state__in=states_waiting_on(Party.CITY))
+    return [city_row(request) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]]
+
+
+def city_requests(user: User, *, after: str | None = None, before: str | None = None) -> Page:
+    """All requests of the focal point's cities, last changed first: one page of ``CityRow`` lines."""
+    page = paginate(_own(user), sort_key="updated", after=after, before=before)
+    page.rows = [city_row(request) for request in page.rows]
+    return page

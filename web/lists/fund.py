@@ -1,0 +1,112 @@
+"""The management unit's fund queue: the applications awaiting a decision, with each hub's envelope
+(``templates/web/management/fund_queue.html``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.models import StrategicPriority, User
+from helpdesk.placeholders import ANONYMISED_TITLE
+from helpdesk.selectors import PERSON_NAME, visible_requests
+from web.lists.pagination import PER_PAGE, Page, paginate
+from workflows.models import FundEnvelope
+from workflows.selectors import current_fiscal_year, envelope_balances, pending_applications
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """A fund application awaiting the management unit's decision."""
+
+    reference: str
+    url: str
+    title: str
+    city: str
+    region: str
+    priority_label: str
+    amount: Decimal
+    currency: str
+    recommended_by: str  # empty: nobody recorded
+    first_approver: str  # empty: no first approval yet (four eyes)
+    created_at: datetime
+    overdue: bool
+
+
+# What a line reads of an application, its request and people (and its cursor: created_at, pk).
+FUND_QUEUE_LINE = (
+    "pk",
+    "created_at",
+    "amount_requested",
+    "currency",
+    "strategic_priority",
+    "request__reference",
+    "request__title",
+    "request__due_at",
+    "request__anonymised_at",
+    "request__city__name",
+    "request__region__name",
+    *(f"{person}__{name}" for person in ("recommended_by", "first_approver") for name in PERSON_NAME),
+)
+
+
+def _person(line: Any, relation: str) -> str:
+    names = [getattr(line, f"{relation}__{name}") for name in PERSON_NAME]
+    return User.display_name(*names) if names[2] else ""
+
+
+def fund_row(line: Any, *, now: datetime) -> FundRow:
+    """A line from a ``FUND_QUEUE_LINE`` row (read as named values: the line joins seven tables)."""
+    due_at = line.request__due_at
+    priority = line.strategic_priority
+    return FundRow(
+        reference=line.request__reference,
+        url=reverse("request-detail", args=[line.request__reference]),
+        title=str(ANONYMISED_TITLE) if line.request__anonymised_at else line.request__title,
+        city=line.request__city__name,
+        region=line.request__region__name,
+        priority_label=str(StrategicPriority(priority).label) if priority in StrategicPriority.values else "",
+        amount=line.amount_requested,
+        currency=line.currency,
+        recommended_by=_person(line, "recommended_by"),
+        first_approver=_person(line, "first_approver"),
+        created_at=line.created_at,
+        overdue=bool(due_at and due_at < now),
+    )
+
+
+@dataclass
+class FundQueue:
+    page: Page  # rows: ``FundRow`` lines of the pending fund applications, oldest first
+    envelopes: list[FundEnvelope]  # annotated with their balances (``envelope_balances``)
+    fiscal_year: int
+
+
+def fund_queue(
+    user: User,
+    *,
+    fiscal_year: int | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    per_page: int = PER_PAGE,
+) -> FundQueue:
+    """One page of the fund applications awaiting a decision (oldest first), with each region's envelope for
+    the fiscal year: what is committed and what pending applications ask, so the unit sees what an approval
+    would leave."""
+    year = fiscal_year or current_fiscal_year()
+    applications = pending_applications().filter(request__in=visible_requests(user).values("pk"))
+    page = paginate(
+        applications.values_list(*FUND_QUEUE_LINE, named=True),
+        sort_key="oldest",
+        after=after,
+        before=before,
+        per_page=per_page,
+        count_qs=applications.values("pk"),
+    )
+    now = timezone.now()
+    page.rows = [fund_row(line, now=now) for line in page.rows]
+    return FundQueue(page=page, envelopes=list(envelope_balances(year)), fiscal_year=year)

@@ -1,0 +1,82 @@
+"""An expert's inbox: their assignments, each line the request's brief facts, never its content
+(``templates/web/expert/inbox.html``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+
+from helpdesk.models import User
+from helpdesk.placeholders import ANONYMISED_TITLE
+from helpdesk.selectors import visible_requests
+from workflows.lifecycle import STATE_SPECS
+from workflows.models import ExpertAssignment
+from workflows.selectors import assignments_for_expert
+
+# The groups of the inbox, in the order it shows them; an assignment the expert declined is not listed.
+GROUPS = (ExpertAssignment.Status.PROPOSED, ExpertAssignment.Status.ACCEPTED, ExpertAssignment.Status.COMPLETED)
+INBOX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One of an expert's assignments. ``place`` is the city and country, or only the hub for a city that
+    stays anonymous to experts."""
+
+    reference: str
+    url: str
+    title: str
+    state: str
+    state_label: str
+    phrase: str  # where the request stands, in an expert's words
+    theme: str
+    kind: str
+    language: str
+    place: str
+    proposed_at: datetime
+
+
+# What a line reads of an assignment and its request.
+INBOX_COLUMNS = (
+    "status",
+    "created_at",
+    *(f"request__{name}" for name in ("reference", "title", "state", "theme", "kind", "language", "anonymised_at")),
+    "request__city__name",
+    "request__city__country",
+    "request__city__anonymous_to_experts",
+    "request__region__name",
+)
+
+
+def inbox_row(assignment: ExpertAssignment) -> InboxRow:
+    """A line for an assignment fetched with its request, the request's city and hub (``INBOX_COLUMNS``)."""
+    request = assignment.request
+    city = request.city
+    return InboxRow(
+        reference=request.reference,
+        url=reverse("request-detail", args=[request.reference]),
+        title=str(ANONYMISED_TITLE) if request.anonymised_at else request.title,
+        state=request.state,
+        state_label=request.get_state_display(),
+        phrase=str(STATE_SPECS[request.state].phrases.expert),
+        theme=request.get_theme_display(),
+        kind=request.get_kind_display(),
+        language=request.get_language_display(),
+        place=request.region.name if city.anonymous_to_experts else f"{city.name}, {city.country}",
+        proposed_at=assignment.created_at,
+    )
+
+
+def expert_assignments(user: User) -> dict[str, list[InboxRow]]:
+    """An expert's proposed, accepted and completed assignments on requests they may still see, by status."""
+    grouped: dict[str, list[InboxRow]] = {status: [] for status in GROUPS}
+    assignments = (
+        assignments_for_expert(user)
+        .filter(status__in=list(grouped), request__in=visible_requests(user).values("pk"))
+        .only(*INBOX_COLUMNS)[:INBOX_LIMIT]
+    )
+    for assignment in assignments:
+        grouped[assignment.status].append(inbox_row(assignment))
+    return grouped

@@ -1,0 +1,52 @@
+"""What every page's view shares: who may open a role's pages, the request a page is about, where to go back.
+
+What a person may do with each request is ``helpdesk.access.can``; signed-in pages are never cached
+(``web.middleware.NoStoreMiddleware``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from helpdesk.models import SupportRequest, User
+from helpdesk.selectors import request_for
+
+View = Callable[..., HttpResponse]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Signed in (else the sign-in page) and holding one of ``roles`` (else the friendly 403 page)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not any(request.user.has_role(role) for role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def request_or_404(user: User, reference: str, *, for_page: bool = True) -> SupportRequest:
+    """The request ``reference`` if ``user`` may see it; 404 otherwise, so references cannot be probed."""
+    support_request = request_for(user, reference, for_page=for_page)
+    if support_request is None:
+        raise Http404
+    return support_request
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The ``next`` address the form posted, if it stays on this desk; else ``fallback``."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback

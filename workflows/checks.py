@@ -1,0 +1,166 @@
+"""The one check chain of a move: who may make it, the separation of duties, the request's own conditions.
+
+``refusal`` answers "may this person make this move now?" with ``None`` or the refusal to raise, in the order
+that gives the most useful reason. ``transition_perform`` raises it; ``available_transitions`` offers the moves
+it lets through, so a button is shown exactly when pressing it would be allowed.
+
+Who: the ``helpdesk.access`` scope helpers, one per ``Rule``. Conditions (``Guard``) and separation of duties
+(``ActorCheck``) each carry the refusal code and message. Everything about the request is read through its
+``RequestFacts``, so asking about every button of a page costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.access import is_expert_in_good_standing, is_focal_point_of, is_hub_staff_of, is_management
+from helpdesk.models import RequestState, SupportKind, SupportRequest, User
+from workflows.errors import TransitionRefused
+from workflows.facts import RequestFacts
+from workflows.lifecycle import TRIAGE
+from workflows.models import ExpertAssignment
+from workflows.spec import ActorCheck, Guard, Rule, TransitionSpec
+
+Actor = User | AnonymousUser | None
+PROPOSED = ExpertAssignment.Status.PROPOSED
+ACCEPTED = ExpertAssignment.Status.ACCEPTED
+
+
+# The assignment comes from the request's facts (one read for every button of a page), the standing of the
+# expert from the access scope.
+def _proposed_expert(user: Actor, facts: RequestFacts) -> bool:
+    return is_expert_in_good_standing(user) and facts.assignment_of(getattr(user, "pk", None), [PROPOSED]) is not None
+
+
+def _delivery_team(user: Actor, facts: RequestFacts) -> bool:
+    if is_hub_staff_of(user, facts.request):
+        return True
+    return is_expert_in_good_standing(user) and facts.assignment_of(getattr(user, "pk", None), [ACCEPTED]) is not None
+
+
+RULES: dict[Rule, Callable[[Actor, RequestFacts], bool]] = {
+    Rule.FOCAL_POINT: lambda user, facts: is_focal_point_of(user, facts.request),
+    Rule.HUB_STAFF: lambda user, facts: is_hub_staff_of(user, facts.request),
+    Rule.PROPOSED_EXPERT: _proposed_expert,
+    Rule.DELIVERY_TEAM: _delivery_team,
+    Rule.MANAGEMENT: lambda user, facts: is_management(user),
+    Rule.SYSTEM: lambda user, facts: user is None,
+}
+
+
+def allows(rule: Rule, user: Actor, facts: RequestFacts) -> bool:
+    """Whether ``user`` may make a move governed by ``rule`` (asked once per person and look at the request)."""
+    if rule is not Rule.SYSTEM and user is None:
+        return False
+    return facts.verdict(rule.value, getattr(user, "pk", None), lambda: RULES[rule](user, facts))
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    message: Promise
+    passes: Callable[..., bool]
+    # The request's own fields at fault, for a page to mark them.
+    at_fault: Callable[[SupportRequest], list[str]] | None = None
+
+
+def missing_for_submission(request: SupportRequest) -> list[str]:
+    """The request's own fields a focal point must fill in before the hub sees it."""
+    missing = [name for name in ("title", "description", "summary") if not (getattr(request, name) or "").strip()]
+    missing += [name for name in ("theme", "kind", "language") if not getattr(request, name)]
+    if request.kind == SupportKind.FUND and request.funding_requested is None:
+        missing.append("funding_requested")
+    return missing
+
+
+def _deadline_passed(facts: RequestFacts) -> bool:
+    now = facts.now or timezone.now()
+    return facts.request.due_at is not None and facts.request.due_at <= now
+
+
+GUARDS: dict[Guard, Check] = {
+    Guard.SUBMISSION_COMPLETE: Check(
+        "incomplete",
+        _("Complete the request first: title, description, shareable summary, and the amount asked for a grant."),
+        lambda facts: not missing_for_submission(facts.request),
+        missing_for_submission,
+    ),
+    Guard.HAS_ACCEPTED_EXPERT: Check(
+        "no_accepted_expert",
+        _("Delivery can start once an expert has accepted the assignment."),
+        lambda facts: facts.has_assignment(ACCEPTED),
+    ),
+    Guard.NO_PENDING_APPLICATION: Check(
+        "funding_pending",
+        _("A fund application is awaiting the management unit's decision."),
+        lambda facts: facts.pending_application is None,
+    ),
+    Guard.HAS_PENDING_APPLICATION: Check(
+        "no_application",
+        _("There is no fund application awaiting a decision."),
+        lambda facts: facts.pending_application is not None,
+    ),
+    Guard.DEADLINE_PASSED: Check("not_due", _("The evaluation period has not ended yet."), _deadline_passed),
+}
+
+
+def _not_triager(user: Actor, facts: RequestFacts) -> bool:
+    """Neither made a hub triage decision on the request nor recommended its pending fund application."""
+    user_id = getattr(user, "pk", None)
+    application = facts.pending_application
+    if application is not None and application.recommended_by_id == user_id:
+        return False
+    return user_id not in facts.actor_ids_of(TRIAGE)
+
+
+def _not_first_approver(user: Actor, facts: RequestFacts) -> bool:
+    application = facts.pending_application
+    return application is None or application.first_approver_id != getattr(user, "pk", None)
+
+
+ACTOR_CHECKS: dict[ActorCheck, Check] = {
+    ActorCheck.NOT_TRIAGER: Check(
+        "separation_of_duties",
+        _("You triaged this request, so someone else in the management unit must decide on its funding."),
+        _not_triager,
+    ),
+    ActorCheck.NOT_FIRST_APPROVER: Check(
+        "four_eyes",
+        _("You gave the first approval; a second, different member of the management unit must confirm it."),
+        _not_first_approver,
+    ),
+}
+
+
+def refusal(spec: TransitionSpec, facts: RequestFacts, actor: Actor) -> TransitionRefused | None:
+    """Why ``actor`` (``None``: the desk itself) may not make the move ``spec`` now, or ``None`` if they may."""
+    name, request = spec.name, facts.request
+    if spec.system_only and actor is not None:
+        return TransitionRefused(_("Only the desk itself does this."), code="system_only", transition=name)
+    if actor is None and not spec.system_only:
+        return TransitionRefused(_("Someone must be signed in to do this."), code="not_allowed", transition=name)
+    if request.state not in spec.sources:
+        return TransitionRefused(
+            _("This cannot be done while the request is %(state)s.")
+            % {"state": RequestState(request.state).label.lower()},
+            code="wrong_state",
+            transition=name,
+        )
+    if not allows(spec.rule, actor, facts):
+        return TransitionRefused(_("You may not do this on this request."), code="not_allowed", transition=name)
+    for check_name in spec.actor_checks:
+        check = ACTOR_CHECKS[check_name]
+        if not check.passes(actor, facts):
+            return TransitionRefused(check.message, code=check.code, transition=name)
+    for guard_name in spec.guards:
+        guard = GUARDS[guard_name]
+        if not guard.passes(facts):
+            fields = guard.at_fault(request) if guard.at_fault else None
+            return TransitionRefused(guard.message, code=guard.code, transition=name, fields=fields)
+    return None

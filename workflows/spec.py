@@ -1,0 +1,278 @@
+"""The words the lifecycle table (``workflows.lifecycle``) is written in: what a state and a move can say.
+
+This module holds types only, so that the table, the move handlers and the checks can all import it without
+importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+
+from helpdesk.models import TERMINAL_STATES, RequestState, SupportKind, SupportRequest
+
+if TYPE_CHECKING:
+    from workflows.moves.base import Move
+
+
+class Party(StrEnum):
+    """Who a state waits on, in the words pages use ("waiting for the city")."""
+
+    CITY = "city"
+    HUB = "hub"
+    EXPERT = "expert"
+    MANAGEMENT = "management"
+
+
+class Audience(StrEnum):
+    """People the lifecycle names for a request: who a state waits on, who hears of a move.
+
+    ``notifications.recipients`` turns each into people for a batch of requests.
+    """
+
+    CITY = "city"  # the focal points of the request's city
+    OWNER = "owner"  # the hub staff member who owns the request
+    OWNER_OR_HUB = "owner_or_hub"  # the owner; the region's hub staff while nobody owns it
+    HUB = "hub"  # every hub staff member of the request's region
+    HUB_LEADS = "hub_leads"  # the region's hub lead(s)
+    MANAGEMENT = "management"  # the management unit
+    NAMED_EXPERTS = "named_experts"  # the experts named in the event's data (``experts``)
+    PROPOSED_EXPERTS = "proposed_experts"  # experts proposed and yet to answer
+    ACCEPTED_EXPERTS = "accepted_experts"
+    ENGAGED_EXPERTS = "engaged_experts"  # proposed, accepted or completed
+    WATCHERS = "watchers"  # colleagues who asked to follow the request
+
+    @property
+    def party(self) -> Party | None:
+        """The side of the network this audience belongs to (watchers belong to none in particular)."""
+        return _PARTIES.get(self)
+
+
+_PARTIES = {
+    Audience.CITY: Party.CITY,
+    Audience.OWNER: Party.HUB,
+    Audience.OWNER_OR_HUB: Party.HUB,
+    Audience.HUB: Party.HUB,
+    Audience.HUB_LEADS: Party.HUB,
+    Audience.MANAGEMENT: Party.MANAGEMENT,
+    Audience.NAMED_EXPERTS: Party.EXPERT,
+    Audience.PROPOSED_EXPERTS: Party.EXPERT,
+    Audience.ACCEPTED_EXPERTS: Party.EXPERT,
+    Audience.ENGAGED_EXPERTS: Party.EXPERT,
+}
+
+
+class Tone(StrEnum):
+    """How a state's badge looks (pages map each tone to a colour; the badge always names the state too)."""
+
+    DRAFT = "draft"  # not filed yet
+    ACTIVE = "active"  # moving along
+    ATTENTION = "attention"  # waiting for the city's answer
+    PENDING = "pending"  # waiting for a decision
+    SUCCESS = "success"  # support delivered
+    ENDED = "ended"  # closed or withdrawn
+    REFUSED = "refused"  # declined
+
+
+class MoveTone(StrEnum):
+    """How a move's button looks: the road forward, a side step, or something that ends or refuses."""
+
+    PRIMARY = "primary"
+    QUIET = "quiet"
+    DANGER = "danger"
+
+
+class Rule(StrEnum):
+    """Who may make a move (``workflows.checks.RULES`` holds the check for each)."""
+
+    FOCAL_POINT = "focal_point"  # a focal point of the request's city
+    HUB_STAFF = "hub_staff"  # hub staff of the request's region
+    PROPOSED_EXPERT = "proposed_expert"  # an expert whose assignment on the request awaits their answer
+    DELIVERY_TEAM = "delivery_team"  # an expert who accepted the assignment, or hub staff of the region
+    MANAGEMENT = "management"  # the management unit
+    SYSTEM = "system"  # nobody: the desk itself (``actor=None``)
+
+
+class Guard(StrEnum):
+    """A condition on the request alone; a move whose guards fail is not offered at all."""
+
+    SUBMISSION_COMPLETE = "submission_complete"
+    HAS_ACCEPTED_EXPERT = "has_accepted_expert"
+    NO_PENDING_APPLICATION = "no_pending_application"
+    HAS_PENDING_APPLICATION = "has_pending_application"
+    DEADLINE_PASSED = "deadline_passed"
+
+
+class ActorCheck(StrEnum):
+    """Separation of duties: a check on the person beyond their role."""
+
+    NOT_TRIAGER = "not_triager"  # whoever made a hub triage decision on the request may not approve its funding
+    NOT_FIRST_APPROVER = "not_first_approver"  # four eyes: the second approval comes from someone else
+
+
+class Kind(StrEnum):
+    """What a move's data field holds: how it is cleaned (``workflows.validation``) and asked for on a page
+    (``web.forms.moves``)."""
+
+    TEXT = "text"  # plain text
+    RICH_TEXT = "rich_text"  # rich text, sanitised
+    BOOL = "bool"  # a box to tick (unticked is an answer: no)
+    YES_NO = "yes_no"  # a question the person must answer yes or no
+    DECIMAL = "decimal"  # an amount
+    CURRENCY = "currency"
+    DATE = "date"
+    RATING = "rating"  # 1 to 5
+    PRIORITY = "priority"  # one of the five strategic priorities
+    EXPERTS = "experts"  # people from the expert pool (chosen on the matching page)
+    BUDGET_LINES = "budget_lines"  # (item, amount) pairs
+
+
+class DeadlineKind(StrEnum):
+    NONE = "none"  # nothing is awaited with a date
+    WORKING_DAYS = "working_days"  # so many working days from entering the state
+    CLOSE_AFTER_DAYS = "close_after_days"  # so many calendar days, then the desk closes the request itself
+    DELIVERY_DATE = "delivery_date"  # the end of the agreed delivery date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deadline:
+    """When a state falls due. ``days`` is the default; the setting named ``setting`` (and the environment
+    variable of the same name, see ``config/settings.py``) overrides it."""
+
+    kind: DeadlineKind
+    days: int = 0
+    setting: str = ""
+
+
+NO_DEADLINE = Deadline(kind=DeadlineKind.NONE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Phrases:
+    """What each reader is told of a request in a state, in plain words from their side."""
+
+    city: Promise  # the city's focal points, about their own request
+    staff: Promise  # hub staff and the management unit: what the request is waiting for
+    expert: Promise  # an assigned expert, about the request they advise on
+
+
+@dataclass(frozen=True, kw_only=True)
+class Road:
+    """Whether a state lies on a request's usual road from filing to closing (the timeline shows the road
+    ahead): for the kinds of support named, and (``funded``) for any request that goes through the fund."""
+
+    kinds: frozenset[SupportKind] = frozenset()
+    funded: bool = False
+
+    def passes(self, request: SupportRequest, *, through_fund: bool) -> bool:
+        return request.kind in self.kinds or (self.funded and through_fund)
+
+
+ALL_KINDS = frozenset(SupportKind)
+OFF_ROAD = Road()
+
+
+@dataclass(frozen=True, kw_only=True)
+class StateSpec:
+    state: RequestState
+    tone: Tone
+    phrases: Phrases
+    # Who must act now; a passed deadline reminds them. Empty when nobody is awaited.
+    waits_on: tuple[Audience, ...]
+    deadline: Deadline
+    road: Road
+
+    @property
+    def name(self) -> str:
+        return self.state.value
+
+    @property
+    def label(self) -> str:
+        return str(self.state.label)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in TERMINAL_STATES
+
+    @property
+    def parties(self) -> frozenset[Party]:
+        return frozenset(party for audience in self.waits_on if (party := audience.party) is not None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataField:
+    """One piece of data a move takes; its label and help are what the page shows and errors name."""
+
+    name: str
+    kind: Kind
+    label: Promise
+    help_text: Promise | str = ""
+    required: bool = True
+    # Left blank, the field takes the request's own value (what the city already gave).
+    default_from_request: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """What a move announces: the audit trail's and the signal's name for it, the line in the past tense that
+    the timeline and the notification's subject show, who is told, and the e-mail's wording."""
+
+    name: str
+    line: Promise
+    recipients: tuple[Audience, ...]
+    template: str
+
+
+Handler = Callable[[SupportRequest, "Move"], "str | None"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransitionSpec:
+    """One lifecycle move: what a page offers as a button and ``transition_perform`` carries out.
+
+    ``target`` is ``None`` for the moves on expert assignments, which leave the request's state as it is;
+    ``may_stay`` marks the move that sometimes keeps it where it is (the first of two fund approvals), which
+    then announces ``stay_event``. ``comment_field`` names the data field whose text is posted on the request
+    as a message to ``comment_visibility`` readers (the audit trail itself never holds free text).
+    ``triage``: one of the hub's triage decisions (whoever made one may not decide on the request's funding,
+    and the first one ends "time to triage" in the figures).
+    """
+
+    name: str
+    sources: tuple[RequestState, ...]
+    target: RequestState | None
+    rule: Rule
+    label: Promise  # the button, in the imperative
+    event: Event
+    handler: Handler
+    irreversible: bool  # nothing undoes it: pages ask to confirm
+    tone: MoveTone
+    fields: tuple[DataField, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    actor_checks: tuple[ActorCheck, ...] = ()
+    system_only: bool = False
+    may_stay: bool = False
+    stay_event: Event | None = None
+    triage: bool = False
+    comment_field: str = ""
+    comment_visibility: str = ""
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return (self.event, self.stay_event) if self.stay_event else (self.event,)
+
+    @property
+    def targets(self) -> tuple[RequestState, ...]:
+        """Every state the request may be in after the move."""
+        if self.target is None:
+            return self.sources
+        return (self.target, *self.sources) if self.may_stay else (self.target,)
+
+    @property
+    def chooses_experts(self) -> bool:
+        """Its data is a choice of experts: the hub makes it from the matching page."""
+        return any(field.kind is Kind.EXPERTS for field in self.fields)
