@@ -115,8 +115,8 @@ def people_prime(users: Iterable[User]) -> None:
     """Read the access of many people at once, so that ``can`` then costs no query for any of them.
 
     At most four queries whatever the number of people (roles, cities, and for experts their suspension and
-    grants), through Django's prefetching (which skips what an instance already holds): what a notification fan-out or a recipients list
-    needs before asking ``can`` about each.
+    grants), through Django's prefetching (which skips what an instance already holds): what a notification
+    fan-out or a recipients list needs before asking ``can`` about each.
     """
     people = list(users)
     grants = SupportRequestUserObjectPermission.objects.filter(permission__codename=VIEW_GRANT).only(

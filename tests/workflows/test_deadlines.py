@@ -12,10 +12,10 @@ from helpdesk.models import RequestState, SupportRequest
 from workflows.calendar import add_working_days
 from workflows.deadlines import due_at_for
 from workflows.lifecycle import STATES
-from workflows.spec import DeadlineKind
 from workflows.models import TransitionLog
 from workflows.selectors import overdue_requests
 from workflows.services import auto_close_overdue, transition_perform
+from workflows.spec import DeadlineKind
 
 S = RequestState
 FRIDAY = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)

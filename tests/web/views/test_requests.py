@@ -185,7 +185,9 @@ def test_a_lost_race_answers_409_with_a_reload_message(client, people):
     request = in_state("submitted", city=people["city"])
     client.force_login(people["hub"])
     with mock.patch("web.views.requests.transition_perform", side_effect=TransitionConflict()):
-        response = client.post(move_url(request, "decline"), {"decline-reason": "Out of scope.", "decline-confirm": "on"})
+        response = client.post(
+            move_url(request, "decline"), {"decline-reason": "Out of scope.", "decline-confirm": "on"}
+        )
     assert response.status_code == 409
     assert "Reload" in response.content.decode()
 
