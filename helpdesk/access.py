@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.functional import LazyObject, empty
 
 from helpdesk.models import (
     Attachment,
@@ -108,7 +109,8 @@ class _Scope:
 
 
 def scope(user: User) -> _Scope:
-    return _Scope(user)
+    # ``request.user`` is a lazy wrapper: the rules read the person behind it, not each attribute through it.
+    return _Scope(user._wrapped if isinstance(user, LazyObject) and user._wrapped is not empty else user)
 
 
 def people_prime(users: Iterable[User]) -> None:

@@ -7,6 +7,7 @@ Python and a list never shows a row its detail page would refuse.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
 from helpdesk.models import AccessLog, Attachment, City, Message, Region, Role, Sensitivity, SupportRequest, User
+from helpdesk.prepared import PreparedRead
 
 
 def _active(user: User | AnonymousUser | None) -> bool:
@@ -61,6 +63,16 @@ def visible_requests(user: User | AnonymousUser | None) -> QuerySet[SupportReque
     return qs.filter(condition)
 
 
+def only_visible(queryset: QuerySet[Any], user: User | AnonymousUser | None, *, through: str) -> QuerySet[Any]:
+    """The rows of ``queryset`` whose request (reached by the relation ``through``) ``user`` may see: the
+    same rule as ``visible_requests``. The management unit sees every request, so theirs are left as they are
+    (a filter on every request made the database check each row: 1.2 ms for the fund's 3,000 pending
+    applications)."""
+    if _active(user) and not scope(user).steering_only and scope(user).management:  # type: ignore[arg-type]
+        return queryset
+    return queryset.filter(**{f"{through}__in": visible_requests(user).values("pk")})
+
+
 def request_search(queryset: QuerySet[SupportRequest], user: User, term: str) -> QuerySet[SupportRequest]:
     """Narrow ``queryset`` (already from ``visible_requests``) to requests matching ``term``.
 
@@ -98,11 +110,19 @@ def request_for(user: User | AnonymousUser | None, reference: str, *, for_page: 
     qs = visible_requests(user)
     if for_page:
         qs = qs.select_related("city", "region", "owner", "submitted_by")
-    return qs.filter(reference=reference).first()
+    try:
+        return qs.get(reference=reference)
+    except SupportRequest.DoesNotExist:
+        return None
 
 
 # What ``User.__str__`` reads: lists read these three columns of a person instead of the whole row.
 PERSON_NAME = ("first_name", "last_name", "username")
+# The lines of a request's page: a message and a file with its author's name (see ``visible_message_lines``).
+MESSAGE_LINE = ("id", "author_id", "body", "body_seal", "visibility", "sensitivity", "created_at",
+                *(f"author__{name}" for name in PERSON_NAME))  # fmt: skip
+ATTACHMENT_LINE = ("id", "original_name", "size", "content_type", "visibility", "sensitivity", "uploaded_by_id",
+                   "created_at", *(f"uploaded_by__{name}" for name in PERSON_NAME))  # fmt: skip
 # What a request page shows of a message and of a file (and what deciding access reads of them).
 MESSAGE_COLUMNS = ("request_id", "author_id", "body", "body_seal", "visibility", "sensitivity", "created_at")
 ATTACHMENT_COLUMNS = ("request_id", "message_id", "original_name", "size", "content_type", "visibility",
@@ -135,6 +155,34 @@ def visible_attachments(request: SupportRequest, user: User | AnonymousUser | No
         .only(*ATTACHMENT_COLUMNS, *(f"uploaded_by__{name}" for name in PERSON_NAME))
         .order_by("created_at", "pk")
     )
+
+
+def _on_channels(name: str, model: type[Message | Attachment], line: tuple[str, ...]) -> PreparedRead:
+    return PreparedRead(
+        name,
+        lambda request_id, channels: (
+            model.objects.filter(request_id=request_id, visibility__in=channels)
+            .order_by("created_at", "pk")
+            .values_list(*line)
+        ),
+    )
+
+
+_MESSAGE_LINES = _on_channels("message-lines", Message, MESSAGE_LINE)
+_ATTACHMENT_LINES = _on_channels("attachment-lines", Attachment, ATTACHMENT_LINE)
+
+
+def visible_message_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
+    """What ``visible_messages`` gives ``user``, as ``MESSAGE_LINE`` tuples (a prepared read: every request page
+    makes it)."""
+    channels = readable_channels(user, request)
+    return _MESSAGE_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
+
+
+def visible_attachment_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
+    """What ``visible_attachments`` gives ``user``, as ``ATTACHMENT_LINE`` tuples (a prepared read)."""
+    channels = readable_channels(user, request)
+    return _ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
 
 
 def access_log_for(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[AccessLog]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user, logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -115,15 +115,20 @@ SUPPORTED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 class UserLanguageMiddleware:
-    """The profile, not the browser, decides a signed-in person's language (visitors get the cookie's or the
-    browser's). The language switcher stores the choice in the profile too, so the two never disagree."""
+    """The person behind the request, read once, and their language for every page.
+
+    Django's authentication leaves ``request.user`` a lazy wrapper, through which each attribute read is a
+    function call (a page reads hundreds); the person is read here, first thing, and the rest of the request
+    gets the User itself. The profile, not the browser, decides a signed-in person's language (visitors get
+    the cookie's or the browser's); the language switcher stores the choice in the profile too.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        user = request.user = get_user(request)
+        if user.is_authenticated:
             language = getattr(user, "preferred_language", "") or ""
             if language in SUPPORTED_LANGUAGES:
                 translation.activate(language)

@@ -28,7 +28,8 @@ class RequestFacts:
 
     @cached_property
     def assignments(self) -> list[ExpertAssignment]:
-        return list(ExpertAssignment.objects.filter(request_id=self.request.pk).order_by("pk"))
+        """Every expert assignment of the request, oldest first, with the expert (pages name them)."""
+        return list(ExpertAssignment.objects.filter(request_id=self.request.pk).select_related("expert").order_by("pk"))
 
     def assignment_of(self, user_id: int | None, statuses: Iterable[str]) -> ExpertAssignment | None:
         wanted = set(statuses)

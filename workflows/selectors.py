@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest, User
+from helpdesk.prepared import PreparedRead
 from helpdesk.selectors import PERSON_NAME
 from workflows.calendar import fiscal_year_of
 from workflows.checks import refusal
@@ -127,21 +128,18 @@ class TrailLine:
     actor: str | None  # the person's name; None for the desk's own moves
 
 
+# Read on every request page: a prepared read (``helpdesk.prepared``).
+TRAIL_LINE = ("transition", "from_state", "to_state", "created_at", "comment", "actor_id",
+              *(f"actor__{name}" for name in PERSON_NAME))  # fmt: skip
+_TRAIL_LINES = PreparedRead(
+    "trail-lines",
+    lambda request_id: TransitionLog.objects.filter(request_id=request_id).order_by("seq").values_list(*TRAIL_LINE),
+)
+
+
 def trail_lines(request: SupportRequest) -> list[TrailLine]:
     """The request's audit trail, oldest first, read as the few columns its page shows."""
-    lines = (
-        TransitionLog.objects.filter(request_id=request.pk)
-        .order_by("seq")
-        .values_list(
-            "transition",
-            "from_state",
-            "to_state",
-            "created_at",
-            "comment",
-            "actor_id",
-            *(f"actor__{name}" for name in PERSON_NAME),
-        )
-    )
+    lines = _TRAIL_LINES.rows(request_id=request.pk)
     return [
         TrailLine(name, before, after, at, comment, User.display_name(*person) if actor_id is not None else None)
         for name, before, after, at, comment, actor_id, *person in lines
@@ -163,22 +161,13 @@ class AssignmentLine:
         return str(ExpertAssignment.Status(self.status).label)
 
 
-def assignment_lines(request: SupportRequest) -> list[AssignmentLine]:
-    """Every expert assignment of ``request``, oldest first (for those who oversee it)."""
-    rows = (
-        ExpertAssignment.objects.filter(request_id=request.pk)
-        .order_by("created_at", "pk")
-        .values_list(
-            "status",
-            "has_conflict",
-            "conflict_of_interest",
-            "decline_reason",
-            *(f"expert__{name}" for name in PERSON_NAME),
-        )
-    )
+def assignment_lines(request: SupportRequest, *, facts: RequestFacts | None = None) -> list[AssignmentLine]:
+    """Every expert assignment of ``request``, oldest first (for those who oversee it); ``facts``: what the
+    caller already read of the request."""
+    facts = facts or RequestFacts(request)
     return [
-        AssignmentLine(User.display_name(*person), status, conflict, declaration, reason)
-        for status, conflict, declaration, reason, *person in rows
+        AssignmentLine(str(a.expert), a.status, a.has_conflict, a.conflict_of_interest, a.decline_reason)
+        for a in facts.assignments
     ]
 
 
@@ -188,19 +177,24 @@ class RequestLifecycleView:
 
     moves: list[TransitionSpec]  # what the reader may do now
     trail: list[TrailLine]  # what it went through, oldest first
-    applications: list[FundApplication]  # its fund applications (with their envelope), oldest first
+    assignments: list[AssignmentLine]  # its experts and their answers (for those who oversee it)
+    applications: list[FundApplication]  # its fund applications, with their envelope (for those who oversee it)
 
 
-def request_lifecycle(request: SupportRequest, actor: Actor, *, with_applications: bool) -> RequestLifecycleView:
-    """The moves ``actor`` may make on ``request``, its trail and (``with_applications``, for those who
-    oversee it) its fund applications.
+def request_lifecycle(request: SupportRequest, actor: Actor, *, oversees: bool) -> RequestLifecycleView:
+    """The moves ``actor`` may make on ``request`` and its trail; for those who oversee it (``oversees``: hub
+    staff of its region, the management unit), its experts and fund applications too.
 
-    The applications are read only when the trail went into funding review (the only way one is opened; most
-    requests never take it), from the same read the moves' checks make.
+    Experts and applications come from the reads the moves' checks make; applications are read only when the
+    trail went into funding review (the only way one is opened; most requests never take it).
     """
     facts = RequestFacts(request)
     moves = available_transitions(request, actor, facts=facts)
     trail = trail_lines(request)
     through_the_fund = any(line.to_state == RequestState.FUNDING_REVIEW for line in trail)
-    applications = facts.applications if with_applications and through_the_fund else []
-    return RequestLifecycleView(moves=moves, trail=trail, applications=applications)
+    return RequestLifecycleView(
+        moves=moves,
+        trail=trail,
+        assignments=assignment_lines(request, facts=facts) if oversees else [],
+        applications=facts.applications if oversees and through_the_fund else [],
+    )

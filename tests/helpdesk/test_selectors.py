@@ -5,7 +5,18 @@ from guardian.shortcuts import assign_perm
 from helpdesk import access
 from helpdesk.access import can
 from helpdesk.models import SupportRequest, SupportRequestGroupObjectPermission, Visibility
-from helpdesk.selectors import access_log_for, request_for, visible_attachments, visible_messages, visible_requests
+from helpdesk.selectors import (
+    ATTACHMENT_LINE,
+    MESSAGE_LINE,
+    access_log_for,
+    only_visible,
+    request_for,
+    visible_attachment_lines,
+    visible_attachments,
+    visible_message_lines,
+    visible_messages,
+    visible_requests,
+)
 from helpdesk.services import access_log_record, expert_access_grant, expert_access_revoke
 from tests.access_world import ROLES, build_world
 from tests.factories import SupportRequestFactory, expert
@@ -209,3 +220,23 @@ def test_queue_filter_choices_are_the_hubs_own_and_kept_for_a_minute(django_asse
     unit = management()
     chosen = queue_filter_choices(unit, region_id=other.pk)
     assert [name for _, name in chosen.cities] == ["Elsewhere"] and chosen.regions is not None
+
+
+def test_the_request_pages_prepared_lines_hold_what_the_querysets_give_every_role(world):
+    """The prepared reads of the request page (``helpdesk.prepared``) and the querysets agree, role by role."""
+    for role in ROLES:
+        person = world.user(role)
+        messages = list(visible_messages(world.req, person).values_list(*MESSAGE_LINE))
+        assert visible_message_lines(world.req, person) == messages, role
+        files = list(visible_attachments(world.req, person).values_list(*ATTACHMENT_LINE))
+        assert visible_attachment_lines(world.req, person) == files, role
+
+
+def test_only_visible_keeps_the_rows_of_the_requests_a_person_sees(world):
+    from workflows.models import ExpertAssignment
+
+    rows = ExpertAssignment.objects.all()
+    for role in ROLES:
+        person = world.user(role)
+        expected = {a.pk for a in rows if a.request_id in set(visible_requests(person).values_list("pk", flat=True))}
+        assert set(only_visible(rows, person, through="request").values_list("pk", flat=True)) == expected, role

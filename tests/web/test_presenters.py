@@ -126,8 +126,8 @@ def _views_of(row, user):
         view = presenters.request_view(row, user)
         return [escape(view.title), escape(view.summary), view.description_html]
     if isinstance(row, Message):
-        return [presenters.message_view(row, row.request, user).body_html]
-    return [escape(presenters.attachment_view(row, row.request, user).name)]
+        return [m.body_html for m in presenters.message_views(row.request, user) if m.pk == row.pk]
+    return [escape(a.name) for a in presenters.attachment_views(row.request, user) if a.pk == row.pk]
 
 
 def test_hostile_input_through_every_free_text_field_of_the_lifecycle():

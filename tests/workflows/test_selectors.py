@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.workflows.conftest import VALID
-from workflows.models import ExpertAssignment
+from workflows.models import ExpertAssignment, TransitionLog
 from workflows.selectors import (
     assignment_lines,
     assignments_for_expert,
@@ -91,9 +91,22 @@ def test_the_lifecycle_panel_reads_fund_applications_only_for_a_request_that_wen
 ):
     funded, routed = net.at("funding_review"), net.at("expert_matching")
 
-    panel = request_lifecycle(funded, net.mu, with_applications=True)
+    panel = request_lifecycle(funded, net.mu, oversees=True)
     assert [a.status for a in panel.applications] == ["pending"]
     assert [spec.name for spec in panel.moves] == ["approve_funding", "reject_funding"]
-    assert request_lifecycle(funded, net.mu, with_applications=False).applications == []
+    assert request_lifecycle(funded, net.mu, oversees=False).applications == []
     with django_assert_max_num_queries(4):  # the moves' facts and the trail: no application read
-        assert request_lifecycle(routed, net.hub, with_applications=True).applications == []
+        assert request_lifecycle(routed, net.hub, oversees=True).applications == []
+
+
+def test_the_prepared_trail_holds_what_the_audit_trail_holds(net):
+    """``trail_lines`` is a prepared read (``helpdesk.prepared``): it equals the queryset, move by move."""
+    request = net.at("closed")
+    logs = TransitionLog.objects.filter(request=request).select_related("actor").order_by("seq")
+
+    lines = trail_lines(request)
+
+    assert [(line.transition, line.to_state, line.created_at, line.comment) for line in lines] == [
+        (log.transition, log.to_state, log.created_at, log.comment) for log in logs
+    ]
+    assert [line.actor for line in lines] == [str(log.actor) if log.actor else None for log in logs]

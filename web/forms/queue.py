@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Language, RequestState, SupportKind, Theme
 from helpdesk.selectors import FilterChoices
+from web.fast import FastChoiceField
 from web.lists.pagination import DEFAULT_SORT
 from web.lists.queue import QueueFilters
 
@@ -31,17 +32,17 @@ class QueueFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("Reference, title or description")}),
     )
-    state = forms.ChoiceField(label=_("State"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
-    kind = forms.ChoiceField(label=_("Kind of support"), required=False)
-    region = forms.ChoiceField(label=_("Hub"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    state = FastChoiceField(label=_("State"), required=False)
+    theme = FastChoiceField(label=_("Theme"), required=False)
+    kind = FastChoiceField(label=_("Kind of support"), required=False)
+    region = FastChoiceField(label=_("Hub"), required=False)
+    city = FastChoiceField(label=_("City"), required=False)
+    country = FastChoiceField(label=_("Country"), required=False)
+    owner = FastChoiceField(label=_("Owner"), required=False)
+    language = FastChoiceField(label=_("Language"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     funding = forms.BooleanField(label=_("Asks for funding"), required=False)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    sort = FastChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     OPEN = "open"
 

@@ -10,10 +10,13 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import Truncator
 
 from helpdesk.models import StrategicPriority, User
 from helpdesk.placeholders import ANONYMISED_TITLE
-from helpdesk.selectors import PERSON_NAME, visible_requests
+from helpdesk.selectors import PERSON_NAME, only_visible
+from web.lists.labels import labels
 from web.lists.pagination import PER_PAGE, Page, paginate
 from workflows.models import FundEnvelope
 from workflows.selectors import current_fiscal_year, envelope_balances, pending_applications
@@ -30,12 +33,15 @@ class FundRow:
     region: str
     priority_label: str
     amount: Decimal
+    amount_text: str  # in the reader's number format
     currency: str
     recommended_by: str  # empty: nobody recorded
     first_approver: str  # empty: no first approval yet (four eyes)
     created_at: datetime
     overdue: bool
 
+
+TITLE_CHARS = 70
 
 # What a line reads of an application, its request and people (and its cursor: created_at, pk).
 FUND_QUEUE_LINE = (
@@ -59,18 +65,22 @@ def _person(line: Any, relation: str) -> str:
     return User.display_name(*names) if names[2] else ""
 
 
-def fund_row(line: Any, *, now: datetime) -> FundRow:
-    """A line from a ``FUND_QUEUE_LINE`` row (read as named values: the line joins seven tables)."""
+def fund_row(line: Any, *, now: datetime, priorities: dict[str, str] | None = None) -> FundRow:
+    """A line from a ``FUND_QUEUE_LINE`` row (read as named values: the line joins seven tables);
+    ``priorities``: the priority labels of the page."""
     due_at = line.request__due_at
-    priority = line.strategic_priority
+    priorities = priorities or labels(StrategicPriority)
     return FundRow(
         reference=line.request__reference,
         url=reverse("request-detail", args=[line.request__reference]),
-        title=str(ANONYMISED_TITLE) if line.request__anonymised_at else line.request__title,
+        title=Truncator(str(ANONYMISED_TITLE) if line.request__anonymised_at else line.request__title).chars(
+            TITLE_CHARS
+        ),
         city=line.request__city__name,
         region=line.request__region__name,
-        priority_label=str(StrategicPriority(priority).label) if priority in StrategicPriority.values else "",
+        priority_label=priorities.get(str(line.strategic_priority), ""),
         amount=line.amount_requested,
+        amount_text=number_format(line.amount_requested, decimal_pos=2, force_grouping=True),
         currency=line.currency,
         recommended_by=_person(line, "recommended_by"),
         first_approver=_person(line, "first_approver"),
@@ -98,7 +108,7 @@ def fund_queue(
     the fiscal year: what is committed and what pending applications ask, so the unit sees what an approval
     would leave."""
     year = fiscal_year or current_fiscal_year()
-    applications = pending_applications().filter(request__in=visible_requests(user).values("pk"))
+    applications = only_visible(pending_applications(), user, through="request")
     page = paginate(
         applications.values_list(*FUND_QUEUE_LINE, named=True),
         sort_key="oldest",
@@ -107,6 +117,6 @@ def fund_queue(
         per_page=per_page,
         count_qs=applications.values("pk"),
     )
-    now = timezone.now()
-    page.rows = [fund_row(line, now=now) for line in page.rows]
+    now, priorities = timezone.now(), labels(StrategicPriority)
+    page.rows = [fund_row(line, now=now, priorities=priorities) for line in page.rows]
     return FundQueue(page=page, envelopes=list(envelope_balances(year)), fiscal_year=year)

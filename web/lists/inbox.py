@@ -8,9 +8,10 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from helpdesk.models import User
+from helpdesk.models import Language, RequestState, SupportKind, Theme, User
 from helpdesk.placeholders import ANONYMISED_TITLE
-from helpdesk.selectors import visible_requests
+from helpdesk.selectors import only_visible
+from web.lists.labels import labels
 from workflows.lifecycle import STATE_SPECS
 from workflows.models import ExpertAssignment
 from workflows.selectors import assignments_for_expert
@@ -50,8 +51,23 @@ INBOX_COLUMNS = (
 )
 
 
-def inbox_row(assignment: ExpertAssignment) -> InboxRow:
+@dataclass(frozen=True)
+class _Labels:
+    """The words a page of lines repeats, translated once per page (``web.lists.labels``)."""
+
+    states: dict[str, str]
+    themes: dict[str, str]
+    kinds: dict[str, str]
+    languages: dict[str, str]
+
+    @classmethod
+    def now(cls) -> _Labels:
+        return cls(labels(RequestState), labels(Theme), labels(SupportKind), labels(Language))
+
+
+def inbox_row(assignment: ExpertAssignment, words: _Labels | None = None) -> InboxRow:
     """A line for an assignment fetched with its request, the request's city and hub (``INBOX_COLUMNS``)."""
+    words = words or _Labels.now()
     request = assignment.request
     city = request.city
     return InboxRow(
@@ -59,11 +75,11 @@ def inbox_row(assignment: ExpertAssignment) -> InboxRow:
         url=reverse("request-detail", args=[request.reference]),
         title=str(ANONYMISED_TITLE) if request.anonymised_at else request.title,
         state=request.state,
-        state_label=request.get_state_display(),
+        state_label=words.states.get(request.state, request.state),
         phrase=str(STATE_SPECS[request.state].phrases.expert),
-        theme=request.get_theme_display(),
-        kind=request.get_kind_display(),
-        language=request.get_language_display(),
+        theme=words.themes.get(request.theme, request.theme),
+        kind=words.kinds.get(request.kind, request.kind),
+        language=words.languages.get(request.language, request.language),
         place=request.region.name if city.anonymous_to_experts else f"{city.name}, {city.country}",
         proposed_at=assignment.created_at,
     )
@@ -72,11 +88,9 @@ def inbox_row(assignment: ExpertAssignment) -> InboxRow:
 def expert_assignments(user: User) -> dict[str, list[InboxRow]]:
     """An expert's proposed, accepted and completed assignments on requests they may still see, by status."""
     grouped: dict[str, list[InboxRow]] = {status: [] for status in GROUPS}
-    assignments = (
-        assignments_for_expert(user)
-        .filter(status__in=list(grouped), request__in=visible_requests(user).values("pk"))
-        .only(*INBOX_COLUMNS)[:INBOX_LIMIT]
-    )
+    assignments = only_visible(assignments_for_expert(user).filter(status__in=list(grouped)), user, through="request")
+    assignments = assignments.only(*INBOX_COLUMNS)[:INBOX_LIMIT]
+    words = _Labels.now()
     for assignment in assignments:
-        grouped[assignment.status].append(inbox_row(assignment))
+        grouped[assignment.status].append(inbox_row(assignment, words))
     return grouped

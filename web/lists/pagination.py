@@ -84,9 +84,12 @@ def _after(sort: Sort, value: datetime | None, pk: int, *, backwards: bool) -> Q
         if sort.nullable and not backwards:
             return Q(**{f"{name}__isnull": True}) & pk_q
         return (Q(**{f"{name}__isnull": True}) & pk_q) | Q(**{f"{name}__isnull": False})
-    beyond = Q(**{f"{name}__lt" if descending else f"{name}__gt": value})
-    tie = Q(**{name: value}) & pk_q
-    result = beyond | tie
+    # "Up to the cursor's value, but not the cursor's row or those before it among equals": a range on the
+    # sort column, which the index seeks to, where "beyond or tied" (an OR) walked the index from its start
+    # (page 200 of a hub's queue: 4.5 ms against 2.2).
+    bound = Q(**{f"{name}__lte" if descending else f"{name}__gte": value})
+    passed = Q(**{name: value}) & (Q(pk__gte=pk) if descending else Q(pk__lte=pk))
+    result = bound & ~passed
     if sort.nullable and not backwards:
         result |= Q(**{f"{name}__isnull": True})
     return result
@@ -106,7 +109,8 @@ def paginate(
     """One page of ``qs`` in the order ``sort_key`` names, starting after (or ending before) a cursor.
 
     ``total`` is exact up to ``count_limit``; beyond, it is ``count_limit`` and ``total_capped`` is set.
-    ``count_qs``: the same rows phrased for counting, when that phrasing is cheaper.
+    ``count_qs``: the same rows phrased for counting, when that phrasing is cheaper. Without ``count``, no
+    count is made: ``total`` is what this page holds, capped ("more than") when there are other pages.
     """
     sort = SORTS.get(sort_key) or SORTS[DEFAULT_SORT]
     total = (qs if count_qs is None else count_qs).order_by()[: count_limit + 1].count() if count else -1
@@ -133,6 +137,8 @@ def paginate(
     else:
         next_cursor = key(last) if more else None
         previous_cursor = key(first) if cursor is not None else None
+    if not count:
+        total, capped = len(rows), bool(next_cursor or previous_cursor)
     return Page(
         rows=rows,
         total=total,

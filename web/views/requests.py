@@ -32,7 +32,7 @@ from web.timeline import request_timeline
 from web.views.common import request_or_404, safe_next
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
-from workflows.selectors import assignment_lines, available_transitions, request_lifecycle
+from workflows.selectors import available_transitions, request_lifecycle
 from workflows.services import transition_perform
 
 
@@ -45,7 +45,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
     user = request.user
     view = presenters.request_view(support_request, user)
     oversees = can(user, "oversee", support_request)
-    lifecycle = request_lifecycle(support_request, user, with_applications=oversees)
+    lifecycle = request_lifecycle(support_request, user, oversees=oversees)
     messages_list = presenters.message_views(support_request, user)
     channels = _writable_channels(user, support_request)
     context: dict[str, Any] = {
@@ -69,7 +69,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_give": can(user, "manage_owner", support_request),
         "can_view_access_log": can(user, "view_access_log", support_request),
         "can_release": can(user, "release_restricted", support_request),
-        "assignments": assignment_lines(support_request) if oversees else [],
+        "assignments": lifecycle.assignments,
         "fund_applications": lifecycle.applications,
         **extra,
     }

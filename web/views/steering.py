@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Role
 from web.views.common import role_required
-from workflows.stats import period_for, steering_figures
+from workflows.stats import PERIODS, steering_figures_recent
 
 
 @role_required(Role.STEERING, Role.MANAGEMENT)
 def figures(request: HttpRequest) -> HttpResponse:
-    period = period_for(request.GET.get("period", "12m"))
-    figures = steering_figures(period)
+    period_key = request.GET.get("period", "12m")
+    period, figures = steering_figures_recent(period_key if period_key in PERIODS else "12m")
     tables = [
         (_("By hub"), figures.by_region),
         (_("By theme"), figures.by_theme),

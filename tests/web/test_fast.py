@@ -1,0 +1,123 @@
+"""The desk's hand-written markup writes exactly what its plain counterpart writes (``web.fast``)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+from django import forms
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from helpdesk.placeholders import ANONYMISED, WITHHELD
+from web.fast import FastChoiceField, FastSelect, message_articles, queue_lines
+from web.lists.queue import QueueRow
+from web.presenters import MessageView
+
+HOSTILE = "<script>alert(\"x\")</script> & 'quoted' «ünïcödé» مرحبا"
+LANGUAGES = ["en", "fr", "ar"]
+WHEN = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("value", ["", "2", HOSTILE, None, ["1", "2"]])
+@pytest.mark.parametrize("attrs", [{}, {"id": "id_city", "class": "form-select", "required": True, "disabled": False}])
+def test_fast_select_writes_what_djangos_select_writes(value, attrs):
+    choices = [("", "Any city"), ("1", "Alpha"), ("2", HOSTILE), (HOSTILE, "Beta"), (3, "Gamma")]
+    plain = forms.Select(choices=choices).render("city", value, attrs)
+    fast = FastSelect(choices=choices).render("city", value, attrs)
+    assert fast == plain
+
+
+def test_a_fast_choice_field_accepts_only_its_choices():
+    class Filter(forms.Form):
+        city = FastChoiceField(required=False, choices=[("", "Any"), ("1", "Alpha")])
+
+    assert Filter({"city": "1"}).is_valid() and Filter({"city": ""}).is_valid()
+    assert not Filter({"city": "9"}).is_valid()
+
+
+def _message(**overrides: object) -> MessageView:
+    values: dict[str, object] = {
+        "pk": 7,
+        "author": "Amina",
+        "author_name": "Amina",
+        "aria_label": "Message from Amina",
+        "created_at": WHEN,
+        "visibility": "city",
+        "visibility_label": "Shared with the city",
+        "body_html": mark_safe("<p>Cleaned <em>text</em></p>"),
+        "withheld": False,
+        "revealed_restricted": False,
+        "is_restricted": False,
+    }
+    values.update(overrides)
+    return MessageView(**values)  # type: ignore[arg-type]
+
+
+MESSAGES = [
+    _message(),
+    _message(pk=8, author=None, author_name="The desk", aria_label="Message from The desk", visibility="internal"),
+    _message(pk=9, is_restricted=True, revealed_restricted=True),
+    _message(pk=10, is_restricted=True, withheld=True, body_html=WITHHELD),
+    _message(pk=11, body_html=ANONYMISED, author_name=HOSTILE, aria_label=HOSTILE, visibility_label=HOSTILE),
+    _message(pk=12, visibility=HOSTILE, body_html=HOSTILE),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("can_release", [False, True])
+def test_message_articles_write_what_the_template_writes(language, can_release):
+    with translation.override(language):
+        for count in (0, 1, len(MESSAGES)):
+            messages = MESSAGES[:count]
+            plain = render_to_string(
+                "web/requests/messages.html", {"messages_list": messages, "can_release": can_release}
+            )
+            assert message_articles(messages, can_release=can_release) == plain
+
+
+def _row(**overrides: object) -> QueueRow:
+    values: dict[str, object] = {
+        "reference": "SCN-2026-000001",
+        "url": "/requests/SCN-2026-000001/",
+        "title": "Mentoring scheme",
+        "asks_funding": False,
+        "urgent_label": "",
+        "city": "Mombasa",
+        "country": "Kenya",
+        "region": "East and Southern Africa",
+        "state": "submitted",
+        "state_label": "Submitted",
+        "kind_label": "Help-desk advice",
+        "owner": "",
+        "due_at": None,
+        "overdue": False,
+        "take_url": "",
+    }
+    values.update(overrides)
+    return QueueRow(**values)  # type: ignore[arg-type]
+
+
+ROWS = [
+    _row(),
+    _row(asks_funding=True, urgent_label="Critical", owner="Blerim Hoxha", due_at=WHEN, overdue=True),
+    _row(due_at=WHEN, take_url="/requests/SCN-2026-000001/owner/", state="info_requested"),
+    _row(title=HOSTILE, city=HOSTILE, country=HOSTILE, region=HOSTILE, owner=HOSTILE, urgent_label=HOSTILE),
+    _row(state="nowhere", state_label=HOSTILE, kind_label=HOSTILE, take_url=HOSTILE, reference=HOSTILE, url=HOSTILE),
+]
+
+
+@pytest.mark.parametrize(("language", "all_hubs"), list(itertools.product(LANGUAGES, [False, True])))
+def test_queue_lines_write_what_the_template_writes(language, all_hubs):
+    with translation.override(language):
+        for count in (0, 1, len(ROWS)):
+            rows = ROWS[:count]
+            plain = render_to_string("web/hub/queue_rows.html", {"rows": rows, "all_hubs": all_hubs})
+            assert queue_lines(rows, all_hubs=all_hubs) == plain
+
+
+def test_nothing_people_wrote_comes_through_as_markup():
+    html = queue_lines(ROWS, all_hubs=True) + message_articles(MESSAGES, can_release=True)
+    assert "<script" not in html and "&lt;script&gt;" in html
