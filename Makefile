@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 N ?= 100000
 OUT ?=
 
-.PHONY: setup run test lint bench graph clean
+.PHONY: setup run test lint bench graph screenshots clean
 
 $(STAMP): requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13)."; exit 1; }
@@ -19,11 +19,15 @@ $(STAMP): requirements.lock
 
 setup: $(STAMP)
 
+# The demo's e-mails (every move tells someone) go to files, not to this terminal: read them in var/mail/.
+run: export EMAIL_URL := $(or $(EMAIL_URL),file://$(CURDIR)/var/mail)
 run: setup
+	@mkdir -p var/mail
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py setup_schedules
 	@echo "Starting the desk on http://127.0.0.1:8000 with a task worker; Ctrl-C stops both."
+	@echo "Demo logins: see README.md (password cities-demo-2026). E-mails the desk sends: var/mail/."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py qcluster & \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload & \
@@ -34,9 +38,16 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python manage.py bench --scale $(N) $(if $(OUT),--json $(OUT),)
+
+# The README's screenshots of each role's main page (docs/screenshots/), from the browser tests.
+screenshots: setup
+	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -m browser -k main_pages
 
 graph: setup
 	$(BIN)/python manage.py graph_workflow --format dot --output docs/workflow.dot

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 
@@ -16,6 +17,12 @@ def env_bool(name: str, default: bool) -> bool:
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     return int(raw) if raw else default
+
+
+def env_ints_matching(pattern: str) -> dict[str, int]:
+    """Every environment variable whose whole name matches ``pattern``, as an integer setting."""
+    names = [name for name in os.environ if re.fullmatch(pattern, name)]
+    return {name: env_int(name, 0) for name in sorted(names)}
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings_from_url, env_bool, env_int, env_list
+from config.env import email_settings_from_url, env_bool, env_int, env_ints_matching, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
@@ -284,19 +284,14 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "web.middleware.client_ip"
 
 # --- Workflow (workflows app: the request lifecycle) ----------------------------------------------
-# Working days a request may wait in each state before it is overdue (weekends and holidays excluded).
-WORKFLOW_DEADLINE_WORKING_DAYS = {
-    "submitted": env_int("WORKFLOW_TRIAGE_DAYS", 5),
-    "info_requested": env_int("WORKFLOW_INFO_DAYS", 10),
-    "expert_matching": env_int("WORKFLOW_MATCHING_DAYS", 5),
-    "funding_review": env_int("WORKFLOW_FUNDING_DAYS", 10),
-}
+# How many days each waiting state allows is the lifecycle table's (workflows/lifecycle.py), which names the
+# variable that overrides it: WORKFLOW_TRIAGE_DAYS, WORKFLOW_INFO_DAYS, WORKFLOW_MATCHING_DAYS,
+# WORKFLOW_FUNDING_DAYS (working days), WORKFLOW_DELIVERY_DEFAULT_DAYS (working days to the delivery date when
+# none is agreed), WORKFLOW_AUTO_CLOSE_DAYS (calendar days a delivered request waits for its evaluation). Any
+# WORKFLOW_<NAME>_DAYS set in the environment becomes a setting; a new state's variable needs no line here.
+globals().update(env_ints_matching(r"WORKFLOW_[A-Z_]+_DAYS"))
 # Dates (YYYY-MM-DD, comma-separated) that are not working days.
 WORKFLOW_HOLIDAYS = env_list("WORKFLOW_HOLIDAYS", [])
-# Calendar days a delivered request waits for the city's evaluation before it is closed automatically.
-WORKFLOW_AUTO_CLOSE_DAYS = env_int("WORKFLOW_AUTO_CLOSE_DAYS", 30)
-# Delivery date when the hub or management unit agrees none (working days from the start of delivery).
-WORKFLOW_DELIVERY_DEFAULT_WORKING_DAYS = env_int("WORKFLOW_DELIVERY_DEFAULT_DAYS", 40)
 # Fund approvals above this amount need two different management-unit approvers.
 FUND_FOUR_EYES_THRESHOLD = Decimal(os.environ.get("FUND_FOUR_EYES_THRESHOLD", "25000"))
 # First month of the fund's fiscal year; a fiscal year is named after the calendar year it starts in.

@@ -20,7 +20,10 @@ from devtools.bench.timing import Result, measure
 from helpdesk.models import SupportRequest
 from web.lists.queue import QueueFilters, queue_page
 
-PAGE_SCENARIOS_MAX_QUERIES = 12
+# What every page must meet at 100,000 requests (docs/performance.md): at most ten times the floor, at most
+# twelve queries. Writes are measured for the record.
+TARGET_RATIO = 10.0
+TARGET_QUERIES = 12
 
 
 @dataclass
@@ -113,7 +116,7 @@ def run_benchmark(*, scale: int, repeat: int, out: IO[str]) -> list[Result]:
             f" has {cast.detail_messages} messages and {cast.detail_attachments} attachments.\n"
         )
         results = []
-        out.write(f"{'scenario':<34} {'N':>7} {'median_ms':>9} {'p95_ms':>9} {'queries':>7} {'ratio':>7}\n")
+        out.write(f"{'scenario':<34} {'N':>7} {'median_ms':>9} {'p95_ms':>9} {'queries':>7} {'ratio':>7} target\n")
         floor_ms = 0.0
         all_scenarios = scenarios(cast)
         # As config/wsgi.py does once the desk is loaded: what exists now lives as long as the process, and
@@ -126,7 +129,9 @@ def run_benchmark(*, scale: int, repeat: int, out: IO[str]) -> list[Result]:
                 floor_ms = result.median_ms
             result.ratio_to_floor = result.median_ms / floor_ms if floor_ms else 0.0
             results.append(result)
-            out.write(result.line() + "\n")
+            met = result.ratio_to_floor <= TARGET_RATIO and result.queries <= TARGET_QUERIES
+            verdict = ("met" if met else "MISSED") if scenario.is_page else ""
+            out.write(f"{result.line()} {verdict}\n")
             out.flush()
     counts = SupportRequest.objects.aggregate(n=Count("pk"))
     out.write(f"{counts['n']} requests in the benchmark database.\n")

@@ -106,3 +106,19 @@ def test_production_settings_pass_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "System check identified no issues" in result.stdout
+
+
+def test_a_waiting_states_days_come_from_the_variable_the_lifecycle_table_names():
+    code = (
+        "import django, json; django.setup(); from workflows.deadlines import days_of;"
+        " from workflows.lifecycle import STATE_SPECS;"
+        " print(json.dumps({n: days_of(s.deadline) for n, s in STATE_SPECS.items() if s.deadline.setting}))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "WORKFLOW_TRIAGE_DAYS": "2"}
+    env.pop("WORKFLOW_INFO_DAYS", None)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    days = json.loads(result.stdout)
+    assert days["submitted"] == 2  # the variable
+    assert days["info_requested"] == 10  # the table's default
+    assert set(days) == {"submitted", "info_requested", "expert_matching", "funding_review", "in_delivery", "delivered"}

@@ -16,9 +16,18 @@ EXPECTED = {
     "see_restricted": {"own_city", "hub_region", "management"},  # own_city: the submitter is its author
     "act": {"own_city", "assigned_expert", "hub_region", "management"},
     "manage_owner": {"hub_region", "management"},
+    "oversee": {"hub_region", "management"},
+    "match_experts": {"hub_region", "management"},
+    "manage_watchers": {"hub_region", "management"},
     "view_access_log": {"management"},
     "release_restricted": {"hub_region", "management"},
 }
+# Actions asked with more than the request (a channel, an expert, no object at all) have tests of their own.
+CONTEXTUAL = {"comment", "see_message", "download", "propose_expert", "export"}
+
+
+def test_every_action_has_its_row():
+    assert set(EXPECTED) | CONTEXTUAL == access.ACTIONS
 
 
 @pytest.fixture
@@ -140,6 +149,14 @@ def test_anonymised_request_takes_no_comment_or_action(world):
     assert can(world.user("hub_region"), "view", world.req)
     assert not can(world.user("hub_region"), "comment", world.req, visibility=Visibility.CITY)
     assert not can(world.user("hub_region"), "act", world.req)
+
+
+def test_no_expert_is_matched_on_an_anonymised_request(world):
+    from django.utils import timezone
+
+    world.req.anonymised_at = timezone.now()
+    assert not can(world.user("hub_region"), "match_experts", world.req)
+    assert can(world.user("hub_region"), "oversee", world.req)
 
 
 def test_unknown_action_is_a_programming_error(world):

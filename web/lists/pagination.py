@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +42,6 @@ class Page:
     next_cursor: str | None
     previous_cursor: str | None
     per_page: int
-    extra: dict[str, Any] = field(default_factory=dict)
     total_capped: bool = False  # there are more than ``total`` rows (see COUNT_LIMIT)
 
     @property
