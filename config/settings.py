@@ -113,7 +113,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             # Reopening a SQLite file costs its PRAGMAs and Django's SQL functions on every request, and
             # django-q2's ORM broker closes connections past their age each time it queues a task.
             "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
@@ -222,12 +222,14 @@ elif os.environ.get("EMAIL_HOST"):
 
 # --- Task queue (django-q2) -----------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Read once: the stale-"sending" limit below is derived from it.
+_q_timeout = env_int("Q_TIMEOUT", 60)
 Q_CLUSTER: dict[str, object] = {
     "name": "helpdesk",
     "workers": env_int("Q_WORKERS", 2),
     "recycle": 500,
     # django-q2 requires timeout < retry, or a slow task is handed to a second worker while it runs.
-    "timeout": env_int("Q_TIMEOUT", 60),
+    "timeout": _q_timeout,
     "retry": env_int("Q_RETRY", 120),
     "max_attempts": env_int("Q_MAX_ATTEMPTS", 5),
     "ack_failures": True,
@@ -307,7 +309,7 @@ EXPERT_ACCESS_GRACE_DAYS = env_int("EXPERT_ACCESS_GRACE_DAYS", 30)
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6)
 NOTIFICATION_BACKOFF_SECONDS = env_int("NOTIFICATION_BACKOFF_SECONDS", 60)
 NOTIFICATION_REQUEUE_AFTER_SECONDS = env_int("NOTIFICATION_REQUEUE_AFTER_SECONDS", 180)
-NOTIFICATION_SENDING_STALE_SECONDS = env_int("NOTIFICATION_SENDING_STALE_SECONDS", 2 * int(Q_CLUSTER["timeout"]) + 60)
+NOTIFICATION_SENDING_STALE_SECONDS = env_int("NOTIFICATION_SENDING_STALE_SECONDS", 2 * _q_timeout + 60)
 NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 6)  # UTC
 # A reminder goes out when a step's deadline passes; an escalation this many hours later.
 DEADLINE_ESCALATION_HOURS = env_int("DEADLINE_ESCALATION_HOURS", 48)

@@ -13,7 +13,7 @@ checking every row of a page costs no query per row, and a change counts from th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, prefetch_related_objects
@@ -38,7 +38,8 @@ ALL_CHANNELS = frozenset(Visibility.values)
 Person = User | AnonymousUser | None
 
 
-def _active(user: Person) -> bool:
+def _active(user: Person) -> TypeGuard[User]:
+    """A signed-in person whose account is active (the anonymous user is never authenticated)."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -110,7 +111,11 @@ class _Scope:
 
 def scope(user: User) -> _Scope:
     # ``request.user`` is a lazy wrapper: the rules read the person behind it, not each attribute through it.
-    return _Scope(user._wrapped if isinstance(user, LazyObject) and user._wrapped is not empty else user)
+    if isinstance(user, LazyObject):
+        wrapped = user._wrapped  # type: ignore[attr-defined]  # LazyObject's private slot: not in django-stubs
+        if wrapped is not empty:
+            return _Scope(wrapped)
+    return _Scope(user)
 
 
 def people_prime(users: Iterable[User]) -> None:
@@ -266,14 +271,14 @@ def can(user: Person, action: str, obj: Any = None, **context: Any) -> bool:
 
 def readable_channels(user: Person, request: SupportRequest) -> frozenset[str]:
     """The message channels ``user`` reads on ``request`` (empty when they may not see it)."""
-    if not can(user, "view", request):
+    if not _active(user) or not can(user, "view", request):
         return frozenset()
     return scope(user).channels(request)
 
 
 def sees_brief_only(user: Person, request: SupportRequest) -> bool:
     """True when ``user`` sees ``request`` only as an expert's brief."""
-    return can(user, "view", request) and not scope(user).sees_in_full(request)
+    return _active(user) and can(user, "view", request) and not scope(user).sees_in_full(request)
 
 
 # --- Scope helpers used by the workflow's permission rules (signatures are a contract) ----------------

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import AccessLog, Attachment, City, ExpertProfile, Message, Region, SupportRequest, User
@@ -26,6 +28,8 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["groups", "region", "is_active", "is_staff"]
     list_select_related = ["region"]
     filter_horizontal = ["groups", "user_permissions", "cities"]
+    # Django's UserAdmin declares its fieldsets; django-stubs types ModelAdmin's as optional.
+    assert DjangoUserAdmin.fieldsets is not None
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (
@@ -54,10 +58,13 @@ class ExpertProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["regions"]
 
 
-class ReadOnlyStateMixin:
-    """The lifecycle state moves only through ``workflows.services.transition_perform``, never from the admin."""
+class ReadOnlyStateMixin(admin.ModelAdmin):
+    """The lifecycle state moves only through ``workflows.services.transition_perform``, never from the admin.
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    A ModelAdmin itself, so that ``super()`` is known to reach ModelAdmin's method.
+    """
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [*super().get_readonly_fields(request, obj), "state"]
 
 
@@ -103,11 +110,11 @@ class AccessLogAdmin(admin.ModelAdmin):
     list_select_related = ["user", "request", "attachment", "subject", "message"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False

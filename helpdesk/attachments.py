@@ -17,7 +17,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import filetype
 from django.conf import settings
@@ -26,6 +26,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -94,7 +97,7 @@ class Inspected:
     content: bytes
 
 
-def _refuse(message: object, code: str) -> AttachmentRefused:
+def _refuse(message: StrOrPromise, code: str) -> AttachmentRefused:
     return AttachmentRefused(message, code=code)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
@@ -65,7 +65,7 @@ class PreparedRead:
             return []
         assert isinstance(compiled, _Compiled)
         params = [
-            constant if slot is None else (values[slot[0]] if slot[1] is None else values[slot[0]][slot[1]])  # type: ignore[index]
+            constant if slot is None else _bound(values[slot[0]], slot[1])
             for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
         ]
         with connection.cursor() as cursor:
@@ -106,8 +106,17 @@ class PreparedRead:
         )
 
 
-def _is_sequence(value: object) -> bool:
+def _is_sequence(value: Value) -> TypeGuard[Sequence[int | str]]:
     return isinstance(value, list | tuple)
+
+
+def _bound(value: Value, index: int | None) -> int | str:
+    """What one parameter binds: a plain value as given, or the item ``index`` of a sequence."""
+    if isinstance(value, int | str):
+        return value
+    # ``_compile`` traced a sequence item by item, so its slots always carry an index.
+    assert index is not None
+    return value[index]
 
 
 def _stand_in(number: int, example: object) -> int | str:

@@ -21,7 +21,7 @@ import hmac
 import html
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bleach
 from bleach import html5lib_shim
@@ -53,7 +53,15 @@ _STRIP_TABLE = {ord(c): None for c in _BIDI_CONTROLS + _CONTROL_CHARS}
 _ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 
 
-class _LinkRelFilter(html5lib_shim.Filter):
+if TYPE_CHECKING:
+    # bleach's stubs leave out html5lib_shim.Filter (bleach's vendored copy of html5lib's) and type bleach's own
+    # filters with html5lib's class; html5lib itself is not installed, so only the type checker reads this.
+    from html5lib.filters.base import Filter as _TokenFilter
+else:
+    _TokenFilter = html5lib_shim.Filter
+
+
+class _LinkRelFilter(_TokenFilter):
     """Give every remaining link ``rel="nofollow noopener noreferrer"`` and no ``target``."""
 
     def __iter__(self) -> Iterator[dict[str, Any]]:

@@ -31,6 +31,7 @@ Known limits (the screening is a safety net that warns the author, not a guarant
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -200,7 +201,7 @@ def screen(text: str | None) -> list[Finding]:
     return [Finding(f.kind, f.start, f.end, text[f.start : f.end]) for f in sorted(chosen, key=lambda f: f.start)]
 
 
-def screen_fields(fields: dict[str, str | None]) -> dict[str, list[Finding]]:
+def screen_fields(fields: Mapping[str, str | None]) -> dict[str, list[Finding]]:
     """Screen several fields at once; only fields with findings appear in the result."""
     return {name: found for name, value in fields.items() if (found := screen(value))}
 

@@ -6,8 +6,10 @@ nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,19 +19,22 @@ from notifications import services
 from notifications.models import Channel, DeadlineAlert, Notification, Status, Watch
 
 
-class _ManagementReadable:
-    """The management unit (with admin access) reads these tables even without model permissions."""
+class _ManagementReadable(admin.ModelAdmin):
+    """The management unit (with admin access) reads these tables even without model permissions.
 
-    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return access.is_management(request.user) or super().has_view_permission(request, obj)  # type: ignore[misc]
+    A ModelAdmin itself, so that ``super()`` is known to reach ModelAdmin's methods.
+    """
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return access.is_management(request.user) or super().has_view_permission(request, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.is_management(request.user) or super().has_module_permission(request)  # type: ignore[misc]
+        return access.is_management(request.user) or super().has_module_permission(request)
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -45,10 +50,10 @@ class NotificationAdmin(_ManagementReadable, admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
     raw_id_fields = ["recipient", "request", "actor", "digest"]
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Notification | None = None) -> bool:
         return False
 
-    def get_actions(self, request: HttpRequest) -> dict:  # type: ignore[type-arg]
+    def get_actions(self, request: HttpRequest) -> dict[str, tuple[Callable[..., str], str, str] | None]:
         actions = super().get_actions(request)
         # Without delete permission Django drops "delete selected" itself; retry is for the unit.
         if not (access.is_management(request.user) or request.user.is_superuser):
@@ -82,5 +87,5 @@ class DeadlineAlertAdmin(_ManagementReadable, admin.ModelAdmin):
     list_select_related = ["request"]
     readonly_fields = ["request", "kind", "state", "due_at", "created_at"]
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: DeadlineAlert | None = None) -> bool:
         return False

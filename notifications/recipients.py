@@ -104,6 +104,7 @@ class Resolver:
             qs = qs.filter(is_hub_lead=True)
         by_region: dict[int, list[User]] = defaultdict(list)
         for user in qs.order_by("pk"):
+            assert user.region_id is not None  # region_id__in never matches a user without a region
             by_region[user.region_id].append(user)
         return by_region
 

@@ -98,12 +98,13 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
     recipient = notification.recipient
     language = language_of(recipient)
     with translation.override(language):
+        subject = subject_for(notification, items)
         context = {
             "recipient_name": recipient.get_full_name() or recipient.username,
             "language": language,
             "rtl": translation.get_language_bidi(),
             "centre_link": absolute_url(reverse("notifications:list")),
-            "subject": subject_for(notification, items),
+            "subject": subject,
         }
         if notification.event == events.DIGEST:
             context["items"] = [item_context(item) for item in items[:DIGEST_MAX_ITEMS]]
@@ -117,7 +118,7 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
             text = render_to_string(names, {**context, "layout": "notifications/email/layout.txt"})
             html = render_to_string(names, {**context, "layout": "notifications/email/layout.html"})
         message = EmailMultiAlternatives(
-            subject=context["subject"],
+            subject=subject,
             body=_tidy(text),
             to=[recipient.email],
             headers={

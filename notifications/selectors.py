@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
@@ -52,8 +53,9 @@ _UNREAD = PreparedRead(
 )
 
 
-def unread_count(user: User) -> int:
-    """How many of ``user``'s in-app notifications are unread (every page's header shows it)."""
+def unread_count(user: User | AnonymousUser) -> int:
+    """How many of ``user``'s in-app notifications are unread (every page's header shows it; none for a
+    visitor)."""
     if not user.is_authenticated:
         return 0
     rows = _UNREAD.rows(recipient_id=user.pk)

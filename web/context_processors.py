@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import ResolverMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Role
@@ -15,7 +16,7 @@ from helpdesk.models import Role
 @dataclass(frozen=True)
 class NavItem:
     url_name: str
-    label: str
+    label: str | Promise
 
     @property
     def url(self) -> str:
@@ -50,7 +51,8 @@ def desk(request: HttpRequest) -> dict[str, object]:
                 if item.url_name not in seen:
                     seen.add(item.url_name)
                     nav.append(item)
-    current = request.resolver_match.url_name if getattr(request, "resolver_match", None) else None
+    match: ResolverMatch | None = getattr(request, "resolver_match", None)
+    current = match.url_name if match else None
     return {
         "desk_nav": nav,
         "desk_current": current,

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -45,7 +46,9 @@ def _attributes(attrs: dict[str, Any]) -> str:
 class FastSelect(forms.Select):
     """A select of flat (value, label) choices written in one pass; what ``forms.Select`` writes."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         wanted = set(self.format_value(value))
         options = []
         chosen = False  # as Django's: a single select marks only the first option that matches

@@ -19,7 +19,7 @@ class Entry:
     label: Promise
     reference: str
     title: str
-    reason: str
+    reason: str | Promise
     created_at: datetime
     unread: bool
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -35,6 +35,9 @@ from helpdesk.selectors import (
     visible_message_lines,
 )
 from helpdesk.services import Reveal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ class MessageView:
     created_at: datetime
     visibility: str
     visibility_label: str | Promise
-    body_html: SafeString | Promise
+    body_html: SafeString | StrPromise  # a placeholder, or the message's cleaned HTML
     withheld: bool
     revealed_restricted: bool
     is_restricted: bool
@@ -109,6 +112,34 @@ class AttachmentView:
     is_restricted: bool
     uploaded_by: str | None
     created_at: datetime
+
+
+class _Common(TypedDict):
+    """The fields of ``RequestView`` that every reader is given, the expert's brief included (typed, so that
+    ``RequestView(**common)`` is checked field by field)."""
+
+    pk: int
+    reference: str
+    url: str
+    title: str | Promise
+    theme: str
+    theme_label: str | Promise
+    kind: str
+    kind_label: str | Promise
+    language: str
+    language_label: str | Promise
+    strategic_priority: int | None
+    strategic_priority_label: str | Promise | None
+    region: str
+    city: str | None
+    country: str | None
+    summary: str | Promise
+    description_html: SafeString | Promise | None
+    is_brief: bool
+    is_restricted: bool
+    withheld: bool
+    revealed_restricted: bool
+    anonymised: bool
 
 
 def _name(user: User | None) -> str | None:
@@ -143,7 +174,7 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
             None if brief else mark_safe(render_html(request.description, sealed_with=request.description_seal))
         )
 
-    common = {
+    common: _Common = {
         "pk": request.pk,
         "reference": request.reference,
         "url": request.get_absolute_url(),
@@ -208,7 +239,8 @@ class _MessageWords:
         return cls(desk=gettext("The desk"), message_from=gettext("Message from %(who)s"), channels=channels)
 
 
-# A message as its line reads it (``helpdesk.selectors.MESSAGE_LINE``, with "pk" for "id").
+# A message as its line reads it (``helpdesk.selectors.MESSAGE_LINE``, with "pk" for "id"). mypy takes only
+# literal field names, not ones computed from the selector's columns.
 MessageLine = namedtuple("MessageLine", ["pk", *MESSAGE_LINE[1:]])  # type: ignore[misc]
 
 
@@ -223,7 +255,7 @@ def message_view(line: Any, request: SupportRequest, user: User, words: _Message
         # Only restricted text needs the question asked of a message (its author may read it back).
         message = Message(pk=line.pk, request=request, author_id=line.author_id, sensitivity=line.sensitivity)
         may = can(user, "see_restricted", message)
-    body: SafeString | Promise
+    body: SafeString | StrPromise
     if anonymised:
         body = ANONYMISED
     elif may:
@@ -254,7 +286,8 @@ def message_views(request: SupportRequest, user: User) -> list[MessageView]:
     return [message_view(MessageLine(*row), request, user, words) for row in visible_message_lines(request, user)]
 
 
-# A file as its line reads it (``helpdesk.selectors.ATTACHMENT_LINE``, with "pk" for "id").
+# A file as its line reads it (``helpdesk.selectors.ATTACHMENT_LINE``, with "pk" for "id"); computed field
+# names, as for MessageLine.
 AttachmentLine = namedtuple("AttachmentLine", ["pk", *ATTACHMENT_LINE[1:]])  # type: ignore[misc]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Choices
 from django_fsm import State
 
 from workflows.lifecycle import STATES
@@ -29,7 +30,9 @@ def edges() -> list[Edge]:
     """One edge per (source, target), naming every transition that takes it, in the table's order."""
     grouped: dict[tuple[str, str], list[str]] = {}
     for transition in machine_transitions():
-        target = transition.target
+        # django-fsm annotates a Transition's target as a plain state, but keeps what @transition was given: a State
+        # when the method returns the new state, None when the state stays.
+        target: str | int | Choices | State | None = transition.target
         if isinstance(target, State):
             targets = list(target.allowed_states)
         elif target is None:

@@ -38,6 +38,8 @@ from workflows.spec import (
     StateSpec,
     Tone,
     TransitionSpec,
+    event,
+    working_days,
 )
 
 S = RequestState
@@ -46,14 +48,6 @@ K = SupportKind
 CITY = Visibility.CITY.value
 # "The people involved" in a request's end: its city, its owner (or hub) and its experts.
 INVOLVED = (A.CITY, A.OWNER_OR_HUB, A.ENGAGED_EXPERTS)
-
-
-def _event(name: str, line: str, *recipients: Audience) -> Event:
-    return Event(name=name, line=line, recipients=recipients, template=f"notifications/email/events/{name}.txt")
-
-
-def _working_days(days: int, setting: str) -> Deadline:
-    return Deadline(kind=DeadlineKind.WORKING_DAYS, days=days, setting=setting)
 
 
 STATES: tuple[StateSpec, ...] = (
@@ -78,7 +72,7 @@ STATES: tuple[StateSpec, ...] = (
             expert=_("With the hub for triage"),
         ),
         waits_on=(A.OWNER_OR_HUB,),
-        deadline=_working_days(5, "WORKFLOW_TRIAGE_DAYS"),
+        deadline=working_days(5, "WORKFLOW_TRIAGE_DAYS"),
         road=Road(kinds=ALL_KINDS),
     ),
     StateSpec(
@@ -90,7 +84,7 @@ STATES: tuple[StateSpec, ...] = (
             expert=_("The hub is waiting for the city's answer"),
         ),
         waits_on=(A.CITY,),
-        deadline=_working_days(10, "WORKFLOW_INFO_DAYS"),
+        deadline=working_days(10, "WORKFLOW_INFO_DAYS"),
         road=OFF_ROAD,
     ),
     StateSpec(
@@ -102,7 +96,7 @@ STATES: tuple[StateSpec, ...] = (
             expert=_("Waiting for the proposed experts to answer"),
         ),
         waits_on=(A.PROPOSED_EXPERTS, A.OWNER_OR_HUB),
-        deadline=_working_days(5, "WORKFLOW_MATCHING_DAYS"),
+        deadline=working_days(5, "WORKFLOW_MATCHING_DAYS"),
         road=Road(kinds=frozenset({K.EXPERT, K.TRAINING, K.PEER_EXCHANGE})),
     ),
     StateSpec(
@@ -114,7 +108,7 @@ STATES: tuple[StateSpec, ...] = (
             expert=_("Awaiting the management unit's decision on funding"),
         ),
         waits_on=(A.MANAGEMENT,),
-        deadline=_working_days(10, "WORKFLOW_FUNDING_DAYS"),
+        deadline=working_days(10, "WORKFLOW_FUNDING_DAYS"),
         road=Road(kinds=frozenset({K.FUND}), funded=True),
     ),
     StateSpec(
@@ -182,7 +176,7 @@ DELIVERY_DUE = DataField(
     help_text=_("When the support should be delivered."),
     required=False,
 )
-EXPERT_PROPOSED = _event("expert_proposed", _("The hub proposed an expert assignment"), A.NAMED_EXPERTS)
+EXPERT_PROPOSED = event("expert_proposed", _("The hub proposed an expert assignment"), A.NAMED_EXPERTS)
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
     TransitionSpec(
@@ -191,7 +185,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.SUBMITTED,
         rule=Rule.FOCAL_POINT,
         label=_("Submit to the hub"),
-        event=_event("submit", _("The city submitted the request to the hub"), A.HUB),
+        event=event("submit", _("The city submitted the request to the hub"), A.HUB),
         handler=triage.submit,
         irreversible=False,
         tone=MoveTone.PRIMARY,
@@ -203,7 +197,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.INFO_REQUESTED,
         rule=Rule.HUB_STAFF,
         label=_("Ask the city for information"),
-        event=_event("request_info", _("The hub asked the city for more information"), A.CITY),
+        event=event("request_info", _("The hub asked the city for more information"), A.CITY),
         handler=triage.request_info,
         irreversible=False,
         tone=MoveTone.QUIET,
@@ -225,7 +219,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.SUBMITTED,
         rule=Rule.FOCAL_POINT,
         label=_("Answer the hub"),
-        event=_event("provide_info", _("The city answered the hub's question"), A.OWNER_OR_HUB),
+        event=event("provide_info", _("The city answered the hub's question"), A.OWNER_OR_HUB),
         handler=triage.provide_info,
         irreversible=False,
         tone=MoveTone.PRIMARY,
@@ -242,7 +236,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         rule=Rule.HUB_STAFF,
         label=_("Answer directly"),
         # Delivered by the hub itself: the city's evaluation is invited.
-        event=_event("answer_directly", _("The hub answered the request"), A.CITY),
+        event=event("answer_directly", _("The hub answered the request"), A.CITY),
         handler=triage.answer_directly,
         irreversible=False,
         tone=MoveTone.PRIMARY,
@@ -259,7 +253,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.EXPERT_MATCHING,
         rule=Rule.HUB_STAFF,
         label=_("Route to experts"),
-        event=_event("route_to_experts", _("The hub routed the request to the expert pool"), A.NAMED_EXPERTS),
+        event=event("route_to_experts", _("The hub routed the request to the expert pool"), A.NAMED_EXPERTS),
         handler=assignments.experts_propose,
         irreversible=False,
         tone=MoveTone.PRIMARY,
@@ -284,7 +278,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.FUNDING_REVIEW,
         rule=Rule.HUB_STAFF,
         label=_("Apply to the technical support fund"),
-        event=_event("route_to_funding", _("The hub applied to the technical support fund"), A.MANAGEMENT),
+        event=event("route_to_funding", _("The hub applied to the technical support fund"), A.MANAGEMENT),
         handler=funding.route_to_funding,
         irreversible=False,
         tone=MoveTone.PRIMARY,
@@ -318,7 +312,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=None,
         rule=Rule.PROPOSED_EXPERT,
         label=_("Accept the assignment"),
-        event=_event("assignment_accepted", _("An expert accepted the assignment"), A.OWNER_OR_HUB),
+        event=event("assignment_accepted", _("An expert accepted the assignment"), A.OWNER_OR_HUB),
         handler=assignments.accept_assignment,
         irreversible=False,
         tone=MoveTone.PRIMARY,
@@ -340,7 +334,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=None,
         rule=Rule.PROPOSED_EXPERT,
         label=_("Decline the assignment"),
-        event=_event("assignment_declined", _("An expert declined the assignment"), A.OWNER_OR_HUB),
+        event=event("assignment_declined", _("An expert declined the assignment"), A.OWNER_OR_HUB),
         handler=assignments.decline_assignment,
         irreversible=True,
         tone=MoveTone.DANGER,
@@ -352,7 +346,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.IN_DELIVERY,
         rule=Rule.HUB_STAFF,
         label=_("Start delivery"),
-        event=_event("start_delivery", _("Delivery of the support started"), A.CITY, A.ACCEPTED_EXPERTS),
+        event=event("start_delivery", _("Delivery of the support started"), A.CITY, A.ACCEPTED_EXPERTS),
         handler=assignments.start_delivery,
         irreversible=False,
         tone=MoveTone.PRIMARY,
@@ -365,7 +359,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.IN_DELIVERY,
         rule=Rule.MANAGEMENT,
         label=_("Approve the funding"),
-        event=_event("approve_funding", _("The management unit approved the funding"), A.CITY, A.OWNER),
+        event=event("approve_funding", _("The management unit approved the funding"), A.CITY, A.OWNER),
         handler=funding.approve_funding,
         irreversible=True,
         tone=MoveTone.PRIMARY,
@@ -390,7 +384,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         actor_checks=(ActorCheck.NOT_TRIAGER, ActorCheck.NOT_FIRST_APPROVER),
         may_stay=True,
         # Above the four-eyes threshold the first approval only records itself and asks for a second.
-        stay_event=_event(
+        stay_event=event(
             "funding_first_approval", _("The management unit gave the first of two approvals"), A.MANAGEMENT
         ),
     ),
@@ -400,7 +394,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.DECLINED,
         rule=Rule.MANAGEMENT,
         label=_("Reject the funding"),
-        event=_event("reject_funding", _("The management unit rejected the funding"), A.CITY, A.OWNER),
+        event=event("reject_funding", _("The management unit rejected the funding"), A.CITY, A.OWNER),
         handler=funding.reject_funding,
         irreversible=True,
         tone=MoveTone.DANGER,
@@ -414,7 +408,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         rule=Rule.DELIVERY_TEAM,
         label=_("Report delivery"),
         # The city's evaluation is invited.
-        event=_event("report_delivery", _("Delivery of the support was reported"), A.CITY),
+        event=event("report_delivery", _("Delivery of the support was reported"), A.CITY),
         handler=closing.report_delivery,
         irreversible=False,
         tone=MoveTone.PRIMARY,
@@ -433,7 +427,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.CLOSED,
         rule=Rule.FOCAL_POINT,
         label=_("Evaluate the support"),
-        event=_event("evaluate", _("The city evaluated the support and the request closed"), *INVOLVED),
+        event=event("evaluate", _("The city evaluated the support and the request closed"), *INVOLVED),
         handler=closing.evaluate,
         irreversible=True,
         tone=MoveTone.PRIMARY,
@@ -459,7 +453,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.CLOSED,
         rule=Rule.SYSTEM,
         label=_("Close after the evaluation period"),
-        event=_event("auto_close", _("The request closed after its evaluation period"), *INVOLVED),
+        event=event("auto_close", _("The request closed after its evaluation period"), *INVOLVED),
         handler=closing.auto_close,
         irreversible=True,
         tone=MoveTone.QUIET,
@@ -472,7 +466,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.DECLINED,
         rule=Rule.HUB_STAFF,
         label=_("Decline the request"),
-        event=_event("decline", _("The hub declined the request"), *INVOLVED),
+        event=event("decline", _("The hub declined the request"), *INVOLVED),
         handler=triage.decline,
         irreversible=True,
         tone=MoveTone.DANGER,
@@ -487,7 +481,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.WITHDRAWN,
         rule=Rule.FOCAL_POINT,
         label=_("Withdraw the request"),
-        event=_event("withdraw", _("The city withdrew the request"), *INVOLVED),
+        event=event("withdraw", _("The city withdrew the request"), *INVOLVED),
         handler=triage.withdraw,
         irreversible=True,
         tone=MoveTone.DANGER,
@@ -503,12 +497,3 @@ EVENTS: dict[str, Event] = {event.name: event for spec in TRANSITIONS for event 
 TRIAGE: frozenset[str] = frozenset(spec.name for spec in TRANSITIONS if spec.triage)
 # Where every request starts: the city's own draft, not yet filed with the hub.
 INITIAL = STATES[0].state
-
-
-def transitions_from(state: str) -> list[TransitionSpec]:
-    return [spec for spec in TRANSITIONS if state in spec.sources]
-
-
-def states_waiting_on(party: object) -> list[str]:
-    """The states in which ``party`` (a ``workflows.spec.Party``) has something to do."""
-    return [spec.name for spec in STATES if party in spec.parties]

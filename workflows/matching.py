@@ -21,7 +21,7 @@ from workflows.models import ExpertAssignment
 WEIGHT_THEME = 40
 WEIGHT_LANGUAGE = 20
 WEIGHT_REGION = 15
-WEIGHT_AVAILABILITY = {
+WEIGHT_AVAILABILITY: dict[str, int] = {
     ExpertProfile.Availability.AVAILABLE: 15,
     ExpertProfile.Availability.LIMITED: 7,
     ExpertProfile.Availability.UNAVAILABLE: 0,

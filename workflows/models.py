@@ -9,7 +9,7 @@ their tables (``db_table``), and migration 0003 moved only Django's idea of wher
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -87,7 +87,8 @@ class TransitionLog(models.Model):
         return f"{self.request_id}#{self.seq} {self.transition} {self.from_state}→{self.to_state}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding or self.pk is not None:
+        # An unsaved row's pk is None: django-stubs types pk as a saved row's int, so the check would read as dead.
+        if not self._state.adding or cast("int | None", self.pk) is not None:
             raise AuditTrailImmutable("An audit row cannot be changed once written.")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
+
 from helpdesk.retention import admin_history_scrub
 from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication
 
@@ -12,7 +14,7 @@ def on_requests_anonymised(sender: Any, *, request_ids: list[int], **kwargs: Any
     """Blank the free text people wrote in the lifecycle's rows of anonymised requests (inside the retention
     job's transaction): conflict declarations, decline reasons, fund justifications, conditions and budget
     labels, delivery reports, evaluation outcomes and comments. Amounts, ratings and dates stay."""
-    engaged = {
+    engaged: dict[type[Model], list[int]] = {
         model: list(model.objects.filter(request_id__in=request_ids).values_list("pk", flat=True))
         for model in (ExpertAssignment, FundApplication, DeliveryReport, Evaluation)
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -34,12 +35,22 @@ from helpdesk.selectors import PERSON_NAME
 from workflows.calendar import fiscal_year_of
 from workflows.checks import refusal
 from workflows.facts import RequestFacts
-from workflows.lifecycle import transitions_from
+from workflows.lifecycle import STATES, TRANSITIONS
 from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
-from workflows.spec import TransitionSpec
+from workflows.spec import Party, TransitionSpec
 
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 Actor = User | AnonymousUser | None
+
+
+def transitions_from(state: str) -> list[TransitionSpec]:
+    """The moves the table allows out of ``state``, whoever asks."""
+    return [spec for spec in TRANSITIONS if state in spec.sources]
+
+
+def states_waiting_on(party: Party) -> list[str]:
+    """The states in which ``party`` has something to do (a city's "waiting for you" list, reminders)."""
+    return [spec.name for spec in STATES if party in spec.parties]
 
 
 def available_transitions(

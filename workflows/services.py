@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -45,7 +44,6 @@ from workflows.signals import lifecycle_event
 from workflows.spec import DeadlineKind, TransitionSpec
 from workflows.validation import clean_data
 
-Actor = User | AnonymousUser | None
 # Columns every move may touch on the request; a handler adds its own through ``Move.changed``.
 STAMPED = ("state", "due_at", "closed_at", "delivery_due", "updated_at")
 
@@ -78,7 +76,7 @@ def transition_perform(
     *,
     request: SupportRequest,
     transition: str,
-    actor: Actor,
+    actor: User | None,
     data: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> SupportRequest:

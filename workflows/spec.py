@@ -16,6 +16,8 @@ from django.utils.functional import Promise
 from helpdesk.models import TERMINAL_STATES, RequestState, SupportKind, SupportRequest
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, StrPromise
+
     from workflows.moves.base import Move
 
 
@@ -151,6 +153,11 @@ class Deadline:
 NO_DEADLINE = Deadline(kind=DeadlineKind.NONE)
 
 
+def working_days(days: int, setting: str) -> Deadline:
+    """Due ``days`` working days after the request entered the state (the setting ``setting`` overrides them)."""
+    return Deadline(kind=DeadlineKind.WORKING_DAYS, days=days, setting=setting)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Phrases:
     """What each reader is told of a request in a state, in plain words from their side."""
@@ -209,8 +216,9 @@ class DataField:
 
     name: str
     kind: Kind
-    label: Promise
-    help_text: Promise | str = ""
+    # Lazy strings, as form fields take them.
+    label: StrPromise
+    help_text: StrOrPromise = ""
     required: bool = True
     # Left blank, the field takes the request's own value (what the city already gave).
     default_from_request: str = ""
@@ -225,6 +233,11 @@ class Event:
     line: Promise
     recipients: tuple[Audience, ...]
     template: str
+
+
+def event(name: str, line: Promise, *recipients: Audience) -> Event:
+    """The event ``name``, told to ``recipients`` with the e-mail ``notifications/email/events/<name>.txt``."""
+    return Event(name=name, line=line, recipients=recipients, template=f"notifications/email/events/{name}.txt")
 
 
 Handler = Callable[[SupportRequest, "Move"], "str | None"]

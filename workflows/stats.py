@@ -7,19 +7,22 @@ committee's page can never show what a city wrote.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone, translation
 
-from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest
+from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest, Theme
 from workflows.models import Evaluation
 from workflows.selectors import overdue_requests
 
 # A request counts once it was filed: drafts belong to their city only.
 FILED = ~Q(state=RequestState.DRAFT)
+_Key = TypeVar("_Key")  # what a table of figures is grouped by (a hub's id, a theme, a state)
 
 
 @dataclass(frozen=True)
@@ -74,24 +77,24 @@ def median_duration(qs: QuerySet[SupportRequest], column: str) -> timedelta | No
     return sum(middle, timedelta()) / len(middle)
 
 
-def _ranked(totals: dict[object, int], labels: dict[object, str]) -> list[dict[str, object]]:
-    rows = [{"label": labels.get(key, str(key)), "count": count} for key, count in totals.items()]
-    return sorted(rows, key=lambda row: (-int(row["count"]), str(row["label"])))
+def _ranked(totals: Mapping[_Key, int], labels: Mapping[_Key, str]) -> list[dict[str, object]]:
+    rows = sorted(((labels.get(key, str(key)), count) for key, count in totals.items()), key=lambda r: (-r[1], r[0]))
+    return [{"label": label, "count": count} for label, count in rows]
 
 
 def steering_figures(period: Period) -> SteeringFigures:
     # One grouped count for the three tables (a few hundred groups; each table adds up its own), grouped in
     # the order of the (state, region, theme, created_at) index, which holds every column it reads.
     groups = _filed(period).values_list("state", "region_id", "theme").annotate(count=Count("*"))
-    by_region: dict[object, int] = defaultdict(int)
-    by_state: dict[object, int] = defaultdict(int)
-    by_theme: dict[object, int] = defaultdict(int)
+    by_region: dict[int, int] = defaultdict(int)
+    by_state: dict[str, int] = defaultdict(int)
+    by_theme: dict[str, int] = defaultdict(int)
     for state, region_id, theme, count in groups:
         by_region[region_id] += count
         by_state[state] += count
         by_theme[theme] += count
     regions = dict(Region.objects.values_list("pk", "name"))
-    themes = {value: str(label) for value, label in SupportRequest._meta.get_field("theme").choices}
+    themes = {value: str(label) for value, label in Theme.choices}
     states = {value: str(label) for value, label in RequestState.choices}
     # The first triage decision and the delivery are stamped on the request by the lifecycle
     # (``workflows.milestones``); the period is read on when they happened.

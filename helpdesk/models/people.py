@@ -52,7 +52,8 @@ class User(AbstractUser):
     )
     is_hub_lead = models.BooleanField(_("hub lead"), default=False)
 
-    class Meta(AbstractUser.Meta):
+    # Django documents extending an abstract parent's Meta this way; django-stubs declares no AbstractUser.Meta.
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")

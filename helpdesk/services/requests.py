@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +30,9 @@ from helpdesk.screening import PersonalDataFound, flags_for, screen_fields
 from helpdesk.services.core import reference_allocate
 from helpdesk.services.grants import access_log_record
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class OwnerRefused(ValidationError):
     """The chosen owner may not own this request (not hub staff of its region nor management)."""
@@ -48,7 +51,7 @@ UNSET: Any = _Unset()
 
 
 # --- Text on the way in ----------------------------------------------------------------------------
-def _limit(field: str, text: str, limit: int | None = None) -> str:
+def _limit(field: StrOrPromise, text: str, limit: int | None = None) -> str:
     limit = limit or settings.TEXT_MAX_CHARS
     if len(text) > limit:
         raise ValidationError(
@@ -59,7 +62,7 @@ def _limit(field: str, text: str, limit: int | None = None) -> str:
     return text
 
 
-def _rich(field: str, text: str | None) -> str:
+def _rich(field: StrOrPromise, text: str | None) -> str:
     raw = _limit(field, text or "", settings.TEXT_MAX_CHARS * 2)
     if raw.count("<") > MAX_TAGS:
         raise ValidationError(
@@ -68,7 +71,7 @@ def _rich(field: str, text: str | None) -> str:
     return _limit(field, clean_html(raw))
 
 
-def _plain(field: str, text: str | None, limit: int | None = None) -> str:
+def _plain(field: StrOrPromise, text: str | None, limit: int | None = None) -> str:
     return _limit(field, clean_text(text), limit)
 
 
@@ -200,17 +203,24 @@ def request_update_draft(
         "currency": currency,
         "sensitivity": sensitivity,
     }
-    given = {name: value for name, value in offered.items() if value is not UNSET}
-    if "title" in given:
-        given["title"] = _plain(_("Title"), given["title"], 200)
-        if not given["title"]:
+    given: dict[str, object] = {name: value for name, value in offered.items() if value is not UNSET}
+    if title is not UNSET:
+        title = _plain(_("Title"), title, 200)
+        if not title:
             raise ValidationError(_("A request needs a title."), code="required")
-    if "description" in given:
-        given["description"] = _rich(_("Description"), given["description"])
-        given["description_seal"] = seal(given["description"])
-    if "summary" in given:
-        given["summary"] = _plain(_("Summary"), given["summary"])
-    texts = {name: given.get(name, getattr(request, name)) for name in ("title", "description", "summary")}
+        given["title"] = title
+    if description is not UNSET:
+        description = _rich(_("Description"), description)
+        given["description"] = description
+        given["description_seal"] = seal(description)
+    if summary is not UNSET:
+        summary = _plain(_("Summary"), summary)
+        given["summary"] = summary
+    texts = {
+        "title": request.title if title is UNSET else title,
+        "description": request.description if description is UNSET else description,
+        "summary": request.summary if summary is UNSET else summary,
+    }
     flags = _screen(texts=texts, never_personal=("title",), confirm=confirm_personal_data)
     if flags:
         given["sensitivity"] = Sensitivity.RESTRICTED

@@ -42,6 +42,12 @@ def _overdue(now: datetime) -> QuerySet[SupportRequest]:
     )
 
 
+def _due_at(request: SupportRequest) -> datetime:
+    """The deadline of an overdue request's step (``overdue_requests`` reads only requests past one)."""
+    assert request.due_at is not None
+    return request.due_at
+
+
 def _deliveries(
     kind: str, requests: list[SupportRequest], audiences_of: dict[str, tuple[recipients.Audience, ...]]
 ) -> list[Delivery]:
@@ -56,7 +62,7 @@ def _deliveries(
     access.people_prime(person.user for _request, person in found)
     return [
         Delivery(
-            request, person.user, person.reason, event, {"state": request.state, "due_at": request.due_at.isoformat()}
+            request, person.user, person.reason, event, {"state": request.state, "due_at": _due_at(request).isoformat()}
         )
         for request, person in found
         if access.can(person.user, "view", request)
@@ -85,13 +91,13 @@ def deadlines_sweep(*, now: datetime | None = None) -> dict[str, int]:
         escalate = [
             r
             for r in batch
-            if r.due_at <= escalate_before and (r.pk, r.state, r.due_at, DeadlineAlert.Kind.ESCALATION) not in sent
+            if _due_at(r) <= escalate_before and (r.pk, r.state, r.due_at, DeadlineAlert.Kind.ESCALATION) not in sent
         ]
         alerts = [
-            DeadlineAlert(request=r, state=r.state, due_at=r.due_at, kind="reminder", created_at=now) for r in remind
+            DeadlineAlert(request=r, state=r.state, due_at=_due_at(r), kind="reminder", created_at=now) for r in remind
         ]
         alerts += [
-            DeadlineAlert(request=r, state=r.state, due_at=r.due_at, kind="escalation", created_at=now)
+            DeadlineAlert(request=r, state=r.state, due_at=_due_at(r), kind="escalation", created_at=now)
             for r in escalate
         ]
         if not alerts:

@@ -134,7 +134,10 @@ def _message_people(resolver: recipients.Resolver, message: Message, author_id: 
     if message.visibility == Visibility.INTERNAL:
         names = mentioned_usernames(message.body)
         if names:
-            for user in User.objects.filter(username__in=names, is_active=True).exclude(pk=author_id):
+            mentioned = User.objects.filter(username__in=names, is_active=True)
+            if author_id is not None:
+                mentioned = mentioned.exclude(pk=author_id)
+            for user in mentioned:
                 known = people.get(user.pk)
                 person = known[0].user if known else user
                 people[user.pk] = (recipients.Recipient(user=person, reason=Reason.MENTION), events.MENTIONED)

@@ -53,8 +53,9 @@ from tests.workflows.conftest import VALID
 from workflows.audit import audit_verify
 from workflows.calendar import fiscal_year_of
 from workflows.errors import WorkflowError
-from workflows.lifecycle import STATE_NAMES, TRANSITION_SPECS, TRANSITIONS, Rule, transitions_from
+from workflows.lifecycle import STATE_NAMES, TRANSITION_SPECS, TRANSITIONS, Rule
 from workflows.models import ExpertAssignment, FundEnvelope, TransitionLog
+from workflows.selectors import transitions_from
 from workflows.services import auto_close_overdue, transition_perform
 from workflows.signals import lifecycle_event
 

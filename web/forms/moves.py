@@ -103,7 +103,8 @@ class MoveForm(forms.Form):
         for field in spec.fields:
             form_field = FORM_FIELDS[field.kind](field, field.required and not field.default_from_request)
             if field.kind is Kind.EXPERTS:
-                form_field.choices = list(expert_choices or [])  # type: ignore[attr-defined]
+                assert isinstance(form_field, forms.ChoiceField)  # FORM_FIELDS asks for experts with a choice field
+                form_field.choices = list(expert_choices or [])
             self.fields[field.name] = form_field
             if field.default_from_request:
                 self.initial[field.name] = getattr(support_request, field.default_from_request, None)

@@ -48,21 +48,26 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, choices: FilterChoices) -> None:
         super().__init__(data)
-        self.fields["state"].choices = [
+        self._choice("state").choices = [
             ("", _("Any state")),
             (self.OPEN, _("Open (filed, not closed)")),
             *RequestState.choices,
         ]
-        self.fields["theme"].choices = _blank(_("Any theme")) + list(Theme.choices)
-        self.fields["kind"].choices = _blank(_("Any kind")) + list(SupportKind.choices)
-        self.fields["language"].choices = _blank(_("Any language")) + list(Language.choices)
-        self.fields["city"].choices = _blank(_("Any city")) + choices.cities
-        self.fields["country"].choices = _blank(_("Any country")) + [(c, c) for c in choices.countries]
-        self.fields["owner"].choices = [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet")), *choices.owners]
+        self._choice("theme").choices = _blank(_("Any theme")) + list(Theme.choices)
+        self._choice("kind").choices = _blank(_("Any kind")) + list(SupportKind.choices)
+        self._choice("language").choices = _blank(_("Any language")) + list(Language.choices)
+        self._choice("city").choices = _blank(_("Any city")) + choices.cities
+        self._choice("country").choices = _blank(_("Any country")) + [(c, c) for c in choices.countries]
+        self._choice("owner").choices = [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet")), *choices.owners]
         if choices.regions is None:
             del self.fields["region"]
         else:
-            self.fields["region"].choices = _blank(_("Any hub")) + choices.regions
+            self._choice("region").choices = _blank(_("Any hub")) + choices.regions
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # every filter given choices is declared a FastChoiceField
+        return field
 
     def filters(self) -> QueueFilters:
         """What to show; an invalid value is ignored rather than shown as an error in a filter bar."""

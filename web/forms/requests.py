@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -73,7 +74,9 @@ class RequestForm(forms.ModelForm):
 
     def __init__(self, *args: Any, cities: list[City], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = City.objects.filter(pk__in=[c.pk for c in cities]).order_by("name")
+        city = self.fields["city"]
+        assert isinstance(city, forms.ModelChoiceField)  # declared above
+        city.queryset = City.objects.filter(pk__in=[c.pk for c in cities]).order_by("name")
         if not self.instance.pk:
             # A new request is most likely written in the language the person works in.
             self.fields["language"].initial = get_language()
@@ -86,7 +89,11 @@ class RequestForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name not in ("title", "city"):
                 field.required = False
-        self.fields["strategic_priority"].choices = [c for c in self.fields["strategic_priority"].choices if c[0] != ""]
+        priority = self.fields["strategic_priority"]
+        assert isinstance(priority, forms.ChoiceField)  # Django's form field for a model field with choices
+        # Read back, Django's choices are (value, label) pairs; django-stubs types them as anything the setter takes.
+        options = cast("Iterable[tuple[object, object]]", priority.choices)
+        priority.choices = [c for c in options if c[0] != ""]
 
     def service_data(self) -> dict[str, Any]:
         """The typed values for the intake service; a cleared optional field is passed as cleared."""
@@ -119,7 +126,9 @@ class MessageForm(forms.Form):
         labels = dict(Visibility.choices)
         order = [Visibility.CITY, Visibility.EXPERT, Visibility.INTERNAL]
         choices = [(v.value, labels[v]) for v in order if v in channels]
-        self.fields["visibility"].choices = choices
+        visibility = self.fields["visibility"]
+        assert isinstance(visibility, forms.ChoiceField)  # declared above
+        visibility.choices = choices
         if len(choices) == 1:
             self.fields["visibility"].initial = choices[0][0]
             self.fields["visibility"].widget = forms.HiddenInput()

@@ -6,8 +6,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import ErrorList
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 BLANK_BUDGET_ROWS = 3
@@ -33,7 +35,9 @@ class BudgetLinesWidget(forms.Widget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return f"{name}-0-item" not in data
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         base_id = (attrs or {}).get("id") or f"id_{name}"
         rows = [dict(row) for row in (value or []) if isinstance(row, dict)]
         rows += [{"item": "", "amount": ""}] * BLANK_BUDGET_ROWS

@@ -14,7 +14,8 @@ from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import visible_requests
 from web.lists.labels import labels
 from web.lists.pagination import Page, paginate
-from workflows.lifecycle import STATE_SPECS, states_waiting_on
+from workflows.lifecycle import STATE_SPECS
+from workflows.selectors import states_waiting_on
 from workflows.spec import Party
 
 
@@ -49,7 +50,7 @@ def city_row(request: SupportRequest, states: dict[str, str] | None = None) -> C
         city_id=request.city_id,
         city=request.city.name,
         state=request.state,
-        state_label=states.get(request.state, request.state),
+        state_label=states.get(request.state) or str(request.state),
         phrase=str(STATE_SPECS[request.state].phrases.city),
         due_at=request.due_at,
         updated_at=request.updated_at,

@@ -75,7 +75,7 @@ def inbox_row(assignment: ExpertAssignment, words: _Labels | None = None) -> Inb
         url=reverse("request-detail", args=[request.reference]),
         title=str(ANONYMISED_TITLE) if request.anonymised_at else request.title,
         state=request.state,
-        state_label=words.states.get(request.state, request.state),
+        state_label=words.states.get(request.state) or str(request.state),
         phrase=str(STATE_SPECS[request.state].phrases.expert),
         theme=words.themes.get(request.theme, request.theme),
         kind=words.kinds.get(request.kind, request.kind),

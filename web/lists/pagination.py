@@ -116,7 +116,8 @@ def paginate(
     capped = total > count_limit
     total = min(total, count_limit)
     backwards = bool(before) and not after
-    cursor = _decode(before if backwards else after) if (before or after) else None
+    token = before if backwards else after
+    cursor = _decode(token) if token else None
     page_qs = qs
     if cursor is not None:
         page_qs = page_qs.filter(_after(sort, cursor[0], cursor[1], backwards=backwards))

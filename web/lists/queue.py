@@ -164,7 +164,7 @@ def queue_row(request: SupportRequest, user: User, *, now: datetime, labels: _La
         country=request.city.country,
         region=request.region.name,
         state=request.state,
-        state_label=labels.states.get(request.state, request.state),
+        state_label=labels.states.get(request.state) or str(request.state),
         kind_label=labels.kinds.get(request.kind, request.kind),
         owner=str(request.owner) if request.owner else "",
         due_at=request.due_at,

@@ -11,25 +11,34 @@ from typing import Any
 from django import template
 
 from helpdesk.access import can
+from helpdesk.models import SupportRequest, User
 from notifications import selectors
 
 register = template.Library()
 
 
+def _signed_in(context: template.Context) -> User | None:
+    """The signed-in person the page is rendered for (the auth context processor's ``user``); None for a visitor,
+    whose ``user`` is the anonymous user."""
+    user = context.get("user")
+    return user if isinstance(user, User) else None
+
+
 @register.inclusion_tag("web/notifications_includes/unread_badge.html", takes_context=True)
 def unread_badge(context: template.Context) -> dict[str, Any]:
-    user = context.get("user")
-    count = selectors.unread_count(user) if user is not None and user.is_authenticated else 0
+    user = _signed_in(context)
+    count = selectors.unread_count(user) if user is not None else 0
     return {"count": count}
 
 
 @register.inclusion_tag("web/notifications_includes/watch_panel.html", takes_context=True)
-def watch_panel(context: template.Context, req: Any) -> dict[str, Any]:
-    user = context.get("user")
-    if user is None or not user.is_authenticated or not can(user, "manage_watchers", req):
-        watching = user is not None and user.is_authenticated and selectors.is_watching(user, req)
+def watch_panel(context: template.Context, req: SupportRequest) -> dict[str, Any]:
+    user = _signed_in(context)
+    if user is None:
+        return {"hidden": True}
+    if not can(user, "manage_watchers", req):
         # Someone who may not manage watchers only sees the panel to stop watching themselves.
-        if not watching:
+        if not selectors.is_watching(user, req):
             return {"hidden": True}
         return {
             "req": req,

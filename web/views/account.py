@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.models import Role
 from web.forms.account import LanguageForm, LocalisedPasswordResetForm, ProfileForm
+from web.views.common import signed_in
 
 login = auth_views.LoginView.as_view(redirect_authenticated_user=True)
 logout = auth_views.LogoutView.as_view()
@@ -36,14 +37,15 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view()
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    person = signed_in(request)
+    form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # The page that answers should already speak the language just chosen.
         translation.activate(user.preferred_language)
         messages.success(request, _("Your profile is saved."))
         return HttpResponseRedirect(reverse("profile"))
-    roles = [Role(role).label for role in request.user.role_names]
+    roles = [Role(role).label for role in person.role_names]
     return render(request, "web/account/profile.html", {"form": form, "roles": roles})
 
 

@@ -17,15 +17,16 @@ from helpdesk.models import RequestState, Role, SupportRequest, Visibility
 from helpdesk.screening import PersonalDataFound
 from web.forms.requests import RequestForm
 from web.lists.city import city_attention, city_requests
-from web.views.common import request_or_404, role_required
+from web.views.common import request_or_404, role_required, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.services import transition_perform
 
 
 @role_required(Role.FOCAL_POINT)
 def home(request: HttpRequest) -> HttpResponse:
-    page = city_requests(request.user, after=request.GET.get("after"), before=request.GET.get("before"))
-    attention = city_attention(request.user) if not (request.GET.get("after") or request.GET.get("before")) else []
+    user = signed_in(request)
+    page = city_requests(user, after=request.GET.get("after"), before=request.GET.get("before"))
+    attention = city_attention(user) if not (request.GET.get("after") or request.GET.get("before")) else []
     multi_city = len({r.city_id for r in page.rows}) > 1
     return render(request, "web/city/home.html", {"page": page, "attention": attention, "multi_city": multi_city})
 
@@ -34,17 +35,16 @@ def _save(
     request: HttpRequest, form: RequestForm, draft: SupportRequest | None
 ) -> tuple[SupportRequest | None, list[str], bool]:
     """Keep the draft through the intake services; returns it, any personal-data findings, and confirmability."""
+    user = signed_in(request)
     data: dict[str, Any] = form.service_data()
     confirm = form.cleaned_data.get("confirm_personal_data", False)
     try:
         if draft is None:
             saved = services.request_create(
-                city=form.cleaned_data["city"], submitted_by=request.user, confirm_personal_data=confirm, **data
+                city=form.cleaned_data["city"], submitted_by=user, confirm_personal_data=confirm, **data
             )
         else:
-            saved = services.request_update_draft(
-                request=draft, actor=request.user, confirm_personal_data=confirm, **data
-            )
+            saved = services.request_update_draft(request=draft, actor=user, confirm_personal_data=confirm, **data)
     except PersonalDataFound as found:
         return None, found.messages, found.confirmable
     except ValidationError as invalid:
@@ -64,7 +64,7 @@ def _attach(request: HttpRequest, form: RequestForm, saved: SupportRequest) -> b
     try:
         services.attachment_add(
             request=saved,
-            uploaded_by=request.user,
+            uploaded_by=signed_in(request),
             upload=upload,
             visibility=Visibility.CITY,
             sensitivity=saved.sensitivity,
@@ -76,7 +76,8 @@ def _attach(request: HttpRequest, form: RequestForm, saved: SupportRequest) -> b
 
 
 def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpResponse:
-    cities = list(request.user.cities.order_by("name"))
+    user = signed_in(request)
+    cities = list(user.cities.order_by("name"))
     if not cities:
         raise Http404
     form = RequestForm(request.POST or None, request.FILES or None, instance=draft, cities=cities)
@@ -92,7 +93,7 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
                 messages.success(request, _("Draft saved. You can come back to it at any time."))
                 return HttpResponseRedirect(saved.get_absolute_url())
             try:
-                transition_perform(request=saved, transition="submit", actor=request.user)
+                transition_perform(request=saved, transition="submit", actor=user)
             except TransitionConflict as conflict:
                 messages.error(request, str(conflict))
                 return HttpResponseRedirect(saved.get_absolute_url())
@@ -117,8 +118,9 @@ def new_request(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.FOCAL_POINT)
 def edit_draft(request: HttpRequest, reference: str) -> HttpResponse:
-    draft = request_or_404(request.user, reference)
-    if draft.state != RequestState.DRAFT or not can(request.user, "act", draft):
+    user = signed_in(request)
+    draft = request_or_404(user, reference)
+    if draft.state != RequestState.DRAFT or not can(user, "act", draft):
         messages.info(request, _("Only a draft can be edited; write a message on the request instead."))
         return HttpResponseRedirect(draft.get_absolute_url())
     return _request_form(request, draft)

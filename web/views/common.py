@@ -27,13 +27,22 @@ def role_required(*roles: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not any(request.user.has_role(role) for role in roles):
+            user = signed_in(request)
+            if not any(user.has_role(role) for role in roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return login_required(wrapped)
 
     return decorator
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The person a signed-in page is for: only views behind ``login_required`` (or ``role_required``, which
+    adds it) ask, and those send a visitor to the sign-in page before the view runs."""
+    user = request.user
+    assert isinstance(user, User), "a view for signed-in people ran for a visitor"
+    return user
 
 
 def request_or_404(user: User, reference: str, *, for_page: bool = True) -> SupportRequest:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.http import require_GET
 
 from helpdesk.models import Role
 from web.views import account, city, expert, hub, management, steering
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     """The sign-in page for visitors; the home of the person's first role once signed in."""
     if not request.user.is_authenticated:
         return account.login(request)

@@ -7,9 +7,9 @@ from django.shortcuts import render
 
 from helpdesk.models import Role
 from web.lists.inbox import expert_assignments
-from web.views.common import role_required
+from web.views.common import role_required, signed_in
 
 
 @role_required(Role.EXPERT)
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/expert/inbox.html", {"assignments": expert_assignments(request.user)})
+    return render(request, "web/expert/inbox.html", {"assignments": expert_assignments(signed_in(request))})

@@ -10,21 +10,23 @@ from helpdesk.access import can
 from helpdesk.models import AccessLog, Attachment
 from helpdesk.services import access_log_record
 from web.middleware import client_ip
+from web.views.common import signed_in
 
 
 @require_GET
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Send the file if ``can(user, "download", attachment)``; 404 for anything else, so ids cannot be probed."""
+    user = signed_in(request)
     attachment = Attachment.objects.select_related("request", "request__city", "request__region").filter(pk=pk).first()
-    if attachment is None or not can(request.user, "download", attachment):
+    if attachment is None or not can(user, "download", attachment):
         raise Http404
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError) as missing:
         raise Http404 from missing
     access_log_record(
-        user=request.user,
+        user=user,
         request=attachment.request,
         action=AccessLog.Action.DOWNLOAD,
         attachment=attachment,

@@ -14,7 +14,7 @@ from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.queue import QueueFilterForm
 from web.lists.queue import queue_page
-from web.views.common import request_or_404, role_required
+from web.views.common import request_or_404, role_required, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.matching import candidate_experts
 from workflows.selectors import available_transitions
@@ -25,14 +25,15 @@ SHORTLIST = 30
 
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def queue(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
     region = request.GET.get("region", "")
-    choices = queue_filter_choices(request.user, region_id=int(region) if region.isdecimal() else None)
+    choices = queue_filter_choices(user, region_id=int(region) if region.isdecimal() else None)
     data = request.GET.copy()
     # A queue opens on what still needs work; "any state" is one click away.
     data.setdefault("state", QueueFilterForm.OPEN)
     form = QueueFilterForm(data, choices=choices)
     filters = form.filters()
-    page = queue_page(request.user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
+    page = queue_page(user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
     return render(
         request,
         "web/hub/queue.html",
@@ -44,11 +45,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def matching(request: HttpRequest, reference: str) -> HttpResponse:
     """Candidate experts ranked for one request; staff tick one or several and propose them."""
-    support_request = request_or_404(request.user, reference)
-    if not can(request.user, "match_experts", support_request):
+    user = signed_in(request)
+    support_request = request_or_404(user, reference)
+    if not can(user, "match_experts", support_request):
         raise Http404
     # Routing to the pool, or proposing more experts while matching goes on: whichever the request allows now.
-    spec = next((s for s in available_transitions(support_request, request.user) if s.chooses_experts), None)
+    spec = next((s for s in available_transitions(support_request, user) if s.chooses_experts), None)
     candidates = candidate_experts(support_request)
     choices = [(c.expert.pk, str(c.expert)) for c in candidates]
     form = MoveForm(spec, support_request, request.POST or None, expert_choices=choices) if spec else None
@@ -58,9 +60,7 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
             return HttpResponseRedirect(support_request.get_absolute_url())
         if form.is_valid():
             try:
-                transition_perform(
-                    request=support_request, transition=spec.name, actor=request.user, data=form.move_data()
-                )
+                transition_perform(request=support_request, transition=spec.name, actor=user, data=form.move_data())
             except TransitionConflict as conflict:
                 return render(
                     request,
@@ -81,7 +81,7 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
         "web/hub/matching.html",
         {
             "req": support_request,
-            "view": presenters.request_view(support_request, request.user),
+            "view": presenters.request_view(support_request, user),
             "candidates": candidates if show_all else candidates[:SHORTLIST],
             "hidden_count": 0 if show_all else max(len(candidates) - SHORTLIST, 0),
             "spec": spec,

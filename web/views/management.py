@@ -10,7 +10,7 @@ from helpdesk.models import Role
 from helpdesk.selectors import access_log_for
 from web import presenters
 from web.lists.fund import fund_queue as fund_queue_read
-from web.views.common import request_or_404, role_required
+from web.views.common import request_or_404, role_required, signed_in
 from workflows.stats import hub_overview
 
 
@@ -19,7 +19,7 @@ def fund_queue(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     fiscal_year = int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else None
     queue = fund_queue_read(
-        request.user, fiscal_year=fiscal_year, after=request.GET.get("after"), before=request.GET.get("before")
+        signed_in(request), fiscal_year=fiscal_year, after=request.GET.get("after"), before=request.GET.get("before")
     )
     return render(request, "web/management/fund_queue.html", {"queue": queue, "page": queue.page})
 
@@ -31,12 +31,13 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGEMENT)
 def access_log(request: HttpRequest, reference: str) -> HttpResponse:
-    support_request = request_or_404(request.user, reference)
-    if not can(request.user, "view_access_log", support_request):
+    user = signed_in(request)
+    support_request = request_or_404(user, reference)
+    if not can(user, "view_access_log", support_request):
         raise Http404
-    entries = access_log_for(support_request, request.user)[:500]
+    entries = access_log_for(support_request, user)[:500]
     return render(
         request,
         "web/management/access_log.html",
-        {"req": support_request, "view": presenters.request_view(support_request, request.user), "entries": entries},
+        {"req": support_request, "view": presenters.request_view(support_request, user), "entries": entries},
     )

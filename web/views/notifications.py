@@ -17,6 +17,7 @@ from helpdesk.selectors import visible_requests
 from notifications import selectors, services
 from web.forms.watch import WatchForm
 from web.notification_entries import entries
+from web.views.common import signed_in
 
 PAGE_SIZE = 25
 
@@ -31,11 +32,12 @@ def _back(request: HttpRequest, default: str) -> str:
 @require_GET
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    user = signed_in(request)
+    page = Paginator(selectors.notifications_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "web/notifications_list.html",
-        {"page": page, "entries": entries(page.object_list), "unread": selectors.unread_count(request.user)},
+        {"page": page, "entries": entries(page.object_list), "unread": selectors.unread_count(user)},
     )
 
 
@@ -43,7 +45,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go to what it is about."""
-    notification = services.notification_mark_read(user=request.user, notification_id=pk)
+    notification = services.notification_mark_read(user=signed_in(request), notification_id=pk)
     if notification is None:
         raise Http404
     if notification.request is None:
@@ -54,7 +56,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    if services.notification_mark_read(user=request.user, notification_id=pk) is None:
+    if services.notification_mark_read(user=signed_in(request), notification_id=pk) is None:
         raise Http404
     return HttpResponseRedirect(_back(request, reverse("notifications:list")))
 
@@ -62,7 +64,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notifications_mark_all_read(user=request.user)
+    count = services.notifications_mark_all_read(user=signed_in(request))
     if count:
         messages.success(request, _("All your notifications are marked read."))
     return HttpResponseRedirect(_back(request, reverse("notifications:list")))
@@ -72,7 +74,8 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_watchers(request: HttpRequest, reference: str) -> HttpResponse:
     """Add or remove a watcher of a request (hub staff), or stop watching it oneself."""
-    support_request = get_object_or_404(visible_requests(request.user), reference=reference)
+    person = signed_in(request)
+    support_request = get_object_or_404(visible_requests(person), reference=reference)
     back = _back(request, support_request.get_absolute_url())
     form = WatchForm(request.POST)
     if not form.is_valid():
@@ -81,10 +84,10 @@ def request_watchers(request: HttpRequest, reference: str) -> HttpResponse:
     user = form.cleaned_data["user"]
     try:
         if form.cleaned_data["action"] == WatchForm.ADD:
-            services.watch_add(request=support_request, user=user, added_by=request.user)
+            services.watch_add(request=support_request, user=user, added_by=person)
             messages.success(request, _("%(name)s now watches this request.") % {"name": user})
         else:
-            services.watch_remove(request=support_request, user=user, removed_by=request.user)
+            services.watch_remove(request=support_request, user=user, removed_by=person)
             messages.success(request, _("%(name)s no longer watches this request.") % {"name": user})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

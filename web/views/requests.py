@@ -29,7 +29,7 @@ from web.forms.moves import MoveForm
 from web.forms.requests import MessageForm
 from web.middleware import client_ip
 from web.timeline import request_timeline
-from web.views.common import request_or_404, safe_next
+from web.views.common import request_or_404, safe_next, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.selectors import available_transitions, request_lifecycle
@@ -42,7 +42,7 @@ def _writable_channels(user: User, support_request: SupportRequest) -> list[str]
 
 def _render_detail(request: HttpRequest, support_request: SupportRequest, **extra: Any) -> HttpResponse:
     """The request page for the signed-in person, and the access-log entries of what it reveals."""
-    user = request.user
+    user = signed_in(request)
     view = presenters.request_view(support_request, user)
     oversees = can(user, "oversee", support_request)
     lifecycle = request_lifecycle(support_request, user, oversees=oversees)
@@ -80,7 +80,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
 
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _render_detail(request, request_or_404(request.user, reference))
+    return _render_detail(request, request_or_404(signed_in(request), reference))
 
 
 def _conflict(request: HttpRequest, support_request: SupportRequest, conflict: TransitionConflict) -> HttpResponse:
@@ -91,7 +91,8 @@ def _conflict(request: HttpRequest, support_request: SupportRequest, conflict: T
 @login_required
 def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     """One lifecycle move: its form (GET, or after a refusal) and its post, which calls ``transition_perform``."""
-    support_request = request_or_404(request.user, reference, for_page=request.method != "POST")
+    user = signed_in(request)
+    support_request = request_or_404(user, reference, for_page=request.method != "POST")
     spec = TRANSITION_SPECS.get(name)
     if spec is None or spec.system_only:
         raise Http404
@@ -100,7 +101,7 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     form = MoveForm(spec, support_request, request.POST if request.method == "POST" else None, prefix=name)
     if request.method == "POST" and form.is_valid():
         try:
-            transition_perform(request=support_request, transition=name, actor=request.user, data=form.move_data())
+            transition_perform(request=support_request, transition=name, actor=user, data=form.move_data())
         except TransitionConflict as conflict:
             return _conflict(request, support_request, conflict)
         except TransitionRefused as refusal:
@@ -108,20 +109,21 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
         else:
             messages.success(request, _("Done: %(move)s.") % {"move": spec.label})
             return HttpResponseRedirect(support_request.get_absolute_url())
-    elif request.method == "GET" and spec not in available_transitions(support_request, request.user):
+    elif request.method == "GET" and spec not in available_transitions(support_request, user):
         messages.info(request, _("This action is not available on this request now."))
         return HttpResponseRedirect(support_request.get_absolute_url())
     if request.method == "POST":
-        support_request = request_or_404(request.user, reference)  # the form again: the page names people
-    view = presenters.request_view(support_request, request.user)
+        support_request = request_or_404(user, reference)  # the form again: the page names people
+    view = presenters.request_view(support_request, user)
     return render(request, "web/requests/move.html", {"req": support_request, "view": view, "spec": spec, "form": form})
 
 
 @require_POST
 @login_required
 def post_message(request: HttpRequest, reference: str) -> HttpResponse:
-    support_request = request_or_404(request.user, reference, for_page=False)
-    channels = _writable_channels(request.user, support_request)
+    user = signed_in(request)
+    support_request = request_or_404(user, reference, for_page=False)
+    channels = _writable_channels(user, support_request)
     if not channels:
         raise Http404
     form = MessageForm(request.POST, request.FILES, channels=channels)
@@ -130,7 +132,7 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.message_post(
                 request=support_request,
-                author=request.user,
+                author=user,
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],
                 confirm_personal_data=form.cleaned_data["confirm_personal_data"],
@@ -148,31 +150,32 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Message sent."))
             return HttpResponseRedirect(support_request.get_absolute_url() + "#messages")
-    support_request = request_or_404(request.user, reference)  # the page again, with the people it names
+    support_request = request_or_404(user, reference)  # the page again, with the people it names
     return _render_detail(request, support_request, message_form=form, personal_data=findings)
 
 
 @login_required
 def set_owner(request: HttpRequest, reference: str) -> HttpResponse:
     """Take a request, give it to a colleague of the hub, or leave it without owner (GET: the choice)."""
-    support_request = request_or_404(request.user, reference)
-    if not can(request.user, "manage_owner", support_request):
+    user = signed_in(request)
+    support_request = request_or_404(user, reference)
+    if not can(user, "manage_owner", support_request):
         raise Http404
     if request.method != "POST":
-        colleagues = hub_staff(region_id=support_request.region_id).exclude(pk=request.user.pk)
+        colleagues = hub_staff(region_id=support_request.region_id).exclude(pk=user.pk)
         return render(
             request,
             "web/requests/owner.html",
             {
                 "req": support_request,
-                "view": presenters.request_view(support_request, request.user),
+                "view": presenters.request_view(support_request, user),
                 "colleagues": colleagues,
             },
         )
     choice = request.POST.get("owner", "")
     owner: User | None
     if choice == "me":
-        owner = request.user
+        owner = user
     elif choice == "none":
         owner = None
     elif choice.isdecimal():
@@ -180,7 +183,7 @@ def set_owner(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         raise Http404
     try:
-        services.request_set_owner(request=support_request, owner=owner, actor=request.user)
+        services.request_set_owner(request=support_request, owner=owner, actor=user)
     except services.OwnerRefused as refused:
         messages.error(request, " ".join(refused.messages))
     else:
@@ -192,16 +195,17 @@ def set_owner(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def release(request: HttpRequest, reference: str) -> HttpResponse:
     """Hub staff release screened content (the request or one of its messages) once they judge it safe."""
-    support_request = request_or_404(request.user, reference)
+    user = signed_in(request)
+    support_request = request_or_404(user, reference)
     target: SupportRequest | Message = support_request
     message_pk = request.POST.get("message", "")
     if message_pk:
         target = get_object_or_404(
-            visible_messages(support_request, request.user), pk=int(message_pk) if message_pk.isdecimal() else 0
+            visible_messages(support_request, user), pk=int(message_pk) if message_pk.isdecimal() else 0
         )
         target.request = support_request
-    if not can(request.user, "release_restricted", target):
+    if not can(user, "release_restricted", target):
         raise Http404
-    services.restricted_release(obj=target, actor=request.user, ip=client_ip(request))
+    services.restricted_release(obj=target, actor=user, ip=client_ip(request))
     messages.success(request, _("Released: the content is now shareable."))
     return HttpResponseRedirect(support_request.get_absolute_url())

@@ -25,6 +25,8 @@ def post_for_city(request: SupportRequest, move: Move, field: str) -> int:
     Text that looks like personal data is kept, marked restricted by the message service: the person
     already chose to send it as part of the move, and refusing the move would lose it.
     """
+    # No move that posts text is the desk's own (system_only): ``refusal`` let only a person make it.
+    assert move.actor is not None
     try:
         message = message_post(
             request=request,

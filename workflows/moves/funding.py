@@ -83,9 +83,11 @@ def approve_funding(request: SupportRequest, move: Move) -> str:
     application = move.facts.pending_application
     assert application is not None  # the HAS_PENDING_APPLICATION guard ran before
     first = application.first_approver_id is not None
-    amount: Decimal = move.data.get("amount_approved") or (
+    amount: Decimal | None = move.data.get("amount_approved") or (
         application.amount_approved if first else application.amount_requested
     )
+    # A first approval stores the amount it approved together with its approver (below).
+    assert amount is not None
     if amount > application.amount_requested:
         raise _refuse(
             move,

@@ -14,8 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("references", nargs="*", help="Only these requests (by reference).")
 
-    def handle(self, *args: object, **options: object) -> None:
-        references = list(options["references"] or [])
+    def handle(self, *args: object, references: list[str] | None, **options: object) -> None:
+        references = list(references or [])
         request_ids = None
         if references:
             request_ids = list(SupportRequest.objects.filter(reference__in=references).values_list("pk", flat=True))
