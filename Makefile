@@ -47,7 +47,7 @@ bench: setup
 
 # The README's screenshots of each role's main page (docs/screenshots/), from the browser tests.
 screenshots: setup
-	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -m browser -k main_pages
+	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_readme_screenshots.py -m browser
 
 graph: setup
 	$(BIN)/python manage.py graph_workflow --format dot --output docs/workflow.dot
