@@ -91,7 +91,11 @@ def request_search(queryset: QuerySet[SupportRequest], user: User, term: str) ->
     if s.management:
         return queryset.filter(match | content)
     if s.hub_region_id is not None:
-        match |= content & Q(region_id=s.hub_region_id)
+        # Staff who only work in a hub see its region alone, which ``queryset`` already says. Saying it twice
+        # made PostgreSQL count the region's share twice, misjudge the matches as rare, and read every match
+        # in the network (22 ms) instead of the hub's newest requests (4 ms).
+        hub_only = not s.city_ids and not (s.expert_ok and s.granted)
+        match |= content if hub_only else content & Q(region_id=s.hub_region_id)
     if s.city_ids:
         readable = Q(sensitivity=Sensitivity.SHAREABLE) | Q(submitted_by_id=user.pk)
         match |= content & Q(city_id__in=sorted(s.city_ids)) & readable

@@ -193,6 +193,31 @@ def test_search_matches_only_text_the_person_can_read(world):
     assert found(colleague, "Youth centre") == {world.req}  # titles never hold personal data
 
 
+def test_hub_staff_who_also_speak_for_a_city_elsewhere_search_its_withheld_text_no_more(world):
+    """A hub's staff search the descriptions of their region; a city they also speak for, in another region,
+    only as its focal points may."""
+    from helpdesk.models import Role, Sensitivity
+    from helpdesk.selectors import request_search
+    from helpdesk.services import user_set_roles
+    from tests.factories import focal_point
+
+    SupportRequest.objects.filter(pk=world.req.pk).update(
+        description="<p>Witness Zorblax</p>",
+        sensitivity=Sensitivity.RESTRICTED,
+        submitted_by=focal_point(world.req.city),
+    )
+    SupportRequest.objects.filter(pk=world.req_other_region.pk).update(description="<p>Zorblax again</p>")
+    person = world.user("hub_other_region")
+    assert set(request_search(visible_requests(person), person, "zorblax")) == {world.req_other_region}
+
+    user_set_roles(user=person, roles=[Role.HUB_STAFF, Role.FOCAL_POINT])
+    person.cities.add(world.req.city)
+    person.access_changed()
+    assert world.req in set(visible_requests(person))  # now seen as the city's focal point...
+    # ...but its restricted description, written by a colleague, is not theirs to search.
+    assert set(request_search(visible_requests(person), person, "zorblax")) == {world.req_other_region}
+
+
 def test_queue_filter_choices_are_the_hubs_own_and_kept_for_a_minute(django_assert_num_queries):
     from datetime import timedelta
 
