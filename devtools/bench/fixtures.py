@@ -28,7 +28,8 @@ WARMUP = 3
 class BenchCast:
     hub: User
     expert: User
-    focal_point: User
+    focal_point: User  # of the region's busiest city, whose home page is measured
+    writer: User  # of another city, whose drafts the writes submit (so that the measured city keeps its size)
     management: User
     steering: User
     detail_request: SupportRequest
@@ -194,6 +195,15 @@ def prepare_cast(*, repeat: int) -> BenchCast:
         .first()
     )
     focal_point = User.objects.filter(cities=focal_city).order_by("pk").first()
+    # The writes file drafts every run; in the measured city they would grow its home page from run to run.
+    writer_city = (
+        City.objects.filter(region_id=region_id, focal_points__isnull=False)
+        .exclude(pk=focal_city.pk)
+        .annotate(n=Count("requests"))
+        .order_by("n", "pk")
+        .first()
+    ) or focal_city
+    writer = User.objects.filter(cities=writer_city).order_by("pk").first()
     expert = (
         User.objects.filter(groups__name=Role.EXPERT, expert_profile__isnull=False)
         .annotate(n=Count("assignments"))
@@ -202,9 +212,9 @@ def prepare_cast(*, repeat: int) -> BenchCast:
     )
     detail = _detail_request(hub, expert, focal_point, focal_city)
     needed = repeat + WARMUP + 2
-    drafts = list(SupportRequest.objects.filter(title=DRAFT_TITLE, state=RequestState.DRAFT, city=focal_city)[:needed])
+    drafts = list(SupportRequest.objects.filter(title=DRAFT_TITLE, state=RequestState.DRAFT, city=writer_city)[:needed])
     for _ in range(needed - len(drafts)):
-        drafts.append(_draft(focal_city, focal_point))
+        drafts.append(_draft(writer_city, writer))
     # The transition and the message scenarios each act on a request waiting for triage; a small network may
     # not hold enough of them, so the city files the rest (as it would, through the lifecycle).
     submitted = list(
@@ -212,13 +222,12 @@ def prepare_cast(*, repeat: int) -> BenchCast:
     )
     if len(submitted) < needed * 2:
         for _ in range(needed * 2 - len(submitted)):
-            submitted.append(
-                transition_perform(request=_draft(focal_city, focal_point), transition="submit", actor=focal_point)
-            )
+            submitted.append(transition_perform(request=_draft(writer_city, writer), transition="submit", actor=writer))
     return BenchCast(
         hub=hub,
         expert=expert,
         focal_point=focal_point,
+        writer=writer,
         management=_one(Role.MANAGEMENT),
         steering=_one(Role.STEERING),
         detail_request=detail,
