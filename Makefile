@@ -20,7 +20,9 @@ $(STAMP): requirements.lock
 setup: $(STAMP)
 
 # The demo's e-mails (every move tells someone) go to files, not to this terminal: read them in var/mail/.
+# The task worker logs only warnings, so the server's log stays readable.
 run: export EMAIL_URL := $(or $(EMAIL_URL),file://$(CURDIR)/var/mail)
+run: export Q_LOG_LEVEL := $(or $(Q_LOG_LEVEL),WARNING)
 run: setup
 	@mkdir -p var/mail
 	$(BIN)/python manage.py migrate --noinput

@@ -329,5 +329,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Two lines per task at INFO; `make run` sets WARNING so that the server's log stays readable.
+        "django-q": {"level": os.environ.get("Q_LOG_LEVEL", os.environ.get("LOG_LEVEL", "INFO"))},
+    },
 }

@@ -122,3 +122,18 @@ def test_a_waiting_states_days_come_from_the_variable_the_lifecycle_table_names(
     assert days["submitted"] == 2  # the variable
     assert days["info_requested"] == 10  # the table's default
     assert set(days) == {"submitted", "info_requested", "expert_matching", "funding_review", "in_delivery", "delivered"}
+
+
+def test_the_task_workers_log_level_is_its_own_or_the_root_one():
+    show = "import django, logging; django.setup(); print(logging.getLogger('django-q').getEffectiveLevel())"
+
+    def level(env: dict[str, str]) -> int:
+        clean = {k: v for k, v in os.environ.items() if k not in {"Q_LOG_LEVEL", "LOG_LEVEL"}}
+        clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
+        result = subprocess.run([sys.executable, "-c", show], cwd=ROOT, env=clean, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return int(result.stdout)
+
+    assert level({}) == 20  # INFO, as the root
+    assert level({"LOG_LEVEL": "ERROR"}) == 40
+    assert level({"Q_LOG_LEVEL": "WARNING"}) == 30  # what `make run` sets
