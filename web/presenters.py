@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -114,34 +114,6 @@ class AttachmentView:
     created_at: datetime
 
 
-class _Common(TypedDict):
-    """The fields of ``RequestView`` that every reader is given, the expert's brief included (typed, so that
-    ``RequestView(**common)`` is checked field by field)."""
-
-    pk: int
-    reference: str
-    url: str
-    title: str | Promise
-    theme: str
-    theme_label: str | Promise
-    kind: str
-    kind_label: str | Promise
-    language: str
-    language_label: str | Promise
-    strategic_priority: int | None
-    strategic_priority_label: str | Promise | None
-    region: str
-    city: str | None
-    country: str | None
-    summary: str | Promise
-    description_html: SafeString | Promise | None
-    is_brief: bool
-    is_restricted: bool
-    withheld: bool
-    revealed_restricted: bool
-    anonymised: bool
-
-
 def _name(user: User | None) -> str | None:
     return str(user) if user is not None else None
 
@@ -174,7 +146,8 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
             None if brief else mark_safe(render_html(request.description, sealed_with=request.description_seal))
         )
 
-    common: _Common = {
+    # What every reader is given, the expert's brief included.
+    common: dict[str, Any] = {
         "pk": request.pk,
         "reference": request.reference,
         "url": request.get_absolute_url(),
