@@ -22,14 +22,12 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from helpdesk.models import (
     TERMINAL_STATES,
-    AccessLog,
     RequestState,
     SupportRequest,
-    SupportRequestGroupObjectPermission,
     SupportRequestUserObjectPermission,
     User,
 )
-from helpdesk.services import expert_access_revoke
+from helpdesk.services import expert_grants_remove, group_grants_remove
 from workflows.audit import log_append
 from workflows.checks import refusal
 from workflows.deadlines import default_delivery_date, due_at_for
@@ -108,8 +106,7 @@ def transition_perform(
             # The machine records the new state (django-fsm checks the source and writes the protected field).
             getattr(lifecycle, spec.name)(outcome)
             lifecycle.save(update_fields=_stamp(lifecycle, move, from_state))
-            stayed = spec.may_stay and lifecycle.state == from_state
-            event = spec.stay_event if stayed and spec.stay_event else spec.event
+            event = spec.announced(from_state=from_state, to_state=lifecycle.state)
             log = log_append(
                 request_id=lifecycle.pk,
                 transition=spec.name,
@@ -159,25 +156,18 @@ def auto_close_overdue(*, now: datetime | None = None) -> int:
 def expert_grants_expire(*, now: datetime | None = None) -> int:
     """Take away experts' access to requests that ended more than the grace period ago; returns how many.
 
-    The access service revokes each grant and records it in the access log; rows from a job run twice
-    are simply gone the second time.
+    The access service removes them in one pass and records each in the access log; rows from a job run
+    twice are simply gone the second time.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EXPERT_ACCESS_GRACE_DAYS)
-    grants = list(
-        SupportRequestUserObjectPermission.objects.filter(
-            permission__codename="view_supportrequest",
-            content_object__state__in=TERMINAL_STATES,
-            content_object__closed_at__lt=cutoff,
-        )
-        .select_related("user", "content_object")
-        .order_by("pk")[:1000]
-    )
-    revoked = 0
+    grants = SupportRequestUserObjectPermission.objects.filter(
+        permission__codename="view_supportrequest",
+        content_object__state__in=TERMINAL_STATES,
+        content_object__closed_at__lt=cutoff,
+    ).order_by("pk")
     # The access service owns the grant table and its log; a daily run handles at most a thousand grants.
-    for grant in grants:
-        revoked += expert_access_revoke(request=grant.content_object, expert=grant.user, actor=None)
-    return revoked
+    return expert_grants_remove(grant_ids=list(grants.values_list("pk", flat=True)[:1000]))
 
 
 @dataclass(frozen=True)
@@ -210,16 +200,8 @@ def access_grants_reconcile(*, now: Any = None, grace_days: int | None = None) -
     )
     grants = SupportRequestUserObjectPermission.objects.filter(permission__codename="view_supportrequest")
     with transaction.atomic():
-        orphaned = list(grants.filter(~Exists(live)).values_list("pk", "content_object_id", "user_id"))
-        expired = list(grants.filter(Exists(live)).filter(ended).values_list("pk", "content_object_id", "user_id"))
-        doomed = orphaned + expired
-        SupportRequestUserObjectPermission.objects.filter(pk__in=[pk for pk, _, _ in doomed]).delete()
-        AccessLog.objects.bulk_create(
-            [
-                AccessLog(request_id=request_id, subject_id=user_id, action=AccessLog.Action.REVOKE)
-                for _, request_id, user_id in doomed
-            ],
-            batch_size=1000,
-        )
-        group_rows, _ = SupportRequestGroupObjectPermission.objects.all().delete()
+        orphaned = list(grants.filter(~Exists(live)).values_list("pk", flat=True))
+        expired = list(grants.filter(Exists(live)).filter(ended).values_list("pk", flat=True))
+        expert_grants_remove(grant_ids=orphaned + expired)
+        group_rows = group_grants_remove()
     return ReconcileResult(orphaned=len(orphaned), expired=len(expired), group_rows=group_rows)

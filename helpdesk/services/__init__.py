@@ -16,6 +16,8 @@ from helpdesk.services.grants import (
     access_log_reveals,
     expert_access_grant,
     expert_access_revoke,
+    expert_grants_remove,
+    group_grants_remove,
     restricted_release,
 )
 from helpdesk.services.messages import attachment_add, message_post
@@ -40,6 +42,8 @@ __all__ = [
     "attachment_add",
     "expert_access_grant",
     "expert_access_revoke",
+    "expert_grants_remove",
+    "group_grants_remove",
     "message_post",
     "reference_allocate",
     "reference_format",

@@ -16,6 +16,7 @@ from helpdesk.models import (
     Message,
     Sensitivity,
     SupportRequest,
+    SupportRequestGroupObjectPermission,
     SupportRequestUserObjectPermission,
     User,
 )
@@ -122,3 +123,31 @@ def expert_access_revoke(*, request: SupportRequest, expert: User, actor: User |
             access_log_record(user=actor, request=request, action=AccessLog.Action.REVOKE, subject=expert)
     access.forget(expert)
     return bool(deleted)
+
+
+def expert_grants_remove(*, grant_ids: Iterable[int], actor: User | None = None) -> int:
+    """Take many experts' access away at once (the scheduled jobs: grace periods, the safety net): delete these
+    grants and write one access-log row for each, in one transaction. Returns how many were removed; a grant
+    already gone counts for nothing, so a job run twice removes nothing more."""
+    wanted = sorted(set(grant_ids))
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        grants = SupportRequestUserObjectPermission.objects.select_for_update().filter(pk__in=wanted)
+        found = list(grants.values_list("pk", "content_object_id", "user_id"))
+        SupportRequestUserObjectPermission.objects.filter(pk__in=[pk for pk, _, _ in found]).delete()
+        AccessLog.objects.bulk_create(
+            [
+                AccessLog(user=actor, request_id=request_id, subject_id=user_id, action=AccessLog.Action.REVOKE)
+                for _, request_id, user_id in found
+            ],
+            batch_size=1000,
+        )
+    return len(found)
+
+
+def group_grants_remove() -> int:
+    """Request access is never granted to groups: remove any such row (an admin edit, an import). Returns how
+    many rows went."""
+    removed, _ = SupportRequestGroupObjectPermission.objects.all().delete()
+    return removed

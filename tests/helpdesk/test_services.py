@@ -219,3 +219,30 @@ def test_anonymising_clears_the_seals(world):
     _anonymise_batch([world.req.pk], now=timezone.now())
     assert not Message.objects.filter(request=world.req).exclude(body_seal="").exists()
     assert SupportRequest.objects.get(pk=world.req.pk).description_seal == ""
+
+
+def test_many_grants_go_in_one_pass_each_in_the_access_log(world, django_assert_num_queries):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from helpdesk.models import AccessLog, SupportRequestGroupObjectPermission, SupportRequestUserObjectPermission
+    from tests.factories import expert
+
+    people = [expert() for _ in range(3)]
+    for person in people:
+        services.expert_access_grant(request=world.req, expert=person)
+    grants = SupportRequestUserObjectPermission.objects.filter(user__in=people)
+    ids = list(grants.values_list("pk", flat=True))
+
+    with django_assert_num_queries(5):  # savepoint, read, delete, log, release: whatever the number of grants
+        assert services.expert_grants_remove(grant_ids=ids) == 3
+    assert not grants.exists()
+    assert set(
+        AccessLog.objects.filter(action=AccessLog.Action.REVOKE, subject__in=people).values_list("subject", "user")
+    ) == {(person.pk, None) for person in people}
+    assert services.expert_grants_remove(grant_ids=ids) == 0  # already gone: nothing more, no log row
+    assert AccessLog.objects.filter(action=AccessLog.Action.REVOKE, subject__in=people).count() == 3
+
+    assign_perm("helpdesk.view_supportrequest", Group.objects.create(name="stray"), world.req)
+    assert services.group_grants_remove() == 1
+    assert not SupportRequestGroupObjectPermission.objects.exists()
