@@ -12,7 +12,6 @@ Written straight to the tables (``devtools.demo.bulk``): this is generated load,
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ from django.utils import timezone
 from devtools.demo.bulk import insert_rows, update_rows
 from devtools.demo.people import NetworkPeople, network_people
 from helpdesk.models import RequestState, SupportRequest
-from workflows.audit import canonical
+from workflows.audit import chain_hash
 from workflows.calendar import fiscal_year_of
 from workflows.lifecycle import TRANSITION_SPECS, TRIAGE
 from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
@@ -191,7 +190,7 @@ def _history(
         data: dict[str, object] = {}
         if move in {"route_to_experts", "propose_expert"} and facts.expert_id is not None:
             data = {"experts": [facts.expert_id]}
-        content = canonical(
+        digest = chain_hash(
             request_id=facts.pk,
             seq=seq,
             transition=move,
@@ -203,7 +202,6 @@ def _history(
             data=data,
             prev_hash=prev_hash,
         )
-        digest = hashlib.sha256(content).hexdigest()
         out.logs.append((facts.pk, seq, move, state, to_state, actor, at, "", data, prev_hash, digest))
         prev_hash, state = digest, to_state
         # As workflows.milestones stamps them: the first triage decision, and the move into delivered.
