@@ -12,8 +12,8 @@ from datetime import datetime
 from django.utils.functional import Promise
 
 from helpdesk.models import SupportRequest
-from workflows.lifecycle import STATE_SPECS, STATES, TRANSITION_SPECS
-from workflows.selectors import TrailLine
+from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
+from workflows.selectors import TrailLine, road_ahead
 
 
 @dataclass(frozen=True)
@@ -32,26 +32,7 @@ def _done_line(line: TrailLine) -> str | Promise:
     spec = TRANSITION_SPECS.get(line.transition)
     if spec is None:
         return line.transition
-    stayed = spec.stay_event is not None and line.from_state == line.to_state
-    return spec.stay_event.line if stayed and spec.stay_event else spec.event.line
-
-
-# The states that lie on some request's usual road, in the table's order.
-ROAD = [spec for spec in STATES if spec.road.kinds or spec.road.funded]
-
-
-def road_ahead(request: SupportRequest) -> list[str]:
-    """The states still ahead of ``request`` on its usual road (by its kind of support and whether it asks for
-    money), in the table's order. The hub may take another road (ask for information, answer directly,
-    decline): the timeline then shows the road actually taken."""
-    # It goes through the fund if it asks for money, or already stands on the fund's road.
-    through_fund = request.funding_requested is not None or STATE_SPECS[request.state].road.funded
-    names = [
-        spec.name for spec in ROAD if spec.road.passes(request, through_fund=through_fund) or spec.name == request.state
-    ]
-    if request.state not in names:  # a draft, or a question waiting for the city: the whole road is ahead
-        return names
-    return names[names.index(request.state) + 1 :]
+    return spec.announced(from_state=line.from_state, to_state=line.to_state).line
 
 
 def request_timeline(

@@ -35,7 +35,7 @@ from helpdesk.selectors import PERSON_NAME
 from workflows.calendar import fiscal_year_of
 from workflows.checks import refusal
 from workflows.facts import RequestFacts
-from workflows.lifecycle import STATES, TRANSITIONS
+from workflows.lifecycle import STATE_SPECS, STATES, TRANSITIONS
 from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 from workflows.spec import Party, TransitionSpec
 
@@ -51,6 +51,24 @@ def transitions_from(state: str) -> list[TransitionSpec]:
 def states_waiting_on(party: Party) -> list[str]:
     """The states in which ``party`` has something to do (a city's "waiting for you" list, reminders)."""
     return [spec.name for spec in STATES if party in spec.parties]
+
+
+# The states that lie on some request's usual road, in the table's order.
+ROAD = [spec for spec in STATES if spec.road.kinds or spec.road.funded]
+
+
+def road_ahead(request: SupportRequest) -> list[str]:
+    """The states still ahead of ``request`` on its usual road (by its kind of support and whether it asks for
+    money), in the table's order. The hub may take another road (ask for information, answer directly,
+    decline): a timeline then shows the road actually taken."""
+    # It goes through the fund if it asks for money, or already stands on the fund's road.
+    through_fund = request.funding_requested is not None or STATE_SPECS[request.state].road.funded
+    names = [
+        spec.name for spec in ROAD if spec.road.passes(request, through_fund=through_fund) or spec.name == request.state
+    ]
+    if request.state not in names:  # a draft, or a question waiting for the city: the whole road is ahead
+        return names
+    return names[names.index(request.state) + 1 :]
 
 
 def available_transitions(

@@ -1,7 +1,7 @@
 """The words the lifecycle table (``workflows.lifecycle``) is written in: what a state and a move can say.
 
-This module holds types only, so that the table, the move handlers and the checks can all import it without
-importing each other.
+This module holds the types (and two shorthands the table is written with), so that the table, the move
+handlers and the checks can all import it without importing each other.
 """
 
 from __future__ import annotations
@@ -277,6 +277,13 @@ class TransitionSpec:
     @property
     def events(self) -> tuple[Event, ...]:
         return (self.event, self.stay_event) if self.stay_event else (self.event,)
+
+    def announced(self, *, from_state: str, to_state: str) -> Event:
+        """What the move announced when it took the request from ``from_state`` to ``to_state``: its
+        ``stay_event`` when it kept the request where it was, else its event."""
+        if self.stay_event is not None and from_state == to_state:
+            return self.stay_event
+        return self.event
 
     @property
     def targets(self) -> tuple[RequestState, ...]:

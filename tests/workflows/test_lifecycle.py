@@ -176,3 +176,18 @@ def test_the_state_cannot_be_set_by_hand(net):
         request.state = RequestState.CLOSED
 
     assert SupportRequest.objects.get(pk=request.pk).state == RequestState.DRAFT
+
+
+def test_a_move_announces_its_stay_event_only_when_it_kept_the_request_where_it_was():
+    approve = TRANSITION_SPECS["approve_funding"]
+    assert approve.stay_event is not None
+    stayed = approve.announced(from_state="funding_review", to_state="funding_review")
+    moved = approve.announced(from_state="funding_review", to_state="in_delivery")
+    assert (stayed, moved) == (approve.stay_event, approve.event)
+    accept = TRANSITION_SPECS["accept_assignment"]  # leaves the state as it is, and has one event
+    assert accept.announced(from_state="in_delivery", to_state="in_delivery") == accept.event
+
+
+def test_a_states_phrases_speak_the_readers_language():
+    with translation.override("fr"):
+        assert str(STATE_SPECS["info_requested"].phrases.city) == "Le pôle attend votre réponse"

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
+from helpdesk.models import SupportRequest
 from tests.workflows.conftest import VALID
 from workflows.models import ExpertAssignment, TransitionLog
 from workflows.selectors import (
@@ -14,6 +17,7 @@ from workflows.selectors import (
     envelope_balances,
     pending_applications,
     request_lifecycle,
+    road_ahead,
     trail_lines,
 )
 from workflows.services import transition_perform
@@ -110,3 +114,20 @@ def test_the_prepared_trail_holds_what_the_audit_trail_holds(net):
         (log.transition, log.to_state, log.created_at, log.comment) for log in logs
     ]
     assert [line.actor for line in lines] == [str(log.actor) if log.actor else None for log in logs]
+
+
+@pytest.mark.parametrize(
+    ("state", "kind", "funding", "expected"),
+    [
+        ("draft", "advice", None, ["submitted", "delivered", "closed"]),
+        ("info_requested", "expert", None, ["submitted", "expert_matching", "in_delivery", "delivered", "closed"]),
+        ("expert_matching", "training", None, ["in_delivery", "delivered", "closed"]),
+        ("expert_matching", "expert", Decimal("900"), ["funding_review", "in_delivery", "delivered", "closed"]),
+        ("funding_review", "advice", None, ["in_delivery", "delivered", "closed"]),
+        ("delivered", "fund", Decimal("900"), ["closed"]),
+        ("closed", "fund", Decimal("900"), []),
+    ],
+)
+def test_the_road_ahead_follows_the_kind_of_support_and_the_fund(state, kind, funding, expected):
+    request = SupportRequest(state=state, kind=kind, funding_requested=funding)
+    assert road_ahead(request) == expected
