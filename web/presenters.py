@@ -35,6 +35,7 @@ from helpdesk.selectors import (
     visible_message_lines,
 )
 from helpdesk.services import Reveal
+from web.lists.labels import labels
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -208,7 +209,7 @@ class _MessageWords:
 
     @classmethod
     def now(cls) -> _MessageWords:
-        channels = {value: str(label) for value, label in Visibility.choices}
+        channels = labels(Visibility)
         return cls(desk=gettext("The desk"), message_from=gettext("Message from %(who)s"), channels=channels)
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from helpdesk.models import RequestState, SupportRequest, User
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import visible_requests
-from web.lists.labels import labels
+from web.lists.labels import ChoiceWords
 from web.lists.pagination import Page, paginate
 from workflows.lifecycle import STATE_SPECS
 from workflows.selectors import states_waiting_on
@@ -39,10 +39,10 @@ class CityRow:
 CITY_COLUMNS = ("reference", "title", "state", "due_at", "updated_at", "anonymised_at", "city_id", "city__name")
 
 
-def city_row(request: SupportRequest, states: dict[str, str] | None = None) -> CityRow:
-    """A line for a request fetched with its city (``CITY_COLUMNS``); ``states``: the state labels of the
-    page (``web.lists.labels``)."""
-    states = states or labels(RequestState)
+def city_row(request: SupportRequest, words: ChoiceWords | None = None) -> CityRow:
+    """A line for a request fetched with its city (``CITY_COLUMNS``); ``words``: the labels of the page
+    (``web.lists.labels``)."""
+    words = words or ChoiceWords()
     return CityRow(
         reference=request.reference,
         url=reverse("request-detail", args=[request.reference]),
@@ -50,7 +50,7 @@ def city_row(request: SupportRequest, states: dict[str, str] | None = None) -> C
         city_id=request.city_id,
         city=request.city.name,
         state=request.state,
-        state_label=states.get(request.state) or str(request.state),
+        state_label=words(RequestState, request.state),
         phrase=str(STATE_SPECS[request.state].phrases.city),
         due_at=request.due_at,
         updated_at=request.updated_at,
@@ -65,13 +65,13 @@ def city_attention(user: User, *, limit: int = 20) -> list[CityRow]:
     """A focal point's requests that wait for the city itself (the states the lifecycle says wait on the
     city: a draft, a question of the hub, an evaluation), the nearest deadline first."""
     rows = _own(user).filter(state__in=states_waiting_on(Party.CITY))
-    states = labels(RequestState)
-    return [city_row(request, states) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]]
+    words = ChoiceWords()
+    return [city_row(request, words) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]]
 
 
 def city_requests(user: User, *, after: str | None = None, before: str | None = None) -> Page:
     """All requests of the focal point's cities, last changed first: one page of ``CityRow`` lines."""
     page = paginate(_own(user), sort_key="updated", after=after, before=before)
-    states = labels(RequestState)
-    page.rows = [city_row(request, states) for request in page.rows]
+    words = ChoiceWords()
+    page.rows = [city_row(request, words) for request in page.rows]
     return page

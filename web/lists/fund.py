@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from helpdesk.models import StrategicPriority, User
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import PERSON_NAME, only_visible
-from web.lists.labels import labels
+from web.lists.labels import ChoiceWords
 from web.lists.pagination import PER_PAGE, Page, paginate
 from workflows.models import FundEnvelope
 from workflows.selectors import current_fiscal_year, envelope_balances, pending_applications
@@ -65,11 +65,11 @@ def _person(line: Any, relation: str) -> str:
     return User.display_name(*names) if names[2] else ""
 
 
-def fund_row(line: Any, *, now: datetime, priorities: dict[str, str] | None = None) -> FundRow:
+def fund_row(line: Any, *, now: datetime, words: ChoiceWords | None = None) -> FundRow:
     """A line from a ``FUND_QUEUE_LINE`` row (read as named values: the line joins seven tables);
-    ``priorities``: the priority labels of the page."""
+    ``words``: the labels of the page."""
     due_at = line.request__due_at
-    priorities = priorities or labels(StrategicPriority)
+    words = words or ChoiceWords()
     return FundRow(
         reference=line.request__reference,
         url=reverse("request-detail", args=[line.request__reference]),
@@ -78,7 +78,7 @@ def fund_row(line: Any, *, now: datetime, priorities: dict[str, str] | None = No
         ),
         city=line.request__city__name,
         region=line.request__region__name,
-        priority_label=priorities.get(str(line.strategic_priority), ""),
+        priority_label=words(StrategicPriority, line.strategic_priority),
         amount=line.amount_requested,
         amount_text=number_format(line.amount_requested, decimal_pos=2, force_grouping=True),
         currency=line.currency,
@@ -117,6 +117,6 @@ def fund_queue(
         per_page=per_page,
         count_qs=applications.values("pk"),
     )
-    now, priorities = timezone.now(), labels(StrategicPriority)
-    page.rows = [fund_row(line, now=now, priorities=priorities) for line in page.rows]
+    now, words = timezone.now(), ChoiceWords()
+    page.rows = [fund_row(line, now=now, words=words) for line in page.rows]
     return FundQueue(page=page, envelopes=list(envelope_balances(year)), fiscal_year=year)

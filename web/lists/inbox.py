@@ -11,7 +11,7 @@ from django.urls import reverse
 from helpdesk.models import Language, RequestState, SupportKind, Theme, User
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import only_visible
-from web.lists.labels import labels
+from web.lists.labels import ChoiceWords
 from workflows.lifecycle import STATE_SPECS
 from workflows.models import ExpertAssignment
 from workflows.selectors import assignments_for_expert
@@ -51,23 +51,9 @@ INBOX_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class _Labels:
-    """The words a page of lines repeats, translated once per page (``web.lists.labels``)."""
-
-    states: dict[str, str]
-    themes: dict[str, str]
-    kinds: dict[str, str]
-    languages: dict[str, str]
-
-    @classmethod
-    def now(cls) -> _Labels:
-        return cls(labels(RequestState), labels(Theme), labels(SupportKind), labels(Language))
-
-
-def inbox_row(assignment: ExpertAssignment, words: _Labels | None = None) -> InboxRow:
+def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) -> InboxRow:
     """A line for an assignment fetched with its request, the request's city and hub (``INBOX_COLUMNS``)."""
-    words = words or _Labels.now()
+    words = words or ChoiceWords()
     request = assignment.request
     city = request.city
     return InboxRow(
@@ -75,11 +61,11 @@ def inbox_row(assignment: ExpertAssignment, words: _Labels | None = None) -> Inb
         url=reverse("request-detail", args=[request.reference]),
         title=str(ANONYMISED_TITLE) if request.anonymised_at else request.title,
         state=request.state,
-        state_label=words.states.get(request.state) or str(request.state),
+        state_label=words(RequestState, request.state),
         phrase=str(STATE_SPECS[request.state].phrases.expert),
-        theme=words.themes.get(request.theme, request.theme),
-        kind=words.kinds.get(request.kind, request.kind),
-        language=words.languages.get(request.language, request.language),
+        theme=words(Theme, request.theme),
+        kind=words(SupportKind, request.kind),
+        language=words(Language, request.language),
         place=request.region.name if city.anonymous_to_experts else f"{city.name}, {city.country}",
         proposed_at=assignment.created_at,
     )
@@ -90,7 +76,7 @@ def expert_assignments(user: User) -> dict[str, list[InboxRow]]:
     grouped: dict[str, list[InboxRow]] = {status: [] for status in GROUPS}
     assignments = only_visible(assignments_for_expert(user).filter(status__in=list(grouped)), user, through="request")
     assignments = assignments.only(*INBOX_COLUMNS)[:INBOX_LIMIT]
-    words = _Labels.now()
+    words = ChoiceWords()
     for assignment in assignments:
         grouped[assignment.status].append(inbox_row(assignment, words))
     return grouped

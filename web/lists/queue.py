@@ -15,7 +15,7 @@ from helpdesk.access import can
 from helpdesk.models import TERMINAL_STATES, RequestState, SupportKind, SupportRequest, Urgency, User
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import request_search, visible_requests
-from web.lists.labels import labels
+from web.lists.labels import ChoiceWords
 from web.lists.pagination import COUNT_LIMIT, DEFAULT_SORT, PER_PAGE, Page, paginate
 from workflows.lifecycle import INITIAL
 from workflows.selectors import overdue_requests
@@ -137,35 +137,22 @@ QUEUE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class _Labels:
-    """The words a page of lines repeats, translated once per page (``web.lists.labels``)."""
-
-    states: dict[str, str]
-    kinds: dict[str, str]
-    urgencies: dict[str, str]
-
-    @classmethod
-    def now(cls) -> _Labels:
-        return cls(labels(RequestState), labels(SupportKind), labels(Urgency))
-
-
-def queue_row(request: SupportRequest, user: User, *, now: datetime, labels: _Labels | None = None) -> QueueRow:
+def queue_row(request: SupportRequest, user: User, *, now: datetime, words: ChoiceWords | None = None) -> QueueRow:
     """A line of the queue for a request fetched with its city, hub and owner (``QUEUE_COLUMNS``)."""
-    labels = labels or _Labels.now()
+    words = words or ChoiceWords()
     title = request.title if len(request.title) <= TITLE_LENGTH else request.title[: TITLE_LENGTH - 1] + "…"
     return QueueRow(
         reference=request.reference,
         url=reverse("request-detail", args=[request.reference]),
         title=str(ANONYMISED_TITLE) if request.anonymised_at else title,
         asks_funding=request.funding_requested is not None,
-        urgent_label=labels.urgencies.get(request.urgency, "") if request.urgency in URGENT else "",
+        urgent_label=words(Urgency, request.urgency) if request.urgency in URGENT else "",
         city=request.city.name,
         country=request.city.country,
         region=request.region.name,
         state=request.state,
-        state_label=labels.states.get(request.state) or str(request.state),
-        kind_label=labels.kinds.get(request.kind, request.kind),
+        state_label=words(RequestState, request.state),
+        kind_label=words(SupportKind, request.kind),
         owner=str(request.owner) if request.owner else "",
         due_at=request.due_at,
         overdue=bool(request.due_at and request.due_at < now and request.state not in TERMINAL_STATES),
@@ -198,6 +185,6 @@ def queue_page(
         count_qs=filtered_requests(user, filters, for_count=True) if counted else None,
         count_limit=COUNT_LIMIT,
     )
-    now, labels = timezone.now(), _Labels.now()
-    page.rows = [queue_row(request, user, now=now, labels=labels) for request in page.rows]
+    now, words = timezone.now(), ChoiceWords()
+    page.rows = [queue_row(request, user, now=now, words=words) for request in page.rows]
     return page
