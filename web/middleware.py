@@ -55,7 +55,7 @@ def _suspended_expert_only(user: User) -> bool:
 
 
 def session_stamp_on_login(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
-    """Start both clocks at sign-in (connected in ``HelpdeskConfig.ready``), so the first page writes nothing."""
+    """Start both clocks at sign-in (connected in ``WebConfig.ready``), so the first page writes nothing."""
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
         request.session[SESSION_STARTED] = request.session[SESSION_SEEN] = now

@@ -44,5 +44,7 @@ def test_main_pages_of_the_demo_network(chromium, live_server):
         with actor.page.expect_navigation():
             actor.page.locator(f"form.lang-switch button[value='{language}']").click()
         actor.go(path or in_delivery.get_absolute_url())
-        actor.page.screenshot(path=str(DOCS / f"{name}.png"), full_page=path is not None or width < 1000)
+        picture = DOCS / f"{name}.png"
+        actor.page.screenshot(path=str(picture), full_page=path is not None or width < 1000)
         actor.close()
+        assert picture.stat().st_size > 10_000, f"{name}: the picture is (nearly) empty"

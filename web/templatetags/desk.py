@@ -59,20 +59,6 @@ def state_badge(state: str) -> str:
 
 
 @register.filter
-def city_phrase(state: str) -> str:
-    """Where a request stands, in its city's words."""
-    spec = STATE_SPECS.get(state)
-    return str(spec.phrases.city) if spec else ""
-
-
-@register.filter
-def waits_for(state: str) -> str:
-    """What a request in ``state`` waits for, in the words of hub staff and the management unit."""
-    spec = STATE_SPECS.get(state)
-    return str(spec.phrases.staff) if spec else ""
-
-
-@register.filter
 def move_button(spec: TransitionSpec) -> str:
     """The button colour of a move: the road forward, a side step, or something that ends or refuses."""
     return MOVE_BUTTONS[spec.tone]

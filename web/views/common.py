@@ -13,10 +13,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from helpdesk.models import SupportRequest, User
 from helpdesk.selectors import request_for
+from workflows.errors import TransitionConflict
 
 View = Callable[..., HttpResponse]
 
@@ -51,6 +53,14 @@ def request_or_404(user: User, reference: str, *, for_page: bool = True) -> Supp
     if support_request is None:
         raise Http404
     return support_request
+
+
+def conflict_response(
+    request: HttpRequest, support_request: SupportRequest, conflict: TransitionConflict
+) -> HttpResponse:
+    """Someone moved the request first: say so (409) and offer the page again, rather than guess."""
+    context = {"req": support_request, "message": str(conflict)}
+    return render(request, "web/requests/conflict.html", context, status=409)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:

@@ -14,7 +14,7 @@ from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.queue import QueueFilterForm
 from web.lists.queue import queue_page
-from web.views.common import request_or_404, role_required, signed_in
+from web.views.common import conflict_response, request_or_404, role_required, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.matching import candidate_experts
 from workflows.selectors import available_transitions
@@ -62,12 +62,7 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 transition_perform(request=support_request, transition=spec.name, actor=user, data=form.move_data())
             except TransitionConflict as conflict:
-                return render(
-                    request,
-                    "web/requests/conflict.html",
-                    {"req": support_request, "message": str(conflict)},
-                    status=409,
-                )
+                return conflict_response(request, support_request, conflict)
             except TransitionRefused as refusal:
                 form.show_refusal(refusal)
             else:

@@ -29,7 +29,7 @@ from web.forms.moves import MoveForm
 from web.forms.requests import MessageForm
 from web.middleware import client_ip
 from web.timeline import request_timeline
-from web.views.common import request_or_404, safe_next, signed_in
+from web.views.common import conflict_response, request_or_404, safe_next, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.selectors import available_transitions, request_lifecycle
@@ -83,11 +83,6 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_detail(request, request_or_404(signed_in(request), reference))
 
 
-def _conflict(request: HttpRequest, support_request: SupportRequest, conflict: TransitionConflict) -> HttpResponse:
-    context = {"req": support_request, "message": str(conflict)}
-    return render(request, "web/requests/conflict.html", context, status=409)
-
-
 @login_required
 def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     """One lifecycle move: its form (GET, or after a refusal) and its post, which calls ``transition_perform``."""
@@ -103,7 +98,7 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
         try:
             transition_perform(request=support_request, transition=name, actor=user, data=form.move_data())
         except TransitionConflict as conflict:
-            return _conflict(request, support_request, conflict)
+            return conflict_response(request, support_request, conflict)
         except TransitionRefused as refusal:
             form.show_refusal(refusal)
         else:
