@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from helpdesk.models import SupportRequest
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
 from workflows.selectors import TrailLine, road_ahead
+from workflows.spec import Reader
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Step:
     actor: str | None = None
     at: datetime | None = None
     comment: str = ""
-    waits_for: str | Promise = ""
+    waits_for: str | Promise = ""  # what the request waits for, in staff's words ("Waiting for ...")
+    phrase: str | Promise = ""  # where it stands, in the city's or an expert's own words
     due_at: datetime | None = None
 
 
@@ -36,13 +38,19 @@ def _done_line(line: TrailLine) -> str | Promise:
 
 
 def request_timeline(
-    request: SupportRequest, trail: list[TrailLine], channels: frozenset[str], *, show_actors: bool = True
+    request: SupportRequest,
+    trail: list[TrailLine],
+    channels: frozenset[str],
+    *,
+    reader: Reader = "staff",
+    show_actors: bool = True,
 ) -> list[Step]:
     """Done steps with who and when (``trail``: ``workflows.selectors.trail_lines``), the current state with
     what it waits for and its deadline, then the states ahead on the usual road.
 
-    A move's comment is shown only to people who read the channel it was addressed to; an expert reading
-    the brief is not told who acted (a focal point's name can point to an anonymous city).
+    The current state is told in ``reader``'s words (the lifecycle table's phrase for them). A move's comment
+    is shown only to people who read the channel it was addressed to; an expert reading the brief is not told
+    who acted (a focal point's name can point to an anonymous city).
     """
     steps: list[Step] = []
     for line in trail:
@@ -64,7 +72,8 @@ def request_timeline(
             status="current",
             label=current.label,
             state_label=current.label,
-            waits_for=current.phrases.staff if not current.is_terminal else "",
+            waits_for=current.phrases.staff if reader == "staff" and not current.is_terminal else "",
+            phrase=current.phrases.of(reader) if reader != "staff" and not current.is_terminal else "",
             due_at=request.due_at if not current.is_terminal else None,
         )
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from django.utils.functional import Promise
 
@@ -158,13 +158,22 @@ def working_days(days: int, setting: str) -> Deadline:
     return Deadline(kind=DeadlineKind.WORKING_DAYS, days=days, setting=setting)
 
 
+# Who reads a state's phrase: the city's focal points, the staff who oversee the request (hub, management
+# unit), an expert reading the brief.
+Reader = Literal["city", "staff", "expert"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Phrases:
     """What each reader is told of a request in a state, in plain words from their side."""
 
-    city: Promise  # the city's focal points, about their own request
-    staff: Promise  # hub staff and the management unit: what the request is waiting for
-    expert: Promise  # an assigned expert, about the request they advise on
+    city: Promise  # the city's focal points, about their own request: a sentence
+    staff: Promise  # hub staff and the management unit: what the request is waiting for ("waiting for ...")
+    expert: Promise  # an assigned expert, about the request they advise on: a sentence
+
+    def of(self, reader: Reader) -> Promise:
+        phrase: Promise = getattr(self, reader)
+        return phrase
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -234,11 +234,15 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
         actor.close()
 
 
+# "{request}": the page of a request the city filed, the hub routed and the expert was proposed for.
 MAIN_PAGES = [
     ("focal_point", "/"),
     ("focal_point", "/requests/new/"),
+    ("focal_point", "{request}"),
     ("hub_staff", "/"),
+    ("hub_staff", "{request}"),
     ("expert", "/"),
+    ("expert", "{request}"),
     ("management", "/"),
     ("management", "/overview/"),
     ("steering", "/"),
@@ -259,6 +263,12 @@ def test_main_pages_in_three_languages_screenshots_accessibility_and_small_scree
 
     for state in ("draft", "submitted", "info_requested", "expert_matching", "delivered"):
         in_state(state, city=city, title=f"Request waiting in {state.replace('_', ' ')}")
+    from helpdesk.services import expert_access_grant
+    from workflows.models import ExpertAssignment
+
+    shown = in_state("expert_matching", city=city, title="Youth council after the riots")
+    ExpertAssignment.objects.create(request=shown, expert=people["expert"], status="proposed")
+    expert_access_grant(request=shown, expert=people["expert"])
     problems: dict[str, Any] = {}
     for role, person in people.items():
         actor = Actor(chromium, live_server.url, person.username)
@@ -272,8 +282,9 @@ def test_main_pages_in_three_languages_screenshots_accessibility_and_small_scree
             assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
             sheet = actor.page.locator("#bootstrap-css").get_attribute("href")
             assert ("bootstrap.rtl.min.css" in sheet) == (language == "ar")
-            for path in [p for r, p in MAIN_PAGES if r == role]:
-                name = f"{role}{path.replace('/', '-').rstrip('-')}-{language}"
+            for page in [p for r, p in MAIN_PAGES if r == role]:
+                path = page.format(request=shown.get_absolute_url())
+                name = f"{role}{page.replace('{request}', '-request').replace('/', '-').rstrip('-')}-{language}"
                 # A desktop and a phone, as people use the desk; nothing wider than the phone's screen.
                 for width in (1366, 390):
                     actor.page.set_viewport_size({"width": width, "height": 900 if width > 1000 else 844})

@@ -54,7 +54,11 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "messages_list": messages_list,
         "attachments": presenters.attachment_views(support_request, user),
         "timeline": request_timeline(
-            support_request, lifecycle.trail, readable_channels(user, support_request), show_actors=not view.is_brief
+            support_request,
+            lifecycle.trail,
+            readable_channels(user, support_request),
+            reader="staff" if oversees else "expert" if view.is_brief else "city",
+            show_actors=not view.is_brief,
         ),
         # Moves whose data is a choice of experts are made from the matching page.
         "moves": [

@@ -357,3 +357,23 @@ def test_a_declined_expert_gives_a_reason(client, people):
     assert assignment.status == "declined" and assignment.decline_reason == "Travelling that month."
     # Declined, the expert no longer sees the request.
     assert client.get(request.get_absolute_url()).status_code == 404
+
+
+def test_the_timeline_tells_each_reader_where_the_request_stands_in_their_own_words(client, people):
+    from helpdesk.services import expert_access_grant
+    from workflows.lifecycle import STATE_SPECS
+
+    phrases = STATE_SPECS["expert_matching"].phrases
+    request = in_state("expert_matching", city=people["city"])
+    ExpertAssignment.objects.create(request=request, expert=people["expert"], status="proposed")
+    expert_access_grant(request=request, expert=people["expert"])
+    seen = {}
+    for who in ("hub", "focal", "expert"):
+        client.force_login(people[who])
+        current = next(s for s in client.get(request.get_absolute_url()).context["timeline"] if s.status == "current")
+        seen[who] = (str(current.waits_for), str(current.phrase))
+    assert seen == {
+        "hub": (str(phrases.staff), ""),
+        "focal": ("", str(phrases.city)),
+        "expert": ("", str(phrases.expert)),
+    }
