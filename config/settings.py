@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    # Countries as ISO codes, named in the reader's language from the library's own catalogues.
+    "django_countries",
     "helpdesk",
     "workflows",
     "notifications",
@@ -177,6 +179,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Our corrections to Django's formats (config/formats/<language>/formats.py): Arabic amounts grouped by
+# thousands. Grouping is asked where a number is an amount or a count (floatformat:"2g", intcomma), not
+# everywhere (USE_THOUSAND_SEPARATOR stays off: years and references are numbers too).
+FORMAT_MODULE_PATH = ["config.formats"]
+# Kosovo has no ISO 3166 code of its own yet; XK is the one the EU, the IMF and SWIFT use.
+COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 
 # --- Static files and uploads ---------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -9,15 +9,18 @@ from helpdesk.models import AccessLog, Attachment, City, ExpertProfile, Message,
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "is_active"]
+    list_display = ["code", "name", "name_fr", "name_ar", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_fr", "name_ar"]
+    # The three names side by side: each page shows the one in its reader's language (English if empty).
+    fields = ["code", ("name", "name_fr", "name_ar"), "languages", "is_active"]
 
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "region", "is_member", "anonymous_to_experts"]
-    list_filter = ["region", "is_member", "anonymous_to_experts"]
+    # Countries are ISO codes, listed and chosen by their name in the reader's language.
+    list_filter = ["region", "country", "is_member", "anonymous_to_experts"]
     search_fields = ["name", "country"]
     list_select_related = ["region"]
 

@@ -52,6 +52,25 @@ KIND_LABELS = {
     "card": _("a payment card number"),
 }
 
+# What a finding is called where it was found: whole sentences per field, so that each language can make its
+# verb agree with the field (Arabic: يحتوي العنوان / تحتوي الرسالة). Keys are the services' field names.
+FIELD_SENTENCES = {
+    "body": _("The message contains what looks like %(what)s: “%(text)s”"),
+    "title": _("The title contains what looks like %(what)s: “%(text)s”"),
+    "description": _("The description contains what looks like %(what)s: “%(text)s”"),
+    "summary": _("The summary contains what looks like %(what)s: “%(text)s”"),
+}
+# A field without a sentence of its own (one added later) still never shows its internal name.
+OTHER_FIELD_SENTENCE = _("The text contains what looks like %(what)s: “%(text)s”")
+# Unicode's first-strong isolate: the found text keeps its own direction inside a sentence of the other.
+_ISOLATE, _POP = "\u2068", "\u2069"
+
+
+def kind_label(kind: str) -> str:
+    """What a finding's kind is called, in the active language ("a phone number")."""
+    return str(KIND_LABELS.get(kind, _("personal data")))
+
+
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 _EMAIL = re.compile(
@@ -228,9 +247,11 @@ class PersonalDataFound(Exception):
 
     @property
     def messages(self) -> list[str]:
-        """One translatable sentence per finding, for the form."""
+        """One sentence per finding in the reader's language, naming the field as the form does (never its
+        internal name); the found text is direction-isolated, as an English number in an Arabic sentence."""
         return [
-            str(_("%(field)s contains %(what)s: “%(text)s”")) % {"field": field, "what": f.label, "text": f.text}
+            str(FIELD_SENTENCES.get(field, OTHER_FIELD_SENTENCE))
+            % {"what": f.label, "text": f"{_ISOLATE}{f.text}{_POP}"}
             for field, found in self.findings.items()
             for f in found
         ]

@@ -12,10 +12,24 @@ from typing import Any, TypeGuard
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils import translation
 from guardian.shortcuts import get_objects_for_user
 
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
-from helpdesk.models import AccessLog, Attachment, City, Message, Region, Role, Sensitivity, SupportRequest, User
+from helpdesk.models import (
+    AccessLog,
+    Attachment,
+    City,
+    Message,
+    Region,
+    Role,
+    Sensitivity,
+    SupportRequest,
+    User,
+    country_name,
+    localized_name,
+    name_key,
+)
 from helpdesk.prepared import PreparedRead
 
 
@@ -207,7 +221,7 @@ class FilterChoices:
     """What a request list's filter bar offers: (value, label) pairs, ready for a select."""
 
     cities: list[tuple[str, str]]
-    countries: list[str]
+    countries: list[tuple[str, str]]  # (ISO code, name in the active language)
     owners: list[tuple[str, str]]
     regions: list[tuple[str, str]] | None  # None: the person works in one hub and is not offered others
 
@@ -222,12 +236,13 @@ def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterC
 
     Plain tuples rather than rows: a hub has a few hundred cities, and building (and later translating)
     a model instance for each was most of the queue page's time. Kept for a minute per hub (they hold
-    names only, the same for everyone who may open that hub's queue).
+    names only, the same for everyone who may open that hub's queue, in each language: hubs' and countries'
+    names are in the reader's language, and ranked in it).
     """
     management = scope(user).management
     if not management:
         region_id = user.region_id
-    key = f"helpdesk:queue-filter-choices:v1:{int(management)}:{region_id}"
+    key = f"helpdesk:queue-filter-choices:v2:{int(management)}:{region_id}:{translation.get_language()}"
     choices = cache.get(key)
     if choices is None:
         choices = _queue_filter_choices(management=management, region_id=region_id)
@@ -238,7 +253,8 @@ def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterC
 def _queue_filter_choices(*, management: bool, region_id: int | None) -> FilterChoices:
     regions = None
     if management:
-        regions = [(str(pk), name) for pk, name in Region.objects.order_by("name").values_list("pk", "name")]
+        hubs = Region.objects.values_list("pk", "name", "name_fr", "name_ar")
+        regions = sorted(((str(pk), localized_name(*names)) for pk, *names in hubs), key=lambda hub: name_key(hub[1]))
     if region_id is None:
         city_rows: list[tuple[int, str, str]] = []
     else:
@@ -246,7 +262,7 @@ def _queue_filter_choices(*, management: bool, region_id: int | None) -> FilterC
     staff = hub_staff(region_id=region_id).values_list("pk", "first_name", "last_name", "username")
     return FilterChoices(
         cities=[(str(pk), name) for pk, name, _ in city_rows],
-        countries=sorted({country for _, _, country in city_rows}),
+        countries=sorted({(code, country_name(code)) for _, _, code in city_rows}, key=lambda c: name_key(c[1])),
         owners=[(str(pk), User.display_name(first, last, username)) for pk, first, last, username in staff],
         regions=regions,
     )

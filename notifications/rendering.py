@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from helpdesk.models import Sensitivity, SupportRequest, User
@@ -99,8 +100,11 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
     language = language_of(recipient)
     with translation.override(language):
         subject = subject_for(notification, items)
+        name = recipient.get_full_name() or recipient.username
         context = {
-            "recipient_name": recipient.get_full_name() or recipient.username,
+            "recipient_name": name,
+            # The HTML e-mail isolates the name: an Arabic name in an English greeting, or the other way.
+            "recipient_bdi": format_html("<bdi>{}</bdi>", name),
             "language": language,
             "rtl": translation.get_language_bidi(),
             "centre_link": absolute_url(reverse("notifications:list")),

@@ -27,7 +27,7 @@ class CityFactory(factory.django.DjangoModelFactory):
         model = City
 
     name = factory.Sequence(lambda n: f"City {n}")
-    country = "Testland"
+    country = "KE"
     region = factory.SubFactory(RegionFactory)
     languages = ["en"]
 

@@ -113,8 +113,9 @@ def message_articles(messages: Sequence[MessageView], *, can_release: bool) -> S
 QUEUE_ROW = (
     "<tr{overdue_class}>\n"
     '    <td class="text-nowrap" data-label="{l_reference}"><a href="{url}">{reference}</a></td>\n'
-    '    <td data-label="{l_title}">{title}{fund}{urgent}</td>\n'
-    '    <td data-label="{l_city}">{city} <span class="text-body-secondary small">{country}</span>{region}</td>\n'
+    '    <td data-label="{l_title}"><bdi>{title}</bdi>{fund}{urgent}</td>\n'
+    '    <td data-label="{l_city}"><bdi>{city}</bdi> '
+    '<span class="text-body-secondary small"><bdi>{country}</bdi></span>{region}</td>\n'
     '    <td data-label="{l_state}"><span class="badge {badge}">{state}</span></td>\n'
     '    <td data-label="{l_kind}">{kind}</td>\n'
     '    <td data-label="{l_owner}">{owner}</td>\n'
@@ -122,6 +123,7 @@ QUEUE_ROW = (
     "    <td>{take}</td>\n"
     "  </tr>\n"
 )
+REGION = '<br><span class="small text-body-secondary"><bdi>{region}</bdi></span>'
 URGENT = ' <span class="badge text-bg-danger">{label}</span>'
 TAKE_BUTTON = (
     '<button form="take-form" formaction="{url}" class="btn btn-sm btn-outline-primary" type="submit">{take}'
@@ -161,11 +163,11 @@ def queue_lines(rows: Sequence[QueueRow], *, all_hubs: bool = False) -> SafeStri
                 urgent=URGENT.format(label=_escape(r.urgent_label)) if r.urgent_label else "",
                 city=_escape(r.city),
                 country=_escape(r.country),
-                region=f'<br><span class="small text-body-secondary">{_escape(r.region)}</span>' if all_hubs else "",
+                region=REGION.format(region=_escape(r.region)) if all_hubs else "",
                 badge=_escape(state_badge(r.state)),
                 state=_escape(r.state_label),
                 kind=_escape(r.kind_label),
-                owner=_escape(r.owner) if r.owner else nobody,
+                owner=f"<bdi>{_escape(r.owner)}</bdi>" if r.owner else nobody,
                 deadline=deadline,
                 take=(TAKE_BUTTON.format(url=_escape(r.take_url), take=take, reference=_escape(r.reference)))
                 if r.take_url

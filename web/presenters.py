@@ -27,6 +27,7 @@ from helpdesk.access import can, sees_brief_only
 from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility
 from helpdesk.placeholders import ANONYMISED, ANONYMISED_TITLE, WITHHELD
 from helpdesk.sanitize import render_html
+from helpdesk.screening import kind_label
 from helpdesk.selectors import (
     ATTACHMENT_LINE,
     MESSAGE_LINE,
@@ -163,7 +164,7 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         "strategic_priority_label": request.get_strategic_priority_display() if request.strategic_priority else None,
         "region": str(request.region),
         "city": None if hide_city else request.city.name,
-        "country": None if hide_city else request.city.country,
+        "country": None if hide_city else request.city.country.name,  # in the reader's language
         "summary": summary,
         "description_html": description,
         "is_brief": brief,
@@ -193,7 +194,8 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         submitted_at=request.submitted_at,
         closed_at=request.closed_at,
         due_at=request.due_at,
-        screening_kinds=sorted({flag.get("kind", "") for flag in request.screening_flags})
+        # What was found, in the reader's words (never the screening's internal kind codes).
+        screening_kinds=sorted({kind_label(flag.get("kind", "")) for flag in request.screening_flags})
         if can(user, "release_restricted", request)
         else [],
     )

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q
 
-from helpdesk.models import ExpertProfile, Region, SupportRequest, User
+from helpdesk.models import ExpertProfile, Region, SupportRequest, User, name_key
 from workflows.models import ExpertAssignment
 
 # The weights say what matters most to a hub choosing someone: the subject first, then being
@@ -83,7 +83,7 @@ def candidate_experts(request: SupportRequest) -> list[Candidate]:
             "user__first_name",
             "user__last_name",
         )
-        .prefetch_related(Prefetch("regions", queryset=Region.objects.only("name")))
+        .prefetch_related(Prefetch("regions", queryset=Region.objects.only("name", "name_fr", "name_ar")))
         .annotate(load=Count("user__assignments", filter=Q(user__assignments__status__in=active)))
     )
     conflicts: dict[int, list[ConflictFlag]] = {}
@@ -112,7 +112,7 @@ def candidate_experts(request: SupportRequest) -> list[Candidate]:
             region_match=request.region_id in region_ids,
             load=profile.load,
             capacity=profile.max_concurrent_assignments,
-            region_names=sorted(region.name for region in profile.regions.all()),
+            region_names=sorted((region.localized_name for region in profile.regions.all()), key=name_key),
             conflicts=conflicts.get(profile.user_id, []),
             current_status=live.get(profile.user_id, ""),
         )

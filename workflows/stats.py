@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone, translation
 
-from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest, Theme
+from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest, Theme, localized_name
 from workflows.models import Evaluation
 from workflows.selectors import overdue_requests
 
@@ -93,7 +93,8 @@ def steering_figures(period: Period) -> SteeringFigures:
         by_region[region_id] += count
         by_state[state] += count
         by_theme[theme] += count
-    regions = dict(Region.objects.values_list("pk", "name"))
+    hubs = Region.objects.values_list("pk", "name", "name_fr", "name_ar")
+    regions = {pk: localized_name(*names) for pk, *names in hubs}  # in the reader's language
     themes = {value: str(label) for value, label in Theme.choices}
     states = {value: str(label) for value, label in RequestState.choices}
     # The first triage decision and the delivery are stamped on the request by the lifecycle

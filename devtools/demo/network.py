@@ -14,61 +14,89 @@ from workflows.models import FundEnvelope
 DEMO_PASSWORD = "cities-demo-2026"  # noqa: S105 - printed for the demo network only
 
 HUBS = [
-    # code, name, working languages, active
-    ("esa", "East and Southern Africa", ["en", "fr"], True),
-    ("mena", "Middle East and North Africa", ["ar", "en", "fr"], True),
-    ("south-asia", "South Asia", ["en"], True),
-    ("western-balkans", "Western Balkans", ["en"], True),
-    ("north-america", "North America", ["en", "fr"], True),
-    ("central", "Europe and other regions (central team)", ["en", "fr"], True),
-    ("south-east-asia", "South-East Asia (planned)", ["en"], False),
-    ("west-africa", "West Africa (planned)", ["fr", "en"], False),
+    # code, name in English, French and Arabic, working languages, active
+    ("esa", "East and Southern Africa", "Afrique de l'Est et australe", "شرق أفريقيا وجنوبها", ["en", "fr"], True),
+    (
+        "mena",
+        "Middle East and North Africa",
+        "Moyen-Orient et Afrique du Nord",
+        "الشرق الأوسط وشمال أفريقيا",
+        ["ar", "en", "fr"],
+        True,
+    ),
+    ("south-asia", "South Asia", "Asie du Sud", "جنوب آسيا", ["en"], True),
+    ("western-balkans", "Western Balkans", "Balkans occidentaux", "غرب البلقان", ["en"], True),
+    ("north-america", "North America", "Amérique du Nord", "أمريكا الشمالية", ["en", "fr"], True),
+    (
+        "central",
+        "Europe and other regions (central team)",
+        "Europe et autres régions (équipe centrale)",
+        "أوروبا ومناطق أخرى (الفريق المركزي)",
+        ["en", "fr"],
+        True,
+    ),
+    (
+        "south-east-asia",
+        "South-East Asia (planned)",
+        "Asie du Sud-Est (prévu)",
+        "جنوب شرق آسيا (مخطَّط له)",
+        ["en"],
+        False,
+    ),
+    (
+        "west-africa",
+        "West Africa (planned)",
+        "Afrique de l'Ouest (prévu)",
+        "غرب أفريقيا (مخطَّط له)",
+        ["fr", "en"],
+        False,
+    ),
 ]
 
 CITIES = [
-    # name, country, hub code, languages, member, anonymous to experts
-    ("Mombasa", "Kenya", "esa", ["en"], True, False),
-    ("Nairobi", "Kenya", "esa", ["en"], True, False),
-    ("Kisumu", "Kenya", "esa", ["en"], True, False),
-    ("Cape Town", "South Africa", "esa", ["en"], True, False),
-    ("Durban", "South Africa", "esa", ["en"], True, False),
-    ("Kampala", "Uganda", "esa", ["en"], True, False),
-    ("Dar es Salaam", "Tanzania", "esa", ["en"], True, False),
-    ("Mogadishu", "Somalia", "esa", ["en", "ar"], False, True),
-    ("Saïda", "Lebanon", "mena", ["ar", "fr"], True, False),
-    ("Tripoli", "Lebanon", "mena", ["ar", "fr"], True, True),
-    ("Amman", "Jordan", "mena", ["ar", "en"], True, False),
-    ("Irbid", "Jordan", "mena", ["ar"], True, False),
-    ("Sousse", "Tunisia", "mena", ["ar", "fr"], True, False),
-    ("Tangier", "Morocco", "mena", ["ar", "fr"], True, False),
-    ("Mosul", "Iraq", "mena", ["ar"], False, True),
-    ("Addu City", "Maldives", "south-asia", ["en"], True, False),
-    ("Malé", "Maldives", "south-asia", ["en"], True, False),
-    ("Colombo", "Sri Lanka", "south-asia", ["en"], True, False),
-    ("Dhaka North", "Bangladesh", "south-asia", ["en"], True, False),
-    ("Kathmandu", "Nepal", "south-asia", ["en"], False, False),
-    ("Kumanovo", "North Macedonia", "western-balkans", ["en"], True, False),
-    ("Tetovo", "North Macedonia", "western-balkans", ["en"], True, False),
-    ("Sarajevo", "Bosnia and Herzegovina", "western-balkans", ["en"], True, False),
-    ("Tirana", "Albania", "western-balkans", ["en"], True, False),
-    ("Pristina", "Kosovo", "western-balkans", ["en"], True, False),
-    ("Podgorica", "Montenegro", "western-balkans", ["en"], True, False),
-    ("Highland Park", "United States", "north-america", ["en"], True, False),
-    ("Chattanooga", "United States", "north-america", ["en"], True, False),
-    ("Aurora", "United States", "north-america", ["en"], True, False),
-    ("Denver", "United States", "north-america", ["en"], True, False),
-    ("New York City", "United States", "north-america", ["en"], True, False),
-    ("Montréal", "Canada", "north-america", ["fr", "en"], True, False),
-    ("Victoria", "Canada", "north-america", ["en"], True, False),
-    ("Berlin", "Germany", "central", ["en"], True, False),
-    ("Halle", "Germany", "central", ["en"], True, False),
-    ("London", "United Kingdom", "central", ["en"], True, False),
-    ("Oslo", "Norway", "central", ["en"], True, False),
-    ("The Hague", "Netherlands", "central", ["en", "fr"], True, False),
-    ("Kolofata", "Cameroon", "central", ["fr"], True, True),
-    ("Kousseri", "Cameroon", "central", ["fr"], True, False),
-    ("Mokolo", "Cameroon", "central", ["fr"], True, False),
-    ("Lyon", "France", "central", ["fr"], False, False),
+    # name, country (ISO 3166 code), hub code, languages, member, anonymous to experts
+    ("Mombasa", "KE", "esa", ["en"], True, False),
+    ("Nairobi", "KE", "esa", ["en"], True, False),
+    ("Kisumu", "KE", "esa", ["en"], True, False),
+    ("Cape Town", "ZA", "esa", ["en"], True, False),
+    ("Durban", "ZA", "esa", ["en"], True, False),
+    ("Kampala", "UG", "esa", ["en"], True, False),
+    ("Dar es Salaam", "TZ", "esa", ["en"], True, False),
+    ("Mogadishu", "SO", "esa", ["en", "ar"], False, True),
+    ("Saïda", "LB", "mena", ["ar", "fr"], True, False),
+    ("Tripoli", "LB", "mena", ["ar", "fr"], True, True),
+    ("Amman", "JO", "mena", ["ar", "en"], True, False),
+    ("Irbid", "JO", "mena", ["ar"], True, False),
+    ("Sousse", "TN", "mena", ["ar", "fr"], True, False),
+    ("Tangier", "MA", "mena", ["ar", "fr"], True, False),
+    ("Mosul", "IQ", "mena", ["ar"], False, True),
+    ("Addu City", "MV", "south-asia", ["en"], True, False),
+    ("Malé", "MV", "south-asia", ["en"], True, False),
+    ("Colombo", "LK", "south-asia", ["en"], True, False),
+    ("Dhaka North", "BD", "south-asia", ["en"], True, False),
+    ("Kathmandu", "NP", "south-asia", ["en"], False, False),
+    ("Kumanovo", "MK", "western-balkans", ["en"], True, False),
+    ("Tetovo", "MK", "western-balkans", ["en"], True, False),
+    ("Sarajevo", "BA", "western-balkans", ["en"], True, False),
+    ("Tirana", "AL", "western-balkans", ["en"], True, False),
+    ("Pristina", "XK", "western-balkans", ["en"], True, False),
+    ("Podgorica", "ME", "western-balkans", ["en"], True, False),
+    ("Highland Park", "US", "north-america", ["en"], True, False),
+    ("Chattanooga", "US", "north-america", ["en"], True, False),
+    ("Aurora", "US", "north-america", ["en"], True, False),
+    ("Denver", "US", "north-america", ["en"], True, False),
+    ("New York City", "US", "north-america", ["en"], True, False),
+    ("Montréal", "CA", "north-america", ["fr", "en"], True, False),
+    ("Victoria", "CA", "north-america", ["en"], True, False),
+    ("Berlin", "DE", "central", ["en"], True, False),
+    ("Halle", "DE", "central", ["en"], True, False),
+    ("London", "GB", "central", ["en"], True, False),
+    ("Oslo", "NO", "central", ["en"], True, False),
+    ("The Hague", "NL", "central", ["en", "fr"], True, False),
+    ("Kolofata", "CM", "central", ["fr"], True, True),
+    ("Kousseri", "CM", "central", ["fr"], True, False),
+    ("Mokolo", "CM", "central", ["fr"], True, False),
+    ("Lyon", "FR", "central", ["fr"], False, False),
 ]
 
 EXPERTS = [
@@ -235,10 +263,21 @@ def seed_network(*, fiscal_year: int) -> list[DemoLogin]:
     roles_ensure()
     password_hash = make_password(DEMO_PASSWORD)
     regions = {}
-    for code, name, languages, active in HUBS:
-        regions[code], _ = Region.objects.get_or_create(
-            code=code, defaults={"name": name, "languages": languages, "is_active": active}
+    for code, name, name_fr, name_ar, languages, active in HUBS:
+        regions[code], created = Region.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_fr": name_fr,
+                "name_ar": name_ar,
+                "languages": languages,
+                "is_active": active,
+            },
         )
+        if not created and not (regions[code].name_fr or regions[code].name_ar):
+            # A network seeded before hubs had French and Arabic names gets them once.
+            regions[code].name_fr, regions[code].name_ar = name_fr, name_ar
+            regions[code].save(update_fields=["name_fr", "name_ar"])
     cities = {}
     for name, country, hub, languages, member, anonymous in CITIES:
         cities[name], _ = City.objects.get_or_create(

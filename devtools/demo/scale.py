@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
+from django_countries import countries
 
 from devtools.demo.bulk import insert_rows
 from devtools.demo.network import DEMO_PASSWORD
@@ -92,6 +93,7 @@ CORPUS_WORDS = 200_000
 # The choices' values, read once: each ``.values`` call builds its list anew.
 THEMES, KINDS = list(Theme.values), list(SupportKind.values[:4])
 PRIORITIES, URGENCIES = list(StrategicPriority.values), list(Urgency.values)
+COUNTRY_CODES = sorted(code for code, _name in countries)
 VISIBILITIES = [Visibility.CITY, Visibility.CITY, Visibility.INTERNAL, Visibility.EXPERT]
 
 
@@ -104,7 +106,7 @@ def _ensure_cities(target: int, rng: random.Random) -> list[City]:
             [
                 City(
                     name=f"Scale city {len(cities) + i:04d}",
-                    country=f"Country {rng.randint(1, 120):03d}",
+                    country=rng.choice(COUNTRY_CODES),
                     region=regions[i % len(regions)],
                     languages=[rng.choice(["en", "fr", "ar"])],
                     is_member=rng.random() < 0.8,

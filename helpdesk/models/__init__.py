@@ -16,7 +16,7 @@ from helpdesk.models.choices import (
     Urgency,
     Visibility,
 )
-from helpdesk.models.geography import City, Region
+from helpdesk.models.geography import City, Region, country_name, localized_name, name_key
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, Message, ReferenceSequence, SupportRequest
 
@@ -44,4 +44,7 @@ __all__ = [
     "Urgency",
     "User",
     "Visibility",
+    "country_name",
+    "localized_name",
+    "name_key",
 ]

@@ -1,12 +1,39 @@
+import unicodedata
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import CountryField
+
+
+def localized_name(name: str, name_fr: str = "", name_ar: str = "", *, language: str | None = None) -> str:
+    """A name in ``language`` (the active language by default), or the English name where none was given.
+
+    A plain function as well as ``Region.localized_name``: the fast lists read hubs' names as tuples.
+    """
+    language = (language or translation.get_language() or "en").split("-")[0]
+    return {"fr": name_fr, "ar": name_ar}.get(language) or name
+
+
+def country_name(code: str) -> str:
+    """A country's name in the active language (django-countries' catalogues); the code itself if unknown."""
+    return str(countries.name(code)) or code if code else ""
+
+
+def name_key(name: str) -> str:
+    """How names are ranked in a list: without case or accents, so "États-Unis" sits among the E."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(ch))
 
 
 class Region(models.Model):
     """A regional hub: its team engages the cities of its region."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name in English"), max_length=120)
+    # The network works in English, French and Arabic: a hub is named in each (English where one is missing).
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=120, blank=True)
     languages = models.JSONField(_("working languages"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Planned hubs are inactive."))
 
@@ -16,12 +43,18 @@ class Region(models.Model):
         verbose_name_plural = _("regional hubs")
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The hub's name in the reader's (active) language."""
+        return localized_name(self.name, self.name_fr, self.name_ar)
 
 
 class City(models.Model):
     name = models.CharField(_("name"), max_length=120)
-    country = models.CharField(_("country"), max_length=80)
+    # An ISO 3166 code: its name is shown in the reader's language (django-countries' catalogues).
+    country = CountryField(_("country"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cities", verbose_name=_("hub"))
     is_member = models.BooleanField(_("member of the network"), default=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
@@ -39,4 +72,4 @@ class City(models.Model):
         indexes = [models.Index(fields=["region", "name"], name="city_region_name")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.country})"
+        return f"{self.name} ({self.country.name})"

@@ -2,7 +2,7 @@ from collections import Counter
 
 import pytest
 
-from helpdesk.screening import PersonalDataFound, flags_for, screen, screen_fields
+from helpdesk.screening import PersonalDataFound, flags_for, kind_label, screen, screen_fields
 from tests.helpdesk.screening_corpus import CLEAN, PLANTED
 
 
@@ -88,7 +88,23 @@ def test_flags_keep_kind_and_span_but_never_the_value():
 def test_personal_data_found_lists_translatable_messages():
     error = PersonalDataFound(screen_fields({"description": "phone +254 712 345 678"}))
     assert error.confirmable
-    assert error.messages == ["description contains a phone number: “+254 712 345 678”"]
+    # The field as the form names it, never its internal name; the number isolated from the sentence.
+    assert error.messages == ["The description contains what looks like a phone number: “\u2068+254 712 345 678\u2069”"]
+
+
+@pytest.mark.parametrize(
+    ("field", "sentence"),
+    [("body", "The message contains"), ("title", "The title contains"), ("summary", "The summary contains")],
+)
+def test_personal_data_sentences_name_each_field_by_its_label(field, sentence):
+    (message,) = PersonalDataFound(screen_fields({field: "mail me at a.b@example.org"})).messages
+    assert message.startswith(f"{sentence} what looks like an e-mail address")
+    assert field not in message.replace(sentence, "")
+
+
+def test_kind_labels_are_words_not_codes():
+    assert kind_label("phone") == "a phone number"
+    assert kind_label("unknown-kind") == "personal data"
 
 
 def test_screening_is_fast_enough_for_a_long_description():

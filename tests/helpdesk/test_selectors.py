@@ -228,15 +228,15 @@ def test_queue_filter_choices_are_the_hubs_own_and_kept_for_a_minute(django_asse
     from tests.factories import CityFactory, RegionFactory, hub_staff, management
 
     region, other = RegionFactory(), RegionFactory()
-    first = CityFactory(region=region, name="Alpha", country="Kenya")
+    first = CityFactory(region=region, name="Alpha", country="KE")
     CityFactory(region=other, name="Elsewhere")
     staff = hub_staff(region, first_name="Amina", last_name="Odhiambo")
     with django_assert_num_queries(3):  # the person's roles, then cities and colleagues
         choices = queue_filter_choices(staff)
-    assert choices.cities == [(str(first.pk), "Alpha")] and choices.countries == ["Kenya"]
+    assert choices.cities == [(str(first.pk), "Alpha")] and choices.countries == [("KE", "Kenya")]
     assert choices.owners == [(str(staff.pk), "Amina Odhiambo")] and choices.regions is None
 
-    added = CityFactory(region=region, name="Beta", country="Kenya")
+    added = CityFactory(region=region, name="Beta", country="KE")
     with django_assert_num_queries(0):
         assert queue_filter_choices(staff) == choices  # the kept copy: Beta is not there yet
     with time_machine.travel(timezone.now() + timedelta(seconds=FILTER_CHOICES_SECONDS + 1)):

@@ -57,7 +57,7 @@ class QueueFilterForm(forms.Form):
         self._choice("kind").choices = _blank(_("Any kind")) + list(SupportKind.choices)
         self._choice("language").choices = _blank(_("Any language")) + list(Language.choices)
         self._choice("city").choices = _blank(_("Any city")) + choices.cities
-        self._choice("country").choices = _blank(_("Any country")) + [(c, c) for c in choices.countries]
+        self._choice("country").choices = _blank(_("Any country")) + choices.countries
         self._choice("owner").choices = [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody yet")), *choices.owners]
         if choices.regions is None:
             del self.fields["region"]

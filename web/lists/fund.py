@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 
-from helpdesk.models import StrategicPriority, User
+from helpdesk.models import StrategicPriority, User, localized_name
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import PERSON_NAME, only_visible
 from web.lists.labels import ChoiceWords
@@ -56,6 +56,8 @@ FUND_QUEUE_LINE = (
     "request__anonymised_at",
     "request__city__name",
     "request__region__name",
+    "request__region__name_fr",
+    "request__region__name_ar",
     *(f"{person}__{name}" for person in ("recommended_by", "first_approver") for name in PERSON_NAME),
 )
 
@@ -77,7 +79,7 @@ def fund_row(line: Any, *, now: datetime, words: ChoiceWords | None = None) -> F
             TITLE_CHARS
         ),
         city=line.request__city__name,
-        region=line.request__region__name,
+        region=localized_name(line.request__region__name, line.request__region__name_fr, line.request__region__name_ar),
         priority_label=words(StrategicPriority, line.strategic_priority),
         amount=line.amount_requested,
         amount_text=number_format(line.amount_requested, decimal_pos=2, force_grouping=True),

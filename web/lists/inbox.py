@@ -23,8 +23,8 @@ INBOX_LIMIT = 200
 
 @dataclass(frozen=True)
 class InboxRow:
-    """One of an expert's assignments. ``place`` is the city and country, or only the hub for a city that
-    stays anonymous to experts."""
+    """One of an expert's assignments. ``place`` is the city (with its ``country``), or only the hub for a city
+    that stays anonymous to experts (and no country)."""
 
     reference: str
     url: str
@@ -36,6 +36,7 @@ class InboxRow:
     kind: str
     language: str
     place: str
+    country: str
     proposed_at: datetime
 
 
@@ -48,6 +49,8 @@ INBOX_COLUMNS = (
     "request__city__country",
     "request__city__anonymous_to_experts",
     "request__region__name",
+    "request__region__name_fr",
+    "request__region__name_ar",
 )
 
 
@@ -66,7 +69,8 @@ def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) ->
         theme=words(Theme, request.theme),
         kind=words(SupportKind, request.kind),
         language=words(Language, request.language),
-        place=request.region.name if city.anonymous_to_experts else f"{city.name}, {city.country}",
+        place=request.region.localized_name if city.anonymous_to_experts else city.name,
+        country="" if city.anonymous_to_experts else city.country.name,
         proposed_at=assignment.created_at,
     )
 

@@ -37,7 +37,7 @@ class QueueFilters:
     kind: str = ""
     region_id: int | None = None
     city_id: int | None = None
-    country: str = ""
+    country: str = ""  # ISO 3166 code
     owner: str = ""  # "me", "none" or a user id
     language: str = ""
     overdue: bool = False
@@ -101,7 +101,7 @@ class QueueRow:
     asks_funding: bool
     urgent_label: str  # empty unless the urgency is high or critical
     city: str
-    country: str
+    country: str  # the name, in the reader's language
     region: str
     state: str
     state_label: str
@@ -131,6 +131,8 @@ QUEUE_COLUMNS = (
     "city__name",
     "city__country",
     "region__name",
+    "region__name_fr",
+    "region__name_ar",
     "owner__first_name",
     "owner__last_name",
     "owner__username",
@@ -148,8 +150,8 @@ def queue_row(request: SupportRequest, user: User, *, now: datetime, words: Choi
         asks_funding=request.funding_requested is not None,
         urgent_label=words(Urgency, request.urgency) if request.urgency in URGENT else "",
         city=request.city.name,
-        country=request.city.country,
-        region=request.region.name,
+        country=request.city.country.name,  # in the reader's language
+        region=request.region.localized_name,
         state=request.state,
         state_label=words(RequestState, request.state),
         kind_label=words(SupportKind, request.kind),

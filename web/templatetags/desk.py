@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from workflows.lifecycle import STATE_SPECS
 from workflows.spec import MoveTone, Tone, TransitionSpec
@@ -49,6 +49,48 @@ def local_time(value: date | datetime | None, style: str = "datetime") -> SafeSt
         style, iso = "day", value.isoformat()
     text = value.strftime(TIME_FALLBACK.get(style, TIME_FALLBACK["datetime"]))
     return format_html('<time datetime="{}" data-style="{}">{}</time>', iso, style, text)
+
+
+# How long ago, from the largest unit down: each a plural of its own, so that every language agrees the noun
+# with the number (Django's humanize joins "منذ" to "2 دقيقة"; Arabic says "منذ دقيقتين", "منذ 5 دقائق").
+AGO_UNITS = (
+    (365 * 86400, lambda n: ngettext("%(n)s year ago", "%(n)s years ago", n)),
+    (30 * 86400, lambda n: ngettext("%(n)s month ago", "%(n)s months ago", n)),
+    (86400, lambda n: ngettext("%(n)s day ago", "%(n)s days ago", n)),
+    (3600, lambda n: ngettext("%(n)s hour ago", "%(n)s hours ago", n)),
+    (60, lambda n: ngettext("%(n)s minute ago", "%(n)s minutes ago", n)),
+)
+
+
+def ago_words(value: datetime, *, now: datetime | None = None) -> str:
+    """How long ago ``value`` was, in the active language ("3 days ago", "منذ 3 أيام", "just now")."""
+    seconds = ((now or timezone.now()) - value).total_seconds()
+    for unit, words in AGO_UNITS:
+        if seconds >= unit:
+            n = int(seconds // unit)
+            return words(n) % {"n": number_format(n, force_grouping=True)}
+    return gettext("just now")  # under a minute, or a clock a little ahead
+
+
+@register.filter
+def time_ago(value: datetime | None) -> SafeString | str:
+    """``<time>`` saying how long ago ``value`` was (``ago_words``), its exact moment in the title."""
+    if value is None:
+        return ""
+    moment = value.astimezone(timezone.get_current_timezone())
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        moment.isoformat(timespec="seconds"),
+        moment.strftime(TIME_FALLBACK["datetime"]),
+        ago_words(value),
+    )
+
+
+@register.filter
+def bdi(value: object) -> SafeString:
+    """``value`` (a name, a title) isolated from the text around it, for names inside a translated sentence:
+    ``{% blocktranslate with hub=region|bdi %}``. Its direction is its own (Arabic in English and back)."""
+    return format_html("<bdi>{}</bdi>", value)
 
 
 @register.filter

@@ -44,8 +44,8 @@ def test_queue_lists_the_regions_open_requests_only(client, staff, region):
 
 
 def test_filters_combine(client, staff, region):
-    kenya = CityFactory(region=region, country="Kenya")
-    uganda = CityFactory(region=region, country="Uganda")
+    kenya = CityFactory(region=region, country="KE")
+    uganda = CityFactory(region=region, country="UG")
     target = in_state(
         "expert_matching",
         city=kenya,
@@ -62,7 +62,7 @@ def test_filters_combine(client, staff, region):
         "theme": "young_cities",
         "kind": "fund",
         "city": str(kenya.pk),
-        "country": "Kenya",
+        "country": "KE",
         "owner": "me",
         "language": "fr",
         "funding": "on",
