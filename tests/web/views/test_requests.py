@@ -377,3 +377,14 @@ def test_the_timeline_tells_each_reader_where_the_request_stands_in_their_own_wo
         "focal": ("", str(phrases.city)),
         "expert": ("", str(phrases.expert)),
     }
+
+
+def test_the_personal_data_warning_names_the_field_as_people_know_it(client, people):
+    request = in_state("submitted", city=people["city"])
+    client.force_login(people["focal"])
+    response = client.post(
+        reverse("request-message", args=[request.reference]), {"body": "Call +254 712 345 678", "visibility": "city"}
+    )
+    page = response.content.decode()
+    assert "The message contains what looks like a phone number" in page
+    assert "body contains" not in page
