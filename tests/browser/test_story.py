@@ -105,7 +105,7 @@ def _expect_ok(actor: Actor) -> None:
 
 
 def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, artifacts):
-    city = CityFactory(name="Kumanovo", country="North Macedonia")
+    city = CityFactory(name="Kumanovo", country="MK")
     FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000)
     focal_point(city, username="focal", first_name="Ana", last_name="Petrovska")
     hub_staff(city.region, username="hub", first_name="Blerim", last_name="Hoxha")
@@ -250,7 +250,7 @@ MAIN_PAGES = [
 
 
 def test_main_pages_in_three_languages_screenshots_accessibility_and_small_screens(chromium, live_server, artifacts):
-    city = CityFactory(name="Saïda", country="Lebanon")
+    city = CityFactory(name="Saïda", country="LB")
     FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000)
     people = {
         "focal_point": focal_point(city, username="focal"),

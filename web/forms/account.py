@@ -30,8 +30,13 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "preferred_language": forms.RadioSelect,
             "notification_mode": forms.RadioSelect,
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            # Names follow their own script (an Arabic name typed on an English page); addresses and
+            # numbers read left to right on an Arabic page too.
+            "first_name": forms.TextInput(attrs={"dir": "auto", "autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"dir": "auto", "autocomplete": "family-name"}),
+            "organisation": forms.TextInput(attrs={"dir": "auto"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "dir": "ltr"}),
         }
         help_texts = {
             "preferred_language": _("Pages and e-mails reach you in this language."),
