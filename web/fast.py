@@ -83,8 +83,8 @@ RELEASE_BUTTON = (
 )
 ARTICLE = (
     '\n      <article class="message {visibility} mb-3" aria-label="{aria_label}"><p class="small text-body-secondary'
-    ' mb-1"><span class="fw-semibold text-body">{author}</span> · {posted} · {channel}{restricted}</p>'
-    '<div class="rich-text{withheld}">{body}</div>{release}</article>\n      '
+    ' mb-1"><span class="fw-semibold text-body"><bdi>{author}</bdi></span> · {posted} · {channel}{restricted}</p>'
+    '<div class="rich-text{withheld}" dir="auto">{body}</div>{release}</article>\n      '
 )
 
 

@@ -48,7 +48,8 @@ def local_time(value: date | datetime | None, style: str = "datetime") -> SafeSt
     else:
         style, iso = "day", value.isoformat()
     text = value.strftime(TIME_FALLBACK.get(style, TIME_FALLBACK["datetime"]))
-    return format_html('<time datetime="{}" data-style="{}">{}</time>', iso, style, text)
+    # Isolated (dir="auto"): beside a name, "2026-12-05" must not run into it ("05 · 2026/12/Focal point").
+    return format_html('<time datetime="{}" data-style="{}" dir="auto">{}</time>', iso, style, text)
 
 
 # How long ago, from the largest unit down: each a plural of its own, so that every language agrees the noun
@@ -79,7 +80,7 @@ def time_ago(value: datetime | None) -> SafeString | str:
         return ""
     moment = value.astimezone(timezone.get_current_timezone())
     return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
+        '<time datetime="{}" title="{}" dir="auto">{}</time>',
         moment.isoformat(timespec="seconds"),
         moment.strftime(TIME_FALLBACK["datetime"]),
         ago_words(value),

@@ -33,12 +33,12 @@ def render(text: str, **context: object) -> str:
 def test_local_time_for_moments_and_calendar_days():
     moment = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
     assert str(local_time(moment)) == (
-        '<time datetime="2026-05-06T07:08:09+00:00" data-style="datetime">2026-05-06 07:08 UTC</time>'
+        '<time datetime="2026-05-06T07:08:09+00:00" data-style="datetime" dir="auto">2026-05-06 07:08 UTC</time>'
     )
-    assert 'data-style="date">2026-05-06<' in local_time(moment, "date")
+    assert 'data-style="date" dir="auto">2026-05-06<' in local_time(moment, "date")
     # A calendar date is the same day everywhere, whatever style is asked for.
     assert str(local_time(date(2026, 5, 6), "datetime")) == (
-        '<time datetime="2026-05-06" data-style="day">2026-05-06</time>'
+        '<time datetime="2026-05-06" data-style="day" dir="auto">2026-05-06</time>'
     )
     assert local_time(None) == ""
     assert render("{{ when|local_time:'date' }}", when=moment + timedelta(hours=1)).count("<time") == 1
@@ -126,7 +126,7 @@ def test_time_ago_is_a_time_element_with_the_exact_moment():
     from web.templatetags.desk import time_ago
 
     html = time_ago(datetime(2020, 1, 2, 3, 4, tzinfo=UTC))
-    assert html.startswith('<time datetime="2020-01-02T03:04:00+00:00" title="2020-01-02 03:04 UTC">')
+    assert html.startswith('<time datetime="2020-01-02T03:04:00+00:00" title="2020-01-02 03:04 UTC" dir="auto">')
     assert html.endswith(" years ago</time>") and time_ago(None) == ""
 
 
