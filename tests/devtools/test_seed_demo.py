@@ -52,6 +52,9 @@ def test_seed_demo_builds_the_network_and_a_second_run_changes_nothing():
         "north-america",
     }
     assert City.objects.count() >= 40
+    # Every hub named in the network's three languages; every country an ISO code the library names.
+    assert not Region.objects.filter(name_fr="").exists() and not Region.objects.filter(name_ar="").exists()
+    assert all(city.country.name for city in City.objects.all())
     assert set(NAMED_CITIES) <= set(City.objects.values_list("name", flat=True))
     for region in Region.objects.filter(is_active=True):
         assert User.objects.filter(groups__name=Role.HUB_STAFF, region=region).exists(), region

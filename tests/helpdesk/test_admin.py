@@ -56,3 +56,26 @@ def test_admin_lists_keep_a_constant_query_count(client):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code == 200, url
         assert len(ctx.captured_queries) == small[url], url
+
+
+def test_a_hub_is_named_in_three_languages_in_the_admin(client):
+    from tests.factories import RegionFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    region = RegionFactory(name="South Asia")
+    url = reverse("admin:helpdesk_region_change", args=[region.pk])
+    page = client.get(url).content.decode()
+    assert 'name="name_fr"' in page and 'name="name_ar"' in page
+    names = {"name": "South Asia", "name_fr": "Asie du Sud", "name_ar": "جنوب آسيا"}
+    assert client.post(url, {"code": region.code, **names, "languages": "[]", "is_active": "on"}).status_code == 302
+    region.refresh_from_db()
+    assert (region.name_fr, region.name_ar) == ("Asie du Sud", "جنوب آسيا")
+
+
+def test_cities_are_filtered_by_country_name_in_the_admin(client):
+    from tests.factories import CityFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    CityFactory(name="Saïda", country="LB")
+    page = client.get(reverse("admin:helpdesk_city_changelist")).content.decode()
+    assert "Lebanon" in page and "Saïda" in page
