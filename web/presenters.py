@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from helpdesk.access import can, sees_brief_only
-from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility
+from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility, country_name
 from helpdesk.placeholders import ANONYMISED, ANONYMISED_TITLE, WITHHELD
 from helpdesk.sanitize import render_html
 from helpdesk.screening import kind_label
@@ -164,7 +164,7 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         "strategic_priority_label": request.get_strategic_priority_display() if request.strategic_priority else None,
         "region": str(request.region),
         "city": None if hide_city else request.city.name,
-        "country": None if hide_city else request.city.country.name,  # in the reader's language
+        "country": None if hide_city else country_name(request.city.country),  # in the reader's language
         "summary": summary,
         "description_html": description,
         "is_brief": brief,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from helpdesk.models import Language, RequestState, SupportKind, Theme, User
+from helpdesk.models import Language, RequestState, SupportKind, Theme, User, country_name
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import only_visible
 from web.lists.labels import ChoiceWords
@@ -70,7 +70,7 @@ def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) ->
         kind=words(SupportKind, request.kind),
         language=words(Language, request.language),
         place=request.region.localized_name if city.anonymous_to_experts else city.name,
-        country="" if city.anonymous_to_experts else city.country.name,
+        country="" if city.anonymous_to_experts else country_name(city.country),
         proposed_at=assignment.created_at,
     )
 

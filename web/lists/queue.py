@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.access import can
-from helpdesk.models import TERMINAL_STATES, RequestState, SupportKind, SupportRequest, Urgency, User
+from helpdesk.models import TERMINAL_STATES, RequestState, SupportKind, SupportRequest, Urgency, User, country_name
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import request_search, visible_requests
 from web.lists.labels import ChoiceWords
@@ -150,7 +150,7 @@ def queue_row(request: SupportRequest, user: User, *, now: datetime, words: Choi
         asks_funding=request.funding_requested is not None,
         urgent_label=words(Urgency, request.urgency) if request.urgency in URGENT else "",
         city=request.city.name,
-        country=request.city.country.name,  # in the reader's language
+        country=country_name(request.city.country),  # in the reader's language
         region=request.region.localized_name,
         state=request.state,
         state_label=words(RequestState, request.state),
