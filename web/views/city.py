@@ -120,7 +120,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
 def edit_draft(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     draft = request_or_404(user, reference)
-    if draft.state != RequestState.DRAFT or not can(user, "act", draft):
+    if not can(user, "edit_draft", draft):
         messages.info(request, _("Only a draft can be edited; write a message on the request instead."))
         return HttpResponseRedirect(draft.get_absolute_url())
     return _request_form(request, draft)

@@ -72,6 +72,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_take": can(user, "manage_owner", support_request) and support_request.owner_id != user.pk,
         "can_give": can(user, "manage_owner", support_request),
         "can_view_access_log": can(user, "view_access_log", support_request),
+        "can_edit_draft": can(user, "edit_draft", support_request),
         "can_release": can(user, "release_restricted", support_request),
         "assignments": lifecycle.assignments,
         "fund_applications": lifecycle.applications,
