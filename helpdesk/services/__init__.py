@@ -10,6 +10,12 @@ files), ``grants`` (restricted release, access log, expert grants).
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.screening import PersonalDataFound
 from helpdesk.services.core import reference_allocate, reference_format, roles_ensure, user_set_roles
+from helpdesk.services.files import (
+    draft_file_remove,
+    draft_files_attach,
+    held_file_add,
+    held_file_discard,
+)
 from helpdesk.services.grants import (
     Reveal,
     access_log_record,
@@ -40,10 +46,14 @@ __all__ = [
     "access_log_record",
     "access_log_reveals",
     "attachment_add",
+    "draft_file_remove",
+    "draft_files_attach",
     "expert_access_grant",
     "expert_access_revoke",
     "expert_grants_remove",
     "group_grants_remove",
+    "held_file_add",
+    "held_file_discard",
     "message_post",
     "reference_allocate",
     "reference_format",

@@ -81,7 +81,9 @@ def city_attention(user: User, *, limit: int = 20) -> list[CityRow]:
     city: a draft, a question of the hub, an evaluation), the nearest deadline first."""
     rows = _own(user).filter(state__in=states_waiting_on(Party.CITY))
     words = ChoiceWords()
-    return [city_row(request, words, user) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]]
+    return [
+        city_row(request, words, user) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]
+    ]
 
 
 def city_requests(user: User, *, after: str | None = None, before: str | None = None) -> Page:

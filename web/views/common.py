@@ -16,8 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from helpdesk.models import SupportRequest, User
-from helpdesk.selectors import request_for
+from helpdesk import services
+from helpdesk.attachments import AttachmentRefused, safe_name
+from helpdesk.models import HeldFile, SupportRequest, User
+from helpdesk.selectors import held_files, request_for
+from web.forms.requests import MAX_FILES
 from workflows.errors import TransitionConflict
 
 View = Callable[..., HttpResponse]
@@ -69,3 +72,28 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
+
+
+def kept_files(request: HttpRequest, about: SupportRequest | None) -> tuple[list[HeldFile], list[str]]:
+    """The files of a form being sent again: those kept from an attempt before (less those ticked for
+    removal), then those just chosen, each checked and kept (the same content once); and why any chosen
+    file was refused. ``about``: the request the form is about, none for a new request."""
+    user = signed_in(request)
+    removed = set(request.POST.getlist("remove"))
+    kept = []
+    for held in held_files(user, request.POST.getlist("kept"), request=about):
+        if f"held-{held.pk}" in removed:
+            services.held_file_discard(owner=user, held=held)
+        else:
+            kept.append(held)
+    refusals: list[str] = []
+    for upload in request.FILES.getlist("attachment")[:MAX_FILES]:
+        try:
+            held = services.held_file_add(owner=user, upload=upload, request=about)
+        except AttachmentRefused as refused:
+            name = safe_name(getattr(upload, "name", "") or "")
+            refusals += [f"{name}: {message}" for message in refused.messages]
+        else:
+            if held not in kept:
+                kept.append(held)
+    return kept, refusals

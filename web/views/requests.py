@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import services
 from helpdesk.access import can, readable_channels
-from helpdesk.attachments import AttachmentRefused
 from helpdesk.models import Message, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
@@ -29,7 +28,7 @@ from web.forms.moves import MoveForm
 from web.forms.requests import MessageForm
 from web.middleware import client_ip
 from web.timeline import request_timeline
-from web.views.common import conflict_response, request_or_404, safe_next, signed_in
+from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.selectors import available_transitions, request_lifecycle
@@ -128,7 +127,12 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     form = MessageForm(request.POST, request.FILES, channels=channels)
     findings: list[str] = []
-    if form.is_valid():
+    valid = form.is_valid()
+    # Files first: a message held back (personal data, a refused file) keeps its files, shown, not asked again.
+    kept, refusals = kept_files(request, support_request)
+    if refusals:
+        form.add_error("attachment", refusals)
+    elif valid:
         try:
             services.message_post(
                 request=support_request,
@@ -136,22 +140,20 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],
                 confirm_personal_data=form.cleaned_data["confirm_personal_data"],
-                attachment=form.cleaned_data.get("attachment"),
+                held=kept,
             )
         except PersonalDataFound as found:
             findings = found.messages
             form.add_error(
                 None, _("The message looks like it contains personal data. Remove it, or confirm it is needed.")
             )
-        except AttachmentRefused as refused:
-            form.add_error("attachment", refused.messages)
         except ValidationError as invalid:
             form.add_error(None, invalid.messages)
         else:
             messages.success(request, _("Message sent."))
             return HttpResponseRedirect(support_request.get_absolute_url() + "#messages")
     support_request = request_or_404(user, reference)  # the page again, with the people it names
-    return _render_detail(request, support_request, message_form=form, personal_data=findings)
+    return _render_detail(request, support_request, message_form=form, personal_data=findings, kept=kept)
 
 
 @login_required
