@@ -88,7 +88,7 @@ def attachments_store(
     *,
     request: SupportRequest,
     uploaded_by: User,
-    files: Iterable[Inspected | HeldFile],
+    files: Sequence[Inspected | HeldFile],
     visibility: str,
     sensitivity: str,
     message: Message | None,
@@ -98,16 +98,18 @@ def attachments_store(
     A content already attached there (the request's own files when ``message`` is none, else that message)
     is not stored again: its existing attachment is returned. Kept files are used up.
     """
+    chosen = [
+        (_read(item), item.sha256) if isinstance(item, HeldFile) else (item, content_hash(item.content))
+        for item in files
+    ]
     seen: dict[str, Attachment] = {}
     if message is None:
-        for existing in Attachment.objects.filter(request=request, message=None).exclude(sha256=""):
+        shas = {sha for _, sha in chosen}
+        for existing in Attachment.objects.filter(request=request, message=None, sha256__in=shas):
             seen.setdefault(existing.sha256, existing)
     stored: list[Attachment] = []
-    for item in files:
-        inspected = _read(item) if isinstance(item, HeldFile) else item
-        sha = item.sha256 if isinstance(item, HeldFile) else content_hash(inspected.content)
-        if isinstance(item, HeldFile):
-            _held_delete(item)
+    new: list[Attachment] = []
+    for inspected, sha in chosen:
         if sha in seen:
             if seen[sha] not in stored:
                 stored.append(seen[sha])
@@ -123,17 +125,24 @@ def attachments_store(
             uploaded_by=uploaded_by,
             sha256=sha,
         )
-        # The stored name is random (see ``attachment_path``). The file is written before the row so the row
-        # never points at nothing; if the row cannot be saved the file goes again. A file left behind by a
+        # The stored name is random (see ``attachment_path``). The files are written before the rows so no
+        # row ever points at nothing; if the rows cannot be saved the files go again. A file left behind by a
         # rollback further out is swept by ``helpdesk.retention.orphan_files_delete``.
         attachment.file.save(inspected.name, ContentFile(inspected.content), save=False)
-        try:
-            attachment.save()
-        except BaseException:
-            attachment.file.storage.delete(attachment.file.name)
-            raise
         seen[sha] = attachment
         stored.append(attachment)
+        new.append(attachment)
+    try:
+        Attachment.objects.bulk_create(new)  # one INSERT however many files
+    except BaseException:
+        for attachment in new:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    used = [item for item in files if isinstance(item, HeldFile)]
+    if used:
+        HeldFile.objects.filter(pk__in=[held.pk for held in used]).delete()
+        for held in used:
+            _delete_file_on_commit(held.file.name, held.file.storage)
     return stored
 
 

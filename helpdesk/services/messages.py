@@ -50,7 +50,10 @@ def message_post(
     if not body:
         raise ValidationError(_("The message is empty."), code="required")
     flags = _screen(texts={"body": body}, confirm=confirm_personal_data)
-    files: list[Inspected | HeldFile] = []
+    if any(h.owner_id != author.pk or h.request_id != request.pk for h in held):
+        raise PermissionDenied("These files were kept for someone else or another request.")
+    # The files chosen on an earlier attempt come first: they were chosen first.
+    files: list[Inspected | HeldFile] = [*held]
     if attachment is not None:
         files.append(
             inspect_upload(
@@ -60,9 +63,6 @@ def message_post(
             )
         )
     files += uploads_inspect(attachments)
-    if any(h.owner_id != author.pk or h.request_id != request.pk for h in held):
-        raise PermissionDenied("These files were kept for someone else or another request.")
-    files += held
     # A move posts its text through here inside its own transaction: no savepoint of ours there (a failure
     # fails the move anyway), which spares two round trips per move.
     with transaction.atomic(savepoint=False):

@@ -16,7 +16,7 @@ from helpdesk.models import HeldFile, Role, SupportRequest
 from helpdesk.screening import PersonalDataFound
 from web.forms.requests import RequestForm
 from web.lists.city import city_attention, city_requests
-from web.views.common import kept_files, request_or_404, role_required, signed_in
+from web.views.common import kept_files, request_or_404, role_required, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.services import transition_perform
 
@@ -78,7 +78,8 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
     if request.method == "POST":
         valid = form.is_valid()
         # Files first: whatever else fails, what was chosen is kept and shown, never asked for again.
-        kept, refusals = kept_files(request, draft)
+        kept = kept_files(request, draft)
+        refusals = uploads_hold(request, draft, kept)
         _draft_files_remove(request, draft)
         saved = None
         if valid:

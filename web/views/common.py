@@ -74,10 +74,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def kept_files(request: HttpRequest, about: SupportRequest | None) -> tuple[list[HeldFile], list[str]]:
-    """The files of a form being sent again: those kept from an attempt before (less those ticked for
-    removal), then those just chosen, each checked and kept (the same content once); and why any chosen
-    file was refused. ``about``: the request the form is about, none for a new request."""
+def kept_files(request: HttpRequest, about: SupportRequest | None) -> list[HeldFile]:
+    """The files kept from an earlier attempt at a form, less those ticked for removal (which are discarded).
+    ``about``: the request the form is about, none for a new request."""
     user = signed_in(request)
     removed = set(request.POST.getlist("remove"))
     kept = []
@@ -86,6 +85,13 @@ def kept_files(request: HttpRequest, about: SupportRequest | None) -> tuple[list
             services.held_file_discard(owner=user, held=held)
         else:
             kept.append(held)
+    return kept
+
+
+def uploads_hold(request: HttpRequest, about: SupportRequest | None, kept: list[HeldFile]) -> list[str]:
+    """Keep the files just chosen (each checked; the same content once) with ``kept``, for a form that could
+    not be sent yet; returns why any of them was refused."""
+    user = signed_in(request)
     refusals: list[str] = []
     for upload in request.FILES.getlist("attachment")[:MAX_FILES]:
         try:
@@ -96,4 +102,4 @@ def kept_files(request: HttpRequest, about: SupportRequest | None) -> tuple[list
         else:
             if held not in kept:
                 kept.append(held)
-    return kept, refusals
+    return refusals

@@ -28,7 +28,7 @@ from web.forms.moves import MoveForm
 from web.forms.requests import MessageForm
 from web.middleware import client_ip
 from web.timeline import request_timeline
-from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in
+from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.selectors import available_transitions, request_lifecycle
@@ -127,12 +127,8 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     form = MessageForm(request.POST, request.FILES, channels=channels)
     findings: list[str] = []
-    valid = form.is_valid()
-    # Files first: a message held back (personal data, a refused file) keeps its files, shown, not asked again.
-    kept, refusals = kept_files(request, support_request)
-    if refusals:
-        form.add_error("attachment", refusals)
-    elif valid:
+    kept = kept_files(request, support_request)
+    if form.is_valid():
         try:
             services.message_post(
                 request=support_request,
@@ -140,8 +136,11 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],
                 confirm_personal_data=form.cleaned_data["confirm_personal_data"],
+                attachments=form.cleaned_data["attachment"],
                 held=kept,
             )
+        except services.AttachmentRefused:
+            pass  # which file and why: below, with the files that were accepted kept
         except PersonalDataFound as found:
             findings = found.messages
             form.add_error(
@@ -152,6 +151,10 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Message sent."))
             return HttpResponseRedirect(support_request.get_absolute_url() + "#messages")
+    # Held back: the files just chosen are kept with the message's text, shown, and never asked for again.
+    refusals = uploads_hold(request, support_request, kept)
+    if refusals:
+        form.add_error("attachment", refusals)
     support_request = request_or_404(user, reference)  # the page again, with the people it names
     return _render_detail(request, support_request, message_form=form, personal_data=findings, kept=kept)
 

@@ -168,7 +168,9 @@ def test_the_fields_needed_to_submit_are_marked_and_explained(client, focal):
     for name in ("title", "description", "summary", "funding_requested"):
         label = page.split(f'for="id_{name}">')[1].split("</label>")[0]
         assert 'aria-hidden="true">*</span>' in label, name
-    assert "needed when you ask the fund for a grant" in page.split('for="id_funding_requested">')[1].split("</label>")[0]
+    assert (
+        "needed when you ask the fund for a grant" in page.split('for="id_funding_requested">')[1].split("</label>")[0]
+    )
     assert "*" not in page.split('for="id_desired_by">')[1].split("</label>")[0]
 
 
@@ -177,7 +179,9 @@ def test_a_file_chosen_before_a_refused_submission_is_attached_once(client, foca
     draft = SupportRequest.objects.get()
     page = response.content.decode()
     assert [a.original_name for a in draft.attachments.all()] == ["plan.pdf"]
-    assert "Attached:" in page and "<bdi>plan.pdf</bdi>" in page and f'value="file-{draft.attachments.get().pk}"' in page
+    assert (
+        "Attached:" in page and "<bdi>plan.pdf</bdi>" in page and f'value="file-{draft.attachments.get().pk}"' in page
+    )
     # Chosen again out of habit: still one copy once submitted.
     edit = reverse("request-edit", args=[draft.reference])
     response = client.post(edit, {**COMPLETE, "city": city.pk, "submit": "1", "attachment": _pdf()})
