@@ -39,6 +39,13 @@ NEEDED_TO_SUBMIT = {"description": "always", "summary": "always", "funding_reque
 MAX_FILES = 10
 
 
+def personal_data_error(*, confirmable: bool) -> str:
+    """What a field that looks like it holds personal data says, in the reader's language."""
+    if confirmable:
+        return str(_("This looks like personal data: remove it, or tick the confirmation below if it is needed."))
+    return str(_("Remove the personal data: the title travels in notifications and e-mails."))
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

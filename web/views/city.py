@@ -14,7 +14,7 @@ from helpdesk import selectors, services
 from helpdesk.access import can
 from helpdesk.models import HeldFile, Role, SupportRequest
 from helpdesk.screening import PersonalDataFound
-from web.forms.requests import RequestForm
+from web.forms.requests import RequestForm, personal_data_error
 from web.lists.city import city_attention, city_requests
 from web.views.common import kept_files, request_or_404, role_required, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
@@ -45,6 +45,10 @@ def _save(
         else:
             saved = services.request_update_draft(request=draft, actor=user, confirm_personal_data=confirm, **data)
     except PersonalDataFound as found:
+        # Each field where it was found is marked, so "the highlighted fields" are there to see.
+        for field in found.findings:
+            if field in form.fields:
+                form.add_error(field, personal_data_error(confirmable=found.confirmable and field != "title"))
         return None, found.messages, found.confirmable
     except ValidationError as invalid:
         for field, errors in (

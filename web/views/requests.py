@@ -25,7 +25,7 @@ from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
 from web import presenters
 from web.forms.moves import MoveForm
-from web.forms.requests import MessageForm
+from web.forms.requests import MessageForm, personal_data_error
 from web.middleware import client_ip
 from web.timeline import request_timeline
 from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
@@ -143,9 +143,7 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
             pass  # which file and why: below, with the files that were accepted kept
         except PersonalDataFound as found:
             findings = found.messages
-            form.add_error(
-                None, _("The message looks like it contains personal data. Remove it, or confirm it is needed.")
-            )
+            form.add_error("body", personal_data_error(confirmable=True))
         except ValidationError as invalid:
             form.add_error(None, invalid.messages)
         else:

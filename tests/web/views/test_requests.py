@@ -250,6 +250,7 @@ def test_a_message_held_back_for_personal_data_keeps_its_text_and_its_file(clien
     held = HeldFile.objects.get()
     assert response.status_code == 200 and not Message.objects.exists() and not Attachment.objects.exists()
     assert body in page and "Kept:" in page and "<bdi>note.pdf</bdi>" in page
+    assert 'id="id_body_error"' in page and 'href="#id_body"' in page  # the field at fault, marked and linked
     assert f'name="kept" value="{held.pk}"' in page
     # Confirmed, without choosing the file again: the message carries it, once.
     client.post(url, {"body": body, "visibility": "city", "confirm_personal_data": "on", "kept": [str(held.pk)]})
