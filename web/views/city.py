@@ -46,9 +46,9 @@ def _save(
             saved = services.request_update_draft(request=draft, actor=user, confirm_personal_data=confirm, **data)
     except PersonalDataFound as found:
         # Each field where it was found is marked, so "the highlighted fields" are there to see.
-        for field in found.findings:
-            if field in form.fields:
-                form.add_error(field, personal_data_error(confirmable=found.confirmable and field != "title"))
+        for name in found.findings:
+            if name in form.fields:
+                form.add_error(name, personal_data_error(confirmable=found.confirmable and name != "title"))
         return None, found.messages, found.confirmable
     except ValidationError as invalid:
         for field, errors in (
