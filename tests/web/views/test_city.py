@@ -243,3 +243,13 @@ def test_a_draft_is_continued_from_its_page_and_from_the_citys_home(client, foca
     assert client.get(edit).status_code == 200
     client.force_login(hub_staff(city.region))
     assert edit not in client.get(draft.get_absolute_url()).content.decode()
+
+
+def test_personal_data_marks_the_field_it_was_found_in(client, focal, city):
+    response = client.post(
+        NEW, {**COMPLETE, "city": city.pk, "description": "Call Jane on jane.doe@example.org", "save": "1"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not SupportRequest.objects.exists()
+    assert 'id="id_description_error"' in page and 'href="#id_description"' in page
+    assert re.search(r'<textarea name="description"[^>]* autofocus[^>]*>', page)
