@@ -71,6 +71,7 @@ def _attachment_field() -> MultipleFileField:
     return MultipleFileField(
         label=_("Attach files"),
         required=False,
+        allow_empty_file=True,  # an empty file is refused by the desk's own check, with its reason, once
         help_text=format_lazy(ATTACHMENT_HELP, size=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
     )
 
