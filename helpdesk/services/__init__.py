@@ -4,7 +4,8 @@ Every function takes keyword-only arguments, checks the actor with ``helpdesk.ac
 screens user-written text on the way in, and leaves an ``AccessLog`` row for what matters to access.
 Import from here (``from helpdesk.services import message_post``); the submodules are an implementation
 detail: ``core`` (roles, references), ``requests`` (intake, drafts, owner), ``messages`` (messages and
-their files), ``files`` (files kept across a failed form, attached once, removed from a draft), ``grants`` (restricted release, access log, expert grants).
+their files), ``files`` (files kept across a failed form, attached once, removed from a draft),
+``grants`` (restricted release, access log, expert grants).
 """
 
 from helpdesk.attachments import AttachmentRefused
