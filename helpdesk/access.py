@@ -23,6 +23,7 @@ from helpdesk.models import (
     Attachment,
     ExpertProfile,
     Message,
+    RequestState,
     Role,
     Sensitivity,
     SupportRequest,
@@ -188,6 +189,12 @@ def _act(s: _Scope, request: SupportRequest, **_: Any) -> bool:
     return request.anonymised_at is None and s.views(request)
 
 
+def _edit_draft(s: _Scope, request: SupportRequest, **_: Any) -> bool:
+    """Change a draft's content and files: the city's own focal points, while it is a draft (the hub sees it
+    only once submitted, so nobody else has a reason to touch it)."""
+    return request.anonymised_at is None and request.state == RequestState.DRAFT and s.is_focal_of(request)
+
+
 def _manage_owner(s: _Scope, request: SupportRequest, **_: Any) -> bool:
     return s.oversees(request)
 
@@ -236,6 +243,7 @@ _RULES: dict[str, Callable[..., bool]] = {
     "see_message": _see_message,
     "download": _download,
     "act": _act,
+    "edit_draft": _edit_draft,
     "manage_owner": _manage_owner,
     "oversee": _oversee,
     "match_experts": _match_experts,

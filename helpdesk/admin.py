@@ -100,7 +100,7 @@ class AttachmentAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "request__reference"]
     list_select_related = ["request"]
     raw_id_fields = ["request", "message", "uploaded_by"]
-    readonly_fields = ["file", "size", "content_type"]
+    readonly_fields = ["file", "size", "content_type", "sha256"]
 
 
 @admin.register(AccessLog)

@@ -27,6 +27,7 @@ from helpdesk.models import (
     TERMINAL_STATES,
     AccessLog,
     Attachment,
+    HeldFile,
     Message,
     SupportRequest,
     SupportRequestUserObjectPermission,
@@ -35,6 +36,8 @@ from helpdesk.signals import requests_anonymised
 
 BATCH = 500
 ATTACHMENT_DIR = "attachments"
+# How long a file chosen on a form that failed is kept for the person to come back to it.
+HELD_FILE_DAYS = 3
 
 
 def due_for_anonymisation(*, older_than_days: int, now: datetime | None = None) -> QuerySet[SupportRequest]:
@@ -117,11 +120,14 @@ def _delete_files(names: list[str]) -> None:
 
 
 def orphan_files_delete(*, older_than_hours: int = 24, now: datetime | None = None) -> int:
-    """Delete attachment files no row points to (left by a rolled-back upload); returns how many."""
+    """Delete attachment files no row points to (left by a rolled-back upload, or kept for a form nobody
+    came back to within ``HELD_FILE_DAYS``); returns how many."""
     cutoff = (now or timezone.now()) - timedelta(hours=older_than_hours)
+    HeldFile.objects.filter(created_at__lt=(now or timezone.now()) - timedelta(days=HELD_FILE_DAYS)).delete()
     if not default_storage.exists(ATTACHMENT_DIR):
         return 0
     known = set(Attachment.objects.values_list("file", flat=True))
+    known |= set(HeldFile.objects.values_list("file", flat=True))
     deleted = 0
     folders, _ = default_storage.listdir(ATTACHMENT_DIR)
     for folder in folders:

@@ -20,6 +20,7 @@ from helpdesk.models import (
     AccessLog,
     Attachment,
     City,
+    HeldFile,
     Message,
     Region,
     Role,
@@ -265,4 +266,22 @@ def _queue_filter_choices(*, management: bool, region_id: int | None) -> FilterC
         countries=sorted({(code, country_name(code)) for _, _, code in city_rows}, key=lambda c: name_key(c[1])),
         owners=[(str(pk), User.display_name(first, last, username)) for pk, first, last, username in staff],
         regions=regions,
+    )
+
+
+def held_files(owner: User, ids: list[str], *, request: SupportRequest | None) -> list[HeldFile]:
+    """The files ``owner`` chose on a form about ``request`` (none: a new request) that are still kept,
+    among the ``ids`` the form carried back (anything else, someone else's included, is ignored)."""
+    pks = [int(pk) for pk in ids if pk.isdecimal()][:50]
+    if not pks:
+        return []
+    return list(HeldFile.objects.filter(owner=owner, request=request, pk__in=pks).order_by("created_at", "pk"))
+
+
+def draft_files(request: SupportRequest) -> list[Attachment]:
+    """The files of a draft itself (not of its messages), for its edit form."""
+    return list(
+        Attachment.objects.filter(request=request, message=None)
+        .only("pk", "request_id", "original_name", "size", "file")
+        .order_by("created_at", "pk")
     )

@@ -18,7 +18,7 @@ from helpdesk.models.choices import (
 )
 from helpdesk.models.geography import City, Region, country_name, localized_name, name_key
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
-from helpdesk.models.requests import Attachment, Message, ReferenceSequence, SupportRequest
+from helpdesk.models.requests import Attachment, HeldFile, Message, ReferenceSequence, SupportRequest
 
 __all__ = [
     "TERMINAL_STATES",
@@ -27,6 +27,7 @@ __all__ = [
     "City",
     "Currency",
     "ExpertProfile",
+    "HeldFile",
     "Language",
     "Message",
     "NotificationMode",

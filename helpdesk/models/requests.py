@@ -213,13 +213,48 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The content's SHA-256: the same file chosen twice for the request (or twice on one message) is kept once.
+    sha256 = models.CharField(_("content hash"), max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        indexes = [models.Index(fields=["request", "created_at"], name="att_request_created")]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="att_request_created"),
+            models.Index(fields=["request", "sha256"], name="att_request_sha256"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def held_file_path(instance: "HeldFile", filename: str) -> str:
+    return f"attachments/held/{uuid.uuid4().hex}"
+
+
+class HeldFile(models.Model):
+    """A checked file chosen on a form that could not be saved yet (a refused submit, a message held back by
+    the personal-data check): kept for the person who chose it, shown on the form again, and turned into an
+    ``Attachment`` when the form succeeds, so nobody has to choose it twice. Expired by
+    ``helpdesk.retention.orphan_files_delete``."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The request the form was about; none for a request not yet saved.
+    request = models.ForeignKey(SupportRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=held_file_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("content type"), max_length=120)
+    sha256 = models.CharField(_("content hash"), max_length=64)
+    created_at = models.DateTimeField(_("chosen"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("file kept for a form")
+        verbose_name_plural = _("files kept for forms")
+        indexes = [models.Index(fields=["owner", "sha256"], name="held_owner_sha256")]
 
     def __str__(self) -> str:
         return self.original_name

@@ -4,12 +4,19 @@ Every function takes keyword-only arguments, checks the actor with ``helpdesk.ac
 screens user-written text on the way in, and leaves an ``AccessLog`` row for what matters to access.
 Import from here (``from helpdesk.services import message_post``); the submodules are an implementation
 detail: ``core`` (roles, references), ``requests`` (intake, drafts, owner), ``messages`` (messages and
-files), ``grants`` (restricted release, access log, expert grants).
+their files), ``files`` (files kept across a failed form, attached once, removed from a draft),
+``grants`` (restricted release, access log, expert grants).
 """
 
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.screening import PersonalDataFound
 from helpdesk.services.core import reference_allocate, reference_format, roles_ensure, user_set_roles
+from helpdesk.services.files import (
+    draft_file_remove,
+    draft_files_attach,
+    held_file_add,
+    held_file_discard,
+)
 from helpdesk.services.grants import (
     Reveal,
     access_log_record,
@@ -40,10 +47,14 @@ __all__ = [
     "access_log_record",
     "access_log_reveals",
     "attachment_add",
+    "draft_file_remove",
+    "draft_files_attach",
     "expert_access_grant",
     "expert_access_revoke",
     "expert_grants_remove",
     "group_grants_remove",
+    "held_file_add",
+    "held_file_discard",
     "message_post",
     "reference_allocate",
     "reference_format",

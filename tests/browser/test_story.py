@@ -127,7 +127,7 @@ def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, ar
     p.get_by_label("Description").fill("Seed funding for a youth council across communities.")
     p.get_by_label("Shareable summary").fill("A youth council bringing every community together.")
     p.get_by_label("Funding asked").fill("18000")
-    p.get_by_label("Attach a file").set_input_files(str(upload))
+    p.get_by_label("Attach files").set_input_files(str(upload))
     city_ui.submit(p.get_by_role("button", name="Submit to the hub"))
     _expect_ok(city_ui)
     request = SupportRequest.objects.get(title="Multi-ethnic youth council")

@@ -15,6 +15,7 @@ EXPECTED = {
     "view": {"own_city", "assigned_expert", "hub_region", "management"},
     "see_restricted": {"own_city", "hub_region", "management"},  # own_city: the submitter is its author
     "act": {"own_city", "assigned_expert", "hub_region", "management"},
+    "edit_draft": set(),  # the world's request is submitted: no longer anyone's to edit (drafts below)
     "manage_owner": {"hub_region", "management"},
     "oversee": {"hub_region", "management"},
     "match_experts": {"hub_region", "management"},
@@ -149,6 +150,15 @@ def test_anonymised_request_takes_no_comment_or_action(world):
     assert can(world.user("hub_region"), "view", world.req)
     assert not can(world.user("hub_region"), "comment", world.req, visibility=Visibility.CITY)
     assert not can(world.user("hub_region"), "act", world.req)
+
+
+def test_only_the_citys_focal_points_edit_a_draft_and_only_while_it_is_one(world):
+    from django.utils import timezone
+
+    allowed = {role for role in ROLES if can(world.user(role), "edit_draft", world.draft)}
+    assert allowed == {"own_city"}
+    world.draft.anonymised_at = timezone.now()
+    assert not can(world.user("own_city"), "edit_draft", world.draft)
 
 
 def test_no_expert_is_matched_on_an_anonymised_request(world):

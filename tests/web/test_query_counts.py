@@ -218,7 +218,20 @@ def _access_log(n: int) -> Scenario:
     return Scenario(management(), reverse("request-access-log", args=[request.reference]))
 
 
+def _draft_form(n: int) -> Scenario:
+    """A draft's edit form with its files (each listed with a "remove" box)."""
+    city = CityFactory()
+    person = focal_point(city)
+    draft = in_state("draft", city=city)
+    Attachment.objects.bulk_create(
+        Attachment(request=draft, original_name=f"f{i}.pdf", size=10, content_type="application/pdf", file=f"x/{i}")
+        for i in range(n)
+    )
+    return Scenario(person, reverse("request-edit", args=[draft.reference]))
+
+
 SCENARIOS = {
+    "draft_form": _draft_form,
     "hub_queue": _queue,
     "hub_queue_filtered": _queue_filtered,
     "hub_queue_search": _queue_search,

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import City, SupportRequest, Visibility
+from workflows.errors import TransitionRefused
 
 # Fields a focal point fills in, in the order the form guides them through.
 REQUEST_FIELDS = [
@@ -32,17 +33,54 @@ REQUEST_FIELDS = [
 ATTACHMENT_HELP = _("PDF, Office documents, images, text or CSV, up to {size} MB.")
 NULLABLE_FIELDS = {"strategic_priority", "desired_by", "funding_requested"}
 TEXT_FIELDS = {"description", "summary"}
+# Not needed to keep a draft, but needed to submit it (``workflows.checks.missing_for_submission``): the form
+# marks them with * and says so at the top; "fund": only when the request asks the fund for a grant.
+NEEDED_TO_SUBMIT = {"description": "always", "summary": "always", "funding_requested": "fund"}
+MAX_FILES = 10
+
+
+def personal_data_error(*, confirmable: bool) -> str:
+    """What a field that looks like it holds personal data says, in the reader's language."""
+    if confirmable:
+        return str(_("This looks like personal data: remove it, or tick the confirmation below if it is needed."))
+    return str(_("Remove the personal data: the title travels in notifications and e-mails."))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's "Uploading multiple files"); each is checked by the services."""
+
+    widget = MultipleFileInput
+    default_error_messages = {
+        "too_many": _("Choose at most %(max)s files at a time."),
+    }
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        files = [single(item, initial) for item in data] if isinstance(data, list | tuple) else [single(data, initial)]
+        files = [f for f in files if f]
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many", params={"max": MAX_FILES})
+        return files
+
+
+def _attachment_field() -> MultipleFileField:
+    return MultipleFileField(
+        label=_("Attach files"),
+        required=False,
+        allow_empty_file=True,  # an empty file is refused by the desk's own check, with its reason, once
+        help_text=format_lazy(ATTACHMENT_HELP, size=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
+    )
 
 
 class RequestForm(forms.ModelForm):
     """A draft may be saved with only a title; the workflow checks completeness when it is submitted."""
 
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), empty_label=None)
-    attachment = forms.FileField(
-        label=_("Attach a file"),
-        required=False,
-        help_text=format_lazy(ATTACHMENT_HELP, size=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
-    )
+    attachment = _attachment_field()
     confirm_personal_data = forms.BooleanField(
         label=_("I confirm this personal data is needed; keep the request restricted to the hub and management unit"),
         required=False,
@@ -89,11 +127,26 @@ class RequestForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name not in ("title", "city"):
                 field.required = False
+            field.needed_to_submit = NEEDED_TO_SUBMIT.get(name)  # type: ignore[attr-defined]  # read by {% field %}
+        # The order the page shows them in, so the first field in error is the first on the page.
+        self.order_fields(["city", *REQUEST_FIELDS[:6], "attachment"])
         priority = self.fields["strategic_priority"]
         assert isinstance(priority, forms.ChoiceField)  # Django's form field for a model field with choices
         # Read back, Django's choices are (value, label) pairs; django-stubs types them as anything the setter takes.
         options = cast("Iterable[tuple[object, object]]", priority.choices)
         priority.choices = [c for c in options if c[0] != ""]
+
+    def show_refusal(self, refusal: TransitionRefused) -> None:
+        """A refused submission: why at the top, and each field it still needs marked in place."""
+        self.add_error(None, str(refusal))
+        for name, message in refusal.fields.items():
+            if name in self.fields and name not in self.errors:
+                needed = (
+                    _("Needed when you ask the fund for a grant.")
+                    if NEEDED_TO_SUBMIT.get(name) == "fund"
+                    else _("Needed to submit the request.")
+                )
+                self.add_error(name, str(message) or str(needed))
 
     def service_data(self) -> dict[str, Any]:
         """The typed values for the intake service; a cleared optional field is passed as cleared."""
@@ -112,11 +165,7 @@ class RequestForm(forms.ModelForm):
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
     visibility = forms.ChoiceField(label=_("Who can read it"), widget=forms.RadioSelect)
-    attachment = forms.FileField(
-        label=_("Attach a file"),
-        required=False,
-        help_text=format_lazy(ATTACHMENT_HELP, size=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
-    )
+    attachment = _attachment_field()
     confirm_personal_data = forms.BooleanField(
         label=_("I confirm this personal data is needed; keep the message restricted"), required=False
     )

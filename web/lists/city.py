@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
+from helpdesk.access import can
 from helpdesk.models import RequestState, SupportRequest, User
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import visible_requests
@@ -33,16 +34,29 @@ class CityRow:
     phrase: str  # where it stands, in the city's words
     due_at: datetime | None
     updated_at: datetime
+    edit_url: str | None = None  # a draft the reader may still edit: its form, to carry on where they left it
 
 
 # What a line reads of a request, and what its cursor needs.
-CITY_COLUMNS = ("reference", "title", "state", "due_at", "updated_at", "anonymised_at", "city_id", "city__name")
+# ``region_id``: what ``can`` reads of a row besides its city, so that asking it costs no query.
+CITY_COLUMNS = (
+    "reference",
+    "title",
+    "state",
+    "due_at",
+    "updated_at",
+    "anonymised_at",
+    "city_id",
+    "region_id",
+    "city__name",
+)
 
 
-def city_row(request: SupportRequest, words: ChoiceWords | None = None) -> CityRow:
+def city_row(request: SupportRequest, words: ChoiceWords | None = None, user: User | None = None) -> CityRow:
     """A line for a request fetched with its city (``CITY_COLUMNS``); ``words``: the labels of the page
-    (``web.lists.labels``)."""
+    (``web.lists.labels``); ``user``: the reader, to link the drafts they may edit to their form."""
     words = words or ChoiceWords()
+    editable = user is not None and can(user, "edit_draft", request)
     return CityRow(
         reference=request.reference,
         url=reverse("request-detail", args=[request.reference]),
@@ -54,6 +68,7 @@ def city_row(request: SupportRequest, words: ChoiceWords | None = None) -> CityR
         phrase=str(STATE_SPECS[request.state].phrases.city),
         due_at=request.due_at,
         updated_at=request.updated_at,
+        edit_url=reverse("request-edit", args=[request.reference]) if editable else None,
     )
 
 
@@ -66,12 +81,14 @@ def city_attention(user: User, *, limit: int = 20) -> list[CityRow]:
     city: a draft, a question of the hub, an evaluation), the nearest deadline first."""
     rows = _own(user).filter(state__in=states_waiting_on(Party.CITY))
     words = ChoiceWords()
-    return [city_row(request, words) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]]
+    return [
+        city_row(request, words, user) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]
+    ]
 
 
 def city_requests(user: User, *, after: str | None = None, before: str | None = None) -> Page:
     """All requests of the focal point's cities, last changed first: one page of ``CityRow`` lines."""
     page = paginate(_own(user), sort_key="updated", after=after, before=before)
     words = ChoiceWords()
-    page.rows = [city_row(request, words) for request in page.rows]
+    page.rows = [city_row(request, words, user) for request in page.rows]
     return page

@@ -130,16 +130,33 @@ def _widget_class(widget: forms.Widget) -> str:
     return "form-control"
 
 
+def first_invalid(form: forms.BaseForm) -> str | None:
+    """The name of the form's first field (in its order) that has an error: the one the page brings into view."""
+    return next((name for name in form.fields if name in form.errors), None)
+
+
+@register.filter
+def focus_id(bound: BoundField) -> str:
+    """The id of the element a link to the field should reach: its first option for a list of choices."""
+    if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound.auto_id}_0"
+    return str(bound.auto_id)
+
+
 @register.simple_tag
 def widget(bound: BoundField) -> SafeString:
     """The field's input with Bootstrap's classes and, when it has errors, its invalid state (Django's own
-    widget rendering, with these attributes added)."""
+    widget rendering, with these attributes added). The form's first invalid field takes ``autofocus``, so
+    the browser brings it into view without script."""
     attrs: dict[str, Any] = {}
     classes = [bound.field.widget.attrs.get("class", ""), _widget_class(bound.field.widget)]
     if bound.errors:
         classes.append("is-invalid")
         described = [f"{bound.auto_id}_error", *([f"{bound.auto_id}_helptext"] if bound.help_text else [])]
         attrs["aria-describedby"] = " ".join(described)
+        attrs["aria-invalid"] = "true"
+        if first_invalid(bound.form) == bound.name:
+            attrs["autofocus"] = True
     if any(classes):
         attrs["class"] = " ".join(filter(None, classes))
     return bound.as_widget(attrs=attrs)
@@ -152,6 +169,9 @@ def field(bound: BoundField, inline: bool = False) -> dict[str, Any]:
     return {
         "field": bound,
         "inline": inline,
+        # "always" or "fund": not needed to keep a draft, but needed to submit it (web.forms.requests).
+        "needed": getattr(bound.field, "needed_to_submit", None),
+        "autofocus": bool(bound.errors) and first_invalid(bound.form) == bound.name,
         "is_checkbox": isinstance(widget_, forms.CheckboxInput),
         "is_choice_list": isinstance(widget_, forms.RadioSelect | forms.CheckboxSelectMultiple),
     }

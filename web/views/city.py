@@ -10,14 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from helpdesk import services
+from helpdesk import selectors, services
 from helpdesk.access import can
-from helpdesk.attachments import AttachmentRefused
-from helpdesk.models import RequestState, Role, SupportRequest, Visibility
+from helpdesk.models import HeldFile, Role, SupportRequest
 from helpdesk.screening import PersonalDataFound
-from web.forms.requests import RequestForm
+from web.forms.requests import RequestForm, personal_data_error
 from web.lists.city import city_attention, city_requests
-from web.views.common import request_or_404, role_required, signed_in
+from web.views.common import kept_files, request_or_404, role_required, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.services import transition_perform
 
@@ -46,6 +45,10 @@ def _save(
         else:
             saved = services.request_update_draft(request=draft, actor=user, confirm_personal_data=confirm, **data)
     except PersonalDataFound as found:
+        # Each field where it was found is marked, so "the highlighted fields" are there to see.
+        for name in found.findings:
+            if name in form.fields:
+                form.add_error(name, personal_data_error(confirmable=found.confirmable and name != "title"))
         return None, found.messages, found.confirmable
     except ValidationError as invalid:
         for field, errors in (
@@ -56,23 +59,15 @@ def _save(
     return saved, [], True
 
 
-def _attach(request: HttpRequest, form: RequestForm, saved: SupportRequest) -> bool:
-    """Add the file chosen on the form to the request; False (with the reason on the form) if refused."""
-    upload = form.cleaned_data.get("attachment")
-    if not upload:
-        return True
-    try:
-        services.attachment_add(
-            request=saved,
-            uploaded_by=signed_in(request),
-            upload=upload,
-            visibility=Visibility.CITY,
-            sensitivity=saved.sensitivity,
-        )
-    except AttachmentRefused as refused:
-        form.add_error("attachment", refused.messages)
-        return False
-    return True
+def _draft_files_remove(request: HttpRequest, draft: SupportRequest | None) -> None:
+    """Take off the draft the files ticked for removal on its form."""
+    user = signed_in(request)
+    removed = set(request.POST.getlist("remove"))
+    if draft is None or not removed or not can(user, "edit_draft", draft):
+        return
+    for attachment in selectors.draft_files(draft):
+        if f"file-{attachment.pk}" in removed:
+            services.draft_file_remove(request=draft, actor=user, attachment=attachment)
 
 
 def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpResponse:
@@ -83,15 +78,24 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
     form = RequestForm(request.POST or None, request.FILES or None, instance=draft, cities=cities)
     findings: list[str] = []
     confirmable = True
-    if request.method == "POST" and form.is_valid():
-        saved, findings, confirmable = _save(request, form, draft)
-        if saved is not None and not _attach(request, form, saved):
-            # The draft is kept; only the file was refused, and the form says why.
-            draft, saved = saved, None
+    kept: list[HeldFile] = []
+    if request.method == "POST":
+        valid = form.is_valid()
+        # Files first: whatever else fails, what was chosen is kept and shown, never asked for again.
+        kept = kept_files(request, draft)
+        refusals = uploads_hold(request, draft, kept)
+        _draft_files_remove(request, draft)
+        saved = None
+        if valid:
+            saved, findings, confirmable = _save(request, form, draft)
         if saved is not None:
-            if "submit" not in request.POST:
-                messages.success(request, _("Draft saved. You can come back to it at any time."))
-                return HttpResponseRedirect(saved.get_absolute_url())
+            services.draft_files_attach(request=saved, actor=user, held=kept)
+            kept, draft = [], saved
+        # A refused file keeps the draft (and the accepted files) on the form, which says which file and why.
+        if saved is not None and not refusals and "submit" not in request.POST:
+            messages.success(request, _("Draft saved. You can come back to it at any time."))
+            return HttpResponseRedirect(saved.get_absolute_url())
+        if saved is not None and not refusals:
             try:
                 transition_perform(request=saved, transition="submit", actor=user)
             except TransitionConflict as conflict:
@@ -99,15 +103,23 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
                 return HttpResponseRedirect(saved.get_absolute_url())
             except TransitionRefused as refusal:
                 # The draft is kept; the form shows why it cannot go to the hub yet, with everything typed.
-                form.add_error(None, str(refusal))
-                draft = saved
+                form.show_refusal(refusal)
             else:
                 messages.success(request, _("Your request is with the hub. You will hear from them here."))
                 return HttpResponseRedirect(saved.get_absolute_url())
+        if refusals:
+            form.add_error("attachment", refusals)
     return render(
         request,
         "web/city/request_form.html",
-        {"form": form, "draft": draft, "personal_data": findings, "confirmable": confirmable},
+        {
+            "form": form,
+            "draft": draft,
+            "personal_data": findings,
+            "confirmable": confirmable,
+            "kept": kept,
+            "attached": selectors.draft_files(draft) if draft is not None else [],
+        },
     )
 
 
@@ -120,7 +132,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
 def edit_draft(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     draft = request_or_404(user, reference)
-    if draft.state != RequestState.DRAFT or not can(user, "act", draft):
+    if not can(user, "edit_draft", draft):
         messages.info(request, _("Only a draft can be edited; write a message on the request instead."))
         return HttpResponseRedirect(draft.get_absolute_url())
     return _request_form(request, draft)

@@ -16,8 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from helpdesk.models import SupportRequest, User
-from helpdesk.selectors import request_for
+from helpdesk import services
+from helpdesk.attachments import AttachmentRefused, safe_name
+from helpdesk.models import HeldFile, SupportRequest, User
+from helpdesk.selectors import held_files, request_for
+from web.forms.requests import MAX_FILES
 from workflows.errors import TransitionConflict
 
 View = Callable[..., HttpResponse]
@@ -69,3 +72,34 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
+
+
+def kept_files(request: HttpRequest, about: SupportRequest | None) -> list[HeldFile]:
+    """The files kept from an earlier attempt at a form, less those ticked for removal (which are discarded).
+    ``about``: the request the form is about, none for a new request."""
+    user = signed_in(request)
+    removed = set(request.POST.getlist("remove"))
+    kept = []
+    for held in held_files(user, request.POST.getlist("kept"), request=about):
+        if f"held-{held.pk}" in removed:
+            services.held_file_discard(owner=user, held=held)
+        else:
+            kept.append(held)
+    return kept
+
+
+def uploads_hold(request: HttpRequest, about: SupportRequest | None, kept: list[HeldFile]) -> list[str]:
+    """Keep the files just chosen (each checked; the same content once) with ``kept``, for a form that could
+    not be sent yet; returns why any of them was refused."""
+    user = signed_in(request)
+    refusals: list[str] = []
+    for upload in request.FILES.getlist("attachment")[:MAX_FILES]:
+        try:
+            held = services.held_file_add(owner=user, upload=upload, request=about)
+        except AttachmentRefused as refused:
+            name = safe_name(getattr(upload, "name", "") or "")
+            refusals += [f"{name}: {message}" for message in refused.messages]
+        else:
+            if held not in kept:
+                kept.append(held)
+    return refusals

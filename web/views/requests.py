@@ -20,16 +20,15 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import services
 from helpdesk.access import can, readable_channels
-from helpdesk.attachments import AttachmentRefused
 from helpdesk.models import Message, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
 from web import presenters
 from web.forms.moves import MoveForm
-from web.forms.requests import MessageForm
+from web.forms.requests import MessageForm, personal_data_error
 from web.middleware import client_ip
 from web.timeline import request_timeline
-from web.views.common import conflict_response, request_or_404, safe_next, signed_in
+from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.selectors import available_transitions, request_lifecycle
@@ -72,6 +71,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_take": can(user, "manage_owner", support_request) and support_request.owner_id != user.pk,
         "can_give": can(user, "manage_owner", support_request),
         "can_view_access_log": can(user, "view_access_log", support_request),
+        "can_edit_draft": can(user, "edit_draft", support_request),
         "can_release": can(user, "release_restricted", support_request),
         "assignments": lifecycle.assignments,
         "fund_applications": lifecycle.applications,
@@ -127,6 +127,7 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     form = MessageForm(request.POST, request.FILES, channels=channels)
     findings: list[str] = []
+    kept = kept_files(request, support_request)
     if form.is_valid():
         try:
             services.message_post(
@@ -135,22 +136,25 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],
                 confirm_personal_data=form.cleaned_data["confirm_personal_data"],
-                attachment=form.cleaned_data.get("attachment"),
+                attachments=form.cleaned_data["attachment"],
+                held=kept,
             )
+        except services.AttachmentRefused:
+            pass  # which file and why: below, with the files that were accepted kept
         except PersonalDataFound as found:
             findings = found.messages
-            form.add_error(
-                None, _("The message looks like it contains personal data. Remove it, or confirm it is needed.")
-            )
-        except AttachmentRefused as refused:
-            form.add_error("attachment", refused.messages)
+            form.add_error("body", personal_data_error(confirmable=True))
         except ValidationError as invalid:
             form.add_error(None, invalid.messages)
         else:
             messages.success(request, _("Message sent."))
             return HttpResponseRedirect(support_request.get_absolute_url() + "#messages")
+    # Held back: the files just chosen are kept with the message's text, shown, and never asked for again.
+    refusals = uploads_hold(request, support_request, kept)
+    if refusals:
+        form.add_error("attachment", refusals)
     support_request = request_or_404(user, reference)  # the page again, with the people it names
-    return _render_detail(request, support_request, message_form=form, personal_data=findings)
+    return _render_detail(request, support_request, message_form=form, personal_data=findings, kept=kept)
 
 
 @login_required

@@ -149,3 +149,37 @@ def test_bdi_isolates_a_name_and_escapes_it():
     assert render("{{ name|bdi }}", name="Amina <b>") == "<bdi>Amina &lt;b&gt;</bdi>"
     sentence = "{% load i18n %}{% blocktranslate with hub=name|bdi %}Queue of {{ hub }}{% endblocktranslate %}"
     assert render(sentence, name="شرق") == "Queue of <bdi>شرق</bdi>"
+
+
+def test_only_the_first_field_at_fault_takes_focus_and_the_summary_links_each():
+    form = MessageForm({"body": "", "visibility": "nowhere"}, channels=["city", "internal"])
+    form.is_valid()
+    page = render("{% field form.body %}{% field form.visibility %}", form=form)
+    assert page.count("autofocus") == 1 and 'aria-invalid="true" autofocus' in page.split("id_visibility")[0]
+    assert page.count('aria-invalid="true"') == 3  # the message, and each choice of the list
+    summary = Template("{% include 'web/includes/form_errors.html' %}").render(Context({"form": form}))
+    assert 'href="#id_body"' in summary and 'href="#id_visibility_0"' in summary  # a list: its first choice
+
+
+def test_a_field_needed_only_to_submit_is_starred_and_says_when():
+    from tests.factories import CityFactory
+    from web.forms.requests import RequestForm
+
+    form = RequestForm(cities=[CityFactory.build(pk=1)])
+    summary = render("{% field form.summary %}", form=form)
+    funding = render("{% field form.funding_requested %}", form=form)
+    assert 'aria-hidden="true">*</span><span class="visually-hidden"> (needed to submit)</span>' in summary
+    assert " required" not in summary  # a draft is kept without it
+    assert "(needed when you ask the fund for a grant)" in funding
+
+
+def test_several_files_are_one_field_with_a_limit():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    from web.forms.requests import MAX_FILES
+
+    files = [SimpleUploadedFile(f"{i}.txt", b"x") for i in range(MAX_FILES + 1)]
+    form = MessageForm({"body": "x", "visibility": "city"}, MultiValueDict({"attachment": files}), channels=["city"])
+    assert not form.is_valid() and "attachment" in form.errors
+    assert "multiple" in render("{% field form.attachment %}", form=MessageForm(channels=["city"]))

@@ -238,6 +238,61 @@ def test_a_refused_attachment_keeps_the_message_text(client, people):
     assert "See the file" in response.content.decode()
 
 
+def test_a_message_held_back_for_personal_data_keeps_its_text_and_its_file(client, people):
+    from helpdesk.models import HeldFile
+
+    request = in_state("submitted", city=people["city"])
+    client.force_login(people["focal"])
+    url = reverse("request-message", args=[request.reference])
+    body = "Write to jane.doe@example.org"
+    response = client.post(url, {"body": body, "visibility": "city", "attachment": SimpleUploadedFile("note.pdf", PDF)})
+    page = response.content.decode()
+    held = HeldFile.objects.get()
+    assert response.status_code == 200 and not Message.objects.exists() and not Attachment.objects.exists()
+    assert body in page and "Kept:" in page and "<bdi>note.pdf</bdi>" in page
+    assert 'id="id_body_error"' in page and 'href="#id_body"' in page  # the field at fault, marked and linked
+    assert f'name="kept" value="{held.pk}"' in page
+    # Confirmed, without choosing the file again: the message carries it, once.
+    client.post(url, {"body": body, "visibility": "city", "confirm_personal_data": "on", "kept": [str(held.pk)]})
+    message = Message.objects.get()
+    assert [(a.original_name, a.message_id) for a in Attachment.objects.all()] == [("note.pdf", message.pk)]
+    assert not HeldFile.objects.exists()
+
+
+def test_a_message_carries_several_files_each_once(client, people):
+    request = in_state("submitted", city=people["city"])
+    client.force_login(people["focal"])
+    files = [
+        SimpleUploadedFile("plan.pdf", PDF),
+        SimpleUploadedFile("budget.csv", b"item,amount\nchairs,120\n"),
+        SimpleUploadedFile("plan-copy.pdf", PDF),  # the same content chosen twice
+    ]
+    response = client.post(
+        reverse("request-message", args=[request.reference]),
+        {"body": "Two files", "visibility": "city", "attachment": files},
+    )
+    message = Message.objects.get()
+    assert response.status_code == 302
+    assert sorted(a.original_name for a in message.attachments.all()) == ["budget.csv", "plan.pdf"]
+    assert Attachment.objects.count() == 2
+
+
+def test_a_refused_file_keeps_the_message_and_the_other_files(client, people):
+    from helpdesk.models import HeldFile
+
+    request = in_state("submitted", city=people["city"])
+    client.force_login(people["focal"])
+    files = [SimpleUploadedFile("plan.pdf", PDF), SimpleUploadedFile("x.pdf", b"<html>no</html>")]
+    response = client.post(
+        reverse("request-message", args=[request.reference]),
+        {"body": "See the files", "visibility": "city", "attachment": files},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not Message.objects.exists()
+    assert "See the files" in page and "x.pdf:" in page and "is-invalid" in page
+    assert [h.original_name for h in HeldFile.objects.all()] == ["plan.pdf"] and "Kept:" in page
+
+
 def test_request_pages_are_not_cached(client, people):
     request = in_state("submitted", city=people["city"])
     client.force_login(people["hub"])
@@ -388,3 +443,22 @@ def test_the_personal_data_warning_names_the_field_as_people_know_it(client, peo
     page = response.content.decode()
     assert "The message contains what looks like a phone number" in page
     assert "body contains" not in page
+
+
+def test_a_message_with_many_files_costs_the_queries_of_one(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request = in_state("submitted", city=people["city"])
+    client.force_login(people["focal"])
+    url = reverse("request-message", args=[request.reference])
+    client.get(request.get_absolute_url())
+    counts = []
+    for n in (1, 5):
+        files = [SimpleUploadedFile(f"notes-{n}-{i}.txt", f"notes {n} {i}\n".encode()) for i in range(n)]
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, {"body": f"{n} files", "visibility": "city", "attachment": files})
+        assert response.status_code == 302
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+    assert Attachment.objects.count() == 6

@@ -31,6 +31,26 @@
         el.textContent = formats[style].format(value);
       } catch (error) { /* an old browser keeps the server's text */ }
     });
+    // A form sent back with errors: the first field at fault, with its label, in the middle of the screen
+    // (the server marked it autofocus, which already works without this), and each link of the summary
+    // above the form takes the reader into its field.
+    var firstInvalid = document.querySelector("[autofocus][aria-invalid='true']");
+    if (firstInvalid) {
+      // Once laid out (styles loaded), so the position holds; autofocus has focused it by then.
+      window.addEventListener("load", function () {
+        (firstInvalid.closest(".mb-3, fieldset") || firstInvalid).scrollIntoView({ block: "center" });
+        if (document.activeElement !== firstInvalid) { firstInvalid.focus({ preventScroll: true }); }
+      });
+    }
+    document.querySelectorAll("[id$='form-errors'] a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (!target) { return; }
+        event.preventDefault();
+        (target.closest(".mb-3, fieldset") || target).scrollIntoView({ block: "center" });
+        target.focus({ preventScroll: true });
+      });
+    });
     // Show the funding fields only when the technical support fund is asked for.
     var kind = document.getElementById("id_kind");
     var funding = document.getElementById("funding-fields");
