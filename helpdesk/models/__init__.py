@@ -19,6 +19,7 @@ from helpdesk.models.choices import (
 from helpdesk.models.geography import City, Region
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, Message, ReferenceSequence, SupportRequest
+from helpdesk.models.workspace import ReplyTemplate, SavedView
 
 __all__ = [
     "TERMINAL_STATES",
@@ -32,8 +33,10 @@ __all__ = [
     "NotificationMode",
     "ReferenceSequence",
     "Region",
+    "ReplyTemplate",
     "RequestState",
     "Role",
+    "SavedView",
     "Sensitivity",
     "StrategicPriority",
     "SupportKind",

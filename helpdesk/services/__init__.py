@@ -4,7 +4,8 @@ Every function takes keyword-only arguments, checks the actor with ``helpdesk.ac
 screens user-written text on the way in, and leaves an ``AccessLog`` row for what matters to access.
 Import from here (``from helpdesk.services import message_post``); the submodules are an implementation
 detail: ``core`` (roles, references), ``requests`` (intake, drafts, owner), ``messages`` (messages and
-files), ``grants`` (restricted release, access log, expert grants).
+files), ``grants`` (restricted release, access log, expert grants), ``workspace`` (saved views,
+reply templates, owners of many requests).
 """
 
 from helpdesk.attachments import AttachmentRefused
@@ -29,10 +30,22 @@ from helpdesk.services.requests import (
     request_set_owner,
     request_update_draft,
 )
+from helpdesk.services.workspace import (
+    MAX_BULK,
+    BulkOwnerResult,
+    may_manage_templates,
+    reply_template_delete,
+    reply_template_save,
+    requests_owner_bulk_set,
+    saved_view_create,
+    saved_view_delete,
+)
 
 __all__ = [
+    "MAX_BULK",
     "UNSET",
     "AttachmentRefused",
+    "BulkOwnerResult",
     "OwnerRefused",
     "PersonalDataFound",
     "RequestNotEditable",
@@ -44,13 +57,19 @@ __all__ = [
     "expert_access_revoke",
     "expert_grants_remove",
     "group_grants_remove",
+    "may_manage_templates",
     "message_post",
     "reference_allocate",
     "reference_format",
+    "reply_template_delete",
+    "reply_template_save",
     "request_create",
     "request_set_owner",
     "request_update_draft",
+    "requests_owner_bulk_set",
     "restricted_release",
     "roles_ensure",
+    "saved_view_create",
+    "saved_view_delete",
     "user_set_roles",
 ]
