@@ -106,7 +106,8 @@ def reply_template_save(
     if region_id is None or not may_manage_templates(actor, region_id):
         raise PermissionDenied("Only hub staff of the hub manage its reply templates.")
     title = clean_text(title)
-    bodies = {"body_en": _template_text(body_en), "body_fr": _template_text(body_fr), "body_ar": _template_text(body_ar)}
+    texts = {"body_en": body_en, "body_fr": body_fr, "body_ar": body_ar}
+    bodies = {name: _template_text(text) for name, text in texts.items()}
     if not title:
         raise ValidationError(_("Give the template a title."), code="required")
     if not any(bodies.values()):
@@ -146,6 +147,13 @@ class BulkOwnerResult:
 _OWNER_COLUMNS = ("id", "reference", "region_id", "city_id", "owner_id", "anonymised_at")
 
 
+def _may_give(actor: User, request: SupportRequest, owner: User | None, *, owner_is_management: bool) -> bool:
+    """What ``request_set_owner`` asks: the actor manages the owner, and the owner may own the request."""
+    if not can(actor, "manage_owner", request):
+        return False
+    return owner is None or owner_is_management or access.is_hub_staff_of(owner, request)
+
+
 def requests_owner_bulk_set(
     *, actor: User, references: Sequence[str], owner: User | None, ip: str | None = None
 ) -> BulkOwnerResult:
@@ -171,10 +179,7 @@ def requests_owner_bulk_set(
         to_change: list[SupportRequest] = []
         for reference in wanted:
             request = rows.get(reference)
-            eligible = request is not None and can(actor, "manage_owner", request)
-            if eligible and owner is not None and not owner_is_management:
-                eligible = access.is_hub_staff_of(owner, request)
-            if not eligible or request is None:
+            if request is None or not _may_give(actor, request, owner, owner_is_management=owner_is_management):
                 result.refused.append(reference)
             elif request.owner_id == (owner.pk if owner else None):
                 result.unchanged.append(reference)

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Language, RequestState, SupportKind, Theme
@@ -135,10 +136,12 @@ class BulkOwnerForm(forms.Form):
 
     def references(self) -> list[str]:
         """The ticked requests (boxes named ``r``): any text, the service answers for each one."""
-        return [str(value) for value in self.data.getlist("r")][:MAX_BULK]
+        data = self.data
+        values = data.getlist("r") if isinstance(data, QueryDict) else []
+        return [str(value) for value in values][:MAX_BULK]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") == self.ASSIGN and not data.get("owner"):
             self.add_error("owner", _("Choose the colleague to give the requests to."))
         return data

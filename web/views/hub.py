@@ -74,7 +74,7 @@ def queue_bulk_owner(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     form = BulkOwnerForm(request.POST, owners=queue_filter_choices(user, region_id=None).owners)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back_to_queue(request)
     references = form.references()
     if not references:
@@ -87,9 +87,10 @@ def queue_bulk_owner(request: HttpRequest) -> HttpResponse:
     if taking:
         done = ngettext("You took %(count)d request.", "You took %(count)d requests.", count) % {"count": count}
     else:
-        done = ngettext(
-            "%(count)d request given to %(person)s.", "%(count)d requests given to %(person)s.", count
-        ) % {"count": count, "person": owner}
+        done = ngettext("%(count)d request given to %(person)s.", "%(count)d requests given to %(person)s.", count) % {
+            "count": count,
+            "person": owner,
+        }
     messages.success(request, done)
     if result.refused:
         messages.warning(

@@ -29,8 +29,8 @@ from web.forms.moves import MoveForm
 from web.forms.requests import MessageForm
 from web.middleware import client_ip
 from web.timeline import request_timeline
-from web.views.replies import reply_prefill, reply_template_choices
 from web.views.common import conflict_response, request_or_404, safe_next, signed_in
+from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.selectors import available_transitions, request_lifecycle
