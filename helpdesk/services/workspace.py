@@ -143,8 +143,9 @@ class BulkOwnerResult:
     refused: list[str] = field(default_factory=list)  # not visible, not the actor's to assign, or not the owner's
 
 
-# What deciding "manage_owner" and the owner's eligibility read of a request.
-_OWNER_COLUMNS = ("id", "reference", "region_id", "city_id", "owner_id", "anonymised_at")
+# What deciding "manage_owner" and the owner's eligibility read of a request (and the state, which the model
+# reads as it is built).
+_OWNER_COLUMNS = ("id", "reference", "state", "region_id", "city_id", "owner_id", "anonymised_at")
 
 
 def _may_give(actor: User, request: SupportRequest, owner: User | None, *, owner_is_management: bool) -> bool:

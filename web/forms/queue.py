@@ -122,17 +122,19 @@ class SavedViewForm(forms.Form):
 
 
 class BulkOwnerForm(forms.Form):
-    """The queue's bulk action: take the ticked requests, or give them to a colleague."""
+    """The queue's bulk action: take the ticked requests, or give them to a colleague.
+
+    The colleague is any person's id here: the service refuses whoever may not own each request, so a
+    colleague who joined since the filter bar's choices were read is accepted all the same."""
 
     TAKE, ASSIGN = "take", "assign"
     action = forms.ChoiceField(choices=[(TAKE, TAKE), (ASSIGN, ASSIGN)])
-    owner = FastChoiceField(label=_("Colleague"), required=False)
+    owner = forms.IntegerField(label=_("Colleague"), required=False, min_value=1)
 
-    def __init__(self, data: Any = None, *, owners: list[tuple[str, str]]) -> None:
+    def __init__(self, data: Any = None, *, owners: list[tuple[str, str]] | None = None) -> None:
         super().__init__(data)
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [("", _("Choose a colleague")), *owners]
+        # What the queue's select offers (the hub's staff, as the filter bar lists them).
+        self.owner_choices = [("", _("Choose a colleague")), *(owners or [])]
 
     def references(self) -> list[str]:
         """The ticked requests (boxes named ``r``): any text, the service answers for each one."""

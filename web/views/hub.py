@@ -72,7 +72,7 @@ def _back_to_queue(request: HttpRequest) -> HttpResponseRedirect:
 def queue_bulk_owner(request: HttpRequest) -> HttpResponse:
     """Take the ticked requests of the queue, or give them to a colleague; then back to the same queue."""
     user = signed_in(request)
-    form = BulkOwnerForm(request.POST, owners=queue_filter_choices(user, region_id=None).owners)
+    form = BulkOwnerForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _back_to_queue(request)
@@ -81,7 +81,7 @@ def queue_bulk_owner(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Tick the requests first."))
         return _back_to_queue(request)
     taking = form.cleaned_data["action"] == BulkOwnerForm.TAKE
-    owner = user if taking else get_object_or_404(User, pk=int(form.cleaned_data["owner"]), is_active=True)
+    owner = user if taking else get_object_or_404(User, pk=form.cleaned_data["owner"], is_active=True)
     result = services.requests_owner_bulk_set(actor=user, references=references, owner=owner, ip=client_ip(request))
     count = len(result.changed)
     if taking:
