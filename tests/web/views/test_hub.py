@@ -211,7 +211,7 @@ def test_the_queue_is_one_form_with_a_named_box_per_line(client, staff, region):
     assert "Take selected" in html and f'<option value="{colleague.pk}">Blerim Hoxha</option>' in html
     bulk_select = html.split('id="id_bulk_owner"')[1].split("</select>")[0]
     assert f'<option value="{staff.pk}">' not in bulk_select  # "take" is for oneself; the list is for colleagues
-    assert "data-select-all hidden" in html  # "select all" is the script's, the boxes work without it
+    assert "data-select-all-box hidden" in html  # "select all" is the script's, the boxes work without it
 
 
 def test_bulk_take_and_assign_report_what_changed_and_what_was_refused(client, staff, region):

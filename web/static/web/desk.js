@@ -48,7 +48,7 @@
         selectAll.checked = ticked === boxes.length;
         selectAll.indeterminate = ticked > 0 && ticked < boxes.length;
       };
-      selectAll.hidden = false;
+      selectAll.closest("[data-select-all-box]").hidden = false;
       selectAll.addEventListener("change", function () {
         boxes.forEach(function (box) { box.checked = selectAll.checked; });
       });
