@@ -257,6 +257,7 @@ SCENARIOS = {
     "detail_as_expert": _detail("expert"),
     "detail_as_management_funding": _detail_funding,
     "expert_inbox": _expert_inbox,
+    "expert_inbox_search": lambda n: Scenario(_expert_inbox(n).user, "/expert/?q=Request"),
     "fund_queue": _fund_queue,
     "overview": _overview,
     "steering": _steering,

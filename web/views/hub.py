@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from helpdesk import services
 from helpdesk.access import can, scope
 from helpdesk.models import Role, SavedView, User
-from helpdesk.selectors import queue_filter_choices, saved_views_for
+from helpdesk.selectors import FilterChoices, queue_filter_choices, saved_views_for
 from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.queue import BulkOwnerForm, QueueFilterForm, SavedViewForm
@@ -30,22 +30,23 @@ from workflows.services import transition_perform
 SHORTLIST = 30
 
 
-def _filter_form(user: User, query: QueryDict) -> QueueFilterForm:
+def _filter_form(user: User, query: QueryDict) -> tuple[QueueFilterForm, FilterChoices]:
     region = query.get("region", "")
     choices = queue_filter_choices(user, region_id=int(region) if region.isdecimal() else None)
     data = query.copy()
     # A queue opens on what still needs work; "any state" is one click away.
     data.setdefault("state", QueueFilterForm.OPEN)
-    return QueueFilterForm(data, choices=choices)
+    return QueueFilterForm(data, choices=choices), choices
 
 
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def queue(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    form = _filter_form(user, request.GET)
+    form, choices = _filter_form(user, request.GET)
     filters = form.filters()
     page = queue_page(user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
-    owners = form.fields["owner"].choices[3:]  # type: ignore[attr-defined]  # after "anyone", "me", "nobody"
+    # "Assign selected to…" offers the colleagues the filter bar lists ("take" is for oneself).
+    colleagues = [(pk, name) for pk, name in choices.owners if pk != str(user.pk)]
     return render(
         request,
         "web/hub/queue.html",
@@ -54,11 +55,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             # Rows name their hub when the list spans hubs (the management unit's view).
-            "all_hubs": "region" in form.fields,
+            "all_hubs": choices.regions is not None,
             "saved_views": list(saved_views_for(user)),
             "current_query": form.saved_query(),
             "can_share": scope(user).hub_region_id is not None,
-            "bulk_form": BulkOwnerForm(owners=[(pk, name) for pk, name in owners if pk != str(user.pk)]),
+            "bulk_form": BulkOwnerForm(owners=colleagues),
         },
     )
 
@@ -110,7 +111,7 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the view a name."))
         return _back_to_queue(request)
-    query = _filter_form(user, QueryDict(form.cleaned_data["query"] or "")).saved_query()
+    query = _filter_form(user, QueryDict(form.cleaned_data["query"] or ""))[0].saved_query()
     try:
         view = services.saved_view_create(
             owner=user, name=form.cleaned_data["name"], query=query, shared=form.cleaned_data["shared"]
