@@ -4,7 +4,18 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import AccessLog, Attachment, City, ExpertProfile, Message, Region, SupportRequest, User
+from helpdesk.models import (
+    AccessLog,
+    Attachment,
+    City,
+    ExpertProfile,
+    Message,
+    Region,
+    ReplyTemplate,
+    SavedView,
+    SupportRequest,
+    User,
+)
 
 
 @admin.register(Region)
@@ -121,3 +132,21 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
         return False
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "region", "query", "created_at"]
+    list_filter = ["region"]
+    search_fields = ["name", "owner__username"]
+    list_select_related = ["owner", "region"]
+    raw_id_fields = ["owner"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "region", "created_by", "updated_at"]
+    list_filter = ["region"]
+    search_fields = ["title", "body_en", "body_fr", "body_ar"]
+    list_select_related = ["region", "created_by"]
+    raw_id_fields = ["created_by"]

@@ -23,7 +23,9 @@ from helpdesk.models import (
     HeldFile,
     Message,
     Region,
+    ReplyTemplate,
     Role,
+    SavedView,
     Sensitivity,
     SupportRequest,
     User,
@@ -285,3 +287,28 @@ def draft_files(request: SupportRequest) -> list[Attachment]:
         .only("pk", "request_id", "original_name", "size", "file")
         .order_by("created_at", "pk")
     )
+
+
+def saved_views_for(user: User) -> QuerySet[SavedView]:
+    """The saved views of the queue ``user`` may use: their own, and those shared with the hub they work in
+    (one query; shared views of another hub, or of a hub the person left, are not listed)."""
+    if not _active(user) or scope(user).steering_only:
+        return SavedView.objects.none()
+    mine = Q(owner_id=user.pk)
+    hub = scope(user).hub_region_id
+    condition = mine | Q(region_id=hub) if hub is not None else mine
+    return SavedView.objects.filter(condition).only("id", "owner_id", "region_id", "name", "query")
+
+
+def reply_templates_for(request: SupportRequest, user: User) -> QuerySet[ReplyTemplate]:
+    """The reply templates of the request's hub, for its hub staff (whose templates they are); empty for
+    anyone else."""
+    if not (can(user, "oversee", request) and scope(user).is_hub_of(request)):
+        return ReplyTemplate.objects.none()
+    return ReplyTemplate.objects.filter(region_id=request.region_id)
+
+
+def hub_reply_templates(user: User) -> QuerySet[ReplyTemplate]:
+    """The templates of the hub ``user`` works in (empty for anyone without a hub)."""
+    hub = scope(user).hub_region_id if _active(user) and not scope(user).steering_only else None
+    return ReplyTemplate.objects.filter(region_id=hub) if hub is not None else ReplyTemplate.objects.none()

@@ -66,6 +66,20 @@ def _req(world: World) -> dict[str, Any]:
     return {"reference": world.req.reference}
 
 
+def _saved_view_of_hub_a(world: World) -> dict[str, Any]:
+    from helpdesk.models import SavedView
+
+    owner = world.user("hub_region")
+    view = SavedView.objects.create(owner=owner, region_id=owner.region_id if owner else None, name="Mine", query="")
+    return {"pk": view.pk}
+
+
+def _template_of_hub_a(world: World) -> dict[str, Any]:
+    from helpdesk.models import ReplyTemplate
+
+    return {"pk": ReplyTemplate.objects.create(region=world.req.region, title="Thanks", body_en="Thank you.").pk}
+
+
 def _notification_of_own_city(world: World) -> dict[str, Any]:
     from notifications.models import Notification
 
@@ -134,6 +148,40 @@ CASES: list[Case] = [
     ),
     # --- hub staff --------------------------------------------------------------------------------------------
     Case("hub-queue", only(200, {*HUB_STAFF, "management"}, other=403)),
+    Case(
+        "queue-bulk-owner",
+        only(302, {*HUB_STAFF, "management"}, other=403),
+        method="post",
+        data=lambda w: {"action": "take", "r": [w.req.reference]},
+        note="back to the queue; a request outside the person's reach is reported as not changed",
+    ),
+    Case(
+        "saved-view-create",
+        only(302, {*HUB_STAFF, "management"}, other=403),
+        method="post",
+        data=lambda w: {"name": "Mine", "query": "state=submitted"},
+    ),
+    Case(
+        "saved-view-delete",
+        {**only(404, {*HUB_STAFF, "management"}, other=403), "hub_region": 302},
+        method="post",
+        kwargs=_saved_view_of_hub_a,
+        note="only the person who saved a view deletes it, even a shared one",
+    ),
+    Case("reply-templates", only(200, HUB_STAFF, other=403)),
+    Case("reply-template-new", only(200, HUB_STAFF, other=403)),
+    Case(
+        "reply-template-edit",
+        {**only(404, HUB_STAFF, other=403), "hub_region": 200},
+        kwargs=_template_of_hub_a,
+        note="a hub's templates are its own staff's",
+    ),
+    Case(
+        "reply-template-delete",
+        {**only(404, HUB_STAFF, other=403), "hub_region": 302},
+        method="post",
+        kwargs=_template_of_hub_a,
+    ),
     Case(
         "request-matching",
         {**only(403, set(ROLES), other=403), "hub_region": 200, "hub_other_region": 404, "management": 200},

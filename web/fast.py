@@ -112,6 +112,7 @@ def message_articles(messages: Sequence[MessageView], *, can_release: bool) -> S
 
 QUEUE_ROW = (
     "<tr{overdue_class}>\n"
+    '    <td class="queue-pick">{pick}</td>\n'
     '    <td class="text-nowrap" data-label="{l_reference}"><a href="{url}">{reference}</a></td>\n'
     '    <td data-label="{l_title}"><bdi>{title}</bdi>{fund}{urgent}</td>\n'
     '    <td data-label="{l_city}"><bdi>{city}</bdi> '
@@ -124,6 +125,10 @@ QUEUE_ROW = (
     "  </tr>\n"
 )
 REGION = '<br><span class="small text-body-secondary"><bdi>{region}</bdi></span>'
+PICK = (
+    '<input class="form-check-input" type="checkbox" name="r" value="{reference}" id="pick-{reference}">'
+    '<label class="visually-hidden" for="pick-{reference}">{select} {reference} · {title}</label>'
+)
 URGENT = ' <span class="badge text-bg-danger">{label}</span>'
 TAKE_BUTTON = (
     '<button form="take-form" formaction="{url}" class="btn btn-sm btn-outline-primary" type="submit">{take}'
@@ -149,16 +154,19 @@ def queue_lines(rows: Sequence[QueueRow], *, all_hubs: bool = False) -> SafeStri
     nobody = f'<span class="text-body-secondary">{_escape(gettext("nobody"))}</span>'
     overdue = f' <span class="overdue-flag">{_escape(gettext("overdue"))}</span>'
     take = _escape(gettext("Take"))
+    select = _escape(gettext("Select"))
     lines = []
     for r in rows:
         deadline = f"{local_time(r.due_at, 'date')}{overdue if r.overdue else ''}" if r.due_at else "—"
+        reference, title = _escape(r.reference), _escape(r.title)
         lines.append(
             QUEUE_ROW.format(
                 **labels,
                 overdue_class=' class="overdue"' if r.overdue else "",
+                pick=PICK.format(reference=reference, select=select, title=title) if r.selectable else "",
                 url=_escape(r.url),
-                reference=_escape(r.reference),
-                title=_escape(r.title),
+                reference=reference,
+                title=title,
                 fund=fund if r.asks_funding else "",
                 urgent=URGENT.format(label=_escape(r.urgent_label)) if r.urgent_label else "",
                 city=_escape(r.city),
@@ -169,7 +177,7 @@ def queue_lines(rows: Sequence[QueueRow], *, all_hubs: bool = False) -> SafeStri
                 kind=_escape(r.kind_label),
                 owner=f"<bdi>{_escape(r.owner)}</bdi>" if r.owner else nobody,
                 deadline=deadline,
-                take=(TAKE_BUTTON.format(url=_escape(r.take_url), take=take, reference=_escape(r.reference)))
+                take=(TAKE_BUTTON.format(url=_escape(r.take_url), take=take, reference=reference))
                 if r.take_url
                 else "",
             )

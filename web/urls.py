@@ -10,6 +10,7 @@ from web.views import (
     hub,
     management,
     notifications,
+    replies,
     requests,
     steering,
 )
@@ -56,6 +57,13 @@ urlpatterns = [
     path("requests/<str:reference>/release/", requests.release, name="request-release"),
     # Hub staff
     path("hub/queue/", hub.queue, name="hub-queue"),
+    path("hub/queue/owner/", hub.queue_bulk_owner, name="queue-bulk-owner"),
+    path("hub/queue/views/", hub.saved_view_create, name="saved-view-create"),
+    path("hub/queue/views/<int:pk>/delete/", hub.saved_view_delete, name="saved-view-delete"),
+    path("hub/templates/", replies.template_list, name="reply-templates"),
+    path("hub/templates/new/", replies.template_edit, name="reply-template-new"),
+    path("hub/templates/<int:pk>/", replies.template_edit, name="reply-template-edit"),
+    path("hub/templates/<int:pk>/delete/", replies.template_delete, name="reply-template-delete"),
     path("requests/<str:reference>/experts/", hub.matching, name="request-matching"),
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),

@@ -19,6 +19,7 @@ from helpdesk.models.choices import (
 from helpdesk.models.geography import City, Region, country_name, localized_name, name_key
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, HeldFile, Message, ReferenceSequence, SupportRequest
+from helpdesk.models.workspace import ReplyTemplate, SavedView
 
 __all__ = [
     "TERMINAL_STATES",
@@ -33,8 +34,10 @@ __all__ = [
     "NotificationMode",
     "ReferenceSequence",
     "Region",
+    "ReplyTemplate",
     "RequestState",
     "Role",
+    "SavedView",
     "Sensitivity",
     "StrategicPriority",
     "SupportKind",

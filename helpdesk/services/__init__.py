@@ -5,7 +5,8 @@ screens user-written text on the way in, and leaves an ``AccessLog`` row for wha
 Import from here (``from helpdesk.services import message_post``); the submodules are an implementation
 detail: ``core`` (roles, references), ``requests`` (intake, drafts, owner), ``messages`` (messages and
 their files), ``files`` (files kept across a failed form, attached once, removed from a draft),
-``grants`` (restricted release, access log, expert grants).
+``grants`` (restricted release, access log, expert grants), ``workspace`` (saved views,
+reply templates, owners of many requests).
 """
 
 from helpdesk.attachments import AttachmentRefused
@@ -36,10 +37,22 @@ from helpdesk.services.requests import (
     request_set_owner,
     request_update_draft,
 )
+from helpdesk.services.workspace import (
+    MAX_BULK,
+    BulkOwnerResult,
+    may_manage_templates,
+    reply_template_delete,
+    reply_template_save,
+    requests_owner_bulk_set,
+    saved_view_create,
+    saved_view_delete,
+)
 
 __all__ = [
+    "MAX_BULK",
     "UNSET",
     "AttachmentRefused",
+    "BulkOwnerResult",
     "OwnerRefused",
     "PersonalDataFound",
     "RequestNotEditable",
@@ -55,13 +68,19 @@ __all__ = [
     "group_grants_remove",
     "held_file_add",
     "held_file_discard",
+    "may_manage_templates",
     "message_post",
     "reference_allocate",
     "reference_format",
+    "reply_template_delete",
+    "reply_template_save",
     "request_create",
     "request_set_owner",
     "request_update_draft",
+    "requests_owner_bulk_set",
     "restricted_release",
     "roles_ensure",
+    "saved_view_create",
+    "saved_view_delete",
     "user_set_roles",
 ]

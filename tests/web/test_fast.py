@@ -95,6 +95,7 @@ def _row(**overrides: object) -> QueueRow:
         "due_at": None,
         "overdue": False,
         "take_url": "",
+        "selectable": False,
     }
     values.update(overrides)
     return QueueRow(**values)  # type: ignore[arg-type]
@@ -103,9 +104,10 @@ def _row(**overrides: object) -> QueueRow:
 ROWS = [
     _row(),
     _row(asks_funding=True, urgent_label="Critical", owner="Blerim Hoxha", due_at=WHEN, overdue=True),
-    _row(due_at=WHEN, take_url="/requests/SCN-2026-000001/owner/", state="info_requested"),
+    _row(due_at=WHEN, take_url="/requests/SCN-2026-000001/owner/", state="info_requested", selectable=True),
     _row(title=HOSTILE, city=HOSTILE, country=HOSTILE, region=HOSTILE, owner=HOSTILE, urgent_label=HOSTILE),
     _row(state="nowhere", state_label=HOSTILE, kind_label=HOSTILE, take_url=HOSTILE, reference=HOSTILE, url=HOSTILE),
+    _row(title=HOSTILE, reference=HOSTILE, selectable=True),
 ]
 
 

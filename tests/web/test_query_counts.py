@@ -69,6 +69,31 @@ def _queue_deep(n: int) -> Scenario:
     return scenario
 
 
+def _queue_with_saved_views(n: int) -> Scenario:
+    """The queue with the person's and the hub's saved views, and a box per line for the bulk form."""
+    from helpdesk.models import SavedView
+
+    scenario = _queue(n)
+    region_id = scenario.user.region_id
+    colleague = hub_staff(scenario.user.region)
+    for i in range(min(n, 40)):
+        SavedView.objects.create(owner=scenario.user, name=f"Mine {i}", query=f"state=&theme={i}")
+        SavedView.objects.create(owner=colleague, region_id=region_id, name=f"Shared {i}", query="state=submitted")
+    return scenario
+
+
+def _detail_with_templates(n: int) -> Scenario:
+    """Hub staff on a request page whose message form offers the hub's reply templates."""
+    from helpdesk.models import ReplyTemplate
+
+    scenario = _detail("hub")(n)
+    for i in range(n):
+        ReplyTemplate.objects.create(
+            region_id=scenario.user.region_id, title=f"T{i}", body_en="{city} {reference}", body_fr="{deadline}"
+        )
+    return scenario
+
+
 def _management_queue(n: int) -> Scenario:
     region = RegionFactory()
     for _ in range(n):
@@ -236,13 +261,16 @@ SCENARIOS = {
     "hub_queue_filtered": _queue_filtered,
     "hub_queue_search": _queue_search,
     "hub_queue_deep_page": _queue_deep,
+    "hub_queue_saved_views": _queue_with_saved_views,
     "management_queue": _management_queue,
     "city_home": _city_home,
     "detail_as_hub": _detail("hub"),
+    "detail_as_hub_with_templates": _detail_with_templates,
     "detail_as_city": _detail("city"),
     "detail_as_expert": _detail("expert"),
     "detail_as_management_funding": _detail_funding,
     "expert_inbox": _expert_inbox,
+    "expert_inbox_search": lambda n: Scenario(_expert_inbox(n).user, "/expert/?q=Request"),
     "fund_queue": _fund_queue,
     "overview": _overview,
     "steering": _steering,

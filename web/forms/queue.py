@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Language, RequestState, SupportKind, Theme
 from helpdesk.selectors import FilterChoices
+from helpdesk.services import MAX_BULK
 from web.fast import FastChoiceField
 from web.lists.pagination import DEFAULT_SORT
 from web.lists.queue import QueueFilters
@@ -69,12 +72,31 @@ class QueueFilterForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)  # every filter given choices is declared a FastChoiceField
         return field
 
+    def _valid_data(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        return self.cleaned_data
+
+    def saved_query(self) -> str:
+        """The filters as a saved view keeps them: the valid, non-empty ones in the form's order (the state
+        always, since a blank state means "any state", not the default "open"), never a page cursor."""
+        data = self._valid_data()
+        pairs: list[tuple[str, str]] = []
+        for name in self.fields:
+            value = data.get(name)
+            if name == "q" and isinstance(value, str):
+                value = value.strip()
+            if name == "state":
+                pairs.append((name, value or ""))
+            elif value is True:
+                pairs.append((name, "on"))
+            elif value:
+                pairs.append((name, str(value)))
+        return urlencode(pairs)
+
     def filters(self) -> QueueFilters:
         """What to show; an invalid value is ignored rather than shown as an error in a filter bar."""
-        if not self.is_valid():
-            data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
-        else:
-            data = self.cleaned_data
+        data = self._valid_data()
         state = data.get("state") or ""
         return QueueFilters(
             states=[state] if state and state != self.OPEN else [],
@@ -91,3 +113,37 @@ class QueueFilterForm(forms.Form):
             search=data.get("q") or "",
             sort=data.get("sort") or DEFAULT_SORT,
         )
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name of the view"), max_length=60)
+    shared = forms.BooleanField(label=_("Share with my hub"), required=False)
+    query = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+
+class BulkOwnerForm(forms.Form):
+    """The queue's bulk action: take the ticked requests, or give them to a colleague.
+
+    The colleague is any person's id here: the service refuses whoever may not own each request, so a
+    colleague who joined since the filter bar's choices were read is accepted all the same."""
+
+    TAKE, ASSIGN = "take", "assign"
+    action = forms.ChoiceField(choices=[(TAKE, TAKE), (ASSIGN, ASSIGN)])
+    owner = forms.IntegerField(label=_("Colleague"), required=False, min_value=1)
+
+    def __init__(self, data: Any = None, *, owners: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(data)
+        # What the queue's select offers (the hub's staff, as the filter bar lists them).
+        self.owner_choices = [("", _("Choose a colleague")), *(owners or [])]
+
+    def references(self) -> list[str]:
+        """The ticked requests (boxes named ``r``): any text, the service answers for each one."""
+        data = self.data
+        values = data.getlist("r") if isinstance(data, QueryDict) else []
+        return [str(value) for value in values][:MAX_BULK]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == self.ASSIGN and not data.get("owner"):
+            self.add_error("owner", _("Choose the colleague to give the requests to."))
+        return data

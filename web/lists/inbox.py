@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from helpdesk.models import Language, RequestState, SupportKind, Theme, User, country_name
 from helpdesk.placeholders import ANONYMISED_TITLE
-from helpdesk.selectors import only_visible
+from helpdesk.selectors import request_search, visible_requests
 from web.lists.labels import ChoiceWords
 from workflows.lifecycle import STATE_SPECS
 from workflows.models import ExpertAssignment
@@ -19,6 +19,7 @@ from workflows.selectors import assignments_for_expert
 # The groups of the inbox, in the order it shows them; an assignment the expert declined is not listed.
 GROUPS = (ExpertAssignment.Status.PROPOSED, ExpertAssignment.Status.ACCEPTED, ExpertAssignment.Status.COMPLETED)
 INBOX_LIMIT = 200
+MAX_SEARCH_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,15 @@ def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) ->
     )
 
 
-def expert_assignments(user: User) -> dict[str, list[InboxRow]]:
-    """An expert's proposed, accepted and completed assignments on requests they may still see, by status."""
+def expert_assignments(user: User, *, search: str = "") -> dict[str, list[InboxRow]]:
+    """An expert's proposed, accepted and completed assignments on requests they may still see, by status;
+    ``search``: only those whose request matches it in what the expert may read (``request_search``)."""
     grouped: dict[str, list[InboxRow]] = {status: [] for status in GROUPS}
-    assignments = only_visible(assignments_for_expert(user).filter(status__in=list(grouped)), user, through="request")
+    requests = visible_requests(user)
+    term = search.strip()[:MAX_SEARCH_LENGTH]
+    if term:
+        requests = request_search(requests, user, term)
+    assignments = assignments_for_expert(user).filter(status__in=list(grouped), request__in=requests.values("pk"))
     assignments = assignments.only(*INBOX_COLUMNS)[:INBOX_LIMIT]
     words = ChoiceWords()
     for assignment in assignments:

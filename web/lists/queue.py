@@ -110,6 +110,7 @@ class QueueRow:
     due_at: datetime | None
     overdue: bool
     take_url: str  # where the viewer makes themselves the owner; empty when they may not or already are
+    selectable: bool = False  # the viewer may give it an owner: it has a box for the bulk "take" and "assign"
 
 
 # What a line reads of a request (and what its cursor needs): the rest (its description, budget, screening
@@ -143,6 +144,7 @@ def queue_row(request: SupportRequest, user: User, *, now: datetime, words: Choi
     """A line of the queue for a request fetched with its city, hub and owner (``QUEUE_COLUMNS``)."""
     words = words or ChoiceWords()
     title = request.title if len(request.title) <= TITLE_LENGTH else request.title[: TITLE_LENGTH - 1] + "…"
+    manages = can(user, "manage_owner", request)
     return QueueRow(
         reference=request.reference,
         url=reverse("request-detail", args=[request.reference]),
@@ -158,9 +160,8 @@ def queue_row(request: SupportRequest, user: User, *, now: datetime, words: Choi
         owner=str(request.owner) if request.owner else "",
         due_at=request.due_at,
         overdue=bool(request.due_at and request.due_at < now and request.state not in TERMINAL_STATES),
-        take_url=reverse("request-owner", args=[request.reference])
-        if request.owner_id != user.pk and can(user, "manage_owner", request)
-        else "",
+        take_url=reverse("request-owner", args=[request.reference]) if manages and request.owner_id != user.pk else "",
+        selectable=manages,
     )
 
 

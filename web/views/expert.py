@@ -12,4 +12,6 @@ from web.views.common import role_required, signed_in
 
 @role_required(Role.EXPERT)
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/expert/inbox.html", {"assignments": expert_assignments(signed_in(request))})
+    search = request.GET.get("q", "").strip()[:100]
+    assignments = expert_assignments(signed_in(request), search=search)
+    return render(request, "web/expert/inbox.html", {"assignments": assignments, "search": search})

@@ -1,20 +1,27 @@
-"""Hub staff's pages: the region's queue (also the management unit's cross-hub list)."""
+"""Hub staff's pages: the region's queue (also the management unit's cross-hub list), its saved views and
+bulk change of owner, and the matching of experts."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from helpdesk.access import can
-from helpdesk.models import Role
-from helpdesk.selectors import queue_filter_choices
+from helpdesk import services
+from helpdesk.access import can, scope
+from helpdesk.models import Role, SavedView, User
+from helpdesk.selectors import FilterChoices, queue_filter_choices, saved_views_for
 from web import presenters
 from web.forms.moves import MoveForm
-from web.forms.queue import QueueFilterForm
+from web.forms.queue import BulkOwnerForm, QueueFilterForm, SavedViewForm
 from web.lists.queue import queue_page
-from web.views.common import conflict_response, request_or_404, role_required, signed_in
+from web.middleware import client_ip
+from web.views.common import conflict_response, request_or_404, role_required, safe_next, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.matching import candidate_experts
 from workflows.selectors import available_transitions
@@ -23,23 +30,108 @@ from workflows.services import transition_perform
 SHORTLIST = 30
 
 
+def _filter_form(user: User, query: QueryDict) -> tuple[QueueFilterForm, FilterChoices]:
+    region = query.get("region", "")
+    choices = queue_filter_choices(user, region_id=int(region) if region.isdecimal() else None)
+    data = query.copy()
+    # A queue opens on what still needs work; "any state" is one click away.
+    data.setdefault("state", QueueFilterForm.OPEN)
+    return QueueFilterForm(data, choices=choices), choices
+
+
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def queue(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    region = request.GET.get("region", "")
-    choices = queue_filter_choices(user, region_id=int(region) if region.isdecimal() else None)
-    data = request.GET.copy()
-    # A queue opens on what still needs work; "any state" is one click away.
-    data.setdefault("state", QueueFilterForm.OPEN)
-    form = QueueFilterForm(data, choices=choices)
+    form, choices = _filter_form(user, request.GET)
     filters = form.filters()
     page = queue_page(user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
+    # "Assign selected to…" offers the colleagues the filter bar lists ("take" is for oneself).
+    colleagues = [(pk, name) for pk, name in choices.owners if pk != str(user.pk)]
     return render(
         request,
         "web/hub/queue.html",
-        # Rows name their hub when the list spans hubs (the management unit's view).
-        {"form": form, "page": page, "filters": filters, "all_hubs": choices.regions is not None},
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            # Rows name their hub when the list spans hubs (the management unit's view).
+            "all_hubs": choices.regions is not None,
+            "saved_views": list(saved_views_for(user)),
+            "current_query": form.saved_query(),
+            "can_share": scope(user).hub_region_id is not None,
+            "bulk_form": BulkOwnerForm(owners=colleagues),
+        },
     )
+
+
+def _back_to_queue(request: HttpRequest) -> HttpResponseRedirect:
+    return HttpResponseRedirect(safe_next(request, reverse("hub-queue")))
+
+
+@require_POST
+@role_required(Role.HUB_STAFF, Role.MANAGEMENT)
+def queue_bulk_owner(request: HttpRequest) -> HttpResponse:
+    """Take the ticked requests of the queue, or give them to a colleague; then back to the same queue."""
+    user = signed_in(request)
+    form = BulkOwnerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _back_to_queue(request)
+    references = form.references()
+    if not references:
+        messages.info(request, _("Tick the requests first."))
+        return _back_to_queue(request)
+    taking = form.cleaned_data["action"] == BulkOwnerForm.TAKE
+    owner = user if taking else get_object_or_404(User, pk=form.cleaned_data["owner"], is_active=True)
+    result = services.requests_owner_bulk_set(actor=user, references=references, owner=owner, ip=client_ip(request))
+    count = len(result.changed)
+    if taking:
+        done = ngettext("You took %(count)d request.", "You took %(count)d requests.", count) % {"count": count}
+    else:
+        done = ngettext("%(count)d request given to %(person)s.", "%(count)d requests given to %(person)s.", count) % {
+            "count": count,
+            "person": owner,
+        }
+    messages.success(request, done)
+    if result.refused:
+        messages.warning(
+            request,
+            _("Not changed (not yours to assign, or the colleague does not work in their hub): %(references)s")
+            % {"references": ", ".join(result.refused)},
+        )
+    return _back_to_queue(request)
+
+
+@require_POST
+@role_required(Role.HUB_STAFF, Role.MANAGEMENT)
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    """Save the queue's current filters under a name (normalised again here: the post is not trusted)."""
+    user = signed_in(request)
+    form = SavedViewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the view a name."))
+        return _back_to_queue(request)
+    query = _filter_form(user, QueryDict(form.cleaned_data["query"] or ""))[0].saved_query()
+    try:
+        view = services.saved_view_create(
+            owner=user, name=form.cleaned_data["name"], query=query, shared=form.cleaned_data["shared"]
+        )
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+        return _back_to_queue(request)
+    messages.success(request, _("View saved: %(name)s.") % {"name": view.name})
+    return HttpResponseRedirect(f"{reverse('hub-queue')}?{view.query}")
+
+
+@require_POST
+@role_required(Role.HUB_STAFF, Role.MANAGEMENT)
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in(request)
+    # Only one's own: anyone else's view is not there to delete (404, not 403).
+    view = get_object_or_404(SavedView, pk=pk, owner=user)
+    services.saved_view_delete(view=view, actor=user)
+    messages.success(request, _("View deleted: %(name)s.") % {"name": view.name})
+    return _back_to_queue(request)
 
 
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)

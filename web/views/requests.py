@@ -29,6 +29,7 @@ from web.forms.requests import MessageForm, personal_data_error
 from web.middleware import client_ip
 from web.timeline import request_timeline
 from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
+from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.selectors import available_transitions, request_lifecycle
@@ -75,6 +76,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_release": can(user, "release_restricted", support_request),
         "assignments": lifecycle.assignments,
         "fund_applications": lifecycle.applications,
+        "reply_templates": reply_template_choices(support_request, user) if channels else [],
         **extra,
     }
     response = render(request, "web/requests/detail.html", context)
@@ -84,7 +86,11 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
 
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _render_detail(request, request_or_404(signed_in(request), reference))
+    user = signed_in(request)
+    support_request = request_or_404(user, reference)
+    # ?template=<id>: the message form written from one of the hub's reply templates (the no-script path).
+    prefill = reply_prefill(request, support_request, _writable_channels(user, support_request))
+    return _render_detail(request, support_request, **prefill)
 
 
 @login_required

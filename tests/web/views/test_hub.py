@@ -4,10 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import SupportRequest
+from helpdesk.models import AccessLog, SavedView, SupportRequest
 from tests.factories import CityFactory, RegionFactory, hub_staff, management
 from tests.web.pages import in_state
 
@@ -161,3 +162,95 @@ def test_management_sees_every_hub_and_filters_by_hub(client):
     response = client.get(QUEUE, {"region": str(a.pk)})
     assert refs(response) == {in_a.reference}
     assert "Any city" in response.content.decode()
+
+
+# --- saved views -------------------------------------------------------------------------------------
+def test_saving_the_current_filters_as_a_view_and_opening_it(client, staff, region):
+    late = in_state("submitted", city=CityFactory(region=region), due_at=timezone.now() - timedelta(days=1))
+    in_state("submitted", city=CityFactory(region=region))
+    page = client.get(QUEUE, {"overdue": "on", "after": "abc", "q": "  "})
+    # The form carries the filters as the view keeps them: valid, non-empty, no page cursor.
+    assert page.context["current_query"] == "state=open&overdue=on"
+    response = client.post(
+        reverse("saved-view-create"), {"name": "Late", "shared": "on", "query": "overdue=on&theme=nonsense&after=x"}
+    )
+    view = SavedView.objects.get()
+    assert (view.name, view.query, view.region_id) == ("Late", "state=open&overdue=on", region.pk)
+    assert response.status_code == 302 and response.url == f"{QUEUE}?state=open&overdue=on"
+    opened = client.get(response.url)
+    assert refs(opened) == {late.reference}
+    html = opened.content.decode()
+    assert 'aria-current="true"' in html and "<bdi>Late</bdi>" in html
+
+
+def test_shared_views_show_to_the_hub_only_and_only_their_owner_deletes_them(client, staff, region):
+    mine = SavedView.objects.create(owner=staff, name="Mine", query="state=submitted")
+    colleague = hub_staff(region)
+    shared = SavedView.objects.create(owner=colleague, region=region, name="Team view", query="state=")
+    private = SavedView.objects.create(owner=colleague, name="Private one", query="state=")
+    SavedView.objects.create(owner=hub_staff(RegionFactory()), region=RegionFactory(), name="Far away", query="")
+    html = client.get(QUEUE).content.decode()
+    assert "Mine" in html and "Team view" in html
+    assert "Private one" not in html and "Far away" not in html
+    assert reverse("saved-view-delete", args=[mine.pk]) in html
+    assert reverse("saved-view-delete", args=[shared.pk]) not in html
+    assert client.post(reverse("saved-view-delete", args=[shared.pk])).status_code == 404
+    assert client.post(reverse("saved-view-delete", args=[private.pk])).status_code == 404
+    assert client.post(reverse("saved-view-delete", args=[mine.pk]), {"next": QUEUE}).url == QUEUE
+    assert set(SavedView.objects.values_list("name", flat=True)) == {"Team view", "Private one", "Far away"}
+
+
+# --- bulk take and assign ----------------------------------------------------------------------------
+def test_the_queue_is_one_form_with_a_named_box_per_line(client, staff, region):
+    request = in_state("submitted", city=CityFactory(region=region), title="Water & <schools>")
+    colleague = hub_staff(region, first_name="Blerim", last_name="Hoxha")
+    html = client.get(QUEUE).content.decode()
+    assert f'action="{reverse("queue-bulk-owner")}"' in html
+    assert f'name="r" value="{request.reference}" id="pick-{request.reference}"' in html
+    assert f'for="pick-{request.reference}">Select {request.reference} · Water &amp; &lt;schools&gt;</label>' in html
+    assert "Take selected" in html and f'<option value="{colleague.pk}">Blerim Hoxha</option>' in html
+    bulk_select = html.split('id="id_bulk_owner"')[1].split("</select>")[0]
+    assert f'<option value="{staff.pk}">' not in bulk_select  # "take" is for oneself; the list is for colleagues
+    assert "data-select-all-box hidden" in html  # "select all" is the script's, the boxes work without it
+
+
+def test_bulk_take_and_assign_report_what_changed_and_what_was_refused(client, staff, region):
+    ours = [in_state("submitted", city=CityFactory(region=region)) for _ in range(2)]
+    elsewhere = in_state("submitted")
+    picked = [r.reference for r in ours] + [elsewhere.reference]
+    response = client.post(reverse("queue-bulk-owner"), {"action": "take", "r": picked, "next": f"{QUEUE}?state="})
+    assert response.status_code == 302 and response.url == f"{QUEUE}?state="
+    assert set(SupportRequest.objects.filter(owner=staff).values_list("reference", flat=True)) == set(picked[:2])
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown[0] == "You took 2 requests." and elsewhere.reference in shown[1]
+    colleague = hub_staff(region)
+    response = client.post(
+        reverse("queue-bulk-owner"), {"action": "assign", "owner": str(colleague.pk), "r": picked[:1]}, follow=True
+    )
+    assert SupportRequest.objects.get(reference=picked[0]).owner == colleague
+    assert "1 request given to" in response.content.decode()
+    # Assigning needs a colleague; posting nothing ticked changes nothing.
+    client.post(reverse("queue-bulk-owner"), {"action": "assign", "r": picked[1:2]})
+    client.post(reverse("queue-bulk-owner"), {"action": "take"})
+    assert SupportRequest.objects.get(reference=picked[1]).owner == staff
+    assert AccessLog.objects.filter(action=AccessLog.Action.OWNER).count() == 3
+
+
+def test_management_gives_requests_to_staff_of_their_hub_only(client, region):
+    unit = management()
+    client.force_login(unit)
+    request = in_state("submitted", city=CityFactory(region=region))
+    stranger = hub_staff(RegionFactory())
+    client.post(reverse("queue-bulk-owner"), {"action": "assign", "owner": str(stranger.pk), "r": [request.reference]})
+    request.refresh_from_db()
+    assert request.owner is None
+    member = hub_staff(region)
+    client.post(reverse("queue-bulk-owner"), {"action": "assign", "owner": str(member.pk), "r": [request.reference]})
+    request.refresh_from_db()
+    assert request.owner == member
+
+
+def test_the_keyboard_help_is_on_the_queue(client, staff):
+    html = client.get(QUEUE).content.decode()
+    assert '<dialog id="shortcuts-help"' in html and 'data-shortcuts="queue"' in html
+    assert "data-shortcuts-open hidden" in html and "<kbd>j</kbd>" in html

@@ -166,3 +166,20 @@ def test_an_even_number_of_durations_takes_the_mean_of_the_middle_two(client):
     client.force_login(steering())
     figures = client.get(reverse("steering"), {"period": "all"}).context["figures"]
     assert figures.median_to_triage == timedelta(days=3)
+
+
+def test_management_searches_every_hub_from_the_overview_through_the_same_rule(client):
+    first, second = RegionFactory(), RegionFactory()
+    here = in_state("submitted", city=CityFactory(region=first), title="Flood response plan")
+    there = in_state("closed", city=CityFactory(region=second), description="<p>After the flood</p>")
+    unrelated = in_state("submitted", city=CityFactory(region=second), title="Youth council")
+    client.force_login(management())
+    html = client.get(reverse("overview")).content.decode()
+    assert f'action="{reverse("hub-queue")}"' in html and '<input type="hidden" name="state" value="">' in html
+    found = client.get(reverse("hub-queue"), {"q": "flood", "state": ""})
+    assert {r.reference for r in found.context["page"].rows} == {here.reference, there.reference}
+    assert unrelated.reference not in found.content.decode()
+    # The same search by the first hub's staff finds only what their hub may see.
+    client.force_login(hub_staff(first))
+    found = client.get(reverse("hub-queue"), {"q": "flood", "state": ""})
+    assert {r.reference for r in found.context["page"].rows} == {here.reference}

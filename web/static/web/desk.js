@@ -59,5 +59,100 @@
       kind.addEventListener("change", sync);
       sync();
     }
+    // The queue's "select all" box: only with scripting (without it, each line's box is ticked by hand).
+    var selectAll = document.querySelector("[data-select-all]");
+    var boxes = Array.prototype.slice.call(document.querySelectorAll("table[data-queue] tbody input[name=r]"));
+    if (selectAll && boxes.length) {
+      var syncAll = function () {
+        var ticked = boxes.filter(function (box) { return box.checked; }).length;
+        selectAll.checked = ticked === boxes.length;
+        selectAll.indeterminate = ticked > 0 && ticked < boxes.length;
+      };
+      selectAll.closest("[data-select-all-box]").hidden = false;
+      selectAll.addEventListener("change", function () {
+        boxes.forEach(function (box) { box.checked = selectAll.checked; });
+      });
+      boxes.forEach(function (box) { box.addEventListener("change", syncAll); });
+      syncAll();
+    }
+    // "Insert a template" fills the message box in place; without scripting the form asks for the page again.
+    document.querySelectorAll("form[data-reply-templates]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        var option = form.querySelector("select option:checked");
+        var box = document.querySelector("#messages form textarea[name=body]");
+        if (!option || !option.value || !box) { return; }
+        event.preventDefault();
+        var text = option.getAttribute("data-body") || "";
+        box.value = box.value.trim() ? box.value.replace(/\s+$/, "") + "\n\n" + text : text;
+        box.focus();
+      });
+    });
+    shortcuts();
   });
+
+  // Keyboard shortcuts of the queue and the request page, listed in their help panel (?).
+  function shortcuts() {
+    var help = document.getElementById("shortcuts-help");
+    if (!help || typeof help.showModal !== "function") { return; }
+    var page = help.getAttribute("data-shortcuts");
+    var open = function () { if (!help.open) { help.showModal(); } };
+    document.querySelectorAll("[data-shortcuts-open]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", open);
+    });
+    var rows = Array.prototype.slice.call(document.querySelectorAll("table[data-queue] tbody tr"))
+      .filter(function (row) { return row.querySelector("a[href]"); });
+    var current = -1;
+    var move = function (step) {
+      if (!rows.length) { return; }
+      if (current >= 0) { rows[current].classList.remove("queue-current"); }
+      current = Math.max(0, Math.min(rows.length - 1, current + step));
+      rows[current].classList.add("queue-current");
+      rows[current].querySelector("a[href]").focus();
+    };
+    var rowOf = function () {
+      // The line the person is on: the one moved to with j/k, else the one holding the focus.
+      if (current >= 0) { return rows[current]; }
+      var focused = document.activeElement && document.activeElement.closest("tr");
+      return rows.indexOf(focused) >= 0 ? focused : null;
+    };
+    var typing = function (el) {
+      return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+    };
+    var pendingG = false;
+    var timer = null;
+    document.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+      if (help.open || typing(event.target)) { return; }
+      var key = event.key;
+      if (pendingG) {
+        pendingG = false;
+        clearTimeout(timer);
+        if (key === "q") { event.preventDefault(); window.location.assign(help.getAttribute("data-queue-url")); }
+        return;
+      }
+      if (key === "?") { event.preventDefault(); open(); return; }
+      if (key === "g") { pendingG = true; timer = setTimeout(function () { pendingG = false; }, 1500); return; }
+      if (page === "request") {
+        var reply = document.querySelector("#messages form textarea[name=body]");
+        if (key === "r" && reply) { event.preventDefault(); reply.focus(); }
+        return;
+      }
+      var row = rowOf();
+      if (key === "j") { event.preventDefault(); move(1); }
+      else if (key === "k") { event.preventDefault(); move(current < 0 ? 1 : -1); }
+      else if (key === "/") {
+        var search = document.querySelector("form[role=search] input[type=search]");
+        if (search) { event.preventDefault(); search.focus(); }
+      } else if (key === "o" && row) { event.preventDefault(); window.location.assign(row.querySelector("a[href]").href); }
+      else if (key === "x" && row) {
+        var box = row.querySelector("input[name=r]");
+        if (box) { event.preventDefault(); box.click(); }
+      } else if (key === "t") {
+        var ticked = document.querySelector("table[data-queue] tbody input[name=r]:checked");
+        var take = ticked ? document.querySelector("[data-shortcut-take]") : row && row.querySelector("button[form=take-form]");
+        if (take) { event.preventDefault(); take.click(); }
+      }
+    });
+  }
 })();
