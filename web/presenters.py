@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -99,6 +99,7 @@ class MessageView:
     withheld: bool
     revealed_restricted: bool
     is_restricted: bool
+    files: tuple[AttachmentView, ...] = ()  # the files the message carried (``with_files``)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class AttachmentView:
     is_restricted: bool
     uploaded_by: str | None
     created_at: datetime
+    message_id: int | None = None  # the message that carried it, if one did
 
 
 def _name(user: User | None) -> str | None:
@@ -289,12 +291,24 @@ def attachment_view(line: Any, request: SupportRequest, user: User) -> Attachmen
         is_restricted=line.sensitivity == Sensitivity.RESTRICTED,
         uploaded_by=User.display_name(*names) if line.uploaded_by_id else None,
         created_at=line.created_at,
+        message_id=line.message_id,
     )
 
 
 def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView]:
     """The files of ``request`` on the channels ``user`` reads, oldest first."""
     return [attachment_view(AttachmentLine(*row), request, user) for row in visible_attachment_lines(request, user)]
+
+
+def with_files(messages: list[MessageView], files: Iterable[AttachmentView]) -> list[MessageView]:
+    """``messages`` each with the files it carried, from the files the page already read (no query)."""
+    carried: dict[int, list[AttachmentView]] = {}
+    for file in files:
+        if file.message_id is not None:
+            carried.setdefault(file.message_id, []).append(file)
+    if not carried:
+        return messages
+    return [replace(m, files=tuple(carried[m.pk])) if m.pk in carried else m for m in messages]
 
 
 def reveals(view: RequestView, messages: Iterable[MessageView] = ()) -> list[Reveal]:

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import City, SupportRequest, Visibility
+from web.forms.markdown import MarkdownField
 
 # Fields a focal point fills in, in the order the form guides them through.
 REQUEST_FIELDS = [
@@ -110,7 +111,7 @@ class RequestForm(forms.ModelForm):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    body = MarkdownField(label=_("Message"), max_length=20_000)
     visibility = forms.ChoiceField(label=_("Who can read it"), widget=forms.RadioSelect)
     attachment = forms.FileField(
         label=_("Attach a file"),

@@ -46,13 +46,14 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
     view = presenters.request_view(support_request, user)
     oversees = can(user, "oversee", support_request)
     lifecycle = request_lifecycle(support_request, user, oversees=oversees)
-    messages_list = presenters.message_views(support_request, user)
+    attachments = presenters.attachment_views(support_request, user)
+    messages_list = presenters.with_files(presenters.message_views(support_request, user), attachments)
     channels = _writable_channels(user, support_request)
     context: dict[str, Any] = {
         "req": support_request,
         "view": view,
         "messages_list": messages_list,
-        "attachments": presenters.attachment_views(support_request, user),
+        "attachments": attachments,
         "timeline": request_timeline(
             support_request,
             lifecycle.trail,
