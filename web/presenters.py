@@ -33,6 +33,7 @@ from helpdesk.selectors import (
     PERSON_NAME,
     visible_attachment_lines,
     visible_message_lines,
+    visible_messages,
 )
 from helpdesk.services import Reveal
 from web.lists.labels import labels
@@ -260,6 +261,18 @@ def message_views(request: SupportRequest, user: User) -> list[MessageView]:
     request page shows fifty, and a model instance for each and its author cost a millisecond)."""
     words = _MessageWords.now()
     return [message_view(MessageLine(*row), request, user, words) for row in visible_message_lines(request, user)]
+
+
+def message_view_of(
+    request: SupportRequest, user: User, pk: int, shown: Iterable[MessageView] = ()
+) -> MessageView | None:
+    """The message ``pk`` of ``request`` as ``user`` may see it (the hub's open question): taken from
+    ``shown`` when the page already has it, else read (one query); ``None`` when not on their channels."""
+    for message in shown:
+        if message.pk == pk:
+            return message
+    row = visible_messages(request, user).filter(pk=pk).values_list(*MESSAGE_LINE).first()
+    return message_view(MessageLine(*row), request, user) if row else None
 
 
 # A file as its line reads it (``helpdesk.selectors.ATTACHMENT_LINE``, with "pk" for "id"); computed field

@@ -8,10 +8,10 @@ run twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,12 +22,16 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from helpdesk.models import (
     TERMINAL_STATES,
+    Message,
     RequestState,
     SupportRequest,
     SupportRequestUserObjectPermission,
     User,
+    Visibility,
 )
-from helpdesk.services import expert_grants_remove, group_grants_remove
+from helpdesk.sanitize import clean_html
+from helpdesk.screening import PersonalDataFound, screen_fields
+from helpdesk.services import attachment_add, expert_grants_remove, group_grants_remove, message_post
 from workflows.audit import log_append
 from workflows.checks import refusal
 from workflows.deadlines import default_delivery_date, due_at_for
@@ -38,6 +42,7 @@ from workflows.machine import RequestLifecycle
 from workflows.milestones import milestones_stamp
 from workflows.models import ExpertAssignment
 from workflows.moves.base import Move
+from workflows.selectors import ANSWER_MOVE, available_transitions, message_of_last, reply_answers
 from workflows.signals import lifecycle_event
 from workflows.spec import DeadlineKind, TransitionSpec
 from workflows.validation import clean_data
@@ -132,6 +137,53 @@ def transition_perform(
         # concurrent move that the checks above could not see yet.
         raise TransitionConflict() from None
     return lifecycle
+
+
+def reply_post(
+    *,
+    request: SupportRequest,
+    author: User,
+    body: str,
+    visibility: str = Visibility.CITY,
+    confirm_personal_data: bool = False,
+    attachments: Sequence[IO[bytes]] = (),
+) -> Message:
+    """A person's message on ``request``, with its files; while the hub waits for the city's answer, a city
+    message is that answer.
+
+    ``body`` is rich text (a form's Markdown, cleaned). When the author may answer the hub's question now and
+    writes on the channel the answer goes to (``workflows.selectors.reply_answers``), the answer move is made
+    with ``body`` as its answer: its message is the one posted, the request goes back to the hub, and the hub
+    hears of it once (the move's event; the move's message raises no notification of its own). Otherwise it
+    is a plain message (``helpdesk.services.message_post``). Files go on the message either way; a file
+    refused (``AttachmentRefused``), personal data not confirmed (``PersonalDataFound``), or a refused
+    move (``TransitionRefused``, ``TransitionConflict``) writes nothing.
+    """
+    with transaction.atomic():
+        if reply_answers(available_transitions(request, author), visibility):
+            # The move keeps what looks like personal data (marked restricted); a message asks first.
+            if not confirm_personal_data and (found := screen_fields({"body": clean_html(body)})):
+                raise PersonalDataFound(found)
+            transition_perform(request=request, transition=ANSWER_MOVE, actor=author, data={"answer": body})
+            message = Message.objects.get(pk=message_of_last(request, ANSWER_MOVE))
+        else:
+            message = message_post(
+                request=request,
+                author=author,
+                body=body,
+                visibility=visibility,
+                confirm_personal_data=confirm_personal_data,
+            )
+        for upload in attachments:
+            attachment_add(
+                request=request,
+                uploaded_by=author,
+                upload=upload,
+                visibility=message.visibility,
+                sensitivity=message.sensitivity,
+                message=message,
+            )
+    return message
 
 
 def auto_close_overdue(*, now: datetime | None = None) -> int:

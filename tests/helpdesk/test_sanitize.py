@@ -182,7 +182,7 @@ def test_markdown_links_bare_addresses_and_keeps_only_web_and_mail_links():
 
 
 def test_markdown_shows_raw_html_and_images_as_the_text_typed():
-    rendered = markdown_html('<b>x</b> if a<b and c>d <img src=x onerror=alert(1)> ![logo](https://x.org/a.png)\n# 1')
+    rendered = markdown_html("<b>x</b> if a<b and c>d <img src=x onerror=alert(1)> ![logo](https://x.org/a.png)\n# 1")
     assert "<b>" not in rendered and "<img" not in rendered
     assert "&lt;b&gt;x&lt;/b&gt; if a&lt;b and c&gt;d &lt;img src=x onerror=alert(1)&gt;" in rendered
     assert f'!<a href="https://x.org/a.png" rel="{LINK_REL}">logo</a>' in rendered

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.sanitize import html_to_text, markdown_html
 
 # Shown under every box that takes Markdown: the few marks worth knowing, in the reader's language.
-MARKDOWN_HELP = _("**bold**, *italic*, lists with - or 1., a blank line between paragraphs; web addresses become links.")
+MARKDOWN_HELP = _(
+    "**bold**, *italic*, lists with - or 1., a blank line between paragraphs; web addresses become links."
+)
 
 
 def markdown_help(help_text: str | Promise = "") -> str | Promise:

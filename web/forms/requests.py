@@ -33,6 +33,7 @@ REQUEST_FIELDS = [
 ATTACHMENT_HELP = _("PDF, Office documents, images, text or CSV, up to {size} MB.")
 NULLABLE_FIELDS = {"strategic_priority", "desired_by", "funding_requested"}
 TEXT_FIELDS = {"description", "summary"}
+MESSAGE_MAX_CHARS = 20_000
 
 
 class RequestForm(forms.ModelForm):
@@ -111,7 +112,7 @@ class RequestForm(forms.ModelForm):
 
 
 class MessageForm(forms.Form):
-    body = MarkdownField(label=_("Message"), max_length=20_000)
+    body = MarkdownField(label=_("Message"), max_length=MESSAGE_MAX_CHARS)
     visibility = forms.ChoiceField(label=_("Who can read it"), widget=forms.RadioSelect)
     attachment = forms.FileField(
         label=_("Attach a file"),
