@@ -82,7 +82,8 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "assignments": lifecycle.assignments,
         "fund_applications": lifecycle.applications,
         "question": question,
-        "answering": question is not None and Visibility.CITY in channels and reply_answers(lifecycle.moves, Visibility.CITY),
+        # The city writes on its one channel, where the answer goes.
+        "answering": question is not None and any(reply_answers(lifecycle.moves, c) for c in channels),
         **extra,
     }
     response = render(request, "web/requests/detail.html", context)
