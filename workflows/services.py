@@ -165,7 +165,9 @@ def reply_post(
             if not confirm_personal_data and (found := screen_fields({"body": clean_html(body)})):
                 raise PersonalDataFound(found)
             transition_perform(request=request, transition=ANSWER_MOVE, actor=author, data={"answer": body})
-            message = Message.objects.get(pk=message_of_last(request, ANSWER_MOVE))
+            posted = message_of_last(request, ANSWER_MOVE)
+            assert posted is not None  # the answer move posts its text (workflows.moves.triage.provide_info)
+            message = Message.objects.get(pk=posted)
         else:
             message = message_post(
                 request=request,
