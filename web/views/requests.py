@@ -134,10 +134,14 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     if request.method == "POST":
         support_request = request_or_404(user, reference)  # the form again: the page names people
     view = presenters.request_view(support_request, user)
-    context = {"req": support_request, "view": view, "spec": spec, "form": form}
+    question = None
     if name == ANSWER_MOVE and (pk := open_question(support_request)) is not None:
-        context["question"] = presenters.message_view_of(support_request, user, pk)
-    return render(request, "web/requests/move.html", context)
+        question = presenters.message_view_of(support_request, user, pk)
+    context = {"req": support_request, "view": view, "spec": spec, "form": form, "question": question}
+    response = render(request, "web/requests/move.html", context)
+    if question is not None and question.revealed_restricted:
+        services.access_log_reveals(user=user, reveals=[(view.pk, question.pk)], ip=client_ip(request))
+    return response
 
 
 @require_POST
