@@ -160,7 +160,9 @@ def reply_post(
     move (``TransitionRefused``, ``TransitionConflict``) writes nothing.
     """
     with transaction.atomic():
-        if reply_answers(available_transitions(request, author), visibility):
+        # Only a request waiting for information can be answered: other messages skip the checks' reads.
+        asked = request.state == RequestState.INFO_REQUESTED
+        if asked and reply_answers(available_transitions(request, author), visibility):
             # The move keeps what looks like personal data (marked restricted); a message asks first.
             if not confirm_personal_data and (found := screen_fields({"body": clean_html(body)})):
                 raise PersonalDataFound(found)
