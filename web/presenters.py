@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from helpdesk.access import can, sees_brief_only
 from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility
 from helpdesk.placeholders import ANONYMISED, ANONYMISED_TITLE, WITHHELD
-from helpdesk.sanitize import render_html
+from helpdesk.sanitize import render_html, render_typed
 from helpdesk.selectors import (
     ATTACHMENT_LINE,
     MESSAGE_LINE,
@@ -145,9 +145,9 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         description = None if brief else WITHHELD
     else:
         summary = request.summary
-        # render_html cleaned the text, or found the seal of the service that cleaned it.
+        # render_typed cleaned the text (as Markdown when typed), or found the seal of the service that cleaned it.
         description = (
-            None if brief else mark_safe(render_html(request.description, sealed_with=request.description_seal))
+            None if brief else mark_safe(render_typed(request.description, sealed_with=request.description_seal))
         )
 
     # What every reader is given, the expert's brief included.

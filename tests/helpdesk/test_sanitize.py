@@ -4,7 +4,7 @@ import time
 import pytest
 from django.utils.html import escape
 
-from helpdesk.sanitize import LINK_REL, clean_html, clean_text, html_to_text, markdown_html
+from helpdesk.sanitize import LINK_REL, clean_html, clean_text, html_to_text, markdown_html, render_typed
 from tests.helpdesk.hostile_inputs import HOSTILE, dangerous, has_bad_characters
 
 
@@ -196,3 +196,14 @@ def test_markdown_does_not_link_inside_code_and_keeps_arabic_marks():
 
 def test_markdown_of_nothing_is_nothing():
     assert markdown_html("") == markdown_html(None) == ""
+
+
+def test_a_typed_description_is_read_as_markdown_and_shaped_html_is_kept():
+    typed = clean_html("Line one\nline two & <b>more</b>\n\n- a\n- b")
+    assert render_typed(typed) == (
+        "<p>Line one<br>\nline two &amp; &lt;b&gt;more&lt;/b&gt;</p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>"
+    )
+    shaped = clean_html("<p>Written as <strong>HTML</strong></p>\n<p>by an import</p>")
+    assert render_typed(shaped) == shaped
+    assert render_typed("<p>forged <script>x</script></p>") == "<p>forged x</p>"  # cleaned, as render_html does
+    assert dangerous(render_typed("[x](javascript:alert(1)) <img src=x onerror=alert(1)>")) == []

@@ -148,3 +148,19 @@ def test_files_on_messages_cost_no_query_per_message(client, asked, django_asser
         assert page.count('<ul class="file-list list-unstyled small mt-1 mb-0"') == total - 1  # all but the question
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_description_keeps_the_shape_it_was_typed_in(client):
+    city = CityFactory()
+    focal = focal_point(city)
+    client.force_login(focal)
+    typed = "What we need:\n\n- a **youth** council\n- a budget\n\nhttps://example.org/plan"
+    client.post("/requests/new/", {"city": city.pk, "title": "Youth council", "description": typed})
+    request = SupportRequest.objects.get()
+
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "<li>a <strong>youth</strong> council</li>" in page
+    assert f'<a href="https://example.org/plan" rel="{LINK_REL}">' in page
+    # The draft is edited as it was typed.
+    edit = client.get(reverse("request-edit", args=[request.reference])).content.decode()
+    assert "- a **youth** council" in edit
