@@ -143,7 +143,7 @@ PERSON_NAME = ("first_name", "last_name", "username")
 MESSAGE_LINE = ("id", "author_id", "body", "body_seal", "visibility", "sensitivity", "created_at",
                 *(f"author__{name}" for name in PERSON_NAME))  # fmt: skip
 ATTACHMENT_LINE = ("id", "original_name", "size", "content_type", "visibility", "sensitivity", "uploaded_by_id",
-                   "created_at", *(f"uploaded_by__{name}" for name in PERSON_NAME))  # fmt: skip
+                   "created_at", "message_id", *(f"uploaded_by__{name}" for name in PERSON_NAME))  # fmt: skip
 # What a request page shows of a message and of a file (and what deciding access reads of them).
 MESSAGE_COLUMNS = ("request_id", "author_id", "body", "body_seal", "visibility", "sensitivity", "created_at")
 ATTACHMENT_COLUMNS = ("request_id", "message_id", "original_name", "size", "content_type", "visibility",

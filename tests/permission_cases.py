@@ -133,6 +133,14 @@ CASES: list[Case] = [
         note="the expert may not write on the city channel: the form comes back (200)",
     ),
     Case(
+        "request-message-preview",
+        REQUEST_PAGE,
+        method="post",
+        kwargs=_req,
+        data=lambda w: {"body": "A **question** about the plan", "visibility": "city"},
+        note="whoever may write on one of its channels sees the page again with the preview; nothing is stored",
+    ),
+    Case(
         "request-owner",
         {**REQUEST_PAGE, "own_city": 404, "assigned_expert": 404, "hub_region": 302, "management": 302},
         method="post",

@@ -26,12 +26,13 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import BaseRenderer
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from web.lists.queue import QueueRow
-from web.presenters import MessageView
+from web.presenters import AttachmentView, MessageView
 from web.templatetags.desk import local_time, state_badge
 
 
@@ -84,14 +85,34 @@ RELEASE_BUTTON = (
 ARTICLE = (
     '\n      <article class="message {visibility} mb-3" aria-label="{aria_label}"><p class="small text-body-secondary'
     ' mb-1"><span class="fw-semibold text-body"><bdi>{author}</bdi></span> · {posted} · {channel}{restricted}</p>'
-    '<div class="rich-text{withheld}" dir="auto">{body}</div>{release}</article>\n      '
+    '<div class="rich-text{withheld}" dir="auto">{body}</div>{files}{release}</article>\n      '
 )
+FILES = '<ul class="file-list list-unstyled small mt-1 mb-0" aria-label="{label}">{items}</ul>'
+FILE = '<li>{name} <span class="text-body-secondary">({size})</span></li>'
+FILE_LINK = '<a href="{url}"><bdi>{name}</bdi></a>'
+FILE_WITHHELD = '<bdi class="withheld">{name}</bdi>'
+
+
+def _files(files: Sequence[AttachmentView], label: str) -> str:
+    if not files:
+        return ""
+    items = "".join(
+        FILE.format(
+            name=FILE_LINK.format(url=_escape(a.download_url), name=_escape(a.name))
+            if a.download_url
+            else FILE_WITHHELD.format(name=_escape(a.name)),
+            size=_escape(filesizeformat(a.size)),
+        )
+        for a in files
+    )
+    return FILES.format(label=label, items=items)
 
 
 def message_articles(messages: Sequence[MessageView], *, can_release: bool) -> SafeString:
     """The messages of a request page, as ``templates/web/requests/messages.html`` writes them."""
     restricted = RESTRICTED_MARK.format(restricted=_escape(gettext("restricted")))
     release = _escape(gettext("Release this message"))
+    files_label = _escape(gettext("Files sent with this message"))
     return mark_safe(  # every value below is escaped, or safe HTML the presenter cleaned
         "".join(
             ARTICLE.format(
@@ -103,6 +124,7 @@ def message_articles(messages: Sequence[MessageView], *, can_release: bool) -> S
                 restricted=restricted if m.is_restricted else "",
                 withheld=" withheld" if m.withheld else "",
                 body=conditional_escape(m.body_html),
+                files=_files(m.files, files_label),
                 release=RELEASE_BUTTON.format(pk=m.pk, release=release) if m.is_restricted and can_release else "",
             )
             for m in messages

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from helpdesk.access import can, sees_brief_only
 from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility, country_name
 from helpdesk.placeholders import ANONYMISED, ANONYMISED_TITLE, WITHHELD
-from helpdesk.sanitize import render_html
+from helpdesk.sanitize import render_html, render_typed
 from helpdesk.screening import kind_label
 from helpdesk.selectors import (
     ATTACHMENT_LINE,
@@ -34,6 +34,7 @@ from helpdesk.selectors import (
     PERSON_NAME,
     visible_attachment_lines,
     visible_message_lines,
+    visible_messages,
 )
 from helpdesk.services import Reveal
 from web.lists.labels import labels
@@ -100,6 +101,7 @@ class MessageView:
     withheld: bool
     revealed_restricted: bool
     is_restricted: bool
+    files: tuple[AttachmentView, ...] = ()  # the files the message carried (``with_files``)
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class AttachmentView:
     is_restricted: bool
     uploaded_by: str | None
     created_at: datetime
+    message_id: int | None = None  # the message that carried it, if one did
 
 
 def _name(user: User | None) -> str | None:
@@ -143,9 +146,9 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         description = None if brief else WITHHELD
     else:
         summary = request.summary
-        # render_html cleaned the text, or found the seal of the service that cleaned it.
+        # render_typed cleaned the text (as Markdown when typed), or found the seal of the service that cleaned it.
         description = (
-            None if brief else mark_safe(render_html(request.description, sealed_with=request.description_seal))
+            None if brief else mark_safe(render_typed(request.description, sealed_with=request.description_seal))
         )
 
     # What every reader is given, the expert's brief included.
@@ -262,6 +265,18 @@ def message_views(request: SupportRequest, user: User) -> list[MessageView]:
     return [message_view(MessageLine(*row), request, user, words) for row in visible_message_lines(request, user)]
 
 
+def message_view_of(
+    request: SupportRequest, user: User, pk: int, shown: Iterable[MessageView] = ()
+) -> MessageView | None:
+    """The message ``pk`` of ``request`` as ``user`` may see it (the hub's open question): taken from
+    ``shown`` when the page already has it, else read (one query); ``None`` when not on their channels."""
+    for message in shown:
+        if message.pk == pk:
+            return message
+    row = visible_messages(request, user).filter(pk=pk).values_list(*MESSAGE_LINE).first()
+    return message_view(MessageLine(*row), request, user) if row else None
+
+
 # A file as its line reads it (``helpdesk.selectors.ATTACHMENT_LINE``, with "pk" for "id"); computed field
 # names, as for MessageLine.
 AttachmentLine = namedtuple("AttachmentLine", ["pk", *ATTACHMENT_LINE[1:]])  # type: ignore[misc]
@@ -291,12 +306,24 @@ def attachment_view(line: Any, request: SupportRequest, user: User) -> Attachmen
         is_restricted=line.sensitivity == Sensitivity.RESTRICTED,
         uploaded_by=User.display_name(*names) if line.uploaded_by_id else None,
         created_at=line.created_at,
+        message_id=line.message_id,
     )
 
 
 def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView]:
     """The files of ``request`` on the channels ``user`` reads, oldest first."""
     return [attachment_view(AttachmentLine(*row), request, user) for row in visible_attachment_lines(request, user)]
+
+
+def with_files(messages: list[MessageView], files: Iterable[AttachmentView]) -> list[MessageView]:
+    """``messages`` each with the files it carried, from the files the page already read (no query)."""
+    carried: dict[int, list[AttachmentView]] = {}
+    for file in files:
+        if file.message_id is not None:
+            carried.setdefault(file.message_id, []).append(file)
+    if not carried:
+        return messages
+    return [replace(m, files=tuple(carried[m.pk])) if m.pk in carried else m for m in messages]
 
 
 def reveals(view: RequestView, messages: Iterable[MessageView] = ()) -> list[Reveal]:

@@ -53,6 +53,7 @@ urlpatterns = [
     path("requests/<str:reference>/", requests.detail, name="request-detail"),
     path("requests/<str:reference>/moves/<slug:name>/", requests.move, name="request-move"),
     path("requests/<str:reference>/messages/", requests.post_message, name="request-message"),
+    path("requests/<str:reference>/messages/preview/", requests.preview_message, name="request-message-preview"),
     path("requests/<str:reference>/owner/", requests.set_owner, name="request-owner"),
     path("requests/<str:reference>/release/", requests.release, name="request-release"),
     # Hub staff

@@ -35,7 +35,7 @@ from helpdesk.selectors import PERSON_NAME
 from workflows.calendar import fiscal_year_of
 from workflows.checks import refusal
 from workflows.facts import RequestFacts
-from workflows.lifecycle import STATE_SPECS, STATES, TRANSITIONS
+from workflows.lifecycle import STATE_SPECS, STATES, TRANSITION_SPECS, TRANSITIONS
 from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 from workflows.spec import Party, TransitionSpec
 
@@ -173,6 +173,37 @@ def trail_lines(request: SupportRequest) -> list[TrailLine]:
         TrailLine(name, before, after, at, comment, User.display_name(*person) if actor_id is not None else None)
         for name, before, after, at, comment, actor_id, *person in lines
     ]
+
+
+# The hub's question and the city's answer: while a request waits for information, a city's message is the
+# answer (``workflows.services.reply_post``).
+ASK_MOVE = "request_info"
+ANSWER_MOVE = "provide_info"
+
+
+def message_of_last(request: SupportRequest, transition: str) -> int | None:
+    """The id of the message the last ``transition`` of ``request`` posted (its audit row names it), if any."""
+    data = (
+        TransitionLog.objects.filter(request_id=request.pk, transition=transition)
+        .order_by("-seq")
+        .values_list("data", flat=True)
+        .first()
+    )
+    message_id = (data or {}).get("message")
+    return message_id if isinstance(message_id, int) else None
+
+
+def open_question(request: SupportRequest) -> int | None:
+    """The id of the message holding the question the hub is waiting to have answered: the one the last "ask
+    the city" move posted, while the request is in that state; else ``None``. One query, in that state only."""
+    return message_of_last(request, ASK_MOVE) if request.state == RequestState.INFO_REQUESTED else None
+
+
+def reply_answers(moves: list[TransitionSpec], visibility: str) -> bool:
+    """Whether a message on channel ``visibility`` from someone who may make ``moves`` now answers the hub's
+    question: it does when they may answer it and the city reads it."""
+    spec = TRANSITION_SPECS[ANSWER_MOVE]
+    return spec in moves and visibility == spec.comment_visibility
 
 
 @dataclass(frozen=True)

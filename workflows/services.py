@@ -8,10 +8,10 @@ run twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,14 +20,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from helpdesk.attachments import Inspected
 from helpdesk.models import (
     TERMINAL_STATES,
+    HeldFile,
+    Message,
     RequestState,
     SupportRequest,
     SupportRequestUserObjectPermission,
     User,
+    Visibility,
 )
-from helpdesk.services import expert_grants_remove, group_grants_remove
+from helpdesk.sanitize import clean_html
+from helpdesk.screening import PersonalDataFound, screen_fields
+from helpdesk.services import (
+    attachments_store,
+    expert_grants_remove,
+    group_grants_remove,
+    message_post,
+    uploads_inspect,
+)
 from workflows.audit import log_append
 from workflows.checks import refusal
 from workflows.deadlines import default_delivery_date, due_at_for
@@ -38,6 +50,7 @@ from workflows.machine import RequestLifecycle
 from workflows.milestones import milestones_stamp
 from workflows.models import ExpertAssignment
 from workflows.moves.base import Move
+from workflows.selectors import ANSWER_MOVE, available_transitions, message_of_last, reply_answers
 from workflows.signals import lifecycle_event
 from workflows.spec import DeadlineKind, TransitionSpec
 from workflows.validation import clean_data
@@ -132,6 +145,62 @@ def transition_perform(
         # concurrent move that the checks above could not see yet.
         raise TransitionConflict() from None
     return lifecycle
+
+
+def reply_post(
+    *,
+    request: SupportRequest,
+    author: User,
+    body: str,
+    visibility: str = Visibility.CITY,
+    confirm_personal_data: bool = False,
+    attachments: Sequence[IO[bytes]] = (),
+    held: Sequence[HeldFile] = (),
+) -> Message:
+    """A person's message on ``request``, with its files (fresh ``attachments`` and ``held`` ones kept from
+    a message held back before); while the hub waits for the city's answer, a city
+    message is that answer.
+
+    ``body`` is rich text (a form's Markdown, cleaned). When the author may answer the hub's question now and
+    writes on the channel the answer goes to (``workflows.selectors.reply_answers``), the answer move is made
+    with ``body`` as its answer: its message is the one posted, the request goes back to the hub, and the hub
+    hears of it once (the move's event; the move's message raises no notification of its own). Otherwise it
+    is a plain message (``helpdesk.services.message_post``). Files go on the message either way; a file
+    refused (``AttachmentRefused``), personal data not confirmed (``PersonalDataFound``), or a refused
+    move (``TransitionRefused``, ``TransitionConflict``) writes nothing.
+    """
+    with transaction.atomic():
+        # Only a request waiting for information can be answered: other messages skip the checks' reads.
+        asked = request.state == RequestState.INFO_REQUESTED
+        if asked and reply_answers(available_transitions(request, author), visibility):
+            # The move keeps what looks like personal data (marked restricted); a message asks first.
+            if not confirm_personal_data and (found := screen_fields({"body": clean_html(body)})):
+                raise PersonalDataFound(found)
+            # Files are checked before the move, so a refused file leaves the question open.
+            files: list[Inspected | HeldFile] = [*held, *uploads_inspect(attachments)]
+            transition_perform(request=request, transition=ANSWER_MOVE, actor=author, data={"answer": body})
+            posted = message_of_last(request, ANSWER_MOVE)
+            assert posted is not None  # the answer move posts its text (workflows.moves.triage.provide_info)
+            message = Message.objects.get(pk=posted)
+            attachments_store(
+                request=request,
+                uploaded_by=author,
+                files=files,
+                visibility=message.visibility,
+                sensitivity=message.sensitivity,
+                message=message,
+            )
+        else:
+            message = message_post(
+                request=request,
+                author=author,
+                body=body,
+                visibility=visibility,
+                confirm_personal_data=confirm_personal_data,
+                attachments=attachments,
+                held=held,
+            )
+    return message
 
 
 def auto_close_overdue(*, now: datetime | None = None) -> int:

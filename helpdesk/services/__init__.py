@@ -13,10 +13,12 @@ from helpdesk.attachments import AttachmentRefused
 from helpdesk.screening import PersonalDataFound
 from helpdesk.services.core import reference_allocate, reference_format, roles_ensure, user_set_roles
 from helpdesk.services.files import (
+    attachments_store,
     draft_file_remove,
     draft_files_attach,
     held_file_add,
     held_file_discard,
+    uploads_inspect,
 )
 from helpdesk.services.grants import (
     Reveal,
@@ -60,6 +62,7 @@ __all__ = [
     "access_log_record",
     "access_log_reveals",
     "attachment_add",
+    "attachments_store",
     "draft_file_remove",
     "draft_files_attach",
     "expert_access_grant",
@@ -82,5 +85,6 @@ __all__ = [
     "roles_ensure",
     "saved_view_create",
     "saved_view_delete",
+    "uploads_inspect",
     "user_set_roles",
 ]

@@ -4,7 +4,7 @@ import time
 import pytest
 from django.utils.html import escape
 
-from helpdesk.sanitize import LINK_REL, clean_html, clean_text, html_to_text
+from helpdesk.sanitize import LINK_REL, clean_html, clean_text, html_to_text, markdown_html, render_typed
 from tests.helpdesk.hostile_inputs import HOSTILE, dangerous, has_bad_characters
 
 
@@ -142,3 +142,68 @@ def test_the_scale_seeders_text_is_what_clean_html_returns(monkeypatch):
     for words in (1, 10, 60, 90):
         text, stamp = scale._rich(rng, words)
         assert clean_html(text) == text and is_sealed(text, stamp)
+
+
+# --- Markdown: what people type in a text box --------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", HOSTILE, ids=[f"hostile-{i:02d}" for i in range(len(HOSTILE))])
+def test_markdown_leaves_nothing_executable_and_is_what_clean_html_keeps(payload):
+    payload = payload[:40_000]  # the forms take 20,000 characters
+    rendered = markdown_html(payload)
+    assert dangerous(rendered) == []
+    assert not has_bad_characters(rendered)
+    # The services clean what they store: the Markdown's HTML comes through unchanged, so seals hold.
+    assert clean_html(rendered) == rendered
+
+
+def test_markdown_keeps_paragraphs_line_breaks_lists_and_emphasis():
+    text = "Dear hub,\nthank you.\n\n**Important**: *two* points\n\n- first\n- second\n\n1. one\n2. two\n\n> quoted"
+    assert markdown_html(text) == (
+        "<p>Dear hub,<br>\nthank you.</p>\n<p><strong>Important</strong>: <em>two</em> points</p>\n"
+        "<ul>\n<li>first</li>\n<li>second</li>\n</ul>\n<ol>\n<li>one</li>\n<li>two</li>\n</ol>\n"
+        "<blockquote>\n<p>quoted</p>\n</blockquote>"
+    )
+
+
+def test_markdown_links_bare_addresses_and_keeps_only_web_and_mail_links():
+    rendered = markdown_html(
+        "See https://example.org/a?x=1&y=2 and www.example.net.\n\n"
+        "[site](https://cities.example) [mail](mailto:hub@example.org) [js](javascript:alert(1)) [path](/admin/)"
+    )
+    links = re.findall(r"<a [^>]*>", rendered)
+    assert links == [
+        f'<a href="https://example.org/a?x=1&amp;y=2" rel="{LINK_REL}">',
+        f'<a href="http://www.example.net" rel="{LINK_REL}">',
+        f'<a href="https://cities.example" rel="{LINK_REL}">',
+        f'<a href="mailto:hub@example.org" rel="{LINK_REL}">',
+    ]
+    assert "[js](javascript:alert(1))" in rendered and "[path](/admin/)" in rendered
+
+
+def test_markdown_shows_raw_html_and_images_as_the_text_typed():
+    rendered = markdown_html("<b>x</b> if a<b and c>d <img src=x onerror=alert(1)> ![logo](https://x.org/a.png)\n# 1")
+    assert "<b>" not in rendered and "<img" not in rendered
+    assert "&lt;b&gt;x&lt;/b&gt; if a&lt;b and c&gt;d &lt;img src=x onerror=alert(1)&gt;" in rendered
+    assert f'!<a href="https://x.org/a.png" rel="{LINK_REL}">logo</a>' in rendered
+    assert "# 1" in rendered  # a line starting with "#" is a sentence, not a heading
+
+
+def test_markdown_does_not_link_inside_code_and_keeps_arabic_marks():
+    assert markdown_html("`https://x.org`") == "<p><code>https://x.org</code></p>"
+    assert markdown_html("مرحبا\u200f **نعم**\u202e") == "<p>مرحبا\u200f <strong>نعم</strong></p>"
+
+
+def test_markdown_of_nothing_is_nothing():
+    assert markdown_html("") == markdown_html(None) == ""
+
+
+def test_a_typed_description_is_read_as_markdown_and_shaped_html_is_kept():
+    typed = clean_html("Line one\nline two & <b>more</b>\n\n- a\n- b")
+    assert render_typed(typed) == (
+        "<p>Line one<br>\nline two &amp; &lt;b&gt;more&lt;/b&gt;</p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>"
+    )
+    shaped = clean_html("<p>Written as <strong>HTML</strong></p>\n<p>by an import</p>")
+    assert render_typed(shaped) == shaped
+    assert render_typed("<p>forged <script>x</script></p>") == "<p>forged x</p>"  # cleaned, as render_html does
+    assert dangerous(render_typed("[x](javascript:alert(1)) <img src=x onerror=alert(1)>")) == []

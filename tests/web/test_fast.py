@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from helpdesk.placeholders import ANONYMISED, WITHHELD
 from web.fast import FastChoiceField, FastSelect, message_articles, queue_lines
 from web.lists.queue import QueueRow
-from web.presenters import MessageView
+from web.presenters import AttachmentView, MessageView
 
 HOSTILE = "<script>alert(\"x\")</script> & 'quoted' «ünïcödé» مرحبا"
 LANGUAGES = ["en", "fr", "ar"]
@@ -36,6 +36,24 @@ def test_a_fast_choice_field_accepts_only_its_choices():
 
     assert Filter({"city": "1"}).is_valid() and Filter({"city": ""}).is_valid()
     assert not Filter({"city": "9"}).is_valid()
+
+
+def _file(**overrides: object) -> AttachmentView:
+    values: dict[str, object] = {
+        "pk": 3,
+        "name": "report.pdf",
+        "size": 1234,
+        "content_type": "application/pdf",
+        "visibility": "city",
+        "download_url": "/files/3/",
+        "withheld": False,
+        "is_restricted": False,
+        "uploaded_by": "Amina",
+        "created_at": WHEN,
+        "message_id": 13,
+    }
+    values.update(overrides)
+    return AttachmentView(**values)  # type: ignore[arg-type]
 
 
 def _message(**overrides: object) -> MessageView:
@@ -63,6 +81,8 @@ MESSAGES = [
     _message(pk=10, is_restricted=True, withheld=True, body_html=WITHHELD),
     _message(pk=11, body_html=ANONYMISED, author_name=HOSTILE, aria_label=HOSTILE, visibility_label=HOSTILE),
     _message(pk=12, visibility=HOSTILE, body_html=HOSTILE),
+    _message(pk=13, files=(_file(), _file(pk=4, name=HOSTILE, size=2_500_000, download_url=None, withheld=True))),
+    _message(pk=14, files=(_file(pk=5, name=HOSTILE, download_url="/files/5/?a=1&b=2"),)),
 ]
 
 

@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Currency, StrategicPriority, SupportRequest
+from web.forms.markdown import MarkdownField
 from web.forms.widgets import BudgetLinesField
 from workflows.errors import TransitionRefused
 from workflows.spec import DataField, Kind, TransitionSpec
@@ -31,6 +32,13 @@ def _text(field: DataField, required: bool) -> forms.Field:
         required=required,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": TEXTAREA_ROWS}),
+    )
+
+
+def _rich_text(field: DataField, required: bool) -> forms.Field:
+    # Written as Markdown; the move receives the cleaned HTML (``web.forms.markdown``).
+    return MarkdownField(
+        label=field.label, help_text=field.help_text, required=required, max_length=MAX_TEXT, rows=TEXTAREA_ROWS
     )
 
 
@@ -63,7 +71,7 @@ def _choice(choices: Any, *, coerce: Callable[[str], Any] = str, radio: bool = F
 # How each kind of data is asked for on a page. Experts are chosen on the matching page, from its candidates.
 FORM_FIELDS: dict[Kind, Callable[[DataField, bool], forms.Field]] = {
     Kind.TEXT: _text,
-    Kind.RICH_TEXT: _text,
+    Kind.RICH_TEXT: _rich_text,
     Kind.BOOL: lambda field, required: forms.BooleanField(label=field.label, help_text=field.help_text, required=False),
     Kind.YES_NO: _choice([("yes", _("Yes")), ("no", _("No"))], coerce=lambda value: value == "yes", radio=True),
     Kind.DECIMAL: _amount,

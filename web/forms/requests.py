@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import City, SupportRequest, Visibility
+from web.forms.markdown import MarkdownField
 from workflows.errors import TransitionRefused
 
 # Fields a focal point fills in, in the order the form guides them through.
@@ -74,6 +75,9 @@ def _attachment_field() -> MultipleFileField:
         allow_empty_file=True,  # an empty file is refused by the desk's own check, with its reason, once
         help_text=format_lazy(ATTACHMENT_HELP, size=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
     )
+
+
+MESSAGE_MAX_CHARS = 20_000
 
 
 class RequestForm(forms.ModelForm):
@@ -163,7 +167,7 @@ class RequestForm(forms.ModelForm):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    body = MarkdownField(label=_("Message"), max_length=MESSAGE_MAX_CHARS)
     visibility = forms.ChoiceField(label=_("Who can read it"), widget=forms.RadioSelect)
     attachment = _attachment_field()
     confirm_personal_data = forms.BooleanField(

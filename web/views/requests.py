@@ -15,25 +15,28 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk import services
 from helpdesk.access import can, readable_channels
-from helpdesk.models import Message, SupportRequest, User, Visibility
+from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
+from helpdesk.sanitize import markdown_html
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
 from web import presenters
 from web.forms.moves import MoveForm
-from web.forms.requests import MessageForm, personal_data_error
+from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
 from web.middleware import client_ip
 from web.timeline import request_timeline
 from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
 from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
-from workflows.selectors import available_transitions, request_lifecycle
-from workflows.services import transition_perform
+from workflows.selectors import ANSWER_MOVE, available_transitions, open_question, reply_answers, request_lifecycle
+from workflows.services import reply_post, transition_perform
+from workflows.spec import TransitionSpec
 
 
 def _writable_channels(user: User, support_request: SupportRequest) -> list[str]:
@@ -46,13 +49,16 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
     view = presenters.request_view(support_request, user)
     oversees = can(user, "oversee", support_request)
     lifecycle = request_lifecycle(support_request, user, oversees=oversees)
-    messages_list = presenters.message_views(support_request, user)
+    attachments = presenters.attachment_views(support_request, user)
+    messages_list = presenters.with_files(presenters.message_views(support_request, user), attachments)
     channels = _writable_channels(user, support_request)
+    # While the hub waits for this reader's answer, its question stands above every box they answer in.
+    question = _open_question(support_request, user, lifecycle.moves, messages_list)
     context: dict[str, Any] = {
         "req": support_request,
         "view": view,
         "messages_list": messages_list,
-        "attachments": presenters.attachment_views(support_request, user),
+        "attachments": attachments,
         "timeline": request_timeline(
             support_request,
             lifecycle.trail,
@@ -77,11 +83,25 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "assignments": lifecycle.assignments,
         "fund_applications": lifecycle.applications,
         "reply_templates": reply_template_choices(support_request, user) if channels else [],
+        "question": question,
+        # The city writes on its one channel, where the answer goes.
+        "answering": question is not None and any(reply_answers(lifecycle.moves, c) for c in channels),
         **extra,
     }
     response = render(request, "web/requests/detail.html", context)
-    services.access_log_reveals(user=user, reveals=presenters.reveals(view, messages_list), ip=client_ip(request))
+    shown = [*messages_list, *([question] if question and question not in messages_list else [])]
+    services.access_log_reveals(user=user, reveals=presenters.reveals(view, shown), ip=client_ip(request))
     return response
+
+
+def _open_question(
+    support_request: SupportRequest, user: User, moves: list[TransitionSpec], shown: list[presenters.MessageView]
+) -> presenters.MessageView | None:
+    """The hub's question, for a reader who may answer it now."""
+    if TRANSITION_SPECS[ANSWER_MOVE] not in moves:
+        return None
+    pk = open_question(support_request)
+    return presenters.message_view_of(support_request, user, pk, shown) if pk is not None else None
 
 
 @login_required
@@ -120,7 +140,14 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     if request.method == "POST":
         support_request = request_or_404(user, reference)  # the form again: the page names people
     view = presenters.request_view(support_request, user)
-    return render(request, "web/requests/move.html", {"req": support_request, "view": view, "spec": spec, "form": form})
+    question = None
+    if name == ANSWER_MOVE and (pk := open_question(support_request)) is not None:
+        question = presenters.message_view_of(support_request, user, pk)
+    context = {"req": support_request, "view": view, "spec": spec, "form": form, "question": question}
+    response = render(request, "web/requests/move.html", context)
+    if question is not None and question.revealed_restricted:
+        services.access_log_reveals(user=user, reveals=[(view.pk, question.pk)], ip=client_ip(request))
+    return response
 
 
 @require_POST
@@ -135,8 +162,10 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     findings: list[str] = []
     kept = kept_files(request, support_request)
     if form.is_valid():
+        asked = support_request.state == RequestState.INFO_REQUESTED
         try:
-            services.message_post(
+            # While the hub waits for the city's answer, the city's message is that answer (one service decides).
+            reply_post(
                 request=support_request,
                 author=user,
                 body=form.cleaned_data["body"],
@@ -147,13 +176,19 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except services.AttachmentRefused:
             pass  # which file and why: below, with the files that were accepted kept
+        except TransitionConflict as conflict:
+            return conflict_response(request, support_request, conflict)
+        except TransitionRefused as refusal:
+            form.add_error(None, str(refusal))
         except PersonalDataFound as found:
             findings = found.messages
             form.add_error("body", personal_data_error(confirmable=True))
         except ValidationError as invalid:
             form.add_error(None, invalid.messages)
         else:
-            messages.success(request, _("Message sent."))
+            support_request.refresh_from_db(fields=["state"])
+            answered = asked and support_request.state != RequestState.INFO_REQUESTED
+            messages.success(request, _("Your answer was sent to the hub.") if answered else _("Message sent."))
             return HttpResponseRedirect(support_request.get_absolute_url() + "#messages")
     # Held back: the files just chosen are kept with the message's text, shown, and never asked for again.
     refusals = uploads_hold(request, support_request, kept)
@@ -161,6 +196,31 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         form.add_error("attachment", refusals)
     support_request = request_or_404(user, reference)  # the page again, with the people it names
     return _render_detail(request, support_request, message_form=form, personal_data=findings, kept=kept)
+
+
+@require_POST
+@login_required
+def preview_message(request: HttpRequest, reference: str) -> HttpResponse:
+    """The message being written, as it will read (nothing is stored): the fragment alone for the page's
+    script, else the page again with the form as it was typed and the preview above the box."""
+    user = signed_in(request)
+    support_request = request_or_404(user, reference, for_page=False)
+    channels = _writable_channels(user, support_request)
+    if not channels:
+        raise Http404
+    # markdown_html cleans what it renders (the one sanitiser); the preview is that.
+    preview = mark_safe(markdown_html(request.POST.get("body", "")[:MESSAGE_MAX_CHARS]))
+    if request.headers.get("X-Preview") == "fragment":
+        return render(request, "web/requests/detail/preview.html", {"message_preview": preview})
+    form = MessageForm(request.POST, channels=channels)
+    form.errors.clear()  # a preview judges nothing: the form is shown as typed, without complaints
+    return _render_detail(
+        request,
+        request_or_404(user, reference),
+        message_form=form,
+        message_preview=preview,
+        files_dropped=bool(request.FILES),
+    )
 
 
 @login_required

@@ -51,6 +51,26 @@
         target.focus({ preventScroll: true });
       });
     });
+    // A message's preview in place: nothing typed, chosen or uploaded is lost (without scripting, the button
+    // posts the form to the preview page, which shows it again as typed).
+    document.querySelectorAll("button[data-preview]").forEach(function (button) {
+      var target = document.getElementById(button.getAttribute("data-preview"));
+      if (!target || !window.fetch || !window.FormData) { return; }
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        var data = new FormData(button.form);
+        button.form.querySelectorAll("input[type=file]").forEach(function (input) { data.delete(input.name); });
+        fetch(button.formAction, {
+          method: "POST", body: data, credentials: "same-origin", headers: { "X-Preview": "fragment" }
+        }).then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.text();
+        }).then(function (html) {
+          target.innerHTML = html;
+          target.hidden = false;
+        }).catch(function () { button.form.requestSubmit(button); });
+      });
+    });
     // Show the funding fields only when the technical support fund is asked for.
     var kind = document.getElementById("id_kind");
     var funding = document.getElementById("funding-fields");
