@@ -24,6 +24,7 @@ from helpdesk.attachments import AttachmentRefused
 from helpdesk.models import Message, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
+from notifications.services import notifications_mark_read_for_request
 from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.requests import MessageForm
@@ -84,7 +85,11 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
 
 @login_required
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _render_detail(request, request_or_404(signed_in(request), reference))
+    user = signed_in(request)
+    support_request = request_or_404(user, reference)
+    # Whoever opens a request has seen what its notifications told of (before the header counts the unread).
+    notifications_mark_read_for_request(user=user, request=support_request)
+    return _render_detail(request, support_request)
 
 
 @login_required
