@@ -2,8 +2,8 @@
 bounded number of queries.
 
 Each event names audiences (``workflows.lifecycle``); an audience is resolved for many requests at once with
-one query (two for ``OWNER_OR_HUB``, one for all the expert audiences together), whatever the number of
-requests or people.
+one query (two for ``OWNER_OR_HUB``, one for all the expert audiences together, one for the experts a move
+released), whatever the number of requests or people.
 The first audience that names a person decides the reason they are told (it chooses what the text says is
 expected of them). Watchers hear every event of the requests they watch. Nobody is told of their own move.
 """
