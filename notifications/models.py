@@ -37,6 +37,7 @@ class Reason(models.TextChoices):
     HUB = "hub", _("Hub staff of the region")
     HUB_LEAD = "hub_lead", _("Hub lead of the region")
     EXPERT = "expert", _("Expert on the request")
+    RELEASED = "released", _("Expert whose proposal was closed")
     MANAGEMENT = "management", _("Management unit")
     WATCHER = "watcher", _("Watching the request")
     MENTION = "mention", _("Mentioned in a note")
@@ -106,6 +107,13 @@ class Notification(models.Model):
                 fields=["recipient", "channel", "read_at"],
                 condition=models.Q(channel="in_app", read_at__isnull=True),
                 name="ntf_unread_count",
+            ),
+            # Opening a request marks its unread notifications read: all four columns in the key, for the same
+            # reason as above (so SQLite prefers it to ntf_unread_count for that UPDATE).
+            models.Index(
+                fields=["recipient", "request", "channel", "read_at"],
+                condition=models.Q(channel="in_app", read_at__isnull=True),
+                name="ntf_unread_request",
             ),
             models.Index(
                 fields=["status", "next_attempt_at"],

@@ -2,8 +2,8 @@
 bounded number of queries.
 
 Each event names audiences (``workflows.lifecycle``); an audience is resolved for many requests at once with
-one query (two for ``OWNER_OR_HUB``, one for all the expert audiences together), whatever the number of
-requests or people.
+one query (two for ``OWNER_OR_HUB``, one for all the expert audiences together, one for the experts a move
+released), whatever the number of requests or people.
 The first audience that names a person decides the reason they are told (it chooses what the text says is
 expected of them). Watchers hear every event of the requests they watch. Nobody is told of their own move.
 """
@@ -57,9 +57,19 @@ class Resolver:
     """Resolves audiences for a batch of requests; each audience costs one query for the whole batch (the
     expert audiences share one), and asking for the same audience twice costs nothing more."""
 
-    def __init__(self, requests: Sequence[SupportRequest], named_expert_ids: Iterable[int] = ()) -> None:
+    def __init__(
+        self,
+        requests: Sequence[SupportRequest],
+        named_expert_ids: Iterable[int] = (),
+        *,
+        released_expert_ids: Iterable[int] = (),
+        application_closed: bool = False,
+    ) -> None:
         self.requests = list(requests)
         self.named_expert_ids = set(named_expert_ids)
+        # What one move's event says it ended (only an event's resolver, for its one request, is given them).
+        self.released_expert_ids = set(released_expert_ids)
+        self.application_closed = application_closed
         self._cache: dict[Audience, People] = {}
         self._assignments: list[tuple[int, User, str]] | None = None
         # One instance per person across audiences and requests, so what is cached on it is read once.
@@ -161,6 +171,19 @@ class Resolver:
     def _engaged_experts(self) -> People:
         s = ExpertAssignment.Status
         return self._experts([s.PROPOSED, s.ACCEPTED, s.COMPLETED])
+
+    def _released_experts(self) -> People:
+        """Experts whose open proposal the move closed: no longer on the request, told that their part ended."""
+        if not self.released_expert_ids:
+            return {r.pk: [] for r in self.requests}
+        released = list(User.objects.filter(pk__in=self.released_expert_ids, is_active=True).order_by("pk"))
+        return {r.pk: [(u, Reason.RELEASED) for u in released] for r in self.requests}
+
+    def _fund_deciders(self) -> People:
+        """The management unit, when the move closed a fund application that awaited its decision."""
+        if not self.application_closed:
+            return {r.pk: [] for r in self.requests}
+        return self.people(A.MANAGEMENT)
 
     def _watchers(self) -> People:
         watches = Watch.objects.filter(

@@ -10,7 +10,7 @@ description, a message body or an attachment.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 
 from helpdesk.models import Sensitivity, SupportRequest, User
 from helpdesk.placeholders import ANONYMISED_TITLE, WITHHELD_TITLE
-from notifications import events
+from notifications import events, selectors
 from notifications.models import Notification, Reason
 
 DIGEST_MAX_ITEMS = 100
@@ -55,10 +55,15 @@ def _due_at(notification: Notification) -> datetime | None:
     return parse_datetime(raw) if isinstance(raw, str) else None
 
 
-def item_context(notification: Notification) -> dict[str, Any]:
-    """What any rendering of one row may show (call inside the recipient's language)."""
+def item_context(notification: Notification, openable: Collection[int] | None = None) -> dict[str, Any]:
+    """What any rendering of one row may show (call inside the recipient's language). ``openable``: the ids of
+    the requests the recipient may still open; of any other, nothing is named (access ended)."""
     request = notification.request
+    access_ended = request is not None and openable is not None and request.pk not in openable
+    if access_ended:
+        request = None
     return {
+        "access_ended": access_ended,
         "event": notification.event,
         "reason": notification.reason,
         "reason_label": Reason(notification.reason).label if notification.reason in Reason.values else "",
@@ -66,7 +71,9 @@ def item_context(notification: Notification) -> dict[str, Any]:
         "reference": request.reference if request else "",
         "title": request_title(request) if request else "",
         # An expert's brief leaves the request's state out; so does what they are told.
-        "state": request.get_state_display() if request and notification.reason != Reason.EXPERT else "",
+        "state": request.get_state_display()
+        if request and notification.reason not in (Reason.EXPERT, Reason.RELEASED)
+        else "",
         "link": absolute_url(request.get_absolute_url()) if request else absolute_url(reverse("notifications:list")),
         "due_at": _due_at(notification),
         # Sent later (a retry, a digest) the request may have moved on: what was expected may be moot.
@@ -87,19 +94,23 @@ def _message_id(notification: Notification) -> str:
     return f"<notification-{notification.pk}@{domain}>"
 
 
-def subject_for(notification: Notification, items: Sequence[Notification] = ()) -> str:
+def subject_for(notification: Notification, items: Sequence[Notification] = (), *, access_ended: bool = False) -> str:
     if notification.event == events.DIGEST:
         return gettext("Your daily summary from the help desk: %(count)s updates") % {"count": len(items)}
-    reference = notification.request.reference if notification.request else ""
-    return f"[{reference}] {events.label(notification.event)}"
+    if access_ended or notification.request is None:
+        return str(events.label(notification.event))
+    return f"[{notification.request.reference}] {events.label(notification.event)}"
 
 
 def render_email(notification: Notification, items: Sequence[Notification] = ()) -> EmailMultiAlternatives:
     """The e-mail for one row (``items``: the rows a digest gathers), in the recipient's language."""
     recipient = notification.recipient
     language = language_of(recipient)
+    # Asked when the e-mail is written, not when the row was: access may have ended in between.
+    openable = selectors.openable_request_ids(recipient, [n.request_id for n in (notification, *items)])
+    access_ended = notification.request_id is not None and notification.request_id not in openable
     with translation.override(language):
-        subject = subject_for(notification, items)
+        subject = subject_for(notification, items, access_ended=access_ended)
         name = recipient.get_full_name() or recipient.username
         context = {
             "recipient_name": name,
@@ -111,13 +122,13 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
             "subject": subject,
         }
         if notification.event == events.DIGEST:
-            context["items"] = [item_context(item) for item in items[:DIGEST_MAX_ITEMS]]
+            context["items"] = [item_context(item, openable) for item in items[:DIGEST_MAX_ITEMS]]
             context["total"] = len(items)
             context["more"] = max(0, len(items) - DIGEST_MAX_ITEMS)
             text = render_to_string("notifications/email/digest.txt", context)
             html = render_to_string("notifications/email/digest.html", context)
         else:
-            context.update(item_context(notification))
+            context.update(item_context(notification, openable))
             names = [events.template(notification.event), events.GENERIC_TEMPLATE]
             text = render_to_string(names, {**context, "layout": "notifications/email/layout.txt"})
             html = render_to_string(names, {**context, "layout": "notifications/email/layout.html"})

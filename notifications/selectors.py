@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 
 from helpdesk.models import Role, SupportRequest, User
 from helpdesk.prepared import PreparedRead
+from helpdesk.selectors import visible_requests
 from notifications.models import Notification, Watch
 
 
@@ -36,6 +37,18 @@ def notifications_for(user: User) -> QuerySet[Notification]:
         )
         .order_by("-created_at", "-id")
     )
+
+
+def openable_request_ids(user: User, request_ids: Iterable[int | None]) -> frozenset[int]:
+    """Which of ``request_ids`` ``user`` may still open, in one query for a whole page of notifications.
+
+    A notification outlives its reader's access (a proposal withdrawn, a focal point moved to another city):
+    what it shows of a request it may no longer open is only that access ended.
+    """
+    wanted = {pk for pk in request_ids if pk is not None}
+    if not wanted:
+        return frozenset()
+    return frozenset(visible_requests(user).filter(pk__in=wanted).order_by().values_list("pk", flat=True))
 
 
 # Counted on every page's header: a prepared read (``helpdesk.prepared``) over the partial index

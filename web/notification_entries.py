@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,10 +22,15 @@ class Entry:
     reason: str | Promise
     created_at: datetime
     unread: bool
+    # About a request the reader may no longer open: neither its reference, its title nor a link is shown.
+    access_ended: bool = False
 
 
-def entry(notification: Notification) -> Entry:
+def entry(notification: Notification, openable: Collection[int]) -> Entry:
     request = notification.request
+    ended = request is not None and request.pk not in openable
+    if ended:
+        request = None
     return Entry(
         pk=notification.pk,
         label=events.label(notification.event),
@@ -34,8 +39,11 @@ def entry(notification: Notification) -> Entry:
         reason=Reason(notification.reason).label if notification.reason in Reason.values else "",
         created_at=notification.created_at,
         unread=notification.read_at is None,
+        access_ended=ended,
     )
 
 
-def entries(notifications: Iterable[Notification]) -> list[Entry]:
-    return [entry(n) for n in notifications]
+def entries(notifications: Iterable[Notification], openable: Collection[int]) -> list[Entry]:
+    """The list's lines; ``openable``: the ids of the requests the reader may still open
+    (``notifications.selectors.openable_request_ids``)."""
+    return [entry(n, openable) for n in notifications]

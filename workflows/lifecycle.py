@@ -46,9 +46,9 @@ S = RequestState
 A = Audience
 K = SupportKind
 CITY = Visibility.CITY.value
-# "The people involved" in a request's end: its city, its owner (or hub) and its experts.
-INVOLVED = (A.CITY, A.OWNER_OR_HUB, A.ENGAGED_EXPERTS)
-
+# Whose part a move may end: the experts (with those whose open proposal it closed), a closed application's deciders.
+ENDING = (A.ENGAGED_EXPERTS, A.RELEASED_EXPERTS, A.FUND_DECIDERS)
+INVOLVED = (A.CITY, A.OWNER_OR_HUB, *ENDING)  # "the people involved" in a request's end
 
 STATES: tuple[StateSpec, ...] = (
     StateSpec(
@@ -394,7 +394,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         target=S.DECLINED,
         rule=Rule.MANAGEMENT,
         label=_("Reject the funding"),
-        event=event("reject_funding", _("The management unit rejected the funding"), A.CITY, A.OWNER),
+        event=event("reject_funding", _("The management unit rejected the funding"), A.CITY, A.OWNER, *ENDING),
         handler=funding.reject_funding,
         irreversible=True,
         tone=MoveTone.DANGER,
@@ -408,7 +408,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         rule=Rule.DELIVERY_TEAM,
         label=_("Report delivery"),
         # The city's evaluation is invited.
-        event=event("report_delivery", _("Delivery of the support was reported"), A.CITY),
+        event=event("report_delivery", _("Delivery of the support was reported"), A.CITY, *ENDING),
         handler=closing.report_delivery,
         irreversible=False,
         tone=MoveTone.PRIMARY,

@@ -134,3 +134,28 @@ def score(candidate: Candidate) -> int:
     if candidate.conflicts:
         total -= PENALTY_CONFLICT
     return max(total, 0)
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    """What hub staff narrow the ranked pool to: part of a name, an expertise (theme), a working language."""
+
+    name: str = ""
+    theme: str = ""
+    language: str = ""
+
+
+def candidates_filter(candidates: list[Candidate], filters: CandidateFilters) -> list[Candidate]:
+    """The ``candidates`` that meet every filter, in their ranked order (the pool is a few hundred people, ranked
+    in Python already: filtering the list costs no query)."""
+    name = filters.name.strip().casefold()
+
+    def keeps(candidate: Candidate) -> bool:
+        expert = candidate.expert
+        if name and name not in str(expert).casefold() and name not in expert.username.casefold():
+            return False
+        if filters.theme and filters.theme not in (candidate.profile.themes or []):
+            return False
+        return not filters.language or filters.language in (candidate.profile.languages or [])
+
+    return [c for c in candidates if keeps(c)]

@@ -46,6 +46,8 @@ class Audience(StrEnum):
     PROPOSED_EXPERTS = "proposed_experts"  # experts proposed and yet to answer
     ACCEPTED_EXPERTS = "accepted_experts"
     ENGAGED_EXPERTS = "engaged_experts"  # proposed, accepted or completed
+    RELEASED_EXPERTS = "released_experts"  # experts whose open proposal the move closed (``released_experts``)
+    FUND_DECIDERS = "fund_deciders"  # the management unit, when the move closed an application awaiting it
     WATCHERS = "watchers"  # colleagues who asked to follow the request
 
     @property
@@ -65,6 +67,8 @@ _PARTIES = {
     Audience.PROPOSED_EXPERTS: Party.EXPERT,
     Audience.ACCEPTED_EXPERTS: Party.EXPERT,
     Audience.ENGAGED_EXPERTS: Party.EXPERT,
+    Audience.RELEASED_EXPERTS: Party.EXPERT,
+    Audience.FUND_DECIDERS: Party.MANAGEMENT,
 }
 
 

@@ -3,7 +3,11 @@
 from notifications.services.deadlines import deadlines_sweep
 from notifications.services.delivery import email_send, notifications_retry, outbox_sweep
 from notifications.services.digest import digest_send
-from notifications.services.inbox import notification_mark_read, notifications_mark_all_read
+from notifications.services.inbox import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    notifications_mark_read_for_request,
+)
 from notifications.services.recording import (
     Delivery,
     notifications_record_event,
@@ -20,6 +24,7 @@ __all__ = [
     "email_send",
     "notification_mark_read",
     "notifications_mark_all_read",
+    "notifications_mark_read_for_request",
     "notifications_record_event",
     "notifications_record_message",
     "notifications_retry",

@@ -83,23 +83,34 @@ def notifications_record_event(
     """
     data = data or {}
     named = data.get("experts") or data.get("expert_ids") or ([data["expert_id"]] if data.get("expert_id") else [])
-    resolver = recipients.Resolver([request], named_expert_ids=[int(pk) for pk in named if str(pk).isdigit()])
+    resolver = recipients.Resolver(
+        [request],
+        named_expert_ids=_ids(named),
+        released_expert_ids=_ids(data.get("released_experts") or []),
+        application_closed=bool(data.get("fund_application_closed")),
+    )
     actor_id = actor.pk if actor else None
     told = resolver.recipients(recipients.audiences_for(event), exclude_user_id=actor_id)[request.pk]
     message_id = data.get("message")
     message = _message_of_move(request, message_id) if isinstance(message_id, int) else None
     people = _message_people(resolver, message, actor_id) if message is not None else {}
     access.people_prime([*(r.user for r in told.values()), *(r.user for r, _event in people.values())])
+    # An expert whose proposal the move closed has just lost access, and is told all the same: what they are
+    # shown of the request is only that their part ended (``web.notification_entries``, ``rendering``).
     deliveries = [
         Delivery(request, r.user, r.reason, event, {"state": request.state})
         for r in told.values()
-        if access.can(r.user, "view", request)
+        if r.reason == Reason.RELEASED or access.can(r.user, "view", request)
     ]
     if message is not None:
         heard = {d.recipient.pk for d in deliveries}
         deliveries += _message_deliveries(message, {pk: p for pk, p in people.items() if pk not in heard})
     with transaction.atomic(savepoint=False):
         return notifications_save(deliveries=deliveries, actor=actor, now=timezone.now())
+
+
+def _ids(values: Iterable[Any]) -> list[int]:
+    return [int(pk) for pk in values if str(pk).isdigit()]
 
 
 def _message_of_move(request: SupportRequest, message_id: int) -> Message | None:

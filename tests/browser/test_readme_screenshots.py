@@ -41,8 +41,7 @@ def test_main_pages_of_the_demo_network(chromium, live_server):
         actor = Actor(chromium, live_server.url, username, width=width)
         actor.password = DEMO_PASSWORD
         actor.sign_in()
-        with actor.page.expect_navigation():
-            actor.page.locator(f"form.lang-switch button[value='{language}']").click()
+        actor.choose_language(language)
         actor.go(path or in_delivery.get_absolute_url())
         picture = DOCS / f"{name}.png"
         actor.page.screenshot(path=str(picture), full_page=path is not None or width < 1000)

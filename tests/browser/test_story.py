@@ -61,7 +61,15 @@ class Actor:
         self.page.get_by_label("Password").fill(self.password)
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Sign in").click()
-        assert self.page.locator("form[action='/accounts/logout/']").count() == 1
+        assert self.page.locator("form[action='/accounts/logout/']").count() >= 1  # the bar's, and the phone menu's
+
+    def choose_language(self, language: str) -> None:
+        """Switch the pages' language from the header (on a phone, its menu holds the switch)."""
+        menu = self.page.locator("details.desk-menu")
+        if menu.locator("summary").is_visible() and menu.get_attribute("open") is None:
+            menu.locator("summary").click()
+        with self.page.expect_navigation():
+            self.page.locator(f"form.lang-switch button[value='{language}']:visible").click()
 
     def moves(self) -> set[str]:
         """The moves this page offers: every form or link pointing at a move or at expert matching."""
@@ -275,8 +283,7 @@ def test_main_pages_in_three_languages_screenshots_accessibility_and_small_scree
         actor.sign_in()
         for language in ("en", "fr", "ar"):
             actor.page.set_viewport_size({"width": 1366, "height": 900})
-            with actor.page.expect_navigation():
-                actor.page.locator(f"form.lang-switch button[value='{language}']").click()
+            actor.choose_language(language)
             html = actor.page.locator("html")
             assert html.get_attribute("lang") == language
             assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
@@ -321,5 +328,5 @@ def test_keyboard_alone_reaches_and_submits_the_sign_in_form(chromium, live_serv
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator("form[action='/accounts/logout/']").count() == 1
+    assert page.locator("form[action='/accounts/logout/']").count() >= 1
     actor.close()

@@ -161,7 +161,7 @@ def test_the_digest_lists_references_and_links_without_content(content, catalogu
 
 
 def test_the_in_app_entry_carries_no_content(content):
-    shown = entry(notification_for(content, events.MESSAGE_POSTED, "en"))
+    shown = entry(notification_for(content, events.MESSAGE_POSTED, "en"), openable={content.request.pk})
 
     assert "MARKER" not in repr(shown)
     assert shown.reference == content.request.reference and shown.title == TITLE

@@ -29,9 +29,9 @@ pytestmark = pytest.mark.django_db
 
 # The web issue's budget per page (a later issue benchmarks every page at 100,000 requests).
 MAX_QUERIES = 12
-# No page is over budget (the management unit's decision page made 14 until the request page read its trail,
-# assignments and messages as prepared reads).
-OVER_BUDGET: dict[str, int] = {}
+# The management unit's decision page made 14 until the request page read its trail, assignments and messages as
+# prepared reads; it is one over since opening a request marks the reader's notifications about it read (one UPDATE).
+OVER_BUDGET: dict[str, int] = {"detail_as_management_funding": 13}
 
 
 @dataclass

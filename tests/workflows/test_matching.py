@@ -108,3 +108,26 @@ def test_query_count_does_not_grow_with_the_pool(django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         ranked = candidate_experts(request)
         assert len(ranked) == 30 and all(c.region_match and c.load == 1 for c in ranked)
+
+
+def test_candidates_filter_by_name_expertise_and_language_keeping_the_ranking():
+    from workflows.matching import CandidateFilters, candidates_filter
+
+    request = SupportRequestFactory(theme="young_cities", language="fr")
+    amina = expert(themes=["young_cities"], first_name="Amina", last_name="Odhiambo")
+    _profile(amina, languages=["fr", "en"])
+    youssef = expert(themes=["multi_agency"], first_name="Youssef", last_name="Haddad")
+    _profile(youssef, languages=["ar", "fr"])
+    claire = expert(themes=["young_cities"], first_name="Claire", last_name="Dubois")
+    ranked = candidate_experts(request)
+
+    def names(**filters):
+        return [c.expert.first_name for c in candidates_filter(ranked, CandidateFilters(**filters))]
+
+    assert names() == [c.expert.first_name for c in ranked]
+    assert names(name="  haDDad ") == ["Youssef"]
+    assert names(name=claire.username[:8]) == ["Claire"]  # the sign-in name too
+    assert names(theme="young_cities") == ["Amina", "Claire"]
+    assert names(language="fr") == ["Amina", "Youssef"]
+    assert names(theme="young_cities", language="fr") == ["Amina"]
+    assert names(name="nobody") == []

@@ -1,7 +1,7 @@
 """Template tags: the header's unread badge and a request's watchers panel.
 
-``{% load notifications_tags %}{% unread_badge %}`` in the header; ``{% watch_panel req %}`` on a request's
-page (shown to hub staff and management only).
+``{% load notifications_tags %}{% unread_badge %}`` in the header (``{% unread_count as n %}`` to read the count
+once for its two layouts); ``{% watch_panel req %}`` on a request's page (shown to hub staff and management only).
 """
 
 from __future__ import annotations
@@ -25,10 +25,19 @@ def _signed_in(context: template.Context) -> User | None:
 
 
 @register.inclusion_tag("web/notifications_includes/unread_badge.html", takes_context=True)
-def unread_badge(context: template.Context) -> dict[str, Any]:
+def unread_badge(context: template.Context, count: int | None = None, compact: bool = False) -> dict[str, Any]:
+    """The link to the notification centre with the unread count (``count`` when the page already read it);
+    ``compact``: a bell and the count, for a phone's header."""
+    if count is None:
+        count = unread_count(context)
+    return {"count": count, "compact": compact}
+
+
+@register.simple_tag(takes_context=True)
+def unread_count(context: template.Context) -> int:
+    """``{% unread_count as n %}``: read once, for a header that shows the badge in two layouts."""
     user = _signed_in(context)
-    count = selectors.unread_count(user) if user is not None else 0
-    return {"count": count}
+    return selectors.unread_count(user) if user is not None else 0
 
 
 @register.inclusion_tag("web/notifications_includes/watch_panel.html", takes_context=True)

@@ -3,8 +3,11 @@ bulk change of owner, and the matching of experts."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,17 +20,19 @@ from helpdesk.access import can, scope
 from helpdesk.models import Role, SavedView, User
 from helpdesk.selectors import FilterChoices, queue_filter_choices, saved_views_for
 from web import presenters
+from web.forms.matching import MatchingFilterForm
 from web.forms.moves import MoveForm
 from web.forms.queue import BulkOwnerForm, QueueFilterForm, SavedViewForm
 from web.lists.queue import queue_page
 from web.middleware import client_ip
 from web.views.common import conflict_response, request_or_404, role_required, safe_next, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
-from workflows.matching import candidate_experts
+from workflows.matching import candidate_experts, candidates_filter
 from workflows.selectors import available_transitions
 from workflows.services import transition_perform
 
-SHORTLIST = 30
+# Candidates per page: on a phone each is a card, and the page stays a few screens long.
+PAGE_SIZE = 20
 
 
 def _filter_form(user: User, query: QueryDict) -> tuple[QueueFilterForm, FilterChoices]:
@@ -136,7 +141,12 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def matching(request: HttpRequest, reference: str) -> HttpResponse:
-    """Candidate experts ranked for one request; staff tick one or several and propose them."""
+    """Candidate experts ranked for one request, filtered and a page at a time; staff tick one or several (kept
+    across filters and pages in the address: ``experts``) and propose them.
+
+    Filtering and paging post the form too, so that what is ticked on this page is kept without any script; the
+    answer is a redirect to the address that says it all (filters, page, ticked experts).
+    """
     user = signed_in(request)
     support_request = request_or_404(user, reference)
     if not can(user, "match_experts", support_request):
@@ -144,9 +154,21 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
     # Routing to the pool, or proposing more experts while matching goes on: whichever the request allows now.
     spec = next((s for s in available_transitions(support_request, user) if s.chooses_experts), None)
     candidates = candidate_experts(support_request)
+    params = request.POST if request.method == "POST" else request.GET
+    filter_form = MatchingFilterForm(params)
+    known = {c.expert.pk for c in candidates}
+    selected = list(dict.fromkeys(int(v) for v in params.getlist("experts") if v.isdecimal() and int(v) in known))
+    # A post proposes unless one of the filter or page buttons sent it.
+    proposing = request.method == "POST" and not ({"filter", "page"} & set(request.POST))
+    if request.method == "POST" and not proposing:
+        page_number = request.POST.get("page", "")
+        query = {**filter_form.query(), **({"page": page_number} if page_number.isdecimal() else {})}
+        address = reverse("request-matching", args=[reference])
+        return HttpResponseRedirect(f"{address}?{urlencode({**query, 'experts': selected}, doseq=True)}")
     choices = [(c.expert.pk, str(c.expert)) for c in candidates]
-    form = MoveForm(spec, support_request, request.POST or None, expert_choices=choices) if spec else None
-    if request.method == "POST":
+    data = request.POST if proposing else None
+    form = MoveForm(spec, support_request, data, expert_choices=choices) if spec else None
+    if proposing:
         if form is None or spec is None:
             messages.info(request, _("Experts cannot be proposed on this request now."))
             return HttpResponseRedirect(support_request.get_absolute_url())
@@ -160,19 +182,24 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.success(request, _("Experts proposed: they are asked to accept or decline."))
                 return HttpResponseRedirect(support_request.get_absolute_url())
-    # The pool is a few hundred people: the best matches come first, the rest one click away.
-    show_all = request.GET.get("all") == "1" or request.method == "POST"
-    selected = {int(v) for v in request.POST.getlist("experts") if v.isdecimal()} if request.method == "POST" else set()
+    shown = candidates_filter(candidates, filter_form.filters())
+    page = Paginator(shown, PAGE_SIZE).get_page(params.get("page") or params.get("at"))
+    on_page = {c.expert.pk for c in page}
+    chosen = set(selected)
     return render(
         request,
         "web/hub/matching.html",
         {
             "req": support_request,
             "view": presenters.request_view(support_request, user),
-            "candidates": candidates if show_all else candidates[:SHORTLIST],
-            "hidden_count": 0 if show_all else max(len(candidates) - SHORTLIST, 0),
+            "page": page,
+            "candidates": page.object_list,
+            # Ticked experts this page does not show stay ticked at the top, where they can be unticked.
+            "kept": [c for c in candidates if c.expert.pk in chosen and c.expert.pk not in on_page],
+            "total": len(candidates),
+            "filter_form": filter_form,
             "spec": spec,
             "form": form,
-            "selected": selected,
+            "selected": chosen,
         },
     )

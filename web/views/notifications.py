@@ -34,22 +34,30 @@ def _back(request: HttpRequest, default: str) -> str:
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     page = Paginator(selectors.notifications_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    openable = selectors.openable_request_ids(user, (n.request_id for n in rows))
     return render(
         request,
         "web/notifications_list.html",
-        {"page": page, "entries": entries(page.object_list), "unread": selectors.unread_count(user)},
+        {"page": page, "entries": entries(rows, openable), "unread": selectors.unread_count(user)},
     )
 
 
 @require_POST
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one notification read and go to what it is about."""
-    notification = services.notification_mark_read(user=signed_in(request), notification_id=pk)
+    """Mark one notification read and go to what it is about (back to the list if the reader may no longer
+    open it: a 404 would be a dead end)."""
+    user = signed_in(request)
+    notification = services.notification_mark_read(user=user, notification_id=pk)
     if notification is None:
         raise Http404
-    if notification.request is None:
+    if notification.request_id is None:
         return HttpResponseRedirect(reverse("notifications:list"))
+    if notification.request_id not in selectors.openable_request_ids(user, [notification.request_id]):
+        messages.info(request, _("You no longer have access to this request."))
+        return HttpResponseRedirect(reverse("notifications:list"))
+    assert notification.request is not None
     return HttpResponseRedirect(notification.request.get_absolute_url())
 
 

@@ -25,6 +25,7 @@ from helpdesk.models import Message, RequestState, SupportRequest, User, Visibil
 from helpdesk.sanitize import markdown_html
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
+from notifications.services import notifications_mark_read_for_request
 from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
@@ -108,6 +109,8 @@ def _open_question(
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     support_request = request_or_404(user, reference)
+    # Whoever opens a request has seen what its notifications told of (before the header counts the unread).
+    notifications_mark_read_for_request(user=user, request=support_request)
     # ?template=<id>: the message form written from one of the hub's reply templates (the no-script path).
     prefill = reply_prefill(request, support_request, _writable_channels(user, support_request))
     return _render_detail(request, support_request, **prefill)

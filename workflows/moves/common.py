@@ -72,6 +72,9 @@ def assignments_wind_up(request: SupportRequest, move: Move) -> None:
         expert_access_revoke(request=request, expert=expert, actor=move.actor)
     move.record["assignments_completed"] = sorted(pk for pk, _, status in rows if status == ACCEPTED)
     move.record["assignments_withdrawn"] = sorted(pk for pk, _, status in rows if status == PROPOSED)
+    # Whose part ends here without their answer: the move's event tells them (``Audience.RELEASED_EXPERTS``).
+    if withdrawn:
+        move.record["released_experts"] = sorted(withdrawn)
 
 
 def pending_application_close(request: SupportRequest, move: Move) -> None:

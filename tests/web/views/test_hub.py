@@ -1,5 +1,6 @@
-"""The hub queue: scope, filters, search, keyset pagination, overdue rows, ownership."""
+"""The hub queue: scope, filters, search, keyset pagination, overdue rows, ownership; expert matching."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,9 +9,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import AccessLog, SavedView, SupportRequest
-from tests.factories import CityFactory, RegionFactory, hub_staff, management
+from helpdesk.models import AccessLog, ExpertProfile, SavedView, SupportRequest
+from tests.factories import CityFactory, RegionFactory, expert, hub_staff, management
 from tests.web.pages import in_state
+from workflows.models import ExpertAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +256,92 @@ def test_the_keyboard_help_is_on_the_queue(client, staff):
     html = client.get(QUEUE).content.decode()
     assert '<dialog id="shortcuts-help"' in html and 'data-shortcuts="queue"' in html
     assert "data-shortcuts-open hidden" in html and "<kbd>j</kbd>" in html
+
+
+# --- Expert matching: filters, pages, and a selection kept across both ---------------------------------------
+
+
+@pytest.fixture
+def matching(region, staff):
+    """A submitted request of the hub's region and 25 vetted experts (two pages of candidates)."""
+    request = in_state("submitted", city=CityFactory(region=region), theme="young_cities")
+    people = [expert(first_name=f"Expert{i:02d}", last_name="Pool", capacity=5) for i in range(25)]
+    return request, people
+
+
+def matching_url(request) -> str:
+    return reverse("request-matching", args=[request.reference])
+
+
+def listed(response) -> list[int]:
+    return [c.expert.pk for c in response.context["candidates"]]
+
+
+def test_matching_lists_candidates_a_page_at_a_time(client, matching):
+    request, people = matching
+
+    first = client.get(matching_url(request))
+    second = client.get(matching_url(request), {"page": 2})
+
+    assert len(listed(first)) == 20 and len(listed(second)) == 5
+    assert set(listed(first)) | set(listed(second)) == {p.pk for p in people}
+    page = first.content.decode()
+    assert 'name="page" value="2"' in page and "Page 1 of 2" in page
+    # The action is one sticky bar away on every page, not under the whole pool.
+    assert page.count("Propose the selected experts") == 1 and "desk-sticky-actions" in page
+
+
+def test_matching_filters_by_name_expertise_and_language(client, matching):
+    request, people = matching
+    ExpertProfile.objects.filter(user=people[3]).update(themes=["young_cities"], languages=["ar"])
+
+    assert listed(client.get(matching_url(request), {"q": "expert07"})) == [people[7].pk]
+    assert listed(client.get(matching_url(request), {"theme": "young_cities"})) == [people[3].pk]
+    assert listed(client.get(matching_url(request), {"language": "ar"})) == [people[3].pk]
+    # A value that is not a choice is ignored, not an error.
+    assert len(listed(client.get(matching_url(request), {"language": "xx", "theme": "nonsense"}))) == 20
+    assert "No candidate matches these filters." in client.get(matching_url(request), {"q": "nobody"}).content.decode()
+
+
+def test_ticked_experts_are_kept_across_pages_and_filters_then_proposed_together(client, matching):
+    request, _people = matching
+    url = matching_url(request)
+    on_first = listed(client.get(url))
+
+    # Ticked on page 1, then "Next": the address carries the selection.
+    response = client.post(url, {"experts": [on_first[0]], "page": "2", "at": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?page=2&experts={on_first[0]}"
+    second = client.get(response["Location"])
+    assert [c.expert.pk for c in second.context["kept"]] == [on_first[0]]
+    assert f'name="experts" value="{on_first[0]}" id="kept-{on_first[0]}" checked' in second.content.decode()
+
+    # One more ticked on page 2, then a name filter ("Apply"): both stay selected, the filter starts at page 1.
+    on_second = listed(second)[0]
+    response = client.post(url, {"experts": [on_first[0], on_second], "q": "Expert", "filter": "1", "at": "2"})
+    filtered = client.get(response["Location"])
+    assert filtered.context["page"].number == 1 and filtered.context["filter_form"].query() == {"q": "Expert"}
+    assert filtered.context["selected"] == {on_first[0], on_second}
+    page = filtered.content.decode()
+    for pk in (on_first[0], on_second):
+        assert re.search(rf'name="experts" value="{pk}" id="(kept|expert)-{pk}" checked', page)
+
+    # Proposing sends every ticked expert, wherever they were listed.
+    response = client.post(url, {"experts": [on_first[0], on_second], "q": "Expert", "propose": "1", "at": "1"})
+    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+    proposed = set(ExpertAssignment.objects.filter(request=request).values_list("expert_id", flat=True))
+    assert proposed == {on_first[0], on_second}
+
+
+def test_a_refused_proposal_comes_back_on_its_page_with_its_filters_and_selection(client, matching):
+    request, people = matching
+    ExpertProfile.objects.filter(user=people[0]).update(availability=ExpertProfile.Availability.UNAVAILABLE)
+
+    response = client.post(
+        matching_url(request), {"experts": [people[0].pk, people[1].pk], "q": "Pool", "at": "2", "propose": "1"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["page"].number == 2 and response.context["filter_form"].query() == {"q": "Pool"}
+    assert response.context["selected"] == {people[0].pk, people[1].pk}
+    assert not ExpertAssignment.objects.filter(request=request).exists()

@@ -6,14 +6,18 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_q.conf import Conf
 
 from helpdesk.models import Message, Visibility
+from helpdesk.services import expert_access_grant, expert_access_revoke
 from notifications.models import Channel, Notification, Reason, Status, Watch
+from tests.factories import SupportRequestFactory
 from tests.notification_world import World, make_world
 
 
@@ -231,3 +235,94 @@ def test_the_watch_panel_shows_hub_staff_the_colleagues_they_can_add(world):
     assert f'value="{world.hub_lead.pk}"' in for_hub and f'value="{world.focal1.pk}"' not in for_hub
     assert str(world.mu2) in for_hub  # already watching
     assert for_city.strip() == ""
+
+
+def test_opening_a_request_marks_its_notifications_read_in_one_update(world, focal_client, django_assert_num_queries):
+    about_it = in_app(world, world.focal1, 3)
+    other = SupportRequestFactory(city=world.request.city)
+    Notification.objects.create(
+        recipient=world.focal1, request=other, event="submit", reason=Reason.CITY, channel=Channel.IN_APP
+    )
+    url = world.request.get_absolute_url()
+    focal_client.get(reverse("notifications:list"))  # the session's first page may write to it
+    assert focal_client.get(reverse("notifications:list")).context["unread"] == 4
+
+    page = focal_client.get(url)
+
+    assert page.status_code == 200
+    # The header, rendered after the marking, already counts one.
+    badge = re.search(r"badge rounded-pill[^>]*>(\d+)<", page.content.decode())
+    assert badge and badge.group(1) == "1"
+    assert Notification.objects.unread().filter(recipient=world.focal1).get().request == other
+    assert all(n.read_at is not None for n in Notification.objects.filter(pk__in=[n.pk for n in about_it]))
+    # One UPDATE, whatever the number of notifications it marks.
+    in_app(world, world.focal1, 5)
+    with CaptureQueriesContext(connection) as captured:
+        focal_client.get(url)
+    writes = [q["sql"] for q in captured.captured_queries if "notifications_notification" in q["sql"]]
+    assert [sql.split()[0] for sql in writes if sql.startswith("UPDATE")] == ["UPDATE"]
+
+
+def test_opening_a_request_leaves_other_peoples_notifications_unread(world, focal_client):
+    in_app(world, world.focal2, 2)
+
+    focal_client.get(world.request.get_absolute_url())
+
+    assert Notification.objects.unread().filter(recipient=world.focal2).count() == 2
+
+
+def ended(world: World) -> Notification:
+    """A notification of expert.proposed's about a request they may no longer open (their access revoked)."""
+    expert_access_revoke(request=world.request, expert=world.proposed)
+    (notification,) = in_app(world, world.proposed, 1, event="withdraw")
+    return notification
+
+
+def test_a_notification_about_a_request_one_may_no_longer_open_names_nothing_of_it(world, client):
+    world.request.title = "TITLE-MARKER youth centre"
+    world.request.save(update_fields=["title"])
+    notification = ended(world)
+    client.force_login(world.proposed)
+
+    page = client.get(reverse("notifications:list")).content.decode()
+
+    assert "You no longer have access to this request." in page
+    assert "TITLE-MARKER" not in page and world.request.reference not in page
+    assert reverse("notifications:open", args=[notification.pk]) not in page
+    assert "The city withdrew the request" in page  # what happened is still said
+
+
+def test_opening_such_a_notification_leads_back_to_the_list_not_to_a_dead_end(world, client):
+    notification = ended(world)
+    client.force_login(world.proposed)
+
+    response = client.post(reverse("notifications:open", args=[notification.pk]), follow=True)
+
+    assert response.redirect_chain == [(reverse("notifications:list"), 302)]
+    assert "You no longer have access to this request." in response.content.decode()
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_whether_each_request_may_be_opened_costs_one_query_for_the_page(world, client, django_assert_max_num_queries):
+    """A page mixing requests one may open and one may not: still no query per row."""
+    url = reverse("notifications:list")
+    ended(world)
+    others = [make_world(suffix=f"-{i}", assignments=False).request for i in range(3)]
+    for request in others[:2]:
+        expert_access_grant(request=request, expert=world.proposed)
+    client.force_login(world.proposed)
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for request in others:
+        Notification.objects.bulk_create(
+            Notification(recipient=world.proposed, request=request, event="submit", reason=Reason.EXPERT,
+                         channel=Channel.IN_APP)
+            for _ in range(4)
+        )  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    entries = response.context["entries"]
+    assert {e.reference for e in entries if not e.access_ended} == {r.reference for r in others[:2]}
+    assert sum(e.access_ended for e in entries) == 5  # the revoked request's one and the third request's four
