@@ -36,7 +36,7 @@ from workflows.calendar import fiscal_year_of
 from workflows.checks import refusal
 from workflows.facts import RequestFacts
 from workflows.lifecycle import STATE_SPECS, STATES, TRANSITIONS
-from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
+from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 from workflows.spec import Party, TransitionSpec
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
@@ -210,9 +210,12 @@ class RequestLifecycleView:
     applications: list[FundApplication]  # its fund applications, with their envelope (for those who oversee it)
 
 
-def request_lifecycle(request: SupportRequest, actor: Actor, *, oversees: bool) -> RequestLifecycleView:
+def request_lifecycle(
+    request: SupportRequest, actor: Actor, *, oversees: bool, sees_grant: bool = False
+) -> RequestLifecycleView:
     """The moves ``actor`` may make on ``request`` and its trail; for those who oversee it (``oversees``: hub
-    staff of its region, the management unit), its experts and fund applications too.
+    staff of its region, the management unit), its experts and fund applications too; the applications also
+    for the city that may see its grant (``sees_grant``: the page shows it only the approved one).
 
     Experts and applications come from the reads the moves' checks make; applications are read only when the
     trail went into funding review (the only way one is opened; most requests never take it).
@@ -225,5 +228,18 @@ def request_lifecycle(request: SupportRequest, actor: Actor, *, oversees: bool) 
         moves=moves,
         trail=trail,
         assignments=assignment_lines(request, facts=facts) if oversees else [],
-        applications=facts.applications if oversees and through_the_fund else [],
+        applications=facts.applications if (oversees or sees_grant) and through_the_fund else [],
     )
+
+
+def delivery_reports(request: SupportRequest) -> list[DeliveryReport]:
+    """The delivery reports of ``request``, oldest first, with their authors (who may read each is
+    ``can(user, "view_delivery_report", request, author_id=...)``)."""
+    return list(
+        DeliveryReport.objects.filter(request_id=request.pk).select_related("author").order_by("created_at", "pk")
+    )
+
+
+def evaluation_of(request: SupportRequest) -> Evaluation | None:
+    """The city's evaluation of ``request``, with its author, if it was given."""
+    return Evaluation.objects.filter(request_id=request.pk).select_related("author").first()

@@ -28,7 +28,8 @@ from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.requests import MessageForm
 from web.middleware import client_ip
-from web.timeline import request_timeline
+from web.record import record_anchors, request_record
+from web.timeline import SHOWS, Cursor, message_page, parse_show, request_timeline
 from web.views.common import conflict_response, request_or_404, safe_next, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
@@ -41,25 +42,49 @@ def _writable_channels(user: User, support_request: SupportRequest) -> list[str]
 
 
 def _render_detail(request: HttpRequest, support_request: SupportRequest, **extra: Any) -> HttpResponse:
-    """The request page for the signed-in person, and the access-log entries of what it reveals."""
+    """The request page for the signed-in person, and the access-log entries of what it reveals.
+
+    Bounded whatever the request's history: the newest page of messages and of the timeline (``?before=``,
+    ``?timeline_before=`` and ``?timeline=`` choose another page or what the timeline shows).
+    """
     user = signed_in(request)
     view = presenters.request_view(support_request, user)
     oversees = can(user, "oversee", support_request)
-    lifecycle = request_lifecycle(support_request, user, oversees=oversees)
-    messages_list = presenters.message_views(support_request, user)
+    lifecycle = request_lifecycle(
+        support_request, user, oversees=oversees, sees_grant=can(user, "view_grant", support_request)
+    )
+    shown = message_page(support_request, user, before=Cursor.parse(request.GET.get("before")))
+    show = parse_show(request.GET.get("timeline"))
+    timeline_before = Cursor.parse(request.GET.get("timeline_before"))
+    if show == "moves":
+        timeline_messages = []
+    elif shown.newest and timeline_before is None:
+        timeline_messages = shown.read  # the same newest messages: read once
+    else:
+        timeline_messages = message_page(support_request, user, before=timeline_before).read
+    record = request_record(support_request, user, trail=lifecycle.trail, applications=lifecycle.applications)
+    fund_applications = lifecycle.applications if can(user, "view_fund_decision", support_request) else []
     channels = _writable_channels(user, support_request)
+    timeline = request_timeline(
+        support_request,
+        lifecycle.trail,
+        readable_channels(user, support_request),
+        reader="staff" if oversees else "expert" if view.is_brief else "city",
+        show_actors=not view.is_brief,
+        messages=timeline_messages,
+        anchors=record_anchors(record, decisions=bool(fund_applications)),
+        show=show,
+        before=timeline_before,
+    )
     context: dict[str, Any] = {
         "req": support_request,
         "view": view,
-        "messages_list": messages_list,
+        "messages_list": shown.messages,
+        "messages_page": shown,
         "attachments": presenters.attachment_views(support_request, user),
-        "timeline": request_timeline(
-            support_request,
-            lifecycle.trail,
-            readable_channels(user, support_request),
-            reader="staff" if oversees else "expert" if view.is_brief else "city",
-            show_actors=not view.is_brief,
-        ),
+        "timeline": timeline,
+        "timeline_shows": SHOWS,
+        "record": record,
         # Moves whose data is a choice of experts are made from the matching page.
         "moves": [
             (spec, MoveForm(spec, support_request, prefix=spec.name) if spec.fields or spec.irreversible else None)
@@ -74,11 +99,14 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_view_access_log": can(user, "view_access_log", support_request),
         "can_release": can(user, "release_restricted", support_request),
         "assignments": lifecycle.assignments,
-        "fund_applications": lifecycle.applications,
+        "fund_applications": fund_applications,
         **extra,
     }
     response = render(request, "web/requests/detail.html", context)
-    services.access_log_reveals(user=user, reveals=presenters.reveals(view, messages_list), ip=client_ip(request))
+    on_page = {m.pk: m for m in [*shown.messages, *(s.message for s in timeline.steps if s.message is not None)]}
+    services.access_log_reveals(
+        user=user, reveals=presenters.reveals(view, on_page.values()), ip=client_ip(request)
+    )
     return response
 
 
