@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -254,3 +256,39 @@ def test_page_queries_are_bounded_and_do_not_grow_with_rows(client, name, django
             assert "Left in the hub" in response.content.decode()  # the application is on the page
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], f"{name}: {counts[0]} queries at 5 rows, {counts[1]} at 50"
+
+
+def _long_history(messages: int, *, author: User, request) -> None:
+    """``messages`` city messages on ``request`` (the hub and the city read them all), a minute apart."""
+    start = timezone.now() - timedelta(days=10)
+    Message.objects.bulk_create(
+        Message(request=request, author=author, body=f"<p>Message {i:05d}</p>", visibility="city")
+        for i in range(messages)
+    )
+    # bulk_create stamps every row with the same moment; spread them as a long history is.
+    pks = list(Message.objects.filter(request=request).order_by("pk").values_list("pk", flat=True))
+    Message.objects.bulk_update(
+        [Message(pk=pk, created_at=start + timedelta(minutes=i)) for i, pk in enumerate(pks)], ["created_at"]
+    )
+
+
+@pytest.mark.parametrize("role", ["hub", "city"])
+def test_a_request_page_costs_the_same_with_5000_messages_as_with_50(client, role):
+    """The request page is bounded: the newest page of messages and of the timeline, whatever the history."""
+    results = []
+    for messages in (50, 5000):
+        city = CityFactory()
+        request = in_state("submitted", city=city)
+        hub = hub_staff(city.region)
+        _long_history(messages, author=hub, request=request)
+        person = hub if role == "hub" else focal_point(city)
+        client.force_login(person)
+        client.get(request.get_absolute_url())  # the session row and caches a returning browser would already have
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(request.get_absolute_url())
+        assert response.status_code == 200
+        results.append((len(captured.captured_queries), len(response.content)))
+    (queries_50, size_50), (queries_5000, size_5000) = results
+    assert queries_50 == queries_5000
+    # The same page but for the names and numbers in it (references, dates, ids in links).
+    assert abs(size_5000 - size_50) < size_50 * 0.02, (size_50, size_5000)
