@@ -75,9 +75,9 @@ def _name(user: User | None) -> str | None:
 
 def _grant(request: SupportRequest, applications: list[FundApplication], *, evaluated: bool) -> GrantView | None:
     approved = [a for a in applications if a.status == FundApplication.Status.APPROVED]
-    if not approved or approved[-1].amount_approved is None:
+    application = approved[-1] if approved else None
+    if application is None or application.amount_approved is None:
         return None
-    application = approved[-1]
     return GrantView(
         amount=application.amount_approved,
         currency=application.currency,

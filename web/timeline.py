@@ -11,8 +11,8 @@ query string, so paging needs no script); the messages section pages the same wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -91,7 +91,6 @@ class Step:
     # Where the page shows what the move wrote (a delivery report, an evaluation, a fund decision).
     anchor: str = ""
     anchor_label: str | Promise = ""
-    key: Cursor | None = None
 
 
 @dataclass(frozen=True)
@@ -118,23 +117,25 @@ def _done_line(line: TrailLine) -> str | Promise:
 
 def _move_steps(
     trail: list[TrailLine], channels: frozenset[str], *, show_actors: bool, anchors: dict[str, tuple[str, Promise]]
-) -> list[Step]:
+) -> list[tuple[Cursor, Step]]:
     steps = []
     for seq, line in enumerate(trail):
         spec = TRANSITION_SPECS.get(line.transition)
         shown = spec is not None and spec.comment_field and spec.comment_visibility in channels
         anchor, anchor_label = anchors.get(line.transition, ("", ""))
         steps.append(
-            Step(
-                status="done",
-                label=_done_line(line),
-                state_label=STATE_SPECS[line.to_state].label if line.to_state in STATE_SPECS else line.to_state,
-                actor=line.actor if show_actors else None,
-                at=line.created_at,
-                comment=line.comment if shown else "",
-                anchor=anchor,
-                anchor_label=anchor_label,
-                key=Cursor(line.created_at, MOVE, seq),
+            (
+                Cursor(line.created_at, MOVE, seq),
+                Step(
+                    status="done",
+                    label=_done_line(line),
+                    state_label=STATE_SPECS[line.to_state].label if line.to_state in STATE_SPECS else line.to_state,
+                    actor=line.actor if show_actors else None,
+                    at=line.created_at,
+                    comment=line.comment if shown else "",
+                    anchor=anchor,
+                    anchor_label=anchor_label,
+                ),
             )
         )
     return steps
@@ -163,29 +164,30 @@ def request_timeline(
     is shown only to people who read the channel it was addressed to; an expert reading the brief is not told
     who acted (a focal point's name can point to an anonymous city).
     """
-    entries: list[Step] = []
+    entries: list[tuple[Cursor, Step]] = []
     if show != "messages":
         entries += _move_steps(trail, channels, show_actors=show_actors, anchors=anchors or {})
     if show != "moves":
         entries += [
-            Step(
-                status="message",
-                label=message.author_name,
-                state_label="",
-                actor=message.author_name,
-                at=message.created_at,
-                message=message,
-                key=message_cursor(message),
+            (
+                message_cursor(message),
+                Step(
+                    status="message",
+                    label=message.author_name,
+                    state_label="",
+                    actor=message.author_name,
+                    at=message.created_at,
+                    message=message,
+                ),
             )
             for message in messages or []
         ]
-    entries = sorted((e for e in entries if e.key is not None and (before is None or e.key < before)),
-                     key=lambda e: e.key)  # fmt: skip
+    entries = sorted((e for e in entries if before is None or e[0] < before), key=lambda e: e[0])
     earlier = None
     if len(entries) > page_size:
         entries = entries[-page_size:]
-        earlier = entries[0].key
-    steps = list(entries)
+        earlier = entries[0][0]
+    steps = [step for _, step in entries]
     newest = before is None
     if newest and show != "messages":
         steps += _road(request, reader)

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from helpdesk.models import SupportRequest, User
-from tests.workflows.conftest import Net, net  # noqa: F401  (the lifecycle tests' network, walked for real)
+from tests.workflows.conftest import Net
 from workflows.models import Evaluation
 from workflows.services import transition_perform
 

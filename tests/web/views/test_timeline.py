@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from helpdesk.models import Message, SupportRequest, User
 from tests.web.pages import in_state
-from tests.workflows.conftest import Net, net  # noqa: F401  (the lifecycle tests' network, walked for real)
 from web.timeline import PAGE_SIZE
 from workflows.lifecycle import TRANSITION_SPECS
 
