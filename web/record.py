@@ -14,7 +14,7 @@ fund, few are delivered yet), so a page costs a fixed number of queries whatever
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils.functional import Promise
@@ -36,7 +36,7 @@ class GrantView:
     currency: str
     conditions: str
     decided_at: datetime | None
-    delivery_due: date | None  # the agreed delivery date, while support is under way
+    delivery_due: datetime | None  # the deadline of the agreed delivery, while support is under way
     evaluate_by: datetime | None  # the city's evaluation is awaited until then (delivered, not yet evaluated)
     evaluated: bool
 
@@ -83,7 +83,7 @@ def _grant(request: SupportRequest, applications: list[FundApplication], *, eval
         currency=application.currency,
         conditions=application.conditions,
         decided_at=application.decided_at,
-        delivery_due=request.delivery_due if request.state == RequestState.IN_DELIVERY else None,
+        delivery_due=request.due_at if request.state == RequestState.IN_DELIVERY else None,
         evaluate_by=request.due_at if request.state == RequestState.DELIVERED else None,
         evaluated=evaluated,
     )
@@ -120,7 +120,10 @@ def request_record(
                 created_at=given.created_at,
             )
     return RecordView(
-        grant=_grant(request, applications, evaluated=evaluated) if can(user, "view_grant", request) else None,
+        # Those who see every fund decision read the grant with its application (the page's fund section).
+        grant=_grant(request, applications, evaluated=evaluated)
+        if can(user, "view_grant", request) and not can(user, "view_fund_decision", request)
+        else None,
         reports=reports,
         evaluation=evaluation,
     )

@@ -12,7 +12,7 @@ query string, so paging needs no script); the messages section pages the same wa
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -78,7 +78,7 @@ def message_cursor(message: MessageView) -> Cursor:
 
 @dataclass(frozen=True)
 class Step:
-    status: str  # "done" (a move made), "message", "current" or "next"
+    status: str  # "done" (a move made), "messages" (messages posted one after another), "current" or "next"
     label: str | Promise
     state_label: str | Promise
     actor: str | None = None
@@ -87,7 +87,9 @@ class Step:
     waits_for: str | Promise = ""  # what the request waits for, in staff's words ("Waiting for ...")
     phrase: str | Promise = ""  # where it stands, in the city's or an expert's own words
     due_at: datetime | None = None
-    message: MessageView | None = None
+    # The messages of a "messages" step, oldest first: written as the messages section writes them
+    # (``web.fast.message_articles``), so they read the same in both places and cost as little.
+    messages: tuple[MessageView, ...] = ()
     # Where the page shows what the move wrote (a delivery report, an evaluation, a fund decision).
     anchor: str = ""
     anchor_label: str | Promise = ""
@@ -169,17 +171,7 @@ def request_timeline(
         entries += _move_steps(trail, channels, show_actors=show_actors, anchors=anchors or {})
     if show != "moves":
         entries += [
-            (
-                message_cursor(message),
-                Step(
-                    status="message",
-                    label=message.author_name,
-                    state_label="",
-                    actor=message.author_name,
-                    at=message.created_at,
-                    message=message,
-                ),
-            )
+            (message_cursor(message), Step(status="messages", label="", state_label="", messages=(message,)))
             for message in messages or []
         ]
     entries = sorted((e for e in entries if before is None or e[0] < before), key=lambda e: e[0])
@@ -187,7 +179,12 @@ def request_timeline(
     if len(entries) > page_size:
         entries = entries[-page_size:]
         earlier = entries[0][0]
-    steps = [step for _, step in entries]
+    steps: list[Step] = []
+    for _key, step in entries:
+        if step.messages and steps and steps[-1].messages:
+            steps[-1] = replace(steps[-1], messages=steps[-1].messages + step.messages)
+        else:
+            steps.append(step)
     newest = before is None
     if newest and show != "messages":
         steps += _road(request, reader)

@@ -103,7 +103,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         **extra,
     }
     response = render(request, "web/requests/detail.html", context)
-    on_page = {m.pk: m for m in [*shown.messages, *(s.message for s in timeline.steps if s.message is not None)]}
+    on_page = {m.pk: m for m in [*shown.messages, *(m for step in timeline.steps for m in step.messages)]}
     services.access_log_reveals(user=user, reveals=presenters.reveals(view, on_page.values()), ip=client_ip(request))
     return response
 
