@@ -25,7 +25,7 @@ from helpdesk.access import can
 from helpdesk.models import RequestState, SupportRequest, User
 from helpdesk.sanitize import render_html
 from workflows.models import FundApplication
-from workflows.selectors import TrailLine, delivery_reports, evaluation_of
+from workflows.selectors import TrailLine, delivery_record, evaluation_of
 
 
 @dataclass(frozen=True)
@@ -99,26 +99,27 @@ def request_record(
     """
     moves = {line.transition for line in trail}
     evaluated = "evaluate" in moves
-    reports: list[ReportView] = []
+    wants_evaluation = evaluated and can(user, "view_evaluation", request)
     if "report_delivery" in moves:
-        reports = [
-            # Stored clean by the move (``workflows.validation``); cleaned again on the way out, as anything unsealed.
-            ReportView(r.pk, _name(r.author), r.created_at, mark_safe(render_html(r.report)))
-            for r in delivery_reports(request)
-            if can(user, "view_delivery_report", request, author_id=r.author_id)
-        ]
+        written, given = delivery_record(request, with_evaluation=wants_evaluation)
+    else:
+        written, given = [], evaluation_of(request) if wants_evaluation else None
+    reports = [
+        # Stored clean by the move (``workflows.validation``); cleaned again on the way out, as anything unsealed.
+        ReportView(r.pk, _name(r.author), r.created_at, mark_safe(render_html(r.report)))
+        for r in written
+        if can(user, "view_delivery_report", request, author_id=r.author_id)
+    ]
     evaluation = None
-    if evaluated and can(user, "view_evaluation", request):
-        given = evaluation_of(request)
-        if given is not None:
-            evaluation = EvaluationView(
-                rating=given.rating,
-                outcomes=given.outcomes,
-                would_recommend=given.would_recommend,
-                comments_html=mark_safe(render_html(given.comments)),
-                author=_name(given.author),
-                created_at=given.created_at,
-            )
+    if given is not None:
+        evaluation = EvaluationView(
+            rating=given.rating,
+            outcomes=given.outcomes,
+            would_recommend=given.would_recommend,
+            comments_html=mark_safe(render_html(given.comments)),
+            author=_name(given.author),
+            created_at=given.created_at,
+        )
     return RecordView(
         # Those who see every fund decision read the grant with its application (the page's fund section).
         grant=_grant(request, applications, evaluated=evaluated)

@@ -207,7 +207,8 @@ class RequestLifecycleView:
     moves: list[TransitionSpec]  # what the reader may do now
     trail: list[TrailLine]  # what it went through, oldest first
     assignments: list[AssignmentLine]  # its experts and their answers (for those who oversee it)
-    applications: list[FundApplication]  # its fund applications, with their envelope (for those who oversee it)
+    # its fund applications, with their envelope and deciders (for those who oversee it, and the city its grant)
+    applications: list[FundApplication]
 
 
 def request_lifecycle(
@@ -232,12 +233,25 @@ def request_lifecycle(
     )
 
 
-def delivery_reports(request: SupportRequest) -> list[DeliveryReport]:
+def delivery_record(
+    request: SupportRequest, *, with_evaluation: bool = False
+) -> tuple[list[DeliveryReport], Evaluation | None]:
     """The delivery reports of ``request``, oldest first, with their authors (who may read each is
-    ``can(user, "view_delivery_report", request, author_id=...)``)."""
-    return list(
-        DeliveryReport.objects.filter(request_id=request.pk).select_related("author").order_by("created_at", "pk")
+    ``can(user, "view_delivery_report", request, author_id=...)``), and with ``with_evaluation`` the city's
+    evaluation too, in the same query (an evaluated request with a report is read in one go)."""
+    related = ["author", "request__evaluation__author"] if with_evaluation else ["author"]
+    reports = list(
+        DeliveryReport.objects.filter(request_id=request.pk).select_related(*related).order_by("created_at", "pk")
     )
+    if not with_evaluation:
+        return reports, None
+    if not reports:
+        # Delivered without a report (the hub answered directly): the evaluation alone.
+        return reports, evaluation_of(request)
+    try:
+        return reports, reports[0].request.evaluation
+    except Evaluation.DoesNotExist:
+        return reports, None
 
 
 def evaluation_of(request: SupportRequest) -> Evaluation | None:

@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from tests.web.pages import in_state
 from workflows.audit import log_append
-from workflows.models import Evaluation, ExpertAssignment, FundApplication
+from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +145,44 @@ def _detail_funding(n: int) -> Scenario:
     return Scenario(management(), request.get_absolute_url())
 
 
+def _detail_record(n: int) -> Scenario:
+    """Hub staff on a funded request delivered and evaluated, with n messages: the record costs a fixed few reads."""
+    region = RegionFactory()
+    envelope = FundEnvelopeFactory(region=region, fiscal_year=2026, amount=10_000_000)
+    request = in_state("closed", city=CityFactory(region=region), funding_requested=Decimal(100))
+    author = hub_staff(region)
+    FundApplication.objects.create(
+        request=request,
+        envelope=envelope,
+        amount_requested=Decimal(100),
+        amount_approved=Decimal(100),
+        status="approved",
+        strategic_priority=3,
+        justification="Why.",
+        decided_by=management(),
+    )
+    DeliveryReport.objects.create(request=request, author=author, report="<p>Delivered.</p>")
+    Evaluation.objects.create(request=request, rating=4, outcomes="Good", would_recommend=True)
+    for transition, before, after in (
+        ("submit", "draft", "submitted"),
+        ("route_to_funding", "submitted", "funding_review"),
+        ("approve_funding", "funding_review", "in_delivery"),
+        ("report_delivery", "in_delivery", "delivered"),
+        ("evaluate", "delivered", "closed"),
+    ):
+        log_append(
+            request_id=request.pk,
+            transition=transition,
+            from_state=before,
+            to_state=after,
+            actor_id=author.pk,
+            created_at=timezone.now(),
+        )
+    for i in range(n):
+        Message.objects.create(request=request, author=author, body=f"<p>{i}</p>", visibility="city")
+    return Scenario(author, request.get_absolute_url())
+
+
 def _expert_inbox(n: int) -> Scenario:
     person = expert(capacity=100)
     for i in range(n):
@@ -231,6 +269,7 @@ SCENARIOS = {
     "detail_as_city": _detail("city"),
     "detail_as_expert": _detail("expert"),
     "detail_as_management_funding": _detail_funding,
+    "detail_as_hub_with_record": _detail_record,
     "expert_inbox": _expert_inbox,
     "fund_queue": _fund_queue,
     "overview": _overview,

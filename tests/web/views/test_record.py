@@ -111,3 +111,11 @@ def test_a_rejection_and_its_reason_are_for_those_who_oversee_the_request(client
         assert (REASON in page) is sees, who
     _, page = _page(client, net.people["focal"], request)
     assert "The grant your city received" not in page
+
+
+def test_an_evaluation_of_support_delivered_without_a_report_is_read_too(client, net):
+    request = _move(net.at("submitted"), net, "answer_directly", "hub")
+    request = _move(request, net, "evaluate", "focal", outcomes=OUTCOMES)
+    for who, sees in (("hub", True), ("mu", True), ("focal", False)):
+        _, page = _page(client, net.people[who], request)
+        assert (OUTCOMES in page) is sees, who
