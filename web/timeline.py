@@ -11,7 +11,7 @@ query string, so paging needs no script); the messages section pages the same wa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -19,6 +19,7 @@ from typing import Literal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.access import readable_channels
 from helpdesk.models import SupportRequest, User
 from helpdesk.selectors import MessageCursor
 from web.presenters import MessageView, message_views
@@ -232,3 +233,50 @@ def message_page(
     shown = read[-page_size:]
     earlier = message_cursor(shown[0]) if len(read) > page_size else None
     return MessagePage(messages=shown, read=read, earlier=earlier, newest=before is None)
+
+
+@dataclass(frozen=True)
+class StoryPages:
+    """What a request page shows of its history: one page of messages and one page of the timeline."""
+
+    messages: MessagePage
+    timeline: Timeline
+
+    @property
+    def shown_messages(self) -> list[MessageView]:
+        """Every message on the page once (the access log records what the page revealed)."""
+        shown = {m.pk: m for m in [*self.messages.messages, *(m for s in self.timeline.steps for m in s.messages)]}
+        return list(shown.values())
+
+
+def story_pages(
+    request: SupportRequest,
+    user: User,
+    query: Mapping[str, str],
+    *,
+    trail: list[TrailLine],
+    reader: Reader,
+    show_actors: bool,
+    anchors: dict[str, tuple[str, Promise]],
+) -> StoryPages:
+    """The pages of messages and timeline that ``query`` asks for (``before``; ``timeline`` and
+    ``timeline_before``), the newest when it asks for nothing (or for what no link makes): one read of
+    messages when both show the newest, two otherwise."""
+    shown = message_page(request, user, before=Cursor.parse(query.get("before")))
+    show = parse_show(query.get("timeline"))
+    before = Cursor.parse(query.get("timeline_before"))
+    messages: list[MessageView] = []
+    if show != "moves":
+        messages = shown.read if shown.newest and before is None else message_page(request, user, before=before).read
+    timeline = request_timeline(
+        request,
+        trail,
+        readable_channels(user, request),
+        reader=reader,
+        show_actors=show_actors,
+        messages=messages,
+        anchors=anchors,
+        show=show,
+        before=before,
+    )
+    return StoryPages(messages=shown, timeline=timeline)

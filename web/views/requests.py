@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk import services
-from helpdesk.access import can, readable_channels
+from helpdesk.access import can
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.models import Message, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
@@ -29,7 +29,7 @@ from web.forms.moves import MoveForm
 from web.forms.requests import MessageForm
 from web.middleware import client_ip
 from web.record import record_anchors, request_record
-from web.timeline import SHOWS, Cursor, message_page, parse_show, request_timeline
+from web.timeline import SHOWS, story_pages
 from web.views.common import conflict_response, request_or_404, safe_next, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
@@ -53,36 +53,25 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
     lifecycle = request_lifecycle(
         support_request, user, oversees=oversees, sees_grant=can(user, "view_grant", support_request)
     )
-    shown = message_page(support_request, user, before=Cursor.parse(request.GET.get("before")))
-    show = parse_show(request.GET.get("timeline"))
-    timeline_before = Cursor.parse(request.GET.get("timeline_before"))
-    if show == "moves":
-        timeline_messages = []
-    elif shown.newest and timeline_before is None:
-        timeline_messages = shown.read  # the same newest messages: read once
-    else:
-        timeline_messages = message_page(support_request, user, before=timeline_before).read
     record = request_record(support_request, user, trail=lifecycle.trail, applications=lifecycle.applications)
     fund_applications = lifecycle.applications if can(user, "view_fund_decision", support_request) else []
     channels = _writable_channels(user, support_request)
-    timeline = request_timeline(
+    story = story_pages(
         support_request,
-        lifecycle.trail,
-        readable_channels(user, support_request),
+        user,
+        request.GET,
+        trail=lifecycle.trail,
         reader="staff" if oversees else "expert" if view.is_brief else "city",
         show_actors=not view.is_brief,
-        messages=timeline_messages,
         anchors=record_anchors(record, decisions=bool(fund_applications)),
-        show=show,
-        before=timeline_before,
     )
     context: dict[str, Any] = {
         "req": support_request,
         "view": view,
-        "messages_list": shown.messages,
-        "messages_page": shown,
+        "messages_list": story.messages.messages,
+        "messages_page": story.messages,
         "attachments": presenters.attachment_views(support_request, user),
-        "timeline": timeline,
+        "timeline": story.timeline,
         "timeline_shows": SHOWS,
         "record": record,
         # Moves whose data is a choice of experts are made from the matching page.
@@ -103,8 +92,8 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         **extra,
     }
     response = render(request, "web/requests/detail.html", context)
-    on_page = {m.pk: m for m in [*shown.messages, *(m for step in timeline.steps for m in step.messages)]}
-    services.access_log_reveals(user=user, reveals=presenters.reveals(view, on_page.values()), ip=client_ip(request))
+    reveals = presenters.reveals(view, story.shown_messages)
+    services.access_log_reveals(user=user, reveals=reveals, ip=client_ip(request))
     return response
 
 
