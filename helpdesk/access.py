@@ -228,6 +228,20 @@ def _manage_watchers(s: _Scope, request: SupportRequest, **_: Any) -> bool:
     return s.oversees(request)
 
 
+def _view_grant(s: _Scope, request: SupportRequest, **_: Any) -> bool:
+    """The fund's grant to the request (amount approved, conditions, what is reported and when): the city
+    that received it as well as those who oversee it."""
+    return s.sees_in_full(request)
+
+
+def _view_delivery_report(s: _Scope, request: SupportRequest, *, author_id: int | None = None, **_: Any) -> bool:
+    """A delivery report of ``request`` written by ``author_id``: the city and the overseers read every one;
+    an expert reads the one they wrote (a report by the hub or another expert is not theirs to read)."""
+    if s.sees_in_full(request):
+        return True
+    return author_id is not None and author_id == s.user.pk and s.is_expert_on(request)
+
+
 def _release_restricted(s: _Scope, obj: SupportRequest | Message | Attachment, **_: Any) -> bool:
     return s.oversees(_request_of(obj))
 
@@ -251,6 +265,11 @@ _RULES: dict[str, Callable[..., bool]] = {
     "view_access_log": _view_access_log,
     "propose_expert": _propose_expert,
     "release_restricted": _release_restricted,
+    "view_grant": _view_grant,
+    # What the management unit decided on each fund application, why, who and when; the city's evaluation.
+    "view_fund_decision": _oversee,
+    "view_evaluation": _oversee,
+    "view_delivery_report": _view_delivery_report,
     "export": _export,
 }
 ACTIONS = frozenset(_RULES)

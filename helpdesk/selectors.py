@@ -7,6 +7,7 @@ Python and a list never shows a row its detail page would refuse.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
@@ -193,11 +194,57 @@ _MESSAGE_LINES = _on_channels("message-lines", Message, MESSAGE_LINE)
 _ATTACHMENT_LINES = _on_channels("attachment-lines", Attachment, ATTACHMENT_LINE)
 
 
-def visible_message_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
-    """What ``visible_messages`` gives ``user``, as ``MESSAGE_LINE`` tuples (a prepared read: every request page
-    makes it)."""
+# A request page's newest messages: the same read, newest first and cut (the page shows them oldest first).
+# SQL writes the cut into the query itself, so there is one prepared read per length of page.
+_NEWEST_MESSAGE_LINES: dict[int, PreparedRead] = {}
+
+
+def _newest_message_lines(limit: int) -> PreparedRead:
+    if limit not in _NEWEST_MESSAGE_LINES:
+        _NEWEST_MESSAGE_LINES[limit] = PreparedRead(
+            f"newest-message-lines-{limit}",
+            lambda request_id, channels: (
+                Message.objects.filter(request_id=request_id, visibility__in=channels)
+                .order_by("-created_at", "-pk")
+                .values_list(*MESSAGE_LINE)[:limit]
+            ),
+        )
+    return _NEWEST_MESSAGE_LINES[limit]
+
+
+# Where a page of messages ends: the time and id of the newest message it leaves out. Messages posted at the
+# same moment are told apart by their id.
+MessageCursor = tuple[datetime, int]
+
+
+def visible_message_lines(
+    request: SupportRequest,
+    user: User | AnonymousUser | None,
+    *,
+    limit: int | None = None,
+    before: MessageCursor | None = None,
+) -> list[tuple[Any, ...]]:
+    """What ``visible_messages`` gives ``user``, as ``MESSAGE_LINE`` tuples, oldest first (a prepared read: every
+    request page makes it). ``limit``: only the newest so many, older than ``before`` when given, so that a
+    page costs the same whatever the request's history."""
     channels = readable_channels(user, request)
-    return _MESSAGE_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
+    if not channels:
+        return []
+    if limit is None:
+        return _MESSAGE_LINES.rows(request_id=request.pk, channels=sorted(channels))
+    if before is None:
+        rows = _newest_message_lines(limit).rows(request_id=request.pk, channels=sorted(channels))
+    else:
+        # Datetimes are not bound by prepared reads: a page further back is a plain query (rarely asked).
+        at, pk = before
+        rows = list(
+            Message.objects.filter(request_id=request.pk, visibility__in=sorted(channels))
+            .filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+            .order_by("-created_at", "-pk")
+            .values_list(*MESSAGE_LINE)[:limit]
+        )
+    rows.reverse()
+    return rows
 
 
 def visible_attachment_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:

@@ -7,17 +7,22 @@ fails here. List pages and detail checks are tested to agree for every role.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from helpdesk.access import can
 from helpdesk.models import SupportRequest
 from helpdesk.selectors import visible_requests
 from tests.access_world import ROLES, World, build_world
-from tests.factories import UserFactory
+from tests.factories import FundEnvelopeFactory, UserFactory
 from tests.permission_cases import CASES, LIST_PAGES, Case
+from workflows.audit import log_append
+from workflows.models import DeliveryReport, Evaluation, FundApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +128,71 @@ def test_list_pages_and_detail_checks_agree_for_every_role():
                 continue
             listed = _listed(client, page) & references
             assert listed <= opens, f"{role} sees on {page} requests that do not open: {sorted(listed - opens)}"
+
+
+def test_the_record_on_the_request_page_shows_to_exactly_those_can_allows():
+    """The grant, each delivery report, the evaluation and the fund decisions, role by role: what the page
+    shows is what ``can`` answers, and that is the table below."""
+    world = build_world()
+    req = world.req
+    hub, assigned, mu = world.user("hub_region"), world.user("assigned_expert"), world.user("management")
+    now = timezone.now()
+    envelope = FundEnvelopeFactory(region=req.region, fiscal_year=2026, amount=Decimal(100000))
+    FundApplication.objects.create(
+        request=req,
+        envelope=envelope,
+        amount_requested=Decimal(1000),
+        amount_approved=Decimal(1000),
+        strategic_priority=1,
+        justification="Why.",
+        status=FundApplication.Status.APPROVED,
+        conditions="Grant conditions text",
+        decided_by=mu,
+        decided_at=now,
+    )
+    DeliveryReport.objects.create(request=req, author=assigned, report="<p>Expert report text</p>")
+    DeliveryReport.objects.create(request=req, author=hub, report="<p>Hub report text</p>")
+    Evaluation.objects.create(
+        request=req, author=world.user("own_city"), rating=4, outcomes="Outcomes text", would_recommend=True
+    )
+    # The trail the page reads to know there is a record to read.
+    for transition, before, after in (
+        ("submit", "draft", "submitted"),
+        ("route_to_funding", "submitted", "funding_review"),
+        ("approve_funding", "funding_review", "in_delivery"),
+        ("report_delivery", "in_delivery", "delivered"),
+        ("evaluate", "delivered", "closed"),
+    ):
+        log_append(
+            request_id=req.pk, transition=transition, from_state=before, to_state=after, actor_id=hub.pk, created_at=now
+        )
+    texts = {
+        "grant": "Grant conditions text",
+        "expert_report": "Expert report text",
+        "hub_report": "Hub report text",
+        "evaluation": "Outcomes text",
+        "decisions": 'id="fund-title"',
+    }
+    questions = {
+        "grant": ("view_grant", {}),
+        "expert_report": ("view_delivery_report", {"author_id": assigned.pk}),
+        "hub_report": ("view_delivery_report", {"author_id": hub.pk}),
+        "evaluation": ("view_evaluation", {}),
+        "decisions": ("view_fund_decision", {}),
+    }
+    everything = set(texts)
+    expected = {
+        "own_city": {"grant", "expert_report", "hub_report"},
+        "assigned_expert": {"expert_report"},
+        "hub_region": everything,
+        "management": everything,
+    }
+    for role in ROLES:
+        person = world.user(role)
+        client = Client()
+        if person is not None:
+            client.force_login(person)
+        page = client.get(req.get_absolute_url()).content.decode()
+        shown = {name for name, text in texts.items() if text in page}
+        allowed = {name for name, (action, context) in questions.items() if can(person, action, req, **context)}
+        assert shown == allowed == expected.get(role, set()), role

@@ -32,6 +32,7 @@ from helpdesk.selectors import (
     ATTACHMENT_LINE,
     MESSAGE_LINE,
     PERSON_NAME,
+    MessageCursor,
     visible_attachment_lines,
     visible_message_lines,
     visible_messages,
@@ -258,11 +259,15 @@ def message_view(line: Any, request: SupportRequest, user: User, words: _Message
     )
 
 
-def message_views(request: SupportRequest, user: User) -> list[MessageView]:
+def message_views(
+    request: SupportRequest, user: User, *, limit: int | None = None, before: MessageCursor | None = None
+) -> list[MessageView]:
     """The messages of ``request`` that ``user`` reads, oldest first (read as the columns a line shows: a
-    request page shows fifty, and a model instance for each and its author cost a millisecond)."""
+    request page shows fifty, and a model instance for each and its author cost a millisecond); ``limit`` and
+    ``before``: only the newest so many, older than the cursor (``visible_message_lines``)."""
     words = _MessageWords.now()
-    return [message_view(MessageLine(*row), request, user, words) for row in visible_message_lines(request, user)]
+    lines = visible_message_lines(request, user, limit=limit, before=before)
+    return [message_view(MessageLine(*row), request, user, words) for row in lines]
 
 
 def message_view_of(

@@ -44,7 +44,8 @@ class RequestFacts:
         the guards ask for the pending one, and the request's page shows them all from the same read."""
         return list(
             FundApplication.objects.filter(request_id=self.request.pk)
-            .select_related("envelope")
+            # The people who decided are named on the request page (each decision with who and when).
+            .select_related("envelope", "decided_by", "first_approver")
             .order_by("created_at", "pk")
         )
 

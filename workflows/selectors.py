@@ -36,7 +36,7 @@ from workflows.calendar import fiscal_year_of
 from workflows.checks import refusal
 from workflows.facts import RequestFacts
 from workflows.lifecycle import STATE_SPECS, STATES, TRANSITION_SPECS, TRANSITIONS
-from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
+from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
 from workflows.spec import Party, TransitionSpec
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
@@ -238,12 +238,16 @@ class RequestLifecycleView:
     moves: list[TransitionSpec]  # what the reader may do now
     trail: list[TrailLine]  # what it went through, oldest first
     assignments: list[AssignmentLine]  # its experts and their answers (for those who oversee it)
-    applications: list[FundApplication]  # its fund applications, with their envelope (for those who oversee it)
+    # its fund applications, with their envelope and deciders (for those who oversee it, and the city its grant)
+    applications: list[FundApplication]
 
 
-def request_lifecycle(request: SupportRequest, actor: Actor, *, oversees: bool) -> RequestLifecycleView:
+def request_lifecycle(
+    request: SupportRequest, actor: Actor, *, oversees: bool, sees_grant: bool = False
+) -> RequestLifecycleView:
     """The moves ``actor`` may make on ``request`` and its trail; for those who oversee it (``oversees``: hub
-    staff of its region, the management unit), its experts and fund applications too.
+    staff of its region, the management unit), its experts and fund applications too; the applications also
+    for the city that may see its grant (``sees_grant``: the page shows it only the approved one).
 
     Experts and applications come from the reads the moves' checks make; applications are read only when the
     trail went into funding review (the only way one is opened; most requests never take it).
@@ -256,5 +260,31 @@ def request_lifecycle(request: SupportRequest, actor: Actor, *, oversees: bool) 
         moves=moves,
         trail=trail,
         assignments=assignment_lines(request, facts=facts) if oversees else [],
-        applications=facts.applications if oversees and through_the_fund else [],
+        applications=facts.applications if (oversees or sees_grant) and through_the_fund else [],
     )
+
+
+def delivery_record(
+    request: SupportRequest, *, with_evaluation: bool = False
+) -> tuple[list[DeliveryReport], Evaluation | None]:
+    """The delivery reports of ``request``, oldest first, with their authors (who may read each is
+    ``can(user, "view_delivery_report", request, author_id=...)``), and with ``with_evaluation`` the city's
+    evaluation too, in the same query (an evaluated request with a report is read in one go)."""
+    related = ["author", "request__evaluation__author"] if with_evaluation else ["author"]
+    reports = list(
+        DeliveryReport.objects.filter(request_id=request.pk).select_related(*related).order_by("created_at", "pk")
+    )
+    if not with_evaluation:
+        return reports, None
+    if not reports:
+        # Delivered without a report (the hub answered directly): the evaluation alone.
+        return reports, evaluation_of(request)
+    try:
+        return reports, reports[0].request.evaluation
+    except Evaluation.DoesNotExist:
+        return reports, None
+
+
+def evaluation_of(request: SupportRequest) -> Evaluation | None:
+    """The city's evaluation of ``request``, with its author, if it was given."""
+    return Evaluation.objects.filter(request_id=request.pk).select_related("author").first()

@@ -22,9 +22,13 @@ EXPECTED = {
     "manage_watchers": {"hub_region", "management"},
     "view_access_log": {"management"},
     "release_restricted": {"hub_region", "management"},
+    # The whole record: the city sees its grant, the overseers every decision and the evaluation too.
+    "view_grant": {"own_city", "hub_region", "management"},
+    "view_fund_decision": {"hub_region", "management"},
+    "view_evaluation": {"hub_region", "management"},
 }
 # Actions asked with more than the request (a channel, an expert, no object at all) have tests of their own.
-CONTEXTUAL = {"comment", "see_message", "download", "propose_expert", "export"}
+CONTEXTUAL = {"comment", "see_message", "download", "propose_expert", "export", "view_delivery_report"}
 
 
 def test_every_action_has_its_row():
@@ -84,6 +88,21 @@ def test_restricted_content_of_someone_else_is_withheld_from_other_focal_points(
     assert can(colleague, "see_message", world.messages["restricted"])
     assert not can(colleague, "see_restricted", world.messages["restricted"])
     assert not can(colleague, "download", world.attachments["restricted"])
+
+
+def test_delivery_reports_by_author_and_role(world):
+    """The city and the overseers read every delivery report; an expert only the one they wrote."""
+    expert_user = world.user("assigned_expert")
+    hub = world.user("hub_region")
+    readers = {"own_city", "hub_region", "management"}
+    by_expert = {
+        role for role in ROLES if can(world.user(role), "view_delivery_report", world.req, author_id=expert_user.pk)
+    }
+    by_hub = {role for role in ROLES if can(world.user(role), "view_delivery_report", world.req, author_id=hub.pk)}
+    unknown = {role for role in ROLES if can(world.user(role), "view_delivery_report", world.req, author_id=None)}
+    assert by_expert == readers | {"assigned_expert"}
+    assert by_hub == readers
+    assert unknown == readers
 
 
 def test_steering_committee_sees_no_request_even_with_another_role(world):

@@ -4,7 +4,7 @@ from guardian.shortcuts import assign_perm
 
 from helpdesk import access
 from helpdesk.access import can
-from helpdesk.models import SupportRequest, SupportRequestGroupObjectPermission, Visibility
+from helpdesk.models import Message, SupportRequest, SupportRequestGroupObjectPermission, Visibility
 from helpdesk.selectors import (
     ATTACHMENT_LINE,
     MESSAGE_LINE,
@@ -255,6 +255,22 @@ def test_the_request_pages_prepared_lines_hold_what_the_querysets_give_every_rol
         assert visible_message_lines(world.req, person) == messages, role
         files = list(visible_attachments(world.req, person).values_list(*ATTACHMENT_LINE))
         assert visible_attachment_lines(world.req, person) == files, role
+
+
+def test_a_page_of_message_lines_is_the_newest_before_its_cursor_whatever_the_role(world):
+    """``limit`` and ``before`` cut what the whole read gives: the newest so many, older than the cursor, with
+    messages posted at the same moment told apart by their id."""
+    from django.utils import timezone
+
+    moment = timezone.now()
+    Message.objects.filter(request=world.req).update(created_at=moment)  # every message at one moment
+    for role in ROLES:
+        person = world.user(role)
+        everything = list(visible_messages(world.req, person).values_list(*MESSAGE_LINE))
+        assert visible_message_lines(world.req, person, limit=2) == everything[-2:], role
+        for index, line in enumerate(everything):
+            before = (line[MESSAGE_LINE.index("created_at")], line[0])
+            assert visible_message_lines(world.req, person, limit=2, before=before) == everything[:index][-2:], role
 
 
 def test_only_visible_keeps_the_rows_of_the_requests_a_person_sees(world):

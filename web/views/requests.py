@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk import services
-from helpdesk.access import can, readable_channels
+from helpdesk.access import can
 from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
 from helpdesk.sanitize import markdown_html
 from helpdesk.screening import PersonalDataFound
@@ -30,7 +30,8 @@ from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
 from web.middleware import client_ip
-from web.timeline import request_timeline
+from web.record import record_anchors, request_record
+from web.timeline import SHOWS, story_pages
 from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
 from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
@@ -45,28 +46,42 @@ def _writable_channels(user: User, support_request: SupportRequest) -> list[str]
 
 
 def _render_detail(request: HttpRequest, support_request: SupportRequest, **extra: Any) -> HttpResponse:
-    """The request page for the signed-in person, and the access-log entries of what it reveals."""
+    """The request page for the signed-in person, and the access-log entries of what it reveals.
+
+    Bounded whatever the request's history: the newest page of messages and of the timeline (``?before=``,
+    ``?timeline_before=`` and ``?timeline=`` choose another page or what the timeline shows).
+    """
     user = signed_in(request)
     view = presenters.request_view(support_request, user)
     oversees = can(user, "oversee", support_request)
-    lifecycle = request_lifecycle(support_request, user, oversees=oversees)
-    attachments = presenters.attachment_views(support_request, user)
-    messages_list = presenters.with_files(presenters.message_views(support_request, user), attachments)
+    lifecycle = request_lifecycle(
+        support_request, user, oversees=oversees, sees_grant=can(user, "view_grant", support_request)
+    )
+    record = request_record(support_request, user, trail=lifecycle.trail, applications=lifecycle.applications)
+    fund_applications = lifecycle.applications if can(user, "view_fund_decision", support_request) else []
     channels = _writable_channels(user, support_request)
+    story = story_pages(
+        support_request,
+        user,
+        request.GET,
+        trail=lifecycle.trail,
+        reader="staff" if oversees else "expert" if view.is_brief else "city",
+        show_actors=not view.is_brief,
+        anchors=record_anchors(record, decisions=bool(fund_applications)),
+    )
+    attachments = presenters.attachment_views(support_request, user)
+    messages_list = presenters.with_files(story.messages.messages, attachments)
     # While the hub waits for this reader's answer, its question stands above every box they answer in.
     question = _open_question(support_request, user, lifecycle.moves, messages_list)
     context: dict[str, Any] = {
         "req": support_request,
         "view": view,
         "messages_list": messages_list,
+        "messages_page": story.messages,
         "attachments": attachments,
-        "timeline": request_timeline(
-            support_request,
-            lifecycle.trail,
-            readable_channels(user, support_request),
-            reader="staff" if oversees else "expert" if view.is_brief else "city",
-            show_actors=not view.is_brief,
-        ),
+        "timeline": story.timeline,
+        "timeline_shows": SHOWS,
+        "record": record,
         # Moves whose data is a choice of experts are made from the matching page.
         "moves": [
             (spec, MoveForm(spec, support_request, prefix=spec.name) if spec.fields or spec.irreversible else None)
@@ -82,7 +97,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_edit_draft": can(user, "edit_draft", support_request),
         "can_release": can(user, "release_restricted", support_request),
         "assignments": lifecycle.assignments,
-        "fund_applications": lifecycle.applications,
+        "fund_applications": fund_applications,
         "reply_templates": reply_template_choices(support_request, user) if channels else [],
         "question": question,
         # The city writes on its one channel, where the answer goes.
@@ -90,8 +105,9 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         **extra,
     }
     response = render(request, "web/requests/detail.html", context)
-    shown = [*messages_list, *([question] if question and question not in messages_list else [])]
-    services.access_log_reveals(user=user, reveals=presenters.reveals(view, shown), ip=client_ip(request))
+    shown = story.shown_messages
+    reveals = presenters.reveals(view, [*shown, *([question] if question and question not in shown else [])])
+    services.access_log_reveals(user=user, reveals=reveals, ip=client_ip(request))
     return response
 
 
