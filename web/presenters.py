@@ -66,7 +66,7 @@ class RequestView:
     withheld: bool  # something on this request was replaced by the placeholder for this viewer
     revealed_restricted: bool  # this viewer is shown restricted content (the page records it)
     anonymised: bool
-    # Fields the expert's brief leaves out are None for experts.
+    # Fields the expert's brief leaves out are None for experts (urgency and desired date are in it).
     state: str | None = None
     state_label: str | Promise | None = None
     urgency: str | None = None
@@ -171,6 +171,10 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         "withheld": hide_restricted and not anonymised,
         "revealed_restricted": restricted and may_see_restricted and not anonymised,
         "anonymised": anonymised,
+        # The expert plans their help by how urgent it is and by when the city hopes for it.
+        "urgency": request.urgency,
+        "urgency_label": request.get_urgency_display(),
+        "desired_by": request.desired_by,
     }
     if brief:
         return RequestView(**common)
@@ -179,9 +183,6 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         **common,
         state=request.state,
         state_label=request.get_state_display(),
-        urgency=request.urgency,
-        urgency_label=request.get_urgency_display(),
-        desired_by=request.desired_by,
         funding_requested=request.funding_requested,
         currency=request.currency,
         owner=_name(request.owner),
