@@ -4,7 +4,17 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import AccessLog, Attachment, City, ExpertProfile, Message, Region, SupportRequest, User
+from helpdesk.models import (
+    AccessLog,
+    Attachment,
+    AttachmentShare,
+    City,
+    ExpertProfile,
+    Message,
+    Region,
+    SupportRequest,
+    User,
+)
 
 
 @admin.register(Region)
@@ -117,4 +127,20 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
+        return False
+
+
+@admin.register(AttachmentShare)
+class AttachmentShareAdmin(admin.ModelAdmin):
+    """City files shared with experts: readable; shared and revoked from the request page (the access log
+    records each), never edited here."""
+
+    list_display = ["attachment", "expert", "shared_by", "shared_at", "revoked_at"]
+    list_select_related = ["attachment", "expert", "shared_by"]
+    search_fields = ["attachment__request__reference", "expert__username"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

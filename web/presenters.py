@@ -31,6 +31,7 @@ from helpdesk.selectors import (
     ATTACHMENT_LINE,
     MESSAGE_LINE,
     PERSON_NAME,
+    ShareLine,
     visible_attachment_lines,
     visible_message_lines,
 )
@@ -113,6 +114,8 @@ class AttachmentView:
     is_restricted: bool
     uploaded_by: str | None
     created_at: datetime
+    # For hub staff: the experts this city file is shared with (``helpdesk.selectors.file_shares``).
+    shared_with: tuple[ShareLine, ...] = ()
 
 
 def _name(user: User | None) -> str | None:
@@ -266,7 +269,7 @@ def message_views(request: SupportRequest, user: User) -> list[MessageView]:
 AttachmentLine = namedtuple("AttachmentLine", ["pk", *ATTACHMENT_LINE[1:]])  # type: ignore[misc]
 
 
-def attachment_view(line: Any, request: SupportRequest, user: User) -> AttachmentView:
+def attachment_view(line: Any, request: SupportRequest, user: User, shares: Iterable[ShareLine] = ()) -> AttachmentView:
     """One file of ``request`` (an ``ATTACHMENT_LINE`` row) as ``user`` may see it: a withheld one keeps its
     line, without name or link."""
     # ``can`` decides on an (unsaved) attachment of this request carrying the columns its rule reads.
@@ -290,12 +293,17 @@ def attachment_view(line: Any, request: SupportRequest, user: User) -> Attachmen
         is_restricted=line.sensitivity == Sensitivity.RESTRICTED,
         uploaded_by=User.display_name(*names) if line.uploaded_by_id else None,
         created_at=line.created_at,
+        shared_with=tuple(share for share in shares if share.attachment_id == line.pk),
     )
 
 
-def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView]:
-    """The files of ``request`` on the channels ``user`` reads, oldest first."""
-    return [attachment_view(AttachmentLine(*row), request, user) for row in visible_attachment_lines(request, user)]
+def attachment_views(request: SupportRequest, user: User, shares: Iterable[ShareLine] = ()) -> list[AttachmentView]:
+    """The files of ``request`` on the channels ``user`` reads (and, for an expert, those the hub shared with
+    them), oldest first; ``shares``: whom each is shared with, for hub staff."""
+    shares = list(shares)
+    return [
+        attachment_view(AttachmentLine(*row), request, user, shares) for row in visible_attachment_lines(request, user)
+    ]
 
 
 def reveals(view: RequestView, messages: Iterable[MessageView] = ()) -> list[Reveal]:

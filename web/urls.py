@@ -11,6 +11,7 @@ from web.views import (
     management,
     notifications,
     requests,
+    shares,
     steering,
 )
 
@@ -54,6 +55,8 @@ urlpatterns = [
     path("requests/<str:reference>/messages/", requests.post_message, name="request-message"),
     path("requests/<str:reference>/owner/", requests.set_owner, name="request-owner"),
     path("requests/<str:reference>/release/", requests.release, name="request-release"),
+    path("requests/<str:reference>/files/<int:pk>/share/", shares.share, name="request-file-share"),
+    path("requests/<str:reference>/shares/<int:pk>/end/", shares.unshare, name="request-file-unshare"),
     # Hub staff
     path("hub/queue/", hub.queue, name="hub-queue"),
     path("requests/<str:reference>/experts/", hub.matching, name="request-matching"),

@@ -1,5 +1,6 @@
 from helpdesk.models.access import (
     AccessLog,
+    AttachmentShare,
     SupportRequestGroupObjectPermission,
     SupportRequestUserObjectPermission,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "TERMINAL_STATES",
     "AccessLog",
     "Attachment",
+    "AttachmentShare",
     "City",
     "Currency",
     "ExpertProfile",

@@ -23,7 +23,7 @@ from helpdesk.access import can, readable_channels
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.models import Message, SupportRequest, User, Visibility
 from helpdesk.screening import PersonalDataFound
-from helpdesk.selectors import hub_staff, visible_messages
+from helpdesk.selectors import file_shares, hub_staff, visible_messages
 from web import presenters
 from web.forms.moves import MoveForm, page_moves
 from web.forms.requests import MessageForm
@@ -51,11 +51,17 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
     lifecycle = request_lifecycle(support_request, user, oversees=oversees)
     messages_list = presenters.message_views(support_request, user)
     channels = _writable_channels(user, support_request)
+    # Files are shared only with experts of the request: without assignments there is nothing to read.
+    shares = file_shares(support_request, user) if lifecycle.assignments else []
     context: dict[str, Any] = {
         "req": support_request,
         "view": view,
         "messages_list": messages_list,
-        "attachments": presenters.attachment_views(support_request, user),
+        "attachments": presenters.attachment_views(support_request, user, shares=shares),
+        # Whom hub staff may share a city file with: the experts who accepted (from the lifecycle's read).
+        "share_experts": [(a.expert_id, a.expert) for a in lifecycle.assignments if a.status == "accepted"]
+        if can(user, "share_file", support_request)
+        else [],
         "timeline": request_timeline(
             support_request,
             lifecycle.trail,
