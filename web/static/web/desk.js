@@ -12,7 +12,10 @@
     if (typeof HTMLDialogElement === "function") {
       var lang = document.documentElement.lang || undefined;
       var money = null;
-      try { money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }); } catch (e) { money = null; }
+      // Latin digits, as the server writes every number; the language's own separators.
+      try {
+        money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2, numberingSystem: "latn" });
+      } catch (e) { money = null; }
       var openDialog = function (dialog) {
         // The amount the dialog names follows the field as typed.
         dialog.querySelectorAll("[data-echo]").forEach(function (echo) {
