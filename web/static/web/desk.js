@@ -20,7 +20,8 @@
         // The amount the dialog names follows the field as typed.
         dialog.querySelectorAll("[data-echo]").forEach(function (echo) {
           var input = document.getElementById(echo.getAttribute("data-echo"));
-          if (!input || input.value === "") { return; }
+          // Unchanged, the server's own wording of the amount stays.
+          if (!input || input.value === "" || input.value === input.defaultValue) { return; }
           var value = Number(input.value.replace(",", "."));
           echo.textContent = money && !isNaN(value) ? money.format(value) : input.value;
         });
