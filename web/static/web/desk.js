@@ -20,8 +20,13 @@
         // The amount the dialog names follows the field as typed.
         dialog.querySelectorAll("[data-echo]").forEach(function (echo) {
           var input = document.getElementById(echo.getAttribute("data-echo"));
-          // Unchanged, the server's own wording of the amount stays.
-          if (!input || input.value === "" || input.value === input.defaultValue) { return; }
+          if (!input) { return; }
+          // Unchanged (or blank: the amount asked), the server's own wording of the amount stays.
+          if (!echo.hasAttribute("data-server")) { echo.setAttribute("data-server", echo.textContent); }
+          if (input.value === "" || input.value === input.defaultValue) {
+            echo.textContent = echo.getAttribute("data-server");
+            return;
+          }
           var value = Number(input.value.replace(",", "."));
           echo.textContent = money && !isNaN(value) ? money.format(value) : input.value;
         });
