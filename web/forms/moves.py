@@ -171,7 +171,8 @@ class MoveForm(forms.Form):
                 _money(amount) if amount not in (None, "") else "",
             ),
             "currency": conditional_escape(currency),
-            "city": format_html("<bdi>{}</bdi>", self.support_request.city.name),
+            # Named only where the sentence names it (an expert's brief may hide the city).
+            "city": format_html("<bdi>{}</bdi>", self.support_request.city.name) if "%(city)s" in str(text) else "",
         }
         # The sentence is escaped, and each value is escaped or built by format_html.
         return mark_safe(conditional_escape(str(text)) % values)
