@@ -98,6 +98,11 @@ class _Scope:
     def views(self, request: SupportRequest) -> bool:
         return self.sees_in_full(request) or self.is_expert_on(request)
 
+    def shared_with(self, attachment: Attachment) -> bool:
+        """A city file the hub shared with this expert (read once per person, and only for experts)."""
+        request = attachment.request
+        return self.is_expert_on(request) and attachment.pk in self.user.shared_attachments.get(request.pk, ())
+
     def channels(self, request: SupportRequest) -> frozenset[str]:
         """The message channels this person reads and writes on ``request``."""
         if self.oversees(request):
@@ -180,9 +185,14 @@ def _see_message(s: _Scope, message: Message, **_: Any) -> bool:
 
 
 def _download(s: _Scope, attachment: Attachment, **_: Any) -> bool:
-    if attachment.visibility not in s.channels(attachment.request):
+    if attachment.visibility not in s.channels(attachment.request) and not s.shared_with(attachment):
         return False
     return attachment.sensitivity != Sensitivity.RESTRICTED or _see_restricted(s, attachment)
+
+
+def _share_file(s: _Scope, obj: SupportRequest | Attachment, **_: Any) -> bool:
+    """Hub staff of the region choose which city files an expert of the request may read."""
+    return s.is_hub_of(_request_of(obj)) and _request_of(obj).anonymised_at is None
 
 
 def _act(s: _Scope, request: SupportRequest, **_: Any) -> bool:
@@ -270,6 +280,7 @@ _RULES: dict[str, Callable[..., bool]] = {
     "view_fund_decision": _oversee,
     "view_evaluation": _oversee,
     "view_delivery_report": _view_delivery_report,
+    "share_file": _share_file,
     "export": _export,
 }
 ACTIONS = frozenset(_RULES)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import (
     AccessLog,
     Attachment,
+    AttachmentShare,
     City,
     ExpertProfile,
     Message,
@@ -150,3 +151,19 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
     search_fields = ["title", "body_en", "body_fr", "body_ar"]
     list_select_related = ["region", "created_by"]
     raw_id_fields = ["created_by"]
+
+
+@admin.register(AttachmentShare)
+class AttachmentShareAdmin(admin.ModelAdmin):
+    """City files shared with experts: readable; shared and revoked from the request page (the access log
+    records each), never edited here."""
+
+    list_display = ["attachment", "expert", "shared_by", "shared_at", "revoked_at"]
+    list_select_related = ["attachment", "expert", "shared_by"]
+    search_fields = ["attachment__request__reference", "expert__username"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

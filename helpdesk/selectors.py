@@ -20,6 +20,7 @@ from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
 from helpdesk.models import (
     AccessLog,
     Attachment,
+    AttachmentShare,
     City,
     HeldFile,
     Message,
@@ -165,14 +166,23 @@ def visible_messages(request: SupportRequest, user: User | AnonymousUser | None)
     )
 
 
+def _shared_with(user: User | AnonymousUser | None, request: SupportRequest) -> frozenset[int]:
+    """The city files of ``request`` the hub shared with ``user``, an expert let into it (else none)."""
+    if not _active(user) or not scope(user).is_expert_on(request):
+        return frozenset()
+    return user.shared_attachments.get(request.pk, frozenset())
+
+
 def visible_attachments(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Attachment]:
-    """The files of ``request`` on the channels ``user`` reads, oldest first, with their uploaders' names
-    (whether each may be downloaded is ``can(user, "download", ...)``)."""
+    """The files of ``request`` on the channels ``user`` reads, and those the hub shared with them, oldest first,
+    with their uploaders' names (whether each may be downloaded is ``can(user, "download", ...)``)."""
     channels = readable_channels(user, request)
     if not channels:
         return Attachment.objects.none()
+    shared = _shared_with(user, request)
     return (
-        Attachment.objects.filter(request_id=request.pk, visibility__in=sorted(channels))
+        Attachment.objects.filter(request_id=request.pk)
+        .filter(Q(visibility__in=sorted(channels)) | Q(pk__in=sorted(shared)))
         .select_related("uploaded_by")
         .only(*ATTACHMENT_COLUMNS, *(f"uploaded_by__{name}" for name in PERSON_NAME))
         .order_by("created_at", "pk")
@@ -248,9 +258,43 @@ def visible_message_lines(
 
 
 def visible_attachment_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
-    """What ``visible_attachments`` gives ``user``, as ``ATTACHMENT_LINE`` tuples (a prepared read)."""
+    """What ``visible_attachments`` gives ``user``, as ``ATTACHMENT_LINE`` tuples (a prepared read; the files the
+    hub shared with an expert are one more read, made only when there are some)."""
     channels = readable_channels(user, request)
-    return _ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels)) if channels else []
+    if not channels:
+        return []
+    rows = _ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels))
+    shared = _shared_with(user, request)
+    if shared:
+        known = {row[0] for row in rows}
+        extra = Attachment.objects.filter(request_id=request.pk, pk__in=sorted(shared - known))
+        # ``ATTACHMENT_LINE`` starts with the id and holds the upload time: the page's order is (time, id).
+        at = ATTACHMENT_LINE.index("created_at")
+        rows = sorted([*rows, *extra.values_list(*ATTACHMENT_LINE)], key=lambda row: (row[at], row[0]))
+    return rows
+
+
+@dataclass(frozen=True)
+class ShareLine:
+    """A city file shared with an expert, as hub staff read it beside the file."""
+
+    pk: int
+    attachment_id: int
+    expert: str
+    shared_at: datetime
+
+
+def file_shares(request: SupportRequest, user: User | AnonymousUser | None) -> list[ShareLine]:
+    """The live shares of ``request``'s files with its experts, oldest first, for hub staff of its region (the
+    people who share and revoke); empty for anyone else. One query."""
+    if not can(user, "share_file", request):
+        return []
+    rows = (
+        AttachmentShare.objects.filter(attachment__request_id=request.pk, revoked_at=None)
+        .order_by("shared_at", "pk")
+        .values_list("pk", "attachment_id", "shared_at", *(f"expert__{name}" for name in PERSON_NAME))
+    )
+    return [ShareLine(pk, attachment_id, User.display_name(*person), at) for pk, attachment_id, at, *person in rows]
 
 
 def access_log_for(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[AccessLog]:

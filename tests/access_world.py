@@ -2,7 +2,8 @@
 
 Region A holds the city of the request (A1) and a neighbour (A2); region B is elsewhere. The request
 ``req`` of A1 has messages on every channel (one restricted), attachments on every channel, an assigned
-expert (proposed, with the guardian grant the workflow gives) and a suspended expert who was assigned.
+expert (proposed, with the guardian grant the workflow gives) and a suspended expert who was assigned; the hub
+shared one of its city files ("shared") with the assigned expert (``extra["share"]``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.files.base import ContentFile
 
 from helpdesk.models import (
     Attachment,
+    AttachmentShare,
     ExpertProfile,
     Message,
     RequestState,
@@ -159,6 +161,9 @@ def build_world() -> World:
         "restricted": _attach(
             req, visibility=Visibility.CITY, sensitivity=Sensitivity.RESTRICTED, name="restricted.pdf", by=own
         ),
+        "shared": _attach(
+            req, visibility=Visibility.CITY, sensitivity=Sensitivity.SHAREABLE, name="shared.pdf", by=own
+        ),
         "other_region": _attach(
             world.req_other_region,
             visibility=Visibility.CITY,
@@ -167,4 +172,7 @@ def build_world() -> World:
             by=users["other_region_city"],
         ),
     }
+    world.extra["share"] = AttachmentShare.objects.create(
+        attachment=world.attachments["shared"], expert=assigned, shared_by=hub
+    )
     return world

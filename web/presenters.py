@@ -33,6 +33,7 @@ from helpdesk.selectors import (
     MESSAGE_LINE,
     PERSON_NAME,
     MessageCursor,
+    ShareLine,
     visible_attachment_lines,
     visible_message_lines,
     visible_messages,
@@ -69,7 +70,7 @@ class RequestView:
     withheld: bool  # something on this request was replaced by the placeholder for this viewer
     revealed_restricted: bool  # this viewer is shown restricted content (the page records it)
     anonymised: bool
-    # Fields the expert's brief leaves out are None for experts.
+    # Fields the expert's brief leaves out are None for experts (urgency and desired date are in it).
     state: str | None = None
     state_label: str | Promise | None = None
     urgency: str | None = None
@@ -118,6 +119,8 @@ class AttachmentView:
     uploaded_by: str | None
     created_at: datetime
     message_id: int | None = None  # the message that carried it, if one did
+    # For hub staff: the experts this city file is shared with (``helpdesk.selectors.file_shares``).
+    shared_with: tuple[ShareLine, ...] = ()
 
 
 def _name(user: User | None) -> str | None:
@@ -176,6 +179,10 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         "withheld": hide_restricted and not anonymised,
         "revealed_restricted": restricted and may_see_restricted and not anonymised,
         "anonymised": anonymised,
+        # The expert plans their help by how urgent it is and by when the city hopes for it.
+        "urgency": request.urgency,
+        "urgency_label": request.get_urgency_display(),
+        "desired_by": request.desired_by,
     }
     if brief:
         return RequestView(**common)
@@ -184,9 +191,6 @@ def request_view(request: SupportRequest, user: User) -> RequestView:
         **common,
         state=request.state,
         state_label=request.get_state_display(),
-        urgency=request.urgency,
-        urgency_label=request.get_urgency_display(),
-        desired_by=request.desired_by,
         funding_requested=request.funding_requested,
         currency=request.currency,
         owner=_name(request.owner),
@@ -287,7 +291,7 @@ def message_view_of(
 AttachmentLine = namedtuple("AttachmentLine", ["pk", *ATTACHMENT_LINE[1:]])  # type: ignore[misc]
 
 
-def attachment_view(line: Any, request: SupportRequest, user: User) -> AttachmentView:
+def attachment_view(line: Any, request: SupportRequest, user: User, shares: Iterable[ShareLine] = ()) -> AttachmentView:
     """One file of ``request`` (an ``ATTACHMENT_LINE`` row) as ``user`` may see it: a withheld one keeps its
     line, without name or link."""
     # ``can`` decides on an (unsaved) attachment of this request carrying the columns its rule reads.
@@ -312,12 +316,17 @@ def attachment_view(line: Any, request: SupportRequest, user: User) -> Attachmen
         uploaded_by=User.display_name(*names) if line.uploaded_by_id else None,
         created_at=line.created_at,
         message_id=line.message_id,
+        shared_with=tuple(share for share in shares if share.attachment_id == line.pk),
     )
 
 
-def attachment_views(request: SupportRequest, user: User) -> list[AttachmentView]:
-    """The files of ``request`` on the channels ``user`` reads, oldest first."""
-    return [attachment_view(AttachmentLine(*row), request, user) for row in visible_attachment_lines(request, user)]
+def attachment_views(request: SupportRequest, user: User, shares: Iterable[ShareLine] = ()) -> list[AttachmentView]:
+    """The files of ``request`` on the channels ``user`` reads (and, for an expert, those the hub shared with
+    them), oldest first; ``shares``: whom each is shared with, for hub staff."""
+    shares = list(shares)
+    return [
+        attachment_view(AttachmentLine(*row), request, user, shares) for row in visible_attachment_lines(request, user)
+    ]
 
 
 def with_files(messages: list[MessageView], files: Iterable[AttachmentView]) -> list[MessageView]:

@@ -12,6 +12,7 @@ from web.views import (
     notifications,
     replies,
     requests,
+    shares,
     steering,
 )
 
@@ -56,6 +57,8 @@ urlpatterns = [
     path("requests/<str:reference>/messages/preview/", requests.preview_message, name="request-message-preview"),
     path("requests/<str:reference>/owner/", requests.set_owner, name="request-owner"),
     path("requests/<str:reference>/release/", requests.release, name="request-release"),
+    path("requests/<str:reference>/files/<int:pk>/share/", shares.share, name="request-file-share"),
+    path("requests/<str:reference>/shares/<int:pk>/end/", shares.unshare, name="request-file-unshare"),
     # Hub staff
     path("hub/queue/", hub.queue, name="hub-queue"),
     path("hub/queue/owner/", hub.queue_bulk_owner, name="queue-bulk-owner"),

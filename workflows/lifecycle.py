@@ -1,16 +1,8 @@
 """The request lifecycle as one table: every state and every move, with everything the desk knows about each.
 
-A state says its badge's tone, what each reader is told of it, whom it waits on (they are reminded when its
-deadline passes), when it falls due and whether it lies on a request's usual road. A move says who may make
-it and when, its button and its line in the past tense, its data fields, whether it can be undone, what it
-does (its handler), and whom it tells with which e-mail. ``transition_perform`` and
-``available_transitions``, the state machine and its diagram, the pages and their forms, the notifications,
-the deadlines, the figures and the tests all read this table; ``tests/workflows/test_lifecycle.py`` fails when
-a state or a move lacks a fact.
-
-Adding a state: a line in ``STATES`` (and its value in ``helpdesk.models.RequestState``, with the migration
-Django writes for the new choice), the moves into and out of it below, and the e-mail wording of those
-moves (``templates/notifications/email/events/``).
+Every other part reads it (``workflows.spec`` says what each fact means); ``tests/workflows/test_lifecycle.py``
+fails when one is missing. Adding a state: a line in ``STATES`` (its value in ``RequestState``, the choice
+migration), the moves into and out of it, and their e-mails (``templates/notifications/email/events/``).
 """
 
 from __future__ import annotations
@@ -93,7 +85,7 @@ STATES: tuple[StateSpec, ...] = (
         phrases=Phrases(
             city=_("The hub is finding an expert"),
             staff=_("an expert to accept, or the hub to start delivery or apply for funding"),
-            expert=_("Waiting for the proposed experts to answer"),
+            expert=_("You accepted: the hub will start the delivery with you. Ask it anything on the expert channel."),
         ),
         waits_on=(A.PROPOSED_EXPERTS, A.OWNER_OR_HUB),
         deadline=working_days(5, "WORKFLOW_MATCHING_DAYS"),
@@ -105,7 +97,7 @@ STATES: tuple[StateSpec, ...] = (
         phrases=Phrases(
             city=_("Awaiting the fund decision of the management unit"),
             staff=_("a management-unit decision on the fund application"),
-            expert=_("Awaiting the management unit's decision on funding"),
+            expert=_("Awaiting the management unit's decision on funding: delivery starts once it is approved"),
         ),
         waits_on=(A.MANAGEMENT,),
         deadline=working_days(10, "WORKFLOW_FUNDING_DAYS"),
@@ -117,7 +109,7 @@ STATES: tuple[StateSpec, ...] = (
         phrases=Phrases(
             city=_("Support is under way"),
             staff=_("the expert or the hub to report delivery"),
-            expert=_("Support is under way: report delivery when it is done"),
+            expert=_("Support is under way: deliver it with the city, then report delivery here"),
         ),
         waits_on=(A.ACCEPTED_EXPERTS, A.OWNER_OR_HUB),
         # Working days to the delivery date when nobody agreed one (and the city's wish has passed).
@@ -338,6 +330,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         handler=assignments.decline_assignment,
         irreversible=True,
         tone=MoveTone.DANGER,
+        consequence=_("You turn this assignment down for good: the hub is told and your access to the brief ends."),
         fields=(DataField(name="reason", kind=Kind.TEXT, label=_("Reason"), help_text=REASON_HELP),),
     ),
     TransitionSpec(
@@ -363,13 +356,15 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         handler=funding.approve_funding,
         irreversible=True,
         tone=MoveTone.PRIMARY,
+        consequence=_("You approve %(amount)s %(currency)s for %(city)s from the hub's envelope: no one can undo it."),
         fields=(
             DataField(
                 name="amount_approved",
                 kind=Kind.DECIMAL,
                 label=_("Amount approved"),
-                help_text=_("Left blank: the amount asked (or the first approver's)."),
+                help_text=_("The amount asked (or the first approver's), at most what is left in the envelope."),
                 required=False,
+                default_from_application="amount_to_approve",
             ),
             DataField(
                 name="conditions",
@@ -398,6 +393,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         handler=funding.reject_funding,
         irreversible=True,
         tone=MoveTone.DANGER,
+        consequence=_("The application is rejected and the request ends as declined; the city reads your reason."),
         fields=(DataField(name="reason", kind=Kind.TEXT, label=_("Reason"), help_text=REASON_HELP),),
         guards=(Guard.HAS_PENDING_APPLICATION,),
     ),
@@ -429,8 +425,10 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         label=_("Evaluate the support"),
         event=event("evaluate", _("The city evaluated the support and the request closed"), *INVOLVED),
         handler=closing.evaluate,
-        irreversible=True,
+        # It closes the request, but filling the evaluation in is the deliberate act: the form says so.
+        irreversible=False,
         tone=MoveTone.PRIMARY,
+        consequence=_("Sending your evaluation closes the request."),
         fields=(
             DataField(name="rating", kind=Kind.RATING, label=_("Rating (1 = poor, 5 = excellent)")),
             DataField(
@@ -470,6 +468,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         handler=triage.decline,
         irreversible=True,
         tone=MoveTone.DANGER,
+        consequence=_("The request ends as declined: the city and its experts are told, and it cannot be reopened."),
         fields=(DataField(name="reason", kind=Kind.RICH_TEXT, label=_("Reason"), help_text=REASON_HELP),),
         triage=True,
         comment_field="reason",
@@ -485,6 +484,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         handler=triage.withdraw,
         irreversible=True,
         tone=MoveTone.DANGER,
+        consequence=_("The request stops for good: the hub stops working on it and it cannot be reopened."),
     ),
 )
 

@@ -221,6 +221,13 @@ class FundApplication(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id} {self.amount_requested} {self.currency} ({self.status})"
 
+    @property
+    def amount_to_approve(self) -> Decimal:
+        """What an approval confirms: the first approver's amount once there is one, else the amount asked."""
+        if self.first_approver_id is not None and self.amount_approved is not None:
+            return self.amount_approved
+        return self.amount_requested
+
 
 class DeliveryReport(models.Model):
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="delivery_reports")

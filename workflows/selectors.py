@@ -28,7 +28,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
 
+from helpdesk.access import sees_brief_only
 from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest, User
 from helpdesk.prepared import PreparedRead
 from helpdesk.selectors import PERSON_NAME
@@ -37,7 +39,7 @@ from workflows.checks import refusal
 from workflows.facts import RequestFacts
 from workflows.lifecycle import STATE_SPECS, STATES, TRANSITION_SPECS, TRANSITIONS
 from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
-from workflows.spec import Party, TransitionSpec
+from workflows.spec import MoveTone, Party, Reader, TransitionSpec
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 Actor = User | AnonymousUser | None
@@ -69,6 +71,18 @@ def road_ahead(request: SupportRequest) -> list[str]:
     if request.state not in names:  # a draft, or a question waiting for the city: the whole road is ahead
         return names
     return names[names.index(request.state) + 1 :]
+
+
+def expected_move(request: SupportRequest, moves: list[TransitionSpec]) -> TransitionSpec | None:
+    """Of ``moves`` (what a reader may do now), the one that is their expected next step, which a page shows
+    as its one filled button: the move into the next state on the request's usual road (a fund request goes
+    to the fund, an advice request is answered directly); else a forward move that keeps the state (an expert
+    accepting a proposal). None when no move of theirs takes the request forward."""
+    ahead = road_ahead(request)
+    forward = [spec for spec in moves if spec.tone is MoveTone.PRIMARY]
+    return next((spec for spec in forward if ahead and spec.target == ahead[0]), None) or next(
+        (spec for spec in forward if spec.target is None), None
+    )
 
 
 def available_transitions(
@@ -211,6 +225,7 @@ class AssignmentLine:
     """An expert's assignment on a request, as those who oversee it read it."""
 
     expert: str
+    expert_id: int
     status: str
     has_conflict: bool
     conflict_of_interest: str
@@ -226,7 +241,7 @@ def assignment_lines(request: SupportRequest, *, facts: RequestFacts | None = No
     caller already read of the request."""
     facts = facts or RequestFacts(request)
     return [
-        AssignmentLine(str(a.expert), a.status, a.has_conflict, a.conflict_of_interest, a.decline_reason)
+        AssignmentLine(str(a.expert), a.expert_id, a.status, a.has_conflict, a.conflict_of_interest, a.decline_reason)
         for a in facts.assignments
     ]
 
@@ -240,6 +255,9 @@ class RequestLifecycleView:
     assignments: list[AssignmentLine]  # its experts and their answers (for those who oversee it)
     # its fund applications, with their envelope and deciders (for those who oversee it, and the city its grant)
     applications: list[FundApplication]
+    expected: TransitionSpec | None  # of ``moves``, the reader's expected next step (``expected_move``)
+    reader: Reader  # whose words the page speaks of where the request stands
+    phrase: Promise | str  # where it stands, in the reader's words (empty once it ended)
 
 
 def request_lifecycle(
@@ -261,6 +279,35 @@ def request_lifecycle(
         trail=trail,
         assignments=assignment_lines(request, facts=facts) if oversees else [],
         applications=facts.applications if (oversees or sees_grant) and through_the_fund else [],
+        expected=expected_move(request, moves),
+        reader=(reader := _reader(request, actor, facts, oversees=oversees)),
+        phrase="" if STATE_SPECS[request.state].is_terminal else STATE_SPECS[request.state].phrases.of(reader),
+    )
+
+
+def _reader(request: SupportRequest, actor: Actor, facts: RequestFacts, *, oversees: bool) -> Reader:
+    """Staff, the city, or an expert: one still asked to answer a proposal reads that answer as their next step
+    (whatever the state), one who accepted reads the state's words for experts."""
+    if oversees or actor is None or not actor.is_authenticated:
+        return "staff"
+    if not sees_brief_only(actor, request):
+        return "city"
+    proposed = facts.assignment_of(actor.pk, [ExpertAssignment.Status.PROPOSED])
+    return "proposed_expert" if proposed is not None else "expert"
+
+
+def pending_application(request: SupportRequest) -> FundApplication | None:
+    """The request's fund application awaiting a decision, with its envelope (what an approval confirms)."""
+    return RequestFacts(request).pending_application
+
+
+def accepted_experts(request: SupportRequest) -> list[User]:
+    """The experts who accepted an assignment on ``request`` (and have not completed it), by name: whom the hub
+    may share a city file with."""
+    return list(
+        User.objects.filter(assignments__request_id=request.pk, assignments__status=ExpertAssignment.Status.ACCEPTED)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
     )
 
 

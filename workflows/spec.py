@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import TERMINAL_STATES, RequestState, SupportKind, SupportRequest
 
@@ -164,7 +165,11 @@ def working_days(days: int, setting: str) -> Deadline:
 
 # Who reads a state's phrase: the city's focal points, the staff who oversee the request (hub, management
 # unit), an expert reading the brief.
-Reader = Literal["city", "staff", "expert"]
+# "proposed_expert": an expert asked to advise who has not answered yet, whatever the state.
+Reader = Literal["city", "staff", "expert", "proposed_expert"]
+
+# What a proposed expert reads until they answer: their own answer is the next step, not the request's state.
+PROPOSED_EXPERT_PHRASE = _("You are asked to advise on this request: read the brief, then accept or decline.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,9 +178,13 @@ class Phrases:
 
     city: Promise  # the city's focal points, about their own request: a sentence
     staff: Promise  # hub staff and the management unit: what the request is waiting for ("waiting for ...")
-    expert: Promise  # an assigned expert, about the request they advise on: a sentence
+    # An expert who accepted (or completed) the assignment, about the request they advise on: a sentence that
+    # says what happens next and what is theirs to do (their page shows it as their next step).
+    expert: Promise
 
     def of(self, reader: Reader) -> Promise:
+        if reader == "proposed_expert":
+            return PROPOSED_EXPERT_PHRASE
         phrase: Promise = getattr(self, reader)
         return phrase
 
@@ -235,6 +244,9 @@ class DataField:
     required: bool = True
     # Left blank, the field takes the request's own value (what the city already gave).
     default_from_request: str = ""
+    # Pre-filled from the pending fund application (its attribute of that name), capped by what is left in
+    # its envelope: the approver confirms an amount instead of typing one.
+    default_from_application: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -277,6 +289,9 @@ class TransitionSpec:
     handler: Handler
     irreversible: bool  # nothing undoes it: pages ask to confirm
     tone: MoveTone
+    # What making the move does that cannot be taken back, in a sentence the confirmation shows (required of
+    # an irreversible move a person makes). It may name ``%(amount)s``, ``%(currency)s`` and ``%(city)s``.
+    consequence: Promise | None = None
     fields: tuple[DataField, ...] = ()
     guards: tuple[Guard, ...] = ()
     actor_checks: tuple[ActorCheck, ...] = ()

@@ -1,5 +1,6 @@
 from helpdesk.models.access import (
     AccessLog,
+    AttachmentShare,
     SupportRequestGroupObjectPermission,
     SupportRequestUserObjectPermission,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "TERMINAL_STATES",
     "AccessLog",
     "Attachment",
+    "AttachmentShare",
     "City",
     "Currency",
     "ExpertProfile",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -39,6 +40,8 @@ class AccessLog(models.Model):
         OWNER = "owner", _("Owner changed")
         EDIT = "edit", _("Draft edited")
         ANONYMISE = "anonymise", _("Anonymised")
+        SHARE = "share", _("File shared with an expert")
+        UNSHARE = "unshare", _("File no longer shared with an expert")
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="access_log")
     attachment = models.ForeignKey(Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -60,3 +63,33 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.request_id}"
+
+
+class AttachmentShare(models.Model):
+    """A city file the hub chose to show one expert let into its request (the expert's channel never carries
+    it otherwise). Revoked, the row stays as the record; sharing again writes a new one."""
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="shares")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="file_shares")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(_("shared"), default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("no longer shared"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("file shared with an expert")
+        verbose_name_plural = _("files shared with experts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attachment", "expert"], condition=models.Q(revoked_at=None), name="one_live_share"
+            )
+        ]
+        # An expert's live shares are read once per page they open (``User.shared_attachments``).
+        indexes = [models.Index(fields=["expert", "revoked_at"], name="share_expert_live")]
+
+    def __str__(self) -> str:
+        return f"{self.attachment_id} → {self.expert_id}"

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models.access import SupportRequestUserObjectPermission
+from helpdesk.models.access import AttachmentShare, SupportRequestUserObjectPermission
 from helpdesk.models.choices import Language, Role
 from helpdesk.models.geography import City, Region
 
@@ -106,10 +106,22 @@ class User(AbstractUser):
             ).values_list("content_object_id", flat=True)
         )
 
+    @cached_property
+    def shared_attachments(self) -> dict[int, frozenset[int]]:
+        """The city files the hub shared with this expert, by request: {request id: attachment ids}."""
+        if not self.expert_in_good_standing:
+            return {}
+        shared: dict[int, set[int]] = {}
+        live = AttachmentShare.objects.filter(expert_id=self.pk, revoked_at=None)
+        for request_id, attachment_id in live.values_list("attachment__request_id", "attachment_id"):
+            shared.setdefault(request_id, set()).add(attachment_id)
+        return {request_id: frozenset(ids) for request_id, ids in shared.items()}
+
     def access_changed(self) -> None:
         """Forget what was read about this person's access (after a grant, a revocation or a role change)."""
         primed = (PRIMED_SUSPENSION, PRIMED_GRANTS)
-        for name in ("roles", "focal_city_ids", "expert_in_good_standing", "granted_request_ids", *primed):
+        names = ("roles", "focal_city_ids", "expert_in_good_standing", "granted_request_ids", "shared_attachments")
+        for name in (*names, *primed):
             with contextlib.suppress(AttributeError):
                 delattr(self, name)
 

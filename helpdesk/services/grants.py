@@ -1,24 +1,29 @@
-"""Who is let in: restricted-content release, the access log, and experts' guardian grants."""
+"""Who is let in: restricted-content release, the access log, experts' guardian grants, and the city files the
+hub shares with an expert."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk import access
 from helpdesk.access import can
 from helpdesk.models import (
     AccessLog,
     Attachment,
+    AttachmentShare,
     Message,
     Sensitivity,
     SupportRequest,
     SupportRequestGroupObjectPermission,
     SupportRequestUserObjectPermission,
     User,
+    Visibility,
 )
 
 Obj = SupportRequest | Message | Attachment
@@ -151,3 +156,62 @@ def group_grants_remove() -> int:
     many rows went."""
     removed, _ = SupportRequestGroupObjectPermission.objects.all().delete()
     return removed
+
+
+# --- City files shared with an expert ---------------------------------------------------------------
+class ShareRefused(ValidationError):
+    """The file cannot be shared with this person (the message says why, in the reader's language)."""
+
+
+def attachment_share(*, attachment: Attachment, expert: User, actor: User, ip: str | None = None) -> AttachmentShare:
+    """Hub staff show one city file of a request to an expert let into it: from then on the expert finds it in
+    their brief and may download it (each download is in the access log, as every download is). Idempotent:
+    a file already shared with the expert keeps its share.
+
+    Restricted files are never shared: the hub releases them first. Whom to share with (an expert who accepted
+    the assignment) is the page's choice; this checks that the expert may read the request at all.
+    """
+    request = attachment.request
+    if not access.can(actor, "share_file", attachment):
+        raise PermissionDenied("Only hub staff of the request's region share its files.")
+    access.forget(expert)
+    if not access.can(expert, "view", request) or not access.sees_brief_only(expert, request):
+        raise ShareRefused(_("This person is not an expert on this request."))
+    if attachment.visibility != Visibility.CITY:
+        raise ShareRefused(_("Only files on the city's conversation are shared this way."))
+    if attachment.sensitivity == Sensitivity.RESTRICTED:
+        raise ShareRefused(_("This file is restricted: release it before sharing it."))
+    with transaction.atomic():
+        share, created = AttachmentShare.objects.get_or_create(
+            attachment=attachment, expert=expert, revoked_at=None, defaults={"shared_by": actor}
+        )
+        if created:
+            access_log_record(
+                user=actor, request=request, action=AccessLog.Action.SHARE, attachment=attachment, subject=expert, ip=ip
+            )
+    access.forget(expert)
+    return share
+
+
+def attachment_share_revoke(*, share: AttachmentShare, actor: User, ip: str | None = None) -> AttachmentShare:
+    """Stop sharing a file with an expert: from the next page they open, it is gone from their brief and its
+    download answers 404. The share stays as the record. Idempotent."""
+    attachment = share.attachment
+    if not access.can(actor, "share_file", attachment):
+        raise PermissionDenied("Only hub staff of the request's region share its files.")
+    with transaction.atomic():
+        revoked = AttachmentShare.objects.filter(pk=share.pk, revoked_at=None).update(
+            revoked_at=timezone.now(), revoked_by=actor
+        )
+        if revoked:
+            access_log_record(
+                user=actor,
+                request=attachment.request,
+                action=AccessLog.Action.UNSHARE,
+                attachment=attachment,
+                subject=share.expert,
+                ip=ip,
+            )
+    share.refresh_from_db(fields=["revoked_at", "revoked_by"])
+    access.forget(share.expert)
+    return share

@@ -26,6 +26,7 @@ EXPECTED = {
     "view_grant": {"own_city", "hub_region", "management"},
     "view_fund_decision": {"hub_region", "management"},
     "view_evaluation": {"hub_region", "management"},
+    "share_file": {"hub_region"},  # the hub chooses which city files its experts read
 }
 # Actions asked with more than the request (a channel, an expert, no object at all) have tests of their own.
 CONTEXTUAL = {"comment", "see_message", "download", "propose_expert", "export", "view_delivery_report"}
@@ -77,6 +78,7 @@ def test_downloads_by_channel_sensitivity_and_role(world):
         "internal": {"hub_region", "management"},
         "expert": {"assigned_expert", "hub_region", "management"},
         "other_region": {"other_region_city", "hub_other_region", "management"},
+        "shared": {"own_city", "assigned_expert", "hub_region", "management"},  # shared with the assigned expert
     }
     for key, attachment in world.attachments.items():
         assert {r for r in ROLES if can(world.user(r), "download", attachment)} == expected[key], key

@@ -180,6 +180,8 @@ def test_download_statuses_by_role(client, world, role):
         "internal": {"hub_region", "management"},
         "expert": {"assigned_expert", "hub_region", "management"},
         "other_region": {"other_region_city", "hub_other_region", "management"},
+        # A city file the hub shared with the assigned expert.
+        "shared": {"own_city", "assigned_expert", "hub_region", "management"},
     }
     client = _client_for(client, world, role)
     for key, attachment in world.attachments.items():

@@ -125,9 +125,10 @@ def test_visible_messages_filter_channels_in_sql(world, django_assert_max_num_qu
 
 def test_visible_attachments_filter_channels(world):
     person = world.user("assigned_expert")
-    assert [a.original_name for a in visible_attachments(world.req, person)] == ["expert.pdf"]
+    # The expert channel, and the city file the hub shared with this expert.
+    assert [a.original_name for a in visible_attachments(world.req, person)] == ["expert.pdf", "shared.pdf"]
     assert not visible_attachments(world.req, world.user("same_region_city")).exists()
-    assert visible_attachments(world.req, world.user("hub_region")).count() == 4
+    assert visible_attachments(world.req, world.user("hub_region")).count() == 5
 
 
 def test_messages_and_files_come_oldest_first_with_their_authors_in_one_query_each(world, django_assert_num_queries):

@@ -85,6 +85,8 @@ def move_facts(spec: TransitionSpec) -> dict[str, Callable[[], bool]]:
         "e-mail template": lambda: all(_template(event.template) for event in events),
         "handler": lambda: callable(spec.handler),
         "irreversible": lambda: isinstance(spec.irreversible, bool),
+        # The confirmation names what cannot be undone.
+        "consequence": lambda: not spec.irreversible or spec.system_only or _words(spec.consequence),
         "tone": lambda: spec.tone in MOVE_BUTTONS,
         "rule": lambda: spec.rule in RULES,
         "guards": lambda: all(guard in GUARDS for guard in spec.guards),

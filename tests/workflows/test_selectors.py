@@ -9,18 +9,22 @@ import pytest
 
 from helpdesk.models import SupportRequest
 from tests.workflows.conftest import VALID
+from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
 from workflows.models import ExpertAssignment, TransitionLog
 from workflows.selectors import (
+    accepted_experts,
     assignment_lines,
     assignments_for_expert,
     current_fiscal_year,
     envelope_balances,
+    expected_move,
     pending_applications,
     request_lifecycle,
     road_ahead,
     trail_lines,
 )
 from workflows.services import transition_perform
+from workflows.spec import PROPOSED_EXPERT_PHRASE
 
 
 def test_pending_applications_are_the_ones_awaiting_a_decision_oldest_first(net, django_assert_num_queries):
@@ -131,3 +135,50 @@ def test_the_prepared_trail_holds_what_the_audit_trail_holds(net):
 def test_the_road_ahead_follows_the_kind_of_support_and_the_fund(state, kind, funding, expected):
     request = SupportRequest(state=state, kind=kind, funding_requested=funding)
     assert road_ahead(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "kind", "funding", "moves", "expected"),
+    [
+        # The hub's triage: to the fund for a fund request, to experts for an expert request, answered directly
+        # for advice; asking for information or declining is never the expected step.
+        ("submitted", "fund", Decimal("900"), ["request_info", "answer_directly", "route_to_funding", "decline"],
+         "route_to_funding"),
+        ("submitted", "expert", None, ["request_info", "answer_directly", "route_to_experts", "route_to_funding",
+                                       "decline"], "route_to_experts"),
+        ("submitted", "advice", None, ["request_info", "answer_directly", "route_to_experts", "decline"],
+         "answer_directly"),
+        ("draft", "advice", None, ["submit", "withdraw"], "submit"),
+        ("info_requested", "expert", None, ["provide_info", "withdraw"], "provide_info"),
+        ("funding_review", "fund", Decimal("900"), ["approve_funding", "reject_funding"], "approve_funding"),
+        # A proposed expert: accepting keeps the state, and is still their road forward.
+        ("expert_matching", "expert", None, ["accept_assignment", "decline_assignment"], "accept_assignment"),
+        # Nobody accepted yet: the hub proposes more or waits; no move is pressed on it.
+        ("expert_matching", "expert", None, ["propose_expert", "route_to_funding", "decline"], None),
+        ("in_delivery", "expert", None, ["report_delivery"], "report_delivery"),
+        ("delivered", "expert", None, ["evaluate"], "evaluate"),
+    ],
+)  # fmt: skip
+def test_the_expected_move_takes_the_request_to_the_next_state_on_its_road(state, kind, funding, moves, expected):
+    request = SupportRequest(state=state, kind=kind, funding_requested=funding)
+    found = expected_move(request, [TRANSITION_SPECS[name] for name in moves])
+    assert (found.name if found else None) == expected
+
+
+def test_the_lifecycle_panel_speaks_to_each_reader(net):
+    proposed = net.at("expert_matching")
+    accepted = net.at("expert_matching_accepted")
+
+    assert request_lifecycle(proposed, net.hub, oversees=True).reader == "staff"
+    assert request_lifecycle(proposed, net.focal, oversees=False).reader == "city"
+    as_proposed = request_lifecycle(proposed, net.expert, oversees=False)
+    as_accepted = request_lifecycle(accepted, net.expert, oversees=False)
+    assert (as_proposed.reader, as_proposed.phrase) == ("proposed_expert", PROPOSED_EXPERT_PHRASE)
+    assert as_proposed.expected is not None and as_proposed.expected.name == "accept_assignment"
+    assert (as_accepted.reader, as_accepted.phrase) == ("expert", STATE_SPECS["expert_matching"].phrases.expert)
+    assert request_lifecycle(net.at("withdrawn"), net.focal, oversees=False).phrase == ""
+
+
+def test_accepted_experts_are_the_ones_the_hub_may_share_a_file_with(net):
+    assert accepted_experts(net.at("expert_matching")) == []
+    assert accepted_experts(net.at("expert_matching_accepted")) == [net.expert]

@@ -2,23 +2,35 @@
 
 The table says which fields a move takes, their labels and help, which are required and which take the
 request's own value when left blank; this module says how each kind of field is asked for on a page. An
-irreversible move also asks the person to confirm. The workflow service checks the data again and decides.
+irreversible move also asks the person to confirm, naming what cannot be undone (the table's ``consequence``).
+The workflow service checks the data again and decides.
+
+``page_moves`` orders a request page's moves: the reader's expected next step first (the one filled button),
+side steps after, and what ends or refuses last, outlined.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.forms import BoundField
+from django.utils.formats import number_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Currency, StrategicPriority, SupportRequest
 from web.forms.markdown import MarkdownField
 from web.forms.widgets import BudgetLinesField
 from workflows.errors import TransitionRefused
-from workflows.spec import DataField, Kind, TransitionSpec
+from workflows.models import FundApplication
+from workflows.spec import DataField, Kind, MoveTone, TransitionSpec
 
 TEXTAREA_ROWS = 4
 MAX_TEXT = 20_000
@@ -105,9 +117,12 @@ class MoveForm(forms.Form):
         *,
         expert_choices: Iterable[tuple[int, str]] | None = None,
         prefix: str | None = None,
+        application: FundApplication | None = None,
     ) -> None:
         super().__init__(data, prefix=prefix)
         self.spec = spec
+        self.support_request = support_request
+        self.application = application
         for field in spec.fields:
             form_field = FORM_FIELDS[field.kind](field, field.required and not field.default_from_request)
             if field.kind is Kind.EXPERTS:
@@ -116,12 +131,59 @@ class MoveForm(forms.Form):
             self.fields[field.name] = form_field
             if field.default_from_request:
                 self.initial[field.name] = getattr(support_request, field.default_from_request, None)
+            if field.default_from_application and application is not None:
+                self._from_application(field, form_field, application)
         if spec.irreversible:
             self.fields[CONFIRM] = forms.BooleanField(
                 label=_("I understand that this cannot be undone."),
                 required=True,
                 error_messages={"required": _("Tick this box to confirm.")},
             )
+
+    def _from_application(self, field: DataField, form_field: forms.Field, application: FundApplication) -> None:
+        """An amount to confirm: what the application asks, never more than its envelope has left (shown beside
+        it, with what was asked, so the approver sees the room there is)."""
+        asked: Decimal = getattr(application, field.default_from_application)
+        left = application.envelope.remaining
+        self.initial[field.name] = min(asked, left)
+        cap = max(min(asked, left), Decimal("0.01"))
+        form_field.validators.append(MaxValueValidator(cap))
+        form_field.widget.attrs["max"] = str(cap)
+        room = gettext("Asked: %(asked)s %(currency)s. Left in the hub's envelope: %(left)s %(currency)s.") % {
+            "asked": _money(asked),
+            "left": _money(left),
+            "currency": application.envelope.currency,
+        }
+        form_field.help_text = f"{field.help_text} {room}" if field.help_text else room
+
+    def data_fields(self) -> list[BoundField]:
+        """The move's own fields, without the confirmation (the page asks for that apart)."""
+        return [self[name] for name in self.fields if name != CONFIRM]
+
+    def confirm_field(self) -> BoundField | None:
+        return self[CONFIRM] if CONFIRM in self.fields else None
+
+    def consequence(self) -> SafeString:
+        """What the move does that cannot be undone, with the amount it commits (as typed, or as pre-filled; the
+        page's script follows the field as it changes) and the request's city."""
+        text = self.spec.consequence
+        if text is None:
+            return mark_safe("")
+        amount_field = next((f.name for f in self.spec.fields if f.default_from_application), "")
+        amount: Any = self[amount_field].value() if amount_field else None
+        currency = self.application.envelope.currency if self.application else self.support_request.currency
+        values = {
+            "amount": format_html(
+                '<span data-echo="{}">{}</span>',
+                self[amount_field].auto_id if amount_field else "",
+                _money(amount) if amount not in (None, "") else "",
+            ),
+            "currency": conditional_escape(currency),
+            # Named only where the sentence names it (an expert's brief may hide the city).
+            "city": format_html("<bdi>{}</bdi>", self.support_request.city.name) if "%(city)s" in str(text) else "",
+        }
+        # The sentence is escaped, and each value is escaped or built by format_html.
+        return mark_safe(conditional_escape(str(text)) % values)
 
     def move_data(self) -> dict[str, Any]:
         """The cleaned values for the move, leaving out what was left blank (and the confirmation)."""
@@ -137,3 +199,49 @@ class MoveForm(forms.Form):
         for name, message in refusal.fields.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, str(message) if message else _("Check this field."))
+
+
+def _money(value: Any) -> str:
+    """An amount as the reader's language writes it: grouped thousands, two decimals."""
+    try:
+        return number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True, force_grouping=True)
+    except ArithmeticError:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class PageMove:
+    """One move as a request page offers it: its form (fields, or the confirmation), and whether it is the
+    reader's expected next step (the one filled button)."""
+
+    spec: TransitionSpec
+    form: MoveForm | None
+    primary: bool
+
+    @property
+    def has_fields(self) -> bool:
+        return bool(self.spec.fields)
+
+    @property
+    def dialog_id(self) -> str:
+        return f"confirm-{self.spec.name}"
+
+
+def page_moves(
+    support_request: SupportRequest,
+    moves: Iterable[TransitionSpec],
+    *,
+    expected: TransitionSpec | None,
+    application: FundApplication | None = None,
+) -> list[PageMove]:
+    """A request page's moves: the expected one first, then side steps in the table's order, then what ends or
+    refuses (withdraw, decline, reject), so the most prominent button is never the destructive one. Moves whose
+    data is a choice of experts are made from the matching page and carry no form here."""
+
+    def form(spec: TransitionSpec) -> MoveForm | None:
+        if spec.chooses_experts or not (spec.fields or spec.irreversible):
+            return None
+        return MoveForm(spec, support_request, prefix=spec.name, application=application)
+
+    found = [PageMove(spec, form(spec), spec is expected) for spec in moves]
+    return sorted(found, key=lambda move: (not move.primary, move.spec.tone is MoveTone.DANGER))

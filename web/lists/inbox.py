@@ -15,6 +15,7 @@ from web.lists.labels import ChoiceWords
 from workflows.lifecycle import STATE_SPECS
 from workflows.models import ExpertAssignment
 from workflows.selectors import assignments_for_expert
+from workflows.spec import Reader
 
 # The groups of the inbox, in the order it shows them; an assignment the expert declined is not listed.
 GROUPS = (ExpertAssignment.Status.PROPOSED, ExpertAssignment.Status.ACCEPTED, ExpertAssignment.Status.COMPLETED)
@@ -55,6 +56,10 @@ INBOX_COLUMNS = (
 )
 
 
+def _reader(status: str) -> Reader:
+    return "proposed_expert" if status == ExpertAssignment.Status.PROPOSED else "expert"
+
+
 def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) -> InboxRow:
     """A line for an assignment fetched with its request, the request's city and hub (``INBOX_COLUMNS``)."""
     words = words or ChoiceWords()
@@ -66,7 +71,8 @@ def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) ->
         title=str(ANONYMISED_TITLE) if request.anonymised_at else request.title,
         state=request.state,
         state_label=words(RequestState, request.state),
-        phrase=str(STATE_SPECS[request.state].phrases.expert),
+        # A proposal awaiting the expert's answer reads as that answer, whatever the request's state.
+        phrase=str(STATE_SPECS[request.state].phrases.of(_reader(assignment.status))),
         theme=words(Theme, request.theme),
         kind=words(SupportKind, request.kind),
         language=words(Language, request.language),

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from web.forms.moves import PageMove
 from workflows.lifecycle import STATE_SPECS
 from workflows.spec import MoveTone, Tone, TransitionSpec
 
@@ -30,6 +31,10 @@ TONE_BADGES = {
     Tone.REFUSED: "text-bg-dark",
 }
 MOVE_BUTTONS = {MoveTone.PRIMARY: "primary", MoveTone.QUIET: "secondary", MoveTone.DANGER: "danger"}
+# On a request page only the reader's expected next step is filled; every other move is outlined, in red when
+# it ends or refuses, so the most prominent button is never the one that cannot be undone.
+PAGE_MOVE_BUTTONS = {MoveTone.PRIMARY: "btn-outline-secondary", MoveTone.QUIET: "btn-outline-secondary",
+                     MoveTone.DANGER: "btn-outline-danger"}  # fmt: skip
 
 # How a moment is written before desk.js rewrites it in the reader's language and time zone
 # (Intl.DateTimeFormat): unambiguous everywhere.
@@ -102,9 +107,13 @@ def state_badge(state: str) -> str:
 
 
 @register.filter
-def move_button(spec: TransitionSpec) -> str:
-    """The button colour of a move: the road forward, a side step, or something that ends or refuses."""
-    return MOVE_BUTTONS[spec.tone]
+def move_button(move: PageMove | TransitionSpec) -> str:
+    """A move's button class. On a request page (a ``PageMove``): filled for the reader's expected next step,
+    outlined for the others, red outline for what ends or refuses. A move's own form (a ``TransitionSpec``):
+    the button that sends it, red when it ends or refuses."""
+    if isinstance(move, PageMove):
+        return "btn-primary" if move.primary else PAGE_MOVE_BUTTONS[move.spec.tone]
+    return "btn-danger" if move.tone is MoveTone.DANGER else "btn-primary"
 
 
 @register.filter

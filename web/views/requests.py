@@ -24,10 +24,10 @@ from helpdesk.access import can
 from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
 from helpdesk.sanitize import markdown_html
 from helpdesk.screening import PersonalDataFound
-from helpdesk.selectors import hub_staff, visible_messages
+from helpdesk.selectors import file_shares, hub_staff, visible_messages
 from notifications.services import notifications_mark_read_for_request
 from web import presenters
-from web.forms.moves import MoveForm
+from web.forms.moves import MoveForm, page_moves
 from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
 from web.middleware import client_ip
 from web.record import record_anchors, request_record
@@ -35,10 +35,20 @@ from web.timeline import SHOWS, story_pages
 from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
 from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
-from workflows.lifecycle import TRANSITION_SPECS
-from workflows.selectors import ANSWER_MOVE, available_transitions, open_question, reply_answers, request_lifecycle
+from workflows.lifecycle import TRANSITION_SPECS, TRANSITIONS
+from workflows.selectors import (
+    ANSWER_MOVE,
+    available_transitions,
+    open_question,
+    pending_application,
+    reply_answers,
+    request_lifecycle,
+)
 from workflows.services import reply_post, transition_perform
 from workflows.spec import TransitionSpec
+
+# The moves whose form starts from the pending fund application (the amount to approve).
+APPLICATION_MOVES = frozenset(spec.name for spec in TRANSITIONS if any(f.default_from_application for f in spec.fields))
 
 
 def _writable_channels(user: User, support_request: SupportRequest) -> list[str]:
@@ -65,11 +75,14 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         user,
         request.GET,
         trail=lifecycle.trail,
-        reader="staff" if oversees else "expert" if view.is_brief else "city",
+        reader=lifecycle.reader,
         show_actors=not view.is_brief,
         anchors=record_anchors(record, decisions=bool(fund_applications)),
     )
-    attachments = presenters.attachment_views(support_request, user)
+    can_edit_draft = can(user, "edit_draft", support_request)
+    # Files are shared only with experts of the request: without assignments there is nothing to read.
+    shares = file_shares(support_request, user) if lifecycle.assignments else []
+    attachments = presenters.attachment_views(support_request, user, shares=shares)
     messages_list = presenters.with_files(story.messages.messages, attachments)
     # While the hub waits for this reader's answer, its question stands above every box they answer in.
     question = _open_question(support_request, user, lifecycle.moves, messages_list)
@@ -82,19 +95,25 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "timeline": story.timeline,
         "timeline_shows": SHOWS,
         "record": record,
-        # Moves whose data is a choice of experts are made from the matching page.
-        "moves": [
-            (spec, MoveForm(spec, support_request, prefix=spec.name) if spec.fields or spec.irreversible else None)
-            for spec in lifecycle.moves
-            if not spec.chooses_experts
-        ],
-        "matching_move": next((spec for spec in lifecycle.moves if spec.chooses_experts), None),
+        # Whom hub staff may share a city file with: the experts who accepted (from the lifecycle's read).
+        "share_experts": [(a.expert_id, a.expert) for a in lifecycle.assignments if a.status == "accepted"]
+        if can(user, "share_file", support_request)
+        else [],
+        "page_moves": page_moves(
+            support_request,
+            lifecycle.moves,
+            # A draft's expected step is to finish it (its own button above the moves).
+            expected=None if can_edit_draft else lifecycle.expected,
+            application=next((a for a in lifecycle.applications if a.status == a.Status.PENDING), None),
+        ),
+        # An expert reads where the request stands as their next step.
+        "next_step": lifecycle.phrase if lifecycle.reader in ("expert", "proposed_expert") else "",
         "message_form": MessageForm(channels=channels) if channels else None,
         "oversees": oversees,
         "can_take": can(user, "manage_owner", support_request) and support_request.owner_id != user.pk,
         "can_give": can(user, "manage_owner", support_request),
         "can_view_access_log": can(user, "view_access_log", support_request),
-        "can_edit_draft": can(user, "edit_draft", support_request),
+        "can_edit_draft": can_edit_draft,
         "can_release": can(user, "release_restricted", support_request),
         "assignments": lifecycle.assignments,
         "fund_applications": fund_applications,
@@ -142,7 +161,9 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
         raise Http404
     if spec.chooses_experts:
         return HttpResponseRedirect(reverse("request-matching", args=[reference]))
-    form = MoveForm(spec, support_request, request.POST if request.method == "POST" else None, prefix=name)
+    application = pending_application(support_request) if spec.name in APPLICATION_MOVES else None
+    data = request.POST if request.method == "POST" else None
+    form = MoveForm(spec, support_request, data, prefix=name, application=application)
     if request.method == "POST" and form.is_valid():
         try:
             transition_perform(request=support_request, transition=name, actor=user, data=form.move_data())
@@ -279,14 +300,17 @@ def set_owner(request: HttpRequest, reference: str) -> HttpResponse:
     return HttpResponseRedirect(safe_next(request, support_request.get_absolute_url()))
 
 
-@require_POST
 @login_required
 def release(request: HttpRequest, reference: str) -> HttpResponse:
-    """Hub staff release screened content (the request or one of its messages) once they judge it safe."""
+    """Hub staff release screened content (the request or one of its messages) once they judge it safe.
+
+    Nothing undoes a release: a post without the confirmation (the page's dialog adds it; without script the
+    button posts without it) shows a page that names the consequence and asks for it.
+    """
     user = signed_in(request)
     support_request = request_or_404(user, reference)
     target: SupportRequest | Message = support_request
-    message_pk = request.POST.get("message", "")
+    message_pk = request.POST.get("message", "") or request.GET.get("message", "")
     if message_pk:
         target = get_object_or_404(
             visible_messages(support_request, user), pk=int(message_pk) if message_pk.isdecimal() else 0
@@ -294,6 +318,18 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
         target.request = support_request
     if not can(user, "release_restricted", target):
         raise Http404
+    if request.method != "POST" or request.POST.get("confirm") != "on":
+        return render(
+            request,
+            "web/requests/release.html",
+            {
+                "req": support_request,
+                "view": presenters.request_view(support_request, user),
+                "message_pk": message_pk if target is not support_request else "",
+                # Sent from this page without the box ticked: say so (not when the request page's button led here).
+                "asked": request.POST.get("asked") == "1",
+            },
+        )
     services.restricted_release(obj=target, actor=user, ip=client_ip(request))
     messages.success(request, _("Released: the content is now shareable."))
     return HttpResponseRedirect(support_request.get_absolute_url())

@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
+from web.forms.moves import PageMove
 from web.forms.requests import MessageForm
 from web.templatetags.desk import (
     MOVE_BUTTONS,
@@ -53,9 +54,18 @@ def test_every_state_has_a_badge():
 
 def test_moves_look_like_what_they_do():
     assert set(MOVE_BUTTONS) == set(MoveTone)
-    assert move_button(TRANSITION_SPECS["withdraw"]) == "danger"
-    assert move_button(TRANSITION_SPECS["submit"]) == "primary"
-    assert move_button(TRANSITION_SPECS["request_info"]) == "secondary"
+    # A move's own form: the button that sends it, red when it ends or refuses.
+    assert move_button(TRANSITION_SPECS["withdraw"]) == "btn-danger"
+    assert move_button(TRANSITION_SPECS["submit"]) == "btn-primary"
+    assert move_button(TRANSITION_SPECS["request_info"]) == "btn-primary"
+
+
+def test_on_a_request_page_only_the_expected_move_is_filled():
+    assert move_button(PageMove(TRANSITION_SPECS["route_to_funding"], None, primary=True)) == "btn-primary"
+    # Another road forward, not the expected one: outlined like a side step.
+    assert move_button(PageMove(TRANSITION_SPECS["route_to_experts"], None, primary=False)) == "btn-outline-secondary"
+    assert move_button(PageMove(TRANSITION_SPECS["request_info"], None, primary=False)) == "btn-outline-secondary"
+    assert move_button(PageMove(TRANSITION_SPECS["withdraw"], None, primary=False)) == "btn-outline-danger"
 
 
 @pytest.mark.parametrize(

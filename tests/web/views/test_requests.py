@@ -13,6 +13,7 @@ from tests.factories import CityFactory, FundEnvelopeFactory, expert, focal_poin
 from tests.web.pages import in_state
 from workflows.errors import TransitionConflict
 from workflows.models import ExpertAssignment, FundApplication
+from workflows.spec import PROPOSED_EXPERT_PHRASE
 
 pytestmark = pytest.mark.django_db
 
@@ -347,8 +348,15 @@ def test_hub_releases_screened_content_and_the_release_is_logged(client, people)
     client.force_login(people["hub"])
     page = client.get(request.get_absolute_url()).content.decode()
     assert "Release the request" in page and "Release this message" in page
-    client.post(reverse("request-release", args=[request.reference]), {"message": str(message.pk)})
-    client.post(reverse("request-release", args=[request.reference]))
+    url = reverse("request-release", args=[request.reference])
+    # Without the confirmation (no script: the page's button posts without it), a page names the consequence.
+    asked = client.post(url, {"message": str(message.pk)})
+    assert asked.status_code == 200 and "no one can make it restricted again" in asked.content.decode()
+    message.refresh_from_db()
+    assert message.sensitivity == "restricted"
+    assert 'id="confirm-release"' in page and 'data-confirm-dialog="confirm-release"' in page
+    client.post(url, {"message": str(message.pk), "confirm": "on"})
+    client.post(url, {"confirm": "on"})
     request.refresh_from_db()
     message.refresh_from_db()
     assert request.sensitivity == "shareable" and message.sensitivity == "shareable"
@@ -427,10 +435,11 @@ def test_the_timeline_tells_each_reader_where_the_request_stands_in_their_own_wo
         client.force_login(people[who])
         current = next(s for s in client.get(request.get_absolute_url()).context["timeline"] if s.status == "current")
         seen[who] = (str(current.waits_for), str(current.phrase))
+    # Asked to advise, the expert reads that their answer is the next step, whatever the state.
     assert seen == {
         "hub": (str(phrases.staff), ""),
         "focal": ("", str(phrases.city)),
-        "expert": ("", str(phrases.expert)),
+        "expert": ("", str(PROPOSED_EXPERT_PHRASE)),
     }
 
 
@@ -462,3 +471,34 @@ def test_a_message_with_many_files_costs_the_queries_of_one(client, people):
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
     assert Attachment.objects.count() == 6
+
+
+def test_after_accepting_the_expert_is_told_what_comes_next_and_the_brief_carries_urgency_and_date(client, people):
+    from datetime import date
+
+    from helpdesk.services import expert_access_grant
+    from workflows.lifecycle import STATE_SPECS
+
+    request = in_state("expert_matching", city=people["city"], urgency="high", desired_by=date(2026, 9, 30))
+    ExpertAssignment.objects.create(request=request, expert=people["expert"], status="proposed")
+    expert_access_grant(request=request, expert=people["expert"])
+    client.force_login(people["expert"])
+    page = client.get(request.get_absolute_url())
+    assert page.context["next_step"] == PROPOSED_EXPERT_PHRASE
+    # Accepting is the expected move (filled), declining an outlined red one after it.
+    moves = page.context["page_moves"]
+    assert [(m.spec.name, m.primary) for m in moves] == [("accept_assignment", True), ("decline_assignment", False)]
+    client.post(
+        move_url(request, "accept_assignment"),
+        {"accept_assignment-declaration": "none", "accept_assignment-has_conflict": ""},
+    )
+    assert ExpertAssignment.objects.get(request=request).status == "accepted"
+    page = client.get(request.get_absolute_url())
+    expert_words = str(STATE_SPECS["expert_matching"].phrases.expert)
+    html = page.content.decode()
+    assert page.context["next_step"] == STATE_SPECS["expert_matching"].phrases.expert
+    assert html.count(expert_words) == 2  # the next-step box and the timeline's current step
+    assert str(PROPOSED_EXPERT_PHRASE) not in html
+    # The brief tells how urgent the request is and by when the city hopes for support.
+    assert page.context["view"].urgency == "high" and page.context["view"].desired_by == date(2026, 9, 30)
+    assert "Urgency" in html and "2026-09-30" in html

@@ -1,0 +1,112 @@
+"""City files the hub shares with an expert of the request: who may share, what may be shared, what the access
+log records, and what the expert then reads and downloads."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from helpdesk import services
+from helpdesk.access import can
+from helpdesk.models import AccessLog, AttachmentShare, User
+from helpdesk.selectors import file_shares, visible_attachment_lines, visible_attachments
+from tests.access_world import build_world
+from tests.factories import expert
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def _fresh(user: User) -> User:
+    """The person as the next HTTP request reads them (their access read again)."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_sharing_lets_the_expert_download_the_file_and_is_logged(world):
+    hub, person, city_file = world.user("hub_region"), world.user("assigned_expert"), world.attachments["city"]
+    assert not can(person, "download", city_file)
+
+    share = services.attachment_share(attachment=city_file, expert=person, actor=hub, ip="192.0.2.9")
+
+    assert can(_fresh(person), "download", city_file)
+    log = AccessLog.objects.get(action=AccessLog.Action.SHARE)
+    assert (log.user, log.subject, log.attachment, log.request, log.ip_address) == (
+        hub,
+        person,
+        city_file,
+        world.req,
+        "192.0.2.9",
+    )
+    # Sharing again changes nothing and logs nothing more.
+    assert services.attachment_share(attachment=city_file, expert=person, actor=hub) == share
+    assert AccessLog.objects.filter(action=AccessLog.Action.SHARE).count() == 1
+
+
+def test_revoking_takes_the_file_away_and_keeps_the_record(world):
+    hub, person, shared = world.user("hub_region"), world.user("assigned_expert"), world.attachments["shared"]
+    assert can(_fresh(person), "download", shared)
+
+    share = services.attachment_share_revoke(share=world.extra["share"], actor=hub)
+
+    assert share.revoked_at is not None and share.revoked_by == hub
+    assert not can(_fresh(person), "download", shared)
+    assert AttachmentShare.objects.filter(pk=share.pk).exists()
+    log = AccessLog.objects.get(action=AccessLog.Action.UNSHARE)
+    assert (log.user, log.subject, log.attachment) == (hub, person, shared)
+    services.attachment_share_revoke(share=share, actor=hub)
+    assert AccessLog.objects.filter(action=AccessLog.Action.UNSHARE).count() == 1
+
+
+def test_only_the_regions_hub_shares(world):
+    person, city_file = world.user("assigned_expert"), world.attachments["city"]
+    for role in ("own_city", "assigned_expert", "management", "hub_other_region"):
+        with pytest.raises(PermissionDenied):
+            services.attachment_share(attachment=city_file, expert=person, actor=world.user(role))
+        with pytest.raises(PermissionDenied):
+            services.attachment_share_revoke(share=world.extra["share"], actor=world.user(role))
+    assert not AccessLog.objects.filter(action__in=["share", "unshare"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("file", "to"),
+    [
+        ("city", "unassigned_expert"),  # an expert not let into the request
+        ("city", "own_city"),  # not an expert at all
+        ("restricted", "assigned_expert"),  # released first, then shared
+        ("internal", "assigned_expert"),  # only city files
+    ],
+)
+def test_what_cannot_be_shared(world, file, to):
+    with pytest.raises(services.ShareRefused):
+        services.attachment_share(
+            attachment=world.attachments[file], expert=world.user(to), actor=world.user("hub_region")
+        )
+    assert not AttachmentShare.objects.filter(attachment=world.attachments[file]).exists()
+
+
+def test_the_expert_lists_the_files_shared_with_them_and_no_other_city_file(world):
+    person = _fresh(world.user("assigned_expert"))
+    names = {world.attachments[key].pk: key for key in world.attachments}
+    lines = visible_attachment_lines(world.req, person)
+    assert [names[row[0]] for row in lines] == ["expert", "shared"]
+    assert [names[a.pk] for a in visible_attachments(world.req, person)] == ["expert", "shared"]
+    # Another expert of the pool, let into the request but shared nothing, lists the expert channel only.
+    other = expert()
+    services.expert_access_grant(request=world.req, expert=other)
+    assert [names[row[0]] for row in visible_attachment_lines(world.req, _fresh(other))] == ["expert"]
+
+
+def test_hub_staff_read_the_shares_beside_the_files(world, django_assert_num_queries):
+    hub = world.user("hub_region")
+    assert can(hub, "share_file", world.req)  # who the person is was read with the page
+    with django_assert_num_queries(1):
+        lines = file_shares(world.req, hub)
+    assert [(line.attachment_id, line.expert) for line in lines] == [
+        (world.attachments["shared"].pk, str(world.user("assigned_expert")))
+    ]
+    assert file_shares(world.req, world.user("assigned_expert")) == []
+    assert file_shares(world.req, world.user("management")) == []
