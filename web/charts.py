@@ -100,6 +100,11 @@ def _cut(label: str) -> str:
     return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
 
 
+def _no_data(rows: Sequence[object]) -> str:
+    # Lines whose every count is suppressed draw no bar: pygal's "no data" then says why.
+    return gettext("Every count here is fewer than %(n)s.") % {"n": SMALL_COUNT} if rows else gettext("Nothing yet.")
+
+
 def _config(**more: Any) -> dict[str, Any]:
     return {
         "js": [],  # no script: nothing the page's policy would refuse, and the chart reads without it
@@ -115,6 +120,7 @@ def _config(**more: Any) -> dict[str, Any]:
         "legend_at_bottom_columns": 2,
         "show_legend": False,
         "no_data_text": gettext("Nothing yet."),
+        "margin_right": 28,  # room for the last value label, centred on the end of the axis
         **more,
     }
 
@@ -186,6 +192,7 @@ def ranked_chart(
     chart = pygal.HorizontalBar(
         **_config(
             height=max(len(rows), 1) * BAR_ROW + 70,
+            no_data_text=_no_data(rows),
             y_labels=_labels(_ticks(highest)),
             value_formatter=lambda v: number_format(v, force_grouping=True),
         )
@@ -211,7 +218,7 @@ def month_chart(months: Sequence[MonthRow]) -> Chart:
         **_config(
             height=300,
             show_legend=True,
-            x_label_rotation=-45,
+            x_label_rotation=-60,
             y_labels=_labels(_ticks(highest)),
             value_formatter=lambda v: number_format(v, force_grouping=True),
         )
