@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from helpdesk.access import can
@@ -34,11 +35,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(data, choices=choices)
     filters = form.filters()
     page = queue_page(user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
+    # The export lists what the page's filters match (the page's own default state included), every page of it.
+    export = data.copy()
+    for cursor in ("after", "before"):
+        export.pop(cursor, None)
     return render(
         request,
         "web/hub/queue.html",
         # Rows name their hub when the list spans hubs (the management unit's view).
-        {"form": form, "page": page, "filters": filters, "all_hubs": choices.regions is not None},
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "all_hubs": choices.regions is not None,
+            "export_url": reverse("queue-export") + "?" + export.urlencode(),
+        },
     )
 
 
