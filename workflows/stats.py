@@ -172,7 +172,7 @@ def _by_month(now: datetime) -> list[MonthRow]:
     def by_start(rows: QuerySet[SupportRequest, tuple[datetime, int]]) -> dict[date, int]:
         return {(m.date() if isinstance(m, datetime) else m): count for m, count in rows}
 
-    filed_in, closed_in = by_start(filed), by_start(closed)  # type: ignore[arg-type]
+    filed_in, closed_in = by_start(filed), by_start(closed)
     return [MonthRow(month, filed_in.get(month, 0), closed_in.get(month, 0)) for month in months]
 
 

@@ -23,9 +23,9 @@ from tests.factories import (
     steering,
 )
 from tests.web.pages import in_state
-from workflows.stats import FigureRow, period_for, steering_figures
 from workflows.models import ExpertAssignment, FundApplication
 from workflows.services import transition_perform
+from workflows.stats import FigureRow, period_for, steering_figures
 
 pytestmark = pytest.mark.django_db
 
