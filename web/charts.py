@@ -65,7 +65,8 @@ class Chart:
     columns: list[str]  # the table's headers after the first (the groups')
     group: str  # the first column's header
     rows: list[TableRow]
-    note: str = ""
+    legend: list[str] | None = None  # the series' names, in colour order, when there are several
+    note: str = ""  # said in place of the drawing when it would draw nothing
 
 
 def count_text(count: int | None) -> str:
@@ -100,11 +101,6 @@ def _cut(label: str) -> str:
     return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
 
 
-def _no_data(rows: Sequence[object]) -> str:
-    # Lines whose every count is suppressed draw no bar: pygal's "no data" then says why.
-    return gettext("Every count here is fewer than %(n)s.") % {"n": SMALL_COUNT} if rows else gettext("Nothing yet.")
-
-
 def _config(**more: Any) -> dict[str, Any]:
     return {
         "js": [],  # no script: nothing the page's policy would refuse, and the chart reads without it
@@ -116,8 +112,7 @@ def _config(**more: Any) -> dict[str, Any]:
         "spacing": 8,
         "truncate_label": -1,  # labels are cut by ``_cut``, values never
         "truncate_legend": -1,
-        "legend_at_bottom": True,
-        "legend_at_bottom_columns": 2,
+        # The legend is the page's (``Chart.legend``): HTML text wraps, and reads in the page's direction.
         "show_legend": False,
         "no_data_text": gettext("Nothing yet."),
         "margin_right": 28,  # room for the last value label, centred on the end of the axis
@@ -192,7 +187,6 @@ def ranked_chart(
     chart = pygal.HorizontalBar(
         **_config(
             height=max(len(rows), 1) * BAR_ROW + 70,
-            no_data_text=_no_data(rows),
             y_labels=_labels(_ticks(highest)),
             value_formatter=lambda v: number_format(v, force_grouping=True),
         )
@@ -205,6 +199,10 @@ def ranked_chart(
     )
     description = "; ".join(f"{row.label}: {count_text(row.count)}" for row in rows) or gettext("Nothing yet.")
     table = [TableRow(row.label, [count_text(row.count)], url) for row, url in zip(rows, urls, strict=True)]
+    if rows and all(row.count is None for row in rows):
+        # Nothing to draw but suppressed counts: the page says so instead of an empty frame.
+        note = gettext("Every count here is fewer than %(n)s.") % {"n": number_format(SMALL_COUNT)}
+        return Chart(key, title, description, SafeString(""), [gettext("Requests")], group, table, note=note)
     svg = _clean(chart, key=key, title=title, description=description)
     return Chart(key, title, description, svg, [gettext("Requests")], group, table)
 
@@ -217,7 +215,6 @@ def month_chart(months: Sequence[MonthRow]) -> Chart:
     chart = pygal.Bar(
         **_config(
             height=300,
-            show_legend=True,
             x_label_rotation=-60,
             y_labels=_labels(_ticks(highest)),
             value_formatter=lambda v: number_format(v, force_grouping=True),
@@ -238,7 +235,7 @@ def month_chart(months: Sequence[MonthRow]) -> Chart:
         TableRow(name, [count_text(m.filed), count_text(m.closed)]) for name, m in zip(long_names, months, strict=True)
     ]
     svg = _clean(chart, key="months", title=title, description=description)
-    return Chart("months", title, description, svg, [filed, closed], gettext("Month"), rows)
+    return Chart("months", title, description, svg, [filed, closed], gettext("Month"), rows, legend=[filed, closed])
 
 
 def fund_charts(
@@ -258,8 +255,7 @@ def fund_charts(
         highest = float(max((row.envelope for row in lines), default=Decimal(0)))
         chart = pygal.HorizontalBar(
             **_config(
-                height=len(lines) * BAR_ROW * 2 + 100,
-                show_legend=True,
+                height=len(lines) * BAR_ROW * 2 + 70,
                 y_labels=_labels(_ticks(highest)),
                 value_formatter=lambda v: number_format(v, decimal_pos=0, force_grouping=True),
             )
@@ -292,7 +288,11 @@ def fund_charts(
         ]
         key = f"fund-{currency.lower()}"
         svg = _clean(chart, key=key, title=title, description=description)
-        charts.append(Chart(key, title, description, svg, [envelope, committed], gettext("Hub"), table))
+        charts.append(
+            Chart(
+                key, title, description, svg, [envelope, committed], gettext("Hub"), table, legend=[envelope, committed]
+            )
+        )
     return charts
 
 

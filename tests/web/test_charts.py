@@ -108,3 +108,14 @@ def test_the_value_axis_reads_in_whole_round_numbers(highest):
     labels = [t.text for t in _svg(chart).iter("{http://www.w3.org/2000/svg}text") if t.text and t.text[0].isdigit()]
     assert labels and all(re.fullmatch(r"[\d,]+", label) for label in labels)
     assert len(labels) <= 7
+
+
+def test_a_chart_of_suppressed_counts_only_is_a_sentence_and_its_table():
+    chart = ranked_chart("themes", "Requests by theme", "Theme", [FigureRow("Other", None, "other")])
+    assert chart.svg == "" and chart.note == "Every count here is fewer than 5."
+    assert [row.cells for row in chart.rows] == [["fewer than 5"]]
+
+
+def test_charts_of_several_series_name_them_for_the_pages_legend():
+    chart = month_chart([MonthRow(date(2026, 12, 1), 7, 5)])
+    assert chart.legend == ["Filed", "Closed"] and "legend" not in str(chart.svg)
