@@ -24,13 +24,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pygal
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 from pygal.style import Style
 
-from workflows.stats import SMALL_COUNT, FigureRow, FundRow, MonthRow, SteeringFigures
+from workflows.stats import FIGURES_SECONDS, SMALL_COUNT, FigureRow, FundRow, MonthRow, SteeringFigures
 
 WIDTH = 440  # the drawing's own units: it scales to its column (a phone's 330 px or a desktop's half page)
 BAR_ROW = 30  # height per line of a horizontal bar chart
@@ -299,6 +300,19 @@ def fund_charts(
 def _queue_url(**filters: object) -> str:
     # "state" given empty: every state (the queue opens on open requests when it is absent).
     return reverse("hub-queue") + "?" + urlencode({**filters, "state": ""})
+
+
+def figures_charts_recent(figures: SteeringFigures, *, drill_down: bool) -> list[Chart]:
+    """``figures_charts``, drawn once per computation of the figures (``workflows.stats`` keeps those five
+    minutes), language and page: drawing the five charts takes pygal some 90 ms, which every reader of the
+    figures pages would otherwise wait for."""
+    stamp = figures.computed_at.isoformat() if figures.computed_at else "now"
+    key = f"web:figures-charts:v1:{stamp}:{int(figures.suppressed)}:{int(drill_down)}:{get_language()}"
+    charts = cache.get(key)
+    if charts is None:
+        charts = figures_charts(figures, drill_down=drill_down)
+        cache.set(key, charts, FIGURES_SECONDS)
+    return charts
 
 
 def figures_charts(figures: SteeringFigures, *, drill_down: bool) -> list[Chart]:

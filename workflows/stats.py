@@ -110,6 +110,9 @@ class SteeringFigures:
     triaged: int = 0
     delivered: int = 0
     suppressed: bool = False
+    computed_at: datetime | None = field(
+        default=None, compare=False
+    )  # which computation these are (the pages keep what they draw from it)
 
 
 def _filed(period: Period) -> QuerySet[SupportRequest]:
@@ -240,6 +243,7 @@ def steering_figures(period: Period, *, now: datetime | None = None) -> Steering
         delivered=delivered_count,
         average_rating=float(rating["average"]) if rating["average"] is not None else None,
         evaluations=rating["count"],
+        computed_at=now,
     )
 
 

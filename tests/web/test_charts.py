@@ -11,8 +11,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from web import charts
 from web.charts import count_text, fund_charts, month_chart, ranked_chart
-from workflows.stats import FigureRow, FundRow, MonthRow
+from workflows.stats import FigureRow, FundRow, MonthRow, period_for, steering_figures
 
 HUBS = [FigureRow("East and Southern Africa", 12, "1"), FigureRow("Western Balkans", None, "4")]
 
@@ -119,3 +120,18 @@ def test_a_chart_of_suppressed_counts_only_is_a_sentence_and_its_table():
 def test_charts_of_several_series_name_them_for_the_pages_legend():
     chart = month_chart([MonthRow(date(2026, 12, 1), 7, 5)])
     assert chart.legend == ["Filed", "Closed"] and "legend" not in str(chart.svg)
+
+
+@pytest.mark.django_db
+def test_charts_are_drawn_once_per_computation_of_the_figures_and_language(monkeypatch):
+    figures = steering_figures(period_for("all"))
+    drawn = []
+    monkeypatch.setattr(charts, "figures_charts", lambda f, drill_down: drawn.append((f, drill_down)) or [])
+    for _ in range(2):
+        charts.figures_charts_recent(figures, drill_down=True)
+        charts.figures_charts_recent(figures, drill_down=False)
+    with translation.override("ar"):
+        charts.figures_charts_recent(figures, drill_down=True)
+    later = steering_figures(period_for("all"))  # computed again once the five minutes are over
+    charts.figures_charts_recent(later, drill_down=True)
+    assert [drill_down for _, drill_down in drawn] == [True, False, True, True]

@@ -9,7 +9,7 @@ from helpdesk.access import can
 from helpdesk.models import Role
 from helpdesk.selectors import access_log_for
 from web import presenters
-from web.charts import figures_charts
+from web.charts import figures_charts_recent
 from web.lists.fund import fund_queue as fund_queue_read
 from web.views.common import request_or_404, role_required, signed_in
 from web.views.steering import period_key
@@ -33,7 +33,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/management/overview.html",
-        {"regions": hub_overview(), "charts": figures_charts(figures, drill_down=True), "period": period},
+        {"regions": hub_overview(), "charts": figures_charts_recent(figures, drill_down=True), "period": period},
     )
 
 

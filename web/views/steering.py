@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from helpdesk.models import Role
-from web.charts import figures_charts
+from web.charts import figures_charts_recent
 from web.views.common import role_required
 from workflows.stats import PERIODS, steering_figures_recent
 
@@ -23,5 +23,5 @@ def figures(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/steering/figures.html",
-        {"figures": figures, "charts": figures_charts(figures, drill_down=False), "period": period},
+        {"figures": figures, "charts": figures_charts_recent(figures, drill_down=False), "period": period},
     )
