@@ -1,16 +1,25 @@
-"""The CSV export of a person's visible queue: the same presenter as the pages, so restricted content is
-withheld the same way, and every restricted summary that leaves the desk is in the access log."""
+"""The CSV export of a person's visible queue: the rows the queue page lists for the same filters
+(``web.lists.queue.filtered_requests``), read through the same presenter as the pages, so restricted content
+is withheld the same way, and every restricted summary that leaves the desk is in the access log.
+
+Cells are what a reader understands in their language (the state's, theme's, kind's, urgency's and language's
+names, the hub's and country's names), dates in ISO 8601 and amounts as plain numbers ("12500.00"), so that
+a spreadsheet reads them in any locale."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from helpdesk.access import can
-from helpdesk.models import AccessLog, RequestState, SupportKind, Theme, User
+from helpdesk.models import AccessLog, User
 from helpdesk.selectors import visible_requests
 from helpdesk.services import access_log_reveals
+from web.lists.queue import QueueFilters, filtered_requests
 from web.presenters import RequestView, request_view, reveals
 
 CHUNK = 2000
@@ -20,9 +29,9 @@ COLUMNS = [
     ("state_label", _("State")),
     ("theme_label", _("Theme")),
     ("kind_label", _("Kind of support")),
-    ("strategic_priority", _("Strategic priority")),
-    ("language", _("Language")),
-    ("urgency", _("Urgency")),
+    ("strategic_priority_label", _("Strategic priority")),
+    ("language_label", _("Language")),
+    ("urgency_label", _("Urgency")),
     ("region", _("Hub")),
     ("city", _("City")),
     ("country", _("Country")),
@@ -35,7 +44,6 @@ COLUMNS = [
     ("currency", _("Currency")),
     ("summary", _("Shareable summary")),
 ]
-FILTERS = {"state": RequestState.values, "theme": Theme.values, "kind": SupportKind.values}
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection): prefix it with '.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,26 +51,39 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value: object) -> str:
     if value is None:
         return ""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if isinstance(value, datetime):
+        text = timezone.localtime(value).isoformat(timespec="seconds")
+    elif isinstance(value, date):
+        text = value.isoformat()
+    else:
+        text = str(value)  # a Decimal prints as a plain number; a lazy label in the active language
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _country(code_or_name: str | None) -> str | None:
+    # A country stored as an ISO code reads as its name in the reader's language; a name stays as it is.
+    if not code_or_name:
+        return code_or_name
+    return str(countries.name(code_or_name) or code_or_name)
+
+
 def _row(view: RequestView) -> list[str]:
-    return [_cell(getattr(view, key)) for key, _label in COLUMNS]
+    values = {key: getattr(view, key) for key, _label in COLUMNS}
+    values["country"] = _country(view.country)
+    return [_cell(values[key]) for key, _label in COLUMNS]
 
 
-def export_rows(*, user: User, ip: str | None = None, filters: dict[str, str] | None = None) -> Iterator[list[str]]:
-    """Header, then one row per visible request (newest first); nothing when the person may not export.
+def export_rows(*, user: User, ip: str | None = None, filters: QueueFilters | None = None) -> Iterator[list[str]]:
+    """Header, then one row per request the queue shows for ``filters`` (all visible requests without),
+    newest first; nothing when the person may not export.
 
     Restricted summaries shown to the hub or the management unit are logged (one ``export`` row per
     request) chunk by chunk as the file is produced.
     """
     if not can(user, "export"):
         return
-    queryset = visible_requests(user).select_related("city", "region", "owner", "submitted_by")
-    for name, value in (filters or {}).items():
-        if name in FILTERS and value in FILTERS[name]:
-            queryset = queryset.filter(**{name: value})
+    queryset = filtered_requests(user, filters) if filters is not None else visible_requests(user)
+    queryset = queryset.select_related("city", "region", "owner", "submitted_by")
     yield [str(label) for _key, label in COLUMNS]
     last_pk = None
     while True:

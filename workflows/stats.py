@@ -1,28 +1,44 @@
 """Aggregate figures for the steering committee and the management unit, computed by the database.
 
-Nothing here returns a request's content: only counts, durations and averages, so the steering
-committee's page can never show what a city wrote.
+Nothing here returns a request's content: only counts, durations, averages and fund totals, so the steering
+committee's page can never show what a city wrote. The steering committee's copy is also *suppressed*
+(``figures_suppressed``): a count below ``SMALL_COUNT`` is replaced by "fewer than 5", so that no figure points
+at one city (a hub with two requests on a theme is, in practice, a named city).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 
-from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest, Theme, localized_name
-from workflows.models import Evaluation
-from workflows.selectors import overdue_requests
+from helpdesk.models import (
+    TERMINAL_STATES,
+    Region,
+    RequestState,
+    StrategicPriority,
+    SupportRequest,
+    Theme,
+    localized_name,
+)
+from workflows.models import Evaluation, FundApplication, FundEnvelope
+from workflows.selectors import current_fiscal_year, overdue_requests
 
 # A request counts once it was filed: drafts belong to their city only.
 FILED = ~Q(state=RequestState.DRAFT)
 _Key = TypeVar("_Key")  # what a table of figures is grouped by (a hub's id, a theme, a state)
+# Below this many, a count on the steering committee's page reads "fewer than 5" (see the module's docstring).
+SMALL_COUNT = 5
+# The trend charts cover this many calendar months, the current one included.
+TREND_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -47,16 +63,57 @@ def period_for(key: str, *, now: datetime | None = None) -> Period:
     return Period("12m", now - timedelta(days=365))
 
 
+@dataclass(frozen=True)
+class FigureRow:
+    """One line of a table of figures. ``count`` None: suppressed (fewer than ``SMALL_COUNT``).
+    ``key``: what the line groups by (a hub's id, a theme, a priority), for a link to the matching queue."""
+
+    label: str
+    count: int | None
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date  # the first day of the month
+    filed: int | None
+    closed: int | None
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """A hub's fund envelope for the current fiscal year and what is committed from it.
+    ``committed`` None: suppressed (fewer than ``SMALL_COUNT`` grants make it up)."""
+
+    region_id: int
+    label: str
+    currency: str
+    envelope: Decimal
+    committed: Decimal | None
+    grants: int | None
+
+
 @dataclass
 class SteeringFigures:
-    total: int
-    by_region: list[dict[str, object]]
-    by_theme: list[dict[str, object]]
-    by_state: list[dict[str, object]]
+    total: int | None
+    by_region: list[FigureRow]
+    by_theme: list[FigureRow]
+    by_state: list[FigureRow]
     median_to_triage: timedelta | None
     median_to_delivery: timedelta | None
     average_rating: float | None
-    evaluations: int
+    evaluations: int | None
+    by_priority: list[FigureRow] = field(default_factory=list)
+    by_month: list[MonthRow] = field(default_factory=list)
+    fund: list[FundRow] = field(default_factory=list)
+    fiscal_year: int | None = None
+    # How many durations each median is taken over (a median of fewer than five is one city's wait).
+    triaged: int = 0
+    delivered: int = 0
+    suppressed: bool = False
+    computed_at: datetime | None = field(
+        default=None, compare=False
+    )  # which computation these are (the pages keep what they draw from it)
 
 
 def _filed(period: Period) -> QuerySet[SupportRequest]:
@@ -69,20 +126,77 @@ def _filed(period: Period) -> QuerySet[SupportRequest]:
 def median_duration(qs: QuerySet[SupportRequest], column: str) -> timedelta | None:
     """The median of the duration ``column`` over ``qs`` (rows without one left out), found by the database:
     a count, then the middle row or two in that column's order."""
+    return _median(qs, column)[0]
+
+
+def _median(qs: QuerySet[SupportRequest], column: str) -> tuple[timedelta | None, int]:
     rows = qs.filter(**{f"{column}__isnull": False}).order_by()
     size = rows.count()
     if not size:
-        return None
+        return None, 0
     middle = list(rows.order_by(column).values_list(column, flat=True)[(size - 1) // 2 : size // 2 + 1])
-    return sum(middle, timedelta()) / len(middle)
+    return sum(middle, timedelta()) / len(middle), size
 
 
-def _ranked(totals: Mapping[_Key, int], labels: Mapping[_Key, str]) -> list[dict[str, object]]:
-    rows = sorted(((labels.get(key, str(key)), count) for key, count in totals.items()), key=lambda r: (-r[1], r[0]))
-    return [{"label": label, "count": count} for label, count in rows]
+def _ranked(totals: Mapping[_Key, int], labels: Mapping[_Key, str]) -> list[FigureRow]:
+    rows = sorted(
+        ((labels.get(key, str(key)), count, str(key)) for key, count in totals.items()), key=lambda r: (-r[1], r[0])
+    )
+    return [FigureRow(label, count, key) for label, count, key in rows]
 
 
-def steering_figures(period: Period) -> SteeringFigures:
+def _month_starts(now: datetime) -> list[date]:
+    year, month = now.year, now.month
+    starts = []
+    for _ in range(TREND_MONTHS):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def _by_month(now: datetime) -> list[MonthRow]:
+    """Requests filed and closed in each of the last ``TREND_MONTHS`` months: two grouped counts."""
+    months = _month_starts(now)
+    start = datetime(months[0].year, months[0].month, 1, tzinfo=timezone.get_default_timezone())
+    filed = (
+        SupportRequest.objects.filter(FILED, created_at__gte=start)
+        .order_by()
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(count=Count("*"))
+    )
+    closed = (
+        SupportRequest.objects.filter(closed_at__gte=start)
+        .order_by()
+        .annotate(month=TruncMonth("closed_at"))
+        .values_list("month")
+        .annotate(count=Count("*"))
+    )
+
+    def by_start(rows: QuerySet[SupportRequest, tuple[datetime, int]]) -> dict[date, int]:
+        return {(m.date() if isinstance(m, datetime) else m): count for m, count in rows}
+
+    filed_in, closed_in = by_start(filed), by_start(closed)
+    return [MonthRow(month, filed_in.get(month, 0), closed_in.get(month, 0)) for month in months]
+
+
+def _fund(fiscal_year: int, regions: Mapping[int, str]) -> list[FundRow]:
+    """Each hub's envelope for ``fiscal_year`` with its committed total and how many grants make it up."""
+    envelopes = (
+        FundEnvelope.objects.filter(fiscal_year=fiscal_year)
+        .order_by()
+        .annotate(grants=Count("applications", filter=Q(applications__status=FundApplication.Status.APPROVED)))
+        .values_list("region_id", "currency", "amount", "committed", "grants")
+    )
+    rows = [
+        FundRow(region_id, regions.get(region_id, str(region_id)), currency, amount, committed, grants)
+        for region_id, currency, amount, committed, grants in envelopes
+    ]
+    return sorted(rows, key=lambda r: (r.currency, r.label))
+
+
+def steering_figures(period: Period, *, now: datetime | None = None) -> SteeringFigures:
+    now = now or timezone.now()
     # One grouped count for the three tables (a few hundred groups; each table adds up its own), grouped in
     # the order of the (state, region, theme, created_at) index, which holds every column it reads.
     groups = _filed(period).values_list("state", "region_id", "theme").annotate(count=Count("*"))
@@ -93,10 +207,13 @@ def steering_figures(period: Period) -> SteeringFigures:
         by_region[region_id] += count
         by_state[state] += count
         by_theme[theme] += count
+    # The priority is not in that index: its own grouped count (a handful of groups).
+    by_priority = dict(_filed(period).values_list("strategic_priority").annotate(count=Count("*")))
     hubs = Region.objects.values_list("pk", "name", "name_fr", "name_ar")
     regions = {pk: localized_name(*names) for pk, *names in hubs}  # in the reader's language
     themes = {value: str(label) for value, label in Theme.choices}
     states = {value: str(label) for value, label in RequestState.choices}
+    priorities = {value: str(label) for value, label in StrategicPriority.choices}
     # The first triage decision and the delivery are stamped on the request by the lifecycle
     # (``workflows.milestones``); the period is read on when they happened.
     triaged = SupportRequest.objects.all()
@@ -107,29 +224,84 @@ def steering_figures(period: Period) -> SteeringFigures:
         delivered = delivered.filter(delivered_at__gte=period.start)
         evaluations = evaluations.filter(created_at__gte=period.start)
     rating = evaluations.aggregate(average=Avg("rating"), count=Count("*"))
+    to_triage, triaged_count = _median(triaged, "time_to_triage")
+    to_delivery, delivered_count = _median(delivered, "time_to_delivery")
+    fiscal_year = current_fiscal_year(now)
     return SteeringFigures(
         total=sum(by_state.values()),
         by_region=_ranked(by_region, regions),
         by_theme=_ranked(by_theme, themes),
         # States in the lifecycle's order, so the table reads as the road a request travels.
-        by_state=[{"label": states[value], "count": by_state[value]} for value in states if value in by_state],
-        median_to_triage=median_duration(triaged, "time_to_triage"),
-        median_to_delivery=median_duration(delivered, "time_to_delivery"),
+        by_state=[FigureRow(states[value], by_state[value], value) for value in states if value in by_state],
+        # Priorities in their own order (1 to 5), those the requests named; then "none named".
+        by_priority=[FigureRow(priorities[p], by_priority[p], str(p)) for p in priorities if p in by_priority],
+        by_month=_by_month(now),
+        fund=_fund(fiscal_year, regions),
+        fiscal_year=fiscal_year,
+        median_to_triage=to_triage,
+        median_to_delivery=to_delivery,
+        triaged=triaged_count,
+        delivered=delivered_count,
         average_rating=float(rating["average"]) if rating["average"] is not None else None,
         evaluations=rating["count"],
+        computed_at=now,
     )
 
 
-def steering_figures_recent(period_key: str) -> tuple[Period, SteeringFigures]:
-    """A period's steering figures, at most ``FIGURES_SECONDS`` old (computed once per period and language:
-    the tables' labels are translated and ranked in the reader's language)."""
-    key = f"workflows:steering-figures:v1:{period_key}:{translation.get_language()}"
+def small(count: int | None) -> int | None:
+    """``count``, or None when it is 1 to 4 (zero points at nobody)."""
+    return None if count is None or 0 < count < SMALL_COUNT else count
+
+
+def figures_suppressed(figures: SteeringFigures) -> SteeringFigures:
+    """``figures`` with every count below ``SMALL_COUNT`` (and every median, average or fund total taken over
+    fewer than that many requests) replaced by None, which the page reads "fewer than 5"."""
+
+    def rows(lines: list[FigureRow]) -> list[FigureRow]:
+        return [replace(line, count=small(line.count)) for line in lines]
+
+    enough_ratings = (figures.evaluations or 0) >= SMALL_COUNT
+    return replace(
+        figures,
+        total=small(figures.total),
+        by_region=rows(figures.by_region),
+        by_theme=rows(figures.by_theme),
+        by_state=rows(figures.by_state),
+        by_priority=rows(figures.by_priority),
+        by_month=[replace(m, filed=small(m.filed), closed=small(m.closed)) for m in figures.by_month],
+        # A hub's envelope is its budget (public); what was committed from it is suppressed with its grants.
+        fund=[
+            replace(f, committed=f.committed if small(f.grants) is not None else None, grants=small(f.grants))
+            for f in figures.fund
+        ],
+        median_to_triage=figures.median_to_triage if figures.triaged >= SMALL_COUNT else None,
+        median_to_delivery=figures.median_to_delivery if figures.delivered >= SMALL_COUNT else None,
+        average_rating=figures.average_rating if enough_ratings else None,
+        evaluations=small(figures.evaluations),
+        suppressed=True,
+    )
+
+
+def _recent(period_key: str, *, suppressed: bool) -> tuple[Period, SteeringFigures]:
+    key = f"workflows:figures:v2:{period_key}:{int(suppressed)}:{translation.get_language()}"
     kept = cache.get(key)
     if kept is None:
         period = period_for(period_key)
-        kept = (period, steering_figures(period))
+        figures = steering_figures(period)
+        kept = (period, figures_suppressed(figures) if suppressed else figures)
         cache.set(key, kept, FIGURES_SECONDS)
     return kept
+
+
+def steering_figures_recent(period_key: str) -> tuple[Period, SteeringFigures]:
+    """A period's steering figures, small counts suppressed, at most ``FIGURES_SECONDS`` old (computed once per
+    period and language: the tables' labels are translated and ranked in the reader's language)."""
+    return _recent(period_key, suppressed=True)
+
+
+def management_figures_recent(period_key: str) -> tuple[Period, SteeringFigures]:
+    """The same figures for the management unit, who sees every request: nothing suppressed."""
+    return _recent(period_key, suppressed=False)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from web.charts import count_text
 from web.forms.moves import PageMove
 from workflows.lifecycle import STATE_SPECS
 from workflows.spec import MoveTone, Tone, TransitionSpec
@@ -117,16 +118,27 @@ def move_button(move: PageMove | TransitionSpec) -> str:
 
 
 @register.filter
+def count_words(value: int | None) -> str:
+    """A figure's count, or "fewer than 5" where the steering committee's page suppresses it."""
+    return count_text(value)
+
+
+@register.filter
 def duration_words(value: object) -> str:
-    """A duration as a reader says it: "3.5 days", "7 hours"."""
+    """A duration as a reader says it, in whole units so each language's plural fits: "40 minutes", "7 hours",
+    "3 days"."""
     if not isinstance(value, timedelta):
         return ""
-    hours = value.total_seconds() / 3600
+    minutes = round(value.total_seconds() / 60)
+    if minutes < 1:
+        return gettext("less than a minute")
+    if minutes < 60:
+        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": number_format(minutes)}
+    hours = round(minutes / 60)
     if hours < 48:
-        n = round(hours)
-        return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": number_format(n)}
-    days = round(hours / 24, 1)
-    return ngettext("%(n)s day", "%(n)s days", int(days)) % {"n": number_format(days, decimal_pos=1)}
+        return ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": number_format(hours)}
+    days = round(hours / 24)
+    return ngettext("%(n)s day", "%(n)s days", days) % {"n": number_format(days, force_grouping=True)}
 
 
 def _widget_class(widget: forms.Widget) -> str:

@@ -52,6 +52,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = queue_page(user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
     # "Assign selected to…" offers the colleagues the filter bar lists ("take" is for oneself).
     colleagues = [(pk, name) for pk, name in choices.owners if pk != str(user.pk)]
+    # The export lists what the page's filters match (the page's own default state included), every page of it.
+    export = request.GET.copy()
+    export.setdefault("state", QueueFilterForm.OPEN)  # the page's own default, as the form reads it
+    for cursor in ("after", "before"):
+        export.pop(cursor, None)
     return render(
         request,
         "web/hub/queue.html",
@@ -65,6 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "current_query": form.saved_query(),
             "can_share": scope(user).hub_region_id is not None,
             "bulk_form": BulkOwnerForm(owners=colleagues),
+            "export_url": reverse("queue-export") + "?" + export.urlencode(),
         },
     )
 

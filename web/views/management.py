@@ -9,9 +9,11 @@ from helpdesk.access import can
 from helpdesk.models import Role
 from helpdesk.selectors import access_log_for
 from web import presenters
+from web.charts import figures_charts_recent
 from web.lists.fund import fund_queue as fund_queue_read
 from web.views.common import request_or_404, role_required, signed_in
-from workflows.stats import hub_overview
+from web.views.steering import period_key
+from workflows.stats import hub_overview, management_figures_recent
 
 
 @role_required(Role.MANAGEMENT)
@@ -26,7 +28,13 @@ def fund_queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGEMENT)
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/management/overview.html", {"regions": hub_overview()})
+    # Every count as it is (the management unit sees every request), each bar and line linked to its queue.
+    period, figures = management_figures_recent(period_key(request))
+    return render(
+        request,
+        "web/management/overview.html",
+        {"regions": hub_overview(), "charts": figures_charts_recent(figures, drill_down=True), "period": period},
+    )
 
 
 @role_required(Role.MANAGEMENT)

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Role
+from web.charts import figures_charts_recent
 from web.views.common import role_required
 from workflows.stats import PERIODS, steering_figures_recent
 
 
+def period_key(request: HttpRequest) -> str:
+    key = request.GET.get("period", "12m")
+    return key if key in PERIODS else "12m"
+
+
 @role_required(Role.STEERING, Role.MANAGEMENT)
 def figures(request: HttpRequest) -> HttpResponse:
-    period_key = request.GET.get("period", "12m")
-    period, figures = steering_figures_recent(period_key if period_key in PERIODS else "12m")
-    tables = [
-        (_("By hub"), figures.by_region),
-        (_("By theme"), figures.by_theme),
-        (_("By state"), figures.by_state),
-    ]
+    # Small counts suppressed, and no link to any queue: the steering committee has none.
+    period, figures = steering_figures_recent(period_key(request))
     return render(
         request,
         "web/steering/figures.html",
-        {"figures": figures, "figures_tables": tables, "period": period},
+        {"figures": figures, "charts": figures_charts_recent(figures, drill_down=False), "period": period},
     )

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django import forms
 from django.template import Context, Template
+from django.utils import translation
 
 from web.forms.moves import PageMove
 from web.forms.requests import MessageForm
@@ -70,11 +71,29 @@ def test_on_a_request_page_only_the_expected_move_is_filled():
 
 @pytest.mark.parametrize(
     ("value", "words"),
-    [(timedelta(hours=7), "7 hours"), (timedelta(hours=1), "1 hour"), (timedelta(days=3, hours=12), "3.5 days")],
+    [
+        (timedelta(seconds=20), "less than a minute"),
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(minutes=40), "40 minutes"),
+        (timedelta(hours=7), "7 hours"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(hours=47), "47 hours"),
+        (timedelta(days=3, hours=11), "3 days"),
+        (timedelta(days=1500), "1,500 days"),
+    ],
 )
 def test_durations_read_as_people_say_them(value, words):
     assert duration_words(value) == words
     assert duration_words("soon") == ""
+
+
+def test_durations_take_each_languages_plural():
+    with translation.override("fr"):
+        assert duration_words(timedelta(days=3)) == "3 jours"
+    with translation.override("ar"):
+        # Arabic: 3 to 10 take the "few" form, 11 to 99 the "many" form.
+        assert "أيام" in duration_words(timedelta(days=3))
+        assert "يومًا" in duration_words(timedelta(days=11))
 
 
 def test_field_tag_renders_labels_help_errors_choices_and_checkboxes():

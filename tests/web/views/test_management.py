@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from tests.factories import (
 from tests.web.pages import in_state
 from workflows.models import ExpertAssignment, FundApplication
 from workflows.services import transition_perform
+from workflows.stats import FigureRow, period_for, steering_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -141,30 +143,30 @@ def test_steering_figures_are_aggregates_only(client):
     region = RegionFactory(name="South Asia")
     city = CityFactory(region=region)
     focal, hub = focal_point(city), hub_staff(region)
-    for days, rating in ((1, 3), (2, 4), (6, 5)):
+    for days, rating in ((1, 3), (2, 4), (6, 5), (7, 4), (8, 4)):
         _walk(city, focal, hub, triage_after=timedelta(days=days), rating=rating)
     in_state("submitted", city=city, title="A secret title", description="<p>Private details</p>")
     in_state("draft", city=city)
     client.force_login(steering())
     response = client.get(reverse("steering"), {"period": "all"})
     figures = response.context["figures"]
-    assert figures.total == 4  # drafts are not counted
-    assert figures.median_to_triage == timedelta(days=2)
-    assert figures.median_to_delivery == timedelta(days=2)
-    assert figures.average_rating == pytest.approx(4.0) and figures.evaluations == 3
-    assert {"label": "South Asia", "count": 4} in figures.by_region
+    assert figures.total == 6  # drafts are not counted
+    assert figures.median_to_triage == timedelta(days=6)
+    assert figures.median_to_delivery == timedelta(days=6)
+    assert figures.average_rating == pytest.approx(4.0) and figures.evaluations == 5
+    assert FigureRow("South Asia", 6, str(region.pk)) in figures.by_region
     page = response.content.decode()
     assert "A secret title" not in page and "Private details" not in page and "SCN-" not in page
-    assert "2.0 days" in page and "4.0 / 5" in page
+    assert "6 days" in page and "4.0 / 5" in page
+    assert 'role="img"' in page and "<script" not in page.split("<main", 1)[-1].split("</main>")[0]
 
 
-def test_an_even_number_of_durations_takes_the_mean_of_the_middle_two(client):
+def test_an_even_number_of_durations_takes_the_mean_of_the_middle_two():
     city = CityFactory()
     focal, hub = focal_point(city), hub_staff(city.region)
     for days in (1, 2, 4, 8):
         _walk(city, focal, hub, triage_after=timedelta(days=days), rating=4)
-    client.force_login(steering())
-    figures = client.get(reverse("steering"), {"period": "all"}).context["figures"]
+    figures = steering_figures(period_for("all"))
     assert figures.median_to_triage == timedelta(days=3)
 
 
@@ -183,3 +185,51 @@ def test_management_searches_every_hub_from_the_overview_through_the_same_rule(c
     client.force_login(hub_staff(first))
     found = client.get(reverse("hub-queue"), {"q": "flood", "state": ""})
     assert {r.reference for r in found.context["page"].rows} == {here.reference}
+
+
+def test_steering_page_suppresses_small_counts_and_links_to_no_queue(client):
+    region = RegionFactory(name="Western Balkans")
+    for _ in range(2):
+        in_state("submitted", city=CityFactory(region=region), theme="young_cities")
+    client.force_login(steering())
+    response = client.get(reverse("steering"), {"period": "all"})
+    figures = response.context["figures"]
+    assert figures.total is None and FigureRow("Western Balkans", None, str(region.pk)) in figures.by_region
+    page = response.content.decode()
+    assert "fewer than 5" in page and ">2<" not in page
+    assert "Every count here is fewer than 5." in page  # no chart of nothing but suppressed counts
+    assert reverse("hub-queue") not in page
+
+
+def test_overview_charts_count_everything_and_drill_down_to_the_hub_queue(client):
+    region = RegionFactory(name="Western Balkans")
+    FundEnvelopeFactory(region=region, fiscal_year=timezone.now().year, amount=Decimal("80000"))
+    for _ in range(2):
+        in_state("submitted", city=CityFactory(region=region), theme="young_cities")
+    client.force_login(management())
+    response = client.get(reverse("overview"), {"period": "all"})
+    charts = {chart.key: chart for chart in response.context["charts"]}
+    (line,) = charts["hubs"].rows
+    assert (line.label, line.cells) == ("Western Balkans", ["2"])
+    assert line.url == f"{reverse('hub-queue')}?region={region.pk}&state="
+    assert f'href="{reverse("hub-queue")}?region={region.pk}&amp;state="' in str(charts["hubs"].svg)
+    (theme,) = charts["themes"].rows
+    assert theme.url.endswith("?theme=young_cities&state=")
+    (fund,) = charts["fund-eur"].rows
+    assert fund.cells == ["80,000 EUR", "0 EUR"] and "funding=on" in fund.url
+    # The queue the drill-down opens lists exactly what the bar counts.
+    queue = client.get(line.url)
+    assert queue.status_code == 200 and queue.context["page"].total == 2
+
+
+def test_figures_pages_query_counts_are_bounded(client, django_assert_max_num_queries):
+    for _ in range(3):
+        in_state("submitted")
+    client.force_login(management())
+    client.get(reverse("overview"))  # the session and caches
+    cache.clear()
+    # The session and user (2), the hubs table (3), the figures computed afresh (11: one grouped count per table
+    # and per month series, the hubs' names, the ratings, two counts for the medians, the envelopes), whatever
+    # the number of requests; the figures are then kept for five minutes.
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("overview")).status_code == 200
