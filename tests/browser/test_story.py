@@ -11,14 +11,12 @@ critical violation. Screenshots of every role's main page in English, French and
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from helpdesk.models import SupportRequest
 from tests.browser.conftest import AXE
 from tests.factories import (
     PASSWORD,
@@ -110,136 +108,6 @@ class Actor:
 def _expect_ok(actor: Actor) -> None:
     alert = actor.page.locator(".alert-danger")
     assert alert.count() == 0, alert.first.inner_text()
-
-
-def test_whole_story_each_actor_with_their_own_buttons(chromium, live_server, artifacts):
-    city = CityFactory(name="Kumanovo", country="MK")
-    FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000)
-    focal_point(city, username="focal", first_name="Ana", last_name="Petrovska")
-    hub_staff(city.region, username="hub", first_name="Blerim", last_name="Hoxha")
-    expert(username="expert", first_name="Amina", last_name="Odhiambo", themes=["young_cities"])
-    management(username="mu", first_name="Maria", last_name="Director")
-    base = live_server.url
-    upload = artifacts.parent / "budget-plan.pdf"
-    upload.write_bytes(PDF)
-
-    # 1. The focal point files a request with a file, then writes to the hub.
-    city_ui = Actor(chromium, base, "focal")
-    city_ui.sign_in()
-    city_ui.submit(city_ui.page.get_by_role("link", name="New request").first)
-    p = city_ui.page
-    p.get_by_label("Title").fill("Multi-ethnic youth council")
-    p.get_by_label("Theme").select_option("young_cities")
-    p.get_by_label("Kind of support").select_option("fund")
-    p.get_by_label("Engagement between cities and young people").check()
-    p.get_by_label("Description").fill("Seed funding for a youth council across communities.")
-    p.get_by_label("Shareable summary").fill("A youth council bringing every community together.")
-    p.get_by_label("Funding asked").fill("18000")
-    p.get_by_label("Attach files").set_input_files(str(upload))
-    city_ui.submit(p.get_by_role("button", name="Submit to the hub"))
-    _expect_ok(city_ui)
-    request = SupportRequest.objects.get(title="Multi-ethnic youth council")
-    assert request.state == "submitted"
-    assert city_ui.moves() == {"withdraw"}
-    assert p.get_by_role("link", name="budget-plan.pdf").count() == 1
-    p.locator("#id_body").fill("The budget plan is attached; the youth department leads.")
-    city_ui.submit(p.get_by_role("button", name="Send"))
-    _expect_ok(city_ui)
-    assert "the youth department leads" in p.content()
-    city_ui.shot(artifacts, "1-city-filed")
-
-    # 2. The hub asks for information.
-    hub_ui = Actor(chromium, base, "hub")
-    hub_ui.sign_in()
-    hub_ui.submit(hub_ui.page.get_by_role("link", name=request.reference))
-    assert hub_ui.moves() == {"request_info", "answer_directly", "propose", "route_to_funding", "decline"}
-    hub_ui.shot(artifacts, "2-hub-triage")
-    form = hub_ui.open_move("request_info")
-    form.get_by_label("Question for the city").fill("Which departments take part?")
-    hub_ui.submit(form.get_by_role("button"))
-    _expect_ok(hub_ui)
-
-    # 3. The city answers.
-    city_ui.go(request.get_absolute_url())
-    assert city_ui.moves() == {"provide_info", "withdraw"}
-    assert "Which departments take part?" in city_ui.page.content()
-    form = city_ui.open_move("provide_info")
-    form.get_by_label("Answer").fill("Youth, culture and education.")
-    city_ui.submit(form.get_by_role("button"))
-    _expect_ok(city_ui)
-
-    # 4. The hub routes it to the expert pool.
-    hub_ui.go(request.get_absolute_url())
-    hub_ui.submit(hub_ui.page.locator("a[href$='/experts/']"))
-    hub_ui.shot(artifacts, "4-hub-matching")
-    hub_ui.page.get_by_label("Amina Odhiambo").check()
-    hub_ui.submit(hub_ui.page.get_by_role("button", name="Propose the selected experts"))
-    _expect_ok(hub_ui)
-    request.refresh_from_db()
-    assert request.state == "expert_matching"
-
-    # 5. The expert accepts, declaring no conflict.
-    expert_ui = Actor(chromium, base, "expert")
-    expert_ui.sign_in()
-    expert_ui.submit(expert_ui.page.get_by_role("link", name=re.compile(request.reference)))
-    assert expert_ui.moves() == {"accept_assignment", "decline_assignment"}
-    expert_ui.shot(artifacts, "5-expert-brief")
-    form = expert_ui.open_move("accept_assignment")
-    form.get_by_label("Conflict-of-interest declaration").fill("None.")
-    expert_ui.submit(form.get_by_role("button"))
-    _expect_ok(expert_ui)
-
-    # 6. The hub routes it to the technical support fund.
-    hub_ui.go(request.get_absolute_url())
-    assert "route_to_funding" in hub_ui.moves()
-    form = hub_ui.open_move("route_to_funding")
-    form.get_by_label("Justification").fill("Aligned with priority 4; the city co-funds the venue.")
-    form.get_by_label("Item 1").fill("Facilitation and venue")
-    form.get_by_label("Amount 1").fill("18000")
-    hub_ui.submit(form.get_by_role("button"))
-    _expect_ok(hub_ui)
-    request.refresh_from_db()
-    assert request.state == "funding_review"
-
-    # 7. The management unit approves from its fund queue.
-    mu_ui = Actor(chromium, base, "mu")
-    mu_ui.sign_in()
-    assert "Multi-ethnic youth council" in mu_ui.page.content()
-    mu_ui.submit(mu_ui.page.get_by_role("link", name=re.compile("Decide")))
-    assert mu_ui.moves() == {"approve_funding", "reject_funding"}
-    mu_ui.shot(artifacts, "7-management-decision")
-    form = mu_ui.open_move("approve_funding")
-    form.get_by_label("Conditions").fill("A short report after six months.")
-    form.get_by_label("I understand that this cannot be undone.").check()  # money is committed
-    mu_ui.submit(form.get_by_role("button"))
-    _expect_ok(mu_ui)
-    request.refresh_from_db()
-    assert request.state == "in_delivery"
-
-    # 8. The expert reports delivery.
-    expert_ui.go(request.get_absolute_url())
-    assert "report_delivery" in expert_ui.moves()
-    form = expert_ui.open_move("report_delivery")
-    form.get_by_label("Delivery report").fill("Three facilitated sessions; the council now meets monthly.")
-    expert_ui.submit(form.get_by_role("button"))
-    _expect_ok(expert_ui)
-
-    # 9. The city evaluates.
-    city_ui.go(request.get_absolute_url())
-    assert city_ui.moves() == {"evaluate"}
-    form = city_ui.open_move("evaluate")
-    form.get_by_label("5").check()
-    form.get_by_label("Outcomes").fill("A youth council with members from every community.")
-    form.get_by_label("Yes").check()
-    form.get_by_label("I understand that this cannot be undone.").check()  # the request closes
-    city_ui.submit(form.get_by_role("button"))
-    _expect_ok(city_ui)
-    request.refresh_from_db()
-    assert request.state == "closed" and request.evaluation.rating == 5
-    city_ui.shot(artifacts, "9-city-evaluated")
-
-    for actor in (city_ui, hub_ui, expert_ui, mu_ui):
-        actor.close()
 
 
 # "{request}": the page of a request the city filed, the hub routed and the expert was proposed for.

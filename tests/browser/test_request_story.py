@@ -1,0 +1,380 @@
+"""One request from the city's first failed submit to its evaluation, as every role lives it, in a real browser.
+
+The story runs once per language (English, French, Arabic). Each person works at the width they are likely to
+use (the city and the expert on a 390 px phone, the hub and the management unit on a 1366 px desktop), and
+every page of the story is also looked at in the other width: no page is wider than the screen, axe-core finds
+no serious or critical violation, no Content-Security-Policy rule breaks, and a screenshot of each page at each
+width is saved in test-artifacts/screenshots/story-<language>-*.png.
+
+Selectors are ids, names and form actions, never words, so the same story reads the three languages; what the
+pages should say is taken from the lifecycle table in the page's language.
+
+Each point of the user-facing issue is asserted where the story meets it: the draft left by a failed submit is
+editable, the file chosen before it is attached once, the fields at fault are marked, irreversible moves ask in
+a dialog, the hub's question stands above the reply box and a message answers it (the hub told once),
+paragraphs, lists and links survive, several files sit on their message, user text is direction-isolated,
+notifications clear on opening, the grant, the delivery report and the evaluation reach the right people and no
+one else, the expert is told the next step, and the steering page draws a chart and suppresses small counts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from helpdesk.models import Attachment, SupportRequest
+from notifications.models import Notification
+from tests.browser.conftest import AXE
+from tests.factories import (
+    PASSWORD,
+    CityFactory,
+    FundEnvelopeFactory,
+    RegionFactory,
+    expert,
+    focal_point,
+    hub_staff,
+    management,
+    steering,
+)
+from tests.web.pages import in_state
+from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+WIDTHS = {"desktop": 1366, "phone": 390}
+MARKDOWN = (
+    "The youth department leads, with **three schools**.\n\n"
+    "What we ask:\n\n- a facilitator\n- a venue\n\n"
+    "Our plan: https://example.org/youth-plan"
+)
+
+
+class Person:
+    """One person in their own browser (own cookies), at the width they work at, in one language."""
+
+    def __init__(self, chromium: Any, base: str, username: str, *, width: int, language: str, shots: Path) -> None:
+        self.width = width
+        self.context = chromium.new_context(
+            viewport={"width": width, "height": 900 if width > 1000 else 844}, locale="en-GB"
+        )
+        self.page = self.context.new_page()
+        self.base = base
+        self.username = username
+        self.language = language
+        self.shots = shots
+        self.csp_errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: self.csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+
+    def go(self, path: str, *, status: int = 200) -> None:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == status, (path, response and response.status)
+
+    def sign_in(self) -> None:
+        self.go("/")
+        self.page.locator("#id_username").fill(self.username)
+        self.page.locator("#id_password").fill(PASSWORD)
+        with self.page.expect_navigation():
+            self.page.locator("form button[type=submit]").last.click()
+        assert self.page.locator("form[action='/accounts/logout/']").count() >= 1
+        if self.language != "en":
+            menu = self.page.locator("details.desk-menu")
+            if menu.locator("summary").is_visible():
+                menu.locator("summary").click()
+            with self.page.expect_navigation():
+                self.page.locator(f"form.lang-switch button[value='{self.language}']:visible").click()
+        html = self.page.locator("html")
+        assert html.get_attribute("lang") == self.language
+        assert html.get_attribute("dir") == ("rtl" if self.language == "ar" else "ltr")
+
+    def click(self, locator: Any, *, refused: bool = False) -> None:
+        """Click what leads to another page, and wait for it; the page says nothing went wrong unless
+        ``refused``."""
+        with self.page.expect_navigation():
+            locator.click()
+        errors = self.page.locator(".alert-danger")
+        if refused:
+            assert errors.count() >= 1
+        else:
+            assert errors.count() == 0, errors.first.inner_text()
+
+    def move_form(self, name: str) -> Any:
+        """A move's form on the request page, its fold-out opened."""
+        details = self.page.locator(f"details:has(form[action$='/moves/{name}/'])")
+        if details.count() and details.get_attribute("open") is None:
+            details.locator("summary").click()
+        return self.page.locator(f"form[action$='/moves/{name}/']")
+
+    def moves(self) -> set[str]:
+        actions = self.page.eval_on_selector_all(
+            "#moves form[action*='/moves/'], #moves a[href*='/moves/'], #moves a[href$='/experts/']",
+            "els => els.map(e => e.getAttribute('action') || e.getAttribute('href'))",
+        )
+        return {("propose" if a.endswith("/experts/") else a.rstrip("/").split("/")[-1]) for a in actions}
+
+    def unread(self) -> int:
+        badge = self.page.locator("header .badge:visible").first
+        if badge.count() == 0:
+            return 0
+        return int(re.sub(r"\D", "", badge.inner_text()) or 0)
+
+    def look(self, name: str) -> None:
+        """The page at both widths: nothing wider than the screen, no serious or critical axe finding, a
+        screenshot of each; then back to this person's own width."""
+        for label, width in WIDTHS.items():
+            self.page.set_viewport_size({"width": width, "height": 900 if width > 1000 else 844})
+            wide = self.page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, f"{name} ({self.language}) is {wide}px wide on a {width}px screen"
+            shot = self.shots / f"story-{self.language}-{name}-{label}.png"
+            self.page.screenshot(path=str(shot), full_page=True)
+            self.page.evaluate(AXE.read_text())
+            result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            serious = [
+                (v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in result["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert serious == [], f"{name} ({self.language}, {width}px): {serious}"
+        self.page.set_viewport_size({"width": self.width, "height": 900 if self.width > 1000 else 844})
+
+    def close(self) -> None:
+        assert self.csp_errors == [], self.csp_errors
+        self.context.close()
+
+
+def _said(language: str, text: Any) -> str:
+    """What the page says for a lazily translated phrase, in the page's language."""
+    with translation.override(language):
+        return str(text)
+
+
+def _words(locator: Any) -> str:
+    return " ".join(locator.inner_text().split())
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromium, live_server, artifacts, language):
+    cache.clear()
+    city = CityFactory(name="Kumanovo", country="MK")
+    FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000)
+    focal_point(city, username="focal", first_name="Ana", last_name="Petrovska")
+    hub = hub_staff(city.region, username="hub", first_name="Blerim", last_name="Hoxha")
+    amina = expert(username="expert", first_name="Amina", last_name="Odhiambo", themes=["young_cities"])
+    management(username="mu", first_name="Maria", last_name="Director")
+    steering(username="steering")
+    base = live_server.url
+    plan = artifacts.parent / "budget-plan.pdf"
+    plan.write_bytes(PDF)
+    minutes = artifacts.parent / "council-minutes.pdf"
+    minutes.write_bytes(PDF.replace(b"%%EOF", b"% minutes\n%%EOF"))
+    people: list[Person] = []
+
+    def person(username: str, width: int) -> Person:
+        someone = Person(chromium, base, username, width=width, language=language, shots=artifacts)
+        someone.sign_in()
+        people.append(someone)
+        return someone
+
+    # 1. The focal point, on a phone, submits too early: the draft is kept, its file attached once, the fields
+    #    at fault marked, the first one focused.
+    city_ui = person("focal", WIDTHS["phone"])
+    p = city_ui.page
+    city_ui.click(p.locator("main a[href='/requests/new/']").first)
+    for needed in ("title", "description", "summary"):
+        assert p.locator(f"label[for='id_{needed}']").inner_text().count("*") == 1
+    p.locator("#id_title").fill("Multi-ethnic youth council")
+    p.locator("#id_theme").select_option("young_cities")
+    p.locator("#id_kind").select_option("fund")
+    p.locator("input[name=strategic_priority][value='4']").check()
+    p.locator("#id_attachment").set_input_files(str(plan))
+    city_ui.click(p.locator("button[name=submit]"), refused=True)
+    draft = SupportRequest.objects.get(title="Multi-ethnic youth council")
+    assert draft.state == "draft"
+    for missing in ("description", "summary", "funding_requested"):
+        assert p.locator(f"#id_{missing}").get_attribute("aria-invalid") == "true", missing
+        assert p.locator(f"a[href='#id_{missing}']").count() == 1  # the summary of errors links to it
+    assert p.evaluate("document.activeElement.id") == "id_description"
+    assert "budget-plan.pdf" in _words(p.locator(".kept-files"))
+    city_ui.look("1-failed-submit")
+
+    # The draft waits on the city's home, with a way back into it.
+    city_ui.go("/")
+    edit = p.locator(f"main a[href='/requests/{draft.reference}/edit/']").first
+    city_ui.look("1-home-with-draft")
+    city_ui.click(edit)
+    p.locator("#id_description").fill("Seed funding for a youth council across communities.")
+    p.locator("#id_summary").fill("A youth council bringing every community together.")
+    p.locator("#id_funding_requested").fill("18000")
+    p.locator("#id_attachment").set_input_files(str(plan))  # chosen again by habit: still one copy
+    city_ui.click(p.locator("button[name=submit]"))
+    request = SupportRequest.objects.get(pk=draft.pk)
+    assert request.state == "submitted"
+    assert list(Attachment.objects.filter(request=request).values_list("original_name", flat=True)) == [
+        "budget-plan.pdf"
+    ]
+    assert p.locator("h1[dir=auto]").inner_text() == "Multi-ethnic youth council"
+
+    # Withdrawing cannot be undone: it asks in a dialog first, and cancelling keeps the request.
+    withdraw = p.locator("#moves a[href$='/moves/withdraw/'], #moves form[action$='/moves/withdraw/'] button")
+    assert "btn-primary" not in (withdraw.first.get_attribute("class") or "")
+    withdraw.first.click()
+    dialog = p.locator("dialog[open]")
+    assert dialog.count() == 1 and dialog.locator("p").inner_text().strip() != ""
+    dialog.locator("[data-dialog-close]").click()
+    assert p.locator("dialog[open]").count() == 0
+    request.refresh_from_db()
+    assert request.state == "submitted"
+
+    # A message keeps its paragraphs, list and link, and carries two files shown on it with their size.
+    p.locator("#id_body").fill(MARKDOWN)
+    p.locator("#id_attachment").set_input_files([str(minutes), str(plan)])
+    city_ui.click(p.locator("form[action$='/messages/'] button[type=submit]:not([formaction])"))
+    message = p.locator("#messages article.message").last
+    body = message.locator(".rich-text[dir=auto]")
+    assert body.locator("p").count() >= 2 and body.locator("strong").inner_text() == "three schools"
+    assert body.locator("li").count() == 2
+    assert body.locator("a[href='https://example.org/youth-plan']").count() == 1
+    assert message.locator("a[href^='/attachments/']").count() == 2 and "council-minutes.pdf" in _words(message)
+    city_ui.look("2-city-request-with-message")
+
+    # 2. The hub, on a desktop: the request's notifications clear once it is opened; it asks a question.
+    hub_ui = person("hub", WIDTHS["desktop"])
+    h = hub_ui.page
+    assert hub_ui.unread() >= 1
+    hub_ui.look("3-hub-queue")
+    hub_ui.click(h.locator(f"main a[href='{request.get_absolute_url()}']").first)
+    assert hub_ui.unread() == 0
+    assert not Notification.objects.filter(recipient=hub, request=request, read_at=None, channel="in_app").exists()
+    assert hub_ui.moves() >= {"request_info", "route_to_funding", "decline"}
+    hub_ui.look("3-hub-request")
+    form = hub_ui.move_form("request_info")
+    form.locator("textarea").first.fill("Which departments take part?")
+    hub_ui.click(form.locator("button[type=submit]").first)
+
+    # 3. The city sees the question above the reply box; its message is the answer, and the hub hears once.
+    told_before = Notification.objects.filter(recipient=hub, request=request, channel="in_app").count()
+    city_ui.go(request.get_absolute_url())
+    question = p.locator("#messages .question-box")
+    assert "Which departments take part?" in _words(question)
+    city_ui.look("4-city-question")
+    p.locator("#id_body").fill("Youth, culture and education.")
+    city_ui.click(p.locator("form[action$='/messages/'] button[type=submit]:not([formaction])"))
+    request.refresh_from_db()
+    assert request.state == "submitted"
+    assert Notification.objects.filter(recipient=hub, request=request, channel="in_app").count() == told_before + 1
+
+    # 4. The hub proposes the expert from the matching page.
+    hub_ui.go(request.get_absolute_url())
+    hub_ui.click(h.locator("#moves a[href$='/experts/']"))
+    hub_ui.look("5-hub-matching")
+    h.locator(f"input[name=experts][value='{amina.pk}']").check()
+    hub_ui.click(h.locator(".desk-sticky-actions button[type=submit]").last)
+    request.refresh_from_db()
+    assert request.state == "expert_matching"
+
+    # 5. The expert, on a phone, reads the brief (with urgency and date), accepts, and is told what comes next.
+    expert_ui = person("expert", WIDTHS["phone"])
+    e = expert_ui.page
+    expert_ui.click(e.locator(f"main a[href='{request.get_absolute_url()}']").first)
+    assert expert_ui.moves() == {"accept_assignment", "decline_assignment"}
+    expert_ui.look("6-expert-brief")
+    form = expert_ui.move_form("accept_assignment")
+    form.locator("textarea, input[type=text]").first.fill("None.")
+    expert_ui.click(form.locator("button[type=submit]").first)
+    assert _words(e.locator("#next-step")) == " ".join(
+        _said(language, STATE_SPECS["expert_matching"].phrases.expert).split()
+    )
+
+    # 6. The hub applies to the fund.
+    hub_ui.go(request.get_absolute_url())
+    form = hub_ui.move_form("route_to_funding")
+    form.locator("textarea, input[name$='-justification']").last.fill("Aligned with priority 4.")
+    form.locator("input[name$='-0-item']").fill("Facilitation and venue")
+    form.locator("input[name$='-0-amount']").fill("18000")
+    hub_ui.click(form.locator("button[type=submit]").first)
+    request.refresh_from_db()
+    assert request.state == "funding_review"
+
+    # 7. The management unit approves: the amount is filled in, and a dialog names what is committed.
+    mu_ui = person("mu", WIDTHS["desktop"])
+    m = mu_ui.page
+    mu_ui.look("7-fund-queue")
+    mu_ui.go(request.get_absolute_url())
+    form = mu_ui.move_form("approve_funding")
+    assert form.locator("input[name$='amount_approved']").input_value().replace(",", "").startswith("18000")
+    form.locator("textarea, input[name$='-conditions']").last.fill("A short report after six months.")
+    form.locator("button[type=submit]").first.click()
+    dialog = m.locator("dialog[open]")
+    assert "Kumanovo" in _words(dialog) or "كومانوفو" in _words(dialog)
+    assert re.search(r"18[ ,.\u202f\u00a0]?000", _words(dialog))
+    mu_ui.look("7-approve-dialog")
+    mu_ui.click(dialog.locator("button[type=submit]").last)
+    request.refresh_from_db()
+    assert request.state == "in_delivery"
+
+    # 8. The expert reports delivery.
+    expert_ui.go(request.get_absolute_url())
+    form = expert_ui.move_form("report_delivery")
+    form.locator("textarea").first.fill("Three facilitated sessions; the council now meets monthly.")
+    expert_ui.click(form.locator("button[type=submit]").first)
+
+    # 9. The city sees its grant and the delivery report, and evaluates.
+    city_ui.go(request.get_absolute_url())
+    record = _words(p.locator("#record"))
+    assert "A short report after six months." in record and "the council now meets monthly" in record
+    assert re.search(r"18[ ,.\u202f\u00a0]?000", _words(p.locator("#grant")))
+    city_ui.look("8-city-record")
+    form = city_ui.move_form("evaluate")
+    form.locator("input[name$='rating'][value='5']").check()
+    form.locator("textarea").first.fill("A youth council with members from every community.")
+    form.locator("input[name$='would_recommend'][value='yes']").check()
+    city_ui.click(form.locator("button[type=submit]").first)
+    request.refresh_from_db()
+    assert request.state == "closed" and request.evaluation.rating == 5
+
+    # The timeline tells what happened in the past tense, in the page's language.
+    timeline = _words(p.locator("#timeline"))
+    for move in ("submit", "request_info", "approve_funding", "report_delivery"):
+        assert " ".join(_said(language, TRANSITION_SPECS[move].event.line).split()) in timeline, move
+    city_ui.look("9-city-closed")
+
+    # 10. Who reads the record: the hub and the management unit read the evaluation and the report; the expert
+    #     reads their own report but not the evaluation; the steering committee cannot open the request.
+    for overseer in (hub_ui, mu_ui):
+        overseer.go(request.get_absolute_url())
+        seen = _words(overseer.page.locator("#record"))
+        assert "members from every community" in seen and "the council now meets monthly" in seen
+    hub_ui.look("10-hub-record")
+    expert_ui.go(request.get_absolute_url())
+    seen = _words(e.locator("main"))
+    assert "the council now meets monthly" in seen and "members from every community" not in seen
+    steering_ui = person("steering", WIDTHS["desktop"])
+    steering_ui.go(request.get_absolute_url(), status=404)
+
+    # 11. The steering page draws its figures as charts, and tells no count under five: this hub's six requests
+    #     are counted, another hub's two read "fewer than 5".
+    for _ in range(5):
+        in_state("submitted", city=city, theme="young_cities")
+    elsewhere = CityFactory(region=RegionFactory(name="Southern Africa"))
+    for _ in range(2):
+        in_state("submitted", city=elsewhere, theme="incident_response")
+    cache.clear()  # the figures are kept five minutes
+    steering_ui.go("/")
+    s = steering_ui.page
+    assert s.locator("main svg[role=img]").count() >= 1
+    with translation.override(language):
+        fewer = translation.gettext("fewer than %(n)s") % {"n": 5}
+    main = _words(s.locator("main"))
+    assert fewer in main
+    steering_ui.look("11-steering")
+
+    for someone in people:
+        someone.close()
