@@ -7,7 +7,7 @@ fonts, keeps its text real text in the reader's language, costs no further reque
 the queue they count (the management unit's drill-down), which an ``<img>`` cannot. pygal's script only drew
 tooltips: each bar gets an SVG ``<title>`` instead, which browsers show on hover without any script.
 
-Every chart is ``role="img"`` named by its ``<title>`` and described by a ``<desc>`` that reads its figures;
+Every chart is ``role="img"`` (``role="group"`` when its bars link) named by its ``<title>`` and described by a ``<desc>`` that reads its figures;
 its data table (``Chart.rows``) follows it on the page, so nothing is only in the picture. A count the
 steering committee may not see (``workflows.stats.figures_suppressed``) is drawn as no bar and reads
 "fewer than 5".
@@ -146,6 +146,7 @@ def _clean(chart: pygal.graph.graph.Graph, *, key: str, title: str, description:
         tip = ET.Element("title")
         tip.text = text
         holder.insert(0, tip)
+    linked = False
     for element in root.iter():
         element.attrib.pop("style", None)
         element.attrib.pop("id", None)  # pygal's legend ids repeat from one chart to the next
@@ -155,10 +156,13 @@ def _clean(chart: pygal.graph.graph.Graph, *, key: str, title: str, description:
             element.set("href", element.attrib.pop(XLINK_HREF))
             element.set("tabindex", "-1")
             element.set("aria-hidden", "true")
+            linked = True
     base = f"chart-{key}"
     root.set("id", base)
     root.set("class", "desk-chart-svg")
-    root.set("role", "img")
+    # An image's content is presentational, and a link inside it is a control nested in one (axe's
+    # nested-interactive); a chart whose bars link is a named group of the same drawing instead.
+    root.set("role", "group" if linked else "img")
     root.set("aria-labelledby", f"{base}-title")
     root.set("aria-describedby", f"{base}-desc")
     own_title = ET.Element("title", id=f"{base}-title")

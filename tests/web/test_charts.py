@@ -63,6 +63,8 @@ def test_drill_down_links_are_on_the_bars_and_the_table_lines_only_when_asked():
     (link,) = _svg(linked).iter("{http://www.w3.org/2000/svg}a")
     # For pointers; keyboards and screen readers take the table's link (no control inside an image).
     assert (link.get("href"), link.get("tabindex"), link.get("aria-hidden")) == ("/hub/queue/?region=1", "-1", "true")
+    # A drawing that links is a named group, not an image (a link nested in an image is a control nobody names).
+    assert _svg(plain).get("role") == "img" and _svg(linked).get("role") == "group"
 
 
 def test_names_are_escaped_and_long_ones_cut_on_the_axis_only():
