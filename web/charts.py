@@ -7,10 +7,10 @@ fonts, keeps its text real text in the reader's language, costs no further reque
 the queue they count (the management unit's drill-down), which an ``<img>`` cannot. pygal's script only drew
 tooltips: each bar gets an SVG ``<title>`` instead, which browsers show on hover without any script.
 
-Every chart is ``role="img"`` (``role="group"`` when its bars link) named by its ``<title>`` and described by a ``<desc>`` that reads its figures;
-its data table (``Chart.rows``) follows it on the page, so nothing is only in the picture. A count the
-steering committee may not see (``workflows.stats.figures_suppressed``) is drawn as no bar and reads
-"fewer than 5".
+Every chart is ``role="img"`` (``role="group"`` when its bars link) named by its ``<title>`` and described
+by a ``<desc>`` that reads its figures; its data table (``Chart.rows``) follows it on the page, so nothing
+is only in the picture. A count the steering committee may not see (``workflows.stats.figures_suppressed``)
+is drawn as no bar and reads "fewer than 5".
 """
 
 from __future__ import annotations

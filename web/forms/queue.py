@@ -94,6 +94,18 @@ class QueueFilterForm(forms.Form):
                 pairs.append((name, str(value)))
         return urlencode(pairs)
 
+    # Shown at once: the search and the state; the rest fold under "More filters" (on a phone the whole bar
+    # would otherwise fill the first screen), open when one of them is in use.
+    ALWAYS_SHOWN = ("q", "state")
+
+    def folded(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.ALWAYS_SHOWN]
+
+    def folded_in_use(self) -> int:
+        """How many of the folded filters narrow the list (the sort is not a filter)."""
+        data = self._valid_data()
+        return sum(1 for name in self.fields if name not in (*self.ALWAYS_SHOWN, "sort") and data.get(name))
+
     def filters(self) -> QueueFilters:
         """What to show; an invalid value is ignored rather than shown as an error in a filter bar."""
         data = self._valid_data()

@@ -345,3 +345,11 @@ def test_a_refused_proposal_comes_back_on_its_page_with_its_filters_and_selectio
     assert response.context["page"].number == 2 and response.context["filter_form"].query() == {"q": "Pool"}
     assert response.context["selected"] == {people[0].pk, people[1].pk}
     assert not ExpertAssignment.objects.filter(request=request).exists()
+
+
+def test_the_filters_beyond_search_and_state_fold_away_until_one_is_in_use(client, staff, region):
+    in_state("submitted", city=CityFactory(region=region))
+    html = client.get(QUEUE).content.decode()
+    assert '<details class="col-12 more-filters">' in html  # closed: the list starts on a phone's first screen
+    html = client.get(QUEUE, {"theme": "young_cities", "overdue": "on", "sort": "oldest"}).content.decode()
+    assert '<details class="col-12 more-filters" open>' in html and "2 in use" in html
