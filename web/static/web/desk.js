@@ -6,6 +6,14 @@
     document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
+    // A long filter bar folds on a phone, so that the list comes first; wider screens keep it open.
+    var phone = window.matchMedia("(max-width: 767.98px)");
+    var foldFilters = function () {
+      // Wider screens have no summary to open it with: there it is always open.
+      document.querySelectorAll("details[data-fold-on-phone]").forEach(function (fold) { fold.open = !phone.matches; });
+    };
+    foldFilters();
+    if (phone.addEventListener) { phone.addEventListener("change", foldFilters); }
     // Moves that cannot be undone confirm in a dialog that names the consequence
     // (templates/web/requests/confirm_dialog.html). Without <dialog> support, or without this file, the page's
     // own fallback asks instead: a link to the move's page, or the confirmation box in the form.
