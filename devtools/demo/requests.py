@@ -93,7 +93,7 @@ DEMO_REQUESTS = [
         S.IN_DELIVERY,
         _submitted(_routed("expert.amina"), _accepted("expert.amina"), Step("start_delivery", "hub")),
         4,
-        description="<p>The county wants to set up a mentoring scheme for young people in the old town.</p>",
+        description="The county wants to set up a mentoring scheme for young people in the old town.",
         messages=("Could an expert share examples from other coastal cities?",),
     ),
     DemoRequest(
@@ -104,7 +104,7 @@ DEMO_REQUESTS = [
         S.DRAFT,
         (),
         3,
-        description="<p>Draft: how should teachers refer concerns?</p>",
+        description="Draft: how should teachers refer concerns?",
     ),
     DemoRequest(
         "Saïda",
@@ -115,7 +115,7 @@ DEMO_REQUESTS = [
         _submitted(),
         3,
         "ar",
-        description="<p>نطلب تدريبا لموظفي البلدية.</p>",
+        description="نطلب تدريبا لموظفي البلدية.",
     ),
     DemoRequest(
         "Kumanovo",
@@ -132,7 +132,7 @@ DEMO_REQUESTS = [
         ),
         4,
         funding=Decimal("18000"),
-        description="<p>Seed funding for a youth council across communities.</p>",
+        description="Seed funding for a youth council across communities.",
     ),
     DemoRequest(
         "Mokolo",
@@ -152,7 +152,7 @@ DEMO_REQUESTS = [
         4,
         "fr",
         funding=Decimal("40000"),
-        description="<p>La commune souhaite lancer une radio communautaire animée par des jeunes.</p>",
+        description="La commune souhaite lancer une radio communautaire animée par des jeunes.",
     ),
     DemoRequest(
         "Kolofata",
@@ -167,7 +167,7 @@ DEMO_REQUESTS = [
         ),
         2,
         "fr",
-        description="<p>La commune souhaite un appui pour coordonner avec les services de l'État.</p>",
+        description="La commune souhaite un appui pour coordonner avec les services de l'État.",
     ),
     DemoRequest(
         "Kousseri",
@@ -184,7 +184,7 @@ DEMO_REQUESTS = [
         ),
         3,
         "fr",
-        description="<p>Besoin de conseils pour organiser un dialogue communautaire.</p>",
+        description="Besoin de conseils pour organiser un dialogue communautaire.",
     ),
     DemoRequest(
         "Cape Town",
@@ -199,7 +199,7 @@ DEMO_REQUESTS = [
             Step("report_delivery", "expert.grace", {"report": "<p>Two online sessions with a peer city's team.</p>"}),
         ),
         1,
-        description="<p>Learn from a city that monitors online hate.</p>",
+        description="Learn from a city that monitors online hate.",
     ),
     DemoRequest(
         "Addu City",
@@ -212,7 +212,7 @@ DEMO_REQUESTS = [
             Step("evaluate", "focal", EVALUATION),
         ),
         4,
-        description="<p>Advice on engaging women's committees in prevention.</p>",
+        description="Advice on engaging women's committees in prevention.",
     ),
     DemoRequest(
         "Highland Park",
@@ -232,7 +232,7 @@ DEMO_REQUESTS = [
             Step("evaluate", "focal", {**EVALUATION, "rating": 4}),
         ),
         3,
-        description="<p>Sharing recovery lessons with other cities.</p>",
+        description="Sharing recovery lessons with other cities.",
     ),
     DemoRequest(
         "Chattanooga",
@@ -244,7 +244,7 @@ DEMO_REQUESTS = [
             Step("decline", "hub", {"reason": "<p>A national programme already covers this training this year.</p>"})
         ),
         5,
-        description="<p>Training for council staff.</p>",
+        description="Training for council staff.",
     ),
     DemoRequest(
         "Aurora",
@@ -254,7 +254,7 @@ DEMO_REQUESTS = [
         S.WITHDRAWN,
         _submitted(Step("withdraw", "focal")),
         3,
-        description="<p>Guidance on responding to rising hate incidents.</p>",
+        description="Guidance on responding to rising hate incidents.",
     ),
     DemoRequest(
         "Berlin",
@@ -264,7 +264,7 @@ DEMO_REQUESTS = [
         S.SUBMITTED,
         _submitted(),
         2,
-        description="<p>A workshop with federal and state partners.</p>",
+        description="A workshop with federal and state partners.",
     ),
     DemoRequest(
         "Oslo",
@@ -274,7 +274,7 @@ DEMO_REQUESTS = [
         S.EXPERT_MATCHING,
         _submitted(_routed("expert.ingrid", "expert.claire"), _accepted("expert.ingrid")),
         3,
-        description="<p>Review of the municipal framework.</p>",
+        description="Review of the municipal framework.",
     ),
     DemoRequest(
         "Victoria",
@@ -292,7 +292,7 @@ DEMO_REQUESTS = [
         ),
         4,
         funding=Decimal("9500"),
-        description="<p>Survey of young residents.</p>",
+        description="Survey of young residents.",
     ),
 ]
 
