@@ -47,7 +47,7 @@ STATES: tuple[StateSpec, ...] = (
         state=S.DRAFT,
         tone=Tone.DRAFT,
         phrases=Phrases(
-            city=_("Draft: not sent to the hub yet"),
+            city=_("Not sent to the hub yet"),
             staff=_("the focal point to finish and submit the request"),
             expert=_("Not filed yet"),
         ),
@@ -120,7 +120,7 @@ STATES: tuple[StateSpec, ...] = (
         state=S.DELIVERED,
         tone=Tone.SUCCESS,
         phrases=Phrases(
-            city=_("Delivered: the desk is waiting for your evaluation"),
+            city=_("The desk is waiting for your evaluation"),
             staff=_("the city's evaluation"),
             expert=_("Delivered: waiting for the city's evaluation"),
         ),

@@ -98,7 +98,7 @@ DEMO_REQUESTS = [
         S.IN_DELIVERY,
         _submitted(_routed("expert.amina"), _accepted("expert.amina"), Step("start_delivery", "hub")),
         4,
-        description="<p>The county wants to set up a mentoring scheme for young people in the old town.</p>",
+        description="The county wants to set up a mentoring scheme for young people in the old town.",
         messages=("Could an expert share examples from other coastal cities?",),
     ),
     DemoRequest(
@@ -109,7 +109,7 @@ DEMO_REQUESTS = [
         S.DRAFT,
         (),
         3,
-        description="<p>Draft: how should teachers refer concerns?</p>",
+        description="Draft: how should teachers refer concerns?",
     ),
     DemoRequest(
         "Saïda",
@@ -120,7 +120,7 @@ DEMO_REQUESTS = [
         _submitted(),
         3,
         "ar",
-        description="<p>نطلب تدريبا لموظفي البلدية.</p>",
+        description="نطلب تدريبا لموظفي البلدية.",
     ),
     DemoRequest(
         "Kumanovo",
@@ -137,7 +137,7 @@ DEMO_REQUESTS = [
         ),
         4,
         funding=Decimal("18000"),
-        description="<p>Seed funding for a youth council across communities.</p>",
+        description="Seed funding for a youth council across communities.",
     ),
     DemoRequest(
         "Mokolo",
@@ -157,7 +157,7 @@ DEMO_REQUESTS = [
         4,
         "fr",
         funding=Decimal("40000"),
-        description="<p>La commune souhaite lancer une radio communautaire animée par des jeunes.</p>",
+        description="La commune souhaite lancer une radio communautaire animée par des jeunes.",
     ),
     DemoRequest(
         "Kolofata",
@@ -172,7 +172,7 @@ DEMO_REQUESTS = [
         ),
         2,
         "fr",
-        description="<p>La commune souhaite un appui pour coordonner avec les services de l'État.</p>",
+        description="La commune souhaite un appui pour coordonner avec les services de l'État.",
     ),
     DemoRequest(
         "Kousseri",
@@ -189,7 +189,7 @@ DEMO_REQUESTS = [
         ),
         3,
         "fr",
-        description="<p>Besoin de conseils pour organiser un dialogue communautaire.</p>",
+        description="Besoin de conseils pour organiser un dialogue communautaire.",
     ),
     DemoRequest(
         "Cape Town",
@@ -204,7 +204,7 @@ DEMO_REQUESTS = [
             Step("report_delivery", "expert.grace", {"report": "<p>Two online sessions with a peer city's team.</p>"}),
         ),
         1,
-        description="<p>Learn from a city that monitors online hate.</p>",
+        description="Learn from a city that monitors online hate.",
     ),
     DemoRequest(
         "Addu City",
@@ -217,7 +217,7 @@ DEMO_REQUESTS = [
             Step("evaluate", "focal", EVALUATION),
         ),
         4,
-        description="<p>Advice on engaging women's committees in prevention.</p>",
+        description="Advice on engaging women's committees in prevention.",
     ),
     DemoRequest(
         "Highland Park",
@@ -237,7 +237,7 @@ DEMO_REQUESTS = [
             Step("evaluate", "focal", {**EVALUATION, "rating": 4}),
         ),
         3,
-        description="<p>Sharing recovery lessons with other cities.</p>",
+        description="Sharing recovery lessons with other cities.",
     ),
     DemoRequest(
         "Chattanooga",
@@ -249,7 +249,7 @@ DEMO_REQUESTS = [
             Step("decline", "hub", {"reason": "<p>A national programme already covers this training this year.</p>"})
         ),
         5,
-        description="<p>Training for council staff.</p>",
+        description="Training for council staff.",
     ),
     DemoRequest(
         "Aurora",
@@ -259,7 +259,7 @@ DEMO_REQUESTS = [
         S.WITHDRAWN,
         _submitted(Step("withdraw", "focal")),
         3,
-        description="<p>Guidance on responding to rising hate incidents.</p>",
+        description="Guidance on responding to rising hate incidents.",
     ),
     DemoRequest(
         "Berlin",
@@ -269,7 +269,7 @@ DEMO_REQUESTS = [
         S.SUBMITTED,
         _submitted(),
         2,
-        description="<p>A workshop with federal and state partners.</p>",
+        description="A workshop with federal and state partners.",
     ),
     DemoRequest(
         "Oslo",
@@ -279,7 +279,7 @@ DEMO_REQUESTS = [
         S.EXPERT_MATCHING,
         _submitted(_routed("expert.ingrid", "expert.claire"), _accepted("expert.ingrid")),
         3,
-        description="<p>Review of the municipal framework.</p>",
+        description="Review of the municipal framework.",
     ),
     DemoRequest(
         "Victoria",
@@ -297,7 +297,7 @@ DEMO_REQUESTS = [
         ),
         4,
         funding=Decimal("9500"),
-        description="<p>Survey of young residents.</p>",
+        description="Survey of young residents.",
     ),
 ]
 

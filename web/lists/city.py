@@ -57,6 +57,8 @@ def city_row(request: SupportRequest, words: ChoiceWords | None = None, user: Us
     (``web.lists.labels``); ``user``: the reader, to link the drafts they may edit to their form."""
     words = words or ChoiceWords()
     editable = user is not None and can(user, "edit_draft", request)
+    state_label = words(RequestState, request.state)
+    phrase = str(STATE_SPECS[request.state].phrases.city)
     return CityRow(
         reference=request.reference,
         url=reverse("request-detail", args=[request.reference]),
@@ -64,8 +66,9 @@ def city_row(request: SupportRequest, words: ChoiceWords | None = None, user: Us
         city_id=request.city_id,
         city=request.city.name,
         state=request.state,
-        state_label=words(RequestState, request.state),
-        phrase=str(STATE_SPECS[request.state].phrases.city),
+        state_label=state_label,
+        # Beside the state's badge: no phrase that only says the badge again ("Closed Closed").
+        phrase="" if phrase == state_label else phrase,
         due_at=request.due_at,
         updated_at=request.updated_at,
         edit_url=reverse("request-edit", args=[request.reference]) if editable else None,

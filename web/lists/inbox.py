@@ -65,14 +65,17 @@ def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) ->
     words = words or ChoiceWords()
     request = assignment.request
     city = request.city
+    state_label = words(RequestState, request.state)
+    # A proposal awaiting the expert's answer reads as that answer, whatever the request's state.
+    phrase = str(STATE_SPECS[request.state].phrases.of(_reader(assignment.status)))
     return InboxRow(
         reference=request.reference,
         url=reverse("request-detail", args=[request.reference]),
         title=str(ANONYMISED_TITLE) if request.anonymised_at else request.title,
         state=request.state,
-        state_label=words(RequestState, request.state),
-        # A proposal awaiting the expert's answer reads as that answer, whatever the request's state.
-        phrase=str(STATE_SPECS[request.state].phrases.of(_reader(assignment.status))),
+        state_label=state_label,
+        # Beside the state's badge: no phrase that only says the badge again ("Closed Closed").
+        phrase="" if phrase == state_label else phrase,
         theme=words(Theme, request.theme),
         kind=words(SupportKind, request.kind),
         language=words(Language, request.language),

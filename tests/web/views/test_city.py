@@ -253,3 +253,16 @@ def test_personal_data_marks_the_field_it_was_found_in(client, focal, city):
     assert response.status_code == 200 and not SupportRequest.objects.exists()
     assert 'id="id_description_error"' in page and 'href="#id_description"' in page
     assert re.search(r'<textarea name="description"[^>]* autofocus[^>]*>', page)
+
+
+def test_the_citys_home_says_where_a_request_stands_without_repeating_its_state(client, focal, city):
+    from tests.web.pages import in_state
+
+    for state in ("draft", "closed", "delivered"):
+        in_state(state, city=city, title=f"Request {state}")
+    home = client.get(reverse("city-home")).content.decode()
+    assert "Not sent to the hub yet" in home and "Draft:" not in home
+    assert "The desk is waiting for your evaluation" in home and "Delivered:" not in home
+    # A closed request's badge says it all: no phrase beside it saying "Closed" again.
+    closed_cell = re.search(r'>Closed</span>\s*<span class="small">([^<]*)</span>', home)
+    assert closed_cell is not None and closed_cell.group(1) == ""

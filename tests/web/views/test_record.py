@@ -81,6 +81,8 @@ def test_the_overseers_see_who_decided_when_and_the_evaluation_in_full(client, n
     assert "4 out of 5" in page and "Would recommend it to another city" in page
     # The timeline points to what each move wrote.
     assert 'href="#delivery-report"' in page and 'href="#evaluation"' in page and 'href="#fund-title"' in page
+    # The grant is read with its application there: the record's heading does not promise one.
+    assert "Delivery and evaluation</h2>" in page and "Grant, delivery and evaluation" not in page
 
 
 def test_the_city_is_told_what_it_reports_and_by_when(client, net):
@@ -93,6 +95,7 @@ def test_the_city_is_told_what_it_reports_and_by_when(client, net):
     _, page = _page(client, net.people["focal"], request)
     assert "Due by" in page  # the evaluation's deadline, once delivery is reported
     assert 'href="#grant"' in page  # the timeline's approval points to the grant
+    assert "Grant, delivery and evaluation</h2>" in page
 
 
 def test_an_expert_reads_only_the_delivery_report_they_wrote(client, net):

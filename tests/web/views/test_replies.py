@@ -96,3 +96,11 @@ def test_the_request_page_has_the_keyboard_help_for_staff(client, staff, region)
     assert 'data-shortcuts="request"' in html and "<kbd>r</kbd>" in html
     client.force_login(focal_point(request.city))
     assert "shortcuts-help" not in client.get(request.get_absolute_url()).content.decode()
+
+
+def test_the_templates_page_names_the_hub_in_the_readers_language(client, staff, region):
+    region.name, region.name_fr = "East Africa", "Afrique de l'Est"
+    region.save(update_fields=["name", "name_fr"])
+    client.post(reverse("set-language"), {"language": "fr", "next": "/"})
+    html = client.get(reverse("reply-templates")).content.decode()
+    assert "Afrique de l&#x27;Est" in html and "East Africa" not in html

@@ -121,7 +121,10 @@ def test_the_whole_story_through_the_pages(client, people):
     client.force_login(mu)
     assert "Youth council" in client.get("/fund/?year=2026").content.decode()
     assert {"approve_funding", "reject_funding"} <= buttons(client, request)
-    assert "s envelope" in client.get(request.get_absolute_url()).content.decode()
+    pending = client.get(request.get_absolute_url()).content.decode()
+    assert "s envelope" in pending
+    # A budget line reads as an amount, like the amount asked: separated thousands and its currency.
+    assert "<bdi>Facilitation</bdi>: 12,000.00 EUR" in pending
     client.post(
         move_url(request, "approve_funding"),
         {"approve_funding-conditions": "Report within 6 months.", "approve_funding-confirm": "on"},
