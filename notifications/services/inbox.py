@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from helpdesk.models import SupportRequest, User
@@ -27,11 +28,19 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 
 def notifications_mark_read_for_request(*, user: User, request: SupportRequest) -> int:
-    """Mark ``user``'s unread in-app notifications about ``request`` read: they opened it, so they know.
+    """Mark ``user``'s unread in-app notifications about ``request`` read: they opened it, so they know. Returns
+    how many of their in-app notifications are still unread, for the header of the page they opened.
 
-    One UPDATE (over the partial index ``ntf_unread_request``), its own transaction: the request page calls it
-    on every visit, before the header counts what is still unread.
+    The request page calls it on every visit: one read counts the person's unread notifications and, among
+    them, those about this request (both over the partial index ``ntf_unread_request``); the UPDATE follows
+    only when some are about this request, so a page opened again writes nothing. (A notification arriving
+    between the two reads as if it had come a moment before or after the visit.)
     """
-    return (
-        Notification.objects.unread().filter(recipient_id=user.pk, request_id=request.pk).update(read_at=timezone.now())
+    counts = (
+        Notification.objects.unread()
+        .filter(recipient_id=user.pk)
+        .aggregate(unread=Count("pk"), here=Count("pk", filter=Q(request_id=request.pk)))
     )
+    if counts["here"]:
+        Notification.objects.unread().filter(recipient_id=user.pk, request_id=request.pk).update(read_at=timezone.now())
+    return int(counts["unread"] - counts["here"])

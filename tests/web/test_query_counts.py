@@ -35,7 +35,7 @@ MAX_QUERIES = 12
 # marks the reader's notifications about it read (one UPDATE), reads the city files shared with experts, the
 # hub's reply templates and, once delivered, the record (reports and evaluation): each one query, whatever the
 # history (the guard below holds it constant from 5 to 50 rows, and the test after it from 50 to 5,000 messages).
-REQUEST_PAGE_QUERIES = 14
+REQUEST_PAGE_QUERIES = 12
 OVER_BUDGET: dict[str, int] = {}
 
 
