@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from helpdesk.models import SupportRequest, User
 from notifications.models import Notification
+from notifications.selectors import unread_counts
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification | None:
@@ -31,16 +31,12 @@ def notifications_mark_read_for_request(*, user: User, request: SupportRequest) 
     """Mark ``user``'s unread in-app notifications about ``request`` read: they opened it, so they know. Returns
     how many of their in-app notifications are still unread, for the header of the page they opened.
 
-    The request page calls it on every visit: one read counts the person's unread notifications and, among
-    them, those about this request (both over the partial index ``ntf_unread_request``); the UPDATE follows
-    only when some are about this request, so a page opened again writes nothing. (A notification arriving
-    between the two reads as if it had come a moment before or after the visit.)
+    The request page calls it on every visit: one read (``selectors.unread_counts``) counts the person's
+    unread notifications and, among them, those about this request; the UPDATE follows only when some are
+    about this request, so a page opened again writes nothing. (A notification arriving between the two
+    reads as if it had come a moment before or after the visit.)
     """
-    counts = (
-        Notification.objects.unread()
-        .filter(recipient_id=user.pk)
-        .aggregate(unread=Count("pk"), here=Count("pk", filter=Q(request_id=request.pk)))
-    )
-    if counts["here"]:
+    unread, here = unread_counts(user, request)
+    if here:
         Notification.objects.unread().filter(recipient_id=user.pk, request_id=request.pk).update(read_at=timezone.now())
-    return int(counts["unread"] - counts["here"])
+    return unread - here
