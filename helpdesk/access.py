@@ -101,7 +101,7 @@ class _Scope:
     def shared_with(self, attachment: Attachment) -> bool:
         """A city file the hub shared with this expert (read once per person, and only for experts)."""
         request = attachment.request
-        return self.is_expert_on(request) and attachment.pk in self.user.shared_attachments.get(request.pk, ())
+        return self.is_expert_on(request) and attachment.pk in self.user.shared_attachment_ids(request.pk)
 
     def channels(self, request: SupportRequest) -> frozenset[str]:
         """The message channels this person reads and writes on ``request``."""

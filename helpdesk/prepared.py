@@ -2,12 +2,15 @@
 missing its target without it (``docs/performance.md``).
 
 Building a queryset and compiling it costs 0.3 to 0.6 ms of Python here, more than SQLite takes to answer (a
-request's 55 messages: 0.23 ms as a prepared read, 0.69 ms through the ORM). Four reads use it, the ones a
-request page makes every time (its messages, files and trail; the request page of the benchmark was at 11 x
-the floor without them) and the unread count every page's header shows. ``PreparedRead`` lets the ORM write
-the SQL once per connection and shape, then only binds each call's values and applies the same converters
-the ORM would. It reads the compiler's output, which is not Django's public API: ``tests/helpdesk/
-test_prepared.py`` holds each read equal to its queryset, so a Django upgrade that changes it fails there.
+request's 55 messages: 0.23 ms as a prepared read, 0.69 ms through the ORM). The reads a request page makes
+every time use it (its messages, its files in the shape each reader reads them, its trail and the reader's
+unread notifications; the request page of the benchmark was at 11 x the floor without them), and so does the
+unread count every page's header shows. ``PreparedRead`` lets the ORM write the SQL once per connection and
+shape, then only binds each call's values and applies the same converters the ORM would. It reads the
+compiler's output, which is not Django's public API: ``tests/helpdesk/test_prepared.py`` holds the mechanism
+equal to the ORM, and each read is held equal to its plain queryset where its selector is tested
+(``tests/helpdesk/test_selectors.py``, ``test_shares.py``, ``tests/notifications/test_selectors.py``), so a
+Django upgrade that changes it fails there.
 
 The queryset is still written with the ORM, by a function of the read's values (so the rule it expresses
 lives in one place); it is first called with stand-in values, and each parameter of the compiled SQL is

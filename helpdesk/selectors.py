@@ -12,7 +12,7 @@ from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import translation
 from guardian.shortcuts import get_objects_for_user
 
@@ -170,7 +170,7 @@ def _shared_with(user: User | AnonymousUser | None, request: SupportRequest) -> 
     """The city files of ``request`` the hub shared with ``user``, an expert let into it (else none)."""
     if not _active(user) or not scope(user).is_expert_on(request):
         return frozenset()
-    return user.shared_attachments.get(request.pk, frozenset())
+    return user.shared_attachment_ids(request.pk)
 
 
 def visible_attachments(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[Attachment]:
@@ -202,6 +202,22 @@ def _on_channels(name: str, model: type[Message | Attachment], line: tuple[str, 
 
 _MESSAGE_LINES = _on_channels("message-lines", Message, MESSAGE_LINE)
 _ATTACHMENT_LINES = _on_channels("attachment-lines", Attachment, ATTACHMENT_LINE)
+# An expert of the request also reads the city files the hub shared with them: the same read, with those files
+# and, on each line after ``ATTACHMENT_LINE``, whether it is shared with them.
+_EXPERT_ATTACHMENT_LINES = PreparedRead(
+    "expert-attachment-lines",
+    lambda request_id, channels, expert_id: (
+        Attachment.objects.filter(request_id=request_id)
+        .annotate(
+            shared=Exists(
+                AttachmentShare.objects.filter(attachment_id=OuterRef("pk"), expert_id=expert_id, revoked_at=None)
+            )
+        )
+        .filter(Q(visibility__in=channels) | Q(shared=True))
+        .order_by("created_at", "pk")
+        .values_list(*ATTACHMENT_LINE, "shared")
+    ),
+)
 
 
 # A request page's newest messages: the same read, newest first and cut (the page shows them oldest first).
@@ -258,20 +274,17 @@ def visible_message_lines(
 
 
 def visible_attachment_lines(request: SupportRequest, user: User | AnonymousUser | None) -> list[tuple[Any, ...]]:
-    """What ``visible_attachments`` gives ``user``, as ``ATTACHMENT_LINE`` tuples (a prepared read; the files the
-    hub shared with an expert are one more read, made only when there are some)."""
+    """What ``visible_attachments`` gives ``user``, as ``ATTACHMENT_LINE`` tuples (a prepared read). For an
+    expert of the request, the same read finds the files the hub shared with them and tells ``user`` which they
+    are, so that deciding each file's download reads nothing more."""
     channels = readable_channels(user, request)
     if not channels:
         return []
-    rows = _ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels))
-    shared = _shared_with(user, request)
-    if shared:
-        known = {row[0] for row in rows}
-        extra = Attachment.objects.filter(request_id=request.pk, pk__in=sorted(shared - known))
-        # ``ATTACHMENT_LINE`` starts with the id and holds the upload time: the page's order is (time, id).
-        at = ATTACHMENT_LINE.index("created_at")
-        rows = sorted([*rows, *extra.values_list(*ATTACHMENT_LINE)], key=lambda row: (row[at], row[0]))
-    return rows
+    if not (_active(user) and scope(user).is_expert_on(request)):
+        return _ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels))
+    rows = _EXPERT_ATTACHMENT_LINES.rows(request_id=request.pk, channels=sorted(channels), expert_id=user.pk)
+    user.shared_attachments_known(request.pk, (row[0] for row in rows if row[-1]))
+    return [row[:-1] for row in rows]
 
 
 @dataclass(frozen=True)
@@ -295,6 +308,39 @@ def file_shares(request: SupportRequest, user: User | AnonymousUser | None) -> l
         .values_list("pk", "attachment_id", "shared_at", *(f"expert__{name}" for name in PERSON_NAME))
     )
     return [ShareLine(pk, attachment_id, User.display_name(*person), at) for pk, attachment_id, at, *person in rows]
+
+
+# Hub staff read a request's files with whom each is shared: the files' read, each file on one line per live
+# share (with its id, time and expert's name after ``ATTACHMENT_LINE``), or on one line with none.
+_ATTACHMENT_SHARE_LINES = PreparedRead(
+    "attachment-share-lines",
+    lambda request_id, channels: (
+        Attachment.objects.filter(request_id=request_id, visibility__in=channels)
+        .annotate(live=FilteredRelation("shares", condition=Q(shares__revoked_at=None)))
+        .order_by("created_at", "pk", "live__shared_at", "live__pk")
+        .values_list(*ATTACHMENT_LINE, "live__pk", "live__shared_at", *(f"live__expert__{n}" for n in PERSON_NAME))
+    ),
+)
+
+
+def attachment_lines_and_shares(
+    request: SupportRequest, user: User | AnonymousUser | None, *, shares: bool
+) -> tuple[list[tuple[Any, ...]], list[ShareLine]]:
+    """``visible_attachment_lines`` and, with ``shares``, ``file_shares``: in one read when ``user`` reads both
+    (hub staff of the region, on a request page that has experts to share with)."""
+    if not shares or not can(user, "share_file", request):
+        return visible_attachment_lines(request, user), []
+    channels = readable_channels(user, request)
+    rows = _ATTACHMENT_SHARE_LINES.rows(request_id=request.pk, channels=sorted(channels))
+    width = len(ATTACHMENT_LINE)
+    files = list({row[0]: row[:width] for row in rows}.values())
+    found = [
+        ShareLine(pk, row[0], User.display_name(*person), at)
+        for row in rows
+        if row[width] is not None
+        for pk, at, *person in [row[width:]]
+    ]
+    return files, sorted(found, key=lambda line: (line.shared_at, line.pk))
 
 
 def access_log_for(request: SupportRequest, user: User | AnonymousUser | None) -> QuerySet[AccessLog]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from helpdesk.models import Role, SupportRequest, User
 from helpdesk.prepared import PreparedRead
@@ -73,6 +73,27 @@ def unread_count(user: User | AnonymousUser) -> int:
         return 0
     rows = _UNREAD.rows(recipient_id=user.pk)
     return rows[0][0] if rows else 0
+
+
+# The request page's header counts the same, and among them those about the request it marks read.
+_UNREAD_WITH_REQUEST = PreparedRead(
+    "unread-count-with-request",
+    lambda recipient_id, request_id: (
+        Notification.objects.unread()
+        .filter(recipient_id=recipient_id)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("*"), here=Count("pk", filter=Q(request_id=request_id)))
+        .values_list("n", "here")
+    ),
+)
+
+
+def unread_counts(user: User, request: SupportRequest) -> tuple[int, int]:
+    """How many of ``user``'s in-app notifications are unread, and how many of those are about ``request``
+    (one read, over the partial index ``ntf_unread_request``)."""
+    rows = _UNREAD_WITH_REQUEST.rows(recipient_id=user.pk, request_id=request.pk)
+    return (rows[0][0], rows[0][1]) if rows else (0, 0)
 
 
 def watchers_of(request: SupportRequest) -> QuerySet[Watch]:

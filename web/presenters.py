@@ -34,7 +34,7 @@ from helpdesk.selectors import (
     PERSON_NAME,
     MessageCursor,
     ShareLine,
-    visible_attachment_lines,
+    attachment_lines_and_shares,
     visible_message_lines,
     visible_messages,
 )
@@ -320,13 +320,11 @@ def attachment_view(line: Any, request: SupportRequest, user: User, shares: Iter
     )
 
 
-def attachment_views(request: SupportRequest, user: User, shares: Iterable[ShareLine] = ()) -> list[AttachmentView]:
+def attachment_views(request: SupportRequest, user: User, *, shares: bool = False) -> list[AttachmentView]:
     """The files of ``request`` on the channels ``user`` reads (and, for an expert, those the hub shared with
-    them), oldest first; ``shares``: whom each is shared with, for hub staff."""
-    shares = list(shares)
-    return [
-        attachment_view(AttachmentLine(*row), request, user, shares) for row in visible_attachment_lines(request, user)
-    ]
+    them), oldest first; with ``shares``, whom each is shared with, for hub staff (in the same read)."""
+    rows, share_lines = attachment_lines_and_shares(request, user, shares=shares)
+    return [attachment_view(AttachmentLine(*row), request, user, share_lines) for row in rows]
 
 
 def with_files(messages: list[MessageView], files: Iterable[AttachmentView]) -> list[MessageView]:

@@ -2,8 +2,9 @@
 where it stands, what comes next; one page of it at a time.
 
 What a move says comes from the lifecycle table: each move's line in the past tense (the event it announced),
-what the current state waits for in the reader's words, and the states on the request's usual road. The
-messages come from the same read as the page's messages section, so they say what it says.
+what the current state waits for in the reader's words, and the states on the request's usual road. A message
+is one line (who wrote it, when, on which channel) linking to it in the page's messages section, which shows
+it in full: the story reads at a glance, and the page does not carry every message twice.
 
 The page is bounded: the newest ``PAGE_SIZE`` entries, and a link to the earlier ones (a cursor in the
 query string, so paging needs no script); the messages section pages the same way.
@@ -11,10 +12,11 @@ query string, so paging needs no script); the messages section pages the same wa
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
+from urllib.parse import urlencode
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +79,23 @@ def message_cursor(message: MessageView) -> Cursor:
     return Cursor(message.created_at, MESSAGE, message.pk)
 
 
+def through(message: MessageView) -> Cursor:
+    """The cursor of the page of messages whose newest is ``message`` (those before it, and itself)."""
+    return Cursor(message.created_at, MESSAGE, message.pk + 1)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message in the timeline: its line, and where the page shows it in full."""
+
+    message: MessageView
+    href: str
+
+
+def on_this_page(message: MessageView) -> str:
+    return f"#message-{message.pk}"
+
+
 @dataclass(frozen=True)
 class Step:
     status: str  # "done" (a move made), "messages" (messages posted one after another), "current" or "next"
@@ -88,9 +107,8 @@ class Step:
     waits_for: str | Promise = ""  # what the request waits for, in staff's words ("Waiting for ...")
     phrase: str | Promise = ""  # where it stands, in the city's or an expert's own words
     due_at: datetime | None = None
-    # The messages of a "messages" step, oldest first: written as the messages section writes them
-    # (``web.fast.message_articles``), so they read the same in both places and cost as little.
-    messages: tuple[MessageView, ...] = ()
+    # The messages of a "messages" step, oldest first, each a line linking to it in the messages section.
+    messages: tuple[Said, ...] = ()
     # Where the page shows what the move wrote (a delivery report, an evaluation, a fund decision).
     anchor: str = ""
     anchor_label: str | Promise = ""
@@ -156,12 +174,14 @@ def request_timeline(
     show: Show = "all",
     before: Cursor | None = None,
     page_size: int = PAGE_SIZE,
+    message_href: Callable[[MessageView], str] = on_this_page,
 ) -> Timeline:
     """One page of the request's story: the moves made with who and when (``trail``:
     ``workflows.selectors.trail_lines``) and the messages (``messages``: the newest ``page_size + 1`` the
     reader may read before ``before``), newest page first; on the newest page, the current state with what
     it waits for and its deadline, then the states ahead on the usual road. ``show``: everything, the steps
-    only, or the messages only. ``anchors``: for a move, where the page shows what it wrote.
+    only, or the messages only. ``anchors``: for a move, where the page shows what it wrote;
+    ``message_href``: for a message, where the page shows it in full.
 
     The current state is told in ``reader``'s words (the lifecycle table's phrase for them). A move's comment
     is shown only to people who read the channel it was addressed to; an expert reading the brief is not told
@@ -172,7 +192,10 @@ def request_timeline(
         entries += _move_steps(trail, channels, show_actors=show_actors, anchors=anchors or {})
     if show != "moves":
         entries += [
-            (message_cursor(message), Step(status="messages", label="", state_label="", messages=(message,)))
+            (
+                message_cursor(message),
+                Step(status="messages", label="", state_label="", messages=(Said(message, message_href(message)),)),
+            )
             for message in messages or []
         ]
     entries = sorted((e for e in entries if before is None or e[0] < before), key=lambda e: e[0])
@@ -244,9 +267,9 @@ class StoryPages:
 
     @property
     def shown_messages(self) -> list[MessageView]:
-        """Every message on the page once (the access log records what the page revealed)."""
-        shown = {m.pk: m for m in [*self.messages.messages, *(m for s in self.timeline.steps for m in s.messages)]}
-        return list(shown.values())
+        """The messages the page shows in full (the access log records what it revealed): the messages
+        section's; the timeline names their authors and times only."""
+        return self.messages.messages
 
 
 def story_pages(
@@ -261,8 +284,17 @@ def story_pages(
 ) -> StoryPages:
     """The pages of messages and timeline that ``query`` asks for (``before``; ``timeline`` and
     ``timeline_before``), the newest when it asks for nothing (or for what no link makes): one read of
-    messages when both show the newest, two otherwise."""
+    messages when both show the newest, two otherwise. A message of the timeline links to it in the messages
+    section, on this page or, when the section shows other messages, on the page of messages it is on."""
     shown = message_page(request, user, before=Cursor.parse(query.get("before")))
+    in_section = {m.pk for m in shown.messages}
+
+    def message_href(message: MessageView) -> str:
+        if message.pk in in_section:
+            return on_this_page(message)
+        # ``items()``: one value per key, also of a QueryDict (whose own copy holds lists).
+        return "?" + urlencode({**dict(query.items()), "before": str(through(message))}) + on_this_page(message)
+
     show = parse_show(query.get("timeline"))
     before = Cursor.parse(query.get("timeline_before"))
     messages: list[MessageView] = []
@@ -278,5 +310,6 @@ def story_pages(
         anchors=anchors,
         show=show,
         before=before,
+        message_href=message_href,
     )
     return StoryPages(messages=shown, timeline=timeline)

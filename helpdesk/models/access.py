@@ -88,7 +88,7 @@ class AttachmentShare(models.Model):
                 fields=["attachment", "expert"], condition=models.Q(revoked_at=None), name="one_live_share"
             )
         ]
-        # An expert's live shares are read once per page they open (``User.shared_attachments``).
+        # An expert's live shares of a request are read with its files, or alone (``User.shared_attachment_ids``).
         indexes = [models.Index(fields=["expert", "revoked_at"], name="share_expert_live")]
 
     def __str__(self) -> str:

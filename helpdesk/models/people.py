@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -16,6 +17,8 @@ from helpdesk.models.geography import City, Region
 PRIMED_SUSPENSION = "primed_suspension"
 PRIMED_GRANTS = "primed_view_grants"
 VIEW_GRANT = "view_supportrequest"
+# Where ``User.shared_attachment_ids`` keeps what it knows, by request (an attribute, forgotten with the rest).
+SHARED_FILES = "shared_files_by_request"
 
 
 class NotificationMode(models.TextChoices):
@@ -106,21 +109,28 @@ class User(AbstractUser):
             ).values_list("content_object_id", flat=True)
         )
 
-    @cached_property
-    def shared_attachments(self) -> dict[int, frozenset[int]]:
-        """The city files the hub shared with this expert, by request: {request id: attachment ids}."""
-        if not self.expert_in_good_standing:
-            return {}
-        shared: dict[int, set[int]] = {}
-        live = AttachmentShare.objects.filter(expert_id=self.pk, revoked_at=None)
-        for request_id, attachment_id in live.values_list("attachment__request_id", "attachment_id"):
-            shared.setdefault(request_id, set()).add(attachment_id)
-        return {request_id: frozenset(ids) for request_id, ids in shared.items()}
+    def shared_attachment_ids(self, request_id: int) -> frozenset[int]:
+        """The city files of one request the hub shared with this expert: read once per request, unless the read
+        of the request's files already told (``shared_attachments_known``)."""
+        known: dict[int, frozenset[int]] = self.__dict__.setdefault(SHARED_FILES, {})
+        if request_id not in known:
+            ids: frozenset[int] = frozenset()
+            if self.expert_in_good_standing:
+                live = AttachmentShare.objects.filter(
+                    expert_id=self.pk, revoked_at=None, attachment__request_id=request_id
+                )
+                ids = frozenset(live.values_list("attachment_id", flat=True))
+            known[request_id] = ids
+        return known[request_id]
+
+    def shared_attachments_known(self, request_id: int, ids: Iterable[int]) -> None:
+        """Every city file of the request shared with this expert, as a read of its files found them."""
+        self.__dict__.setdefault(SHARED_FILES, {})[request_id] = frozenset(ids)
 
     def access_changed(self) -> None:
         """Forget what was read about this person's access (after a grant, a revocation or a role change)."""
         primed = (PRIMED_SUSPENSION, PRIMED_GRANTS)
-        names = ("roles", "focal_city_ids", "expert_in_good_standing", "granted_request_ids", "shared_attachments")
+        names = ("roles", "focal_city_ids", "expert_in_good_standing", "granted_request_ids", SHARED_FILES)
         for name in (*names, *primed):
             with contextlib.suppress(AttributeError):
                 delattr(self, name)

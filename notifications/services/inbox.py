@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from helpdesk.models import SupportRequest, User
 from notifications.models import Notification
+from notifications.selectors import unread_counts
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> Notification | None:
@@ -27,11 +28,15 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 
 def notifications_mark_read_for_request(*, user: User, request: SupportRequest) -> int:
-    """Mark ``user``'s unread in-app notifications about ``request`` read: they opened it, so they know.
+    """Mark ``user``'s unread in-app notifications about ``request`` read: they opened it, so they know. Returns
+    how many of their in-app notifications are still unread, for the header of the page they opened.
 
-    One UPDATE (over the partial index ``ntf_unread_request``), its own transaction: the request page calls it
-    on every visit, before the header counts what is still unread.
+    The request page calls it on every visit: one read (``selectors.unread_counts``) counts the person's
+    unread notifications and, among them, those about this request; the UPDATE follows only when some are
+    about this request, so a page opened again writes nothing. (A notification arriving between the two
+    reads as if it had come a moment before or after the visit.)
     """
-    return (
+    unread, here = unread_counts(user, request)
+    if here:
         Notification.objects.unread().filter(recipient_id=user.pk, request_id=request.pk).update(read_at=timezone.now())
-    )
+    return unread - here

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from helpdesk import services
 from helpdesk.access import can
 from helpdesk.models import AccessLog, AttachmentShare, User
-from helpdesk.selectors import file_shares, visible_attachment_lines, visible_attachments
-from tests.access_world import build_world
+from helpdesk.selectors import attachment_lines_and_shares, file_shares, visible_attachment_lines, visible_attachments
+from tests.access_world import ROLES, build_world
 from tests.factories import expert
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,43 @@ def test_hub_staff_read_the_shares_beside_the_files(world, django_assert_num_que
     ]
     assert file_shares(world.req, world.user("assigned_expert")) == []
     assert file_shares(world.req, world.user("management")) == []
+
+
+def test_hub_staff_read_the_files_and_their_shares_in_one_read_equal_to_the_two(world, django_assert_num_queries):
+    """The request page's fold: the files' lines and the shares as ``visible_attachment_lines`` and
+    ``file_shares`` give them, a file shared with two experts and a revoked share included."""
+    hub = world.user("hub_region")
+    second = expert()
+    services.expert_access_grant(request=world.req, expert=second)
+    services.attachment_share(attachment=world.attachments["shared"], expert=second, actor=hub)
+    revoked = services.attachment_share(attachment=world.attachments["city"], expert=second, actor=hub)
+    services.attachment_share_revoke(share=revoked, actor=hub)
+    expected = (visible_attachment_lines(world.req, hub), file_shares(world.req, hub))
+    assert len(expected[1]) == 2
+
+    with django_assert_num_queries(1):
+        assert attachment_lines_and_shares(world.req, hub, shares=True) == expected
+    # Anyone else, or without shares asked: the files alone, as before.
+    assert attachment_lines_and_shares(world.req, hub, shares=False) == (expected[0], [])
+    for role in ROLES[1:]:  # the first is the anonymous visitor, who reads nothing
+        person = _fresh(world.user(role))
+        lines, shares = attachment_lines_and_shares(world.req, person, shares=True)
+        assert lines == visible_attachment_lines(world.req, _fresh(person)), role
+        assert shares == file_shares(world.req, person), role
+
+
+def test_the_experts_files_tell_which_are_shared_so_each_download_check_reads_nothing(world, django_assert_num_queries):
+    person = _fresh(world.user("assigned_expert"))
+    can(person, "view", world.req)  # who the person is: read once, as the page does first
+    with django_assert_num_queries(1):
+        lines = visible_attachment_lines(world.req, person)
+    files = {a.pk: a for a in world.attachments.values()}
+    with django_assert_num_queries(0):
+        allowed = [can(person, "download", files[row[0]]) for row in lines]
+    assert allowed == [True, True]
+    # A person read afresh, asked about a file before any list, reads the shares of that request alone.
+    fresh = _fresh(person)
+    can(fresh, "view", world.req)
+    with django_assert_num_queries(1):
+        assert can(fresh, "download", world.attachments["shared"])
+        assert not can(fresh, "download", world.attachments["city"])

@@ -12,9 +12,10 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from helpdesk.placeholders import ANONYMISED, WITHHELD
-from web.fast import FastChoiceField, FastSelect, message_articles, queue_lines
+from web.fast import FastChoiceField, FastSelect, message_articles, queue_lines, timeline_messages
 from web.lists.queue import QueueRow
 from web.presenters import AttachmentView, MessageView
+from web.timeline import Said
 
 HOSTILE = "<script>alert(\"x\")</script> & 'quoted' «ünïcödé» مرحبا"
 LANGUAGES = ["en", "fr", "ar"]
@@ -98,6 +99,21 @@ def test_message_articles_write_what_the_template_writes(language, can_release):
             assert message_articles(messages, can_release=can_release) == plain
 
 
+SAID = [Said(m, f"#message-{m.pk}") for m in MESSAGES] + [
+    Said(_message(pk=15), "?timeline_before=1.0.2&before=3.1.16#message-15"),
+    Said(_message(pk=16, author_name=HOSTILE), HOSTILE),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_timeline_messages_write_what_the_template_writes(language):
+    with translation.override(language):
+        for count in (0, 1, len(SAID)):
+            said = SAID[:count]
+            plain = render_to_string("web/requests/timeline_messages.html", {"messages": said})
+            assert timeline_messages(said) == plain
+
+
 def _row(**overrides: object) -> QueueRow:
     values: dict[str, object] = {
         "reference": "SCN-2026-000001",
@@ -141,5 +157,5 @@ def test_queue_lines_write_what_the_template_writes(language, all_hubs):
 
 
 def test_nothing_people_wrote_comes_through_as_markup():
-    html = queue_lines(ROWS, all_hubs=True) + message_articles(MESSAGES, can_release=True)
+    html = queue_lines(ROWS, all_hubs=True) + message_articles(MESSAGES, can_release=True) + timeline_messages(SAID)
     assert "<script" not in html and "&lt;script&gt;" in html

@@ -31,16 +31,18 @@ pytestmark = pytest.mark.django_db
 
 # The web issue's budget per page (a later issue benchmarks every page at 100,000 requests).
 MAX_QUERIES = 12
-# A request page gathers more than a list: besides the request, its trail, assignments, messages and files, it
-# marks the reader's notifications about it read (one UPDATE), reads the city files shared with experts, the
-# hub's reply templates and, once delivered, the record (reports and evaluation): each one query, whatever the
-# history (the guard below holds it constant from 5 to 50 rows, and the test after it from 50 to 5,000 messages).
-REQUEST_PAGE_QUERIES = 14
-OVER_BUDGET: dict[str, int] = {}
+# A request page gathers more than a list: besides the request, its trail, assignments, messages and files, the
+# reader's unread notifications (the header's count and this request's, one read; the UPDATE marking them read
+# only when some are about it, so not on a page opened again), for hub staff the reply templates and the
+# watchers, and once through the fund and delivered, its fund applications and delivery record. Each read is
+# one query whatever the history (the guard below holds it constant from 5 to 50 rows, and the test after it
+# from 50 to 5,000 messages). Every page keeps to 12 but one: hub staff on a delivered, funded request read
+# the fund applications and the delivery record besides all the rest (13).
+OVER_BUDGET: dict[str, int] = {"detail_as_hub_with_record": 13}
 
 
 def _budget(name: str) -> int:
-    return OVER_BUDGET.get(name, REQUEST_PAGE_QUERIES if name.startswith("detail_") else MAX_QUERIES)
+    return OVER_BUDGET.get(name, MAX_QUERIES)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from web import fast
 from web.lists.queue import QueueRow
 from web.presenters import MessageView
+from web.timeline import Said
 
 register = template.Library()
 
@@ -18,6 +19,12 @@ register = template.Library()
 def message_articles(messages: Sequence[MessageView], *, can_release: bool = False) -> SafeString:
     """What ``templates/web/requests/messages.html`` writes, in one pass."""
     return fast.message_articles(messages, can_release=can_release)
+
+
+@register.simple_tag
+def timeline_messages(messages: Sequence[Said]) -> SafeString:
+    """What ``templates/web/requests/timeline_messages.html`` writes, in one pass."""
+    return fast.timeline_messages(messages)
 
 
 @register.simple_tag

@@ -35,7 +35,11 @@ def unread_badge(context: template.Context, count: int | None = None, compact: b
 
 @register.simple_tag(takes_context=True)
 def unread_count(context: template.Context) -> int:
-    """``{% unread_count as n %}``: read once, for a header that shows the badge in two layouts."""
+    """``{% unread_count as n %}``: read once, for a header that shows the badge in two layouts (not at all on a
+    page that counted already: ``header_unread`` in its context, as the request page marks read and counts)."""
+    known = context.get("header_unread")
+    if isinstance(known, int):
+        return known
     user = _signed_in(context)
     return selectors.unread_count(user) if user is not None else 0
 

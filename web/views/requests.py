@@ -24,7 +24,7 @@ from helpdesk.access import can
 from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
 from helpdesk.sanitize import markdown_html
 from helpdesk.screening import PersonalDataFound
-from helpdesk.selectors import file_shares, hub_staff, visible_messages
+from helpdesk.selectors import hub_staff, visible_messages
 from notifications.services import notifications_mark_read_for_request
 from web import presenters
 from web.forms.moves import MoveForm, page_moves
@@ -80,9 +80,8 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         anchors=record_anchors(record, decisions=bool(fund_applications)),
     )
     can_edit_draft = can(user, "edit_draft", support_request)
-    # Files are shared only with experts of the request: without assignments there is nothing to read.
-    shares = file_shares(support_request, user) if lifecycle.assignments else []
-    attachments = presenters.attachment_views(support_request, user, shares=shares)
+    # Files are shared only with experts of the request: without assignments there are no shares to read.
+    attachments = presenters.attachment_views(support_request, user, shares=bool(lifecycle.assignments))
     messages_list = presenters.with_files(story.messages.messages, attachments)
     # While the hub waits for this reader's answer, its question stands above every box they answer in.
     question = _open_question(support_request, user, lifecycle.moves, messages_list)
@@ -144,11 +143,11 @@ def _open_question(
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     support_request = request_or_404(user, reference)
-    # Whoever opens a request has seen what its notifications told of (before the header counts the unread).
-    notifications_mark_read_for_request(user=user, request=support_request)
+    # Whoever opens a request has seen what its notifications told of; the header shows what is left unread.
+    unread = notifications_mark_read_for_request(user=user, request=support_request)
     # ?template=<id>: the message form written from one of the hub's reply templates (the no-script path).
     prefill = reply_prefill(request, support_request, _writable_channels(user, support_request))
-    return _render_detail(request, support_request, **prefill)
+    return _render_detail(request, support_request, header_unread=unread, **prefill)
 
 
 @login_required

@@ -261,6 +261,13 @@ def test_opening_a_request_marks_its_notifications_read_in_one_update(world, foc
         focal_client.get(url)
     writes = [q["sql"] for q in captured.captured_queries if "notifications_notification" in q["sql"]]
     assert [sql.split()[0] for sql in writes if sql.startswith("UPDATE")] == ["UPDATE"]
+    # Opened again with nothing new about it: one read counts for the header, and nothing is written.
+    with CaptureQueriesContext(connection) as captured:
+        again = focal_client.get(url).content.decode()
+    touching = [q["sql"].split()[0] for q in captured.captured_queries if "notifications_notification" in q["sql"]]
+    assert touching == ["SELECT"]
+    badge = re.search(r"badge rounded-pill[^>]*>(\d+)<", again)
+    assert badge and badge.group(1) == "1"
 
 
 def test_opening_a_request_leaves_other_peoples_notifications_unread(world, focal_client):

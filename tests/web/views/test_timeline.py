@@ -1,5 +1,6 @@
 """The request page's timeline, through HTTP: what happened in the past tense with who and when, the messages
-the reader may read in between, a filter and pages that work without script."""
+the reader may read in between (a line each, linking to the message in full), a filter and pages that work
+without script."""
 
 from __future__ import annotations
 
@@ -42,16 +43,34 @@ def test_the_current_state_is_named_once(client, net):
     assert timeline.count("Draft") == 0  # the badge above the page names the state; the timeline does not repeat it
 
 
+def _link(message: Message) -> str:
+    return f'href="#message-{message.pk}"'
+
+
 def test_messages_the_reader_may_read_come_between_the_moves(client, net):
     request = net.at("info_requested")
     hub = net.people["hub"]
-    Message.objects.create(request=request, author=hub, body="<p>Internal note</p>", visibility="internal")
+    note = Message.objects.create(request=request, author=hub, body="<p>Internal note</p>", visibility="internal")
+    question = Message.objects.filter(request=request, body__contains="Which services").get()
     timeline = _timeline(client, net.people["focal"], request)
-    # The hub's question is a city message, posted with the move: it follows the move's line.
-    question = timeline.index("Which services should take part?")
-    assert timeline.index("The hub asked the city for more information") < question
-    assert "Internal note" not in timeline
-    assert "Internal note" in _timeline(client, hub, request)
+    # The hub's question is a city message, posted with the move: its line follows the move's.
+    assert timeline.index("The hub asked the city for more information") < timeline.index(_link(question))
+    assert f"<bdi>{hub}</bdi>" in timeline.split(_link(question), 1)[1].split("</li>", 1)[0]
+    assert _link(note) not in timeline
+    assert _link(note) in _timeline(client, hub, request)
+
+
+def test_a_message_is_a_line_of_the_timeline_and_in_full_once_on_the_page(client, net):
+    request = net.at("info_requested")
+    client.force_login(net.people["focal"])
+    page = client.get(request.get_absolute_url()).content.decode()
+    timeline = page.split('id="timeline"', 1)[1].split("</section>", 1)[0]
+    question = Message.objects.filter(request=request, body__contains="Which services").get()
+    assert "Which services should take part?" not in timeline and "<article" not in timeline
+    # The line links to the message in the messages section, where it is written out.
+    messages = page.split('id="messages"', 1)[1].split("</section>", 1)[0]
+    article = messages.split(f'id="message-{question.pk}"', 1)[1].split("</article>", 1)[0]
+    assert "Which services should take part?" in article
 
 
 def test_the_timeline_filters_moves_and_messages_without_script(client, net):
@@ -59,8 +78,8 @@ def test_the_timeline_filters_moves_and_messages_without_script(client, net):
     person = net.people["focal"]
     moves = _timeline(client, person, request, "?timeline=moves")
     messages = _timeline(client, person, request, "?timeline=messages")
-    assert "The hub asked the city" in moves and "Which services should take part?" not in moves
-    assert "Which services should take part?" in messages and "The hub asked the city" not in messages
+    assert "The hub asked the city" in moves and 'href="#message-' not in moves
+    assert 'href="#message-' in messages and "The hub asked the city" not in messages
     assert re.search(r'href="\?timeline=moves#timeline" aria-current="page"', moves)  # the chosen filter is marked
     assert re.search(r'href="\?timeline=messages#timeline" aria-current="page"', messages)
 
@@ -82,15 +101,24 @@ def test_the_timeline_pages_back_through_a_long_history(client, net):
     # Posted a minute apart (bulk_create stamps them all now).
     for i, pk in enumerate(Message.objects.filter(request=request).order_by("pk").values_list("pk", flat=True)):
         Message.objects.filter(pk=pk).update(created_at=start + timedelta(minutes=i))
+    notes = list(Message.objects.filter(request=request).order_by("created_at"))
     first = _timeline(client, hub, request)
-    assert first.count("<article") == PAGE_SIZE
-    assert "Note number 44." in first and "Note number 14." not in first and "Now:" in first
+    assert first.count("#message-") == PAGE_SIZE
+    assert _link(notes[44]) in first and f"#message-{notes[14].pk}" not in first and "Now:" in first
     earlier = re.search(r'href="(\?timeline_before=[^"#]+)#timeline"', first)
     assert earlier
     second = _timeline(client, hub, request, earlier.group(1).replace("&amp;", "&"))
-    assert second.count("<article") == 45 - PAGE_SIZE
-    assert "Note number 0." in second and "Note number 15." not in second and "Now:" not in second
+    assert second.count("#message-") == 45 - PAGE_SIZE
+    assert f"#message-{notes[0].pk}" in second and f"#message-{notes[15].pk}" not in second and "Now:" not in second
     assert "Back to the latest" in second
+    # Those messages are not in the messages section of the newest page: each links to the page of
+    # messages it is on, keeping the timeline where it was.
+    link = re.search(rf'href="(\?[^"#]+)#message-{notes[3].pk}"', second)
+    assert link and "timeline_before=" in link.group(1)
+    page = client.get(request.get_absolute_url() + link.group(1).replace("&amp;", "&")).content.decode()
+    section = page.split('id="messages"', 1)[1].split("</section>", 1)[0]
+    assert f'id="message-{notes[3].pk}"' in section and "Note number 3." in section
+    assert "Note number 4." not in section  # the page of messages ends with it
 
 
 def test_the_messages_section_pages_back_too(client, net):
