@@ -238,6 +238,12 @@ CASES: list[Case] = [
     Case("notifications:read", only(302, {"own_city"}, other=404), method="post", kwargs=_notification_of_own_city),
     Case("notifications:read-all", only(302, set(ROLES), other=302), method="post"),
     Case(
+        "notifications:watchers-page",
+        {**only(200, SEES_REQ, other=404), "own_city": 403, "assigned_expert": 403},
+        kwargs=_req,
+        note="the watchers' page, with the form to add a colleague: for those who choose watchers",
+    ),
+    Case(
         "notifications:watchers",
         {**only(302, SEES_REQ, other=404), "own_city": 403, "assigned_expert": 403},
         method="post",

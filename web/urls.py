@@ -25,6 +25,7 @@ notification_patterns = (
         path("<int:pk>/read/", notifications.notification_read, name="read"),
         path("read-all/", notifications.notification_read_all, name="read-all"),
         path("requests/<str:reference>/watchers/", notifications.request_watchers, name="watchers"),
+        path("requests/<str:reference>/watchers/manage/", notifications.request_watchers_page, name="watchers-page"),
     ],
     "notifications",
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +23,7 @@ from helpdesk import access
 from helpdesk.access import can
 from helpdesk.models import AccessLog, ReplyTemplate, Role, SavedView, SupportRequest, User
 from helpdesk.sanitize import clean_text, strip_controls
-from helpdesk.selectors import visible_requests
+from helpdesk.selectors import reply_templates_forget, visible_requests
 
 MAX_SAVED_VIEWS = 50  # per person, shared ones included: a row of pills, not a library
 MAX_BULK = 100  # a queue page shows 25; more than this in one post is not a person's choice
@@ -122,6 +123,7 @@ def reply_template_save(
                 setattr(template, name, value)
             template.save(update_fields=["title", *bodies, "updated_at"])
             _audit(actor=actor, obj=template, flag=CHANGE)
+        transaction.on_commit(partial(reply_templates_forget, region_id))
     return template
 
 
@@ -131,6 +133,7 @@ def reply_template_delete(*, template: ReplyTemplate, actor: User) -> None:
     with transaction.atomic():
         _audit(actor=actor, obj=template, flag=DELETION)
         template.delete()
+        transaction.on_commit(partial(reply_templates_forget, template.region_id))
 
 
 # --- Owners of many requests ------------------------------------------------------------------------------

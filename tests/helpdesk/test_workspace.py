@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from helpdesk import services
 from helpdesk.models import AccessLog, ReplyTemplate, SavedView, SupportRequest
-from helpdesk.selectors import hub_reply_templates, reply_templates_for, saved_views_for
+from helpdesk.selectors import hub_reply_templates, reply_templates_for, reply_templates_kept, saved_views_for
 from tests.factories import CityFactory, RegionFactory, expert, focal_point, hub_staff, management, steering
 from tests.web.pages import in_state
 
@@ -101,6 +101,24 @@ def test_the_request_page_offers_the_hubs_templates_to_its_hub_staff_only(region
     assert list(reply_templates_for(request, hub_staff(region))) == [template]
     for person in (hub_staff(RegionFactory()), management(), focal_point(request.city), expert()):
         assert list(reply_templates_for(request, person)) == []
+
+
+@pytest.mark.django_db(transaction=True)  # the kept list is dropped once a write commits
+def test_the_kept_templates_equal_the_read_after_every_write(region):
+    staff = hub_staff(region)
+    request = in_state("submitted", city=CityFactory(region=region))
+    assert reply_templates_kept(request, staff) == list(reply_templates_for(request, staff)) == []
+    first = services.reply_template_save(actor=staff, title="B", body_en="x", body_fr="", body_ar="")
+    assert reply_templates_kept(request, staff) == list(reply_templates_for(request, staff)) == [first]
+    second = services.reply_template_save(actor=staff, title="A", body_en="y", body_fr="", body_ar="")
+    services.reply_template_save(actor=staff, title="C", body_en="z", body_fr="", body_ar="", template=first)
+    kept = reply_templates_kept(request, staff)
+    assert kept == list(reply_templates_for(request, staff)) == [second, first]
+    assert [t.title for t in kept] == ["A", "C"]
+    services.reply_template_delete(template=second, actor=staff)
+    assert reply_templates_kept(request, staff) == list(reply_templates_for(request, staff)) == [first]
+    for person in (hub_staff(RegionFactory()), management(), focal_point(request.city), expert()):
+        assert reply_templates_kept(request, person) == []
 
 
 # --- owners of many requests ------------------------------------------------------------------------------

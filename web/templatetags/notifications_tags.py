@@ -45,7 +45,9 @@ def unread_count(context: template.Context) -> int:
 
 
 @register.inclusion_tag("web/notifications_includes/watch_panel.html", takes_context=True)
-def watch_panel(context: template.Context, req: SupportRequest) -> dict[str, Any]:
+def watch_panel(context: template.Context, req: SupportRequest, full: bool = False) -> dict[str, Any]:
+    """Who watches ``req``; ``full``: with the form to add a colleague (the watchers' own page), else a link
+    to it (the request page, where choosing a colleague is rare and the list of them long)."""
     user = _signed_in(context)
     if user is None:
         return {"hidden": True}
@@ -64,7 +66,8 @@ def watch_panel(context: template.Context, req: SupportRequest) -> dict[str, Any
         "req": req,
         "user": user,
         "can_manage": True,
+        "full": full,
         "watches": watches,
-        "candidates": selectors.watch_candidates(req, watching={w.user_id for w in watches}),
+        "candidates": selectors.watch_candidates(req, watching={w.user_id for w in watches}) if full else [],
         "csrf_token": context.get("csrf_token"),
     }

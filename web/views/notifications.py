@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -13,8 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk.access import can
 from helpdesk.selectors import visible_requests
 from notifications import selectors, services
+from web import presenters
 from web.forms.watch import WatchForm
 from web.notification_entries import entries
 from web.views.common import signed_in
@@ -76,6 +78,19 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     if count:
         messages.success(request, _("All your notifications are marked read."))
     return HttpResponseRedirect(_back(request, reverse("notifications:list")))
+
+
+@require_GET
+@login_required
+def request_watchers_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """Who watches a request, with the form to add a colleague: for those who choose watchers (the request
+    page lists the watchers and links here)."""
+    person = signed_in(request)
+    support_request = get_object_or_404(visible_requests(person), reference=reference)
+    if not can(person, "manage_watchers", support_request):
+        raise PermissionDenied
+    view = presenters.request_view(support_request, person)
+    return render(request, "web/notifications_watchers.html", {"req": support_request, "view": view})
 
 
 @require_POST

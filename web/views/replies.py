@@ -16,7 +16,7 @@ from helpdesk import services
 from helpdesk.access import scope
 from helpdesk.models import ReplyTemplate, Role, SupportRequest, User
 from helpdesk.replies import PLACEHOLDERS, fill, placeholder_values, template_body, template_render
-from helpdesk.selectors import hub_reply_templates, reply_templates_for
+from helpdesk.selectors import hub_reply_templates, reply_templates_for, reply_templates_kept
 from web.forms.replies import ReplyTemplateForm
 from web.forms.requests import MessageForm
 from web.views.common import role_required, signed_in
@@ -81,7 +81,7 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def reply_template_choices(support_request: SupportRequest, user: User) -> list[dict[str, Any]]:
     """The templates the message form offers (its hub's, to those who oversee the request), each written out
     for this request in its language: what the page's select carries for scripting to insert."""
-    templates = list(reply_templates_for(support_request, user))
+    templates = reply_templates_kept(support_request, user)
     if not templates:
         return []
     values = placeholder_values(support_request)

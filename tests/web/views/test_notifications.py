@@ -227,7 +227,7 @@ def test_a_watcher_may_stop_watching_and_hub_staff_may_remove_one(world, client)
 
 
 def test_the_watch_panel_shows_hub_staff_the_colleagues_they_can_add(world):
-    template = Template("{% load notifications_tags %}{% watch_panel req %}")
+    template = Template("{% load notifications_tags %}{% watch_panel req full=True %}")
 
     for_hub = template.render(Context({"user": world.owner, "req": world.request, "csrf_token": "t"}))
     for_city = template.render(Context({"user": world.focal1, "req": world.request, "csrf_token": "t"}))
@@ -235,6 +235,12 @@ def test_the_watch_panel_shows_hub_staff_the_colleagues_they_can_add(world):
     assert f'value="{world.hub_lead.pk}"' in for_hub and f'value="{world.focal1.pk}"' not in for_hub
     assert str(world.mu2) in for_hub  # already watching
     assert for_city.strip() == ""
+    # On the request page the panel lists the watchers and links to the page that adds one.
+    compact = Template("{% load notifications_tags %}{% watch_panel req %}").render(
+        Context({"user": world.owner, "req": world.request, "csrf_token": "t"})
+    )
+    assert str(world.mu2) in compact and f'value="{world.hub_lead.pk}"' not in compact
+    assert reverse("notifications:watchers-page", args=[world.request.reference]) in compact
 
 
 def test_opening_a_request_marks_its_notifications_read_in_one_update(world, focal_client, django_assert_num_queries):
