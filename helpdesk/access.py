@@ -278,7 +278,8 @@ _RULES: dict[str, Callable[..., bool]] = {
     "view_grant": _view_grant,
     # What the management unit decided on each fund application, why, who and when; the city's evaluation.
     "view_fund_decision": _oversee,
-    "view_evaluation": _oversee,
+    # The city reads back the evaluation it gave, as the overseers read it; experts do not.
+    "view_evaluation": _view_grant,
     "view_delivery_report": _view_delivery_report,
     "share_file": _share_file,
     "export": _export,

@@ -182,7 +182,7 @@ def test_the_record_on_the_request_page_shows_to_exactly_those_can_allows():
     }
     everything = set(texts)
     expected = {
-        "own_city": {"grant", "expert_report", "hub_report"},
+        "own_city": {"grant", "expert_report", "hub_report", "evaluation"},
         "assigned_expert": {"expert_report"},
         "hub_region": everything,
         "management": everything,

@@ -339,6 +339,7 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
     city_ui.click(form.locator("button[type=submit]").first)
     request.refresh_from_db()
     assert request.state == "closed" and request.evaluation.rating == 5
+    assert "members from every community" in _words(p.locator("#record"))  # the city reads back what it gave
 
     # The timeline tells what happened in the past tense, in the page's language.
     timeline = _words(p.locator("#timeline"))

@@ -25,7 +25,7 @@ EXPECTED = {
     # The whole record: the city sees its grant, the overseers every decision and the evaluation too.
     "view_grant": {"own_city", "hub_region", "management"},
     "view_fund_decision": {"hub_region", "management"},
-    "view_evaluation": {"hub_region", "management"},
+    "view_evaluation": {"own_city", "hub_region", "management"},
     "share_file": {"hub_region"},  # the hub chooses which city files its experts read
 }
 # Actions asked with more than the request (a channel, an expert, no object at all) have tests of their own.

@@ -1,6 +1,6 @@
-"""The whole record on the request page, through HTTP: the city sees its grant and the delivery report; hub staff
-and the management unit see the report, the evaluation and every fund decision with its reason; an expert sees
-the report they wrote; nobody else sees any of it."""
+"""The whole record on the request page, through HTTP: the city sees its grant, the delivery report and the
+evaluation it gave; hub staff and the management unit see the report, the evaluation and every fund decision with
+its reason; an expert sees the report they wrote; nobody else sees any of it."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_each_role_reads_the_record_it_needs_and_nothing_more(client, net):
             },
         )
     assert seen == {
-        "focal": (200, {"grant", "conditions", "report"}),
+        "focal": (200, {"grant", "conditions", "report", "evaluation"}),
         "expert": (200, {"report"}),
         "hub": (200, {"conditions", "report", "evaluation", "decision"}),
         "mu": (200, {"conditions", "report", "evaluation", "decision"}),
@@ -119,6 +119,7 @@ def test_a_rejection_and_its_reason_are_for_those_who_oversee_the_request(client
 def test_an_evaluation_of_support_delivered_without_a_report_is_read_too(client, net):
     request = _move(net.at("submitted"), net, "answer_directly", "hub")
     request = _move(request, net, "evaluate", "focal", outcomes=OUTCOMES)
-    for who, sees in (("hub", True), ("mu", True), ("focal", False)):
+    # The city reads back the evaluation it gave.
+    for who, sees in (("hub", True), ("mu", True), ("focal", True), ("expert", False)):
         _, page = _page(client, net.people[who], request)
         assert (OUTCOMES in page) is sees, who
