@@ -55,6 +55,24 @@ MARKDOWN = (
 )
 
 
+# WCAG 2.2 target size: every tick box and radio button at least 24 x 24 CSS px, a primary action 44 px tall
+# (what is visible on the page: a closed menu or dialog holds nothing to tap).
+TARGETS = """() => {
+  const out = [];
+  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 ? r : null; };
+  document.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((el) => {
+    const r = seen(el);
+    const tiny = r && (r.width < 23.5 || r.height < 23.5);
+    if (tiny) out.push([el.name || el.id, Math.round(r.width), Math.round(r.height)]);
+  });
+  document.querySelectorAll(".btn-primary").forEach((el) => {
+    const r = seen(el);
+    if (r && r.height < 43.5) out.push([el.textContent.trim().slice(0, 30), Math.round(r.width), Math.round(r.height)]);
+  });
+  return out;
+}"""
+
+
 class Person:
     """One person in their own browser (own cookies), at the width they work at, in one language."""
 
@@ -133,6 +151,8 @@ class Person:
             self.page.set_viewport_size({"width": width, "height": 900 if width > 1000 else 844})
             wide = self.page.evaluate("document.documentElement.scrollWidth")
             assert wide <= width, f"{name} ({self.language}) is {wide}px wide on a {width}px screen"
+            small = self.page.evaluate(TARGETS)
+            assert small == [], f"{name} ({self.language}, {width}px): targets under size: {small}"
             shot = self.shots / f"story-{self.language}-{name}-{label}.png"
             self.page.screenshot(path=str(shot), full_page=True)
             self.page.evaluate(AXE.read_text())
