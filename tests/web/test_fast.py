@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from datetime import UTC, datetime
 
@@ -29,6 +30,26 @@ def test_fast_select_writes_what_djangos_select_writes(value, attrs):
     plain = forms.Select(choices=choices).render("city", value, attrs)
     fast = FastSelect(choices=choices).render("city", value, attrs)
     assert fast == plain
+
+
+def test_a_fast_choice_fields_choices_are_a_plain_choice_fields():
+    from django import forms
+    from django.utils.translation import gettext_lazy
+
+    from helpdesk.models import RequestState
+
+    for choices in (
+        [("", "Any"), ("1", "Alpha"), ("2", "Ωmega")],
+        [("", gettext_lazy("Any state")), *RequestState.choices],
+        [(1, "one"), (2, "two")],
+        [],
+    ):
+        fast, plain = FastChoiceField(choices=choices), forms.ChoiceField(choices=choices)
+        assert fast.choices == plain.choices and fast.widget.choices == plain.widget.choices
+        fast.choices = plain.choices = list(reversed(choices))  # set again, as the queue's form does
+        assert fast.choices == plain.choices and fast.widget.choices == plain.widget.choices
+        copied = copy.deepcopy(fast)
+        assert copied.choices == fast.choices and copied.choices is not fast.choices
 
 
 def test_a_fast_choice_field_accepts_only_its_choices():

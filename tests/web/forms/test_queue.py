@@ -5,7 +5,7 @@ from django.http import QueryDict
 from helpdesk.selectors import FilterChoices
 from web.forms.queue import BulkOwnerForm, QueueFilterForm
 
-CHOICES = FilterChoices(cities=[("7", "Sfax")], countries=["Tunisia"], owners=[("3", "Amina")], regions=None)
+CHOICES = FilterChoices(cities=[("7", "Sfax")], countries=[("TN", "Tunisia")], owners=[("3", "Amina")], regions=None)
 
 
 def _saved(query: str) -> str:
