@@ -114,6 +114,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_view_access_log": can(user, "view_access_log", support_request),
         "can_edit_draft": can_edit_draft,
         "can_release": can(user, "release_restricted", support_request),
+        "releasable": any(m.is_restricted for m in messages_list),
         "assignments": lifecycle.assignments,
         "fund_applications": fund_applications,
         "reply_templates": reply_template_choices(support_request, user) if channels else [],
