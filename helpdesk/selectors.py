@@ -364,6 +364,7 @@ class FilterChoices:
     countries: list[tuple[str, str]]  # (ISO code, name in the active language)
     owners: list[tuple[str, str]]
     regions: list[tuple[str, str]] | None  # None: the person works in one hub and is not offered others
+    hub: str = ""  # that one hub's name in the active language (the queue's heading), else empty
 
 
 # Cities and colleagues change a few times a year; the queue is opened all day. A new city or colleague
@@ -382,7 +383,7 @@ def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterC
     management = scope(user).management
     if not management:
         region_id = user.region_id
-    key = f"helpdesk:queue-filter-choices:v2:{int(management)}:{region_id}:{translation.get_language()}"
+    key = f"helpdesk:queue-filter-choices:v3:{int(management)}:{region_id}:{translation.get_language()}"
     choices = cache.get(key)
     if choices is None:
         choices = _queue_filter_choices(management=management, region_id=region_id)
@@ -392,9 +393,13 @@ def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterC
 
 def _queue_filter_choices(*, management: bool, region_id: int | None) -> FilterChoices:
     regions = None
+    hub = ""
     if management:
         hubs = Region.objects.values_list("pk", "name", "name_fr", "name_ar")
         regions = sorted(((str(pk), localized_name(*names)) for pk, *names in hubs), key=lambda hub: name_key(hub[1]))
+    elif region_id is not None:
+        names = Region.objects.filter(pk=region_id).values_list("name", "name_fr", "name_ar").first()
+        hub = localized_name(*names) if names else ""
     if region_id is None:
         city_rows: list[tuple[int, str, str]] = []
     else:
@@ -405,6 +410,7 @@ def _queue_filter_choices(*, management: bool, region_id: int | None) -> FilterC
         countries=sorted({(code, country_name(code)) for _, _, code in city_rows}, key=lambda c: name_key(c[1])),
         owners=[(str(pk), User.display_name(first, last, username)) for pk, first, last, username in staff],
         regions=regions,
+        hub=hub,
     )
 
 

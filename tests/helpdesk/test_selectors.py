@@ -232,10 +232,11 @@ def test_queue_filter_choices_are_the_hubs_own_and_kept_for_a_minute(django_asse
     first = CityFactory(region=region, name="Alpha", country="KE")
     CityFactory(region=other, name="Elsewhere")
     staff = hub_staff(region, first_name="Amina", last_name="Odhiambo")
-    with django_assert_num_queries(3):  # the person's roles, then cities and colleagues
+    with django_assert_num_queries(4):  # the person's roles, then the hub's name, its cities and colleagues
         choices = queue_filter_choices(staff)
     assert choices.cities == [(str(first.pk), "Alpha")] and choices.countries == [("KE", "Kenya")]
     assert choices.owners == [(str(staff.pk), "Amina Odhiambo")] and choices.regions is None
+    assert choices.hub == region.name  # the queue's heading, in the reader's language
 
     added = CityFactory(region=region, name="Beta", country="KE")
     with django_assert_num_queries(0):
@@ -246,6 +247,7 @@ def test_queue_filter_choices_are_the_hubs_own_and_kept_for_a_minute(django_asse
     unit = management()
     chosen = queue_filter_choices(unit, region_id=other.pk)
     assert [name for _, name in chosen.cities] == ["Elsewhere"] and chosen.regions is not None
+    assert chosen.hub == ""  # the management unit's queue spans hubs: "All requests"
 
 
 def test_the_request_pages_prepared_lines_hold_what_the_querysets_give_every_role(world):

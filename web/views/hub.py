@@ -66,6 +66,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             # Rows name their hub when the list spans hubs (the management unit's view).
             "all_hubs": choices.regions is not None,
+            "hub_name": choices.hub,  # from the filter bar's kept choices: no read of the hub per page
             "saved_views": list(saved_views_for(user)),
             "current_query": form.saved_query(),
             "can_share": scope(user).hub_region_id is not None,
