@@ -105,7 +105,7 @@ class Person:
         assert self.page.locator("form[action='/accounts/logout/']").count() >= 1
         if self.language != "en":
             menu = self.page.locator("details.desk-menu")
-            if menu.locator("summary").is_visible():
+            if menu.locator("summary").is_visible() and menu.get_attribute("open") is None:
                 menu.locator("summary").click()
             with self.page.expect_navigation():
                 self.page.locator(f"form.lang-switch button[value='{self.language}']:visible").click()

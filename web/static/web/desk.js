@@ -1,6 +1,14 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // The header's menu (templates/base.html): open as the bar on a wide screen, folded behind "Menu" on a phone.
+  // This runs as soon as the page is parsed, before anything else here.
+  document.documentElement.classList.add("js");
+  var menu = document.querySelector("details.desk-menu");
+  var phone = window.matchMedia("(max-width: 767.98px)");
+  var fold = function () { if (menu) { menu.open = !phone.matches; } };
+  fold();
+  if (phone.addEventListener) { phone.addEventListener("change", fold); }
   document.addEventListener("DOMContentLoaded", function () {
     // Filters submit as soon as a select changes, when scripting is available; the button stays for everyone else.
     document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
