@@ -59,3 +59,15 @@ def test_the_header_reads_the_unread_count_once_and_needs_no_script(page):
     assert len(counts) == 1
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert " style=" not in html and "<style" not in html
+
+
+def test_no_template_comment_spans_lines_and_so_shows_on_the_page(page):
+    """Django's ``{# #}`` comment is one line: a second line turns it into text on the page."""
+    from pathlib import Path
+
+    html, _queries = page
+    assert "{#" not in html and "#}" not in html
+    for template in (Path(__file__).resolve().parents[2] / "templates").rglob("*.html"):
+        text = template.read_text()
+        for start in (i for i in range(len(text)) if text.startswith("{#", i)):
+            assert "\n" not in text[start : text.index("#}", start)], template
