@@ -1,5 +1,6 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from web.converters import ReferenceConverter
 from web.views import (
     account,
     city,
@@ -16,6 +17,9 @@ from web.views import (
     steering,
 )
 
+# A request's reference in a URL is one by its pattern (``web.converters``): anything else is a 404 before a query.
+register_converter(ReferenceConverter, "ref")
+
 # The notification centre and a request's watchers, under their own namespace ("notifications:list"): e-mails
 # link to it.
 notification_patterns = (
@@ -24,8 +28,8 @@ notification_patterns = (
         path("<int:pk>/open/", notifications.notification_open, name="open"),
         path("<int:pk>/read/", notifications.notification_read, name="read"),
         path("read-all/", notifications.notification_read_all, name="read-all"),
-        path("requests/<str:reference>/watchers/", notifications.request_watchers, name="watchers"),
-        path("requests/<str:reference>/watchers/manage/", notifications.request_watchers_page, name="watchers-page"),
+        path("requests/<ref:reference>/watchers/", notifications.request_watchers, name="watchers"),
+        path("requests/<ref:reference>/watchers/manage/", notifications.request_watchers_page, name="watchers-page"),
     ],
     "notifications",
 )
@@ -50,16 +54,16 @@ urlpatterns = [
     # City focal points
     path("city/", city.home, name="city-home"),
     path("requests/new/", city.new_request, name="request-new"),
-    path("requests/<str:reference>/edit/", city.edit_draft, name="request-edit"),
+    path("requests/<ref:reference>/edit/", city.edit_draft, name="request-edit"),
     # Every role's request page and its posts
-    path("requests/<str:reference>/", requests.detail, name="request-detail"),
-    path("requests/<str:reference>/moves/<slug:name>/", requests.move, name="request-move"),
-    path("requests/<str:reference>/messages/", requests.post_message, name="request-message"),
-    path("requests/<str:reference>/messages/preview/", requests.preview_message, name="request-message-preview"),
-    path("requests/<str:reference>/owner/", requests.set_owner, name="request-owner"),
-    path("requests/<str:reference>/release/", requests.release, name="request-release"),
-    path("requests/<str:reference>/files/<int:pk>/share/", shares.share, name="request-file-share"),
-    path("requests/<str:reference>/shares/<int:pk>/end/", shares.unshare, name="request-file-unshare"),
+    path("requests/<ref:reference>/", requests.detail, name="request-detail"),
+    path("requests/<ref:reference>/moves/<slug:name>/", requests.move, name="request-move"),
+    path("requests/<ref:reference>/messages/", requests.post_message, name="request-message"),
+    path("requests/<ref:reference>/messages/preview/", requests.preview_message, name="request-message-preview"),
+    path("requests/<ref:reference>/owner/", requests.set_owner, name="request-owner"),
+    path("requests/<ref:reference>/release/", requests.release, name="request-release"),
+    path("requests/<ref:reference>/files/<int:pk>/share/", shares.share, name="request-file-share"),
+    path("requests/<ref:reference>/shares/<int:pk>/end/", shares.unshare, name="request-file-unshare"),
     # Hub staff
     path("hub/queue/", hub.queue, name="hub-queue"),
     path("hub/queue/owner/", hub.queue_bulk_owner, name="queue-bulk-owner"),
@@ -69,13 +73,13 @@ urlpatterns = [
     path("hub/templates/new/", replies.template_edit, name="reply-template-new"),
     path("hub/templates/<int:pk>/", replies.template_edit, name="reply-template-edit"),
     path("hub/templates/<int:pk>/delete/", replies.template_delete, name="reply-template-delete"),
-    path("requests/<str:reference>/experts/", hub.matching, name="request-matching"),
+    path("requests/<ref:reference>/experts/", hub.matching, name="request-matching"),
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),
     # Management unit
     path("fund/", management.fund_queue, name="fund-queue"),
     path("overview/", management.overview, name="overview"),
-    path("requests/<str:reference>/access-log/", management.access_log, name="request-access-log"),
+    path("requests/<ref:reference>/access-log/", management.access_log, name="request-access-log"),
     # Steering committee
     path("figures/", steering.figures, name="steering"),
 ]

@@ -328,3 +328,30 @@ def test_no_email_or_notification_page_carries_a_description_or_a_message_body(c
         client.force_login(person)
         page = client.get(reverse("notifications:list")).content.decode()
         assert marker not in page, person
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/requests/%00/",
+        "/requests/SCN-2026-000001%00/",
+        "/requests/%00/experts/",
+        "/requests/%00/moves/withdraw/",
+        "/requests/%00/owner/",
+        "/requests/%00/access-log/",
+        "/requests/%C2%B2/",
+        "/notifications/requests/%00/watchers/manage/",
+    ],
+)
+def test_a_reference_that_is_not_one_is_a_404_before_any_query(client, path):
+    """A NUL byte in a reference made PostgreSQL refuse the query (a 500); a reference is matched by its
+    pattern in the URL, so anything else resolves to nothing and no request is looked up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import management
+
+    client.force_login(management())
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 404
+    assert not [q for q in captured.captured_queries if "helpdesk_supportrequest" in q["sql"]]
