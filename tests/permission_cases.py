@@ -93,6 +93,7 @@ CASES: list[Case] = [
     # --- helpdesk: public and account pages -----------------------------------------------------------
     Case("home", everyone(200), note="sign-in page for visitors, each role's home page otherwise"),
     Case("healthz", everyone(200)),
+    Case("readyz", everyone(200)),
     Case("login", only(302, set(ROLES), other=302, anonymous=200), note="signed-in people are sent home"),
     Case("logout", everyone(302), method="post"),
     Case("password-reset", everyone(200)),

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", core.home, name="home"),
     path("notifications/", include(notification_patterns)),
     path("healthz", core.healthz, name="healthz"),
+    path("readyz", core.readyz, name="readyz"),
     path("attachments/<int:pk>/", files.attachment_download, name="attachment-download"),
     path("exports/requests.csv", exports.queue_export, name="queue-export"),
     # Account

@@ -1,8 +1,10 @@
-"""The root page and the health check."""
+"""The root page and the health checks: liveness (``/healthz``) and readiness (``/readyz``)."""
 
 from __future__ import annotations
 
-from django.db import connection
+import logging
+
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.http import require_GET
 
@@ -26,8 +28,33 @@ def home(request: HttpRequest) -> HttpResponseBase:
     return page(request)
 
 
+logger = logging.getLogger(__name__)
+
+
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness: the process answers. It asks nothing of the database, so a load balancer does not kill web
+    workers that would serve again as soon as the database is back (``/readyz`` says whether they can)."""
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database and the task broker both answer; a 503 with which one failed, as JSON, when not."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        logger.warning("readyz: the database does not answer", exc_info=True)
+        checks["database"] = "unavailable"
+    try:
+        from django_q.brokers import get_broker
+
+        checks["broker"] = "ok" if get_broker().ping() else "unavailable"
+    except Exception:  # any broker's own error (Redis, the ORM's): the broker is not ready
+        logger.warning("readyz: the task broker does not answer", exc_info=True)
+        checks["broker"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)

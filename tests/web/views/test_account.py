@@ -45,6 +45,25 @@ def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
+def test_liveness_asks_nothing_of_the_database_and_readiness_says_what_is_down(client, monkeypatch):
+    from django.db import OperationalError, connection, connections
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get("/readyz").json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/healthz").status_code == 200
+    assert captured.captured_queries == []
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connections["default"], "cursor", down)
+    assert client.get("/healthz").json() == {"status": "ok"}  # the process lives: keep it
+    response = client.get("/readyz")  # not ready: send it no traffic
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert response.json()["status"] == "unavailable" and response.json()["database"] == "unavailable"
+
+
 @pytest.mark.parametrize(
     ("make", "marker"),
     [
