@@ -96,6 +96,9 @@ class _Scope:
         return self.oversees(request) or self.is_focal_of(request)
 
     def views(self, request: SupportRequest) -> bool:
+        # A draft is the city's own until it is submitted: not even its hub or the management unit reads it.
+        if request.state == RequestState.DRAFT:
+            return self.is_focal_of(request)
         return self.sees_in_full(request) or self.is_expert_on(request)
 
     def shared_with(self, attachment: Attachment) -> bool:

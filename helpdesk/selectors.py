@@ -26,6 +26,7 @@ from helpdesk.models import (
     Message,
     Region,
     ReplyTemplate,
+    RequestState,
     Role,
     SavedView,
     Sensitivity,
@@ -58,11 +59,13 @@ def visible_requests(user: User | AnonymousUser | None) -> QuerySet[SupportReque
     s = scope(user)
     if s.steering_only:
         return qs.none()
+    # A draft is the city's own until it is submitted: only its focal points see it (``access.views``).
+    submitted = ~Q(state=RequestState.DRAFT)
     if s.management:
-        return qs
+        return qs.filter(submitted)
     condition = Q()
     if s.hub_region_id is not None:
-        condition |= Q(region_id=s.hub_region_id)
+        condition |= Q(region_id=s.hub_region_id) & submitted
     if s.city_ids:
         condition |= Q(city_id__in=sorted(s.city_ids))
     if s.expert_ok:

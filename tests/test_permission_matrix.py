@@ -90,6 +90,26 @@ def test_status_of_every_url_for_every_role(case):
     assert not wrong, f"{case.name}: {wrong}"
 
 
+def test_a_draft_is_the_citys_own_until_it_is_submitted(client):
+    """Its page, its place in every list and ``can(view)``: the city's focal points only, not its hub nor the
+    management unit; once submitted, everyone who sees the city's requests."""
+    world = build_world()
+    expected = {role: 302 if role == "anonymous" else 200 if role == "own_city" else 404 for role in ROLES}
+    for role in ROLES:
+        person = world.user(role)
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        status = client.get(world.draft.get_absolute_url()).status_code
+        assert status == expected[role], role
+        assert (world.draft in visible_requests(person)) is (role == "own_city"), role
+        assert can(person, "view", world.draft) is (role == "own_city"), role
+    SupportRequest.objects.filter(pk=world.draft.pk).update(state="submitted")
+    world.draft.refresh_from_db()
+    for role in ("hub_region", "management"):
+        assert can(world.user(role), "view", world.draft) and world.draft in visible_requests(world.user(role))
+
+
 def test_admin_refuses_everyone_who_is_not_staff(client):
     world = build_world()
     for role in ROLES:

@@ -75,6 +75,9 @@ def ended():
         confirm_personal_data=True,
     )
     services.message_post(request=request, author=author, body=SEEDED["message"], confirm_personal_data=True)
+    # Submitted: the hub reads (and writes on) a request once it is no longer the city's draft.
+    SupportRequest.objects.filter(pk=request.pk).update(state="submitted")
+    request.refresh_from_db()
     services.message_post(request=request, author=hub, body=SEEDED["internal"], visibility=Visibility.INTERNAL)
     services.attachment_add(
         request=request, uploaded_by=author, upload=SimpleUploadedFile("x.pdf", PDF_BYTES), name=SEEDED["filename"]

@@ -37,9 +37,10 @@ def test_visible_requests_by_role(world):
         "other_region_city": {world.req_other_region},
         "assigned_expert": {world.req},
         "unassigned_expert": set(),
-        "hub_region": {world.req, world.req_same_region, world.draft},
+        # A draft is the city's own until it is submitted: its hub and the management unit do not see it.
+        "hub_region": {world.req, world.req_same_region},
         "hub_other_region": {world.req_other_region},
-        "management": set(world.requests),
+        "management": set(world.requests) - {world.draft},
         "steering": set(),
     }
     for role in ROLES:
