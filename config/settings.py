@@ -160,7 +160,10 @@ GUARDIAN_MONKEY_PATCH_USER = False
 # django-axes: lock out an account+address pair after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Each on its own: an account is throttled whatever address the guesses come from, and an address whatever
+# accounts it tries (one password sprayed across many). The price: anyone can lock an account for the
+# cool-off; its owner can still reset the password by e-mail.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False

@@ -37,8 +37,29 @@ def test_repeated_failed_logins_are_throttled(client, settings):
     locked = client.post(url, {"username": person.username, "password": PASSWORD})
     assert locked.status_code in {403, 429}
     assert "_auth_user_id" not in client.session
+    # The account stays throttled from another address too (guesses spread over many addresses).
     other_address = Client(REMOTE_ADDR="198.51.100.9")
-    assert other_address.post(url, {"username": person.username, "password": PASSWORD}).status_code == 302
+    assert other_address.post(url, {"username": person.username, "password": PASSWORD}).status_code in {403, 429}
+
+
+def test_one_password_sprayed_across_many_accounts_from_one_address_is_throttled(settings):
+    settings.AXES_ENABLED = True
+    url = reverse("login")
+    sprayer = Client(REMOTE_ADDR="203.0.113.7")
+    people = [focal_point(CityFactory()) for _ in range(settings.AXES_FAILURE_LIMIT + 1)]
+    statuses = [
+        sprayer.post(url, {"username": person.username, "password": "Spring2026!"}).status_code
+        for person in people[:-1]
+    ]
+    assert statuses[:-1] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    # The next account from that address is refused even with its right password; from elsewhere it signs in.
+    assert sprayer.post(url, {"username": people[-1].username, "password": PASSWORD}).status_code in {403, 429}
+    assert (
+        Client(REMOTE_ADDR="198.51.100.20")
+        .post(url, {"username": people[-1].username, "password": PASSWORD})
+        .status_code
+        == 302
+    )
 
 
 @pytest.mark.parametrize(
