@@ -29,9 +29,8 @@ from django.utils import timezone, translation
 
 from helpdesk.models import Attachment, SupportRequest
 from notifications.models import Notification
-from tests.browser.conftest import AXE
+from tests.browser.people import Actor
 from tests.factories import (
-    PASSWORD,
     CityFactory,
     FundEnvelopeFactory,
     RegionFactory,
@@ -73,42 +72,18 @@ TARGETS = """() => {
 }"""
 
 
-class Person:
-    """One person in their own browser (own cookies), at the width they work at, in one language."""
+class Person(Actor):
+    """One person in their own browser, at the width they work at, in one language."""
 
     def __init__(self, chromium: Any, base: str, username: str, *, width: int, language: str, shots: Path) -> None:
-        self.width = width
-        self.context = chromium.new_context(
-            viewport={"width": width, "height": 900 if width > 1000 else 844}, locale="en-GB"
-        )
-        self.page = self.context.new_page()
-        self.base = base
-        self.username = username
+        super().__init__(chromium, base, username, width=width)
         self.language = language
         self.shots = shots
-        self.csp_errors: list[str] = []
-        self.page.on(
-            "console",
-            lambda message: self.csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
-        )
-
-    def go(self, path: str, *, status: int = 200) -> None:
-        response = self.page.goto(self.base + path)
-        assert response is not None and response.status == status, (path, response and response.status)
 
     def sign_in(self) -> None:
-        self.go("/")
-        self.page.locator("#id_username").fill(self.username)
-        self.page.locator("#id_password").fill(PASSWORD)
-        with self.page.expect_navigation():
-            self.page.locator("form button[type=submit]").last.click()
-        assert self.page.locator("form[action='/accounts/logout/']").count() >= 1
+        super().sign_in()
         if self.language != "en":
-            menu = self.page.locator("details.desk-menu")
-            if menu.locator("summary").is_visible() and menu.get_attribute("open") is None:
-                menu.locator("summary").click()
-            with self.page.expect_navigation():
-                self.page.locator(f"form.lang-switch button[value='{self.language}']:visible").click()
+            self.choose_language(self.language)
         html = self.page.locator("html")
         assert html.get_attribute("lang") == self.language
         assert html.get_attribute("dir") == ("rtl" if self.language == "ar" else "ltr")
@@ -145,29 +120,19 @@ class Person:
         return int(re.sub(r"\D", "", badge.inner_text()) or 0)
 
     def look(self, name: str) -> None:
-        """The page at both widths: nothing wider than the screen, no serious or critical axe finding, a
-        screenshot of each; then back to this person's own width."""
+        """The page at both widths: nothing wider than the screen, targets big enough, no serious or critical
+        axe finding, a screenshot of each; then back to this person's own width."""
         for label, width in WIDTHS.items():
-            self.page.set_viewport_size({"width": width, "height": 900 if width > 1000 else 844})
+            self.page.set_viewport_size(self.viewport(width))
             wide = self.page.evaluate("document.documentElement.scrollWidth")
             assert wide <= width, f"{name} ({self.language}) is {wide}px wide on a {width}px screen"
             small = self.page.evaluate(TARGETS)
             assert small == [], f"{name} ({self.language}, {width}px): targets under size: {small}"
             shot = self.shots / f"story-{self.language}-{name}-{label}.png"
             self.page.screenshot(path=str(shot), full_page=True)
-            self.page.evaluate(AXE.read_text())
-            result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-            serious = [
-                (v["id"], [n["target"] for n in v["nodes"]][:3])
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+            serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in self.axe()]
             assert serious == [], f"{name} ({self.language}, {width}px): {serious}"
-        self.page.set_viewport_size({"width": self.width, "height": 900 if self.width > 1000 else 844})
-
-    def close(self) -> None:
-        assert self.csp_errors == [], self.csp_errors
-        self.context.close()
+        self.page.set_viewport_size(self.viewport(self.width))
 
 
 def _said(language: str, text: Any) -> str:

@@ -1,0 +1,62 @@
+"""A person in a real browser, for the browser tests: their own context (own cookies), signed in with their own
+account, watching the console for Content-Security-Policy violations, and checked with axe-core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.conftest import AXE
+from tests.factories import PASSWORD
+
+
+class Actor:
+    """One person in their own browser context, watching for CSP violations."""
+
+    def __init__(self, chromium: Any, base: str, username: str, *, width: int = 1280) -> None:
+        self.width = width
+        self.context = chromium.new_context(viewport=self.viewport(width), locale="en-GB")
+        self.page = self.context.new_page()
+        self.base = base
+        self.username = username
+        self.password = PASSWORD
+        self.csp_errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: self.csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+
+    @staticmethod
+    def viewport(width: int) -> dict[str, int]:
+        """A desktop's or a phone's screen at ``width``."""
+        return {"width": width, "height": 900 if width > 1000 else 844}
+
+    def go(self, path: str, *, status: int = 200) -> None:
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == status, (path, response and response.status)
+
+    def sign_in(self) -> None:
+        """Sign in through the form (by its fields' ids, so in any language)."""
+        self.go("/")
+        self.page.locator("#id_username").fill(self.username)
+        self.page.locator("#id_password").fill(self.password)
+        with self.page.expect_navigation():
+            self.page.locator("form button[type=submit]").last.click()
+        assert self.page.locator("form[action='/accounts/logout/']").count() == 1
+
+    def choose_language(self, language: str) -> None:
+        """Switch the pages' language from the header (on a phone, its folded menu holds the switch)."""
+        menu = self.page.locator("details.desk-menu")
+        if menu.locator("summary").is_visible() and menu.get_attribute("open") is None:
+            menu.locator("summary").click()
+        with self.page.expect_navigation():
+            self.page.locator(f"form.lang-switch button[value='{language}']:visible").click()
+
+    def axe(self) -> list[dict[str, Any]]:
+        """The serious and critical violations axe-core finds on the page as it is now."""
+        self.page.evaluate(AXE.read_text())
+        result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+    def close(self) -> None:
+        assert self.csp_errors == [], self.csp_errors
+        self.context.close()
