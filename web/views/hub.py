@@ -52,11 +52,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = queue_page(user, filters, after=request.GET.get("after"), before=request.GET.get("before"))
     # "Assign selected to…" offers the colleagues the filter bar lists ("take" is for oneself).
     colleagues = [(pk, name) for pk, name in choices.owners if pk != str(user.pk)]
-    # The export lists what the page's filters match (the page's own default state included), every page of it.
-    export = request.GET.copy()
-    export.setdefault("state", QueueFilterForm.OPEN)  # the page's own default, as the form reads it
-    for cursor in ("after", "before"):
-        export.pop(cursor, None)
     return render(
         request,
         "web/hub/queue.html",
@@ -71,7 +66,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "current_query": form.saved_query(),
             "can_share": scope(user).hub_region_id is not None,
             "bulk_form": BulkOwnerForm(owners=colleagues),
-            "export_url": reverse("queue-export") + "?" + export.urlencode(),
+            # What the page's filters match, every page of it: the filters as a saved view keeps them (valid
+            # ones, the state always, no page cursor).
+            "export_url": reverse("queue-export") + "?" + form.saved_query(),
         },
     )
 
