@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 
 from helpdesk.models import Attachment, SupportRequest
 from notifications.models import Notification
+from tests.access_world import PDF_BYTES as PDF
 from tests.browser.people import Actor
 from tests.factories import (
     CityFactory,
@@ -45,7 +46,6 @@ from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 WIDTHS = {"desktop": 1366, "phone": 390}
 MARKDOWN = (
     "The youth department leads, with **three schools**.\n\n"
@@ -159,7 +159,7 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
     plan = artifacts.parent / "budget-plan.pdf"
     plan.write_bytes(PDF)
     minutes = artifacts.parent / "council-minutes.pdf"
-    minutes.write_bytes(PDF.replace(b"%%EOF", b"% minutes\n%%EOF"))
+    minutes.write_bytes(PDF.replace(b"startxref", b"% minutes\nstartxref"))
     people: list[Person] = []
 
     def person(username: str, width: int) -> Person:

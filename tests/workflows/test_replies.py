@@ -10,18 +10,18 @@ import pytest
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.models import Attachment, Message, RequestState, Sensitivity, Visibility
 from helpdesk.screening import PersonalDataFound
+from tests.access_world import PDF_BYTES as PDF
 from tests.workflows.conftest import row_counts
 from workflows.models import TransitionLog
 from workflows.selectors import message_of_last, open_question
 from workflows.services import reply_post, transition_perform
 
 S = RequestState
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def _pdf(name: str = "plan.pdf") -> io.BytesIO:
     # Each name its own content: the same content twice on one message is stored once.
-    upload = io.BytesIO(PDF + f"% {name}\n".encode())
+    upload = io.BytesIO(PDF.replace(b"startxref", f"% {name}\nstartxref".encode()))
     upload.name = name
     return upload
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from helpdesk.models import Sensitivity, SupportRequest
+from tests.access_world import PDF_BYTES as PDF
 from tests.factories import CityFactory, focal_point
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +110,6 @@ def test_only_a_draft_opens_the_edit_form(client, focal, city):
     response = client.get(reverse("request-edit", args=[submitted.reference]))
     assert response.status_code == 302 and response["Location"] == submitted.get_absolute_url()
     assert client.get(reverse("request-edit", args=[in_state("draft").reference])).status_code == 404
-
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def test_a_file_can_be_attached_when_filing(client, focal, city):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from helpdesk.models import Attachment, Message, RequestState, SupportRequest
 from helpdesk.sanitize import LINK_REL
+from tests.access_world import PDF_BYTES as PDF
 from tests.factories import CityFactory, focal_point, hub_staff
 from tests.web.pages import in_state
 from workflows.models import TransitionLog
@@ -18,7 +19,6 @@ from workflows.services import transition_perform
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 ANSWERS = "Your message answers the hub's question and sends the request back to them."
 
 

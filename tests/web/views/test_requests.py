@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from helpdesk.models import Attachment, Message, SupportRequest
+from tests.access_world import PDF_BYTES as PDF
 from tests.factories import CityFactory, FundEnvelopeFactory, expert, focal_point, hub_staff, management, steering
 from tests.web.pages import in_state
 from workflows.errors import TransitionConflict
@@ -16,8 +17,6 @@ from workflows.models import ExpertAssignment, FundApplication
 from workflows.spec import PROPOSED_EXPERT_PHRASE
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def move_url(request: SupportRequest, name: str) -> str:

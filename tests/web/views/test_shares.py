@@ -9,13 +9,12 @@ from django.urls import reverse
 
 from helpdesk.models import AccessLog, Attachment, AttachmentShare, Visibility
 from helpdesk.services import expert_access_grant
+from tests.access_world import PDF_BYTES as PDF
 from tests.factories import CityFactory, expert, focal_point, hub_staff
 from tests.web.pages import in_state
 from workflows.models import ExpertAssignment
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
