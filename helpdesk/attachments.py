@@ -5,37 +5,43 @@ and CSV, up to ``settings.ATTACHMENT_MAX_BYTES``. Refused: HTML, SVG, XML, scrip
 macro-enabled Office files, PDFs carrying JavaScript or launch actions, empty files, and anything whose
 content does not match the extension of its name (an HTML page renamed ``report.pdf``).
 
-Known limits: PDF JavaScript hidden inside compressed object streams is not seen (downloads are always
-``Content-Disposition: attachment`` with ``nosniff``, so the browser never runs it); legacy Office files
-are recognised by their stream names, not fully parsed; text files are not screened for personal data.
+How each kind is checked: ``helpdesk.attachment_pdf`` (PDFs parsed whole with pypdf, polyglots refused),
+``helpdesk.attachment_containers`` (images decoded by Pillow and ending where their format ends; Office
+archives without macros, ActiveX or embedded objects, and no zip bombs); text and CSV are decoded and
+scanned whole for markup here, in chunks.
+
+Known limits: a PDF is refused when pypdf cannot read it or it needs a password (AES-encrypted PDFs too,
+even with an owner password only, as no crypto library is installed); the raw-bytes check does not look
+inside stream bodies and the parser does not decode content streams (nothing in them can run); Office
+archives are judged by the sizes they declare, and their XML parts are not parsed; legacy Office files
+(doc, xls, ppt) are recognised by their stream names, not parsed; a photo with a vendor trailer after its
+last picture is refused (it can be saved again); text files are not screened for personal data. Downloads
+are always ``Content-Disposition: attachment`` with ``nosniff``, so a browser never runs what a check
+misses.
 """
 
 from __future__ import annotations
 
-import io
+import codecs
 import os
 import re
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.attachment_common import MARKUP, MARKUP_SPAN, AttachmentRefused, refuse
+from helpdesk.attachment_containers import DOCX, JPEG, PNG, PPTX, XLSX, check_image, ooxml_type
+from helpdesk.attachment_pdf import check_pdf
 from helpdesk.sanitize import clean_text
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+__all__ = ["ACCEPTED_EXTENSIONS", "AttachmentRefused", "Inspected", "inspect_upload", "safe_name"]
 
 PDF = "application/pdf"
-PNG = "image/png"
-JPEG = "image/jpeg"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 DOC = "application/msword"
 XLS = "application/vnd.ms-excel"
 PPT = "application/vnd.ms-powerpoint"
@@ -65,13 +71,12 @@ _OLE_STREAMS = {
 }
 _OLE_XLS_OLD = "Book".encode("utf-16-le")
 _OLE_MACROS = ("_VBA_PROJECT".encode("utf-16-le"), "Macros".encode("utf-16-le"))
-_OOXML_MAIN = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml", PPTX: "ppt/presentation.xml"}
-_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
-_MARKUP = re.compile(
-    rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|meta|link|style|\?xml|xsl|a\s|img|form)",
-    re.IGNORECASE,
-)
-_MAX_ZIP_ENTRIES = 5000
+# Text is decoded and scanned a chunk at a time: never more than this many bytes' worth of text in memory.
+TEXT_CHUNK_BYTES = 1 << 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_MARKUP_REFUSAL = _("Web pages, SVG and XML files cannot be attached: attach a PDF instead.")
+# HTML in front of a PDF header that viewers still find (they look through the first kilobyte).
+_PDF_HEADER_WINDOW = 1024
 _REFUSED_KINDS = {
     "application/x-msdownload": _("Programs cannot be attached."),
     "application/x-executable": _("Programs cannot be attached."),
@@ -84,10 +89,6 @@ _REFUSED_KINDS = {
 }
 
 
-class AttachmentRefused(ValidationError):
-    """A file the desk does not accept; the message says why, in the reader's language."""
-
-
 @dataclass(frozen=True)
 class Inspected:
     name: str
@@ -95,10 +96,6 @@ class Inspected:
     content_type: str
     size: int
     content: bytes
-
-
-def _refuse(message: StrOrPromise, code: str) -> AttachmentRefused:
-    return AttachmentRefused(message, code=code)
 
 
 def safe_name(name: str) -> str:
@@ -116,30 +113,9 @@ def _extension(name: str) -> str:
     return ext.lower() if dot else ""
 
 
-def _ooxml_type(content: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            infos = archive.infolist()
-            if len(infos) > _MAX_ZIP_ENTRIES:
-                raise _refuse(_("This Office document has too many parts to be checked."), "too_complex")
-            names = {info.filename for info in infos}
-            if any(info.flag_bits & 0x1 for info in infos):
-                raise _refuse(_("Encrypted files cannot be attached."), "encrypted")
-    except zipfile.BadZipFile:
-        return None
-    if "[Content_Types].xml" not in names:
-        return None
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise _refuse(_("Office files with macros cannot be attached: save it without macros."), "macros")
-    for content_type, main in _OOXML_MAIN.items():
-        if main in names:
-            return content_type
-    return None
-
-
 def _ole_type(content: bytes) -> str | None:
     if any(marker in content for marker in _OLE_MACROS):
-        raise _refuse(_("Office files with macros cannot be attached: save it without macros."), "macros")
+        raise refuse(_("Office files with macros cannot be attached: save it without macros."), "macros")
     for content_type, stream in _OLE_STREAMS.items():
         if stream in content:
             return content_type
@@ -147,32 +123,48 @@ def _ole_type(content: bytes) -> str | None:
 
 
 def _text_type(content: bytes, extension: str) -> str | None:
-    """Plain text or CSV: decodes cleanly, no control characters, and no markup a browser would run."""
+    """Plain text or CSV: decodes cleanly, no control characters, and no markup a browser would run, anywhere
+    in the file (a tag split across two chunks is found: each chunk is searched with the end of the last)."""
     if content[:2] in {b"\xff\xfe", b"\xfe\xff"}:
         candidates = [("utf-16", "utf-16")]
     else:
         candidates = [("utf-8-sig", "utf-8"), ("cp1252", "windows-1252")]
-    for codec, name in candidates:
+    for codec, charset in candidates:
         try:
-            text = content.decode(codec)
+            clean = _text_is_clean(content, codec)
         except UnicodeDecodeError:
             continue
-        charset = name
-        break
-    else:
-        return None
-    if re.search(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text):
-        return None
-    if _MARKUP.search(text[:65536].encode("utf-8", "ignore")):
-        raise _refuse(_("Web pages, SVG and XML files cannot be attached: attach a PDF instead."), "markup")
-    return f"{'text/csv' if extension == 'csv' else 'text/plain'}; charset={charset}"
+        if not clean:
+            return None
+        return f"{'text/csv' if extension == 'csv' else 'text/plain'}; charset={charset}"
+    return None
+
+
+def _text_is_clean(content: bytes, codec: str) -> bool:
+    """False on a control character; raises on markup, and ``UnicodeDecodeError`` when ``codec`` fails."""
+    tail = ""
+    for text in _decoded_chunks(content, codec):
+        if _CONTROL.search(text):
+            return False
+        if MARKUP.search(tail + text):
+            raise refuse(_MARKUP_REFUSAL, "markup")
+        tail = text[-MARKUP_SPAN:]
+    return True
+
+
+def _decoded_chunks(content: bytes, codec: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(content)
+    for start in range(0, len(content), TEXT_CHUNK_BYTES):
+        end = start + TEXT_CHUNK_BYTES
+        yield decoder.decode(view[start:end], final=end >= len(content))
 
 
 def inspect_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> Inspected:
     """Check an uploaded file; returns what to store or raises ``AttachmentRefused`` with a clear reason."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if size is not None and size > limit:
-        raise _refuse(
+        raise refuse(
             _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)},
             "too_large",
         )
@@ -180,13 +172,13 @@ def inspect_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> 
         upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise _refuse(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}, "too_large")
+        raise refuse(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}, "too_large")
     if not content:
-        raise _refuse(_("The file is empty."), "empty")
+        raise refuse(_("The file is empty."), "empty")
     display_name = safe_name(name)
     extension = _extension(display_name)
     if extension not in ACCEPTED_EXTENSIONS:
-        raise _refuse(
+        raise refuse(
             _("Files of this type cannot be attached. Accepted: %(types)s.")
             % {"types": ", ".join(ACCEPTED_EXTENSIONS)},
             "type_not_allowed",
@@ -196,31 +188,33 @@ def inspect_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> 
     detected: str | None = None
     if content.startswith(b"%PDF-"):
         detected = PDF
-        if _PDF_ACTIVE.search(content):
-            raise _refuse(_("PDF files with scripts or embedded files cannot be attached."), "pdf_active")
+        check_pdf(content)
+    elif extension == "pdf" and b"%PDF-" in content[:_PDF_HEADER_WINDOW]:
+        raise refuse(_("This PDF has other content before or after it: save it again as a PDF."), "polyglot")
     elif guess is not None and guess.mime in {PNG, JPEG}:
         detected = guess.mime
+        check_image(content, content_type=detected)
     elif content.startswith(b"PK\x03\x04"):
-        detected = _ooxml_type(content)
+        detected = ooxml_type(content)
         if detected is None:
-            raise _refuse(_("Archives cannot be attached: attach the documents themselves."), "archive")
+            raise refuse(_("Archives cannot be attached: attach the documents themselves."), "archive")
     elif content.startswith(_OLE_SIGNATURE):
         detected = _ole_type(content)
     elif guess is not None:
         reason = _REFUSED_KINDS.get(guess.mime)
         if reason is not None:
-            raise _refuse(reason, "type_not_allowed")
+            raise refuse(reason, "type_not_allowed")
     else:
         detected = _text_type(content, extension)
 
     if detected is None:
-        raise _refuse(
+        raise refuse(
             _("The file's content is not one of the accepted types (%(types)s).")
             % {"types": ", ".join(ACCEPTED_EXTENSIONS)},
             "unknown_content",
         )
     if extension not in EXTENSIONS[detected.split(";")[0]]:
-        raise _refuse(
+        raise refuse(
             _("The file's content does not match its name (.%(extension)s).") % {"extension": extension},
             "mismatch",
         )

@@ -7,17 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helpdesk import services
-from helpdesk.attachments import AttachmentRefused, inspect_upload, safe_name
+from helpdesk.attachments import TEXT_CHUNK_BYTES, AttachmentRefused, inspect_upload, safe_name
 from helpdesk.models import AccessLog, Attachment, Sensitivity, Visibility
 from tests.access_world import PDF_BYTES, ROLES, build_world
 from tests.factories import PASSWORD
+from tests.helpdesk import upload_corpus
 
 pytestmark = pytest.mark.django_db
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 32
-)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+PNG = upload_corpus.png()
+JPEG = upload_corpus.jpeg()
 HTML = b"<!DOCTYPE html><html><body><script>fetch('/steal?c='+document.cookie)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.domain)</script></svg>'
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00" + b"\x00" * 64
@@ -244,3 +243,85 @@ def test_login_is_required_and_post_is_refused(client, world):
     assert client.get(f"/attachments/{attachment.pk}/").status_code == 302
     assert client.login(username=world.user("own_city").username, password=PASSWORD)
     assert client.post(f"/attachments/{attachment.pk}/").status_code == 405
+
+
+# --- the upload corpus: hostile files refused, clean ones accepted -----------------------------------------
+# Why each hostile file is refused: the right check caught it, not an accident of another.
+REASONS = {
+    "csv_late_markup": "markup",
+    "docm_vba_project": "macros",
+    "docx_activex": "embedded_objects",
+    "docx_macro_content_type": "macros",
+    "html_then_pdf": "polyglot",
+    "jpeg_then_html": "polyglot",
+    "jpeg_thumbnail_then_html": "polyglot",
+    "md_late_markup": "markup",
+    "pdf_annotation_launch": "pdf_active",
+    "pdf_broken": "pdf_unreadable",
+    "pdf_embedded_file": "pdf_active",
+    "pdf_html_before_last_eof": "polyglot",
+    "pdf_js_in_names_tree_object_stream": "pdf_active",
+    "pdf_js_in_object_stream": "pdf_active",
+    "pdf_name_escape_launch": "pdf_active",
+    "pdf_name_escape_openaction": "pdf_active",
+    "pdf_page_additional_action": "pdf_active",
+    "pdf_rich_media": "pdf_active",
+    "pdf_then_html": "polyglot",
+    "pdf_with_password": "pdf_unreadable",
+    "pdf_xfa": "pdf_active",
+    "png_then_html": "polyglot",
+    "ratio_bomb_docx": "zip_bomb",
+    "txt_late_markup": "markup",
+    "utf16_late_markup": "markup",
+    "xlsm_renamed_xlsx": "macros",
+    "zip_bomb_docx": "zip_bomb",
+}
+
+
+def test_every_hostile_file_has_its_reason():
+    assert set(REASONS) == set(upload_corpus.hostile())
+
+
+@pytest.mark.parametrize("case", sorted(upload_corpus.hostile()))
+def test_no_hostile_file_of_the_corpus_is_accepted(case):
+    name, content = upload_corpus.hostile()[case]
+    with pytest.raises(AttachmentRefused) as refused:
+        _inspect(content, name)
+    assert refused.value.code == REASONS[case]
+    assert str(refused.value.messages[0])
+
+
+@pytest.mark.parametrize("case", sorted(upload_corpus.clean()))
+def test_every_clean_file_of_the_corpus_is_accepted(case):
+    name, content = upload_corpus.clean()[case]
+    inspected = _inspect(content, name)
+    assert inspected.size == len(content) and inspected.extension in name
+
+
+# --- text read whole, a chunk at a time --------------------------------------------------------------------
+@pytest.mark.parametrize("cut", [1, 4, 7, 40])
+def test_markup_split_across_two_chunks_is_found(cut):
+    tag = b"<  script>alert(1)</script>"
+    content = b"a" * (TEXT_CHUNK_BYTES - cut) + tag
+    assert content[TEXT_CHUNK_BYTES - 1 : TEXT_CHUNK_BYTES + 1] != b"<s"  # The tag straddles the boundary.
+    with pytest.raises(AttachmentRefused) as refused:
+        _inspect(content, "notes.txt")
+    assert refused.value.code == "markup"
+
+
+def test_a_character_split_across_two_chunks_still_decodes():
+    content = b"a" + "é".encode() * TEXT_CHUNK_BYTES
+    assert _inspect(content, "notes.txt").content_type == "text/plain; charset=utf-8"
+    # A control character in the last chunk only is found too.
+    with pytest.raises(AttachmentRefused) as refused:
+        _inspect(content + b"\x01", "notes.txt")
+    assert refused.value.code == "unknown_content"
+
+
+def test_a_whole_size_limit_of_text_is_read_to_its_end(settings):
+    settings.ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    line = "Compte rendu, مرحبا, 3 < 5\n".encode()
+    content = line * (settings.ATTACHMENT_MAX_BYTES // len(line) - 1)
+    assert _inspect(content, "minutes.txt").size == len(content)
+    with pytest.raises(AttachmentRefused):
+        _inspect(content + b"<svg/onload=alert(1)>", "minutes.txt")
