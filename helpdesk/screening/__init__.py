@@ -42,25 +42,16 @@ Known limits (the screening is a safety net that warns the author, not a guarant
 
 from __future__ import annotations
 
-import bisect
-import functools
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.screening import checks, patterns
-
-# The network's hubs and their most common national formats; international formats are found anywhere.
-PHONE_REGIONS = (
-    "GB", "US", "FR", "BE", "DE", "NL", "KE", "UG", "TZ", "ET", "ZA", "LB", "JO", "MA", "TN", "DZ",
-    "EG", "IQ", "IN", "PK", "BD", "LK", "MK", "BA", "RS", "AL", "XK", "CA", "NG", "SN", "CM",
-)  # fmt: skip
+from helpdesk.screening import detect
+from helpdesk.screening.patterns import PHONE_REGIONS as PHONE_REGIONS  # the hubs' regions, re-exported
 
 KIND_LABELS = {
     "email": _("an e-mail address"),
@@ -90,13 +81,6 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, _("personal data")))
 
 
-# Arabic-Indic and Persian digits read as digits, the Arabic decimal and thousands separators as . and ,:
-# one character for one, so that every offset found in the copy is an offset in the author's text.
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
-# A letter that is a whole Arabic word glued to what follows (و0612…: "and 0612…"), and the tatweel.
-_CLITICS = "وفبلكـ"
-
-
 @dataclass(frozen=True)
 class Finding:
     kind: str
@@ -116,216 +100,10 @@ class Finding:
         return asdict(self)
 
 
-# A candidate: (rank, start, end, kind); the lower rank wins an overlap. Rank 0 is what is recognised as not
-# personal (amounts, ISBNs, meeting ids, organisation numbers): it wins and is dropped at the end.
-_Candidate = tuple[int, int, int, str]
-_IGNORED = ""
-
-
-def _starts_word(plain: str, start: int) -> bool:
-    """Nothing glued before ``start``, or only an Arabic one-letter word (و, ب …) at a word's start."""
-    if start == 0 or not (plain[start - 1].isalnum() or plain[start - 1] in "-/._"):
-        return True
-    return plain[start - 1] in _CLITICS and (start == 1 or not plain[start - 2].isalnum())
-
-
-def _ignored(plain: str) -> list[_Candidate]:
-    return [(0, m.start(), m.end(), _IGNORED) for m in patterns.NOT_PERSONAL.finditer(plain)]
-
-
-def _ibans(plain: str) -> list[_Candidate]:
-    """IBAN-shaped runs, shortened group by group until the checksum holds (``… 9244 est`` → ``… 9244``)."""
-    found = []
-    for match in patterns.IBAN.finditer(plain):
-        parts = list(re.finditer(r"[A-Z0-9]+", match.group(), re.IGNORECASE))
-        for count in range(len(parts), 0, -1):
-            end = parts[count - 1].end()
-            if checks.iban(match.group()[:end]):
-                found.append((1, match.start(), match.start() + end, "iban"))
-                break
-    return found
-
-
-def _keyword_ids(plain: str) -> list[_Candidate]:
-    found = []
-    for match in patterns.ID_KEYWORD.finditer(plain):
-        value = match.group("value")
-        # A trailing word in capitals is not part of the number (``P4366918 AT``), a lone letter may be.
-        value = re.sub(r"[ .-][A-Z]{2,}$", "", value)
-        digits = sum(ch.isdigit() for ch in value)
-        letters = sum(ch.isalpha() for ch in value)
-        if digits >= 5 or (digits >= 4 and letters >= 2):
-            start = match.start("value")
-            found.append((2, start, start + len(value), "id_number"))
-    return found
-
-
-_BARE_CHECKS = {
-    "nir": checks.french_nir,
-    "emirates": checks.emirates_id,
-    "dni": checks.spanish_dni,
-    "aadhaar": checks.aadhaar,
-}
-
-
-def _bare_ids(plain: str) -> list[_Candidate]:
-    """Identity numbers without a keyword: by checksum where the scheme has one, by shape otherwise."""
-    found = []
-    for match in patterns.BARE_ID.finditer(plain):
-        kind = match.lastgroup or ""
-        value = match.group()
-        if kind in _BARE_CHECKS and not _BARE_CHECKS[kind](value):
-            continue
-        if kind == "digits":
-            # ISBN-13 and payment cards have their own answer; a run starting with a year is a reference.
-            if checks.isbn(value) or checks.card(value) or re.match(r"(?:19|20)\d\d[01]\d[0-3]\d", value):
-                continue
-            known = checks.south_african_id(value) or checks.egyptian_id(value) or checks.turkish_id(value)
-            rank = 3 if known else 6
-        else:
-            rank = 5 if kind == "passport" else 3
-        found.append((rank, match.start(), match.end(), "id_number"))
-    return found
-
-
-def _cards(plain: str) -> list[_Candidate]:
-    return [(3, m.start(), m.end(), "card") for m in patterns.CARD.finditer(plain) if checks.card(m.group())]
-
-
-def _emails(plain: str) -> list[_Candidate]:
-    return [(1, m.start(), m.end(), "email") for m in patterns.EMAIL.finditer(plain)]
-
-
-def _births(plain: str) -> list[_Candidate]:
-    found = []
-    for match in patterns.BIRTH.finditer(plain):
-        start = match.start()
-        if match.group("named"):
-            name = patterns.NAME_BEFORE.search(plain, max(0, start - 60), start)
-            if name is None:
-                continue
-            start = name.start()
-        found.append((2, start, match.end("date"), "birth_date"))
-    return found
-
-
-def _national_lengths() -> dict[str, frozenset[int]]:
-    """Each listed region's possible national lengths, so that a number is parsed only where it can fit."""
-    lengths = {}
-    for region in PHONE_REGIONS:
-        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        possible = metadata.general_desc.possible_length if metadata and metadata.general_desc else ()
-        lengths[region] = frozenset(possible or range(5, 16))
-    return lengths
-
-
-_LENGTHS = _national_lengths()
-
-
-@functools.lru_cache(maxsize=4096)
-def _phone_valid(raw: str, announced: bool) -> bool:
-    """Whether ``raw`` is a phone number: valid in its country (+…/00…: possible is enough, the sign says
-    it), or in one of ``PHONE_REGIONS`` when written nationally with a trunk 0, a US shape, or announced."""
-    international = raw.startswith(("+", "00"))
-    trunk = raw.lstrip("(").startswith("0")
-    if not (international or trunk or announced or patterns.NANP.match(raw)):
-        return False
-    try:
-        if international:
-            number = phonenumbers.parse("+" + raw[2:] if raw.startswith("00") else raw, None)
-            return phonenumbers.is_valid_number(number) or phonenumbers.is_possible_number(number)
-        digits = sum(ch.isdigit() for ch in raw)
-        national = {digits, digits - 1} if trunk else {digits}
-        for region in PHONE_REGIONS:
-            if national & _LENGTHS[region] and phonenumbers.is_valid_number(phonenumbers.parse(raw, region)):
-                return True
-    except phonenumbers.NumberParseException:
-        return False
-    return False
-
-
-def _phone_shaped(plain: str, start: int, end: int) -> bool:
-    raw = plain[start:end]
-    after = plain[end : end + 1]
-    if after and (after.isalnum() or after in "-/_"):
-        return False
-    if not raw.startswith("+") and not _starts_word(plain, start):
-        return False
-    return raw.count("/") <= 1 and not patterns.NOT_PHONE.match(raw)
-
-
-def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether [start, end) lies inside one of ``spans`` (sorted, not overlapping)."""
-    i = bisect.bisect_right(spans, (start, 1 << 62)) - 1
-    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
-
-
-def _phones(plain: str, taken: list[tuple[int, int]]) -> list[_Candidate]:
-    """Cheap candidates first (one pass); phonenumbers only for those not already inside a more specific
-    finding (``taken``), trimmed group by group at the edges."""
-    found = []
-    for match in patterns.PHONE_CANDIDATE.finditer(plain):
-        if _covered(taken, match.start(), match.end()):
-            continue
-        groups = [(g.start(), g.end()) for g in patterns.PHONE_GROUP.finditer(match.group())]
-        base = match.start()
-        announced = patterns.PHONE_WORDS.search(plain, max(0, base - 40), base) is not None
-        spans = [(0, len(groups))] + [(0, len(groups) - k) for k in (1, 2)] + [(k, len(groups)) for k in (1, 2)]
-        for first, last in spans:
-            if last - first < 1 or sum(e - s for s, e in groups[first:last]) < 7:
-                continue
-            start = base + (groups[first][0] if first else 0)
-            end = base + groups[last - 1][1]
-            if last == len(groups) and match.group().endswith(")"):
-                end = match.end()
-            if _phone_shaped(plain, start, end) and _phone_valid(plain[start:end], announced):
-                found.append((4, start, end, "phone"))
-                break
-    return found
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _resolve(candidates: list[_Candidate]) -> list[tuple[int, int, str]]:
-    """The most specific candidates without overlaps: by rank, then the longest; O(n log n)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    kinds: list[str] = []
-    for _rank, start, end, kind in sorted(candidates, key=lambda c: (c[0], c[1] - c[2], c[1])):
-        i = bisect.bisect_left(starts, start)
-        if (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
-            continue
-        starts.insert(i, start)
-        ends.insert(i, end)
-        kinds.insert(i, kind)
-    return [(s, e, k) for s, e, k in zip(starts, ends, kinds, strict=True) if k != _IGNORED]
-
-
 def scan(text: str) -> list[Finding]:
     """``screen`` without the size limit (for measurements): every pass is linear in the text."""
-    plain = text.translate(_DIGITS)
-    candidates = [
-        *_ignored(plain),
-        *_ibans(plain),
-        *_emails(plain),
-        *_keyword_ids(plain),
-        *_births(plain),
-        *_bare_ids(plain),
-        *_cards(plain),
-    ]
-    # Phone numbers are the costly check: a number already read as something more specific is not asked.
-    taken = sorted((start, end) for rank, start, end, _kind in candidates if rank < 4)
-    candidates += _phones(plain, _merged(taken))
     # Report the author's own characters (Arabic-Indic digits included), not the normalised copy.
-    return [Finding(kind, start, end, text[start:end]) for start, end, kind in _resolve(candidates)]
+    return [Finding(kind, start, end, text[start:end]) for start, end, kind in detect.found(text)]
 
 
 def screen(text: str | None) -> list[Finding]:

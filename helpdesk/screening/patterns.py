@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import re
 
+# The network's hubs and their most common national formats; international formats are found anywhere.
+PHONE_REGIONS = (
+    "GB", "US", "FR", "BE", "DE", "NL", "KE", "UG", "TZ", "ET", "ZA", "LB", "JO", "MA", "TN", "DZ",
+    "EG", "IQ", "IN", "PK", "BD", "LK", "MK", "BA", "RS", "AL", "XK", "CA", "NG", "SN", "CM",
+)  # fmt: skip
+
 # Arabic clitics: a conjunction, then a preposition, then the article (لل is ل + ال); pronouns after.
 _AR_PRE = r"(?:[وف]?[بلك]?(?:ال)?|[وف]?لل)"
 _AR_SUF = r"(?:ه|ها|هم|هما|هن|ي|ك|كم|نا)?"
@@ -88,13 +94,17 @@ _MEETING_WORDS = (
 )
 _PASSCODE = r"(?i:passcode|password|code\s+secret|code\s+d['’]acc[èe]s|pin)|رمز\s+(?:ال)?(?:دخول|مرور)"
 _BIBLIO = r"ISBN(?:-1[03])?|ISSN|ردمك|ردمد"
-_AMOUNT = rf"(?:{_CURRENCY})[ \u00a0]?(?:{_NUM})|(?:{_NUM})[ \u00a0]?(?:de\s+)?(?:{_CURRENCY}|{_COUNTED})"
-NOT_PERSONAL = re.compile(
-    rf"(?P<amount>(?<![\w.,])(?:{_AMOUNT})(?!\w))"
-    rf"|(?P<org>(?<!\w)(?:{_ORG_WORDS})(?!\w){_GAP}[A-Z]{{0,3}} ?\d(?:\d|[ ./-](?=\d)){{3,24}}(?:[A-Z]\b)?)"
-    rf"|(?P<meeting>(?<!\w)(?:{_MEETING_WORDS})(?!\w)[^\n\d]{{0,30}}?\d(?:\d|[ -](?=\d)){{3,20}}#?)"
-    rf"|(?P<passcode>(?<!\w)(?:{_PASSCODE})(?!\w)[^\w\n]{{0,4}}\w+)"
-    rf"|(?P<biblio>(?<!\w)(?:{_BIBLIO})(?!\w)[^\w\n]{{0,4}}[\dX](?:[\dX]|[ -](?=[\dX])){{7,20}})"
+# Amounts: a number (digits first, so that the engine skips to digits) with a currency or a counted noun
+# after it (UNIT_AFTER, matched at the number's end) or a currency before it (CURRENCY_BEFORE, at its start).
+NUMBER = re.compile(r"\d(?<![\w.,]\d)(?:\d{0,2}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\d*(?:[.,]\d+)?)")
+UNIT_AFTER = re.compile(rf"[ \u00a0]?(?:de\s+)?(?:{_CURRENCY}|{_COUNTED})(?!\w)")
+CURRENCY_BEFORE = re.compile(rf"(?<!\w)(?:{_CURRENCY})[ \u00a0]?$")
+# Organisation numbers, meeting/ticket/order ids, passcodes, ISBN/ISSN: after their keyword.
+KEYWORDED_NOT_PERSONAL = re.compile(
+    rf"(?<!\w)(?:{_ORG_WORDS})(?!\w){_GAP}[A-Z]{{0,3}} ?\d(?:\d|[ ./-](?=\d)){{3,24}}(?:[A-Z]\b)?"
+    rf"|(?<!\w)(?:{_MEETING_WORDS})(?!\w)[^\n\d]{{0,30}}?\d(?:\d|[ -](?=\d)){{3,20}}#?"
+    rf"|(?<!\w)(?:{_PASSCODE})(?!\w)[^\w\n]{{0,4}}\w+"
+    rf"|(?<!\w)(?:{_BIBLIO})(?!\w)[^\w\n]{{0,4}}[\dX](?:[\dX]|[ -](?=[\dX])){{7,20}}"
 )
 
 # --- E-mail addresses ----------------------------------------------------------------------------
@@ -107,11 +117,18 @@ EMAIL = re.compile(
     re.IGNORECASE,
 )
 
+AT_SIGN = re.compile(r"@|[\[(] ?(?:at|arobase) ?[\])]", re.IGNORECASE)
+DIGIT_RUN = re.compile(r"\d+")
+SPACE = re.compile(r"\s")
+NON_ASCII_DIGIT = re.compile(r"[٠-٩۰-۹٫٬]")
+
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\b", re.IGNORECASE)
-CARD = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
+CARD = re.compile(r"\d(?<![\w-]\d)(?:[ -]?\d){12,18}(?![\w-])")
 
 # --- Phone numbers: candidates only; phonenumbers decides ------------------------------------------
-PHONE_CANDIDATE = re.compile(r"(?:\+|\(\+?)?\d(?:[ \u00a0\u202f.\-/()]{0,3}\d){6,16}\)?")
+# Digits first (the engine skips to digits); a "+", "(" or "(+" just before is taken in afterwards.
+PHONE_CANDIDATE = re.compile(r"\d(?:[ \u00a0\u202f.\-/()]{0,3}\d){6,16}\)?")
+PHONE_LEAD = re.compile(r"(?:\+ ?|\(\+?)$")
 PHONE_GROUP = re.compile(r"\d+")
 # Words that say a number is a phone number: a national number without a trunk prefix (Tunisia's
 # 20 123 456) is only read as one after such a word; Arabic roots are matched inside words (هاتفها).

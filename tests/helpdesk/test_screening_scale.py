@@ -52,7 +52,7 @@ def _parses(monkeypatch: pytest.MonkeyPatch, text: str) -> int:
         return parse(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(phonenumbers, "parse", counted)
-    screening._phone_valid.cache_clear()
+    screening.detect._phone_valid.cache_clear()
     screening.scan(text)
     return calls
 
@@ -82,15 +82,20 @@ def test_a_text_over_the_limit_is_refused_with_a_message(settings: Any) -> None:
 
 
 def main() -> None:
-    screening.scan(mixed_text(1_000, seed=0))  # phonenumbers loads its metadata once
+    # phonenumbers loads each region's metadata on first use: a warm process, as the server's.
+    screening.scan(" ".join(sentence for _lang, sentence, *_ in PLANTED))
     for prose, name in ((0, "corpus sentences only (worst case)"), (2, "one corpus sentence in three")):
         print(name)
         for size in (5_000, 50_000, 500_000):
             text = mixed_text(size, prose=prose)
-            screening._phone_valid.cache_clear()
-            started = time.perf_counter()
-            found = screening.scan(text)
-            elapsed = time.perf_counter() - started
+            # CPU time, best of three (other processes share the machine); the phone cache emptied each time.
+            runs = []
+            for _ in range(3):
+                screening.detect._phone_valid.cache_clear()
+                started = time.process_time()
+                found = screening.scan(text)
+                runs.append(time.process_time() - started)
+            elapsed = min(runs)
             print(f"  {size // 1000:>4} KB: {elapsed * 1000:7.1f} ms, {len(found)} findings")
 
 
