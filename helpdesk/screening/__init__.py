@@ -5,12 +5,14 @@ passport numbers, IBANs (checksum verified), payment-card numbers (Luhn verified
 of birth, each with its kind and its span in the text. Intake services (``request_create``,
 ``request_update_draft``, ``message_post``) call ``screen_fields`` and raise ``PersonalDataFound`` unless
 the author confirmed; confirmed content is stored as restricted with ``screening_flags`` (kinds and spans,
-never the values themselves). Patterns are in ``patterns``, checksums in ``checks``.
+never the values themselves). Patterns are in ``patterns``, checksums in ``checks``, the search in
+``detect``.
 
-How: every pattern is one compiled pass over a copy of the text whose Arabic-Indic and Persian digits are
-read as ASCII digits (one character for one, so spans point into the author's text); ``phonenumbers`` is
-asked only about phone-shaped candidates not already read as something more specific. The cost grows
-linearly with the text; a text longer than ``settings.TEXT_MAX_CHARS`` is refused (``ValidationError``).
+How: compiled patterns run over a copy of the text whose Arabic-Indic and Persian digits are read as ASCII
+digits (one character for one, so spans point into the author's text), those that start with a keyword only
+near runs of digits; ``phonenumbers`` is asked only about phone-shaped candidates not already read as
+something more specific. The cost grows linearly with the text; a text longer than
+``settings.TEXT_MAX_CHARS`` is refused (``ValidationError``).
 Overlaps are settled by specificity: what is recognised as not personal wins, then checksums and keywords,
 then phone numbers, then bare shapes.
 
@@ -22,8 +24,7 @@ Known limits (the screening is a safety net that warns the author, not a guarant
 - Phone numbers: international format (``+…``/``00…``) anywhere, accepted when possible in their country
   (fictional ranges such as ``+44 7700 900123`` included); national format for ``PHONE_REGIONS`` only, and
   without a trunk ``0`` only after a phone word (phone, tél., هاتف …) or in the US ``(202) 555-0143`` shape.
-  Numbers spelt out in words or split by unusual separators (``07-12.34/56 78``) are missed; short service
-  numbers (112, 15) are ignored on purpose.
+  Numbers spelt out in words are missed; short service numbers (112, 15) are ignored on purpose.
 - Identity numbers: a number (five digits or more, or letters and four digits) after a keyword in English,
   French or Arabic, up to five words after it (passport, ID, BSN, NINO, SIN/NAS, CNIC, Aadhaar, NIR, CIN,
   NIN, DNI/NIE, Emirates ID, Teudat Zehut, TC Kimlik, جواز, هوية, إقامة, الرقم الوطني …); without a keyword,
@@ -33,9 +34,12 @@ Known limits (the screening is a safety net that warns the author, not a guarant
   SIN alone: their checksums pass for one number in ten or eleven).
 - Not reported, on purpose: amounts (a number next to a currency or a counted noun: ``12 500 000 MAD``,
   ``٢٥٠٠٠ درهم``, ``45 000 fans``), ISBN/ISSN after their keyword (and ISBN-13 by checksum), meeting,
-  ticket and order ids, passcodes, organisation numbers after their keyword (SIRET, SIREN, RNA, company or
-  charity number, VAT, السجل التجاري …), references and dates. A personal number written right after such
-  a word (``Meeting ID`` followed by someone's phone) is missed for the same reason.
+  ticket, order and reference numbers right after their keyword (``Meeting ID: 845 1234 5678``), passcodes,
+  organisation numbers after their keyword (SIRET, SIREN, RNA, company or charity number, VAT,
+  السجل التجاري …), references (``SCN-2026-000123``, ``PRJ-2026-001``) and dates. A personal number written
+  in such a place (a phone number typed as a "reference") is missed for the same reason.
+- Keywords are looked for at most 160 characters before a number; a number further from its keyword is
+  judged on its own shape.
 - E-mail addresses in any script (``علي@مثال.مصر``), with a space around ``@``, or obfuscated as
   ``name [at] domain [dot] org`` are found; ``name at domain dot org`` is not.
 """

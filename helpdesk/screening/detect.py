@@ -98,12 +98,18 @@ def _ibans(plain: str, windows: list[_Span]) -> list[_Candidate]:
     return found
 
 
+# A keyword's "number" that is a reference (PRJ-2026-001, 2026-004512): letters then a dash, or a year first.
+_REFERENCE = re.compile(r"[A-Z]{2,}-\d|(?:19|20)\d\d[-/]")
+
+
 def _keyword_ids(plain: str, windows: list[_Span]) -> list[_Candidate]:
     found = []
     for match in _matches(patterns.ID_KEYWORD, plain, windows):
         value = match.group("value")
         # A trailing word in capitals is not part of the number (``P4366918 AT``), a lone letter may be.
         value = re.sub(r"[ .-][A-Z]{2,}$", "", value)
+        if _REFERENCE.match(value):
+            continue
         digits = sum(ch.isdigit() for ch in value)
         letters = sum(ch.isalpha() for ch in value)
         if digits >= 5 or (digits >= 4 and letters >= 2):

@@ -90,7 +90,14 @@ _ORG_WORDS = (
 )
 _MEETING_WORDS = (
     r"(?i:meeting|webinar|conference|session|ticket|order|invoice|transaction|booking|r[ée]union|"
-    r"conf[ée]rence|zoom|teams|commande|facture)|(?:ال)?اجتماع|معرّ?ف"
+    r"conf[ée]rence|zoom|teams|commande|facture|reference|ref|r[ée]f[ée]rence|r[ée]f)|(?:ال)?اجتماع|معرّ?ف|"
+    r"(?:ال)?مرجع(?:نا)?"
+)
+# Only these words may stand between such a keyword and its number: "Meeting ID:", "ID de réunion :",
+# "Réunion Zoom — identifiant :"; a longer gap could hide someone's number ("le dossier de M. X, tél …").
+_MEETING_GAP = (
+    r"(?:[^\w\n]{0,4}(?i:id|no|number|num[ée]ro|n°|code|identifiant|zoom|teams|meeting|de|du|the|on|sur|"
+    r"internal|interne|على|زوم|تيمز|(?:ال)?اجتماع|رقم|(?:ال)?داخلي))*?[^\w\n]{0,4}"
 )
 _PASSCODE = r"(?i:passcode|password|code\s+secret|code\s+d['’]acc[èe]s|pin)|رمز\s+(?:ال)?(?:دخول|مرور)"
 _BIBLIO = r"ISBN(?:-1[03])?|ISSN|ردمك|ردمد"
@@ -102,7 +109,7 @@ CURRENCY_BEFORE = re.compile(rf"(?<!\w)(?:{_CURRENCY})[ \u00a0]?$")
 # Organisation numbers, meeting/ticket/order ids, passcodes, ISBN/ISSN: after their keyword.
 KEYWORDED_NOT_PERSONAL = re.compile(
     rf"(?<!\w)(?:{_ORG_WORDS})(?!\w){_GAP}[A-Z]{{0,3}} ?\d(?:\d|[ ./-](?=\d)){{3,24}}(?:[A-Z]\b)?"
-    rf"|(?<!\w)(?:{_MEETING_WORDS})(?!\w)[^\n\d]{{0,30}}?\d(?:\d|[ -](?=\d)){{3,20}}#?"
+    rf"|(?<!\w)(?:{_MEETING_WORDS})(?!\w){_MEETING_GAP}\d(?:\d|[ -](?=\d)){{3,20}}#?"
     rf"|(?<!\w)(?:{_PASSCODE})(?!\w)[^\w\n]{{0,4}}\w+"
     rf"|(?<!\w)(?:{_BIBLIO})(?!\w)[^\w\n]{{0,4}}[\dX](?:[\dX]|[ -](?=[\dX])){{7,20}}"
 )

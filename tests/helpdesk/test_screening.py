@@ -140,6 +140,10 @@ def test_kind_labels_are_words_not_codes():
         ("أمينة حداد من مواليد 1995/4/12 وتسكن في صيدا.", "birth_date", "مواليد 1995/4/12"),
         # An identity number is not a phone number.
         ("His ID number is 0612345678, not a phone number.", "id_number", "0612345678"),
+        # What is left alone next to a number does not hide the number that follows it.
+        ("Meeting ID: 845 1234 5678. My number is 0612345678.", "phone", "0612345678"),
+        ("Le dossier de M. Karim, tél 0612345678.", "phone", "0612345678"),
+        ("Order of the day: call 0612345678 first.", "phone", "0612345678"),
     ],
 )
 def test_what_the_first_screening_missed_is_found_with_its_kind_and_span(text, kind, value):
@@ -164,6 +168,10 @@ def test_what_the_first_screening_missed_is_found_with_its_kind_and_span(text, k
         "الميزانية الإجمالية ٧٥٠٠٠٠٠٠ روبية.",
         "L'association est née le 3 mars 1990 de la fusion de deux clubs.",
         "ID cards were issued to 12500 people last year.",
+        "The ID of the project is PRJ-2026-001.",
+        "Reference: 123456789012 (grant system).",
+        "Réunion Zoom — identifiant : 912 3456 7890.",
+        "معرف الاجتماع على زوم: 845 1234 5678",
     ],
 )
 def test_what_the_first_screening_took_for_personal_data_is_left_alone(text):
