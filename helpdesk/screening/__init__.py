@@ -40,8 +40,9 @@ Known limits (the screening is a safety net that warns the author, not a guarant
   in such a place (a phone number typed as a "reference") is missed for the same reason.
 - Keywords are looked for at most 160 characters before a number; a number further from its keyword is
   judged on its own shape.
-- E-mail addresses in any script (``علي@مثال.مصر``), with a space around ``@``, or obfuscated as
-  ``name [at] domain [dot] org`` are found; ``name at domain dot org`` is not.
+- E-mail addresses in any script (``علي@مثال.مصر``), with a space after ``@`` or on both sides, or obfuscated
+  as ``name [at] domain [dot] org`` are found; ``name at domain dot org`` is not, nor ``name @domain.org``
+  (a space before ``@`` alone): that is how colleagues are @mentioned (``thanks @amina.haddad``).
 """
 
 from __future__ import annotations

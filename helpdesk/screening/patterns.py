@@ -115,9 +115,10 @@ KEYWORDED_NOT_PERSONAL = re.compile(
 )
 
 # --- E-mail addresses ----------------------------------------------------------------------------
-# Any script in the local part and the domain (IDN: علي@مثال.مصر, user@bücher.de); a space on either side
-# of @ is tolerated; [at]/(arobase) and [dot]/(point) obfuscations are read as @ and dots.
-_AT = r"(?: ?@ ?| ?[\[(] ?(?:at|arobase) ?[\])] ?)"
+# Any script in the local part and the domain (IDN: علي@مثال.مصر, user@bücher.de); a space after @ or on
+# both sides is tolerated, not before it alone: "name @colleague.name" is an @mention (notifications).
+# [at]/(arobase) and [dot]/(point) obfuscations are read as @ and dots.
+_AT = r"(?:@ ?| @ | ?[\[(] ?(?:at|arobase) ?[\])] ?)"
 _DOT = r"(?:\.| ?[\[(] ?(?:dot|point) ?[\])] ?)"
 EMAIL = re.compile(
     rf"(?<![\w.%+-])[\w.%+-]{{1,64}}{_AT}(?:[^\W_][\w-]{{0,62}}{_DOT}){{1,6}}[^\W\d_]{{2,24}}(?![\w-])",

@@ -169,6 +169,9 @@ def test_what_the_first_screening_missed_is_found_with_its_kind_and_span(text, k
         "L'association est née le 3 mars 1990 de la fusion de deux clubs.",
         "ID cards were issued to 12500 people last year.",
         "The ID of the project is PRJ-2026-001.",
+        # An @mention of a colleague, whose username may have dots, is not an e-mail address.
+        "Thanks @amina.haddad for the list.",
+        "See the draft first, @mu.one",
         "Reference: 123456789012 (grant system).",
         "Réunion Zoom — identifiant : 912 3456 7890.",
         "معرف الاجتماع على زوم: 845 1234 5678",
