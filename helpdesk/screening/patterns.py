@@ -170,7 +170,7 @@ _BIRTH_SURE = (
 _BIRTH_NAMED = r"(?i:born|n[ée]e?)|b\."
 BIRTH = re.compile(
     rf"(?<!\w)(?:(?P<sure>{_BIRTH_SURE})|(?P<named>{_BIRTH_NAMED}))(?!\w)"
-    rf"[^\w\n]{{0,4}}(?:(?:[^\W\d_]{{1,12}})[^\w\n]{{1,3}}){{0,2}}?(?P<date>{_DATE})"
+    rf"[^\w\n]{{0,4}}(?:(?:[^\W\d_]{{1,12}})[^\w\n]{{1,3}}){{0,3}}?(?P<date>{_DATE})"
 )
 NAME_BEFORE = re.compile(
     r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[ -][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]*\.?)*)"
