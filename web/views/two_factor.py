@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -141,11 +142,12 @@ def recovery(request: HttpRequest) -> HttpResponse:
         if device is not None and _verified_with(request, person, device, form.cleaned_data["code"]):
             django_otp.login(request, device)
             left = recovery_codes_left(person)
-            messages.warning(
-                request,
-                _("You signed in with a recovery code; %(count)s are left. Replace your app or make new codes.")
-                % {"count": left},
+            text = ngettext(
+                "You signed in with a recovery code; %(count)s is left. Replace your app or make new codes.",
+                "You signed in with a recovery code; %(count)s are left. Replace your app or make new codes.",
+                left,
             )
+            messages.warning(request, text % {"count": left})
             return HttpResponseRedirect(safe_next(request, default="two-factor"))
         form.add_error("code", _("This recovery code is wrong or was already used."))
     return render(request, "web/account/two_factor_recovery.html", {"form": form, "next": safe_next(request)})
