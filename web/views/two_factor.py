@@ -65,7 +65,7 @@ def _wait_error(form: Form, device: Device) -> bool:
     return not allowed
 
 
-def _verified_with(request: HttpRequest, user: User, device: Device, code: str) -> bool:
+def _verified_with(user: User, device: Device, code: str) -> bool:
     return django_otp.verify_token(user, device.persistent_id, code) is not None
 
 
@@ -123,7 +123,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('two-factor-recovery')}?next={safe_next(request)}")
     form = AppCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not _wait_error(form, device):
-        if _verified_with(request, person, device, form.cleaned_data["code"]):
+        if _verified_with(person, device, form.cleaned_data["code"]):
             django_otp.login(request, device)
             return HttpResponseRedirect(safe_next(request))
         form.add_error("code", _("This code is not the one the app shows now. Check the app and try again."))
@@ -139,7 +139,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
     device = recovery_device(person)
     form = RecoveryCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (device is None or not _wait_error(form, device)):
-        if device is not None and _verified_with(request, person, device, form.cleaned_data["code"]):
+        if device is not None and _verified_with(person, device, form.cleaned_data["code"]):
             django_otp.login(request, device)
             left = recovery_codes_left(person)
             text = ngettext(
@@ -182,7 +182,7 @@ def remove(request: HttpRequest) -> HttpResponse:
         blocked = [d for d in devices if not d.verify_is_allowed()[0]]
         if blocked and len(blocked) == len(devices):
             form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
-        elif any(_verified_with(request, person, d, code) for d in devices if d not in blocked):
+        elif any(_verified_with(person, d, code) for d in devices if d not in blocked):
             with transaction.atomic():
                 second_factor_remove(user=person)
                 _notice(person, "two_factor_removed")
