@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "guardian",
     "django_q",
     "axes",
+    # The second factor: authenticator-app codes (TOTP) and one-time recovery codes (web.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     # Countries as ISO codes, named in the reader's language from the library's own catalogues.
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     # Access and security (web.middleware): session timeouts and suspensions, no-store.
     "web.middleware.SessionSecurityMiddleware",
     "web.middleware.NoStoreMiddleware",
+    # After the session checks: a person whose session lacks the second factor it needs reaches only its pages.
+    "web.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -167,6 +173,16 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
+
+# The second factor (web.two_factor): people with one of these roles, and staff accounts, must sign in with an
+# authenticator app's code. On by default in production only, so that the demo (DEBUG) and the tests run
+# without a phone; anyone may turn it on for themselves from their profile, and who has it is always asked.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG and not TESTING)
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["hub_staff", "expert", "management"])
+OTP_TOTP_ISSUER = "Strong Cities help desk"
+# django-otp's own throttle on code checks (1, 2, 4… seconds after each wrong code): kept on explicitly.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Sessions: an absolute lifetime here, an idle timeout enforced by the access layer.
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)

@@ -39,3 +39,27 @@ def enqueue_emails_on_commit(notification_ids: Iterable[int]) -> None:
     ids = list(notification_ids)
     if ids:
         transaction.on_commit(partial(enqueue_emails, ids), robust=True)
+
+
+# E-mails about a person's own account (``notifications.services.account``): nothing in the web request but
+# the push, after the commit.
+PASSWORD_RESET_TASK = "notifications.tasks.send_password_reset"  # noqa: S105 - a task name
+ACCOUNT_NOTICE_TASK = "notifications.tasks.send_account_notice"
+
+
+def _enqueue(task: str, *args: object) -> None:
+    try:
+        async_task(task, *args, group="account")
+    except Exception:
+        logger.warning("Could not queue %s", task, exc_info=True)
+
+
+def enqueue_password_reset_on_commit(email: str) -> None:
+    """The reset link for ``email``: the task, not the request, looks for the accounts that use it."""
+    transaction.on_commit(partial(_enqueue, PASSWORD_RESET_TASK, email), robust=True)
+
+
+def enqueue_account_notice_on_commit(*, user_id: int, notice: str, address: str) -> None:
+    """Tell ``address`` of a change to the account, once the change is committed."""
+    if address:
+        transaction.on_commit(partial(_enqueue, ACCOUNT_NOTICE_TASK, user_id, notice, address), robust=True)

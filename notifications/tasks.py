@@ -23,6 +23,14 @@ def send_emails(notification_ids: list[int]) -> dict[str, int]:
     return outcomes
 
 
+def send_password_reset(email: str) -> int:
+    return services.password_reset_send(email=email)
+
+
+def send_account_notice(user_id: int, notice: str, address: str) -> bool:
+    return services.account_notice_send(user_id=user_id, notice=notice, address=address)
+
+
 def sweep_outbox() -> dict[str, int]:
     return services.outbox_sweep()
 

@@ -108,6 +108,14 @@ CASES: list[Case] = [
     Case("password-change", SIGNED_IN),
     Case("password-change-done", SIGNED_IN),
     Case("profile", SIGNED_IN),
+    # Two-step sign-in (off by default in tests; tests/web/views/test_two_factor.py turns it on).
+    Case("two-factor", SIGNED_IN),
+    Case("two-factor-setup", SIGNED_IN),
+    Case("two-factor-codes", SIGNED_IN, note="shows that the codes were already shown"),
+    Case("two-factor-verify", only(302, set(ROLES), other=302), note="nothing to verify: sent to enrolment"),
+    Case("two-factor-recovery", only(302, set(ROLES), other=302), note="nothing to verify: sent to enrolment"),
+    Case("two-factor-remove", SIGNED_IN, method="post", note="password and code missing"),
+    Case("two-factor-regenerate", SIGNED_IN, method="post", note="password missing"),
     Case("set-language", everyone(302), method="post", data=lambda w: {"language": "fr", "next": "/"}),
     # --- city focal points ---------------------------------------------------------------------------------
     Case("city-home", only(200, FOCAL_POINTS, other=403)),

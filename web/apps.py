@@ -12,5 +12,7 @@ class WebConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from web.middleware import session_stamp_on_login
+        from web.two_factor import note_on_login
 
         user_logged_in.connect(session_stamp_on_login, dispatch_uid="web.session_stamp_on_login")
+        user_logged_in.connect(note_on_login, dispatch_uid="web.two_factor_note_on_login")

@@ -15,6 +15,7 @@ from web.views import (
     requests,
     shares,
     steering,
+    two_factor,
 )
 
 # A request's reference in a URL is one by its pattern (``web.converters``): anything else is a 404 before a query.
@@ -51,6 +52,13 @@ urlpatterns = [
     path("accounts/password/", account.password_change, name="password-change"),
     path("accounts/password/done/", account.password_change_done, name="password-change-done"),
     path("accounts/profile/", account.profile, name="profile"),
+    path("accounts/two-factor/", two_factor.manage, name="two-factor"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("accounts/two-factor/codes/", two_factor.codes, name="two-factor-codes"),
+    path("accounts/two-factor/verify/", two_factor.verify, name="two-factor-verify"),
+    path("accounts/two-factor/recovery/", two_factor.recovery, name="two-factor-recovery"),
+    path("accounts/two-factor/remove/", two_factor.remove, name="two-factor-remove"),
+    path("accounts/two-factor/codes/new/", two_factor.regenerate, name="two-factor-regenerate"),
     path("language/", account.set_language, name="set-language"),
     # City focal points
     path("city/", city.home, name="city-home"),

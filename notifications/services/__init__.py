@@ -1,5 +1,6 @@
 """Writes of the notifications app (see ``docs/ARCHITECTURE.md``): each function is its own entry point."""
 
+from notifications.services.account import account_notice_send, password_reset_send
 from notifications.services.deadlines import deadlines_sweep
 from notifications.services.delivery import email_send, notifications_retry, outbox_sweep
 from notifications.services.digest import digest_send
@@ -19,6 +20,7 @@ from notifications.services.watchers import watch_add, watch_remove
 
 __all__ = [
     "Delivery",
+    "account_notice_send",
     "deadlines_sweep",
     "digest_send",
     "email_send",
@@ -30,6 +32,7 @@ __all__ = [
     "notifications_retry",
     "notifications_save",
     "outbox_sweep",
+    "password_reset_send",
     "schedules_ensure",
     "watch_add",
     "watch_remove",

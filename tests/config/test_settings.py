@@ -137,3 +137,20 @@ def test_the_task_workers_log_level_is_its_own_or_the_root_one():
     assert level({}) == 20  # INFO, as the root
     assert level({"LOG_LEVEL": "ERROR"}) == 40
     assert level({"Q_LOG_LEVEL": "WARNING"}) == 30  # what `make run` sets
+
+
+def test_two_step_sign_in_is_required_in_production_only_unless_the_variable_says_otherwise():
+    show = "from django.conf import settings as s; print(s.TWO_FACTOR_REQUIRED, ','.join(s.TWO_FACTOR_ROLES))"
+
+    def found(env: dict[str, str]) -> str:
+        unset = {"DJANGO_DEBUG", "DJANGO_TESTING", "TWO_FACTOR_REQUIRED", "TWO_FACTOR_ROLES"}
+        clean = {k: v for k, v in os.environ.items() if k not in unset}
+        clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 50, **env})
+        result = subprocess.run([sys.executable, "-c", show], cwd=ROOT, env=clean, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert found({}) == "False hub_staff,expert,management"  # `make run`: the demo logins need no phone
+    assert found({"DJANGO_DEBUG": "0"}) == "True hub_staff,expert,management"
+    assert found({"DJANGO_DEBUG": "0", "TWO_FACTOR_REQUIRED": "0"}).startswith("False")
+    assert found({"TWO_FACTOR_REQUIRED": "1", "TWO_FACTOR_ROLES": "hub_staff"}) == "True hub_staff"

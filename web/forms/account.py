@@ -7,10 +7,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.utils import translation
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import User
+from notifications.queue import enqueue_password_reset_on_commit
+from web.two_factor import password_checked
 
 
 class ProfileForm(forms.ModelForm):
@@ -43,9 +45,34 @@ class ProfileForm(forms.ModelForm):
             "notification_mode": _("How the desk tells you that something needs you."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    # Asked only when the address changes: whoever holds a session must not be able to point the account's
+    # password resets at an address of theirs.
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change the e-mail address. The old address is told of the change."),
+    )
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.request = request
         self.fields["email"].required = True
+
+    @property
+    def email_changed(self) -> bool:
+        return "email" in self.changed_data
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.email_changed and "email" in cleaned:
+            password = cleaned.get("current_password") or ""
+            if not password:
+                self.add_error("current_password", _("Type your current password to change the e-mail address."))
+            elif not password_checked(self.request, self.instance, password):
+                self.add_error("current_password", _("This is not your current password."))
+        return cleaned
 
 
 class LanguageForm(forms.Form):
@@ -53,21 +80,9 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class LocalisedPasswordResetForm(PasswordResetForm):
-    """Writes the reset e-mail in the recipient's own language, whatever the visitor's browser says."""
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Asks a task to send the link (``notifications.services.account``): the request itself neither looks the
+    address up nor writes an e-mail, so its answer and its time say nothing of which accounts exist."""
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        user = context.get("user")
-        language = getattr(user, "preferred_language", None) or translation.get_language()
-        with translation.override(language):
-            super().send_mail(
-                subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name
-            )
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        enqueue_password_reset_on_commit(self.cleaned_data["email"])

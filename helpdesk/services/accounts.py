@@ -1,0 +1,115 @@
+"""A person's own account: the second factor (an authenticator app, recovery codes) and the record of changes.
+
+The second factor is django-otp's: one ``TOTPDevice`` (the app) and one ``StaticDevice`` holding the recovery
+codes. A device is created unconfirmed when enrolment starts and confirmed by the first code it produces;
+until then it counts for nothing. Changes to how a person signs in (address, password, second factor) go to
+the admin's history (``LogEntry`` on the person), where an administrator looks when an account is disputed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from helpdesk.models import User
+
+RECOVERY_CODE_COUNT = 10
+APP_DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def account_event_record(*, user: User, message: str) -> None:
+    """One line in the person's admin history (never a secret: no code, address or password)."""
+    LogEntry.objects.create(
+        user_id=user.pk,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        object_repr=str(user)[:200],
+        action_flag=CHANGE,
+        change_message=message,
+    )
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether this person may use the desk only with a second factor (``TWO_FACTOR_REQUIRED``)."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return bool(user.roles & set(settings.TWO_FACTOR_ROLES))
+
+
+def app_device(user: User) -> TOTPDevice | None:
+    """The person's confirmed authenticator app, if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_device(user: User) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def has_second_factor(user: User) -> bool:
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or StaticDevice.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def app_device_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed device an enrolment shows as a QR code: the same one until it is confirmed, so that
+    reloading the page does not change the secret already scanned."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def _recovery_codes_new(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def app_device_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm ``device`` with a code it produced; returns the new recovery codes (shown once), or None when
+    the code is wrong (django-otp's throttle counts the failure)."""
+    if device.user_id != user.pk or device.confirmed:
+        return None
+    with transaction.atomic():
+        if not device.verify_token(token):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        # Any other half-started enrolment is void now.
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        codes = _recovery_codes_new(user)
+        account_event_record(user=user, message="Second factor enrolled")
+    return codes
+
+
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """New recovery codes; the old ones stop working."""
+    with transaction.atomic():
+        codes = _recovery_codes_new(user)
+        account_event_record(user=user, message="Recovery codes replaced")
+    return codes
+
+
+def second_factor_remove(*, user: User) -> None:
+    """Remove the app and the recovery codes (the person confirmed with their password and a code)."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        account_event_record(user=user, message="Second factor removed")
