@@ -44,7 +44,8 @@ LANGUAGE_SELF_NAMES = {"en": "English", "fr": "Français", "ar": "العربية
 def desk(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     nav: list[NavItem] = []
-    if user is not None and user.is_authenticated:
+    pending = getattr(request, "second_step_pending", False)
+    if user is not None and user.is_authenticated and not pending:
         seen: set[str] = set()
         for role in user.role_names:
             for item in ROLE_NAV.get(role, []):
@@ -55,6 +56,7 @@ def desk(request: HttpRequest) -> dict[str, object]:
     current = match.url_name if match else None
     return {
         "desk_nav": nav,
+        "desk_second_step_pending": pending,
         "desk_current": current,
         "desk_languages": [(code, LANGUAGE_SELF_NAMES.get(code, code)) for code, _name in settings.LANGUAGES],
     }

@@ -108,9 +108,6 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated:
             return None
-        match = request.resolver_match
-        if match is not None and match.view_name in EXEMPT_VIEWS:
-            return None
         assert isinstance(user, User)
         state = session_state(request, user)
         if state == VERIFIED:
@@ -119,6 +116,11 @@ class TwoFactorMiddleware:
         if target is None and second_factor_required(user):
             target = "two-factor-setup"
         if target is None:
+            return None
+        # Until the code is shown, the header offers no page the person could not reach (web.context_processors).
+        request.second_step_pending = True  # type: ignore[attr-defined]
+        match = request.resolver_match
+        if match is not None and match.view_name in EXEMPT_VIEWS:
             return None
         path = request.get_full_path() if request.method == "GET" else reverse("home")
         return redirect_to_login(path, login_url=reverse(target))

@@ -237,3 +237,12 @@ def test_the_code_is_checked_against_the_clock(client, required):
     assert time.time() > device.t0 + 10 * device.step
     response = client.post(reverse("two-factor-verify"), {"code": f"{old:06d}"})
     assert response.status_code == 200
+
+
+def test_until_the_code_is_shown_the_header_offers_only_signing_out_and_languages(client, required):
+    member = hub_staff(CityFactory().region)
+    client.force_login(member)
+    page = client.get("/accounts/two-factor/setup/").content.decode()
+    assert 'action="/accounts/logout/"' in page and "lang-switch" in page
+    assert 'href="/notifications/"' not in page and 'href="/accounts/profile/"' not in page
+    assert "<nav" not in page
