@@ -175,3 +175,26 @@ def test_client_address_trusts_forwarded_for_only_behind_declared_proxies(rf, se
     assert client_ip(request) == "203.0.113.5"
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/hub/queue/?q=%00", None),
+        ("get", "/hub/queue/?%00=1", None),
+        ("get", "/hub/queue/?q=%1B", None),
+        ("get", "/requests/%00/", None),
+        ("post", "/language/", {"language": "fr\x00"}),
+        ("post", "/language/", {"lang\x07uage": "fr"}),
+    ],
+)
+def test_a_control_character_in_the_input_is_a_400_before_any_view(client, method, url, data):
+    response = client.get(url) if method == "get" else client.post(url, data)
+    assert response.status_code == 400
+
+
+def test_tabs_line_breaks_and_other_control_characters_in_form_values_pass(world, client):
+    _login(client, world.user("own_city"))
+    url = reverse("request-message-preview", kwargs={"reference": world.req.reference})
+    response = client.post(url, {"body": "Line one\r\n\tLine two \x0c pasted", "visibility": "city"})
+    assert response.status_code == 200
