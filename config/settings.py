@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A post past the person's limit (web.ratelimits) answered with the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -285,6 +287,23 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# --- Cache and rate limits -------------------------------------------------------------------------
+# In-process by default; CACHE_URL (redis://…) shares the cache, and so the rate limits' counts, across workers.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Posts per person (messages, requests and drafts, moves, reply templates), and posts carrying files: a person
+# writes a few a minute, a script hundreds (web.ratelimits). RATELIMIT_ENABLE=0 turns the limits off.
+RATELIMIT_POSTS = os.environ.get("RATELIMIT_POSTS", "30/m")
+RATELIMIT_UPLOADS = os.environ.get("RATELIMIT_UPLOADS", "20/m")
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_VIEW = "web.ratelimits.ratelimited"
 
 # --- Domain settings ------------------------------------------------------------------------------
 REFERENCE_PREFIX = "SCN"

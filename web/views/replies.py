@@ -20,6 +20,7 @@ from helpdesk.selectors import hub_reply_templates, reply_templates_for, reply_t
 from web.forms.replies import ReplyTemplateForm
 from web.forms.requests import MessageForm
 from web.params import parse_id
+from web.ratelimits import limit_posts
 from web.views.common import role_required, signed_in
 
 
@@ -48,6 +49,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.HUB_STAFF)
+@limit_posts
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Write a new template for the hub, or change one of the hub's."""
     user = signed_in(request)

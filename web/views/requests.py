@@ -31,6 +31,7 @@ from web.forms.moves import MoveForm, page_moves
 from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
 from web.middleware import client_ip
 from web.params import parse_id
+from web.ratelimits import limit_posts
 from web.record import record_anchors, request_record
 from web.timeline import SHOWS, story_pages
 from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
@@ -153,6 +154,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+@limit_posts
 def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     """One lifecycle move: its form (GET, or after a refusal) and its post, which calls ``transition_perform``."""
     user = signed_in(request)
@@ -193,6 +195,7 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
 
 @require_POST
 @login_required
+@limit_posts
 def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     support_request = request_or_404(user, reference, for_page=False)
