@@ -15,7 +15,7 @@ from django.urls import reverse
 from helpdesk.models import ExpertProfile, Role
 from helpdesk.services import user_set_roles
 from tests.access_world import build_world
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 from web.middleware import SESSION_SEEN, SESSION_STARTED, client_ip
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +198,10 @@ def test_tabs_line_breaks_and_other_control_characters_in_form_values_pass(world
     url = reverse("request-message-preview", kwargs={"reference": world.req.reference})
     response = client.post(url, {"body": "Line one\r\n\tLine two \x0c pasted", "visibility": "city"})
     assert response.status_code == 200
+
+
+def test_the_admins_blank_to_field_is_a_400_not_a_server_error(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get("/admin/helpdesk/region/1/delete/?_to_field=").status_code == 400
+    assert client.get("/admin/helpdesk/region/").status_code == 200
