@@ -6,9 +6,11 @@ The property: no answer is a 5xx (the test client re-raises a view's exception, 
 refused request (4xx, or a post answered with its form again) changes no row.
 
 Which keys each page reads is learnt, not listed: a first, ordinary pass over the permission matrix's cases
-(``tests/permission_cases.py``) records every key a view asks ``request.GET``/``request.POST`` for. Hypothesis
-then draws a role, a URL, path values, query pairs and form pairs. ``HOSTILE_EXAMPLES`` sets the budget
-(derandomised, so CI runs the same examples each time).
+(``tests/permission_cases.py``) records every key a view asks ``request.GET``/``request.POST`` for. Then a
+deterministic sweep sends each known-dangerous value in every key and path parameter of every page, and
+Hypothesis draws mixtures over the whole URLconf (the admin's too, for staff): a role, a URL, path values, query
+pairs and form pairs. ``HOSTILE_EXAMPLES`` (default 200) sets Hypothesis's budget; derandomised, so CI runs the
+same examples each time.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, given, settings
@@ -155,8 +157,6 @@ def _learn_keys(world: World, people: dict[str, Any]) -> tuple[dict[str, set[str
     """The keys each URL name's view reads, and the path values that reach its view for someone."""
     keys: dict[str, set[str]] = defaultdict(set)
     path_values: dict[str, list[dict[str, str]]] = defaultdict(list)
-    from django.urls import reverse
-
     plan: list[tuple[str, dict[str, Any], str, dict[str, Any], list[str]]] = []
     for case in CASES:
         kwargs = {key: str(value) for key, value in case.kwargs(world).items()}
