@@ -9,7 +9,7 @@ Which keys each page reads is learnt, not listed: a first, ordinary pass over th
 (``tests/permission_cases.py``) records every key a view asks ``request.GET``/``request.POST`` for. Then a
 deterministic sweep sends each known-dangerous value in every key and path parameter of every page, and
 Hypothesis draws mixtures over the whole URLconf (the admin's too, for staff): a role, a URL, path values, query
-pairs and form pairs. ``HOSTILE_EXAMPLES`` (default 200) sets Hypothesis's budget; derandomised, so CI runs the
+pairs and form pairs. ``HOSTILE_EXAMPLES`` (default 400) sets Hypothesis's budget; derandomised, so CI runs the
 same examples each time.
 """
 
@@ -44,7 +44,7 @@ from workflows.lifecycle import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "400"))
 MEGABYTE = "x" * 1_000_000
 
 # Text values as a person could never type them, each encoded as UTF-8 (lone surrogates too, as the bytes
