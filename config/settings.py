@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the input: a NUL (or a control character in a path, a query, a form's key) is a 400.
+    "web.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A post past the person's limit (web.ratelimits) answered with the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -301,6 +305,23 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# --- Cache and rate limits -------------------------------------------------------------------------
+# In-process by default; CACHE_URL (redis://…) shares the cache, and so the rate limits' counts, across workers.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Posts per person (messages, requests and drafts, moves, reply templates), and posts carrying files: a person
+# writes a few a minute, a script hundreds (web.ratelimits). RATELIMIT_ENABLE=0 turns the limits off.
+RATELIMIT_POSTS = os.environ.get("RATELIMIT_POSTS", "30/m")
+RATELIMIT_UPLOADS = os.environ.get("RATELIMIT_UPLOADS", "20/m")
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_VIEW = "web.ratelimits.ratelimited"
 
 # --- Domain settings ------------------------------------------------------------------------------
 REFERENCE_PREFIX = "SCN"

@@ -420,7 +420,8 @@ def _queue_filter_choices(*, management: bool, region_id: int | None) -> FilterC
 def held_files(owner: User, ids: list[str], *, request: SupportRequest | None) -> list[HeldFile]:
     """The files ``owner`` chose on a form about ``request`` (none: a new request) that are still kept,
     among the ``ids`` the form carried back (anything else, someone else's included, is ignored)."""
-    pks = [int(pk) for pk in ids if pk.isdecimal()][:50]
+    # ASCII digits of a bigint's length: ``isdecimal`` alone lets Unicode digits and numbers no column holds by.
+    pks = [int(pk) for pk in ids if pk.isascii() and pk.isdigit() and len(pk) <= 18][:50]
     if not pks:
         return []
     return list(HeldFile.objects.filter(owner=owner, request=request, pk__in=pks).order_by("created_at", "pk"))

@@ -16,6 +16,8 @@ def _test_settings(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
+    # Suites post fast as one person; the rate limits' own tests turn them on (tests/web/test_ratelimits.py).
+    settings.RATELIMIT_ENABLE = False
     # Each test builds its own network, often with the same ids: nothing cached may outlive it.
     cache.clear()
     yield

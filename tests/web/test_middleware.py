@@ -15,7 +15,7 @@ from django.urls import reverse
 from helpdesk.models import ExpertProfile, Role
 from helpdesk.services import user_set_roles
 from tests.access_world import build_world
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 from web.middleware import SESSION_SEEN, SESSION_STARTED, client_ip
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +175,33 @@ def test_client_address_trusts_forwarded_for_only_behind_declared_proxies(rf, se
     assert client_ip(request) == "203.0.113.5"
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/hub/queue/?q=%00", None),
+        ("get", "/hub/queue/?%00=1", None),
+        ("get", "/hub/queue/?q=%1B", None),
+        ("get", "/requests/%00/", None),
+        ("post", "/language/", {"language": "fr\x00"}),
+        ("post", "/language/", {"lang\x07uage": "fr"}),
+    ],
+)
+def test_a_control_character_in_the_input_is_a_400_before_any_view(client, method, url, data):
+    response = client.get(url) if method == "get" else client.post(url, data)
+    assert response.status_code == 400
+
+
+def test_tabs_line_breaks_and_other_control_characters_in_form_values_pass(world, client):
+    _login(client, world.user("own_city"))
+    url = reverse("request-message-preview", kwargs={"reference": world.req.reference})
+    response = client.post(url, {"body": "Line one\r\n\tLine two \x0c pasted", "visibility": "city"})
+    assert response.status_code == 200
+
+
+def test_the_admins_blank_to_field_is_a_400_not_a_server_error(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    assert client.get("/admin/helpdesk/region/1/delete/?_to_field=").status_code == 400
+    assert client.get("/admin/helpdesk/region/").status_code == 200

@@ -17,6 +17,7 @@ from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import request_search, visible_requests
 from web.lists.labels import ChoiceWords
 from web.lists.pagination import COUNT_LIMIT, DEFAULT_SORT, PER_PAGE, Page, paginate
+from web.params import parse_id
 from workflows.lifecycle import INITIAL
 from workflows.selectors import overdue_requests
 
@@ -76,8 +77,8 @@ def filtered_requests(user: User, filters: QueueFilters, *, for_count: bool = Fa
         qs = qs.filter(owner=user)
     elif filters.owner == "none":
         qs = qs.filter(owner__isnull=True)
-    elif filters.owner.isdecimal():
-        qs = qs.filter(owner_id=int(filters.owner))
+    elif (owner_id := parse_id(filters.owner)) is not None:
+        qs = qs.filter(owner_id=owner_id)
     if filters.language:
         qs = qs.filter(language=filters.language)
     if filters.overdue:

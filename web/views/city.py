@@ -16,6 +16,7 @@ from helpdesk.models import HeldFile, Role, SupportRequest
 from helpdesk.screening import PersonalDataFound
 from web.forms.requests import RequestForm, personal_data_error
 from web.lists.city import city_attention, city_requests
+from web.ratelimits import limit_posts
 from web.views.common import kept_files, request_or_404, role_required, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.services import transition_perform
@@ -124,11 +125,13 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
 
 
 @role_required(Role.FOCAL_POINT)
+@limit_posts
 def new_request(request: HttpRequest) -> HttpResponse:
     return _request_form(request, None)
 
 
 @role_required(Role.FOCAL_POINT)
+@limit_posts
 def edit_draft(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     draft = request_or_404(user, reference)

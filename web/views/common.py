@@ -21,6 +21,7 @@ from helpdesk.attachments import AttachmentRefused, safe_name
 from helpdesk.models import HeldFile, SupportRequest, User
 from helpdesk.selectors import held_files, request_for
 from web.forms.requests import MAX_FILES
+from web.params import parse_id
 from workflows.errors import TransitionConflict
 
 View = Callable[..., HttpResponse]
@@ -80,7 +81,8 @@ def kept_files(request: HttpRequest, about: SupportRequest | None) -> list[HeldF
     user = signed_in(request)
     removed = set(request.POST.getlist("remove"))
     kept = []
-    for held in held_files(user, request.POST.getlist("kept"), request=about):
+    ids = [str(pk) for pk in map(parse_id, request.POST.getlist("kept")) if pk is not None]
+    for held in held_files(user, ids, request=about):
         if f"held-{held.pk}" in removed:
             services.held_file_discard(owner=user, held=held)
         else:

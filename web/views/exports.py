@@ -15,6 +15,7 @@ from helpdesk.selectors import queue_filter_choices
 from web.exports import export_rows
 from web.forms.queue import QueueFilterForm
 from web.middleware import client_ip
+from web.params import parse_id
 from web.views.common import signed_in
 
 
@@ -33,7 +34,7 @@ def queue_export(request: HttpRequest) -> StreamingHttpResponse:
     if not can(user, "export"):
         raise Http404
     region = request.GET.get("region", "")
-    choices = queue_filter_choices(user, region_id=int(region) if region.isdecimal() else None)
+    choices = queue_filter_choices(user, region_id=parse_id(region))
     filters = QueueFilterForm(request.GET, choices=choices).filters()
     writer = csv.writer(_Echo())
     rows = export_rows(user=user, ip=client_ip(request), filters=filters)

@@ -25,6 +25,7 @@ from web.forms.moves import MoveForm
 from web.forms.queue import BulkOwnerForm, QueueFilterForm, SavedViewForm
 from web.lists.queue import queue_page
 from web.middleware import client_ip
+from web.params import parse_id
 from web.views.common import conflict_response, request_or_404, role_required, safe_next, signed_in
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.matching import candidate_experts, candidates_filter
@@ -37,7 +38,7 @@ PAGE_SIZE = 20
 
 def _filter_form(user: User, query: QueryDict) -> tuple[QueueFilterForm, FilterChoices]:
     region = query.get("region", "")
-    choices = queue_filter_choices(user, region_id=int(region) if region.isdecimal() else None)
+    choices = queue_filter_choices(user, region_id=parse_id(region))
     data = query.copy()
     # A queue opens on what still needs work; "any state" is one click away.
     data.setdefault("state", QueueFilterForm.OPEN)
@@ -161,7 +162,9 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     filter_form = MatchingFilterForm(params)
     known = {c.expert.pk for c in candidates}
-    selected = list(dict.fromkeys(int(v) for v in params.getlist("experts") if v.isdecimal() and int(v) in known))
+    selected = list(
+        dict.fromkeys(pk for pk in map(parse_id, params.getlist("experts")) if pk is not None and pk in known)
+    )
     # A post proposes unless one of the filter or page buttons sent it.
     proposing = request.method == "POST" and not ({"filter", "page"} & set(request.POST))
     if request.method == "POST" and not proposing:

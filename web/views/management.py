@@ -11,6 +11,7 @@ from helpdesk.selectors import access_log_for
 from web import presenters
 from web.charts import figures_charts_recent
 from web.lists.fund import fund_queue as fund_queue_read
+from web.params import parse_id
 from web.views.common import request_or_404, role_required, signed_in
 from web.views.steering import period_key
 from workflows.stats import hub_overview, management_figures_recent
@@ -18,8 +19,8 @@ from workflows.stats import hub_overview, management_figures_recent
 
 @role_required(Role.MANAGEMENT)
 def fund_queue(request: HttpRequest) -> HttpResponse:
-    year = request.GET.get("year", "")
-    fiscal_year = int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else None
+    year = parse_id(request.GET.get("year", ""))
+    fiscal_year = year if year is not None and 2000 <= year <= 2100 else None
     queue = fund_queue_read(
         signed_in(request), fiscal_year=fiscal_year, after=request.GET.get("after"), before=request.GET.get("before")
     )

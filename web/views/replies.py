@@ -19,6 +19,8 @@ from helpdesk.replies import PLACEHOLDERS, fill, placeholder_values, template_bo
 from helpdesk.selectors import hub_reply_templates, reply_templates_for, reply_templates_kept
 from web.forms.replies import ReplyTemplateForm
 from web.forms.requests import MessageForm
+from web.params import parse_id
+from web.ratelimits import limit_posts
 from web.views.common import role_required, signed_in
 
 
@@ -47,6 +49,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.HUB_STAFF)
+@limit_posts
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Write a new template for the hub, or change one of the hub's."""
     user = signed_in(request)
@@ -94,10 +97,10 @@ def reply_template_choices(support_request: SupportRequest, user: User) -> list[
 def reply_prefill(request: HttpRequest, support_request: SupportRequest, channels: list[str]) -> dict[str, Any]:
     """Without scripting, "Insert" asks for the page again with ``?template=<id>``: the message form comes back
     holding the template written out for this request (nothing when the person may not use it)."""
-    chosen = request.GET.get("template", "")
-    if not chosen.isdecimal() or not channels:
+    chosen = parse_id(request.GET.get("template", ""))
+    if chosen is None or not channels:
         return {}
-    template = reply_templates_for(support_request, signed_in(request)).filter(pk=int(chosen)).first()
+    template = reply_templates_for(support_request, signed_in(request)).filter(pk=chosen).first()
     if template is None:
         return {}
     body = template_render(template, support_request)

@@ -30,6 +30,8 @@ from web import presenters
 from web.forms.moves import MoveForm, page_moves
 from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
 from web.middleware import client_ip
+from web.params import parse_id
+from web.ratelimits import limit_posts
 from web.record import record_anchors, request_record
 from web.timeline import SHOWS, story_pages
 from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
@@ -152,6 +154,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+@limit_posts
 def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     """One lifecycle move: its form (GET, or after a refusal) and its post, which calls ``transition_perform``."""
     user = signed_in(request)
@@ -192,6 +195,7 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
 
 @require_POST
 @login_required
+@limit_posts
 def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     support_request = request_or_404(user, reference, for_page=False)
@@ -287,8 +291,8 @@ def set_owner(request: HttpRequest, reference: str) -> HttpResponse:
         owner = user
     elif choice == "none":
         owner = None
-    elif choice.isdecimal():
-        owner = get_object_or_404(User, pk=int(choice), is_active=True)
+    elif (owner_pk := parse_id(choice)) is not None:
+        owner = get_object_or_404(User, pk=owner_pk, is_active=True)
     else:
         raise Http404
     try:
@@ -312,9 +316,7 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
     target: SupportRequest | Message = support_request
     message_pk = request.POST.get("message", "") or request.GET.get("message", "")
     if message_pk:
-        target = get_object_or_404(
-            visible_messages(support_request, user), pk=int(message_pk) if message_pk.isdecimal() else 0
-        )
+        target = get_object_or_404(visible_messages(support_request, user), pk=parse_id(message_pk) or 0)
         target.request = support_request
     if not can(user, "release_restricted", target):
         raise Http404
