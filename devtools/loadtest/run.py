@@ -1,0 +1,136 @@
+"""One load test, in the child process whose settings are production's: seed, start, drive, kill, check, report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import time
+from io import StringIO
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from devtools.loadtest import verify
+from devtools.loadtest.fleet import Fleet, locust
+from devtools.loadtest.plan import build_plan
+from helpdesk.models import SupportRequest
+
+
+class Out(Protocol):
+    def write(self, text: str) -> object: ...
+
+
+def seed(scale: int, out: Out) -> None:
+    """Migrate, seed to ``scale`` requests once (reused afterwards), the schedules, the hashed static files."""
+    call_command("migrate", verbosity=0, interactive=False)
+    existing = SupportRequest.objects.count()
+    if existing < scale:
+        started = time.monotonic()
+        call_command("seed_demo", "--scale", str(scale - existing), "--allow-production", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum would, some minutes after a bulk load
+        out.write(f"Seeded {scale - existing} requests in {time.monotonic() - started:.0f} s.\n")
+    call_command("setup_schedules", stdout=StringIO())
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _failures(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    rows = list(csv.DictReader(StringIO(path.read_text())))
+    return [f"{row['Occurrences']} × {row['Method']} {row['Name']}: {row['Error'][:160]}" for row in rows]
+
+
+def run_load_test(*, options: dict[str, Any], base_dir: Path, env: dict[str, str], port: int, out: Out) -> bool:
+    people, ramp, duration = int(options["people"]), int(options["ramp"]), int(options["duration"])
+    run, out_dir = env["LOADTEST_RUN"], Path(env["LOADTEST_DIR"])
+    seed(int(options["scale"]), out)
+    plan_path, writes_path = out_dir / "plan.json", out_dir / "writes.json"
+    plan_path.write_text(json.dumps(build_plan(run=run, people=people)))
+    requests = SupportRequest.objects.count()
+
+    load_before = os.getloadavg()[0]
+    fleet = Fleet(base_dir=base_dir, env=env, logs=out_dir, port=port)
+    fleet.start()
+    killed: dict[str, Any] = {}
+    started = timezone.now()
+    try:
+        driver_env = {
+            **env,
+            "LOADTEST_PLAN": str(plan_path),
+            "LOADTEST_WRITES": str(writes_path),
+            "LOADTEST_PAUSES": "1" if options["pauses"] else "0",
+        }
+        driver = locust(
+            base_dir=base_dir,
+            env=driver_env,
+            url=fleet.url,
+            people=people,
+            ramp=ramp,
+            duration=duration,
+            csv=out_dir / "locust",
+        )
+        if options["kill"]:
+            time.sleep(ramp + duration / 2)
+            killed["web worker"] = fleet.kill_web_worker()
+            killed["task cluster"] = fleet.kill_cluster()
+            kill_time = time.monotonic()
+            # Every e-mail not yet sent at the kill, the dead cluster's among them (held or taken off the queue).
+            waiting = verify.unsent_ids()
+            killed["e-mails unsent at the kill"] = len(waiting)
+            after = verify.wait_until_sent(waiting, since=started, timeout=ramp + duration + 180)
+            killed["seconds until all of them were sent"] = (
+                round(time.monotonic() - kill_time, 1) if after is not None else "not within the wait"
+            )
+        driver.wait(timeout=ramp + duration + 120)
+        load_during = os.getloadavg()[0]  # the last minute's: the load's
+        ended = time.monotonic()
+        drained = verify.wait_until_sent(None, since=started, timeout=180)
+        backlog = round(time.monotonic() - ended, 1) if drained is not None else None
+    finally:
+        fleet.stop()
+
+    writes = json.loads(writes_path.read_text()) if writes_path.exists() else []
+    checks = verify.check_writes(run=run, writes=writes)
+    mail = verify.emails(since=started, mail_dir=out_dir / "mail")
+    audit = verify.audit_intact(verify.references_written(run=run))
+    full_audit_started = time.monotonic()
+    full_audit = verify.audit_intact([])
+    full_audit_s = time.monotonic() - full_audit_started
+    figures, missed = verify.table(out_dir / "locust_stats.csv")
+
+    pauses = "1–3 s pauses between actions" if options["pauses"] else "no pauses (saturation)"
+    out.write(
+        f"\nLoad test {run}: {people} signed-in people (ramp {ramp} s, measured {duration} s after it), {pauses};"
+        f" gunicorn {fleet.web_workers} workers, {fleet.clusters} task clusters, PostgreSQL + Redis;"
+        f" {requests} requests in the database; {os.cpu_count()} CPU cores, load average before {load_before:.1f},"
+        f" at the end {load_during:.1f} (other work on the machine counts too).\n\n{figures}\n"
+    )
+    out.write(f"\nTargets (p95): pages ≤ {verify.PAGE_TARGET_MS} ms, writes ≤ {verify.WRITE_TARGET_MS} ms: ")
+    out.write(f"missed by {', '.join(missed)}.\n" if missed else "all met.\n")
+    failures = _failures(out_dir / "locust_failures.csv")
+    out.write("Errors: " + ("none.\n" if not failures else "\n  " + "\n  ".join(failures) + "\n"))
+    out.write("\n| write | saved (302) | refused | no answer | rows | lost | doubled | unexplained |\n")
+    out.write("|---|---|---|---|---|---|---|---|\n")
+    for c in checks:
+        out.write(
+            f"| {c.kind} | {c.ok} | {c.refused} | {c.unknown} | {c.rows} | {len(c.lost)} | {len(c.doubled)} |"
+            f" {len(c.unexplained)} |\n"
+        )
+    out.write(f"\nE-mails of the run: {mail}; all sent {backlog} s after the load ended.\n")
+    if killed:
+        out.write(f"Killed mid-run: {killed}.\n")
+    out.write(f"Audit of the run's submissions: {audit}\nWhole audit trail ({full_audit_s:.0f} s): {full_audit}\n")
+    sound = all(c.sound for c in checks) and all(not c.lost for c in checks)
+    emails_sound = (
+        drained is not None
+        and mail["Message-IDs written twice or more"] == 0
+        and mail["distinct Message-IDs"] == mail.get("rows sent", 0)
+    )
+    intact = not audit.startswith("BROKEN") and not full_audit.startswith("BROKEN")
+    out.write(f"Nothing lost or doubled: {'yes' if sound and emails_sound and intact else 'NO'}. Logs: {out_dir}\n")
+    return sound and emails_sound and intact
