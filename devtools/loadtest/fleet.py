@@ -37,6 +37,8 @@ class Fleet:
 
     def start(self) -> None:
         gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(self.web_workers)]
+        # The time each request spent inside a worker (µs), apart from the time it waited for one.
+        gunicorn += ["--access-logfile", str(self.logs / "access.log"), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"]
         self.web = self._spawn([*gunicorn, "--bind", f"127.0.0.1:{self.port}"], "gunicorn.log")
         for i in range(self.clusters):
             self.queue.append(self._spawn([sys.executable, "manage.py", "qcluster"], f"qcluster-{i}.log"))
@@ -79,6 +81,57 @@ class Fleet:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used; 0 for one that is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _pids_where(*needles: str) -> list[int]:
+    """The processes whose command line (or title, for PostgreSQL's backends) holds every needle."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if all(needle in line for needle in needles):
+                pids.append(int(entry.name))
+    return pids
+
+
+def _group(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def machine_busy() -> float:
+    """CPU seconds every core of the machine has spent busy since boot (whoever the work was for)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_part(fleet: Fleet, database: str) -> dict[str, float]:
+    """CPU seconds used so far by the web workers, the task clusters and this database's PostgreSQL backends."""
+    assert fleet.web is not None
+    web = sum(_cpu(pid) for pid in _group(fleet.web.pid))
+    queue = sum(_cpu(pid) for cluster in fleet.queue for pid in _group(cluster.pid))
+    backends = sum(_cpu(pid) for pid in _pids_where("postgres: ") if pid in _pids_where(database))
+    return {"web workers": web, "task clusters": queue, "PostgreSQL": backends}
 
 
 def locust(

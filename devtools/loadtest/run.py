@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from devtools.loadtest import verify
-from devtools.loadtest.fleet import Fleet, locust
+from devtools.loadtest.fleet import Fleet, cpu_by_part, locust, machine_busy
 from devtools.loadtest.plan import build_plan
 from helpdesk.models import SupportRequest
 
@@ -48,6 +48,7 @@ def _failures(path: Path) -> list[str]:
 def run_load_test(*, options: dict[str, Any], base_dir: Path, env: dict[str, str], port: int, out: Out) -> bool:
     people, ramp, duration = int(options["people"]), int(options["ramp"]), int(options["duration"])
     run, out_dir = env["LOADTEST_RUN"], Path(env["LOADTEST_DIR"])
+    database = str(connection.settings_dict["NAME"])
     seed(int(options["scale"]), out)
     plan_path, writes_path = out_dir / "plan.json", out_dir / "writes.json"
     plan_path.write_text(json.dumps(build_plan(run=run, people=people)))
@@ -65,6 +66,8 @@ def run_load_test(*, options: dict[str, Any], base_dir: Path, env: dict[str, str
             "LOADTEST_WRITES": str(writes_path),
             "LOADTEST_PAUSES": "1" if options["pauses"] else "0",
         }
+        # From here: the processes' start-up (Django imported in every worker) is not the load's.
+        busy_before, cpu_before, load_started = machine_busy(), cpu_by_part(fleet, database), time.monotonic()
         driver = locust(
             base_dir=base_dir,
             env=driver_env,
@@ -86,8 +89,15 @@ def run_load_test(*, options: dict[str, Any], base_dir: Path, env: dict[str, str
             killed["seconds until all of them were sent"] = (
                 round(time.monotonic() - kill_time, 1) if after is not None else "not within the wait"
             )
-        driver.wait(timeout=ramp + duration + 120)
+        # Waited for through wait4, for the CPU locust itself used (on the same machine as the desk).
+        _pid, status, usage = os.wait4(driver.pid, 0)
+        driver.returncode = os.waitstatus_to_exitcode(status)
+        window = time.monotonic() - load_started
         load_during = os.getloadavg()[0]  # the last minute's: the load's
+        cpu_after = cpu_by_part(fleet, database)
+        cpu = {part: cpu_after[part] - cpu_before.get(part, 0) for part in cpu_after}
+        cpu["locust"] = usage.ru_utime + usage.ru_stime
+        busy = machine_busy() - busy_before
         ended = time.monotonic()
         drained = verify.wait_until_sent(None, since=started, timeout=180)
         backlog = round(time.monotonic() - ended, 1) if drained is not None else None
@@ -110,8 +120,17 @@ def run_load_test(*, options: dict[str, Any], base_dir: Path, env: dict[str, str
         f" {requests} requests in the database; {os.cpu_count()} CPU cores, load average before {load_before:.1f},"
         f" at the end {load_during:.1f} (other work on the machine counts too).\n\n{figures}\n"
     )
-    out.write(f"\nTargets (p95): pages ≤ {verify.PAGE_TARGET_MS} ms, writes ≤ {verify.WRITE_TARGET_MS} ms: ")
-    out.write(f"missed by {', '.join(missed)}.\n" if missed else "all met.\n")
+    verdict = f"missed by {', '.join(missed)}." if missed else "all met."
+    out.write(f"\nTargets (p95): pages ≤ {verify.PAGE_TARGET_MS} ms, writes ≤ {verify.WRITE_TARGET_MS} ms: {verdict}\n")
+    out.write("\nWhere the time goes (inside the web workers, queueing for one aside):\n\n")
+    out.write(verify.server_times(out_dir / "access.log") + "\n")
+    served = sum(1 for _ in (out_dir / "access.log").open()) if (out_dir / "access.log").exists() else 0
+    parts = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in cpu.items())
+    per_request = ", ".join(f"{name} {1000 * seconds / max(served, 1):.1f}" for name, seconds in cpu.items())
+    out.write(
+        f"\nCPU over the {window:.0f} s run (ramp included, {served} requests served): {parts}; the machine was busy"
+        f" {busy:.0f} of its {window * (os.cpu_count() or 1):.0f} core-seconds. Per request, in ms: {per_request}.\n"
+    )
     failures = _failures(out_dir / "locust_failures.csv")
     out.write("Errors: " + ("none.\n" if not failures else "\n  " + "\n  ".join(failures) + "\n"))
     out.write("\n| write | saved (302) | refused | no answer | rows | lost | doubled | unexplained |\n")

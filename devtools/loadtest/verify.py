@@ -148,6 +148,8 @@ def table(stats_csv: Path) -> tuple[str, list[str]]:
     missed = []
     ordered = sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"].startswith("write"), r["Name"]))
     for row in ordered:
+        if row["95%"] in ("", "N/A"):  # a page nobody happened to open in the measured window
+            continue
         name = row["Name"]
         is_write = name.startswith("write")
         target = WRITE_TARGET_MS if is_write else PAGE_TARGET_MS
@@ -161,3 +163,24 @@ def table(stats_csv: Path) -> tuple[str, list[str]]:
             f" {row['99%']} | {row['Failure Count']} | {f'≤ {target} ms {verdict}' if verdict else ''} |"
         )
     return "\n".join(lines), missed
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def server_times(access_log: Path) -> str:
+    """Time inside a gunicorn worker per route (references folded): what each page costs, queueing aside."""
+    times: dict[str, list[float]] = {}
+    for line in access_log.read_text().splitlines() if access_log.exists() else []:
+        parts = line.split()
+        if len(parts) != 4 or parts[1] in {"/readyz", "/healthz"}:
+            continue
+        method, path, _status, micros = parts
+        route = f"{method} " + re.sub(r"/[A-Z]+-\d{4}-\d+/", "/<ref>/", path)
+        times.setdefault(route, []).append(int(micros) / 1000)
+    lines = ["| route | requests | median ms in worker | p95 ms in worker |", "|---|---|---|---|"]
+    for route, values in sorted(times.items(), key=lambda item: -_percentile(item[1], 0.5)):
+        lines.append(f"| {route} | {len(values)} | {_percentile(values, 0.5):.0f} | {_percentile(values, 0.95):.0f} |")
+    return "\n".join(lines)
