@@ -104,6 +104,10 @@ def unsent(*, since: datetime) -> int:
     )
 
 
+def still_unsent(ids: list[int]) -> bool:
+    return Notification.objects.filter(pk__in=ids, status__in=[Status.PENDING, Status.SENDING]).exists()
+
+
 def wait_until_sent(ids: list[int] | None, *, since: datetime, timeout: float) -> float | None:
     """Seconds until the given e-mail rows (or all the run's) are no longer pending or sending."""
     started = time.monotonic()
@@ -116,9 +120,9 @@ def wait_until_sent(ids: list[int] | None, *, since: datetime, timeout: float) -
     return None
 
 
-def unsent_ids() -> list[int]:
+def unsent_ids(*, since: datetime) -> list[int]:
     rows = Notification.objects.filter(channel=Channel.EMAIL, status__in=[Status.PENDING, Status.SENDING])
-    return list(rows.values_list("pk", flat=True))
+    return list(rows.filter(created_at__gte=since).values_list("pk", flat=True))
 
 
 def emails(*, since: datetime, mail_dir: Path) -> dict[str, int]:
