@@ -126,19 +126,22 @@ def unsent_ids(*, since: datetime) -> list[int]:
 
 
 def emails(*, since: datetime, mail_dir: Path) -> dict[str, int]:
+    """The run's e-mail rows by status, and what the mail server received while the run lasted (the rows
+    sent then, older ones the sweep found due included): each Message-ID once."""
     statuses = Counter(
         Notification.objects.filter(channel=Channel.EMAIL, created_at__gte=since).values_list("status", flat=True)
     )
     ids: Counter[str] = Counter()
-    for path in mail_dir.glob("*.log"):
+    for path in mail_dir.glob("*.eml"):
         for line in path.read_text(errors="replace").splitlines():
             if line.lower().startswith("message-id:"):
                 ids[line.split(":", 1)[1].strip()] += 1
     return {
-        **{f"rows {status}": n for status, n in sorted(statuses.items())},
-        "e-mails written": sum(ids.values()),
+        **{f"run's rows {status}": n for status, n in sorted(statuses.items())},
+        "rows sent during the run": Notification.objects.filter(channel=Channel.EMAIL, sent_at__gte=since).count(),
+        "e-mails received": sum(ids.values()),
         "distinct Message-IDs": len(ids),
-        "Message-IDs written twice or more": sum(1 for n in ids.values() if n > 1),
+        "Message-IDs received twice or more": sum(1 for n in ids.values() if n > 1),
     }
 
 
