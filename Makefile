@@ -7,8 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 N ?= 100000
 OUT ?=
+PEOPLE ?= 150
+DURATION ?= 60
+PAUSES ?= 1
+KILL ?= 0
 
-.PHONY: setup run test lint bench graph screenshots clean
+.PHONY: setup run test lint bench loadtest graph screenshots clean
 
 $(STAMP): requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13)."; exit 1; }
@@ -46,6 +50,12 @@ lint: setup
 
 bench: setup
 	$(BIN)/python manage.py bench --scale $(N) $(if $(OUT),--json $(OUT),)
+
+# Production's processes on the local PostgreSQL and Redis, driven by signed-in people (README, "Load test").
+# Not part of `make test`. E.g. `make loadtest PEOPLE=150 DURATION=30 PAUSES=0 KILL=1`.
+loadtest: setup
+	$(BIN)/python manage.py loadtest --people $(PEOPLE) --duration $(DURATION) \
+		$(if $(filter 0,$(PAUSES)),--no-pauses,--pauses) $(if $(filter 1,$(KILL)),--kill,)
 
 # The README's screenshots of each role's main page (docs/screenshots/), from the browser tests.
 screenshots: setup

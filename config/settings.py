@@ -353,13 +353,21 @@ EXPERT_ACCESS_GRACE_DAYS = env_int("EXPERT_ACCESS_GRACE_DAYS", 30)
 
 # --- Notifications --------------------------------------------------------------------------------
 # An e-mail that fails is retried after BACKOFF × 2^(attempt-1) seconds, up to MAX_ATTEMPTS, then marked
-# failed for the management unit (admin). The row, not the queue, is the truth: the sweep re-enqueues a
-# pending row whose task has not run REQUEUE_AFTER seconds after it was queued (Redis gives no receipt),
-# and frees a row left "sending" by a worker that died mid-send once it is older than SENDING_STALE.
+# failed for the management unit (admin). The row, not the queue, is the truth: the sweep (twice a minute)
+# re-enqueues a pending row whose task has not run REQUEUE_AFTER seconds after it was queued (Redis gives no
+# receipt: a task a dead cluster had taken is gone), and frees a row left "sending" by a worker that died
+# mid-send once it is older than SENDING_STALE; so a dead worker's e-mails go out again within a minute.
+# A sending task has a timeout of its own (SEND_TIMEOUT, well below Q_TIMEOUT, which the daily jobs need):
+# the cluster stops a live sender 3 s past it, so a row older than SEND_TIMEOUT + 10 s (the rest: the guard's
+# cycle, clocks a few seconds apart) has no sender left and is never sent twice by this; a row queued twice
+# is sent once (``email_send`` claims it).
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6)
 NOTIFICATION_BACKOFF_SECONDS = env_int("NOTIFICATION_BACKOFF_SECONDS", 60)
-NOTIFICATION_REQUEUE_AFTER_SECONDS = env_int("NOTIFICATION_REQUEUE_AFTER_SECONDS", 180)
-NOTIFICATION_SENDING_STALE_SECONDS = env_int("NOTIFICATION_SENDING_STALE_SECONDS", 2 * _q_timeout + 60)
+NOTIFICATION_REQUEUE_AFTER_SECONDS = env_int("NOTIFICATION_REQUEUE_AFTER_SECONDS", 25)
+NOTIFICATION_SEND_TIMEOUT_SECONDS = min(env_int("NOTIFICATION_SEND_TIMEOUT_SECONDS", 15), _q_timeout)
+NOTIFICATION_SENDING_STALE_SECONDS = env_int(
+    "NOTIFICATION_SENDING_STALE_SECONDS", NOTIFICATION_SEND_TIMEOUT_SECONDS + 10
+)
 NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 6)  # UTC
 # A reminder goes out when a step's deadline passes; an escalation this many hours later.
 DEADLINE_ESCALATION_HOURS = env_int("DEADLINE_ESCALATION_HOURS", 48)

@@ -10,12 +10,14 @@ import logging
 from collections.abc import Iterable
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django_q.tasks import async_task
 
 logger = logging.getLogger(__name__)
 
 SEND_TASK = "notifications.tasks.send_emails"
+TASK_ROWS = 20
 
 
 def enqueue_emails(notification_ids: Iterable[int]) -> int:
@@ -25,14 +27,24 @@ def enqueue_emails(notification_ids: Iterable[int]) -> int:
     the web request instead of five. Each row is still claimed and retried on its own by ``email_send``.
     """
     ids = list(notification_ids)
-    if not ids:
-        return 0
-    try:
-        async_task(SEND_TASK, ids, group="notifications", task_name=f"notifications-{ids[0]}-{len(ids)}")
-    except Exception:
-        logger.warning("Could not queue notifications %s; the sweep will retry", ids, exc_info=True)
-        return 0
-    return len(ids)
+    queued = 0
+    # In tasks of a few rows: a sweep's hundreds would outlast the task timeout, and several workers share them.
+    for start in range(0, len(ids), TASK_ROWS):
+        chunk = ids[start : start + TASK_ROWS]
+        try:
+            async_task(
+                SEND_TASK,
+                chunk,
+                group="notifications",
+                task_name=f"notifications-{chunk[0]}-{len(chunk)}",
+                # Its own, short timeout: the stale-"sending" limit that frees a dead sender's rows follows it.
+                timeout=settings.NOTIFICATION_SEND_TIMEOUT_SECONDS,
+            )
+        except Exception:
+            logger.warning("Could not queue notifications %s; the sweep will retry", chunk, exc_info=True)
+            continue
+        queued += len(chunk)
+    return queued
 
 
 def enqueue_emails_on_commit(notification_ids: Iterable[int]) -> None:

@@ -18,10 +18,12 @@ class Job:
     minutes: int | None = None
     # For daily jobs: the time of day (UTC) of the first run; the others start one period from now.
     at: time | None = None
+    # Seconds added to the first run: two every-minute jobs half a minute apart run twice a minute.
+    offset: int = 0
 
     def first_run(self, now: datetime) -> datetime:
         if self.at is None:
-            return now + timedelta(minutes=self.minutes or 1)
+            return now + timedelta(minutes=self.minutes or 1, seconds=self.offset)
         run = datetime.combine(now.date(), self.at, tzinfo=timezone.get_fixed_timezone(0))
         return run if run > now else run + timedelta(days=1)
 
@@ -29,7 +31,9 @@ class Job:
 def jobs() -> tuple[Job, ...]:
     minutes, hourly, daily = Schedule.MINUTES, Schedule.HOURLY, Schedule.DAILY
     return (
+        # Twice a minute (django-q2 schedules by the minute): a dead worker's e-mails go out within about one.
         Job("notifications: send due e-mails", "notifications.tasks.sweep_outbox", minutes, minutes=1),
+        Job("notifications: send due e-mails (:30)", "notifications.tasks.sweep_outbox", minutes, minutes=1, offset=30),
         Job("notifications: deadline reminders and escalations", "notifications.tasks.sweep_deadlines", minutes, 15),
         Job("workflows: close delivered requests after evaluation", "notifications.tasks.close_overdue", hourly),
         Job(

@@ -150,3 +150,48 @@ def test_the_sweep_frees_a_row_a_dead_worker_left_sending(
         worn_out.pk: Status.FAILED,
         busy.pk: Status.SENDING,
     }
+
+
+@pytest.mark.parametrize("phase", [0, 10, 20, 29])
+def test_a_dead_workers_emails_go_out_again_within_a_minute_with_the_default_settings(
+    world, phase, mailoutbox, time_machine, django_capture_on_commit_callbacks
+):
+    """A worker dies at t0 in the middle of one e-mail, holding a task it had taken off a Redis queue (gone with
+    it); the sweep runs every 30 s (its two schedules), at any phase: both e-mails are sent before t0 + 60 s."""
+    t0 = timezone.now()
+    time_machine.move_to(t0, tick=False)
+    half_sent = email_row(world, status=Status.SENDING, claimed_at=t0 - timedelta(seconds=1), attempts=1)
+    taken = email_row(world, enqueued_at=t0 - timedelta(seconds=1))
+
+    recovered = None
+    for sweep in range(4):
+        time_machine.move_to(t0 + timedelta(seconds=phase + 30 * sweep), tick=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_sweep()
+        if set(Notification.objects.filter(pk__in=[half_sent.pk, taken.pk]).values_list("status", flat=True)) == {
+            Status.SENT
+        }:
+            recovered = timezone.now() - t0
+            break
+
+    assert recovered is not None and recovered < timedelta(seconds=60)
+    assert len(mailoutbox) == 2
+
+
+def test_a_row_is_never_taken_back_from_a_sender_the_cluster_has_not_stopped(settings):
+    # django-q2 stops a worker 3 s past its task's timeout (its guard checks every 0.5 s); the rest is CLOCK_SKEW.
+    from notifications.services.delivery import CLOCK_SKEW
+
+    alive_at_most = settings.NOTIFICATION_SEND_TIMEOUT_SECONDS + 3.5 + CLOCK_SKEW.total_seconds()
+    assert alive_at_most <= settings.NOTIFICATION_SENDING_STALE_SECONDS
+    assert settings.NOTIFICATION_SEND_TIMEOUT_SECONDS <= settings.Q_CLUSTER["timeout"] < settings.Q_CLUSTER["retry"]
+
+
+def test_rows_are_queued_in_small_tasks_that_carry_the_send_timeout(monkeypatch, settings):
+    from notifications import queue
+
+    calls: list[tuple[list[int], dict]] = []
+    monkeypatch.setattr(queue, "async_task", lambda func, ids, **options: calls.append((ids, options)))
+    assert queue.enqueue_emails(range(1, 46)) == 45
+    assert [len(ids) for ids, _options in calls] == [20, 20, 5]
+    assert {options["timeout"] for _ids, options in calls} == {settings.NOTIFICATION_SEND_TIMEOUT_SECONDS}
