@@ -116,6 +116,11 @@ class Command(BaseCommand):
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": options["database_url"],
             "REDIS_URL": options["redis_url"],
+            # One cache for the four web workers, as production should run: one count of each person's posts.
+            "CACHE_URL": options["redis_url"].rsplit("/", 1)[0] + "/6",
+            # The people come with pre-made sessions, not through the sign-in pages: no code to show. (A
+            # session that showed one pays one primary-key lookup per page, web.two_factor.session_state.)
+            "TWO_FACTOR_REQUIRED": "0",
             "LOG_LEVEL": "WARNING",
             "Q_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
