@@ -57,3 +57,32 @@ def test_a_post_past_the_limit_is_a_page_that_says_when_to_send_again(chromium, 
         assert actor.page.locator("#id_body").input_value() == "Second message, one too many."
         actor.close()
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_while_the_database_is_down_a_page_says_so_and_offers_to_try_again(
+    chromium, live_server, artifacts, monkeypatch
+):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    def unreachable(self: SessionStore) -> dict[str, Any]:
+        raise OperationalError("connection refused")
+
+    city = CityFactory(name="Saïda", country="LB")
+    problems: dict[str, Any] = {}
+    for language in ("en", "fr", "ar"):
+        actor = Actor(chromium, live_server.url, focal_point(city, username=f"down-{language}").username)
+        actor.sign_in()
+        actor.choose_language(language)
+        # The session is the first thing a signed-in page reads from the database (web.views.core.server_error).
+        with monkeypatch.context() as patched:
+            patched.setattr(SessionStore, "load", unreachable)
+            response = actor.page.goto(live_server.url + "/")
+            assert response is not None and response.status == 503
+            assert response.headers["retry-after"] == "30"
+            html = actor.page.locator("html")
+            assert html.get_attribute("lang") == language
+            assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+            _look(actor, "503", artifacts, problems, language)
+        actor.close()
+    assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
