@@ -52,8 +52,9 @@ def test_a_post_past_the_limit_is_a_page_that_says_when_to_send_again(chromium, 
             assert response is not None and response.status == 429
             assert int(response.headers["retry-after"]) > 0
         _look(actor, "429", artifacts, problems, language)
-        # What was typed is still in the form after going back.
-        actor.page.go_back()
+        # The page's primary button goes back to the form, where what was typed still is.
+        with actor.page.expect_navigation():
+            actor.page.locator("main button[data-history-back]").click()
         assert actor.page.locator("#id_body").input_value() == "Second message, one too many."
         actor.close()
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)

@@ -11,6 +11,13 @@
   if (phone.addEventListener) { phone.addEventListener("change", fold); }
   document.addEventListener("DOMContentLoaded", function () {
     // Filters submit as soon as a select changes, when scripting is available; the button stays for everyone else.
+    // "Back to what you wrote" (the 429 page): the browser's Back keeps the form as it was; without
+    // scripting the button stays hidden and the page says to use the browser's own Back button.
+    document.querySelectorAll("button[data-history-back]").forEach(function (button) {
+      if (window.history.length < 2) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () { window.history.back(); });
+    });
     document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
