@@ -209,7 +209,8 @@ def _edit_draft(s: _Scope, request: SupportRequest, **_: Any) -> bool:
 
 
 def _manage_owner(s: _Scope, request: SupportRequest, **_: Any) -> bool:
-    return s.oversees(request)
+    """Who follows a request for the hub: its overseers, while something can still happen to it."""
+    return s.oversees(request) and not request.is_terminal
 
 
 def _view_access_log(s: _Scope, request: SupportRequest, **_: Any) -> bool:

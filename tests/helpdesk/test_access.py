@@ -47,6 +47,15 @@ def test_request_actions_by_role(world, action):
     assert allowed == EXPECTED[action]
 
 
+@pytest.mark.parametrize("state", ["closed", "declined", "withdrawn"])
+def test_a_finished_request_has_no_owner_to_give_or_take(world, state):
+    """Nothing more happens to a closed, declined or withdrawn request: its page offers neither "Take it" nor
+    "Give to a colleague", and the owner services refuse."""
+    finished = SupportRequestFactory(city=world.req.city, state=state)
+    assert {role for role in ROLES if can(world.user(role), "manage_owner", finished)} == set()
+    assert {role for role in ROLES if can(world.user(role), "oversee", finished)} == EXPECTED["oversee"]
+
+
 def test_comment_channels_by_role(world):
     expected = {
         "own_city": {Visibility.CITY},
