@@ -313,6 +313,29 @@ def file_shares(request: SupportRequest, user: User | AnonymousUser | None) -> l
     return [ShareLine(pk, attachment_id, User.display_name(*person), at) for pk, attachment_id, at, *person in rows]
 
 
+def shareable_file(user: User | AnonymousUser | None, request: SupportRequest, pk: int) -> Attachment | None:
+    """The file ``pk`` of ``request`` if ``user`` may share it with the request's experts, else None (whether
+    it does not exist or is not theirs to share: the page answers the same)."""
+    attachment = Attachment.objects.filter(pk=pk, request_id=request.pk).first()
+    if attachment is None:
+        return None
+    attachment.request = request
+    return attachment if can(user, "share_file", attachment) else None
+
+
+def live_file_share(user: User | AnonymousUser | None, request: SupportRequest, pk: int) -> AttachmentShare | None:
+    """The live share ``pk`` of one of ``request``'s files, with its file and expert, if ``user`` may end it."""
+    share = (
+        AttachmentShare.objects.select_related("attachment", "expert")
+        .filter(pk=pk, attachment__request_id=request.pk, revoked_at=None)
+        .first()
+    )
+    if share is None:
+        return None
+    share.attachment.request = request
+    return share if can(user, "share_file", share.attachment) else None
+
+
 # Hub staff read a request's files with whom each is shared: the files' read, each file on one line per live
 # share (with its id, time and expert's name after ``ATTACHMENT_LINE``), or on one line with none.
 _ATTACHMENT_SHARE_LINES = PreparedRead(

@@ -9,7 +9,14 @@ from django.core.exceptions import PermissionDenied
 from helpdesk import services
 from helpdesk.access import can
 from helpdesk.models import AccessLog, AttachmentShare, User
-from helpdesk.selectors import attachment_lines_and_shares, file_shares, visible_attachment_lines, visible_attachments
+from helpdesk.selectors import (
+    attachment_lines_and_shares,
+    file_shares,
+    live_file_share,
+    shareable_file,
+    visible_attachment_lines,
+    visible_attachments,
+)
 from tests.access_world import ROLES, build_world
 from tests.factories import expert
 
@@ -150,3 +157,17 @@ def test_the_experts_files_tell_which_are_shared_so_each_download_check_reads_no
     with django_assert_num_queries(1):
         assert can(fresh, "download", world.attachments["shared"])
         assert not can(fresh, "download", world.attachments["city"])
+
+
+def test_the_file_and_the_share_a_page_acts_on_only_for_the_regions_hub(world):
+    city_file, share = world.attachments["shared"], world.extra["share"]
+    for role in ROLES:
+        person = world.user(role)
+        mine = role == "hub_region"
+        found = shareable_file(person, world.req, city_file.pk)
+        assert (found == city_file) if mine else found is None, role
+        live = live_file_share(person, world.req, share.pk)
+        assert (live == share and live.attachment.request is world.req) if mine else live is None, role
+    assert shareable_file(world.user("hub_region"), world.req, 10**9) is None
+    services.attachment_share_revoke(share=share, actor=world.user("hub_region"))
+    assert live_file_share(world.user("hub_region"), world.req, share.pk) is None

@@ -9,13 +9,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk import services
-from helpdesk.access import can
-from helpdesk.models import Attachment, AttachmentShare
+from helpdesk.selectors import live_file_share, shareable_file
 from web.middleware import client_ip
 from web.views.common import request_or_404, signed_in
 from workflows.selectors import accepted_experts
@@ -30,9 +28,8 @@ def _back(support_request_url: str) -> HttpResponseRedirect:
 def share(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     user = signed_in(request)
     support_request = request_or_404(user, reference, for_page=False)
-    attachment = get_object_or_404(Attachment, pk=pk, request_id=support_request.pk)
-    attachment.request = support_request
-    if not can(user, "share_file", attachment):
+    attachment = shareable_file(user, support_request, pk)
+    if attachment is None:
         raise Http404
     chosen = request.POST.get("expert", "")
     expert = next((person for person in accepted_experts(support_request) if str(person.pk) == chosen), None)
@@ -53,14 +50,8 @@ def share(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 def unshare(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     user = signed_in(request)
     support_request = request_or_404(user, reference, for_page=False)
-    share = get_object_or_404(
-        AttachmentShare.objects.select_related("attachment", "expert"),
-        pk=pk,
-        attachment__request_id=support_request.pk,
-        revoked_at=None,
-    )
-    share.attachment.request = support_request
-    if not can(user, "share_file", share.attachment):
+    share = live_file_share(user, support_request, pk)
+    if share is None:
         raise Http404
     services.attachment_share_revoke(share=share, actor=user, ip=client_ip(request))
     messages.success(request, _("No longer shared with %(name)s.") % {"name": share.expert})
