@@ -57,6 +57,20 @@ class Actor:
         result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
+    def look(self, name: str, artifacts: Any, problems: dict[str, Any], language: str) -> None:
+        """Screenshots of the page as it is now at a desktop's and a phone's width (nothing wider than the
+        phone), and axe-core's serious and critical findings in English and Arabic recorded in ``problems``."""
+        for width in (1366, 390):
+            self.page.set_viewport_size(self.viewport(width))
+            self.page.screenshot(path=str(artifacts / f"{name}-{language}-{width}.png"), full_page=True)
+            overflow = self.page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, f"{name} {language}: {overflow}px wide at {width}px"
+        if language in ("en", "ar"):
+            violations = self.axe()
+            if violations:
+                problems[f"{name} {language}"] = [(v["id"], v["help"]) for v in violations]
+        self.page.set_viewport_size(self.viewport(1366))
+
     def close(self) -> None:
         assert self.csp_errors == [], self.csp_errors
         self.context.close()

@@ -16,19 +16,6 @@ from tests.web.pages import in_state
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _look(actor: Actor, name: str, artifacts: Any, problems: dict[str, Any], language: str) -> None:
-    for width in (1366, 390):
-        actor.page.set_viewport_size(Actor.viewport(width))
-        actor.page.screenshot(path=str(artifacts / f"refusal-{name}-{language}-{width}.png"), full_page=True)
-        overflow = actor.page.evaluate("document.documentElement.scrollWidth")
-        assert overflow <= width, f"{name} {language}: {overflow}px wide at {width}px"
-    if language in ("en", "ar"):
-        violations = actor.axe()
-        if violations:
-            problems[f"{name} {language}"] = [(v["id"], v["help"]) for v in violations]
-    actor.page.set_viewport_size(Actor.viewport(1366))
-
-
 def test_a_post_past_the_limit_is_a_page_that_says_when_to_send_again(chromium, live_server, artifacts, settings):
     settings.RATELIMIT_ENABLE = True
     settings.RATELIMIT_POSTS = "1/m"
@@ -51,7 +38,7 @@ def test_a_post_past_the_limit_is_a_page_that_says_when_to_send_again(chromium, 
             response = navigation.value
             assert response is not None and response.status == 429
             assert int(response.headers["retry-after"]) > 0
-        _look(actor, "429", artifacts, problems, language)
+        actor.look("refusal-429", artifacts, problems, language)
         # The page's primary button goes back to the form, where what was typed still is.
         with actor.page.expect_navigation():
             actor.page.locator("main button[data-history-back]").click()
@@ -84,6 +71,6 @@ def test_while_the_database_is_down_a_page_says_so_and_offers_to_try_again(
             html = actor.page.locator("html")
             assert html.get_attribute("lang") == language
             assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
-            _look(actor, "503", artifacts, problems, language)
+            actor.look("refusal-503", artifacts, problems, language)
         actor.close()
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)

@@ -23,20 +23,6 @@ def _code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
-def _look(actor: Actor, name: str, artifacts: Any, problems: dict[str, Any], language: str) -> None:
-    """Screenshots at a desktop's and a phone's width; nothing wider than the phone; axe in en and ar."""
-    for width in (1366, 390):
-        actor.page.set_viewport_size(Actor.viewport(width))
-        actor.page.screenshot(path=str(artifacts / f"two-factor-{name}-{language}-{width}.png"), full_page=True)
-        overflow = actor.page.evaluate("document.documentElement.scrollWidth")
-        assert overflow <= width, f"{name} {language}: {overflow}px wide at {width}px"
-    if language in ("en", "ar"):
-        violations = actor.axe()
-        if violations:
-            problems[f"{name} {language}"] = [(v["id"], v["help"]) for v in violations]
-    actor.page.set_viewport_size(Actor.viewport(1366))
-
-
 def _submit(actor: Actor, value: str) -> None:
     actor.page.locator("#id_code").fill(value)
     with actor.page.expect_navigation():
@@ -56,11 +42,11 @@ def test_enrolment_codes_verification_and_recovery_in_three_languages(chromium, 
         actor.choose_language(language)
         assert actor.page.locator("html").get_attribute("lang") == language
         assert actor.page.locator("svg.two-factor-qr").count() == 1
-        _look(actor, "setup", artifacts, problems, language)
+        actor.look("two-factor-setup", artifacts, problems, language)
         # A wrong code stays on the page with its error on the field.
         _submit(actor, "000000")
         assert actor.page.locator("#id_code[aria-invalid=true]").count() == 1
-        _look(actor, "setup-wrong-code", artifacts, problems, language)
+        actor.look("two-factor-setup-wrong-code", artifacts, problems, language)
 
         device = TOTPDevice.objects.get(user=officer, confirmed=False)
         device.throttle_reset()
@@ -69,24 +55,24 @@ def test_enrolment_codes_verification_and_recovery_in_three_languages(chromium, 
         assert len(codes) == 10
         for token in codes:
             assert actor.page.get_by_text(token, exact=True).count() == 1
-        _look(actor, "codes", artifacts, problems, language)
+        actor.look("two-factor-codes", artifacts, problems, language)
 
         # The next sign-in asks the code again; a recovery code does instead of the phone.
         with actor.page.expect_navigation():
             actor.page.locator("form[action='/accounts/logout/']").first.evaluate("f => f.submit()")
         actor.sign_in()
         assert "/accounts/two-factor/verify/" in actor.page.url
-        _look(actor, "verify", artifacts, problems, language)
+        actor.look("two-factor-verify", artifacts, problems, language)
         with actor.page.expect_navigation():
             actor.page.locator("main a[href*='/accounts/two-factor/recovery/']").click()
-        _look(actor, "recovery", artifacts, problems, language)
+        actor.look("two-factor-recovery", artifacts, problems, language)
         _submit(actor, codes[0])
         assert "/accounts/two-factor/" not in actor.page.url
         assert not StaticToken.objects.filter(device__user=officer, token=codes[0]).exists()
 
         actor.go("/accounts/two-factor/")
-        _look(actor, "manage", artifacts, problems, language)
+        actor.look("two-factor-manage", artifacts, problems, language)
         actor.go("/accounts/profile/")
-        _look(actor, "profile", artifacts, problems, language)
+        actor.look("two-factor-profile", artifacts, problems, language)
         actor.close()
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
