@@ -351,6 +351,15 @@ FUND_FISCAL_YEAR_START_MONTH = env_int("FUND_FISCAL_YEAR_START_MONTH", 1)
 # Days an expert keeps read access to a request after it closed, declined or was withdrawn.
 EXPERT_ACCESS_GRACE_DAYS = env_int("EXPERT_ACCESS_GRACE_DAYS", 30)
 
+# --- Outcomes (workflows.models.outcomes) --------------------------------------------------------
+# Months after delivery at which the city is asked whether the results are still there (comma-separated).
+OUTCOMES_FOLLOW_UP_MONTHS = [int(m) for m in env_list("OUTCOMES_FOLLOW_UP_MONTHS", ["3", "6"])]
+# Calendar days after a follow-up is asked: a reminder to the city, then the hub is told, then it is counted
+# as not answered (and leaves the city's list).
+OUTCOMES_REMINDER_DAYS = env_int("OUTCOMES_REMINDER_DAYS", 14)
+OUTCOMES_ESCALATION_DAYS = env_int("OUTCOMES_ESCALATION_DAYS", 28)
+OUTCOMES_MISSED_DAYS = env_int("OUTCOMES_MISSED_DAYS", 60)
+
 # --- Notifications --------------------------------------------------------------------------------
 # An e-mail that fails is retried after BACKOFF × 2^(attempt-1) seconds, up to MAX_ATTEMPTS, then marked
 # failed for the management unit (admin). The row, not the queue, is the truth: the sweep (twice a minute)

@@ -4,12 +4,14 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import access
 from helpdesk.models import (
     AccessLog,
     Attachment,
     AttachmentShare,
     City,
     ExpertProfile,
+    Indicator,
     Message,
     Region,
     ReplyTemplate,
@@ -26,6 +28,47 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_fr", "name_ar"]
     # The three names side by side: each page shows the one in its reader's language (English if empty).
     fields = ["code", ("name", "name_fr", "name_ar"), "languages", "is_active"]
+
+
+class ManagedByManagement(admin.ModelAdmin):
+    """A catalogue the management unit keeps itself (with admin access, without model permissions): it may
+    view, add and change rows; nothing is deleted, since requests and reports refer to them (retire instead)."""
+
+    def _management(self, request: HttpRequest) -> bool:
+        return access.is_management(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._management(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._management(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._management(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._management(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ManagedByManagement):
+    list_display = ["code", "name", "priority", "unit", "higher_is_better", "is_active", "position"]
+    list_filter = ["priority", "unit", "is_active"]
+    search_fields = ["code", "name", "name_fr", "name_ar"]
+    list_editable = ["position"]
+    # Each text in the three languages side by side: pages show the reader's (English where one is missing).
+    fields = [
+        ("code", "priority"),
+        ("name", "name_fr", "name_ar"),
+        "definition",
+        "definition_fr",
+        "definition_ar",
+        ("unit", "higher_is_better"),
+        ("is_active", "position"),
+    ]
 
 
 @admin.register(City)

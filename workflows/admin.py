@@ -6,7 +6,19 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
+from helpdesk.admin import ManagedByManagement
+from workflows.models import (
+    DeliveryReport,
+    Evaluation,
+    ExpertAssignment,
+    FollowUp,
+    FundApplication,
+    FundEnvelope,
+    FundingSource,
+    OutcomeTarget,
+    OutcomeValue,
+    TransitionLog,
+)
 
 
 @admin.register(TransitionLog)
@@ -38,11 +50,18 @@ class ExpertAssignmentAdmin(admin.ModelAdmin):
     readonly_fields = ["status"]
 
 
+@admin.register(FundingSource)
+class FundingSourceAdmin(ManagedByManagement):
+    list_display = ["code", "name", "name_fr", "name_ar"]
+    search_fields = ["code", "name", "name_fr", "name_ar"]
+    fields = ["code", ("name", "name_fr", "name_ar")]
+
+
 @admin.register(FundEnvelope)
 class FundEnvelopeAdmin(admin.ModelAdmin):
-    list_display = ["region", "fiscal_year", "amount", "committed", "currency"]
-    list_filter = ["fiscal_year", "region"]
-    list_select_related = ["region"]
+    list_display = ["region", "fiscal_year", "source", "amount", "committed", "currency"]
+    list_filter = ["fiscal_year", "region", "source"]
+    list_select_related = ["region", "source"]
     readonly_fields = ["committed"]
 
 
@@ -71,3 +90,41 @@ class EvaluationAdmin(admin.ModelAdmin):
     search_fields = ["request__reference"]
     list_select_related = ["request"]
     raw_id_fields = ["request", "author"]
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Outcomes are written by the lifecycle's moves (with their audit rows): the admin only reads them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutcomeTarget)
+class OutcomeTargetAdmin(_ReadOnly):
+    list_display = ["request", "indicator", "baseline", "target", "created_at"]
+    list_filter = ["indicator__priority", "indicator"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request", "indicator"]
+
+
+@admin.register(OutcomeValue)
+class OutcomeValueAdmin(_ReadOnly):
+    list_display = ["target", "stage", "value", "follow_up", "recorded_at"]
+    list_filter = ["stage"]
+    search_fields = ["target__request__reference"]
+    list_select_related = ["target__request", "target__indicator", "follow_up"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(_ReadOnly):
+    list_display = ["request", "months", "due_on", "status", "opened_at", "reminded_at", "escalated_at", "answered_at"]
+    list_filter = ["status", "months"]
+    search_fields = ["request__reference"]
+    list_select_related = ["request"]
+    date_hierarchy = "opened_at"

@@ -136,6 +136,8 @@ class Kind(StrEnum):
     PRIORITY = "priority"  # one of the five strategic priorities
     EXPERTS = "experts"  # people from the expert pool (chosen on the matching page)
     BUDGET_LINES = "budget_lines"  # (item, amount) pairs
+    INDICATORS = "indicators"  # key indicators the support aims to move, each with an optional baseline and target
+    INDICATOR_VALUES = "indicator_values"  # a value for each of the request's planned indicators
 
 
 class DeadlineKind(StrEnum):

@@ -21,6 +21,7 @@ MAX_TEXT = 20_000
 MAX_TAGS = 2_000
 MAX_EXPERTS = 10
 MAX_BUDGET_LINES = 50
+MAX_INDICATORS = 10
 CENT = Decimal("0.01")
 
 
@@ -141,6 +142,58 @@ def _budget_lines(value: Any) -> list[dict[str, str]]:
     return lines
 
 
+def _indicator_id(value: Any) -> int:
+    if isinstance(value, bool):
+        raise Invalid(_("Choose indicators from the catalogue."))
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise Invalid(_("Choose indicators from the catalogue.")) from None
+    if not 0 < pk < 2**31:
+        raise Invalid(_("Choose indicators from the catalogue."))
+    return pk
+
+
+def _number_text(value: Any) -> str | None:
+    """A baseline, target or value as typed (checked against its indicator's unit by the move's handler)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool | float):
+        raise Invalid(_("Enter a number."))
+    text = str(value).strip()
+    if len(text) > 20:
+        raise Invalid(_("Enter a number."))
+    return text
+
+
+def _indicator_rows(value: Any, numbers: tuple[str, ...]) -> list[dict[str, Any]]:
+    if not isinstance(value, list | tuple) or not value:
+        raise Invalid(_("Choose at least one key indicator."))
+    if len(value) > MAX_INDICATORS:
+        raise Invalid(_("Choose at most %(max)d key indicators.") % {"max": MAX_INDICATORS})
+    rows: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for row in value:
+        if not isinstance(row, Mapping):
+            raise Invalid(_("Choose indicators from the catalogue."))
+        pk = _indicator_id(row.get("indicator"))
+        if pk in seen:
+            raise Invalid(_("Each indicator once."))
+        seen.add(pk)
+        rows.append({"indicator": pk, **{name: _number_text(row.get(name)) for name in numbers}})
+    return rows
+
+
+def _indicators(value: Any) -> list[dict[str, Any]]:
+    """``[{"indicator": id, "baseline": "12" | None, "target": "40" | None}, ...]``."""
+    return _indicator_rows(value, ("baseline", "target"))
+
+
+def _indicator_values(value: Any) -> list[dict[str, Any]]:
+    """``[{"indicator": id, "value": "30" | None}, ...]``: a value left blank is not known, never zero."""
+    return _indicator_rows(value, ("value",))
+
+
 CLEANERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.TEXT: _text,
     Kind.RICH_TEXT: _rich_text,
@@ -153,6 +206,8 @@ CLEANERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.PRIORITY: _priority,
     Kind.EXPERTS: _experts,
     Kind.BUDGET_LINES: _budget_lines,
+    Kind.INDICATORS: _indicators,
+    Kind.INDICATOR_VALUES: _indicator_values,
 }
 
 

@@ -18,6 +18,7 @@ from helpdesk.models.choices import (
     Visibility,
 )
 from helpdesk.models.geography import City, Region, country_name, localized_name, name_key
+from helpdesk.models.indicators import Indicator, IndicatorUnit, indicator_value
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, HeldFile, Message, ReferenceSequence, SupportRequest
 from helpdesk.models.workspace import ReplyTemplate, SavedView
@@ -31,6 +32,8 @@ __all__ = [
     "Currency",
     "ExpertProfile",
     "HeldFile",
+    "Indicator",
+    "IndicatorUnit",
     "Language",
     "Message",
     "NotificationMode",
@@ -51,6 +54,7 @@ __all__ = [
     "User",
     "Visibility",
     "country_name",
+    "indicator_value",
     "localized_name",
     "name_key",
 ]

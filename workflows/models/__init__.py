@@ -1,6 +1,6 @@
-"""The rows the lifecycle owns: the audit trail, expert assignments, the fund's envelopes and applications,
-delivery reports and evaluations. (The machine itself is a proxy model in ``workflows.machine``, registered
-when the app is ready.)
+"""The rows the lifecycle owns: the audit trail, expert assignments, the fund's sources, envelopes and
+applications, delivery reports and evaluations (and, in ``outcomes``, what the support aimed at and reached).
+(The machine itself is a proxy model in ``workflows.machine``, registered when the app is ready.)
 
 The engagement models were born in ``helpdesk`` and moved here without touching the database: they keep
 their tables (``db_table``), and migration 0003 moved only Django's idea of where they live.
@@ -17,8 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import Currency, Region, RequestState, StrategicPriority, SupportRequest
+from helpdesk.models import Currency, Region, RequestState, StrategicPriority, SupportRequest, localized_name
 from workflows.errors import AuditTrailImmutable
+from workflows.models.outcomes import FollowUp, OutcomeTarget, OutcomeValue
 
 
 class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
@@ -141,10 +142,40 @@ class ExpertAssignment(models.Model):
         return f"{self.request_id} → {self.expert_id} ({self.status})"
 
 
+class FundingSource(models.Model):
+    """Who finances an envelope of the technical support fund (a government, the EU): the donor a grant report is
+    written for."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in the grant report's address."))
+    name = models.CharField(_("name"), max_length=160)
+    name_fr = models.CharField(_("name in French"), max_length=160, blank=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=160, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return localized_name(self.name, self.name_fr, self.name_ar)
+
+
 class FundEnvelope(models.Model):
-    """The technical support fund's budget for one region and fiscal year."""
+    """The technical support fund's budget for one region and fiscal year, and who finances it."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="envelopes")
+    source = models.ForeignKey(
+        FundingSource,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="envelopes",
+        verbose_name=_("funding source"),
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     committed = models.DecimalField(_("committed"), max_digits=12, decimal_places=2, default=Decimal("0"))
@@ -269,7 +300,11 @@ __all__ = [
     "DeliveryReport",
     "Evaluation",
     "ExpertAssignment",
+    "FollowUp",
     "FundApplication",
     "FundEnvelope",
+    "FundingSource",
+    "OutcomeTarget",
+    "OutcomeValue",
     "TransitionLog",
 ]

@@ -1,0 +1,129 @@
+"""What a request's support aimed to change and what it changed: planned → delivered → sustained.
+
+When the hub routes a request it names the key indicators (``helpdesk.models.Indicator``) the support aims to
+move, with a baseline and a target where they apply (``OutcomeTarget``). The delivery report records the values
+reached, the city's evaluation confirms them, and each follow-up months later adds the values still standing
+(``OutcomeValue``, one per stage). A follow-up the city never answered stays without values: it is counted as
+missing, never filled in.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import Indicator, SupportRequest
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+
+
+class OutcomeTarget(models.Model):
+    """One indicator a request's support aims to move, planned when the hub routes it."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="outcome_targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    baseline = models.DecimalField(_("baseline"), null=True, blank=True, **AMOUNT)
+    target = models.DecimalField(_("target"), null=True, blank=True, **AMOUNT)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["request_id", "indicator__priority", "indicator__position", "indicator_id"]
+        verbose_name = _("planned outcome")
+        verbose_name_plural = _("planned outcomes")
+        constraints = [models.UniqueConstraint(fields=["request", "indicator"], name="outcome_one_per_indicator")]
+        indexes = [models.Index(fields=["indicator", "request"], name="outcome_indicator_request")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.indicator_id}"
+
+
+class FollowUp(models.Model):
+    """The question set a city is asked some months after delivery: are the results still there?"""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting the city's answer")
+        ANSWERED = "answered", _("Answered")
+        MISSED = "missed", _("Not answered")
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="follow_ups")
+    months = models.PositiveSmallIntegerField(_("months after delivery"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("reminded on"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated on"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)  # answered, or counted as missing
+    # The city's own words on what changed since (sanitised HTML, shown to those who may read the request).
+    what_changed = models.TextField(_("what changed"), blank=True)
+
+    class Meta:
+        ordering = ["request_id", "months"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            # One follow-up per request and point in time: the job that asks can run twice.
+            models.UniqueConstraint(fields=["request", "months"], name="followup_one_per_point"),
+            models.CheckConstraint(condition=models.Q(months__gt=0), name="followup_months_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "opened_at"], name="followup_status_opened"),
+            models.Index(fields=["due_on", "status"], name="followup_due_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} +{self.months}m ({self.status})"
+
+
+class OutcomeValue(models.Model):
+    """A value of a planned indicator at one stage: reported at delivery, confirmed by the city, or sustained
+    (answered in a follow-up)."""
+
+    class Stage(models.TextChoices):
+        DELIVERED = "delivered", _("Reached at delivery")
+        CONFIRMED = "confirmed", _("Confirmed by the city")
+        SUSTAINED = "sustained", _("Still there at a follow-up")
+
+    target = models.ForeignKey(OutcomeTarget, on_delete=models.CASCADE, related_name="values")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    follow_up = models.ForeignKey(FollowUp, null=True, blank=True, on_delete=models.CASCADE, related_name="values")
+    value = models.DecimalField(_("value"), **AMOUNT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["target_id", "recorded_at", "id"]
+        verbose_name = _("outcome value")
+        verbose_name_plural = _("outcome values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "stage"],
+                condition=models.Q(follow_up__isnull=True),
+                name="outcomevalue_one_per_stage",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "follow_up"],
+                condition=models.Q(follow_up__isnull=False),
+                name="outcomevalue_one_per_followup",
+            ),
+            # A follow-up's values are the sustained ones, and only they come from a follow-up.
+            models.CheckConstraint(
+                condition=models.Q(stage="sustained", follow_up__isnull=False)
+                | (~models.Q(stage="sustained") & models.Q(follow_up__isnull=True)),
+                name="outcomevalue_sustained_has_followup",
+            ),
+        ]
+        indexes = [models.Index(fields=["stage", "recorded_at"], name="outcomevalue_stage_recorded")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.stage} {self.value}"
