@@ -16,16 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Indicator, SupportRequest
 
-AMOUNT = {"max_digits": 14, "decimal_places": 2}
-
 
 class OutcomeTarget(models.Model):
     """One indicator a request's support aims to move, planned when the hub routes it."""
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="outcome_targets")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
-    baseline = models.DecimalField(_("baseline"), null=True, blank=True, **AMOUNT)
-    target = models.DecimalField(_("target"), null=True, blank=True, **AMOUNT)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     planned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -95,7 +93,7 @@ class OutcomeValue(models.Model):
     target = models.ForeignKey(OutcomeTarget, on_delete=models.CASCADE, related_name="values")
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     follow_up = models.ForeignKey(FollowUp, null=True, blank=True, on_delete=models.CASCADE, related_name="values")
-    value = models.DecimalField(_("value"), **AMOUNT)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
