@@ -71,6 +71,8 @@ class FollowUpColumn:
 class OutcomesView:
     rows: list[OutcomeRow]
     follow_ups: list[FollowUpColumn]
+    delivered: bool = False  # support was delivered: the values reached are asked for
+    confirmed: bool = False  # the request closed: the city's confirmation is in
 
     def __bool__(self) -> bool:
         return bool(self.rows)
@@ -111,5 +113,7 @@ def request_outcomes(request: SupportRequest) -> OutcomesView:
                 ],
             )
         )
-    return OutcomesView(rows, columns)
+    return OutcomesView(
+        rows, columns, delivered=request.state in AFTER_DELIVERY, confirmed=request.state == RequestState.CLOSED
+    )
 
