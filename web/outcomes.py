@@ -116,4 +116,3 @@ def request_outcomes(request: SupportRequest) -> OutcomesView:
     return OutcomesView(
         rows, columns, delivered=request.state in AFTER_DELIVERY, confirmed=request.state == RequestState.CLOSED
     )
-

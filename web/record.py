@@ -30,7 +30,6 @@ from web.outcomes import OutcomesView, request_outcomes
 from workflows.models import FundApplication
 from workflows.selectors import TrailLine, delivery_record, evaluation_of
 
-
 # The moves that plan a request's outcomes: without one in the trail there is nothing to read.
 PLANNING_MOVES = frozenset({"route_to_funding", "route_to_experts"})
 

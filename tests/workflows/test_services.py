@@ -334,9 +334,13 @@ def test_a_long_history_does_not_make_a_move_dearer(net, quiet, django_assert_ma
         long = transition_perform(request=long, transition="provide_info", actor=net.focal, data=VALID["provide_info"])
 
     with CaptureQueriesContext(connection) as first:
-        transition_perform(request=short, transition="route_to_funding", actor=net.hub, data=net.data("route_to_funding"))
+        transition_perform(
+            request=short, transition="route_to_funding", actor=net.hub, data=net.data("route_to_funding")
+        )
     with django_assert_max_num_queries(len(first)):
-        transition_perform(request=long, transition="route_to_funding", actor=net.hub, data=net.data("route_to_funding"))
+        transition_perform(
+            request=long, transition="route_to_funding", actor=net.hub, data=net.data("route_to_funding")
+        )
 
 
 # --- the grants' safety net ---------------------------------------------------------------------------

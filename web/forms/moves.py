@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Currency, RequestState, StrategicPriority, SupportRequest
 from web.forms.markdown import MarkdownField
-from web.forms.outcomes import IndicatorsField, IndicatorsWidget, IndicatorValuesField, known_values, planned_figures
+from web.forms.outcomes import IndicatorsField, IndicatorValuesField, known_values, planned_figures
 from web.forms.widgets import BudgetLinesField
 from workflows.errors import TransitionRefused
 from workflows.models import FundApplication
@@ -166,8 +166,7 @@ class MoveForm(forms.Form):
             return targets
 
         if isinstance(form_field, IndicatorsField):
-            assert isinstance(form_field.widget, IndicatorsWidget)
-            form_field.widget.first_priority = request.strategic_priority
+            form_field.first(request.strategic_priority)
             # Only routing to experts plans indicators before the fund is asked: the hub keeps or changes them.
             if request.state == RequestState.EXPERT_MATCHING:
                 self.initial[field.name] = lambda: planned_figures(planned())

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.forms.renderers import BaseRenderer
@@ -110,7 +110,8 @@ class IndicatorsWidget(forms.Widget):
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[dict[str, str]]:
         chosen = [str(v).strip() for v in (data.getlist(name) if hasattr(data, "getlist") else data.get(name) or [])]
         rows = [
-            {"indicator": pk, **{f: _text(data.get(f"{name}-{pk}-{f}")) for f in FIGURES}} for pk in dict.fromkeys(chosen)
+            {"indicator": pk, **{f: _text(data.get(f"{name}-{pk}-{f}")) for f in FIGURES}}
+            for pk in dict.fromkeys(chosen)
         ]
         # Figures typed for an indicator left unticked: kept, so the field can ask which was meant.
         for indicator in self.catalogue():
@@ -205,14 +206,12 @@ class IndicatorsField(forms.Field):
     def __init__(self, *, catalogue: Callable[[], list[Indicator]] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.catalogue = Once(catalogue or indicators_in_use)
-        assert isinstance(self.widget, IndicatorsWidget)
-        self.widget.catalogue = self.catalogue
+        # One read, shared by the field and its widget (the widget is the class attribute's own instance).
+        cast(IndicatorsWidget, self.widget).catalogue = self.catalogue
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> IndicatorsField:
-        result = super().__deepcopy__(memo)
-        assert isinstance(result, IndicatorsField) and isinstance(result.widget, IndicatorsWidget)
-        result.widget.catalogue = result.catalogue  # one read, shared by the field and its widget
-        return result
+    def first(self, priority: int | None) -> None:
+        """Show the indicators of ``priority`` (the request's) first."""
+        cast(IndicatorsWidget, self.widget).first_priority = priority
 
     def to_python(self, value: Any) -> list[dict[str, Any]]:
         known = {str(indicator.pk): indicator for indicator in self.catalogue()}
@@ -321,14 +320,7 @@ class IndicatorValuesField(forms.Field):
     def planned(self, load: Callable[[], list[OutcomeTarget]]) -> None:
         """Where the request's planned indicators come from (read once, when first needed)."""
         self.targets = Once(load)
-        assert isinstance(self.widget, IndicatorValuesWidget)
-        self.widget.targets = self.targets
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> IndicatorValuesField:
-        result = super().__deepcopy__(memo)
-        assert isinstance(result, IndicatorValuesField) and isinstance(result.widget, IndicatorValuesWidget)
-        result.widget.targets = result.targets
-        return result
+        cast(IndicatorValuesWidget, self.widget).targets = self.targets
 
     def to_python(self, value: Any) -> list[dict[str, Any]]:
         planned = {str(t.indicator_id): t.indicator for t in self.targets()}
@@ -363,4 +355,3 @@ def known_values(targets: Iterable[OutcomeTarget], stage_value: str) -> list[dic
 def planned_figures(targets: Iterable[OutcomeTarget]) -> list[dict[str, Any]]:
     """The indicators already planned, with their figures, as the indicators field's initial value."""
     return [{"indicator": t.indicator_id, "baseline": plain(t.baseline), "target": plain(t.target)} for t in targets]
-

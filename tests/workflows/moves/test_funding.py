@@ -8,7 +8,7 @@ import pytest
 
 from helpdesk.models import RequestState
 from tests.factories import FundEnvelopeFactory, focal_point, hub_staff, management
-from tests.workflows.conftest import VALID, row_counts
+from tests.workflows.conftest import row_counts
 from workflows.calendar import fiscal_year_of
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
@@ -68,7 +68,10 @@ def test_the_application_takes_what_the_city_already_gave(net):
     request = net.walk(request, "submitted")
 
     transition_perform(
-        request=request, transition="route_to_funding", actor=net.hub, data={"justification": "Priority 2.", "indicators": [{"indicator": net.indicator.pk}]}
+        request=request,
+        transition="route_to_funding",
+        actor=net.hub,
+        data={"justification": "Priority 2.", "indicators": [{"indicator": net.indicator.pk}]},
     )
 
     application = FundApplication.objects.get(request=request)

@@ -148,7 +148,10 @@ def test_a_value_for_an_indicator_not_planned_is_refused(net):
     request = _in_delivery(net, [{"indicator": net.indicator.pk}])
 
     refusal = _refusal(
-        request, "report_delivery", net.expert, net.data("report_delivery", values=[{"indicator": other.pk, "value": "3"}])
+        request,
+        "report_delivery",
+        net.expert,
+        net.data("report_delivery", values=[{"indicator": other.pk, "value": "3"}]),
     )
 
     assert refusal.code == "invalid_data" and set(refusal.fields) == {"values"}
