@@ -32,6 +32,8 @@ from workflows.validation import MAX_INDICATORS
 
 T = TypeVar("T")
 FIGURES = ("baseline", "target")
+# Units answered by choosing (yes or no, 1 to 5) rather than typing a number.
+CHOSEN_UNITS = frozenset({IndicatorUnit.YES_NO, IndicatorUnit.SCALE})
 
 
 class Once(Generic[T]):
@@ -55,12 +57,17 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _choices(unit: str) -> list[tuple[str, str]]:
+    """The answers a yes/no or 1-to-5 indicator takes (its value as stored, the words shown)."""
+    if unit == IndicatorUnit.YES_NO:
+        return [("1", gettext("Yes")), ("0", gettext("No"))]
+    return [(str(n), str(n)) for n in range(1, 6)]
+
+
 def _unit_input(unit: str, name: str, input_id: str, value: str, describedby: str = "") -> SafeString:
     """One figure's input, fitting its unit: a number (whole for counts), or a short list for yes/no and 1–5."""
     described = format_html(' aria-describedby="{}"', describedby) if describedby else ""
-    if unit in (IndicatorUnit.YES_NO, IndicatorUnit.SCALE):
-        options = [("1", gettext("Yes")), ("0", gettext("No"))] if unit == IndicatorUnit.YES_NO else []
-        options += [(str(n), str(n)) for n in range(1, 6)] if unit == IndicatorUnit.SCALE else []
+    if unit in CHOSEN_UNITS:
         return format_html(
             '<select class="form-select form-select-sm" name="{}" id="{}"{}><option value="">{}</option>{}</select>',
             name,
@@ -70,7 +77,7 @@ def _unit_input(unit: str, name: str, input_id: str, value: str, describedby: st
             format_html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
-                ((v, mark_safe(" selected") if v == value else "", label) for v, label in options),
+                ((v, mark_safe(" selected") if v == value else "", label) for v, label in _choices(unit)),
             ),
         )
     percentage = unit == IndicatorUnit.PERCENTAGE
@@ -84,6 +91,20 @@ def _unit_input(unit: str, name: str, input_id: str, value: str, describedby: st
         "0.1" if percentage else "1",
         "decimal" if percentage else "numeric",
         described,
+    )
+
+
+def _radios(unit: str, name: str, input_id: str, value: str) -> SafeString:
+    """A yes/no or 1-to-5 answer as a row of radios, "not known" last (and chosen while nothing is)."""
+    options = [*_choices(unit), ("", gettext("Not known"))]
+    return format_html_join(
+        "",
+        '<div class="form-check form-check-inline"><input class="form-check-input" type="radio" name="{}"'
+        ' value="{}" id="{}-{}"{}><label class="form-check-label" for="{}-{}">{}</label></div>',
+        (
+            (name, v, input_id, i, mark_safe(" checked") if v == value else "", input_id, i, label)
+            for i, (v, label) in enumerate(options)
+        ),
     )
 
 
@@ -296,6 +317,18 @@ class IndicatorValuesWidget(forms.Widget):
             gettext("Baseline: %(value)s") % {"value": value_text(indicator.unit, target.baseline)},
             gettext("Target: %(value)s") % {"value": value_text(indicator.unit, target.target)},
         ]
+        value = given.get(pk, "")
+        if indicator.unit in CHOSEN_UNITS:
+            return format_html(
+                '<fieldset class="mb-2" id="{}" aria-describedby="{}-planned"><legend class="fs-6 mb-0">{}</legend>'
+                '<div class="small text-body-secondary" id="{}-planned">{}</div>{}</fieldset>',
+                input_id,
+                input_id,
+                _unit_label(indicator),
+                input_id,
+                " · ".join(planned),
+                _radios(indicator.unit, f"{name}-{pk}", input_id, value),
+            )
         return format_html(
             '<div class="mb-2"><label class="form-label mb-0" for="{}">{}</label>'
             '<div class="small text-body-secondary" id="{}-planned">{}</div>'
@@ -304,7 +337,7 @@ class IndicatorValuesWidget(forms.Widget):
             _unit_label(indicator),
             input_id,
             " · ".join(planned),
-            _unit_input(indicator.unit, f"{name}-{pk}", input_id, given.get(pk, ""), f"{input_id}-planned"),
+            _unit_input(indicator.unit, f"{name}-{pk}", input_id, value, f"{input_id}-planned"),
         )
 
 

@@ -150,8 +150,12 @@ def test_the_values_field_asks_one_input_per_planned_indicator_in_its_unit():
     assert "Not planned" not in html
     assert f'type="number" name="report_delivery-values-{staff.pk}"' in html
     assert "1,500" in html  # the target beside it, grouped
-    assert f'<select class="form-select form-select-sm" name="report_delivery-values-{plan.pk}"' in html
-    assert '<option value="1">Yes</option>' in html and '<option value="5">5</option>' in html
+    assert f'type="radio" name="report_delivery-values-{plan.pk}" value="1"' in html  # yes
+    assert f'type="radio" name="report_delivery-values-{plan.pk}" value="0"' in html  # no
+    # Nothing known yet: "not known" is the answer chosen.
+    unknown = f'name="report_delivery-values-{plan.pk}" value="" id="id_report_delivery-values-{plan.pk}-2" checked'
+    assert unknown in html
+    assert f'type="radio" name="report_delivery-values-{scale.pk}" value="5"' in html
 
 
 def test_blank_values_are_unknown_and_left_out():
