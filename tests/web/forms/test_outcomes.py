@@ -207,3 +207,14 @@ def test_without_planned_indicators_the_values_field_says_so_and_takes_nothing()
 
     assert "No key indicator was planned" in str(form["values"])
     assert form.is_valid() and "values" not in form.move_data()
+
+
+def test_applying_after_routing_to_experts_starts_from_the_indicators_already_planned():
+    request = in_state("expert_matching")
+    staff = IndicatorFactory()
+    _planned(request, staff, baseline=Decimal(2), target=Decimal(10))
+
+    html = str(_funding_form(request=request)["indicators"])
+
+    assert f'value="{staff.pk}" id="id_route_to_funding-indicators-{staff.pk}" checked' in html
+    assert f'id="id_route_to_funding-indicators-{staff.pk}-target" value="10"' in html
