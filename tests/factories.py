@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.hashers import make_password
 
-from helpdesk.models import City, ExpertProfile, Region, Role, SupportRequest, User
+from helpdesk.models import City, ExpertProfile, Indicator, Region, Role, SupportRequest, User
 from helpdesk.services import reference_allocate, roles_ensure
 from workflows.models import FundEnvelope
 
@@ -103,3 +103,19 @@ class FundEnvelopeFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
     fiscal_year = 2026
     amount = 100000
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    code = factory.Sequence(lambda n: f"indicator-{n}")
+    priority = 1
+    name = "Staff trained"
+    definition = "People of the city's services trained by the support, counted once each."
+    unit = "count"
+
+
+def indicator(**kwargs: object) -> Indicator:
+    """A ready key indicator in use (a count, priority 1, unless ``kwargs`` say otherwise)."""
+    return IndicatorFactory(**kwargs)

@@ -5,7 +5,9 @@ city's evaluation, each shown to the people ``helpdesk.access.can`` names and to
   and the delivery reports;
 - hub staff of the region and the management unit see the delivery reports and the evaluation (and, in the
   fund's section of the page, every fund decision with its reason, who and when);
-- an expert sees the delivery report they wrote.
+- an expert sees the delivery report they wrote;
+- the city and those who oversee the request see its outcomes: the key indicators planned, the values reached
+  at delivery, confirmed by the city and found by each follow-up.
 
 Rows are read only when the request's trail shows the move that writes them (most requests never reach the
 fund, few are delivered yet), so a page costs a fixed number of queries whatever the request's history.
@@ -24,8 +26,12 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.access import can
 from helpdesk.models import RequestState, SupportRequest, User
 from helpdesk.sanitize import render_html
+from web.outcomes import OutcomesView, request_outcomes
 from workflows.models import FundApplication
 from workflows.selectors import TrailLine, delivery_record, evaluation_of
+
+# The moves that plan a request's outcomes: without one in the trail there is nothing to read.
+PLANNING_MOVES = frozenset({"route_to_funding", "route_to_experts"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class RecordView:
     grant: GrantView | None = None
     reports: list[ReportView] = field(default_factory=list)
     evaluation: EvaluationView | None = None
+    # The key indicators the support aims to move and the values reached (shown in a section of their own).
+    outcomes: OutcomesView | None = None
 
     def __bool__(self) -> bool:
         return bool(self.grant or self.reports or self.evaluation)
@@ -120,6 +128,8 @@ def request_record(
             author=_name(given.author),
             created_at=given.created_at,
         )
+    # Planned when the hub routed the request; read by those who read the evaluation (the city and overseers).
+    planned = bool(PLANNING_MOVES & moves) and can(user, "view_evaluation", request)
     return RecordView(
         # Those who see every fund decision read the grant with its application (the page's fund section).
         grant=_grant(request, applications, evaluated=evaluated)
@@ -127,6 +137,7 @@ def request_record(
         else None,
         reports=reports,
         evaluation=evaluation,
+        outcomes=request_outcomes(request) if planned else None,
     )
 
 

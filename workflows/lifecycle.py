@@ -7,6 +7,8 @@ migration), the moves into and out of it, and their e-mails (``templates/notific
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import RequestState, SupportKind, Visibility
@@ -168,6 +170,16 @@ DELIVERY_DUE = DataField(
     help_text=_("When the support should be delivered."),
     required=False,
 )
+# What the support aims to change, from the network's key indicators (required when the fund is asked).
+INDICATORS = DataField(
+    name="indicators",
+    kind=Kind.INDICATORS,
+    label=_("Key indicators this support aims to move"),
+    help_text=_(
+        "What this support should change in the city, from the network's key indicators; give a baseline and a"
+        " target where you know them."
+    ),
+)
 EXPERT_PROPOSED = event("expert_proposed", _("The hub proposed an expert assignment"), A.NAMED_EXPERTS)
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
@@ -249,7 +261,10 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         handler=assignments.experts_propose,
         irreversible=False,
         tone=MoveTone.PRIMARY,
-        fields=(EXPERTS,),
+        fields=(
+            EXPERTS,
+            replace(INDICATORS, required=False),
+        ),
         triage=True,
     ),
     TransitionSpec(
@@ -295,6 +310,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 label=_("Justification"),
                 help_text=_("Why the fund should support this, against its priorities."),
             ),
+            INDICATORS,
         ),
         triage=True,
     ),
@@ -415,6 +431,13 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 label=_("Delivery report"),
                 help_text=_("What was delivered, when, and anything the hub should follow up."),
             ),
+            DataField(
+                name="values",
+                kind=Kind.INDICATOR_VALUES,
+                label=_("Values reached"),
+                help_text=_("For each key indicator planned, the value reached; leave blank what you do not know."),
+                required=False,
+            ),
         ),
     ),
     TransitionSpec(
@@ -443,6 +466,13 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 label=_("Would you recommend this support to another city?"),
             ),
             DataField(name="comments", kind=Kind.RICH_TEXT, label=_("Comments"), required=False),
+            DataField(
+                name="values",
+                kind=Kind.INDICATOR_VALUES,
+                label=_("Confirm the values reached"),
+                help_text=_("Correct any figure that is not right; leave blank what you do not know."),
+                required=False,
+            ),
         ),
     ),
     TransitionSpec(

@@ -8,7 +8,7 @@ Each returns a queryset or a list built in a fixed number of queries; callers sc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
@@ -20,8 +20,10 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -31,14 +33,24 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from helpdesk.access import sees_brief_only
-from helpdesk.models import TERMINAL_STATES, Region, RequestState, SupportRequest, User
+from helpdesk.models import TERMINAL_STATES, Indicator, Region, RequestState, SupportRequest, User
 from helpdesk.prepared import PreparedRead
 from helpdesk.selectors import PERSON_NAME
 from workflows.calendar import fiscal_year_of
 from workflows.checks import refusal
 from workflows.facts import RequestFacts
 from workflows.lifecycle import STATE_SPECS, STATES, TRANSITION_SPECS, TRANSITIONS
-from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
+from workflows.models import (
+    DeliveryReport,
+    Evaluation,
+    ExpertAssignment,
+    FollowUp,
+    FundApplication,
+    FundEnvelope,
+    OutcomeTarget,
+    OutcomeValue,
+    TransitionLog,
+)
 from workflows.spec import MoveTone, Party, Reader, TransitionSpec
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
@@ -335,3 +347,57 @@ def delivery_record(
 def evaluation_of(request: SupportRequest) -> Evaluation | None:
     """The city's evaluation of ``request``, with its author, if it was given."""
     return Evaluation.objects.filter(request_id=request.pk).select_related("author").first()
+
+
+def _stage_value(stage: OutcomeValue.Stage) -> Subquery:
+    values = OutcomeValue.objects.filter(target_id=OuterRef("pk"), stage=stage, follow_up__isnull=True)
+    return Subquery(values.order_by("-recorded_at", "-pk").values("value")[:1])
+
+
+def outcome_targets(request: SupportRequest) -> list[OutcomeTarget]:
+    """The request's planned outcomes in the catalogue's order, with their indicators and, in the same query,
+    the value reached at delivery (``delivered_value``) and the one the city confirmed (``confirmed_value``),
+    ``None`` where none was recorded."""
+    return list(
+        OutcomeTarget.objects.filter(request_id=request.pk)
+        .select_related("indicator")
+        .annotate(
+            delivered_value=_stage_value(OutcomeValue.Stage.DELIVERED),
+            confirmed_value=_stage_value(OutcomeValue.Stage.CONFIRMED),
+        )
+        .order_by("indicator__priority", "indicator__position", "indicator__code")
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpValues:
+    """One follow-up of a request with the values the city gave in it, by indicator id (none while open or
+    when it went unanswered)."""
+
+    pk: int
+    months: int
+    due_on: date
+    status: str
+    answered_at: datetime | None
+    values: dict[int, Decimal]
+
+
+def follow_up_values(request: SupportRequest) -> list[FollowUpValues]:
+    """The request's follow-ups in time order, each with its values: one query (the follow-ups joined to their
+    values, a follow-up without any still read once)."""
+    rows = (
+        FollowUp.objects.filter(request_id=request.pk)
+        .order_by("months", "pk")
+        .values_list("pk", "months", "due_on", "status", "answered_at", "values__target__indicator_id", "values__value")
+    )
+    found: dict[int, FollowUpValues] = {}
+    for pk, months, due_on, status, answered_at, indicator_id, value in rows:
+        follow_up = found.setdefault(pk, FollowUpValues(pk, months, due_on, status, answered_at, {}))
+        if indicator_id is not None and value is not None:
+            follow_up.values[indicator_id] = value
+    return list(found.values())
+
+
+def indicators_in_use() -> list[Indicator]:
+    """The key indicators a hub may choose from, in the catalogue's order (by strategic priority): one query."""
+    return list(Indicator.objects.filter(is_active=True).order_by("priority", "position", "code"))

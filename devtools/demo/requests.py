@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from helpdesk.models import TERMINAL_STATES, City, RequestState, Role, SupportRequest, User, Visibility
+from helpdesk.models import TERMINAL_STATES, City, Indicator, RequestState, Role, SupportRequest, User, Visibility
 from helpdesk.services import message_post, request_create
 from workflows.services import transition_perform
 
@@ -336,10 +336,34 @@ class DemoPeople:
         return self.by_username[key]
 
 
-def _resolve(data: dict[str, Any], people: DemoPeople) -> dict[str, Any]:
+def _resolve(data: dict[str, Any], people: DemoPeople, transition: str = "") -> dict[str, Any]:
     if "experts" in data:
         return {**data, "experts": [people.by_username[name].pk for name in data["experts"]]}
+    if transition == "route_to_funding" and "indicators" not in data:
+        return {**data, "indicators": _demo_indicators(data.get("strategic_priority"))}
     return dict(data)
+
+
+def _demo_indicators(priority: int | None) -> list[dict[str, Any]]:
+    """The key indicators a demo application aims to move: the first two in use of its priority (or any).
+
+    The demo's catalogue is ``devtools.demo.indicators``'; without it one indicator stands in, so that the fund
+    can still be asked (it takes at least one).
+    """
+    in_use = Indicator.objects.filter(is_active=True)
+    chosen = (list(in_use.filter(priority=priority)[:2]) if priority else []) or list(in_use[:1])
+    if not chosen:
+        fallback, _ = Indicator.objects.get_or_create(
+            code="staff-trained",
+            defaults={
+                "priority": 1,
+                "name": "Staff trained",
+                "definition": "People of the city's services trained by the support, counted once each.",
+                "unit": "count",
+            },
+        )
+        chosen = [fallback]
+    return [{"indicator": indicator.pk} for indicator in chosen]
 
 
 # When the demo's story happened. Walked all at once, every move of every request took place in the same second,
@@ -425,7 +449,7 @@ def seed_requests() -> int:
                     request=request,
                     transition=step.transition,
                     actor=people.actor(step.actor, city),
-                    data=_resolve(step.data, people),
+                    data=_resolve(step.data, people, step.transition),
                 )
         with _clock(min(moments[-1] + timedelta(hours=2), now)):
             for body in spec.messages:

@@ -34,6 +34,7 @@ from tests.browser.people import Actor
 from tests.factories import (
     CityFactory,
     FundEnvelopeFactory,
+    IndicatorFactory,
     RegionFactory,
     expert,
     focal_point,
@@ -150,6 +151,13 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
     cache.clear()
     city = CityFactory(name="Kumanovo", country="MK")
     FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000)
+    IndicatorFactory(
+        priority=4,
+        name="Young people engaged in local decision-making",
+        name_fr="Jeunes associés aux décisions locales",
+        name_ar="الشباب المشاركون في صنع القرار المحلي",
+        unit="count",
+    )
     focal_point(city, username="focal", first_name="Ana", last_name="Petrovska")
     hub = hub_staff(city.region, username="hub", first_name="Blerim", last_name="Hoxha")
     amina = expert(username="expert", first_name="Amina", last_name="Odhiambo", themes=["young_cities"])
@@ -284,6 +292,9 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
     form.locator("textarea, input[name$='-justification']").last.fill("Aligned with priority 4.")
     form.locator("input[name$='-0-item']").fill("Facilitation and venue")
     form.locator("input[name$='-0-amount']").fill("18000")
+    # The key indicator the support aims to move: ticked, its target typed (the baseline left unknown).
+    form.locator("input[type=checkbox][name$='-indicators']").first.check()
+    form.locator("input[name$='-target']").first.fill("40")
     hub_ui.click(form.locator("button[type=submit]").first)
     request.refresh_from_db()
     assert request.state == "funding_review"

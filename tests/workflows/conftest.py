@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from django.apps import apps
 
-from helpdesk.models import City, Region, SupportRequest, User
+from helpdesk.models import City, Indicator, Region, SupportRequest, User
 from tests.factories import (
     CityFactory,
     FundEnvelopeFactory,
+    IndicatorFactory,
     RegionFactory,
     SupportRequestFactory,
     expert,
@@ -52,6 +53,13 @@ VALID: dict[str, dict[str, Any]] = {
 }
 
 
+def with_indicators(transition: str, data: dict[str, Any], indicator: Indicator) -> dict[str, Any]:
+    """``data`` with the key indicators the move needs (routing to the fund plans at least one)."""
+    if transition == "route_to_funding":
+        data.setdefault("indicators", [{"indicator": indicator.pk, "baseline": "2", "target": "10"}])
+    return data
+
+
 @dataclass
 class Net:
     region: Region
@@ -61,6 +69,8 @@ class Net:
     far_city: City
     envelope: FundEnvelope
     people: dict[str, User]
+    # A key indicator in use: routing to the fund names at least one (``with_indicators``).
+    indicator: Indicator
 
     def __getattr__(self, name: str) -> User:
         people = self.__dict__.get("people", {})
@@ -75,7 +85,7 @@ class Net:
 
     def data(self, transition: str, **changes: Any) -> dict[str, Any]:
         """Valid data for ``transition`` with ``changes`` applied (a value of ``None`` drops the field)."""
-        data = dict(VALID.get(transition, {}))
+        data = with_indicators(transition, dict(VALID.get(transition, {})), self.indicator)
         if transition in {"route_to_experts", "propose_expert"}:
             data["experts"] = [self.people["expert"].pk]
         data.update(changes)
@@ -134,7 +144,7 @@ def net(db: None) -> Net:
         "steering": steering(),
     }
     envelope = FundEnvelopeFactory(region=region, fiscal_year=current_fiscal_year(), amount=Decimal("100000"))
-    return Net(region, other_region, city, other_city, far_city, envelope, people)
+    return Net(region, other_region, city, other_city, far_city, envelope, people, IndicatorFactory(priority=4))
 
 
 def row_counts() -> dict[str, int]:

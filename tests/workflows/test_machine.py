@@ -41,6 +41,7 @@ from helpdesk.signals import message_posted
 from tests.factories import (
     CityFactory,
     FundEnvelopeFactory,
+    IndicatorFactory,
     RegionFactory,
     SupportRequestFactory,
     expert,
@@ -49,7 +50,7 @@ from tests.factories import (
     management,
     steering,
 )
-from tests.workflows.conftest import VALID
+from tests.workflows.conftest import VALID, with_indicators
 from workflows.audit import audit_verify
 from workflows.calendar import fiscal_year_of
 from workflows.errors import WorkflowError
@@ -193,7 +194,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         return keys + (["hub"] if rule_name is Rule.DELIVERY_TEAM else []) or ["expert_a"]
 
     def _data(self, name: str, variant: str, data: st.DataObject) -> dict[str, Any]:
-        payload = dict(VALID.get(name, {}))
+        payload = with_indicators(name, dict(VALID.get(name, {})), NETWORK["indicator"])
         if name in {"route_to_experts", "propose_expert"}:
             chosen = data.draw(st.lists(st.sampled_from(self.experts), min_size=1, max_size=3, unique=True))
             payload["experts"] = [user.pk for user in chosen]
@@ -230,6 +231,7 @@ def _build_network() -> None:
     region, other_region = RegionFactory(), RegionFactory()
     city, other_city = CityFactory(region=region), CityFactory(region=region)
     NETWORK["city"] = city
+    NETWORK["indicator"] = IndicatorFactory()
     NETWORK["people"] = {
         "focal": focal_point(city),
         "other_focal": focal_point(other_city),

@@ -63,7 +63,7 @@ def test_a_move_on_a_request_someone_else_moved_first_is_a_conflict(net):
 def test_an_expert_may_answer_after_the_hub_moved_on(net):
     """Moves on an assignment leave the state alone: a page read before the hub applied for funding still works."""
     seen = net.at("expert_matching")
-    transition_perform(request=seen, transition="route_to_funding", actor=net.hub, data=VALID["route_to_funding"])
+    transition_perform(request=seen, transition="route_to_funding", actor=net.hub, data=net.data("route_to_funding"))
 
     after = transition_perform(
         request=seen, transition="accept_assignment", actor=net.expert, data=VALID["accept_assignment"]
@@ -334,9 +334,13 @@ def test_a_long_history_does_not_make_a_move_dearer(net, quiet, django_assert_ma
         long = transition_perform(request=long, transition="provide_info", actor=net.focal, data=VALID["provide_info"])
 
     with CaptureQueriesContext(connection) as first:
-        transition_perform(request=short, transition="route_to_funding", actor=net.hub, data=VALID["route_to_funding"])
+        transition_perform(
+            request=short, transition="route_to_funding", actor=net.hub, data=net.data("route_to_funding")
+        )
     with django_assert_max_num_queries(len(first)):
-        transition_perform(request=long, transition="route_to_funding", actor=net.hub, data=VALID["route_to_funding"])
+        transition_perform(
+            request=long, transition="route_to_funding", actor=net.hub, data=net.data("route_to_funding")
+        )
 
 
 # --- the grants' safety net ---------------------------------------------------------------------------

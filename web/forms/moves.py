@@ -25,11 +25,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import Currency, StrategicPriority, SupportRequest
+from helpdesk.models import Currency, RequestState, StrategicPriority, SupportRequest
 from web.forms.markdown import MarkdownField
+from web.forms.outcomes import IndicatorsField, IndicatorValuesField, known_values, planned_figures
 from web.forms.widgets import BudgetLinesField
 from workflows.errors import TransitionRefused
 from workflows.models import FundApplication
+from workflows.selectors import outcome_targets
 from workflows.spec import DataField, Kind, MoveTone, TransitionSpec
 
 TEXTAREA_ROWS = 4
@@ -102,7 +104,16 @@ FORM_FIELDS: dict[Kind, Callable[[DataField, bool], forms.Field]] = {
     Kind.BUDGET_LINES: lambda field, required: BudgetLinesField(
         label=field.label, help_text=field.help_text, required=required
     ),
+    Kind.INDICATORS: lambda field, required: IndicatorsField(
+        label=field.label, help_text=field.help_text, required=required
+    ),
+    Kind.INDICATOR_VALUES: lambda field, required: IndicatorValuesField(
+        label=field.label, help_text=field.help_text, required=required
+    ),
 }
+
+# The moves whose values start from those reported at delivery: the city confirms or corrects them.
+CONFIRMS_DELIVERED = frozenset({"evaluate"})
 
 
 class MoveForm(forms.Form):
@@ -128,6 +139,8 @@ class MoveForm(forms.Form):
             if field.kind is Kind.EXPERTS:
                 assert isinstance(form_field, forms.ChoiceField)  # FORM_FIELDS asks for experts with a choice field
                 form_field.choices = list(expert_choices or [])
+            if isinstance(form_field, IndicatorsField | IndicatorValuesField):
+                self._outcomes(field, form_field)
             self.fields[field.name] = form_field
             if field.default_from_request:
                 self.initial[field.name] = getattr(support_request, field.default_from_request, None)
@@ -139,6 +152,28 @@ class MoveForm(forms.Form):
                 required=True,
                 error_messages={"required": _("Tick this box to confirm.")},
             )
+
+    def _outcomes(self, field: DataField, form_field: IndicatorsField | IndicatorValuesField) -> None:
+        """The indicators' field reads what it shows when first shown (a form built for a page that does not show
+        it reads nothing): the catalogue, or the request's planned indicators, one query each."""
+        request = self.support_request
+        targets: list[Any] | None = None
+
+        def planned() -> list[Any]:
+            nonlocal targets
+            if targets is None:
+                targets = outcome_targets(request)
+            return targets
+
+        if isinstance(form_field, IndicatorsField):
+            form_field.first(request.strategic_priority)
+            # Only routing to experts plans indicators before the fund is asked: the hub keeps or changes them.
+            if request.state == RequestState.EXPERT_MATCHING:
+                self.initial[field.name] = lambda: planned_figures(planned())
+            return
+        form_field.planned(planned)
+        if self.spec.name in CONFIRMS_DELIVERED:
+            self.initial[field.name] = lambda: known_values(planned(), "delivered_value")
 
     def _from_application(self, field: DataField, form_field: forms.Field, application: FundApplication) -> None:
         """An amount to confirm: what the application asks, never more than its envelope has left (shown beside

@@ -195,4 +195,6 @@ def field(bound: BoundField, inline: bool = False) -> dict[str, Any]:
         "autofocus": bool(bound.errors) and first_invalid(bound.form) == bound.name,
         "is_checkbox": isinstance(widget_, forms.CheckboxInput),
         "is_choice_list": isinstance(widget_, forms.RadioSelect | forms.CheckboxSelectMultiple),
+        # A widget of several inputs with their own labels (``web.forms.outcomes``): a fieldset, not one label.
+        "is_group": getattr(widget_, "is_group", False),
     }

@@ -3,6 +3,7 @@ bulk change of owner, and the matching of experts."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -144,6 +145,19 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_queue(request)
 
 
+INDICATORS = "indicators"
+
+
+def _indicator_params(params: QueryDict) -> dict[str, list[str]]:
+    """The indicators' inputs of the matching form that hold something (the ticks and the figures)."""
+    return {
+        key: values
+        for key in params
+        if key == INDICATORS or key.startswith(f"{INDICATORS}-")
+        if (values := [v for v in params.getlist(key) if v.strip()])
+    }
+
+
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def matching(request: HttpRequest, reference: str) -> HttpResponse:
     """Candidate experts ranked for one request, filtered and a page at a time; staff tick one or several (kept
@@ -169,12 +183,17 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
     proposing = request.method == "POST" and not ({"filter", "page"} & set(request.POST))
     if request.method == "POST" and not proposing:
         page_number = request.POST.get("page", "")
-        query = {**filter_form.query(), **({"page": page_number} if page_number.isdecimal() else {})}
+        query: dict[str, Any] = {**filter_form.query(), **({"page": page_number} if page_number.isdecimal() else {})}
         address = reverse("request-matching", args=[reference])
-        return HttpResponseRedirect(f"{address}?{urlencode({**query, 'experts': selected}, doseq=True)}")
+        query |= {"experts": selected, **_indicator_params(request.POST)}
+        return HttpResponseRedirect(f"{address}?{urlencode(query, doseq=True)}")
     choices = [(c.expert.pk, str(c.expert)) for c in candidates]
     data = request.POST if proposing else None
     form = MoveForm(spec, support_request, data, expert_choices=choices) if spec else None
+    indicators = form[INDICATORS] if form is not None and INDICATORS in form.fields else None
+    if form is not None and indicators is not None and data is None and _indicator_params(params):
+        # The indicators ticked before filtering or paging, carried in the address like the experts.
+        form.initial[INDICATORS] = indicators.field.widget.value_from_datadict(params, None, INDICATORS)
     if proposing:
         if form is None or spec is None:
             messages.info(request, _("Experts cannot be proposed on this request now."))
@@ -207,6 +226,8 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
             "filter_form": filter_form,
             "spec": spec,
             "form": form,
+            # Routing to the pool may name the key indicators the support aims to move (optional).
+            "indicators": indicators,
             "selected": chosen,
         },
     )

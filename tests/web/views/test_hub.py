@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.models import AccessLog, ExpertProfile, SavedView, SupportRequest
-from tests.factories import CityFactory, RegionFactory, expert, hub_staff, management
+from tests.factories import CityFactory, IndicatorFactory, RegionFactory, expert, hub_staff, management
 from tests.web.pages import in_state
-from workflows.models import ExpertAssignment
+from workflows.models import ExpertAssignment, OutcomeTarget
 
 pytestmark = pytest.mark.django_db
 
@@ -353,3 +353,43 @@ def test_the_filters_beyond_search_and_state_fold_away_until_one_is_in_use(clien
     assert '<details class="col-12 more-filters">' in html  # closed: the list starts on a phone's first screen
     html = client.get(QUEUE, {"theme": "young_cities", "overdue": "on", "sort": "oldest"}).content.decode()
     assert '<details class="col-12 more-filters" open>' in html and "2 in use" in html
+
+
+def test_routing_to_the_pool_may_name_key_indicators_kept_across_pages(client, matching):
+    request, people = matching
+    staff_trained = IndicatorFactory(name="Staff trained")
+    url = matching_url(request)
+    assert f'name="indicators" value="{staff_trained.pk}"' in client.get(url).content.decode()
+
+    # Ticked with a target, then "Next": the address carries the indicators as it carries the experts.
+    ticked = {"indicators": [str(staff_trained.pk)], f"indicators-{staff_trained.pk}-target": "12"}
+    response = client.post(url, {"experts": [people[0].pk], "page": "2", "at": "1", **ticked})
+    page = client.get(response["Location"]).content.decode()
+    assert f'name="indicators" value="{staff_trained.pk}" id="id_indicators-{staff_trained.pk}" checked' in page
+    assert (
+        f'name="indicators-{staff_trained.pk}-target" id="id_indicators-{staff_trained.pk}-target" value="12"' in page
+    )
+
+    response = client.post(url, {"experts": [people[0].pk], "propose": "1", "at": "1", **ticked})
+
+    assert response.status_code == 302
+    target = OutcomeTarget.objects.get(request=request)
+    assert (target.indicator, target.target) == (staff_trained, 12)
+
+
+def test_a_figure_outside_its_unit_on_the_matching_page_is_shown_on_the_field(client, matching):
+    request, people = matching
+    share = IndicatorFactory(name="Share", unit="percentage")
+
+    response = client.post(
+        matching_url(request),
+        {
+            "experts": [people[0].pk],
+            "propose": "1",
+            "indicators": [str(share.pk)],
+            f"indicators-{share.pk}-target": "140",
+        },
+    )
+
+    assert response.status_code == 200 and "Enter a percentage from 0 to 100." in response.content.decode()
+    assert not ExpertAssignment.objects.filter(request=request).exists()

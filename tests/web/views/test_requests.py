@@ -10,7 +10,16 @@ from django.urls import reverse
 
 from helpdesk.models import Attachment, Message, SupportRequest
 from tests.access_world import PDF_BYTES as PDF
-from tests.factories import CityFactory, FundEnvelopeFactory, expert, focal_point, hub_staff, management, steering
+from tests.factories import (
+    CityFactory,
+    FundEnvelopeFactory,
+    IndicatorFactory,
+    expert,
+    focal_point,
+    hub_staff,
+    management,
+    steering,
+)
 from tests.web.pages import in_state
 from workflows.errors import TransitionConflict
 from workflows.models import ExpertAssignment, FundApplication
@@ -103,6 +112,7 @@ def test_the_whole_story_through_the_pages(client, people):
     assert ExpertAssignment.objects.get(request=request, expert=person).status == "accepted"
 
     client.force_login(hub)
+    engaged = IndicatorFactory(priority=4, name="Young people engaged")
     client.post(
         move_url(request, "route_to_funding"),
         {
@@ -112,6 +122,8 @@ def test_the_whole_story_through_the_pages(client, people):
             "route_to_funding-justification": "Aligned with priority 4.",
             "route_to_funding-budget_lines-0-item": "Facilitation",
             "route_to_funding-budget_lines-0-amount": "12000",
+            "route_to_funding-indicators": [str(engaged.pk)],
+            f"route_to_funding-indicators-{engaged.pk}-target": "40",
         },
     )
     request.refresh_from_db()

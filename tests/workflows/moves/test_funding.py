@@ -8,7 +8,7 @@ import pytest
 
 from helpdesk.models import RequestState
 from tests.factories import FundEnvelopeFactory, focal_point, hub_staff, management
-from tests.workflows.conftest import VALID, row_counts
+from tests.workflows.conftest import row_counts
 from workflows.calendar import fiscal_year_of
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
@@ -42,7 +42,7 @@ def test_an_application_is_filed_on_the_regions_envelope_for_the_fiscal_year(net
     request = net.at("submitted")
 
     after = transition_perform(
-        request=request, transition="route_to_funding", actor=net.officer, data=VALID["route_to_funding"]
+        request=request, transition="route_to_funding", actor=net.officer, data=net.data("route_to_funding")
     )
 
     application = FundApplication.objects.get(request=request)
@@ -68,7 +68,10 @@ def test_the_application_takes_what_the_city_already_gave(net):
     request = net.walk(request, "submitted")
 
     transition_perform(
-        request=request, transition="route_to_funding", actor=net.hub, data={"justification": "Priority 2."}
+        request=request,
+        transition="route_to_funding",
+        actor=net.hub,
+        data={"justification": "Priority 2.", "indicators": [{"indicator": net.indicator.pk}]},
     )
 
     application = FundApplication.objects.get(request=request)
@@ -85,7 +88,7 @@ def test_no_envelope_for_the_region_is_a_clear_refusal(net):
         request=net.request(city=net.far_city, submitted_by=far_focal), transition="submit", actor=far_focal
     )
 
-    refusal = _refusal(request, "route_to_funding", net.other_hub, **VALID["route_to_funding"])
+    refusal = _refusal(request, "route_to_funding", net.other_hub, **net.data("route_to_funding"))
 
     assert refusal.code == "no_envelope"
     assert str(fiscal_year_of(request.created_at)) in str(refusal)
@@ -208,7 +211,7 @@ def test_whoever_triaged_the_request_cannot_approve_its_funding(net):
     both.__dict__.pop("_role_cache", None)
     request = net.at("submitted")
     request = transition_perform(
-        request=request, transition="route_to_funding", actor=both, data=VALID["route_to_funding"]
+        request=request, transition="route_to_funding", actor=both, data=net.data("route_to_funding")
     )
 
     assert [s.name for s in available_transitions(request, both)] == ["reject_funding"]
@@ -269,4 +272,4 @@ def test_an_envelope_of_another_year_is_not_used(net):
     FundEnvelopeFactory(region=net.other_region, fiscal_year=net.envelope.fiscal_year)
     request = net.at("submitted")
 
-    assert _refusal(request, "route_to_funding", net.hub, **VALID["route_to_funding"]).code == "no_envelope"
+    assert _refusal(request, "route_to_funding", net.hub, **net.data("route_to_funding")).code == "no_envelope"

@@ -18,6 +18,22 @@
       button.hidden = false;
       button.addEventListener("click", function () { window.history.back(); });
     });
+    // Key indicators (web/forms/outcomes.py): an indicator's baseline and target show once it is ticked. Unticked,
+    // its figures are hidden and not sent (without this file every figure shows, and the field asks about any
+    // figure typed beside an unticked indicator).
+    document.querySelectorAll("[data-indicator-row]").forEach(function (row) {
+      var box = row.querySelector("input[type=checkbox]");
+      var figures = row.querySelector("[data-indicator-figures]");
+      if (!box || !figures) { return; }
+      var inputs = figures.querySelectorAll("input, select");
+      var typed = Array.prototype.some.call(inputs, function (input) { return input.value !== ""; });
+      var show = function () {
+        figures.hidden = !box.checked;
+        inputs.forEach(function (input) { input.disabled = !box.checked; });
+      };
+      if (!typed || box.checked) { show(); }
+      box.addEventListener("change", show);
+    });
     document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });

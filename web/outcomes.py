@@ -1,0 +1,118 @@
+"""Outcome values as people read them, and a request's outcomes as its page shows them: per planned indicator
+its unit, baseline and target, the value reached at delivery, the value the city confirmed, and what each
+follow-up found months later.
+
+A value is written in its indicator's unit: yes or no in words, a percentage with its sign, a count with the
+reader's thousands grouping, a scale as "n out of 5".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from helpdesk.models import IndicatorUnit, RequestState, SupportRequest
+from workflows.models import FollowUp
+from workflows.selectors import FollowUpValues, follow_up_values, outcome_targets
+
+
+def plain(value: Decimal | None) -> str:
+    """``value`` as an input holds it: no exponent, no trailing zeros ("12", "12.5"); blank for unknown."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+def value_text(unit: str, value: Decimal | None) -> str:
+    """``value`` in the reader's language and its unit's words; a dash for unknown."""
+    if value is None:
+        return "—"
+    if unit == IndicatorUnit.YES_NO:
+        return _("Yes") if value else _("No")
+    whole = value == value.to_integral_value()
+    number = number_format(value, decimal_pos=0 if whole else 1, use_l10n=True, force_grouping=True)
+    if unit == IndicatorUnit.PERCENTAGE:
+        return _("%(number)s%%") % {"number": number}
+    if unit == IndicatorUnit.SCALE:
+        return _("%(rating)s out of 5") % {"rating": number}
+    return number
+
+
+@dataclass(frozen=True)
+class FollowUpCell:
+    months: int
+    status: str
+    status_label: str
+    value: str  # the value given, a dash when none was
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    indicator: str
+    unit: str
+    baseline: str
+    target: str
+    delivered: str
+    confirmed: str
+    follow_ups: list[FollowUpCell]
+
+
+@dataclass(frozen=True)
+class FollowUpColumn:
+    months: int
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class OutcomesView:
+    rows: list[OutcomeRow]
+    follow_ups: list[FollowUpColumn]
+    delivered: bool = False  # support was delivered: the values reached are asked for
+    confirmed: bool = False  # the request closed: the city's confirmation is in
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+# Follow-ups start once support is delivered: before that, there are none to read.
+AFTER_DELIVERY = frozenset({RequestState.DELIVERED, RequestState.CLOSED})
+
+
+def request_outcomes(request: SupportRequest) -> OutcomesView:
+    """The request's outcomes, planned to sustained: one query for the planned indicators with their delivered
+    and confirmed values, and once delivered one more for the follow-ups with their values."""
+    targets = outcome_targets(request)
+    if not targets:
+        return OutcomesView([], [])
+    follow_ups: list[FollowUpValues] = follow_up_values(request) if request.state in AFTER_DELIVERY else []
+    labels = {value: str(label) for value, label in FollowUp.Status.choices}
+    columns = [FollowUpColumn(f.months, f.status, labels.get(f.status, f.status)) for f in follow_ups]
+    rows = []
+    for target in targets:
+        unit = target.indicator.unit
+        rows.append(
+            OutcomeRow(
+                indicator=target.indicator.localized_name,
+                unit=target.indicator.get_unit_display(),
+                baseline=value_text(unit, target.baseline),
+                target=value_text(unit, target.target),
+                delivered=value_text(unit, getattr(target, "delivered_value", None)),
+                confirmed=value_text(unit, getattr(target, "confirmed_value", None)),
+                follow_ups=[
+                    FollowUpCell(
+                        f.months,
+                        f.status,
+                        labels.get(f.status, f.status),
+                        value_text(unit, f.values.get(target.indicator_id)),
+                    )
+                    for f in follow_ups
+                ],
+            )
+        )
+    return OutcomesView(
+        rows, columns, delivered=request.state in AFTER_DELIVERY, confirmed=request.state == RequestState.CLOSED
+    )
