@@ -264,7 +264,7 @@ def follow_ups_to_open(now: datetime) -> list[SupportRequest]:
         day_after = latest_delivery_due(today, months) + timedelta(days=1)
         before = timezone.make_aware(datetime.combine(day_after, time.min))
         asked = FollowUp.objects.filter(request_id=OuterRef("pk"), months__gte=months)
-        come |= Q(delivered_at__lt=before) & ~Exists(asked)
+        come |= Q(delivered_at__lt=before) & Q(~Exists(asked))
     return list(
         SupportRequest.objects.filter(come, state__in=[RequestState.DELIVERED, RequestState.CLOSED])
         .filter(Exists(OutcomeTarget.objects.filter(request_id=OuterRef("pk"))), anonymised_at=None)
