@@ -190,6 +190,18 @@ def test_a_request_is_followed_up_at_three_and_six_months(net, indicators, clien
     assert audit_verify(request_ids=[request.pk]).broken == []
     request.refresh_from_db()
     assert request.state == RequestState.CLOSED
+    # The hub reads each step on the request's timeline, and what the city said changed.
+    client.force_login(net.hub)
+    page = client.get(reverse("request-detail", args=[request.reference])).content.decode()
+    for line in (
+        "The desk asked the city how the results are holding up",
+        "The city told the desk how the results are holding up",
+        "The desk reminded the city of its follow-up",
+        "The city has not answered its follow-up: the desk told the hub",
+        "The follow-up closed without an answer",
+        "two of the trained officers still run it",
+    ):
+        assert line in page, line
 
 
 def test_a_request_still_waiting_for_its_evaluation_is_followed_up_too(net, indicators, settings):
