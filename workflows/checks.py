@@ -86,7 +86,8 @@ def _deadline_passed(facts: RequestFacts) -> bool:
 
 
 def _follow_up_due(facts: RequestFacts) -> bool:
-    if not facts.plans_outcomes:
+    # An anonymised request has nobody left to ask what changed.
+    if facts.request.anonymised_at is not None or not facts.plans_outcomes:
         return False
     asked = [f.months for f in facts.follow_ups]
     return point_due(facts.request.delivered_at, asked, facts.now or timezone.now()) is not None
