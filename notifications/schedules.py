@@ -46,4 +46,6 @@ def jobs() -> tuple[Job, ...]:
         Job("workflows: expire expert access", "notifications.tasks.expire_expert_grants", daily, at=time(2, 15)),
         Job("helpdesk: reconcile access grants", "notifications.tasks.reconcile_access_grants", daily, at=time(2, 30)),
         Job("helpdesk: delete orphaned upload files", "notifications.tasks.delete_orphan_files", daily, at=time(2, 45)),
+        # Before the morning's digest: a follow-up asked today is in the city's digest.
+        Job("workflows: outcome follow-ups", "notifications.tasks.outcome_follow_ups", daily, at=time(3, 0)),
     )

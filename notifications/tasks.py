@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from helpdesk import retention
 from notifications import services
-from workflows.services import access_grants_reconcile, auto_close_overdue, expert_grants_expire
+from workflows.services import (
+    access_grants_reconcile,
+    auto_close_overdue,
+    expert_grants_expire,
+    outcomes_followups_run,
+)
 
 
 def send_email(notification_id: int) -> str:
@@ -46,6 +51,12 @@ def send_digests() -> int:
 def close_overdue() -> int:
     """Delivered requests whose evaluation period is over are closed through the lifecycle."""
     return auto_close_overdue(now=timezone.now())
+
+
+def outcome_follow_ups() -> dict[str, int]:
+    """The follow-ups after delivery: opened, reminded, escalated and missed through the lifecycle."""
+    run = outcomes_followups_run(now=timezone.now())
+    return {"opened": run.opened, "reminded": run.reminded, "escalated": run.escalated, "missed": run.missed}
 
 
 def expire_expert_grants() -> int:

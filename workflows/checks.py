@@ -23,6 +23,7 @@ from helpdesk.access import is_expert_in_good_standing, is_focal_point_of, is_hu
 from helpdesk.models import RequestState, SupportKind, SupportRequest, User
 from workflows.errors import TransitionRefused
 from workflows.facts import RequestFacts
+from workflows.follow_ups import Step, point_due, step_due
 from workflows.lifecycle import TRIAGE
 from workflows.models import ExpertAssignment
 from workflows.spec import ActorCheck, Guard, Rule, TransitionSpec
@@ -84,6 +85,18 @@ def _deadline_passed(facts: RequestFacts) -> bool:
     return facts.request.due_at is not None and facts.request.due_at <= now
 
 
+def _follow_up_due(facts: RequestFacts) -> bool:
+    # An anonymised request has nobody left to ask what changed.
+    if facts.request.anonymised_at is not None or not facts.plans_outcomes:
+        return False
+    asked = [f.months for f in facts.follow_ups]
+    return point_due(facts.request.delivered_at, asked, facts.now or timezone.now()) is not None
+
+
+def _follow_up_step(step: Step) -> Callable[[RequestFacts], bool]:
+    return lambda facts: any(step_due(f, step, facts.now or timezone.now()) for f in facts.follow_ups)
+
+
 GUARDS: dict[Guard, Check] = {
     Guard.SUBMISSION_COMPLETE: Check(
         "incomplete",
@@ -107,6 +120,19 @@ GUARDS: dict[Guard, Check] = {
         lambda facts: facts.pending_application is not None,
     ),
     Guard.DEADLINE_PASSED: Check("not_due", _("The evaluation period has not ended yet."), _deadline_passed),
+    Guard.FOLLOW_UP_DUE: Check("not_due", _("No follow-up is due on this request now."), _follow_up_due),
+    Guard.HAS_OPEN_FOLLOW_UP: Check(
+        "no_open_follow_up",
+        _("No follow-up awaits an answer on this request."),
+        lambda facts: facts.open_follow_up is not None,
+    ),
+    Guard.FOLLOW_UP_REMINDER_DUE: Check(
+        "not_due", _("No follow-up is due for a reminder."), _follow_up_step(Step.REMIND)
+    ),
+    Guard.FOLLOW_UP_ESCALATION_DUE: Check(
+        "not_due", _("No follow-up is due to be escalated."), _follow_up_step(Step.ESCALATE)
+    ),
+    Guard.FOLLOW_UP_MISSED: Check("not_due", _("No follow-up has run out of time."), _follow_up_step(Step.MISS)),
 }
 
 

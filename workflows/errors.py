@@ -36,8 +36,9 @@ class TransitionRefused(WorkflowError):
     ``no_accepted_expert``, ``funding_pending``, ``no_application``, ``not_due``, ``no_envelope``,
     ``currency_mismatch``, ``envelope_exhausted``, ``amount_too_high``, ``amount_mismatch``,
     ``four_eyes``, ``separation_of_duties``, ``capacity``, ``expert_unavailable``, ``already_proposed``,
-    ``no_assignment``. ``fields`` maps each data field at fault to what is wrong with it ("" when the
-    message says it all).
+    ``no_assignment``, ``no_open_follow_up`` (no follow-up awaits the city's answer; ``not_due`` also says
+    that no follow-up is due to be opened, reminded, escalated or counted as missed). ``fields`` maps each
+    data field at fault to what is wrong with it ("" when the message says it all).
     """
 
     code = "not_allowed"

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cached_property
 
 from helpdesk.models import SupportRequest
-from workflows.models import ExpertAssignment, FundApplication, TransitionLog
+from workflows.models import ExpertAssignment, FollowUp, FundApplication, OutcomeTarget, TransitionLog
 
 
 @dataclass
@@ -52,6 +52,21 @@ class RequestFacts:
     @cached_property
     def pending_application(self) -> FundApplication | None:
         return next((a for a in self.applications if a.status == FundApplication.Status.PENDING), None)
+
+    @cached_property
+    def follow_ups(self) -> list[FollowUp]:
+        """Every follow-up of the request, the earliest point first (a request has one per point: two or so)."""
+        return list(FollowUp.objects.filter(request_id=self.request.pk).order_by("months", "pk"))
+
+    @property
+    def open_follow_up(self) -> FollowUp | None:
+        """The follow-up the city is asked to answer now: the earliest still open."""
+        return next((f for f in self.follow_ups if f.status == FollowUp.Status.OPEN), None)
+
+    @cached_property
+    def plans_outcomes(self) -> bool:
+        """Whether the support aimed at key indicators (only then is the city asked months later)."""
+        return OutcomeTarget.objects.filter(request_id=self.request.pk).exists()
 
     def actor_ids_of(self, transitions: Collection[str]) -> frozenset[int]:
         """Everyone who made one of ``transitions`` on the request (read once per set of moves)."""

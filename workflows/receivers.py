@@ -7,16 +7,17 @@ from typing import Any
 from django.db.models import Model
 
 from helpdesk.retention import admin_history_scrub
-from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication
+from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FollowUp, FundApplication
 
 
 def on_requests_anonymised(sender: Any, *, request_ids: list[int], **kwargs: Any) -> None:
     """Blank the free text people wrote in the lifecycle's rows of anonymised requests (inside the retention
     job's transaction): conflict declarations, decline reasons, fund justifications, conditions and budget
-    labels, delivery reports, evaluation outcomes and comments. Amounts, ratings and dates stay."""
+    labels, delivery reports, evaluation outcomes and comments, what the city said changed at a follow-up.
+    Amounts, ratings, indicator values and dates stay."""
     engaged: dict[type[Model], list[int]] = {
         model: list(model.objects.filter(request_id__in=request_ids).values_list("pk", flat=True))
-        for model in (ExpertAssignment, FundApplication, DeliveryReport, Evaluation)
+        for model in (ExpertAssignment, FundApplication, DeliveryReport, Evaluation, FollowUp)
     }
     ExpertAssignment.objects.filter(request_id__in=request_ids).update(conflict_of_interest="", decline_reason="")
     FundApplication.objects.filter(request_id__in=request_ids).update(
@@ -24,4 +25,5 @@ def on_requests_anonymised(sender: Any, *, request_ids: list[int], **kwargs: Any
     )
     DeliveryReport.objects.filter(request_id__in=request_ids).update(report="")
     Evaluation.objects.filter(request_id__in=request_ids).update(outcomes="", comments="", author=None)
+    FollowUp.objects.filter(request_id__in=request_ids).update(what_changed="", answered_by=None)
     admin_history_scrub(engaged)

@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -65,6 +66,12 @@ def transitions_from(state: str) -> list[TransitionSpec]:
 def states_waiting_on(party: Party) -> list[str]:
     """The states in which ``party`` has something to do (a city's "waiting for you" list, reminders)."""
     return [spec.name for spec in STATES if party in spec.parties]
+
+
+def follow_up_awaited() -> Exists:
+    """Whether the request of the outer query has a follow-up awaiting the city's answer (``answer_follow_up``),
+    as an expression: the city's "waiting for you" list adds these requests whatever their state."""
+    return Exists(FollowUp.objects.filter(request_id=OuterRef("pk"), status=FollowUp.Status.OPEN))
 
 
 # The states that lie on some request's usual road, in the table's order.

@@ -1,7 +1,7 @@
 """The one way a request moves: ``transition_perform`` (what a person may do now is
 ``workflows.selectors.available_transitions``, by the same check chain).
 
-Also the lifecycle's scheduled jobs (``auto_close_overdue``, ``expert_grants_expire``,
+Also the lifecycle's scheduled jobs (``auto_close_overdue``, ``outcomes_followups_run``, ``expert_grants_expire``,
 ``access_grants_reconcile``), which go through the same entry point or the access services, and are safe to
 run twice.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -45,10 +45,11 @@ from workflows.checks import refusal
 from workflows.deadlines import default_delivery_date, due_at_for
 from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
 from workflows.facts import RequestFacts
+from workflows.follow_ups import Step, cutoffs, latest_delivery_due, points
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
 from workflows.machine import RequestLifecycle
 from workflows.milestones import milestones_stamp
-from workflows.models import ExpertAssignment
+from workflows.models import ExpertAssignment, FollowUp, OutcomeTarget
 from workflows.moves.base import Move
 from workflows.selectors import ANSWER_MOVE, available_transitions, message_of_last, reply_answers
 from workflows.signals import lifecycle_event
@@ -220,6 +221,83 @@ def auto_close_overdue(*, now: datetime | None = None) -> int:
             continue
         closed += 1
     return closed
+
+
+@dataclass(frozen=True)
+class FollowUpRun:
+    """What one run of the follow-up job did (``outcomes_followups_run``)."""
+
+    opened: int = 0
+    reminded: int = 0
+    escalated: int = 0
+    missed: int = 0
+
+
+# Each step of an open follow-up: the desk's move, and the follow-ups it concerns at the step's cutoff.
+FOLLOW_UP_STEPS: tuple[tuple[Step, str, str], ...] = (
+    (Step.REMIND, "follow_up_remind", "reminded_at"),
+    (Step.ESCALATE, "follow_up_escalate", "escalated_at"),
+    (Step.MISS, "follow_up_miss", ""),
+)
+
+
+def _moves_made(requests: Sequence[SupportRequest], transition: str, now: datetime) -> int:
+    """Make ``transition`` on each request, one move (own transaction, audit row, event) per request; a request
+    that moved on or was handled in the meantime is skipped. Returns how many moves were made."""
+    made = 0
+    for request in requests:
+        try:
+            transition_perform(request=request, transition=transition, actor=None, now=now)
+        except WorkflowError:
+            continue
+        made += 1
+    return made
+
+
+def follow_ups_to_open(now: datetime) -> list[SupportRequest]:
+    """Delivered or closed requests whose support planned key indicators and whose next follow-up has come
+    (``workflows.follow_ups.point_due``), in one query: for each point, delivered on or before the last day
+    whose point has come, and asked neither then nor at a later point."""
+    today = timezone.localdate(now)
+    come = Q(pk__in=[])
+    for months in points():
+        day_after = latest_delivery_due(today, months) + timedelta(days=1)
+        before = timezone.make_aware(datetime.combine(day_after, time.min))
+        asked = FollowUp.objects.filter(request_id=OuterRef("pk"), months__gte=months)
+        come |= Q(delivered_at__lt=before) & Q(~Exists(asked))
+    return list(
+        SupportRequest.objects.filter(come, state__in=[RequestState.DELIVERED, RequestState.CLOSED])
+        .filter(Exists(OutcomeTarget.objects.filter(request_id=OuterRef("pk"))), anonymised_at=None)
+        .order_by("delivered_at", "pk")
+    )
+
+
+def follow_ups_at_step(step: Step, now: datetime) -> list[SupportRequest]:
+    """The requests with an open follow-up due for ``step`` at ``now`` (one per follow-up, in one query)."""
+    limits = cutoffs(now)
+    due = FollowUp.objects.filter(status=FollowUp.Status.OPEN, opened_at__lte=limits[step])
+    if step is not Step.MISS:
+        # Past the time to answer, a follow-up is missed, not reminded or escalated first.
+        due = due.filter(opened_at__gt=limits[Step.MISS], **{f"{_stamp_of(step)}__isnull": True})
+    return [f.request for f in due.select_related("request").order_by("opened_at", "pk")]
+
+
+def _stamp_of(step: Step) -> str:
+    return next(column for s, _, column in FOLLOW_UP_STEPS if s is step)
+
+
+def outcomes_followups_run(*, now: datetime | None = None) -> FollowUpRun:
+    """The follow-ups after delivery, as the desk runs them daily: ask the cities whose follow-up has come,
+    remind those who have not answered, tell the hub after longer, and count as missed those left unanswered.
+
+    Every step is a lifecycle move of the desk (its own transaction, audit row and notifications) whose guard
+    checks again under the request's lock, so a run that overlaps another, or a second run, does nothing more.
+    The candidates are found with one query per step, whatever the number of requests.
+    """
+    now = now or timezone.now()
+    opened = _moves_made(follow_ups_to_open(now), "follow_up_open", now)
+    done = {step: _moves_made(follow_ups_at_step(step, now), move, now) for step, move, _ in FOLLOW_UP_STEPS}
+    return FollowUpRun(opened=opened, reminded=done[Step.REMIND], escalated=done[Step.ESCALATE], missed=done[Step.MISS])
 
 
 def expert_grants_expire(*, now: datetime | None = None) -> int:

@@ -112,6 +112,12 @@ class Guard(StrEnum):
     NO_PENDING_APPLICATION = "no_pending_application"
     HAS_PENDING_APPLICATION = "has_pending_application"
     DEADLINE_PASSED = "deadline_passed"
+    # Follow-ups after delivery (``workflows.follow_ups`` says when each step is due).
+    FOLLOW_UP_DUE = "follow_up_due"  # the support planned key indicators and a follow-up point has come
+    HAS_OPEN_FOLLOW_UP = "has_open_follow_up"  # a follow-up awaits the city's answer
+    FOLLOW_UP_REMINDER_DUE = "follow_up_reminder_due"
+    FOLLOW_UP_ESCALATION_DUE = "follow_up_escalation_due"
+    FOLLOW_UP_MISSED = "follow_up_missed"  # open past the days the city has to answer
 
 
 class ActorCheck(StrEnum):

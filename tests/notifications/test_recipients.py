@@ -39,6 +39,12 @@ EXPECTED: dict[str, set[str]] = {
     "decline": CITY | OWNER | ENGAGED | WATCHER,
     "withdraw": CITY | OWNER | ENGAGED | WATCHER,
     "auto_close": CITY | OWNER | ENGAGED | WATCHER,
+    # The follow-ups after delivery: the city is asked and reminded, the hub hears when it does not answer.
+    "follow_up_due": CITY | WATCHER,
+    "follow_up_reminder": CITY | WATCHER,
+    "follow_up_escalated": OWNER | {"hub.lead"} | WATCHER,
+    "follow_up_missed": OWNER | WATCHER,
+    "follow_up_answered": OWNER | WATCHER,
 }
 
 

@@ -34,6 +34,8 @@ def test_every_job_is_scheduled_once_and_a_second_run_changes_nothing(db, time_m
     assert (sweeps[1].next_run - sweeps[0].next_run).total_seconds() == 30
     assert by_func["notifications.tasks.send_digests"].schedule_type == Schedule.DAILY
     assert by_func["notifications.tasks.send_digests"].next_run == datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+    assert by_func["notifications.tasks.outcome_follow_ups"].schedule_type == Schedule.DAILY
+    assert by_func["notifications.tasks.outcome_follow_ups"].next_run == datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
     assert {s.repeats for s in by_func.values()} == {-1}
 
 

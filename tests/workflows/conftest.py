@@ -50,6 +50,7 @@ VALID: dict[str, dict[str, Any]] = {
     "report_delivery": {"report": "<p>Two workshops held.</p>"},
     "evaluate": {"rating": 4, "outcomes": "A plan adopted by the council.", "would_recommend": True},
     "decline": {"reason": "<p>Outside the network's mandate.</p>"},
+    "answer_follow_up": {"what_changed": "<p>The prevention plan is still in force.</p>"},
 }
 
 

@@ -5,13 +5,16 @@ A refusal must write nothing: the state, the audit trail and every other table s
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from helpdesk.models import RequestState, SupportRequest
+import pytest
+from django.utils import timezone
+
+from helpdesk.models import Indicator, RequestState, SupportRequest
 from tests.workflows.conftest import VALID, Net, row_counts
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS, TRANSITIONS, Rule
-from workflows.models import TransitionLog
+from workflows.models import OutcomeTarget, TransitionLog
 from workflows.services import transition_perform
 
 S = RequestState
@@ -47,6 +50,7 @@ SCENARIOS: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
         (path, ("focal",), S.WITHDRAWN)
         for path in ("draft", "submitted", "info_requested", "expert_matching", "funding_review")
     ],
+    "answer_follow_up": [("closed_following_up", ("focal",), S.CLOSED)],
 }
 
 # Everyone the table does not name for a rule: another city's focal point, another region's hub staff, an
@@ -66,6 +70,13 @@ EXTRA_PATHS = {
 
 
 def _at(net: Net, path: str, **fields: object) -> SupportRequest:
+    if path == "closed_following_up":
+        # Evaluated, with planned indicators, and the desk asking the city three months on.
+        request = net.at("closed", **fields)
+        indicator = Indicator.objects.create(code="plan", priority=1, name="Plan", definition="…", unit="yes_no")
+        OutcomeTarget.objects.create(request=request, indicator=indicator)
+        later = timezone.now() + timedelta(days=100)
+        return transition_perform(request=request, transition="follow_up_open", actor=None, now=later)
     if path in EXTRA_PATHS:
         request = net.request(**fields)
         for transition, who in EXTRA_PATHS[path]:

@@ -3,9 +3,10 @@ offered."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from helpdesk import services
 from helpdesk.models import (
     AccessLog,
+    Indicator,
     Message,
     RequestState,
     SupportRequest,
@@ -25,10 +27,18 @@ from tests.access_world import build_world
 from tests.factories import SupportRequestFactory, expert
 from tests.workflows.conftest import VALID, row_counts
 from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.follow_ups import Step
 from workflows.lifecycle import TRANSITION_SPECS
-from workflows.models import ExpertAssignment, TransitionLog
+from workflows.models import ExpertAssignment, FollowUp, OutcomeTarget, TransitionLog
 from workflows.selectors import available_transitions
-from workflows.services import access_grants_reconcile, transition_perform
+from workflows.services import (
+    FollowUpRun,
+    access_grants_reconcile,
+    follow_ups_at_step,
+    follow_ups_to_open,
+    outcomes_followups_run,
+    transition_perform,
+)
 from workflows.signals import lifecycle_event
 
 S = RequestState
@@ -387,3 +397,67 @@ def test_reconcile_command(world, capsys):
     ExpertAssignment.objects.filter(expert=world.user("assigned_expert")).update(status="declined")
     call_command("access_grants_reconcile")
     assert "Removed 1 grant(s)" in capsys.readouterr().out
+
+
+# --- the follow-ups after delivery (outcomes_followups_run) ----------------------------------------------
+FOLLOWED_UP = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
+
+
+def _followed_up(net, count: int) -> list[SupportRequest]:
+    """``count`` requests delivered on ``FOLLOWED_UP``, each planning one indicator."""
+    indicator = Indicator.objects.get_or_create(
+        code="staff-trained", defaults={"priority": 1, "name": "Staff trained", "definition": "…", "unit": "count"}
+    )[0]
+    with time_machine.travel(FOLLOWED_UP, tick=False):
+        requests = [net.at("delivered") for _ in range(count)]
+    OutcomeTarget.objects.bulk_create(OutcomeTarget(request=r, indicator=indicator) for r in requests)
+    return requests
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_follow_up_job_finds_its_candidates_in_one_query_each(net, count, django_assert_num_queries):
+    _followed_up(net, count)
+    asked = datetime(2026, 4, 16, tzinfo=UTC)
+
+    with django_assert_num_queries(1):
+        assert len(follow_ups_to_open(asked)) == count
+    outcomes_followups_run(now=asked)
+    for step, days in ((Step.REMIND, 14), (Step.ESCALATE, 28), (Step.MISS, 60)):
+        with django_assert_num_queries(1):
+            assert len(follow_ups_at_step(step, asked + timedelta(days=days))) == count
+
+
+def test_the_follow_up_job_is_safe_to_run_twice(net, settings):
+    settings.OUTCOMES_FOLLOW_UP_MONTHS = [3, 6]
+    _followed_up(net, 2)
+    # Three months on, then each step, then six months on: a second run at the same moment adds nothing.
+    moments = [datetime(2026, 4, 15, 3, tzinfo=UTC) + timedelta(days=d) for d in (0, 14, 28, 60)]
+    expected = [
+        FollowUpRun(opened=2),
+        FollowUpRun(reminded=2),
+        FollowUpRun(escalated=2),
+        FollowUpRun(missed=2),
+    ]
+    for moment, counts in zip(moments, expected, strict=True):
+        assert outcomes_followups_run(now=moment) == counts
+        rows = row_counts()
+        assert outcomes_followups_run(now=moment) == FollowUpRun()
+        assert row_counts() == rows
+    assert outcomes_followups_run(now=datetime(2026, 7, 15, 3, tzinfo=UTC)) == FollowUpRun(opened=2)
+    assert FollowUp.objects.filter(status="missed", months=3).count() == 2
+    assert FollowUp.objects.filter(status="open", months=6).count() == 2
+
+
+def test_the_follow_up_command_and_task_say_what_they_did(net, capsys, time_machine):
+    from django.core.management import call_command
+
+    from notifications.tasks import outcome_follow_ups
+
+    _followed_up(net, 1)
+    time_machine.move_to(datetime(2026, 4, 20, 3, tzinfo=UTC), tick=False)
+
+    call_command("outcomes_followups")
+    assert "Follow-ups: 1 opened, 0 reminded, 0 escalated, 0 missed." in capsys.readouterr().out
+    assert outcome_follow_ups() == {"opened": 0, "reminded": 0, "escalated": 0, "missed": 0}
+    time_machine.move_to(datetime(2026, 5, 5, 3, tzinfo=UTC), tick=False)
+    assert outcome_follow_ups() == {"opened": 0, "reminded": 1, "escalated": 0, "missed": 0}

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import can
 from helpdesk.models import RequestState, SupportRequest, User
@@ -16,7 +17,7 @@ from helpdesk.selectors import visible_requests
 from web.lists.labels import ChoiceWords
 from web.lists.pagination import Page, paginate
 from workflows.lifecycle import STATE_SPECS
-from workflows.selectors import states_waiting_on
+from workflows.selectors import follow_up_awaited, states_waiting_on
 from workflows.spec import Party
 
 
@@ -35,6 +36,11 @@ class CityRow:
     due_at: datetime | None
     updated_at: datetime
     edit_url: str | None = None  # a draft the reader may still edit: its form, to carry on where they left it
+    follow_up: bool = False  # the desk asks how the results of the support are holding up
+
+
+# What a line says of a request whose follow-up awaits the city's answer (whatever its state).
+FOLLOW_UP_PHRASE = _("Tell us how the results are holding up")
 
 
 # What a line reads of a request, and what its cursor needs.
@@ -53,12 +59,14 @@ CITY_COLUMNS = (
 
 
 def city_row(request: SupportRequest, words: ChoiceWords | None = None, user: User | None = None) -> CityRow:
-    """A line for a request fetched with its city (``CITY_COLUMNS``); ``words``: the labels of the page
-    (``web.lists.labels``); ``user``: the reader, to link the drafts they may edit to their form."""
+    """A line for a request fetched with its city (``CITY_COLUMNS``) and, from ``_own``, whether a follow-up
+    awaits the city; ``words``: the labels of the page (``web.lists.labels``); ``user``: the reader, to link the
+    drafts they may edit to their form."""
     words = words or ChoiceWords()
     editable = user is not None and can(user, "edit_draft", request)
     state_label = words(RequestState, request.state)
-    phrase = str(STATE_SPECS[request.state].phrases.city)
+    follow_up = bool(getattr(request, "follow_up_awaited", False))
+    phrase = str(FOLLOW_UP_PHRASE if follow_up else STATE_SPECS[request.state].phrases.city)
     return CityRow(
         reference=request.reference,
         url=reverse("request-detail", args=[request.reference]),
@@ -72,17 +80,25 @@ def city_row(request: SupportRequest, words: ChoiceWords | None = None, user: Us
         due_at=request.due_at,
         updated_at=request.updated_at,
         edit_url=reverse("request-edit", args=[request.reference]) if editable else None,
+        follow_up=follow_up,
     )
 
 
 def _own(user: User) -> QuerySet[SupportRequest]:
-    return visible_requests(user).filter(city__in=user.cities.values("pk")).select_related("city").only(*CITY_COLUMNS)
+    return (
+        visible_requests(user)
+        .filter(city__in=user.cities.values("pk"))
+        .select_related("city")
+        .only(*CITY_COLUMNS)
+        .annotate(follow_up_awaited=follow_up_awaited())
+    )
 
 
 def city_attention(user: User, *, limit: int = 20) -> list[CityRow]:
     """A focal point's requests that wait for the city itself (the states the lifecycle says wait on the
-    city: a draft, a question of the hub, an evaluation), the nearest deadline first."""
-    rows = _own(user).filter(state__in=states_waiting_on(Party.CITY))
+    city: a draft, a question of the hub, an evaluation; and, whatever the state, a follow-up to answer),
+    the nearest deadline first."""
+    rows = _own(user).filter(Q(state__in=states_waiting_on(Party.CITY)) | Q(follow_up_awaited=True))
     words = ChoiceWords()
     return [
         city_row(request, words, user) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import SupportRequest, User, Visibility
+from helpdesk.models import Message, SupportRequest, User, Visibility
 from helpdesk.services import expert_access_revoke, message_post
 from workflows.errors import TransitionRefused
 from workflows.models import ExpertAssignment, FundApplication
@@ -20,7 +20,13 @@ ACCEPTED = ExpertAssignment.Status.ACCEPTED
 
 
 def post_for_city(request: SupportRequest, move: Move, field: str) -> int:
-    """Post the move's text ``field`` as a message shared with the city; returns the message id.
+    """Post the move's text ``field`` as a message shared with the city; returns the message id
+    (``message_for_city``)."""
+    return message_for_city(request, move, field).pk
+
+
+def message_for_city(request: SupportRequest, move: Move, field: str) -> Message:
+    """Post the move's text ``field`` as a message shared with the city; returns the message.
 
     Text that looks like personal data is kept, marked restricted by the message service: the person
     already chose to send it as part of the move, and refusing the move would lose it.
@@ -44,7 +50,7 @@ def post_for_city(request: SupportRequest, move: Move, field: str) -> int:
         raise TransitionRefused(
             _("You may not write to the city on this request."), code="not_allowed", transition=move.spec.name
         ) from None
-    return message.pk
+    return message
 
 
 def assignments_wind_up(request: SupportRequest, move: Move) -> None:
