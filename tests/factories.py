@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.hashers import make_password
 
-from helpdesk.models import City, ExpertProfile, Region, Role, SupportRequest, User
+from helpdesk.models import City, ExpertProfile, Indicator, Region, Role, SupportRequest, User
 from helpdesk.services import reference_allocate, roles_ensure
 from workflows.models import FundEnvelope
 
@@ -103,3 +103,14 @@ class FundEnvelopeFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
     fiscal_year = 2026
     amount = 100000
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    code = factory.Sequence(lambda n: f"ind-{n}")
+    priority = 1
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    definition = "A key indicator."
+    unit = "count"
