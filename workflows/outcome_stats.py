@@ -24,17 +24,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpdesk.models import Indicator, IndicatorUnit, StrategicPriority, SupportRequest, localized_name
 from workflows.models import FollowUp, OutcomeTarget, OutcomeValue
-from workflows.stats import SMALL_COUNT, small
+from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, period_for, small
 
 Stage = OutcomeValue.Stage
 
@@ -82,6 +83,7 @@ class OutcomeFigures:
     months: list[int]  # the follow-up points, in order
     follow_ups: list[FollowUpPoint]  # every request's follow-ups at each point (values unused)
     suppressed: bool = False
+    computed_at: datetime | None = field(default=None, compare=False)  # which computation (the charts' cache key)
 
     @property
     def rows(self) -> list[IndicatorRow]:
@@ -235,7 +237,7 @@ def _assemble(
         for priority in sorted(by_priority)
     ]
     follow_ups = [overall.get(point, FollowUpPoint(point)) for point in months]
-    return OutcomeFigures(groups=groups, months=months, follow_ups=follow_ups)
+    return OutcomeFigures(groups=groups, months=months, follow_ups=follow_ups, computed_at=timezone.now())
 
 
 def _point_suppressed(point: FollowUpPoint, unit: str) -> FollowUpPoint:
@@ -274,3 +276,19 @@ def outcome_figures_suppressed(figures: OutcomeFigures) -> OutcomeFigures:
         follow_ups=[_point_suppressed(point, IndicatorUnit.COUNT) for point in figures.follow_ups],
         suppressed=True,
     )
+
+
+def outcome_figures_recent(period_key: str, *, suppressed: bool) -> OutcomeFigures:
+    """The outcome figures of the requests filed in a figures page's period (``workflows.stats.PERIODS``), at
+    most ``FIGURES_SECONDS`` old, like the figures beside them; per period, copy and language (the labels)."""
+    key = f"workflows:outcomes:v1:{period_key}:{int(suppressed)}:{translation.get_language()}"
+    kept = cache.get(key)
+    if kept is None:
+        period = period_for(period_key)
+        requests = SupportRequest.objects.filter(FILED)
+        if period.start is not None:
+            requests = requests.filter(created_at__gte=period.start)
+        figures = outcome_figures(requests)
+        kept = outcome_figures_suppressed(figures) if suppressed else figures
+        cache.set(key, kept, FIGURES_SECONDS)
+    return kept

@@ -22,13 +22,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpdesk.models import Region, StrategicPriority, SupportKind, SupportRequest, Theme, localized_name
 from workflows.models import Evaluation, FundApplication, FundingSource
 from workflows.outcome_stats import OutcomeFigures, outcome_figures, outcome_figures_suppressed
-from workflows.stats import FILED, SMALL_COUNT, FigureRow, median_and_count, small
+from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, FigureRow, median_and_count, small
 
 APPROVED = FundApplication.Status.APPROVED
 
@@ -64,6 +65,10 @@ class AnnualReport:
     recommend_share: float | None  # from 0 to 1
     outcomes: OutcomeFigures
     suppressed: bool = False
+
+    @property
+    def recommend_percent(self) -> int | None:
+        return round(self.recommend_share * 100) if self.recommend_share is not None else None
 
 
 @dataclass
@@ -148,7 +153,7 @@ def annual_report(year: int) -> AnnualReport:
     grants = FundApplication.objects.filter(status=APPROVED, envelope__fiscal_year=year)
     grants_by_region, grants_by_priority, _totals = _grant_rows(grants, regions)
     rating = Evaluation.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        average=Avg("rating"), count=Count("*"), recommend=Count("*", filter=Q(would_recommend=True))
+        average=Avg("rating"), count=Count("*"), recommend=Count("pk", filter=Q(would_recommend=True))
     )
     evaluations = rating["count"]
     themes = {value: str(label) for value, label in Theme.choices}
@@ -262,3 +267,14 @@ def report_sources() -> list[tuple[str, str, list[int]]]:
     for code, name, name_fr, name_ar, year in lines:
         sources.setdefault(code, (localized_name(name, name_fr, name_ar), []))[1].append(year)
     return [(code, name, years) for code, (name, years) in sources.items()]
+
+
+def annual_report_recent(year: int, *, suppressed: bool) -> AnnualReport:
+    """``annual_report`` (suppressed or not), at most ``FIGURES_SECONDS`` old, per year and language (labels)."""
+    key = f"workflows:annual:v1:{year}:{int(suppressed)}:{translation.get_language()}"
+    kept = cache.get(key)
+    if kept is None:
+        report = annual_report(year)
+        kept = annual_report_suppressed(report) if suppressed else report
+        cache.set(key, kept, FIGURES_SECONDS)
+    return kept

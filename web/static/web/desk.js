@@ -18,6 +18,11 @@
       button.hidden = false;
       button.addEventListener("click", function () { window.history.back(); });
     });
+    // A report's "Print" button: without scripting it stays hidden (the browser's own Print works the same).
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
     document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
