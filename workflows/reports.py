@@ -278,3 +278,14 @@ def annual_report_recent(year: int, *, suppressed: bool) -> AnnualReport:
         kept = annual_report_suppressed(report) if suppressed else report
         cache.set(key, kept, FIGURES_SECONDS)
     return kept
+
+
+def grant_report_recent(source: FundingSource, year: int, *, suppressed: bool) -> GrantReport:
+    """``grant_report`` (suppressed or not), at most ``FIGURES_SECONDS`` old, per source, year and language."""
+    key = f"workflows:grants:v1:{source.pk}:{year}:{int(suppressed)}:{translation.get_language()}"
+    kept = cache.get(key)
+    if kept is None:
+        report = grant_report(source, year)
+        kept = grant_report_suppressed(report) if suppressed else report
+        cache.set(key, kept, FIGURES_SECONDS)
+    return kept

@@ -20,8 +20,7 @@ from web.views.common import role_required, signed_in
 from workflows.models import FundingSource
 from workflows.reports import (
     annual_report_recent,
-    grant_report,
-    grant_report_suppressed,
+    grant_report_recent,
     report_sources,
     report_years,
 )
@@ -95,9 +94,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
 def grants(request: HttpRequest, source: str, year: int) -> HttpResponse:
     funding_source = get_object_or_404(FundingSource, code=source)
     full = _full(request)
-    report = grant_report(funding_source, _year(year))
-    if not full:
-        report = grant_report_suppressed(report)
+    report = grant_report_recent(funding_source, _year(year), suppressed=not full)
     copy = "" if full or not signed_in(request).has_role(Role.MANAGEMENT) else STEERING_COPY
     if request.GET.get("format") == "xlsx":
         return _xlsx(grant_tables(report), f"grant-report-{funding_source.code}-{year}.xlsx")

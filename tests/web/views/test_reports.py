@@ -45,7 +45,11 @@ def _filed(region, n, *, delivered=0, state="closed", **fields):
     made = []
     for i in range(n):
         request = SupportRequestFactory(city=CityFactory(region=region), state=state, **fields)
-        stamps = {"created_at": FILED_ON, "triaged_at": FILED_ON + timedelta(days=2), "time_to_triage": timedelta(days=2)}
+        stamps = {
+            "created_at": FILED_ON,
+            "triaged_at": FILED_ON + timedelta(days=2),
+            "time_to_triage": timedelta(days=2),
+        }
         if i < delivered:
             stamps |= {"delivered_at": FILED_ON + timedelta(days=30), "time_to_delivery": timedelta(days=30)}
         SupportRequest.objects.filter(pk=request.pk).update(**stamps)
