@@ -331,7 +331,7 @@ def outcome_chart(figures: OutcomeFigures) -> Chart:
     """Per key indicator, the requests that planned it against those that reached their target (the city's
     confirmed value, else the delivered one), in the catalogue's order (by strategic priority)."""
     planned, reached = gettext("Planned"), gettext("Target reached")
-    title = gettext("Outcomes against key indicators")
+    title = gettext("Key indicators: requests that planned them and reached their target")
     rows = [row for row in figures.rows if row.planned != 0]
     highest = max((row.planned or 0 for row in rows), default=0)
     chart = pygal.HorizontalBar(

@@ -231,3 +231,27 @@ def test_the_report_pages_query_count_does_not_grow_with_the_data(client, name):
     small = count()
     _funded(world, 10)
     assert small == count()
+
+
+def test_the_figures_pages_show_outcomes_against_key_indicators(client):
+    _world()
+    client.force_login(management())
+    page = client.get(reverse("overview"), {"period": "all"}).content.decode()
+    assert "Outcomes against key indicators" in page and 'id="chart-outcomes"' in page
+    assert "Staff trained" in page and "50" in page  # five follow-ups answered 10 trained staff each
+    cache.clear()
+    client.force_login(steering())
+    page = client.get(reverse("steering"), {"period": "all"}).content.decode()
+    assert "Outcomes against key indicators" in page and 'id="chart-outcomes"' in page
+
+
+def test_an_indicator_planned_by_fewer_than_five_requests_draws_no_chart_for_the_committee(client):
+    indicator = IndicatorFactory(name="Exchanges held")
+    for request in _filed(RegionFactory(name="Sahel"), 3):
+        OutcomeTarget.objects.create(request=request, indicator=indicator)
+    client.force_login(steering())
+    response = client.get(reverse("report-annual", args=[2026]))
+    (row,) = [row for row in response.context["outcomes"].rows if row.label == "Exchanges held"]
+    assert row.planned is None
+    page = response.content.decode()
+    assert 'id="chart-outcomes"' not in page and "Every count here is fewer than 5." in page
