@@ -172,15 +172,7 @@ def annual_tables(report: AnnualReport) -> list[Table]:
 
 def grant_tables(report: GrantReport) -> list[Table]:
     return [
-        _grants(
-            gettext("Grants"),
-            gettext("Funding source"),
-            [
-                GrantRow(report.source_name, row.key, row.currency, row.grants, row.committed, row.disbursed)
-                for row in report.totals
-            ],
-            disbursed=True,
-        ),
+        _grants(gettext("Grants"), gettext("Funding source"), report.totals, disbursed=True),
         _grants(gettext("Grants by hub"), gettext("Hub"), report.by_region, disbursed=True),
         _grants(
             gettext("Grants by strategic priority"), gettext("Strategic priority"), report.by_priority, disbursed=True

@@ -184,6 +184,7 @@ def grant_report(source: FundingSource, year: int) -> GrantReport:
     """A donor's report: the grants approved on the envelopes ``source`` finances in fiscal ``year``."""
     grants = FundApplication.objects.filter(status=APPROVED, envelope__source=source, envelope__fiscal_year=year)
     by_region, by_priority, totals = _grant_rows(grants, _regions())
+    totals = [replace(row, label=source.localized_name, key=source.code) for row in totals]
     requests = SupportRequest.objects.filter(pk__in=grants.values("request_id"))
     return GrantReport(
         source_code=source.code,
