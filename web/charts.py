@@ -19,6 +19,7 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -314,6 +315,18 @@ def outcome_value_text(value: Decimal | None, unit: str) -> str:
         count = int(value)
         return ngettext("%(n)s yes", "%(n)s yes", count) % {"n": number_format(count, force_grouping=True)}
     return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+def charts_recent(key: str, computed_at: datetime | None, draw: Callable[[], list[Chart]]) -> list[Chart]:
+    """``draw()``'s charts, drawn once per computation of the figures they show (``computed_at``), ``key`` (the
+    page and its copy) and language, like ``figures_charts_recent``."""
+    stamp = computed_at.isoformat() if computed_at else "now"
+    cache_key = f"web:charts:v1:{key}:{stamp}:{get_language()}"
+    charts = cache.get(cache_key)
+    if charts is None:
+        charts = draw()
+        cache.set(cache_key, charts, FIGURES_SECONDS)
+    return charts
 
 
 def outcome_chart_recent(figures: OutcomeFigures) -> Chart:

@@ -18,7 +18,7 @@ median, average or share taken over fewer than 5 requests is not shown.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -65,6 +65,7 @@ class AnnualReport:
     recommend_share: float | None  # from 0 to 1
     outcomes: OutcomeFigures
     suppressed: bool = False
+    computed_at: datetime | None = field(default=None, compare=False)  # which computation (the charts' cache key)
 
     @property
     def recommend_percent(self) -> int | None:
@@ -82,6 +83,7 @@ class GrantReport:
     by_priority: list[GrantRow]
     outcomes: OutcomeFigures
     suppressed: bool = False
+    computed_at: datetime | None = field(default=None, compare=False)
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -177,6 +179,7 @@ def annual_report(year: int) -> AnnualReport:
         average_rating=float(rating["average"]) if rating["average"] is not None else None,
         recommend_share=rating["recommend"] / evaluations if evaluations else None,
         outcomes=outcome_figures(filed),
+        computed_at=timezone.now(),
     )
 
 
@@ -195,6 +198,7 @@ def grant_report(source: FundingSource, year: int) -> GrantReport:
         by_region=by_region,
         by_priority=by_priority,
         outcomes=outcome_figures(requests),
+        computed_at=timezone.now(),
     )
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 
 from helpdesk.models import Role
-from web.charts import Chart, outcome_chart, queue_url, ranked_chart
+from web.charts import Chart, charts_recent, outcome_chart, queue_url, ranked_chart
 from web.reports_xlsx import Table, annual_tables, grant_tables, workbook_bytes
 from web.views.common import role_required, signed_in
 from workflows.models import FundingSource
@@ -65,16 +65,23 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     # The management unit's bars open the matching queue (every year's requests: the queue has no year filter).
     by_hub = (lambda row: queue_url(region=row.key)) if full else None
     by_kind = (lambda row: queue_url(kind=row.key)) if full else None
-    charts: list[Chart] = [
-        ranked_chart("hubs", gettext("Requests by hub"), gettext("Hub"), report.filed_by_region, url_for=by_hub),
-        ranked_chart(
-            "kinds",
-            gettext("Support given by kind"),
-            gettext("Kind of support"),
-            report.delivered_by_kind,
-            url_for=by_kind,
-        ),
-    ]
+
+    def draw() -> list[Chart]:
+        return [
+            ranked_chart("hubs", gettext("Requests by hub"), gettext("Hub"), report.filed_by_region, url_for=by_hub),
+            ranked_chart(
+                "kinds",
+                gettext("Support given by kind"),
+                gettext("Kind of support"),
+                report.delivered_by_kind,
+                url_for=by_kind,
+            ),
+            outcome_chart(report.outcomes),
+        ]
+
+    *charts, outcomes_chart = charts_recent(
+        f"annual:{year}:{int(full)}:{int(report.suppressed)}", report.computed_at, draw
+    )
     return render(
         request,
         "web/reports/annual.html",
@@ -85,7 +92,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
             "years": report_years(),
             "charts": charts,
             "outcomes": report.outcomes,
-            "outcome_charts": [outcome_chart(report.outcomes)],
+            "outcome_charts": [outcomes_chart],
         },
     )
 
@@ -106,6 +113,10 @@ def grants(request: HttpRequest, source: str, year: int) -> HttpResponse:
             "drill_down": full,
             "copy": copy,
             "outcomes": report.outcomes,
-            "outcome_charts": [outcome_chart(report.outcomes)],
+            "outcome_charts": charts_recent(
+                f"grants:{funding_source.pk}:{year}:{int(report.suppressed)}",
+                report.computed_at,
+                lambda: [outcome_chart(report.outcomes)],
+            ),
         },
     )
