@@ -194,6 +194,8 @@ def test_the_steering_workbook_is_suppressed_and_in_the_readers_language(client)
     _world()
     reader = steering(preferred_language="fr")
     client.force_login(reader)
+    page = client.get(reverse("report-annual", args=[2026])).content.decode()
+    assert "Demandes par pôle" in page and "Personnel formé" in page and 'lang="fr"' in page
     response = client.get(reverse("report-annual", args=[2026]), {"format": "xlsx"})
     sheets = _sheets(response.content)
     assert "Demandes par pôle" in sheets

@@ -23,6 +23,16 @@
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
     });
+    // On paper a chart's figures cannot be unfolded: each "as a table" prints open, and folds back after.
+    var folded = [];
+    window.addEventListener("beforeprint", function () {
+      folded = Array.prototype.filter.call(document.querySelectorAll("details.desk-chart-table"), function (d) { return !d.open; });
+      folded.forEach(function (d) { d.open = true; });
+    });
+    window.addEventListener("afterprint", function () {
+      folded.forEach(function (d) { d.open = false; });
+      folded = [];
+    });
     document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
