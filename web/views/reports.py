@@ -104,7 +104,8 @@ def grants(request: HttpRequest, source: str, year: int) -> HttpResponse:
     report = grant_report_recent(funding_source, _year(year), suppressed=not full)
     copy = "" if full or not signed_in(request).has_role(Role.MANAGEMENT) else STEERING_COPY
     if request.GET.get("format") == "xlsx":
-        return _xlsx(grant_tables(report), f"grant-report-{funding_source.code}-{year}.xlsx")
+        committee = "-committee" if report.suppressed else ""
+        return _xlsx(grant_tables(report), f"grant-report-{funding_source.code}-{year}{committee}.xlsx")
     return render(
         request,
         "web/reports/grants.html",
