@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.access_world import ROLES, World
+from workflows.models import FundingSource
 
 Statuses = dict[str, int]
 
@@ -41,6 +42,10 @@ class Case:
     data: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
     query: str = ""
     note: str = ""
+
+
+def _funding_source() -> FundingSource:
+    return FundingSource.objects.get_or_create(code="eu", defaults={"name": "European Union"})[0]
 
 
 def only(status: int, roles: set[str], *, other: int, anonymous: int = 302) -> Statuses:
@@ -228,6 +233,14 @@ CASES: list[Case] = [
     Case("request-access-log", only(200, {"management"}, other=403), kwargs=_req),
     # --- steering committee -----------------------------------------------------------------------------------
     Case("steering", only(200, {"steering", "management"}, other=403)),
+    Case("reports", only(200, {"steering", "management"}, other=403)),
+    Case("report-annual", only(200, {"steering", "management"}, other=403), kwargs=lambda w: {"year": 2026}),
+    Case(
+        "report-grants",
+        only(200, {"steering", "management"}, other=403),
+        kwargs=lambda w: {"source": _funding_source().code, "year": 2026},
+        note="a donor's report: the management unit's, and the steering committee's suppressed copy",
+    ),
     # --- files and exports (access and security) --------------------------------------------------------------
     Case(
         "attachment-download",

@@ -19,6 +19,7 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -28,9 +29,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from pygal.style import Style
 
+from workflows.outcome_stats import OutcomeFigures
 from workflows.stats import FIGURES_SECONDS, SMALL_COUNT, FigureRow, FundRow, MonthRow, SteeringFigures
 
 WIDTH = 440  # the drawing's own units: it scales to its column (a phone's 330 px or a desktop's half page)
@@ -299,6 +301,92 @@ def fund_charts(
             )
         )
     return charts
+
+
+def outcome_value_text(value: Decimal | None, unit: str) -> str:
+    """A sustained value as the page prints it, in its unit; none (no answers, or hidden) as "—"."""
+    if value is None:
+        return "—"
+    if unit == "percentage":
+        return gettext("%(value)s %%") % {"value": number_format(value, decimal_pos=1)}
+    if unit == "scale":
+        return gettext("%(value)s / 5") % {"value": number_format(value, decimal_pos=1)}
+    if unit == "yes_no":
+        count = int(value)
+        return ngettext("%(n)s yes", "%(n)s yes", count) % {"n": number_format(count, force_grouping=True)}
+    return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+def charts_recent(key: str, computed_at: datetime | None, draw: Callable[[], list[Chart]]) -> list[Chart]:
+    """``draw()``'s charts, drawn once per computation of the figures they show (``computed_at``), ``key`` (the
+    page and its copy) and language, like ``figures_charts_recent``."""
+    stamp = computed_at.isoformat() if computed_at else "now"
+    cache_key = f"web:charts:v1:{key}:{stamp}:{get_language()}"
+    charts = cache.get(cache_key)
+    if charts is None:
+        charts = draw()
+        cache.set(cache_key, charts, FIGURES_SECONDS)
+    return charts
+
+
+def outcome_chart_recent(figures: OutcomeFigures) -> Chart:
+    """``outcome_chart``, drawn once per computation of the figures, copy and language (like the others)."""
+    stamp = figures.computed_at.isoformat() if figures.computed_at else "now"
+    key = f"web:outcome-chart:v1:{stamp}:{int(figures.suppressed)}:{get_language()}"
+    chart = cache.get(key)
+    if chart is None:
+        chart = outcome_chart(figures)
+        cache.set(key, chart, FIGURES_SECONDS)
+    return chart
+
+
+def outcome_chart(figures: OutcomeFigures) -> Chart:
+    """Per key indicator, the requests that planned it against those that reached their target (the city's
+    confirmed value, else the delivered one), in the catalogue's order (by strategic priority)."""
+    planned, reached = gettext("Planned"), gettext("Target reached")
+    title = gettext("Key indicators: requests that planned them and reached their target")
+    rows = [row for row in figures.rows if row.planned != 0]
+    highest = max((row.planned or 0 for row in rows), default=0)
+    chart = pygal.HorizontalBar(
+        **_config(
+            height=max(len(rows), 1) * BAR_ROW * 2 + 70,
+            y_labels=_labels(_ticks(highest)),
+            value_formatter=lambda v: number_format(v, force_grouping=True),
+        )
+    )
+    chart.x_labels = [_cut(row.label) for row in reversed(rows)]
+    chart.add(planned, [_bar_value(row.planned, "", f"{row.label}, {planned}") for row in reversed(rows)])
+    chart.add(reached, [_bar_value(row.reached, "", f"{row.label}, {reached}") for row in reversed(rows)])
+    description = "; ".join(
+        f"{row.label}: {planned} {count_text(row.planned)}, {reached} {count_text(row.reached)}" for row in rows
+    ) or gettext("Nothing yet.")
+    table = [TableRow(row.label, [count_text(row.planned), count_text(row.reached)]) for row in rows]
+    columns = [planned, reached]
+    if not rows:
+        return Chart(
+            "outcomes",
+            title,
+            description,
+            SafeString(""),
+            columns,
+            gettext("Key indicator"),
+            table,
+            note=gettext("No request has planned a key indicator yet."),
+        )
+    if all(row.planned is None for row in rows):
+        note = gettext("Every count here is fewer than %(n)s.") % {"n": number_format(SMALL_COUNT)}
+        return Chart(
+            "outcomes", title, description, SafeString(""), columns, gettext("Key indicator"), table, note=note
+        )
+    svg = _clean(chart, key="outcomes", title=title, description=description)
+    return Chart(
+        "outcomes", title, description, svg, columns, gettext("Key indicator"), table, legend=[planned, reached]
+    )
+
+
+def queue_url(**filters: object) -> str:
+    """The hub queue showing every state's requests that match ``filters`` (a figure's drill-down)."""
+    return _queue_url(**filters)
 
 
 def _queue_url(**filters: object) -> str:

@@ -33,8 +33,9 @@ ROLE_NAV: dict[str, list[NavItem]] = {
         NavItem("overview", _("Hubs overview")),
         NavItem("hub-queue", _("All requests")),
         NavItem("steering", _("Figures")),
+        NavItem("reports", _("Reports")),
     ],
-    Role.STEERING: [NavItem("steering", _("Figures"))],
+    Role.STEERING: [NavItem("steering", _("Figures")), NavItem("reports", _("Reports"))],
 }
 
 # The language switcher shows each language in its own name, so a lost reader finds theirs.

@@ -12,6 +12,7 @@ from web.views import (
     management,
     notifications,
     replies,
+    reports,
     requests,
     shares,
     steering,
@@ -91,4 +92,8 @@ urlpatterns = [
     path("requests/<ref:reference>/access-log/", management.access_log, name="request-access-log"),
     # Steering committee
     path("figures/", steering.figures, name="steering"),
+    # Reports (the steering committee and the management unit)
+    path("reports/", reports.index, name="reports"),
+    path("reports/annual/<int:year>/", reports.annual, name="report-annual"),
+    path("reports/grants/<slug:source>/<int:year>/", reports.grants, name="report-grants"),
 ]

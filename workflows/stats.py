@@ -129,6 +129,11 @@ def median_duration(qs: QuerySet[SupportRequest], column: str) -> timedelta | No
     return _median(qs, column)[0]
 
 
+def median_and_count(qs: QuerySet[SupportRequest], column: str) -> tuple[timedelta | None, int]:
+    """``median_duration`` and how many durations it is taken over (a median of fewer than five is hidden)."""
+    return _median(qs, column)
+
+
 def _median(qs: QuerySet[SupportRequest], column: str) -> tuple[timedelta | None, int]:
     rows = qs.filter(**{f"{column}__isnull": False}).order_by()
     size = rows.count()

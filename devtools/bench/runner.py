@@ -14,11 +14,13 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from devtools.bench.fixtures import BenchCast, prepare_cast
 from devtools.bench.timing import Result, measure
 from helpdesk.models import SupportRequest
 from web.lists.queue import QueueFilters, queue_page
+from workflows.models import FundEnvelope
 
 # What every page must meet at 100,000 requests (docs/performance.md): at most ten times the floor, at most
 # twelve queries. Writes are measured for the record.
@@ -81,6 +83,15 @@ def _deep_cursor(cast: BenchCast, filters: QueueFilters, page: int) -> str:
     return cursor or ""
 
 
+def _grant_report(cast: BenchCast) -> list[Scenario]:
+    """The management unit's grant report of the largest funded envelope's source and year (none unseeded)."""
+    envelope = FundEnvelope.objects.filter(source__isnull=False).select_related("source").order_by("-committed").first()
+    if envelope is None or envelope.source is None:
+        return []
+    url = reverse("report-grants", args=[envelope.source.code, envelope.fiscal_year])
+    return [Scenario("report_grants", _get(_client(cast.management), url))]
+
+
 def scenarios(cast: BenchCast) -> list[Scenario]:
     hub = _client(cast.hub)
     queue = reverse("hub-queue")
@@ -101,6 +112,8 @@ def scenarios(cast: BenchCast) -> list[Scenario]:
         Scenario("expert_inbox", _get(_client(cast.expert), reverse("expert-inbox"))),
         Scenario("fund_queue", _get(_client(cast.management), reverse("fund-queue"))),
         Scenario("steering_aggregates", _get(_client(cast.steering), reverse("steering"))),
+        Scenario("report_annual", _get(_client(cast.steering), reverse("report-annual", args=[timezone.now().year]))),
+        *_grant_report(cast),
         Scenario("submit_request", cast.submit_call(_client(cast.writer)), is_page=False),
         Scenario("perform_transition", cast.transition_call(hub), is_page=False),
         Scenario("post_message", cast.message_call(hub), is_page=False),

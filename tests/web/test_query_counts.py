@@ -32,6 +32,7 @@ from workflows.models import (
     ExpertAssignment,
     FollowUp,
     FundApplication,
+    FundingSource,
     OutcomeTarget,
     OutcomeValue,
 )
@@ -307,6 +308,30 @@ def _steering(n: int, period: str = "all") -> Scenario:
     return Scenario(steering(), f"/figures/?period={period}")
 
 
+def _reports(n: int, url: str) -> Scenario:
+    """The reports over ``n`` funded, delivered requests with a planned indicator and a follow-up each."""
+    source = FundingSource.objects.get_or_create(code="eu", defaults={"name": "European Union"})[0]
+    region = RegionFactory()
+    FundEnvelopeFactory(region=region, fiscal_year=2026, amount=Decimal("10000000"), source=source)
+    envelope = region.envelopes.get()
+    indicator = IndicatorFactory()
+    for i in range(n):
+        request = in_state("closed", city=CityFactory(region=region), delivered_at=timezone.now())
+        FundApplication.objects.create(
+            request=request,
+            envelope=envelope,
+            amount_requested=Decimal("1000"),
+            amount_approved=Decimal("1000"),
+            strategic_priority=1 + i % 5,
+            justification="Aligned.",
+            status=FundApplication.Status.APPROVED,
+        )
+        target = OutcomeTarget.objects.create(request=request, indicator=indicator, target=Decimal("1"))
+        follow_up = FollowUp.objects.create(request=request, months=3, due_on=timezone.localdate(), status="answered")
+        OutcomeValue.objects.create(target=target, stage="sustained", follow_up=follow_up, value=Decimal("2"))
+    return Scenario(management(), url)
+
+
 def _matching(n: int) -> Scenario:
     city = CityFactory()
     request = in_state("submitted", city=city)
@@ -360,6 +385,9 @@ SCENARIOS = {
     "fund_queue_next_page": _fund_queue_next_page,
     "matching": _matching,
     "access_log": _access_log,
+    "reports": lambda n: _reports(n, "/reports/"),
+    "report_annual": lambda n: _reports(n, f"/reports/annual/{timezone.now().year}/"),
+    "report_grants": lambda n: _reports(n, "/reports/grants/eu/2026/"),
 }
 
 

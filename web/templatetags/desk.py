@@ -4,6 +4,7 @@ form fields with their label, help and errors."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django import forms, template
@@ -14,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from web.charts import count_text
+from web.charts import count_text, outcome_value_text
 from web.forms.moves import PageMove
 from workflows.lifecycle import STATE_SPECS
 from workflows.spec import MoveTone, Tone, TransitionSpec
@@ -121,6 +122,12 @@ def move_button(move: PageMove | TransitionSpec) -> str:
 def count_words(value: int | None) -> str:
     """A figure's count, or "fewer than 5" where the steering committee's page suppresses it."""
     return count_text(value)
+
+
+@register.filter
+def outcome_value(value: Decimal | None, unit: str) -> str:
+    """A key indicator's sustained value in its unit (a sum, "30.0 %", "3.5 / 5", "4 yes"); "—" for none."""
+    return outcome_value_text(value, unit)
 
 
 @register.filter

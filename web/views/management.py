@@ -9,11 +9,12 @@ from helpdesk.access import can
 from helpdesk.models import Role
 from helpdesk.selectors import access_log_for
 from web import presenters
-from web.charts import figures_charts_recent
+from web.charts import figures_charts_recent, outcome_chart_recent
 from web.lists.fund import fund_queue as fund_queue_read
 from web.params import parse_id
 from web.views.common import request_or_404, role_required, signed_in
 from web.views.steering import period_key
+from workflows.outcome_stats import outcome_figures_recent
 from workflows.stats import hub_overview, management_figures_recent
 
 
@@ -31,10 +32,17 @@ def fund_queue(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     # Every count as it is (the management unit sees every request), each bar and line linked to its queue.
     period, figures = management_figures_recent(period_key(request))
+    outcomes = outcome_figures_recent(period.key, suppressed=False)
     return render(
         request,
         "web/management/overview.html",
-        {"regions": hub_overview(), "charts": figures_charts_recent(figures, drill_down=True), "period": period},
+        {
+            "regions": hub_overview(),
+            "charts": figures_charts_recent(figures, drill_down=True),
+            "period": period,
+            "outcomes": outcomes,
+            "outcome_charts": [outcome_chart_recent(outcomes)],
+        },
     )
 
 

@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from helpdesk.models import Role
-from web.charts import figures_charts_recent
+from web.charts import figures_charts_recent, outcome_chart_recent
 from web.views.common import role_required
+from workflows.outcome_stats import outcome_figures_recent
 from workflows.stats import PERIODS, steering_figures_recent
 
 
@@ -20,8 +21,15 @@ def period_key(request: HttpRequest) -> str:
 def figures(request: HttpRequest) -> HttpResponse:
     # Small counts suppressed, and no link to any queue: the steering committee has none.
     period, figures = steering_figures_recent(period_key(request))
+    outcomes = outcome_figures_recent(period.key, suppressed=True)
     return render(
         request,
         "web/steering/figures.html",
-        {"figures": figures, "charts": figures_charts_recent(figures, drill_down=False), "period": period},
+        {
+            "figures": figures,
+            "charts": figures_charts_recent(figures, drill_down=False),
+            "period": period,
+            "outcomes": outcomes,
+            "outcome_charts": [outcome_chart_recent(outcomes)],
+        },
     )

@@ -22,6 +22,7 @@ SCENARIOS = {
     "expert_inbox",
     "fund_queue",
     "steering_aggregates",
+    "report_annual",
     "submit_request",
     "perform_transition",
     "post_message",
@@ -59,7 +60,8 @@ def test_bench_prints_and_writes_every_scenario(tmp_path):
             _drop_postgres_database(env["DATABASE_URL"] + "_bench_1000")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     rows = json.loads(out.read_text())
-    assert {row["scenario"] for row in rows} == SCENARIOS
+    # The grant report is measured once the scale seeder gives envelopes a funding source.
+    assert SCENARIOS <= {row["scenario"] for row in rows} <= SCENARIOS | {"report_grants"}
     assert all(set(row) == {"scenario", "N", "median_ms", "p95_ms", "queries", "ratio_to_floor"} for row in rows)
     assert all(row["N"] == 1000 and row["median_ms"] > 0 and row["queries"] > 0 for row in rows)
     for line_start in ("floor", "hub_queue_page1", "post_message"):

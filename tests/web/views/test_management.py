@@ -159,6 +159,10 @@ def test_steering_figures_are_aggregates_only(client):
     assert "A secret title" not in page and "Private details" not in page and "SCN-" not in page
     assert "6 days" in page and "4.0 / 5" in page
     assert 'role="img"' in page and "<script" not in page.split("<main", 1)[-1].split("</main>")[0]
+    # The reports the committee reads hold aggregates only too (tests/web/views/test_reports.py has more).
+    for url in (reverse("reports"), reverse("report-annual", args=[2026])):
+        page = client.get(url).content.decode()
+        assert "A secret title" not in page and "Private details" not in page and "SCN-" not in page, url
 
 
 def test_an_even_number_of_durations_takes_the_mean_of_the_middle_two():
@@ -230,6 +234,7 @@ def test_figures_pages_query_counts_are_bounded(client, django_assert_max_num_qu
     cache.clear()
     # The session and user (2), the hubs table (3), the figures computed afresh (11: one grouped count per table
     # and per month series, the hubs' names, the ratings, two counts for the medians, the envelopes), whatever
-    # the number of requests; the figures are then kept for five minutes.
-    with django_assert_max_num_queries(16):
+    # the number of requests, and the outcomes against key indicators (5: ``workflows.outcome_stats``); the figures
+    # are then kept for five minutes.
+    with django_assert_max_num_queries(21):
         assert client.get(reverse("overview")).status_code == 200

@@ -34,6 +34,21 @@
       if (!typed || box.checked) { show(); }
       box.addEventListener("change", show);
     });
+    // A report's "Print" button: without scripting it stays hidden (the browser's own Print works the same).
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+    // On paper a chart's figures cannot be unfolded: each "as a table" prints open, and folds back after.
+    var folded = [];
+    window.addEventListener("beforeprint", function () {
+      folded = Array.prototype.filter.call(document.querySelectorAll("details.desk-chart-table"), function (d) { return !d.open; });
+      folded.forEach(function (d) { d.open = true; });
+    });
+    window.addEventListener("afterprint", function () {
+      folded.forEach(function (d) { d.open = false; });
+      folded = [];
+    });
     document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
