@@ -346,9 +346,9 @@ def quarter_label(year: int, quarter: int) -> str:
 def needs_quarter_chart(
     year: int, quarters: Sequence[tuple[int, int, int, int]], *, url_for: Callable[[int, str], str]
 ) -> Chart:
-    """Requests filed in each quarter of ``year``, stacked by how they stand: met, unmet, still open.
+    """Requests filed in each quarter of ``year``, stacked by how they stand: met, unmet, in progress.
     ``quarters``: (quarter, met, unmet, open); ``url_for(quarter, outcome)``: the matching queue."""
-    met, unmet, still_open = gettext("Met"), gettext("Unmet"), gettext("Still open")
+    met, unmet, still_open = gettext("Met"), gettext("Unmet"), gettext("In progress")
     names = [met, unmet, still_open]
     outcomes = ["met", "unmet", "open"]
     title = gettext("Demand by quarter, %(year)s") % {"year": year}

@@ -9,7 +9,7 @@ fiscal year count by calendar year too, and a quarter's figures then never shift
 
 A request belongs to the quarter it was filed in (``created_at``, in the desk's time zone, as the figures pages
 count "filed"); its outcome is its state today: *met* once delivered or closed, *unmet* when declined or
-withdrawn (the demand the network did not answer), *open* otherwise. The time to first answer is the time to
+withdrawn (the demand the network did not answer), *in progress* otherwise. The time to first answer is the time to
 the hub's first triage decision that the lifecycle stamps (``workflows.milestones``).
 """
 
@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Expression, F, Q, QuerySet, Value, Window
-from django.db.models.functions import ExtractQuarter, RowNumber
+from django.db.models import Case, Count, Expression, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from helpdesk.access import scope
@@ -30,6 +30,10 @@ from helpdesk.selectors import visible_requests
 
 MET_STATES = (RequestState.DELIVERED, RequestState.CLOSED)
 UNMET_STATES = (RequestState.DECLINED, RequestState.WITHDRAWN)
+# Filed and neither met nor unmet yet.
+IN_PROGRESS_STATES = tuple(
+    state for state in RequestState if state not in (RequestState.DRAFT, *MET_STATES, *UNMET_STATES)
+)
 QUARTERS = (1, 2, 3, 4)
 # The year chooser offers this many years, the current one last (older years stay one address away).
 YEARS_OFFERED = 5
@@ -38,7 +42,7 @@ EARLIEST_YEAR = 2000
 
 @dataclass
 class Counts:
-    """Requests filed, and how they stand today: ``filed == met + unmet + open``."""
+    """Requests filed, and how they stand today: ``filed == met + unmet + open`` (``open``: in progress)."""
 
     filed: int = 0
     met: int = 0
@@ -134,7 +138,7 @@ def _hubs() -> list[Named]:
 
 
 def _medians(
-    rows: QuerySet[SupportRequest], group: F | Expression | None
+    rows: QuerySet[SupportRequest], group: F | Expression | Case | None
 ) -> tuple[dict[Hashable, timedelta], dict[Hashable, int]]:
     """The median ``time_to_triage`` per value of ``group`` (``None``: of all ``rows``) and how many answered
     requests each is taken over, in one query: the database ranks each group's rows and returns only the middle
@@ -178,8 +182,14 @@ def needs_map(user: User, *, year: int, region_id: int | None = None) -> NeedsMa
         raise Region.DoesNotExist
     start, end = year_bounds(year)
     rows = needs_requests(user, region_id=region_id).filter(created_at__gte=start, created_at__lt=end)
-    zone = timezone.get_default_timezone()
-    quarter = ExtractQuarter("created_at", tzinfo=zone)
+    # The quarter as comparisons of the indexed column with the quarters' first instants: plain SQL on every
+    # database (SQLite would otherwise call back into Python for each row to extract it).
+    starts = [datetime.combine(quarter_bounds(year, q)[0], time.min, tzinfo=start.tzinfo) for q in QUARTERS[1:]]
+    quarter = Case(
+        *(When(created_at__lt=first, then=Value(q)) for q, first in zip(QUARTERS[:-1], starts, strict=True)),
+        default=Value(QUARTERS[-1]),
+        output_field=IntegerField(),
+    )
     groups = (
         rows.annotate(quarter=quarter)
         .values_list("theme", "city__country", "quarter", "state")

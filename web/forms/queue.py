@@ -16,7 +16,7 @@ from helpdesk.services import MAX_BULK
 from web.fast import FastChoiceField
 from web.lists.pagination import DEFAULT_SORT
 from web.lists.queue import QueueFilters
-from workflows.needs import MET_STATES, UNMET_STATES
+from workflows.needs import IN_PROGRESS_STATES, MET_STATES, UNMET_STATES
 
 SORT_CHOICES = [
     ("newest", _("Newest first")),
@@ -56,9 +56,10 @@ class QueueFilterForm(forms.Form):
     sort = FastChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     OPEN = "open"
-    # The needs map's outcomes (``workflows.needs``): the demand met, and the demand declined or withdrawn.
-    MET, UNMET = "met", "unmet"
-    OUTCOMES = {MET: MET_STATES, UNMET: UNMET_STATES}
+    # The needs map's outcomes (``workflows.needs``): the demand met, declined or withdrawn, and still in progress
+    # (which, unlike "open", leaves out what was delivered).
+    MET, UNMET, IN_PROGRESS = "met", "unmet", "in_progress"
+    OUTCOMES = {MET: MET_STATES, UNMET: UNMET_STATES, IN_PROGRESS: IN_PROGRESS_STATES}
 
     def __init__(self, data: Any, *, choices: FilterChoices) -> None:
         super().__init__(data)
@@ -67,6 +68,7 @@ class QueueFilterForm(forms.Form):
             (self.OPEN, _("Open (filed, not closed)")),
             (self.MET, _("Met (delivered or closed)")),
             (self.UNMET, _("Unmet (declined or withdrawn)")),
+            (self.IN_PROGRESS, _("In progress (not yet delivered, declined or withdrawn)")),
             *RequestState.choices,
         ]
         self._choice("theme").choices = _blank(_("Any theme")) + list(Theme.choices)

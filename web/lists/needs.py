@@ -17,7 +17,12 @@ from workflows.needs import QUARTERS, Counts, NeedsMap, quarter_bounds
 from workflows.stats import FigureRow
 
 # The queue's "state" for each outcome; "" is every state (the queue opens on open requests without one).
-OUTCOME_STATES = {"": "", "met": QueueFilterForm.MET, "unmet": QueueFilterForm.UNMET, "open": QueueFilterForm.OPEN}
+OUTCOME_STATES = {
+    "": "",
+    "met": QueueFilterForm.MET,
+    "unmet": QueueFilterForm.UNMET,
+    "open": QueueFilterForm.IN_PROGRESS,
+}
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,7 @@ def export_header() -> list[Cell]:
         pgettext("requests", "Filed"),
         gettext("Met (delivered or closed)"),
         gettext("Unmet (declined or withdrawn)"),
-        gettext("Still open"),
+        gettext("In progress"),
     ]
 
 

@@ -25,6 +25,7 @@ from tests.factories import (
     management,
     steering,
 )
+from web.lists.needs import QueueLinks
 from workflows.needs import needs_map
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def hubs():
     _filed(nairobi, state="closed", answered_after=timedelta(days=10))
     _filed(nairobi, state="declined", answered_after=timedelta(days=2))
     _filed(nairobi, state="withdrawn", at=datetime(YEAR, 4, 1, 0, 0, tzinfo=UTC))
-    _filed(nairobi, state="triage", at=datetime(YEAR, 12, 31, 23, 59, tzinfo=UTC))
+    _filed(nairobi, state="expert_matching", at=datetime(YEAR, 12, 31, 23, 59, tzinfo=UTC))
     # Tunisia, young cities: Q3 one declined.
     _filed(tunis, state="declined", theme="young_cities", at=datetime(YEAR, 8, 1, tzinfo=UTC))
     # Not counted: a draft, a request of the year before and one of the year after.
@@ -194,7 +195,7 @@ def test_csv_holds_the_page_figures(client, hubs):
         "2",
     )
     q1 = next(r for r in rows if r["Country"] == "Kenya" and r["Quarter"] == f"Q1 {YEAR}")
-    assert (q1["Filed"], q1["Still open"]) == ("4", "1")
+    assert (q1["Filed"], q1["In progress"]) == ("4", "1")
 
 
 def test_xlsx_holds_the_page_figures_in_the_readers_language(client, hubs):
@@ -227,3 +228,46 @@ def test_every_hub_export_names_no_hub_id(client, hubs):
     client.force_login(management())
     response = client.get(reverse("hub-needs-csv"), {"year": YEAR})
     assert response["Content-Disposition"] == f'attachment; filename="needs-{YEAR}.csv"'
+
+
+def test_quarter_and_outcome_links_list_what_they_count(client, hubs):
+    a, _b = hubs
+    person = hub_staff(a)
+    client.force_login(person)
+    needs = needs_map(person, year=YEAR)
+    links = QueueLinks(needs)
+    for quarter in (1, 2, 3, 4):
+        counts = needs.by_quarter[quarter]
+        for outcome, expected in (
+            ("", counts.filed),
+            ("met", counts.met),
+            ("unmet", counts.unmet),
+            ("open", counts.open),
+        ):
+            listed = client.get(links.url(quarter=quarter, outcome=outcome)).context["page"].total
+            assert listed == expected, (quarter, outcome)
+
+
+def test_the_management_units_links_keep_the_chosen_hub(client, hubs):
+    a, _b = hubs
+    client.force_login(management())
+    needs = client.get(reverse("hub-needs"), {"year": YEAR, "region": a.pk}).context["page"].needs
+    url = QueueLinks(needs).url(theme="young_cities", outcome="unmet")
+    assert f"region={a.pk}" in url
+    assert client.get(url).context["page"].total == 1
+
+
+def test_the_page_and_its_files_show_no_request_content(client, hubs):
+    a, _b = hubs
+    SupportRequestFactory(
+        city=CityFactory(region=a, country="KE"), state="submitted", title="A secret title", summary="Private summary"
+    )
+    client.force_login(hub_staff(a))
+    this_year = {"year": datetime.now(UTC).year}
+    page = client.get(reverse("hub-needs"), this_year).content.decode()
+    text = client.get(reverse("hub-needs-csv"), this_year).content.decode()
+    book = load_workbook(io.BytesIO(client.get(reverse("hub-needs-xlsx"), this_year).content))
+    cells = " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row)
+    for shown in (page, text, cells):
+        assert "A secret title" not in shown and "Private summary" not in shown and "SCN-" not in shown
+    assert "<script" not in page.split("<main", 1)[-1].split("</main>")[0]
