@@ -54,6 +54,7 @@ class NeedsPage:
     matrix: list[MatrixRow]
     totals: list[tuple[Link, Link]]  # per theme, for the table's last line
     total: tuple[Link, Link]
+    met: Link
     by_theme_median: list[MedianRow]
     by_quarter_median: list[MedianRow]
 
@@ -115,6 +116,7 @@ def needs_page(needs: NeedsMap) -> NeedsPage:
         matrix=matrix,
         totals=[links.pair(needs.by_theme[theme.key], theme=theme.key) for theme in needs.themes],
         total=links.pair(needs.total),
+        met=Link(needs.total.met, links.url(outcome="met")),
         by_theme_median=[
             MedianRow(theme.label, needs.median_by_theme.get(theme.key), needs.answered_by_theme.get(theme.key, 0))
             for theme in needs.themes
