@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, pgettext
 
+from helpdesk.access import scope
+from helpdesk.models import User
 from web.charts import Chart, needs_quarter_chart, quarter_label, ranked_chart
 from web.forms.queue import QueueFilterForm
-from workflows.needs import QUARTERS, Counts, NeedsMap, quarter_bounds
-from workflows.stats import FigureRow
+from workflows.needs import QUARTERS, Counts, NeedsMap, needs_map, needs_region, quarter_bounds, years_offered
+from workflows.stats import FIGURES_SECONDS, FigureRow
 
 # The queue's "state" for each outcome; "" is every state (the queue opens on open requests without one).
 OUTCOME_STATES = {
@@ -84,6 +89,45 @@ class QueueLinks:
         return Link(counts.filed, filed), Link(counts.unmet, self.url(theme=theme, country=country, outcome="unmet"))
 
 
+@dataclass(frozen=True)
+class RenderedNeeds:
+    """The needs map as its page shows it: the content rendered once, and the few figures a page reads besides."""
+
+    year: int
+    region_id: int | None
+    hub: str
+    total: Counts
+    body: SafeString
+
+
+def needs_rendered_recent(user: User, *, year: int, region_id: int | None) -> RenderedNeeds:
+    """The needs page's content, at most ``FIGURES_SECONDS`` old, as HTML.
+
+    Like the steering figures (``workflows.stats``), a hub's map is the same for everyone who may read it and
+    moves slowly; computing it, drawing its two charts and writing a table of every country and theme takes
+    100-300 ms at 20,000 requests, and even the figures kept as objects cost 30-50 ms to read back from the cache
+    (thousands of objects unpickled). So each process renders the content once per hub (as ``needs_region``
+    resolves it: hub staff and the management unit reading one hub share it, since it counts that hub's filed
+    requests whoever asks), year, chooser (the management unit's pages have one) and language, and serves it as
+    one string. Raises ``Region.DoesNotExist`` as ``needs_map`` does.
+    """
+    region_id = needs_region(user, region_id)
+    chooser = scope(user).management
+    key = f"web:needs:v1:{region_id or 'all'}:{year}:{int(chooser)}:{get_language()}"
+    kept = cache.get(key)
+    if kept is None:
+        needs = needs_map(user, year=year, region_id=region_id)
+        years = years_offered()
+        if needs.year not in years:
+            years.insert(0, needs.year)
+        query = {"year": needs.year, **({"region": needs.region_id} if chooser and needs.region_id else {})}
+        context = {"page": needs_page(needs), "years": years, "query": urlencode(query)}
+        body = render_to_string("web/hub/needs_body.html", context)
+        kept = RenderedNeeds(needs.year, needs.region_id, needs.hub, needs.total, SafeString(body))
+        cache.set(key, kept, FIGURES_SECONDS)
+    return kept
+
+
 def needs_page(needs: NeedsMap) -> NeedsPage:
     links = QueueLinks(needs)
     quarters = [(q, c.met, c.unmet, c.open) for q, c in sorted(needs.by_quarter.items())]
@@ -117,15 +161,23 @@ def needs_page(needs: NeedsMap) -> NeedsPage:
         totals=[links.pair(needs.by_theme[theme.key], theme=theme.key) for theme in needs.themes],
         total=links.pair(needs.total),
         met=Link(needs.total.met, links.url(outcome="met")),
-        by_theme_median=[
-            MedianRow(theme.label, needs.median_by_theme.get(theme.key), needs.answered_by_theme.get(theme.key, 0))
-            for theme in needs.themes
-        ],
-        by_quarter_median=[
-            MedianRow(quarter_label(needs.year, q), needs.median_by_quarter.get(q), needs.answered_by_quarter.get(q, 0))
-            for q in QUARTERS
-        ],
+        by_theme_median=theme_medians(needs),
+        by_quarter_median=quarter_medians(needs),
     )
+
+
+def theme_medians(needs: NeedsMap) -> list[MedianRow]:
+    return [
+        MedianRow(theme.label, needs.median_by_theme.get(theme.key), needs.answered_by_theme.get(theme.key, 0))
+        for theme in needs.themes
+    ]
+
+
+def quarter_medians(needs: NeedsMap) -> list[MedianRow]:
+    return [
+        MedianRow(quarter_label(needs.year, q), needs.median_by_quarter.get(q), needs.answered_by_quarter.get(q, 0))
+        for q in QUARTERS
+    ]
 
 
 # --- the exports -------------------------------------------------------------------------------------------

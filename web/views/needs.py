@@ -15,10 +15,18 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from helpdesk.models import Region, Role
-from web.lists.needs import Cell, export_header, export_rows, median_days, needs_page
+from web.lists.needs import (
+    Cell,
+    export_header,
+    export_rows,
+    median_days,
+    needs_rendered_recent,
+    quarter_medians,
+    theme_medians,
+)
 from web.params import parse_id
 from web.views.common import role_required, signed_in
-from workflows.needs import EARLIEST_YEAR, NeedsMap, needs_map, years_offered
+from workflows.needs import EARLIEST_YEAR, NeedsMap, needs_map
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,9 +40,13 @@ def _year(request: HttpRequest) -> int:
     return current
 
 
+def _region(request: HttpRequest) -> int | None:
+    return parse_id(request.GET.get("region", ""))
+
+
 def _needs(request: HttpRequest) -> NeedsMap:
     try:
-        return needs_map(signed_in(request), year=_year(request), region_id=parse_id(request.GET.get("region", "")))
+        return needs_map(signed_in(request), year=_year(request), region_id=_region(request))
     except Region.DoesNotExist:
         raise Http404 from None
 
@@ -42,12 +54,11 @@ def _needs(request: HttpRequest) -> NeedsMap:
 @require_GET
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def needs(request: HttpRequest) -> HttpResponse:
-    needs = _needs(request)
-    years = years_offered()
-    if needs.year not in years:
-        years.insert(0, needs.year)
-    query = f"year={needs.year}" + (f"&region={needs.region_id}" if needs.hubs is not None and needs.region_id else "")
-    return render(request, "web/hub/needs.html", {"page": needs_page(needs), "years": years, "query": query})
+    try:
+        rendered = needs_rendered_recent(signed_in(request), year=_year(request), region_id=_region(request))
+    except Region.DoesNotExist:
+        raise Http404 from None
+    return render(request, "web/hub/needs.html", {"needs": rendered})
 
 
 def _filename(needs: NeedsMap, extension: str) -> str:
@@ -93,7 +104,8 @@ def _sheet(book: Workbook, title: str, rows: Iterable[Sequence[Cell]]) -> None:
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def needs_xlsx(request: HttpRequest) -> HttpResponse:
     """The needs map as a workbook: its lines (as the CSV), the theme × country table of the page, and the
-    medians of the time to first answer (in days)."""
+    medians of the time to first answer (in days). Computed afresh: a download is rare, and takes what is true
+    now."""
     needs = _needs(request)
     book = Workbook()
     book.remove(book.active)
@@ -105,12 +117,11 @@ def needs_xlsx(request: HttpRequest) -> HttpResponse:
         matrix.append([country.label, *counts, needs.by_country[country.key].filed])
     matrix.append([gettext("Total"), *(needs.by_theme[t.key].filed for t in themes), needs.total.filed])
     _sheet(book, gettext("Theme × country"), matrix)
-    page = needs_page(needs)
     answers: list[list[Cell]] = [
         [gettext("Theme or quarter"), gettext("Median time to first answer (days)"), gettext("Requests answered")]
     ]
-    answers += [[row.label, median_days(row.median), row.answered] for row in page.by_theme_median]
-    answers += [[row.label, median_days(row.median), row.answered] for row in page.by_quarter_median]
+    medians = [*theme_medians(needs), *quarter_medians(needs)]
+    answers += [[row.label, median_days(row.median), row.answered] for row in medians]
     _sheet(book, gettext("Time to first answer"), answers)
     out = io.BytesIO()
     book.save(out)
