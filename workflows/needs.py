@@ -85,7 +85,6 @@ class NeedsMap:
     median_total: timedelta | None = None
     answered_by_theme: dict[str, int] = field(default_factory=dict)
     answered_by_quarter: dict[int, int] = field(default_factory=dict)
-    computed_at: datetime | None = field(default=None, compare=False)  # which computation these are
 
     def counts(self, theme: str, country: str) -> Counts:
         return self.by_theme_country.get((theme, country)) or Counts()
@@ -236,6 +235,5 @@ def needs_map(user: User, *, year: int, region_id: int | None = None) -> NeedsMa
         median_total=next(iter(overall.values()), None),
         answered_by_theme={str(k): v for k, v in answered_theme.items()},
         answered_by_quarter={int(str(k)): v for k, v in answered_quarter.items()},
-        computed_at=timezone.now(),
     )
 
