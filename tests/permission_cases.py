@@ -206,6 +206,14 @@ CASES: list[Case] = [
         kwargs=_saved_view_of_hub_a,
         note="only the person who saved a view deletes it, even a shared one",
     ),
+    Case("hub-needs", only(200, {*HUB_STAFF, "management"}, other=403), note="counts only; hub staff their own hub"),
+    Case("hub-needs-csv", only(200, {*HUB_STAFF, "management"}, other=403)),
+    Case(
+        "hub-needs-xlsx",
+        {**only(200, HUB_STAFF, other=403), "management": 404},
+        query="?region=999999999",
+        note="a hub that is not there is a 404 for the management unit; hub staff always read their own hub",
+    ),
     Case("reply-templates", only(200, HUB_STAFF, other=403)),
     Case("reply-template-new", only(200, HUB_STAFF, other=403)),
     Case(

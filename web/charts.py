@@ -424,3 +424,44 @@ def figures_charts(figures: SteeringFigures, *, drill_down: bool) -> list[Chart]
     fund_url = (lambda region_id: _queue_url(region=region_id, funding="on")) if drill_down else None
     charts += fund_charts(figures.fund, figures.fiscal_year, url_for=fund_url)
     return charts
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    """A calendar quarter as a reader names it: "Q1 2026", "T1 2026"."""
+    return gettext("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
+
+
+def needs_quarter_chart(
+    year: int, quarters: Sequence[tuple[int, int, int, int]], *, url_for: Callable[[int, str], str]
+) -> Chart:
+    """Requests filed in each quarter of ``year``, stacked by how they stand: met, unmet, in progress.
+    ``quarters``: (quarter, met, unmet, open); ``url_for(quarter, outcome)``: the matching queue."""
+    met, unmet, still_open = gettext("Met"), gettext("Unmet"), gettext("In progress")
+    names = [met, unmet, still_open]
+    outcomes = ["met", "unmet", "open"]
+    title = gettext("Demand by quarter, %(year)s") % {"year": year}
+    highest = max((m + u + o for _q, m, u, o in quarters), default=0)
+    chart = pygal.StackedBar(
+        **_config(height=300, y_labels=_labels(_ticks(highest)), value_formatter=lambda v: number_format(v))
+    )
+    labels = [quarter_label(year, q) for q, *_counts in quarters]
+    chart.x_labels = labels
+    for index, (name, outcome) in enumerate(zip(names, outcomes, strict=True)):
+        chart.add(
+            name,
+            [
+                _bar_value(line[index + 1], url_for(line[0], outcome), f"{label}, {name}")
+                for label, line in zip(labels, quarters, strict=True)
+            ],
+        )
+    description = "; ".join(
+        f"{label}: {met} {count_text(m)}, {unmet} {count_text(u)}, {still_open} {count_text(o)}"
+        for label, (_q, m, u, o) in zip(labels, quarters, strict=True)
+    )
+    filed = pgettext("requests", "Filed")
+    rows = [
+        TableRow(label, [count_text(m + u + o), count_text(m), count_text(u), count_text(o)], url_for(q, ""))
+        for label, (q, m, u, o) in zip(labels, quarters, strict=True)
+    ]
+    svg = _clean(chart, key="quarters", title=title, description=description)
+    return Chart("quarters", title, description, svg, [filed, *names], gettext("Quarter"), rows, legend=names)

@@ -112,6 +112,8 @@ def scenarios(cast: BenchCast) -> list[Scenario]:
         Scenario("expert_inbox", _get(_client(cast.expert), reverse("expert-inbox"))),
         Scenario("fund_queue", _get(_client(cast.management), reverse("fund-queue"))),
         Scenario("steering_aggregates", _get(_client(cast.steering), reverse("steering"))),
+        Scenario("hub_needs", _get(hub, reverse("hub-needs"))),
+        Scenario("management_needs", _get(_client(cast.management), reverse("hub-needs"))),
         Scenario("report_annual", _get(_client(cast.steering), reverse("report-annual", args=[timezone.now().year]))),
         *_grant_report(cast),
         Scenario("submit_request", cast.submit_call(_client(cast.writer)), is_page=False),

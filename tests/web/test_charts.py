@@ -137,3 +137,20 @@ def test_charts_are_drawn_once_per_computation_of_the_figures_and_language(monke
     later = steering_figures(period_for("all"))  # computed again once the five minutes are over
     charts.figures_charts_recent(later, drill_down=True)
     assert [drill_down for _, drill_down in drawn] == [True, False, True, True]
+
+
+def test_the_needs_quarter_chart_stacks_met_unmet_and_in_progress_and_links_each_part():
+    quarters = [(1, 4, 1, 2), (2, 0, 3, 0), (3, 0, 0, 0), (4, 1, 0, 5)]
+    chart = charts.needs_quarter_chart(2025, quarters, url_for=lambda q, outcome: f"/hub/queue/?q{q}={outcome}")
+    root = _svg(chart)
+    assert root.get("role") == "group" and "<script" not in str(chart.svg)  # its bars link
+    assert chart.legend == ["Met", "Unmet", "In progress"]
+    assert chart.columns == ["Filed", "Met", "Unmet", "In progress"]
+    first = chart.rows[0]
+    assert (first.label, first.cells, first.url) == ("Q1 2025", ["7", "4", "1", "2"], "/hub/queue/?q1=")
+    desc = root.find("{http://www.w3.org/2000/svg}desc").text
+    assert desc.startswith("Q1 2025: Met 4, Unmet 1, In progress 2; Q2 2025: Met 0, Unmet 3")
+    links = {a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")}
+    assert {"/hub/queue/?q1=met", "/hub/queue/?q2=unmet", "/hub/queue/?q4=open"} <= links
+    with translation.override("fr"):
+        assert charts.quarter_label(2025, 3) in {"T3 2025", "Q3 2025"}  # French once the catalogue has it

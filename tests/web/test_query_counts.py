@@ -361,6 +361,24 @@ def _draft_form(n: int) -> Scenario:
     return Scenario(person, reverse("request-edit", args=[draft.reference]))
 
 
+def _needs(n: int, *, url: str = "/hub/needs/", chosen: bool = False) -> Scenario:
+    """A hub's needs map over n requests this year, across themes, countries, states and quarters."""
+    region = RegionFactory()
+    cities = [CityFactory(region=region, country=code) for code in ("KE", "TN", "JO", "MA")]
+    states = ["submitted", "expert_matching", "delivered", "closed", "declined", "withdrawn"]
+    themes = ["multi_agency", "young_cities", "local_democracy", "global_crises"]
+    start = timezone.now().replace(month=1, day=1)
+    for i in range(n):
+        filed = start + timedelta(days=(i * 37) % 300)  # spread over the year's quarters
+        request = in_state(states[i % len(states)], city=cities[i % len(cities)], theme=themes[i % len(themes)])
+        SupportRequest.objects.filter(pk=request.pk).update(
+            created_at=filed, submitted_at=filed, triaged_at=filed, time_to_triage=timedelta(hours=1 + i)
+        )
+    if chosen:
+        return Scenario(management(), f"{url}?region={region.pk}")
+    return Scenario(hub_staff(region), url)
+
+
 SCENARIOS = {
     "draft_form": _draft_form,
     "hub_queue": _queue,
@@ -385,6 +403,10 @@ SCENARIOS = {
     "fund_queue_next_page": _fund_queue_next_page,
     "matching": _matching,
     "access_log": _access_log,
+    "hub_needs": _needs,
+    "hub_needs_management": lambda n: _needs(n, chosen=True),
+    "hub_needs_csv": lambda n: _needs(n, url="/hub/needs/export.csv"),
+    "hub_needs_xlsx": lambda n: _needs(n, url="/hub/needs/export.xlsx"),
     "reports": lambda n: _reports(n, "/reports/"),
     "report_annual": lambda n: _reports(n, f"/reports/annual/{timezone.now().year}/"),
     "report_grants": lambda n: _reports(n, "/reports/grants/eu/2026/"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from helpdesk.services import MAX_BULK
 from web.fast import FastChoiceField
 from web.lists.pagination import DEFAULT_SORT
 from web.lists.queue import QueueFilters
+from workflows.needs import IN_PROGRESS_STATES, MET_STATES, UNMET_STATES
 
 SORT_CHOICES = [
     ("newest", _("Newest first")),
@@ -45,15 +47,28 @@ class QueueFilterForm(forms.Form):
     language = FastChoiceField(label=_("Language"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     funding = forms.BooleanField(label=_("Asks for funding"), required=False)
+    filed_from = forms.DateField(
+        label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    filed_before = forms.DateField(
+        label=_("Filed before"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     sort = FastChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
     OPEN = "open"
+    # The needs map's outcomes (``workflows.needs``): the demand met, declined or withdrawn, and still in progress
+    # (which, unlike "open", leaves out what was delivered).
+    MET, UNMET, IN_PROGRESS = "met", "unmet", "in_progress"
+    OUTCOMES = {MET: MET_STATES, UNMET: UNMET_STATES, IN_PROGRESS: IN_PROGRESS_STATES}
 
     def __init__(self, data: Any, *, choices: FilterChoices) -> None:
         super().__init__(data)
         self._choice("state").choices = [
             ("", _("Any state")),
             (self.OPEN, _("Open (filed, not closed)")),
+            (self.MET, _("Met (delivered or closed)")),
+            (self.UNMET, _("Unmet (declined or withdrawn)")),
+            (self.IN_PROGRESS, _("In progress (not yet delivered, declined or withdrawn)")),
             *RequestState.choices,
         ]
         self._choice("theme").choices = _blank(_("Any theme")) + list(Theme.choices)
@@ -90,6 +105,8 @@ class QueueFilterForm(forms.Form):
                 pairs.append((name, value or ""))
             elif value is True:
                 pairs.append((name, "on"))
+            elif isinstance(value, date):
+                pairs.append((name, value.isoformat()))
             elif value:
                 pairs.append((name, str(value)))
         return urlencode(pairs)
@@ -110,8 +127,12 @@ class QueueFilterForm(forms.Form):
         """What to show; an invalid value is ignored rather than shown as an error in a filter bar."""
         data = self._valid_data()
         state = data.get("state") or ""
+        if state in self.OUTCOMES:
+            states = [str(value) for value in self.OUTCOMES[state]]
+        else:
+            states = [state] if state and state != self.OPEN else []
         return QueueFilters(
-            states=[state] if state and state != self.OPEN else [],
+            states=states,
             exclude_terminal=state == self.OPEN,
             theme=data.get("theme") or "",
             kind=data.get("kind") or "",
@@ -124,6 +145,8 @@ class QueueFilterForm(forms.Form):
             funding=bool(data.get("funding")),
             search=data.get("q") or "",
             sort=data.get("sort") or DEFAULT_SORT,
+            filed_from=data.get("filed_from"),
+            filed_before=data.get("filed_before"),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -46,6 +46,10 @@ class QueueFilters:
     search: str = ""
     sort: str = DEFAULT_SORT
     exclude_terminal: bool = False
+    # Filed on or after ``filed_from`` and before ``filed_before`` (days in the desk's time zone): the needs
+    # map's quarters and years (``workflows.needs``) link to the requests they count.
+    filed_from: date | None = None
+    filed_before: date | None = None
 
 
 def filtered_requests(user: User, filters: QueueFilters, *, for_count: bool = False) -> QuerySet[SupportRequest]:
@@ -85,6 +89,11 @@ def filtered_requests(user: User, filters: QueueFilters, *, for_count: bool = Fa
         qs = qs.filter(pk__in=overdue_requests().values("pk"))
     if filters.funding:
         qs = qs.filter(funding_requested__isnull=False)
+    zone = timezone.get_default_timezone()
+    if filters.filed_from:
+        qs = qs.filter(created_at__gte=datetime.combine(filters.filed_from, time.min, tzinfo=zone))
+    if filters.filed_before:
+        qs = qs.filter(created_at__lt=datetime.combine(filters.filed_before, time.min, tzinfo=zone))
     term = filters.search.strip()[:MAX_SEARCH_LENGTH]
     if term:
         # Only text the person may read can match, or the list would reveal withheld content.

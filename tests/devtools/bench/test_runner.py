@@ -22,6 +22,8 @@ SCENARIOS = {
     "expert_inbox",
     "fund_queue",
     "steering_aggregates",
+    "hub_needs",
+    "management_needs",
     "report_annual",
     "submit_request",
     "perform_transition",

@@ -28,3 +28,19 @@ def test_the_bulk_form_reads_the_ticked_boxes_and_needs_a_colleague_to_assign():
     assert not BulkOwnerForm(QueryDict("action=assign&r=SCN-2026-000001")).is_valid()
     assert BulkOwnerForm(QueryDict("action=assign&owner=4")).is_valid()
     assert not BulkOwnerForm(QueryDict("action=delete")).is_valid()
+
+
+def test_filing_dates_and_the_needs_maps_outcomes_are_filters():
+    form = QueueFilterForm(QueryDict("state=unmet&filed_from=2025-01-01&filed_before=2025-04-01"), choices=CHOICES)
+    filters = form.filters()
+    assert sorted(filters.states) == ["declined", "withdrawn"]
+    assert (str(filters.filed_from), str(filters.filed_before)) == ("2025-01-01", "2025-04-01")
+    assert form.saved_query() == "state=unmet&filed_from=2025-01-01&filed_before=2025-04-01"
+    assert sorted(_filters("state=met").states) == ["closed", "delivered"]
+    in_progress = _filters("state=in_progress").states
+    assert "delivered" not in in_progress and "draft" not in in_progress and "submitted" in in_progress
+    assert _filters("filed_from=yesterday").filed_from is None
+
+
+def _filters(query: str):
+    return QueueFilterForm(QueryDict(query), choices=CHOICES).filters()

@@ -69,3 +69,20 @@ def test_the_queue_page_says_more_than_when_the_count_is_capped(client, monkeypa
     client.force_login(hub)
     monkeypatch.setattr(web.lists.queue, "COUNT_LIMIT", 3)
     assert "More than 3 requests" in client.get("/hub/queue/").content.decode()
+
+
+def test_filing_dates_bound_the_rows_by_when_they_were_filed():
+    from datetime import UTC, date, datetime
+
+    from helpdesk.models import SupportRequest
+
+    city = CityFactory()
+    rows = {}
+    for day in (datetime(2025, 3, 31, 23, 59, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC)):
+        request = SupportRequestFactory(city=city, state="submitted")
+        SupportRequest.objects.filter(pk=request.pk).update(created_at=day)
+        rows[day.month] = request
+    hub = hub_staff(city.region)
+    first_quarter = QueueFilters(filed_from=date(2025, 1, 1), filed_before=date(2025, 4, 1))
+    assert list(filtered_requests(hub, first_quarter)) == [rows[3]]
+    assert list(filtered_requests(hub, QueueFilters(filed_from=date(2025, 4, 1)))) == [rows[4]]

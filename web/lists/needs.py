@@ -1,0 +1,224 @@
+"""The needs map page (``templates/web/hub/needs.html``) and its exports: the figures of ``workflows.needs`` laid
+out as the page's tables and charts, each count a link to the queue it counts, and as the rows of the CSV and
+XLSX files hub staff take to a regional workshop (the same figures, labels in the reader's language)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, pgettext
+
+from helpdesk.access import scope
+from helpdesk.models import User
+from web.charts import Chart, needs_quarter_chart, quarter_label, ranked_chart
+from web.forms.queue import QueueFilterForm
+from workflows.needs import QUARTERS, Counts, NeedsMap, needs_map, needs_region, quarter_bounds, years_offered
+from workflows.stats import FIGURES_SECONDS, FigureRow
+
+# The queue's "state" for each outcome; "" is every state (the queue opens on open requests without one).
+OUTCOME_STATES = {
+    "": "",
+    "met": QueueFilterForm.MET,
+    "unmet": QueueFilterForm.UNMET,
+    "open": QueueFilterForm.IN_PROGRESS,
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """A country's line of the theme × country table: one cell per theme, then the country's total."""
+
+    label: str
+    cells: list[tuple[Link, Link]]  # (filed, unmet) per theme
+    total: tuple[Link, Link]
+
+
+@dataclass(frozen=True)
+class MedianRow:
+    label: str
+    median: timedelta | None
+    answered: int
+
+
+@dataclass(frozen=True)
+class NeedsPage:
+    needs: NeedsMap
+    charts: list[Chart]
+    matrix: list[MatrixRow]
+    totals: list[tuple[Link, Link]]  # per theme, for the table's last line
+    total: tuple[Link, Link]
+    met: Link
+    by_theme_median: list[MedianRow]
+    by_quarter_median: list[MedianRow]
+
+
+class QueueLinks:
+    """Addresses of the hub queue showing exactly the requests a figure counts."""
+
+    def __init__(self, needs: NeedsMap) -> None:
+        self.needs = needs
+
+    def url(self, *, theme: str = "", country: str = "", quarter: int | None = None, outcome: str = "") -> str:
+        year = self.needs.year
+        start, _end = quarter_bounds(year, quarter or 1)
+        _start, end = quarter_bounds(year, quarter or 4)
+        params: dict[str, str] = {"state": OUTCOME_STATES[outcome]}
+        if self.needs.region_id is not None and self.needs.hubs is not None:
+            params["region"] = str(self.needs.region_id)  # the management unit's queue spans hubs
+        if theme:
+            params["theme"] = theme
+        if country:
+            params["country"] = country
+        params |= {"filed_from": start.isoformat(), "filed_before": end.isoformat()}
+        return reverse("hub-queue") + "?" + urlencode(params)
+
+    def pair(self, counts: Counts, *, theme: str = "", country: str = "") -> tuple[Link, Link]:
+        filed = self.url(theme=theme, country=country)
+        return Link(counts.filed, filed), Link(counts.unmet, self.url(theme=theme, country=country, outcome="unmet"))
+
+
+@dataclass(frozen=True)
+class RenderedNeeds:
+    """The needs map as its page shows it: the content rendered once, and the few figures a page reads besides."""
+
+    year: int
+    region_id: int | None
+    hub: str
+    total: Counts
+    body: SafeString
+
+
+def needs_rendered_recent(user: User, *, year: int, region_id: int | None) -> RenderedNeeds:
+    """The needs page's content, at most ``FIGURES_SECONDS`` old, as HTML.
+
+    Like the steering figures (``workflows.stats``), a hub's map is the same for everyone who may read it and
+    moves slowly; computing it, drawing its two charts and writing a table of every country and theme takes
+    100-300 ms at 20,000 requests, and even the figures kept as objects cost 30-50 ms to read back from the cache
+    (thousands of objects unpickled). So each process renders the content once per hub (as ``needs_region``
+    resolves it: hub staff and the management unit reading one hub share it, since it counts that hub's filed
+    requests whoever asks), year, chooser (the management unit's pages have one) and language, and serves it as
+    one string. Raises ``Region.DoesNotExist`` as ``needs_map`` does.
+    """
+    region_id = needs_region(user, region_id)
+    chooser = scope(user).management
+    key = f"web:needs:v1:{region_id or 'all'}:{year}:{int(chooser)}:{get_language()}"
+    kept = cache.get(key)
+    if kept is None:
+        needs = needs_map(user, year=year, region_id=region_id)
+        years = years_offered()
+        if needs.year not in years:
+            years.insert(0, needs.year)
+        query = {"year": needs.year, **({"region": needs.region_id} if chooser and needs.region_id else {})}
+        context = {"page": needs_page(needs), "years": years, "query": urlencode(query)}
+        body = render_to_string("web/hub/needs_body.html", context)
+        kept = RenderedNeeds(needs.year, needs.region_id, needs.hub, needs.total, SafeString(body))
+        cache.set(key, kept, FIGURES_SECONDS)
+    return kept
+
+
+def needs_page(needs: NeedsMap) -> NeedsPage:
+    links = QueueLinks(needs)
+    quarters = [(q, c.met, c.unmet, c.open) for q, c in sorted(needs.by_quarter.items())]
+    themes = [FigureRow(theme.label, needs.by_theme[theme.key].filed, theme.key) for theme in needs.themes]
+    themes.sort(key=lambda row: -(row.count or 0))
+    charts = [
+        needs_quarter_chart(needs.year, quarters, url_for=lambda q, outcome: links.url(quarter=q, outcome=outcome)),
+        ranked_chart(
+            "needs-themes",
+            gettext("Demand by theme, %(year)s") % {"year": needs.year},
+            gettext("Theme"),
+            themes,
+            url_for=lambda row: links.url(theme=row.key),
+        ),
+    ]
+    matrix = [
+        MatrixRow(
+            country.label,
+            [
+                links.pair(needs.counts(theme.key, country.key), theme=theme.key, country=country.key)
+                for theme in needs.themes
+            ],
+            links.pair(needs.by_country[country.key], country=country.key),
+        )
+        for country in needs.countries
+    ]
+    return NeedsPage(
+        needs=needs,
+        charts=charts,
+        matrix=matrix,
+        totals=[links.pair(needs.by_theme[theme.key], theme=theme.key) for theme in needs.themes],
+        total=links.pair(needs.total),
+        met=Link(needs.total.met, links.url(outcome="met")),
+        by_theme_median=theme_medians(needs),
+        by_quarter_median=quarter_medians(needs),
+    )
+
+
+def theme_medians(needs: NeedsMap) -> list[MedianRow]:
+    return [
+        MedianRow(theme.label, needs.median_by_theme.get(theme.key), needs.answered_by_theme.get(theme.key, 0))
+        for theme in needs.themes
+    ]
+
+
+def quarter_medians(needs: NeedsMap) -> list[MedianRow]:
+    return [
+        MedianRow(quarter_label(needs.year, q), needs.median_by_quarter.get(q), needs.answered_by_quarter.get(q, 0))
+        for q in QUARTERS
+    ]
+
+
+# --- the exports -------------------------------------------------------------------------------------------
+
+
+# A spreadsheet's cell: a label, a count, a number of days, or empty.
+Cell = str | int | float | None
+
+
+def export_header() -> list[Cell]:
+    return [
+        gettext("Hub"),
+        gettext("Country"),
+        gettext("Theme"),
+        gettext("Quarter"),
+        pgettext("requests", "Filed"),
+        gettext("Met (delivered or closed)"),
+        gettext("Unmet (declined or withdrawn)"),
+        gettext("In progress"),
+    ]
+
+
+def export_rows(needs: NeedsMap) -> list[list[Cell]]:
+    """One line per country, theme and quarter with demand (countries by name, themes in the catalogue's order),
+    then the year's total per country and theme."""
+    hub = needs.hub or gettext("Every hub")
+    rows: list[list[Cell]] = []
+    for country in needs.countries:
+        for theme in needs.themes:
+            if not needs.counts(theme.key, country.key).filed:
+                continue
+            for quarter in QUARTERS:
+                c = needs.cell(theme.key, country.key, quarter)
+                if c.filed:
+                    label = quarter_label(needs.year, quarter)
+                    rows.append([hub, country.label, theme.label, label, c.filed, c.met, c.unmet, c.open])
+            c = needs.counts(theme.key, country.key)
+            rows.append([hub, country.label, theme.label, str(needs.year), c.filed, c.met, c.unmet, c.open])
+    return rows
+
+
+def median_days(value: timedelta | None) -> float | None:
+    """A median as days with one decimal, as a spreadsheet sums and charts it."""
+    return None if value is None else round(value.total_seconds() / 86400, 1)
