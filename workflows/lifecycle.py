@@ -249,7 +249,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         handler=assignments.experts_propose,
         irreversible=False,
         tone=MoveTone.PRIMARY,
-        fields=(EXPERTS,),
+        fields=(EXPERTS, DataField(name="indicators", kind=Kind.INDICATORS, label=_("Key indicators"), required=False)),
         triage=True,
     ),
     TransitionSpec(
@@ -295,6 +295,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 label=_("Justification"),
                 help_text=_("Why the fund should support this, against its priorities."),
             ),
+            DataField(name="indicators", kind=Kind.INDICATORS, label=_("Key indicators")),
         ),
         triage=True,
     ),
@@ -415,6 +416,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 label=_("Delivery report"),
                 help_text=_("What was delivered, when, and anything the hub should follow up."),
             ),
+            DataField(name="values", kind=Kind.INDICATOR_VALUES, label=_("Values reached"), required=False),
         ),
     ),
     TransitionSpec(
@@ -443,6 +445,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 label=_("Would you recommend this support to another city?"),
             ),
             DataField(name="comments", kind=Kind.RICH_TEXT, label=_("Comments"), required=False),
+            DataField(name="values", kind=Kind.INDICATOR_VALUES, label=_("Values reached"), required=False),
         ),
     ),
     TransitionSpec(

@@ -17,6 +17,7 @@ from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.models import ExpertAssignment
 from workflows.moves.base import Move
 from workflows.moves.common import delivery_date_agree
+from workflows.moves.outcomes import outcomes_plan
 
 PROPOSED = ExpertAssignment.Status.PROPOSED
 ACCEPTED = ExpertAssignment.Status.ACCEPTED
@@ -78,6 +79,7 @@ def experts_propose(request: SupportRequest, move: Move) -> None:
     for pk in ids:
         expert_access_grant(request=request, expert=experts[pk], actor=move.actor)
     move.record["experts"] = list(ids)
+    outcomes_plan(request, move)
     move.record["assignments"] = [a.pk for a in created if a.pk is not None]
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from helpdesk.models import SupportRequest
-from workflows.models import DeliveryReport, Evaluation
+from workflows.models import DeliveryReport, Evaluation, OutcomeValue
 from workflows.moves.base import Move
 from workflows.moves.common import assignments_wind_up
+from workflows.moves.outcomes import outcome_values_record
 
 
 def report_delivery(request: SupportRequest, move: Move) -> None:
     report = DeliveryReport.objects.create(request_id=request.pk, author=move.actor, report=move.data["report"])
     move.record["report"] = report.pk
+    outcome_values_record(request, move, stage=OutcomeValue.Stage.DELIVERED)
     assignments_wind_up(request, move)
 
 
@@ -25,6 +27,7 @@ def evaluate(request: SupportRequest, move: Move) -> None:
         comments=data.get("comments", ""),
     )
     move.record.update(evaluation=evaluation.pk, rating=evaluation.rating, would_recommend=evaluation.would_recommend)
+    outcome_values_record(request, move, stage=OutcomeValue.Stage.CONFIRMED)
 
 
 def auto_close(request: SupportRequest, move: Move) -> None:

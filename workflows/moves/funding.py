@@ -18,6 +18,7 @@ from workflows.errors import TransitionRefused
 from workflows.models import FundApplication, FundEnvelope
 from workflows.moves.base import Move
 from workflows.moves.common import assignments_wind_up, delivery_date_agree
+from workflows.moves.outcomes import outcomes_plan
 
 
 def four_eyes_threshold() -> Decimal:
@@ -72,6 +73,7 @@ def route_to_funding(request: SupportRequest, move: Move) -> None:
         amount=str(application.amount_requested),
         currency=application.currency,
     )
+    outcomes_plan(request, move)
 
 
 def approve_funding(request: SupportRequest, move: Move) -> str:
