@@ -8,7 +8,7 @@ from django.db.models import Count, F
 
 from devtools.demo.network import CITIES, EXPERTS
 from helpdesk.models import City, Indicator, IndicatorUnit, Message, Region, RequestState, Role, SupportRequest, User
-from workflows.models import FundEnvelope, FundingSource, OutcomeValue
+from workflows.models import FundEnvelope, FundingSource, OutcomeTarget, OutcomeValue
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,7 @@ def test_seed_demo_scale_adds_requests_with_one_to_ten_messages():
     # Every bulk row is consistent: region copied from its city.
     assert not SupportRequest.objects.exclude(region_id=F("city__region_id")).exists()
     assert "Added 300 requests" in out.getvalue()
+    # The bulk requests have outcomes too: planned when routed, and every envelope they drew on has a donor.
+    assert OutcomeTarget.objects.filter(request__pk__gt=last_demo_pk).exists()
+    assert not FundEnvelope.objects.filter(source__isnull=True).exists()
+    assert "planned outcomes" in out.getvalue() and "follow-ups" in out.getvalue()
