@@ -7,19 +7,17 @@ that already exist (same city and title), so ``seed_demo`` stays idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
-from unittest import mock
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from devtools.demo.timeline import clock, schedule
 from helpdesk.models import TERMINAL_STATES, City, Indicator, RequestState, Role, SupportRequest, User, Visibility
 from helpdesk.services import message_post, request_create
 from workflows.services import transition_perform
@@ -446,51 +444,6 @@ def _resolve(data: dict[str, Any], people: DemoPeople, indicators: dict[str, int
     return resolved
 
 
-# When the demo's story happened. Walked all at once, every move of every request took place in the same second,
-# and the steering committee's medians read "less than a minute": each request is instead filed some days ago
-# and each move follows the one before after a while (the first triage decision 1 to 5 days after filing).
-# Requests still waiting (a delivered one waits for its evaluation) were filed in the last days, their deadlines
-# still ahead; the ended ones spread over the fund's fiscal year, whose envelope their grants draw on.
-TRIAGE_GAPS = (2, 1, 4, 3, 5, 2, 1)  # days from filing to the first decision, taken in turn
-LATER_GAPS = (6, 9, 4, 12, 7)  # days between later moves
-OPEN_AGES = (3, 5, 2, 6, 4, 1)  # days since a still-waiting request was filed
-
-
-@contextmanager
-def _clock(at: datetime) -> Iterator[None]:
-    """The desk's clock (``django.utils.timezone.now``, which the services and the models' stamps read) set to
-    ``at``: the demo's moves happen at their moment of the story, with deadlines, audit rows and milestones
-    computed as they were then."""
-    with mock.patch("django.utils.timezone.now", return_value=at):
-        yield
-
-
-def _schedule(index: int, spec: DemoRequest, *, now: datetime, opened: int) -> list[datetime]:
-    """When ``spec`` was filed (created) and when each of its steps happened, all before ``now``."""
-    waiting = spec.target not in TERMINAL_STATES
-    year_start = now.replace(month=settings.FUND_FISCAL_YEAR_START_MONTH, day=1, hour=9, minute=0)
-    if year_start > now:
-        year_start = year_start.replace(year=year_start.year - 1)
-    if waiting:
-        start = now - timedelta(days=OPEN_AGES[opened % len(OPEN_AGES)], hours=index)
-    else:
-        # Spread over the fiscal year so far, newest last, at least two weeks ago.
-        span = max((now - year_start).days - 14, 1)
-        start = year_start + timedelta(days=span * (index + 1) / (len(DEMO_REQUESTS) + 1), hours=index)
-    gaps = [timedelta(hours=3)][: len(spec.steps)]  # from the draft to its submission
-    for number in range(1, len(spec.steps)):
-        days = TRIAGE_GAPS[index % len(TRIAGE_GAPS)] if number == 1 else LATER_GAPS[(index + number) % len(LATER_GAPS)]
-        gaps.append(timedelta(days=days, hours=number))
-    room = now - timedelta(hours=1) - start
-    total = sum(gaps, timedelta())
-    if total > room:  # a late-filed request's story is told faster, never in the future
-        gaps = [gap * (room / total) for gap in gaps]
-    moments = [start]
-    for gap in gaps:
-        moments.append(moments[-1] + gap)
-    return moments
-
-
 @transaction.atomic
 def seed_requests() -> int:
     """Create and walk the demo requests that do not exist yet; returns how many were created."""
@@ -509,9 +462,16 @@ def seed_requests() -> int:
     for spec in todo:
         city = cities[spec.city]
         focal = people.focal[city.pk]
-        moments = _schedule(DEMO_REQUESTS.index(spec), spec, now=now, opened=opened)
+        moments = schedule(
+            DEMO_REQUESTS.index(spec),
+            steps=len(spec.steps),
+            waiting=spec.target not in TERMINAL_STATES,
+            count=len(DEMO_REQUESTS),
+            now=now,
+            opened=opened,
+        )
         opened += spec.target not in TERMINAL_STATES
-        with _clock(moments[0]):
+        with clock(moments[0]):
             request = request_create(
                 city=city,
                 submitted_by=focal,
@@ -525,14 +485,14 @@ def seed_requests() -> int:
                 funding_requested=spec.funding,
             )
         for step, at in zip(spec.steps, moments[1:], strict=True):
-            with _clock(at):
+            with clock(at):
                 request = transition_perform(
                     request=request,
                     transition=step.transition,
                     actor=people.actor(step.actor, city),
                     data=_resolve(step.data, people, indicators),
                 )
-        with _clock(min(moments[-1] + timedelta(hours=2), now)):
+        with clock(min(moments[-1] + timedelta(hours=2), now)):
             for body in spec.messages:
                 message_post(request=request, author=focal, body=f"<p>{body}</p>", visibility=Visibility.CITY)
         if request.state != spec.target:
