@@ -6,7 +6,8 @@ state (hash-chained as ``workflows.audit`` chains it, so ``verify_audit`` accept
 of every request that went through the fund (with its envelope's commitment), the delivery report of
 every delivered request and the city's evaluation of those it evaluated, and the milestones the lifecycle
 stamps on a request (``workflows.milestones``). Where a road routes a request, the hub plans key indicators, and
-the values reached, confirmed and still standing at follow-ups come with it (``devtools.demo.outcomes``).
+the values reached and confirmed come with it; every delivered request has the follow-ups that fell due since
+(``devtools.demo.outcomes``).
 
 Written straight to the tables (``devtools.demo.bulk``): this is generated load, not people's moves.
 """
@@ -226,10 +227,10 @@ def _history(
                 )
             if plan is not None:
                 data["indicators"] = plan.indicator_ids
-        elif plan is not None and move == "report_delivery":
-            data["delivered_values"] = plan.deliver(planner.rng, at, actor)
-        elif plan is not None and move == "evaluate":
-            data["confirmed_values"] = plan.confirm(planner.rng, at, actor)
+        elif move == "report_delivery":
+            data["delivered_values"] = plan.deliver(planner.rng, at, actor) if plan else 0
+        elif move == "evaluate":
+            data["confirmed_values"] = plan.confirm(planner.rng, at, actor) if plan else 0
         digest = chain_hash(
             request_id=facts.pk,
             seq=seq,
@@ -285,6 +286,9 @@ def _history(
             rating = rng.choices(*RATINGS)[0]
             outcome = "The advice was put to use in the city's prevention work."
             out.evaluations.append((facts.pk, actor, rating, outcome, rating >= 4, "", at))
+    if plan is None and delivered_at is not None:
+        # Support delivered without planned indicators (a direct answer): its follow-ups still ask what changed.
+        plan = outcomes.Plan(facts.pk, facts.focal_id, None, delivered_at, delivered_at=delivered_at)
     if plan is not None:
         out.plans.append(plan)
     if triaged_at is not None and facts.submitted_at is not None:
@@ -300,11 +304,12 @@ def _envelopes(region_ids: set[int], years: set[int]) -> dict[tuple[int, int], i
     def source(region_id: int, year: int) -> int | None:
         return sources[(region_id + year) % len(sources)] if sources else None
 
-    existing: dict[tuple[int, int], int] = {}
     envelopes = FundEnvelope.objects.filter(region_id__in=region_ids)
-    for pk, region_id, year, source_id in envelopes.values_list("pk", "region_id", "fiscal_year", "source_id"):
-        existing[(region_id, year)] = pk
-        if source_id is None and sources:
+    existing = {
+        (region_id, year): pk for pk, region_id, year in envelopes.values_list("pk", "region_id", "fiscal_year")
+    }
+    if sources:  # envelopes seeded before envelopes had donors get theirs once
+        for pk, region_id, year in envelopes.filter(source__isnull=True).values_list("pk", "region_id", "fiscal_year"):
             FundEnvelope.objects.filter(pk=pk).update(source_id=source(region_id, year))
     missing = [(r, y) for r in region_ids for y in years if (r, y) not in existing]
     for region_id, year in missing:

@@ -4,9 +4,10 @@
 the fund, mostly to the expert pool) the hub plans one to three key indicators of the request's strategic
 priority, with a baseline and a target (``Plan``); where it reports delivery the values reached are recorded,
 some short of the target and some beyond it; where the city evaluates, it confirms them or corrects one. Then
-the follow-ups that have fallen due since delivery (``settings.OUTCOMES_FOLLOW_UP_MONTHS``) are left as the
-follow-up job would have left them: answered with the values still standing, counted as missed after
-``OUTCOMES_MISSED_DAYS``, or still open (reminded, escalated) when recent.
+the follow-ups of every delivered request that have fallen due since delivery
+(``settings.OUTCOMES_FOLLOW_UP_MONTHS``) are left as the follow-up job would have left them: answered (with
+the values still standing, where indicators were planned), counted as missed after ``OUTCOMES_MISSED_DAYS``,
+or still open (reminded, escalated) when recent.
 
 Written straight to the tables in batches (``devtools.demo.bulk``), like the rest of the history.
 """
@@ -137,7 +138,8 @@ class Target:
 
 @dataclass
 class Plan:
-    """What one routed request's support aims to move, and the values recorded along its road."""
+    """What one request's support aims to move (nothing, for support delivered without routing), and the values
+    recorded along its road."""
 
     request_id: int
     focal_id: int | None
