@@ -5,7 +5,9 @@ with years behind it holds, each of those requests also gets the audit trail of 
 state (hash-chained as ``workflows.audit`` chains it, so ``verify_audit`` accepts it), the fund application
 of every request that went through the fund (with its envelope's commitment), the delivery report of
 every delivered request and the city's evaluation of those it evaluated, and the milestones the lifecycle
-stamps on a request (``workflows.milestones``).
+stamps on a request (``workflows.milestones``). Where a road routes a request, the hub plans key indicators, and
+the values reached and confirmed come with it; every delivered request has the follow-ups that fell due since
+(``devtools.demo.outcomes``).
 
 Written straight to the tables (``devtools.demo.bulk``): this is generated load, not people's moves.
 """
@@ -23,13 +25,22 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from devtools.demo import outcomes
 from devtools.demo.bulk import insert_rows, update_rows
 from devtools.demo.people import NetworkPeople, network_people
 from helpdesk.models import RequestState, SupportRequest
 from workflows.audit import chain_hash
 from workflows.calendar import fiscal_year_of
 from workflows.lifecycle import TRANSITION_SPECS, TRIAGE
-from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
+from workflows.models import (
+    DeliveryReport,
+    Evaluation,
+    ExpertAssignment,
+    FundApplication,
+    FundEnvelope,
+    FundingSource,
+    TransitionLog,
+)
 
 S = RequestState
 BATCH = 5000
@@ -65,6 +76,7 @@ CITY_MOVES = {"submit", "provide_info", "withdraw", "evaluate"}
 EXPERT_MOVES = {"accept_assignment"}
 MANAGEMENT_MOVES = {"approve_funding", "reject_funding"}
 RATINGS = ([1, 2, 3, 4, 5], [2, 4, 14, 42, 38])
+ROUTING = {"route_to_experts", "route_to_funding"}
 
 
 @dataclass
@@ -83,6 +95,14 @@ class Facts:
     expert_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Planner:
+    """What planning outcomes needs: the catalogue, and a generator of its own (the roads draw as before)."""
+
+    rng: random.Random
+    indicators: dict[int, list[outcomes.Entry]]
+
+
 @dataclass
 class History:
     logs: list[tuple[object, ...]] = field(default_factory=list)
@@ -91,6 +111,7 @@ class History:
     applications: list[tuple[object, ...]] = field(default_factory=list)
     reports: list[tuple[object, ...]] = field(default_factory=list)
     evaluations: list[tuple[object, ...]] = field(default_factory=list)
+    plans: list[outcomes.Plan] = field(default_factory=list)
     committed: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
 
@@ -176,12 +197,14 @@ def _history(
     envelopes: dict[tuple[int, int], int],
     now: datetime,
     out: History,
+    planner: Planner,
 ) -> None:
     road = _road(rng, facts)
     if not road:
         return
     prev_hash, state = "", S.DRAFT
     application: list[object] | None = None
+    plan: outcomes.Plan | None = None
     triaged_at = delivered_at = None
     for seq, (move, at) in enumerate(zip(road, _times(rng, facts, len(road), now), strict=True), start=1):
         spec = TRANSITION_SPECS[move]
@@ -190,6 +213,24 @@ def _history(
         data: dict[str, object] = {}
         if move in {"route_to_experts", "propose_expert"} and facts.expert_id is not None:
             data = {"experts": [facts.expert_id]}
+        # What the outcome steps put in the move's audit row (workflows.moves.outcomes).
+        if move in ROUTING:
+            if plan is None and (move == "route_to_funding" or planner.rng.random() < outcomes.PLANNED_WITH_EXPERTS):
+                plan = outcomes.plan(
+                    planner.rng,
+                    planner.indicators,
+                    request_id=facts.pk,
+                    priority=facts.priority,
+                    focal_id=facts.focal_id,
+                    at=at,
+                    actor=actor,
+                )
+            if plan is not None:
+                data["indicators"] = plan.indicator_ids
+        elif move == "report_delivery":
+            data["delivered_values"] = plan.deliver(planner.rng, at, actor) if plan else 0
+        elif move == "evaluate":
+            data["confirmed_values"] = plan.confirm(planner.rng, at, actor) if plan else 0
         digest = chain_hash(
             request_id=facts.pk,
             seq=seq,
@@ -245,22 +286,36 @@ def _history(
             rating = rng.choices(*RATINGS)[0]
             outcome = "The advice was put to use in the city's prevention work."
             out.evaluations.append((facts.pk, actor, rating, outcome, rating >= 4, "", at))
+    if plan is None and delivered_at is not None:
+        # Support delivered without planned indicators (a direct answer): its follow-ups still ask what changed.
+        plan = outcomes.Plan(facts.pk, facts.focal_id, None, delivered_at, delivered_at=delivered_at)
+    if plan is not None:
+        out.plans.append(plan)
     if triaged_at is not None and facts.submitted_at is not None:
         delivery = delivered_at - facts.submitted_at if delivered_at else None
         out.milestones.append((facts.pk, triaged_at, triaged_at - facts.submitted_at, delivered_at, delivery))
 
 
 def _envelopes(region_ids: set[int], years: set[int]) -> dict[tuple[int, int], int]:
-    """The fund envelope of each hub and fiscal year the roads go through (created when missing)."""
+    """The fund envelope of each hub and fiscal year the roads go through (created when missing), each financed
+    by one of the donors (a hub's donor changes from year to year)."""
+    sources = list(FundingSource.objects.order_by("pk").values_list("pk", flat=True))
+
+    def source(region_id: int, year: int) -> int | None:
+        return sources[(region_id + year) % len(sources)] if sources else None
+
+    envelopes = FundEnvelope.objects.filter(region_id__in=region_ids)
     existing = {
-        (region_id, year): pk
-        for pk, region_id, year in FundEnvelope.objects.filter(region_id__in=region_ids).values_list(
-            "pk", "region_id", "fiscal_year"
-        )
+        (region_id, year): pk for pk, region_id, year in envelopes.values_list("pk", "region_id", "fiscal_year")
     }
+    if sources:  # envelopes seeded before envelopes had donors get theirs once
+        for pk, region_id, year in envelopes.filter(source__isnull=True).values_list("pk", "region_id", "fiscal_year"):
+            FundEnvelope.objects.filter(pk=pk).update(source_id=source(region_id, year))
     missing = [(r, y) for r in region_ids for y in years if (r, y) not in existing]
     for region_id, year in missing:
-        envelope = FundEnvelope.objects.create(region_id=region_id, fiscal_year=year, amount=Decimal(150000))
+        envelope = FundEnvelope.objects.create(
+            region_id=region_id, fiscal_year=year, amount=Decimal(150000), source_id=source(region_id, year)
+        )
         existing[(region_id, year)] = envelope.pk
     return existing
 
@@ -310,12 +365,21 @@ def seed_scale_history(*, first_id: int, last_id: int, seed: int = 2026) -> dict
     years = set(range(fiscal_year_of(now - timedelta(days=1300)), fiscal_year_of(now) + 1))
     regions = SupportRequest.objects.filter(pk__gte=first_id, pk__lte=last_id).values_list("region_id", flat=True)
     envelopes = _envelopes(set(regions.distinct()), years)
-    added = {"logs": 0, "fund_applications": 0, "delivery_reports": 0, "evaluations": 0}
+    added = {
+        "logs": 0,
+        "fund_applications": 0,
+        "delivery_reports": 0,
+        "evaluations": 0,
+        "outcome_targets": 0,
+        "outcome_values": 0,
+        "follow_ups": 0,
+    }
+    planner = Planner(random.Random(seed + 1), outcomes.catalogue())
     committed: dict[int, Decimal] = defaultdict(Decimal)
     for batch in _facts(first_id, last_id):
         out = History()
         for facts in batch:
-            _history(rng, facts, people, envelopes, now, out)
+            _history(rng, facts, people, envelopes, now, out, planner)
         with transaction.atomic():
             added["logs"] += insert_rows(TransitionLog, LOG_FIELDS, out.logs)
             added["fund_applications"] += insert_rows(FundApplication, APPLICATION_FIELDS, out.applications)
@@ -328,6 +392,10 @@ def seed_scale_history(*, first_id: int, last_id: int, seed: int = 2026) -> dict
                 out.evaluations,
             )
             update_rows(SupportRequest, MILESTONES, out.milestones)
+            written = outcomes.outcomes_write(planner.rng, out.plans, now)
+        added["outcome_targets"] += written.targets
+        added["outcome_values"] += written.values
+        added["follow_ups"] += written.follow_ups
         for envelope_id, amount in out.committed.items():
             committed[envelope_id] += amount
     with transaction.atomic():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from devtools.demo.indicators import funding_sources_seed, indicators_seed
 from helpdesk.models import City, ExpertProfile, Region, Role, Theme, User
 from helpdesk.services import roles_ensure
 from workflows.models import FundEnvelope
@@ -217,6 +218,17 @@ EXPERTS = [
 ]
 
 
+# Who finances each hub's envelope of the fund (codes of ``devtools.demo.indicators.FUNDING_SOURCES``).
+ENVELOPE_SOURCES = {
+    "esa": "gov-no",
+    "mena": "eu",
+    "south-asia": "gov-no",
+    "western-balkans": "eu",
+    "north-america": "gov-ca",
+    "central": "fdn-civic",
+}
+
+
 @dataclass
 class DemoLogin:
     role: str
@@ -260,7 +272,8 @@ def _slug(name: str) -> str:
 
 @transaction.atomic
 def seed_network(*, fiscal_year: int) -> list[DemoLogin]:
-    """Create (or find) the hubs, cities, people and envelopes; changes nothing on a second run."""
+    """Create (or find) the hubs, cities, people, key indicators, donors and envelopes; changes nothing on a second
+    run."""
     roles_ensure()
     password_hash = make_password(DEMO_PASSWORD)
     regions = {}
@@ -354,9 +367,17 @@ def seed_network(*, fiscal_year: int) -> list[DemoLogin]:
         logins.append(DemoLogin("Management unit", username, ""))
     _user("steering.viewer", first="Steering", last="Committee", roles=[Role.STEERING], password_hash=password_hash)
     logins.append(DemoLogin("Steering committee", "steering.viewer", "aggregates only"))
-    for region in regions.values():
+    indicators_seed()
+    sources = funding_sources_seed()
+    for code, region in regions.items():
         if region.is_active:
-            FundEnvelope.objects.get_or_create(
-                region=region, fiscal_year=fiscal_year, defaults={"amount": 150000, "currency": "EUR"}
+            source = sources[ENVELOPE_SOURCES.get(code, "eu")]
+            envelope, _ = FundEnvelope.objects.get_or_create(
+                region=region,
+                fiscal_year=fiscal_year,
+                defaults={"amount": 150000, "currency": "EUR", "source": source},
             )
+            if envelope.source_id is None:  # an envelope seeded before envelopes had donors gets its own once
+                envelope.source = source
+                envelope.save(update_fields=["source"])
     return logins

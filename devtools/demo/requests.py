@@ -7,19 +7,17 @@ that already exist (same city and title), so ``seed_demo`` stays idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
-from unittest import mock
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from devtools.demo.timeline import clock, schedule
 from helpdesk.models import TERMINAL_STATES, City, Indicator, RequestState, Role, SupportRequest, User, Visibility
 from helpdesk.services import message_post, request_create
 from workflows.services import transition_perform
@@ -31,7 +29,8 @@ S = RequestState
 class Step:
     """One move: the transition, who makes it (``focal``, ``hub``, ``officer`` or a username), its data.
 
-    In ``data``, ``experts`` lists usernames; they are turned into ids when the step runs.
+    In ``data``, ``experts`` lists usernames and ``indicators`` and ``values`` name key indicators by code; they
+    are turned into ids when the step runs.
     """
 
     transition: str
@@ -66,11 +65,23 @@ def _accepted(expert: str) -> Step:
     )
 
 
-def _routed(*experts: str, by: str = "hub") -> Step:
-    return Step("route_to_experts", by, {"experts": list(experts)})
+def _plan(*rows: tuple[str, str | None, str | None]) -> list[dict[str, Any]]:
+    """The key indicators a routing aims to move: (code, baseline, target), either figure possibly unknown."""
+    return [{"indicator": code, "baseline": baseline, "target": target} for code, baseline, target in rows]
 
 
-def _fund_application(lines: list[tuple[str, str]], justification: str, priority: int) -> Step:
+def _reached(*rows: tuple[str, str | None]) -> list[dict[str, Any]]:
+    """The values of the planned indicators at delivery or at the city's evaluation: (code, value)."""
+    return [{"indicator": code, "value": value} for code, value in rows]
+
+
+def _routed(*experts: str, plan: list[dict[str, Any]], by: str = "hub") -> Step:
+    return Step("route_to_experts", by, {"experts": list(experts), "indicators": plan})
+
+
+def _fund_application(
+    lines: list[tuple[str, str]], justification: str, priority: int, plan: list[dict[str, Any]]
+) -> Step:
     return Step(
         "route_to_funding",
         "hub",
@@ -78,6 +89,7 @@ def _fund_application(lines: list[tuple[str, str]], justification: str, priority
             "budget_lines": [{"item": item, "amount": amount} for item, amount in lines],
             "strategic_priority": priority,
             "justification": justification,
+            "indicators": plan,
         },
     )
 
@@ -96,7 +108,11 @@ DEMO_REQUESTS = [
         "incident_response",
         "expert",
         S.IN_DELIVERY,
-        _submitted(_routed("expert.amina"), _accepted("expert.amina"), Step("start_delivery", "hub")),
+        _submitted(
+            _routed("expert.amina", plan=_plan(("youth-engaged", "0", "60"), ("staff-trained", "4", "20"))),
+            _accepted("expert.amina"),
+            Step("start_delivery", "hub"),
+        ),
         4,
         description="The county wants to set up a mentoring scheme for young people in the old town.",
         messages=("Could an expert share examples from other coastal cities?",),
@@ -133,6 +149,7 @@ DEMO_REQUESTS = [
                 [("Facilitation of the council", "9000"), ("Meetings and venues", "5000"), ("Outreach", "4000")],
                 "A youth council across communities answers priority 4 and has the mayor's backing.",
                 4,
+                _plan(("youth-council", "0", "1"), ("youth-engaged", "12", "40")),
             )
         ),
         4,
@@ -150,6 +167,7 @@ DEMO_REQUESTS = [
                 [("Équipement de la radio", "22000"), ("Formation des animateurs", "12000"), ("Émissions", "6000")],
                 "Une radio de proximité tenue par des jeunes, alignée sur la priorité 4.",
                 4,
+                _plan(("youth-projects", "1", "6"), ("youth-trust", "35", "50")),
             ),
             # Above the four-eyes threshold: the first approval waits for a second approver.
             Step("approve_funding", "mu.officer", {"conditions": "Quarterly progress notes to the hub."}),
@@ -166,7 +184,7 @@ DEMO_REQUESTS = [
         "expert",
         S.EXPERT_MATCHING,
         _submitted(
-            _routed("expert.hugo"),
+            _routed("expert.hugo", plan=_plan(("coordination-mechanism", "0", "1"), ("joint-meetings", "1", "6"))),
             Step("decline_assignment", "expert.hugo", {"reason": "Not available before the summer."}),
             Step("propose_expert", "hub.central.officer", {"experts": ["expert.jean"]}),
         ),
@@ -198,10 +216,25 @@ DEMO_REQUESTS = [
         "peer_exchange",
         S.DELIVERED,
         _submitted(
-            _routed("expert.grace"),
+            _routed(
+                "expert.grace",
+                plan=_plan(
+                    ("city-exchanges-held", "0", "2"), ("practices-adapted", "0", "3"), ("peer-contacts", "1", "5")
+                ),
+            ),
             _accepted("expert.grace"),
             Step("start_delivery", "hub.esa.officer"),
-            Step("report_delivery", "expert.grace", {"report": "<p>Two online sessions with a peer city's team.</p>"}),
+            Step(
+                "report_delivery",
+                "expert.grace",
+                {
+                    "report": "<p>Two online sessions with a peer city's team.</p>",
+                    # One practice taken up so far (short of three); more officials kept in touch than hoped.
+                    "values": _reached(
+                        ("city-exchanges-held", "2"), ("practices-adapted", "1"), ("peer-contacts", "7")
+                    ),
+                },
+            ),
         ),
         1,
         description="Learn from a city that monitors online hate.",
@@ -228,13 +261,30 @@ DEMO_REQUESTS = [
         _submitted(
             Step("request_info", "hub", {"question": "<p>Which city services should take part?</p>"}),
             Step("provide_info", "focal", {"answer": "<p>Parks, police liaison and the library.</p>"}),
-            _routed("expert.james"),
+            _routed(
+                "expert.james",
+                plan=_plan(("response-days", "10", "3"), ("staff-trained", "0", "25"), ("prevention-plan", "0", "1")),
+            ),
             _accepted("expert.james"),
             Step("start_delivery", "hub"),
             Step(
-                "report_delivery", "hub.north-america.officer", {"report": "<p>Workshop held with three services.</p>"}
+                "report_delivery",
+                "hub.north-america.officer",
+                {
+                    "report": "<p>Workshop held with three services.</p>",
+                    "values": _reached(("response-days", "4"), ("staff-trained", "31"), ("prevention-plan", "1")),
+                },
             ),
-            Step("evaluate", "focal", {**EVALUATION, "rating": 4}),
+            # The city corrects one figure: three of the people counted left before the training ended.
+            Step(
+                "evaluate",
+                "focal",
+                {
+                    **EVALUATION,
+                    "rating": 4,
+                    "values": _reached(("response-days", "4"), ("staff-trained", "28"), ("prevention-plan", "1")),
+                },
+            ),
         ),
         3,
         description="Sharing recovery lessons with other cities.",
@@ -277,7 +327,14 @@ DEMO_REQUESTS = [
         "multi_agency",
         "expert",
         S.EXPERT_MATCHING,
-        _submitted(_routed("expert.ingrid", "expert.claire"), _accepted("expert.ingrid")),
+        _submitted(
+            _routed(
+                "expert.ingrid",
+                "expert.claire",
+                plan=_plan(("partner-agencies", "6", "12"), ("staff-trained", "0", "40")),
+            ),
+            _accepted("expert.ingrid"),
+        ),
         3,
         description="Review of the municipal framework.",
     ),
@@ -292,12 +349,53 @@ DEMO_REQUESTS = [
                 [("Survey design and analysis", "6500"), ("Outreach to young residents", "3000")],
                 "A city-wide survey of young residents informs the youth strategy (priority 4).",
                 4,
+                # The survey itself will measure trust: no baseline yet.
+                _plan(("youth-trust", None, "55"), ("youth-engaged", "30", "150")),
             ),
             Step("approve_funding", "mu.director"),
         ),
         4,
         funding=Decimal("9500"),
         description="Survey of young residents.",
+    ),
+    DemoRequest(
+        "Tirana",
+        "Prevention plan with schools and social services",
+        "multi_agency",
+        "fund",
+        S.CLOSED,
+        _submitted(
+            _fund_application(
+                [
+                    ("Facilitation of the planning group", "8000"),
+                    ("Training of frontline staff", "7000"),
+                    ("Printing and translation", "2000"),
+                ],
+                "A municipal prevention plan drawn up with schools and social services answers priority 3.",
+                3,
+                _plan(("prevention-plan", "0", "1"), ("staff-trained", "0", "30"), ("partner-agencies", "3", "8")),
+            ),
+            Step("approve_funding", "mu.director"),
+            Step(
+                "report_delivery",
+                "officer",
+                {
+                    "report": "<p>The planning group met five times; the council adopted the plan in its session.</p>",
+                    "values": _reached(("prevention-plan", "1"), ("staff-trained", "26"), ("partner-agencies", "9")),
+                },
+            ),
+            Step(
+                "evaluate",
+                "focal",
+                {
+                    **EVALUATION,
+                    "values": _reached(("prevention-plan", "1"), ("staff-trained", "24"), ("partner-agencies", "9")),
+                },
+            ),
+        ),
+        3,
+        funding=Decimal("17000"),
+        description="Support to draw up a municipal prevention plan with schools and social services.",
     ),
 ]
 
@@ -336,79 +434,14 @@ class DemoPeople:
         return self.by_username[key]
 
 
-def _resolve(data: dict[str, Any], people: DemoPeople, transition: str = "") -> dict[str, Any]:
+def _resolve(data: dict[str, Any], people: DemoPeople, indicators: dict[str, int]) -> dict[str, Any]:
+    resolved = dict(data)
     if "experts" in data:
-        return {**data, "experts": [people.by_username[name].pk for name in data["experts"]]}
-    if transition == "route_to_funding" and "indicators" not in data:
-        return {**data, "indicators": _demo_indicators(data.get("strategic_priority"))}
-    return dict(data)
-
-
-def _demo_indicators(priority: int | None) -> list[dict[str, Any]]:
-    """The key indicators a demo application aims to move: the first two in use of its priority (or any).
-
-    The demo's catalogue is ``devtools.demo.indicators``'; without it one indicator stands in, so that the fund
-    can still be asked (it takes at least one).
-    """
-    in_use = Indicator.objects.filter(is_active=True)
-    chosen = (list(in_use.filter(priority=priority)[:2]) if priority else []) or list(in_use[:1])
-    if not chosen:
-        fallback, _ = Indicator.objects.get_or_create(
-            code="staff-trained",
-            defaults={
-                "priority": 1,
-                "name": "Staff trained",
-                "definition": "People of the city's services trained by the support, counted once each.",
-                "unit": "count",
-            },
-        )
-        chosen = [fallback]
-    return [{"indicator": indicator.pk} for indicator in chosen]
-
-
-# When the demo's story happened. Walked all at once, every move of every request took place in the same second,
-# and the steering committee's medians read "less than a minute": each request is instead filed some days ago
-# and each move follows the one before after a while (the first triage decision 1 to 5 days after filing).
-# Requests still waiting (a delivered one waits for its evaluation) were filed in the last days, their deadlines
-# still ahead; the ended ones spread over the fund's fiscal year, whose envelope their grants draw on.
-TRIAGE_GAPS = (2, 1, 4, 3, 5, 2, 1)  # days from filing to the first decision, taken in turn
-LATER_GAPS = (6, 9, 4, 12, 7)  # days between later moves
-OPEN_AGES = (3, 5, 2, 6, 4, 1)  # days since a still-waiting request was filed
-
-
-@contextmanager
-def _clock(at: datetime) -> Iterator[None]:
-    """The desk's clock (``django.utils.timezone.now``, which the services and the models' stamps read) set to
-    ``at``: the demo's moves happen at their moment of the story, with deadlines, audit rows and milestones
-    computed as they were then."""
-    with mock.patch("django.utils.timezone.now", return_value=at):
-        yield
-
-
-def _schedule(index: int, spec: DemoRequest, *, now: datetime, opened: int) -> list[datetime]:
-    """When ``spec`` was filed (created) and when each of its steps happened, all before ``now``."""
-    waiting = spec.target not in TERMINAL_STATES
-    year_start = now.replace(month=settings.FUND_FISCAL_YEAR_START_MONTH, day=1, hour=9, minute=0)
-    if year_start > now:
-        year_start = year_start.replace(year=year_start.year - 1)
-    if waiting:
-        start = now - timedelta(days=OPEN_AGES[opened % len(OPEN_AGES)], hours=index)
-    else:
-        # Spread over the fiscal year so far, newest last, at least two weeks ago.
-        span = max((now - year_start).days - 14, 1)
-        start = year_start + timedelta(days=span * (index + 1) / (len(DEMO_REQUESTS) + 1), hours=index)
-    gaps = [timedelta(hours=3)][: len(spec.steps)]  # from the draft to its submission
-    for number in range(1, len(spec.steps)):
-        days = TRIAGE_GAPS[index % len(TRIAGE_GAPS)] if number == 1 else LATER_GAPS[(index + number) % len(LATER_GAPS)]
-        gaps.append(timedelta(days=days, hours=number))
-    room = now - timedelta(hours=1) - start
-    total = sum(gaps, timedelta())
-    if total > room:  # a late-filed request's story is told faster, never in the future
-        gaps = [gap * (room / total) for gap in gaps]
-    moments = [start]
-    for gap in gaps:
-        moments.append(moments[-1] + gap)
-    return moments
+        resolved["experts"] = [people.by_username[name].pk for name in data["experts"]]
+    for name in ("indicators", "values"):
+        if name in data:
+            resolved[name] = [{**row, "indicator": indicators[row["indicator"]]} for row in data[name]]
+    return resolved
 
 
 @transaction.atomic
@@ -424,13 +457,21 @@ def seed_requests() -> int:
     if not todo:
         return 0
     people = DemoPeople(todo, cities)
+    indicators = dict(Indicator.objects.values_list("code", "pk"))
     now, opened = timezone.now(), 0
     for spec in todo:
         city = cities[spec.city]
         focal = people.focal[city.pk]
-        moments = _schedule(DEMO_REQUESTS.index(spec), spec, now=now, opened=opened)
+        moments = schedule(
+            DEMO_REQUESTS.index(spec),
+            steps=len(spec.steps),
+            waiting=spec.target not in TERMINAL_STATES,
+            count=len(DEMO_REQUESTS),
+            now=now,
+            opened=opened,
+        )
         opened += spec.target not in TERMINAL_STATES
-        with _clock(moments[0]):
+        with clock(moments[0]):
             request = request_create(
                 city=city,
                 submitted_by=focal,
@@ -444,14 +485,14 @@ def seed_requests() -> int:
                 funding_requested=spec.funding,
             )
         for step, at in zip(spec.steps, moments[1:], strict=True):
-            with _clock(at):
+            with clock(at):
                 request = transition_perform(
                     request=request,
                     transition=step.transition,
                     actor=people.actor(step.actor, city),
-                    data=_resolve(step.data, people, step.transition),
+                    data=_resolve(step.data, people, indicators),
                 )
-        with _clock(min(moments[-1] + timedelta(hours=2), now)):
+        with clock(min(moments[-1] + timedelta(hours=2), now)):
             for body in spec.messages:
                 message_post(request=request, author=focal, body=f"<p>{body}</p>", visibility=Visibility.CITY)
         if request.state != spec.target:

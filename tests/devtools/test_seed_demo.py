@@ -1,3 +1,4 @@
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -6,7 +7,8 @@ from django.core.management import call_command
 from django.db.models import Count, F
 
 from devtools.demo.network import CITIES, EXPERTS
-from helpdesk.models import City, Message, Region, RequestState, Role, SupportRequest, User
+from helpdesk.models import City, Indicator, IndicatorUnit, Message, Region, RequestState, Role, SupportRequest, User
+from workflows.models import FundEnvelope, FundingSource, OutcomeTarget, OutcomeValue
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,32 @@ def test_seed_demo_builds_the_network_and_a_second_run_changes_nothing():
     assert "focal.mombasa" in text and "hub.esa" in text and "mu.director" in text and "steering.viewer" in text
 
 
+def test_the_demo_names_its_key_indicators_and_donors_in_three_languages():
+    call_command("seed_demo", stdout=StringIO())
+
+    indicators = list(Indicator.objects.all())
+    per_priority = Counter(indicator.priority for indicator in indicators)
+    assert set(per_priority) == {1, 2, 3, 4, 5} and set(per_priority.values()) <= {3, 4}
+    assert {indicator.unit for indicator in indicators} == set(IndicatorUnit.values)
+    assert any(not indicator.higher_is_better for indicator in indicators)
+    for indicator in indicators:
+        texts = [indicator.name_fr, indicator.name_ar, indicator.definition_fr, indicator.definition_ar]
+        assert all(texts) and len({indicator.name, indicator.name_fr, indicator.name_ar}) == 3, indicator.code
+        assert any("\u0600" <= ch <= "\u06ff" for ch in indicator.name_ar), indicator.code
+    sources = list(FundingSource.objects.all())
+    assert 3 <= len(sources) <= 4 and all(source.name_fr and source.name_ar for source in sources)
+    # Every envelope says who finances it, and every donor finances one.
+    assert not FundEnvelope.objects.filter(source__isnull=True).exists()
+    assert set(FundEnvelope.objects.values_list("source", flat=True)) == {source.pk for source in sources}
+    # Every delivered request that planned indicators reports the values it reached.
+    delivered = SupportRequest.objects.filter(
+        state__in=[RequestState.DELIVERED, RequestState.CLOSED], outcome_targets__isnull=False
+    ).distinct()
+    assert delivered.exists()
+    for request in delivered:
+        assert OutcomeValue.objects.filter(target__request=request, stage="delivered").exists(), request.title
+
+
 def test_every_focal_point_and_hub_member_has_scope():
     call_command("seed_demo", stdout=StringIO())
     assert len(CITIES) >= 40 and len(EXPERTS) >= 20
@@ -95,3 +123,7 @@ def test_seed_demo_scale_adds_requests_with_one_to_ten_messages():
     # Every bulk row is consistent: region copied from its city.
     assert not SupportRequest.objects.exclude(region_id=F("city__region_id")).exists()
     assert "Added 300 requests" in out.getvalue()
+    # The bulk requests have outcomes too: planned when routed, and every envelope they drew on has a donor.
+    assert OutcomeTarget.objects.filter(request__pk__gt=last_demo_pk).exists()
+    assert not FundEnvelope.objects.filter(source__isnull=True).exists()
+    assert "planned outcomes" in out.getvalue() and "follow-ups" in out.getvalue()

@@ -45,8 +45,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Added {added.requests} requests, {added.messages} messages, {added.assignments} expert "
                 f"assignments, {history['logs']} audit rows, {history['fund_applications']} fund applications, "
-                f"{history['delivery_reports']} delivery reports, {history['evaluations']} evaluations and "
-                f"{notified} notifications in {time.monotonic() - started:.1f} s."
+                f"{history['delivery_reports']} delivery reports, {history['evaluations']} evaluations, "
+                f"{history['outcome_targets']} planned outcomes, {history['outcome_values']} outcome values, "
+                f"{history['follow_ups']} follow-ups and {notified} notifications in "
+                f"{time.monotonic() - started:.1f} s."
             )
         if options["verbosity"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")

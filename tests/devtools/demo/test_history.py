@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import F, Sum
+from django.utils import timezone
 
 from devtools.demo.history import seed_scale_history
 from devtools.demo.notifications import seed_scale_notifications
+from devtools.demo.outcomes import months_later
 from devtools.demo.scale import seed_scale
 from helpdesk.models import RequestState, SupportRequest
 from notifications.models import Notification
 from workflows.audit import audit_verify
 from workflows.lifecycle import TRIAGE
-from workflows.models import Evaluation, FundApplication, FundEnvelope, TransitionLog
+from workflows.models import (
+    Evaluation,
+    FollowUp,
+    FundApplication,
+    FundEnvelope,
+    OutcomeTarget,
+    OutcomeValue,
+    TransitionLog,
+)
 
 S = RequestState
 
@@ -93,3 +105,88 @@ def test_notifications_follow_the_recipients_table_and_never_tell_the_actor(seed
     submitted = rows.filter(event="submit")
     assert submitted.exists() and set(submitted.values_list("reason", flat=True)) == {"hub"}
     assert rows.filter(read_at__isnull=True).exists() and rows.filter(read_at__isnull=False).exists()
+
+
+def test_routed_requests_plan_one_to_three_indicators_of_their_priority(seeded):
+    bulk, history, _notified = seeded
+    targets = OutcomeTarget.objects.filter(request__in=bulk).select_related("indicator", "request")
+    assert targets.count() == history["outcome_targets"] > 0
+    planned: dict[int, set[int]] = defaultdict(set)
+    for target in targets:
+        planned[target.request_id].add(target.indicator_id)
+        assert target.indicator.priority == target.request.strategic_priority
+        assert target.target is not None and target.created_at >= target.request.submitted_at
+    assert {len(ids) for ids in planned.values()} <= {1, 2, 3}
+    # The routing moves' audit rows name the indicators; every fund application planned some.
+    routes = TransitionLog.objects.filter(request__in=bulk, transition__in=["route_to_experts", "route_to_funding"])
+    named = {log.request_id: set(log.data["indicators"]) for log in routes if "indicators" in log.data}
+    assert named == planned
+    funded = set(routes.filter(transition="route_to_funding").values_list("request_id", flat=True))
+    assert funded and funded <= set(planned)
+
+
+def test_values_are_reported_at_delivery_and_confirmed_at_evaluation(seeded):
+    bulk, history, _notified = seeded
+    values = OutcomeValue.objects.filter(target__request__in=bulk).select_related("target__indicator")
+    assert values.count() == history["outcome_values"]
+    logs = TransitionLog.objects.filter(request__in=bulk)
+    for stage, move in (("delivered", "report_delivery"), ("confirmed", "evaluate")):
+        rows = [v for v in values if v.stage == stage]
+        # As the move records it: how many values, none when nothing was planned.
+        counted = logs.filter(transition=move)
+        assert all(f"{stage}_values" in log.data for log in counted)
+        assert len(rows) == sum(log.data[f"{stage}_values"] for log in counted) > 0
+        assert {v.target.request_id for v in rows} <= set(counted.values_list("request_id", flat=True))
+        assert all(v.follow_up_id is None for v in rows)
+    # Every value fits its indicator's unit; some targets were missed and some passed.
+    assert all(v.target.indicator.clean_value(v.value) == v.value for v in values)
+    delivered = [v for v in values if v.stage == "delivered" and v.target.indicator.higher_is_better]
+    assert any(v.value < v.target.target for v in delivered) and any(v.value > v.target.target for v in delivered)
+    reached = {v.target_id: v.value for v in values if v.stage == "delivered"}
+    confirmed = {v.target_id: v.value for v in values if v.stage == "confirmed"}
+    assert set(confirmed) <= set(reached)
+    assert any(confirmed[t] == reached[t] for t in confirmed) and any(confirmed[t] != reached[t] for t in confirmed)
+
+
+def test_follow_ups_fall_due_after_delivery_and_only_answers_hold_values(seeded):
+    bulk, history, _notified = seeded
+    now = timezone.now()
+    follow_ups = list(FollowUp.objects.filter(request__in=bulk).select_related("request").prefetch_related("values"))
+    assert len(follow_ups) == history["follow_ups"] > 0
+    assert {f.status for f in follow_ups} == {"open", "answered", "missed"}
+    for follow_up in follow_ups:
+        request = follow_up.request
+        assert request.delivered_at is not None
+        assert follow_up.months in settings.OUTCOMES_FOLLOW_UP_MONTHS
+        assert follow_up.due_on == months_later(request.delivered_at.date(), follow_up.months)
+        assert request.delivered_at < follow_up.opened_at <= now
+        values = list(follow_up.values.all())
+        assert all(v.stage == "sustained" for v in values)
+        if follow_up.status == "answered":
+            assert follow_up.answered_by_id == request.submitted_by_id and follow_up.what_changed
+            assert follow_up.opened_at < follow_up.answered_at == follow_up.closed_at <= now
+        else:
+            assert not values and follow_up.answered_at is None and not follow_up.what_changed
+        if follow_up.status == "missed":
+            assert follow_up.closed_at == follow_up.opened_at + timedelta(days=settings.OUTCOMES_MISSED_DAYS)
+            assert follow_up.reminded_at is not None and follow_up.escalated_at is not None
+        if follow_up.status == "open":
+            assert now - follow_up.opened_at < timedelta(days=settings.OUTCOMES_MISSED_DAYS)
+            assert follow_up.closed_at is None
+    # Answers hold the values still standing where indicators were planned; support delivered without them
+    # (a direct answer) is followed up too, on what changed.
+    planned = set(OutcomeTarget.objects.filter(request__in=bulk).values_list("request_id", flat=True))
+    answered = [f for f in follow_ups if f.status == "answered"]
+    assert any(f.values.all() for f in answered if f.request_id in planned)
+    assert any(f.request_id not in planned for f in answered)
+    # Every request delivered more than the first follow-up's months ago was asked.
+    first = min(settings.OUTCOMES_FOLLOW_UP_MONTHS)
+    asked = {f.request_id for f in follow_ups}
+    delivered = bulk.filter(delivered_at__isnull=False).values_list("pk", "delivered_at")
+    due = {pk for pk, at in delivered if datetime.combine(months_later(at.date(), first), at.timetz()) <= now}
+    assert due == asked
+
+
+def test_every_envelope_the_roads_drew_on_has_a_donor(seeded):
+    assert not FundEnvelope.objects.filter(source__isnull=True).exists()
+    assert FundEnvelope.objects.values("source").distinct().count() >= 3

@@ -10,7 +10,14 @@ from django.core.management import call_command
 from devtools.demo.requests import DEMO_REQUESTS
 from helpdesk.models import RequestState, SupportRequest
 from workflows.audit import audit_verify
-from workflows.models import ExpertAssignment, FundApplication, FundEnvelope, TransitionLog
+from workflows.models import (
+    ExpertAssignment,
+    FundApplication,
+    FundEnvelope,
+    OutcomeTarget,
+    OutcomeValue,
+    TransitionLog,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +42,46 @@ def test_every_demo_request_reached_its_state_through_its_moves():
 def test_the_demo_shows_the_fund_and_the_expert_pool_at_work():
     call_command("seed_demo", stdout=StringIO())
 
-    assert FundEnvelope.objects.filter(committed__gt=0).count() == 1
+    # Grants drawn on two hubs' envelopes, financed by two different donors.
+    committed = FundEnvelope.objects.filter(committed__gt=0)
+    assert committed.count() == 2
+    assert len(set(committed.values_list("source__code", flat=True))) == 2
     assert FundApplication.objects.filter(status="pending", first_approver__isnull=False).count() == 1
     statuses = set(ExpertAssignment.objects.values_list("status", flat=True))
     assert statuses == {"proposed", "accepted", "declined", "completed"}
+
+
+def test_routed_demo_requests_plan_their_indicators_and_delivered_ones_report_values():
+    call_command("seed_demo", stdout=StringIO())
+
+    routed = {"route_to_experts", "route_to_funding"}
+    for spec in DEMO_REQUESTS:
+        request = SupportRequest.objects.get(city__name=spec.city, title=spec.title)
+        targets = OutcomeTarget.objects.filter(request=request).select_related("indicator")
+        planned = {t.indicator.code: t.indicator.priority for t in targets}
+        plans = [step.data["indicators"] for step in spec.steps if step.transition in routed]
+        assert set(planned) == {row["indicator"] for plan in plans for row in plan}, spec.title
+        if plans:
+            # One to three indicators, at least one of them measuring the request's own strategic priority.
+            assert 1 <= len(planned) <= 3 and spec.priority in planned.values(), spec.title
+    # Every fund application names what it aims to change.
+    assert not FundApplication.objects.exclude(request__outcome_targets__isnull=False).exists()
+
+    values = OutcomeValue.objects.select_related("target__request", "target__indicator")
+    delivered = values.filter(stage=OutcomeValue.Stage.DELIVERED)
+    reported = {v.target.request.title for v in delivered}
+    assert reported == {
+        "Peer exchange on online hate monitoring",
+        "Recovery support one year on",
+        "Prevention plan with schools and social services",
+    }
+    # Some targets were missed, some passed: the reports have both to show.
+    assert any(v.value < v.target.target for v in delivered if v.target.indicator.higher_is_better)
+    assert any(v.value > v.target.target for v in delivered if v.target.indicator.higher_is_better)
+    confirmed = {(v.target.request.title, v.target.indicator.code): v.value for v in values.filter(stage="confirmed")}
+    reached = {(v.target.request.title, v.target.indicator.code): v.value for v in delivered}
+    assert confirmed and set(confirmed) <= set(reached)
+    # The city confirms most figures as reported and corrects some.
+    assert any(confirmed[key] == reached[key] for key in confirmed)
+    assert any(confirmed[key] != reached[key] for key in confirmed)
+    assert TransitionLog.objects.filter(transition="report_delivery", data__delivered_values__gt=0).count() == 3
