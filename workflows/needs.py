@@ -236,4 +236,3 @@ def needs_map(user: User, *, year: int, region_id: int | None = None) -> NeedsMa
         answered_by_theme={str(k): v for k, v in answered_theme.items()},
         answered_by_quarter={int(str(k)): v for k, v in answered_quarter.items()},
     )
-
