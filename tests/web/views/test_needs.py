@@ -314,3 +314,13 @@ def test_the_figures_cost_the_same_queries_at_ten_times_the_requests(chosen):
         assert needs.total.filed == n
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1] <= 6  # the hub (or hubs), the role, a grouped count, three medians
+
+
+def test_a_year_without_requests_says_so(client):
+    client.force_login(hub_staff(RegionFactory()))
+    response = client.get(reverse("hub-needs"), {"year": YEAR})
+    assert response.status_code == 200 and response.context["needs"].total.filed == 0
+    assert "No request was filed in this year." in response.content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(reverse("hub-needs-csv"), {"year": YEAR}).content.decode()[1:])))
+    assert len(rows) == 1  # the header only
+    assert load_workbook(io.BytesIO(client.get(reverse("hub-needs-xlsx"), {"year": YEAR}).content)).worksheets
