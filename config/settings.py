@@ -187,6 +187,9 @@ OTP_TOTP_ISSUER = "Strong Cities help desk"
 # django-otp's own throttle on code checks (1, 2, 4… seconds after each wrong code): kept on explicitly.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# A person's authenticator secret is theirs alone: the admin never shows a device's key or QR code (its pages for
+# them answer 403, a missing device too, where django-otp's own lookup would fail with a 500).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions: an absolute lifetime here, an idle timeout enforced by the access layer.
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)

@@ -81,3 +81,48 @@ def test_cities_are_filtered_by_country_name_in_the_admin(client):
     CityFactory(name="Saïda", country="LB")
     page = client.get(reverse("admin:helpdesk_city_changelist")).content.decode()
     assert "Lebanon" in page and "Saïda" in page
+
+
+@pytest.mark.parametrize("which", ["existing", "missing"])
+def test_no_admin_page_shows_an_authenticator_secret(client, which):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    # Someone else's authenticator: not even a superuser reads it.
+    device = TOTPDevice.objects.create(user=UserFactory(), name="phone", confirmed=True)
+    client.force_login(superuser)
+    pk = device.pk if which == "existing" else device.pk + 1000
+    for view in ("config", "qrcode"):
+        response = client.get(f"/admin/otp_totp/totpdevice/{pk}/{view}/")
+        # Refused, never a 500 for a device that does not exist, and never the key.
+        assert response.status_code == 403
+        assert device.key not in response.content.decode(errors="replace")
+
+
+def test_the_management_unit_keeps_the_indicator_catalogue_and_funding_sources_in_the_admin(client):
+    from tests.factories import management
+
+    person = management(is_staff=True)
+    client.force_login(person)
+    for model in ("helpdesk/indicator", "workflows/fundingsource"):
+        assert client.get(f"/admin/{model}/").status_code == 200
+        assert client.get(f"/admin/{model}/add/").status_code == 200
+    response = client.post(
+        "/admin/helpdesk/indicator/add/",
+        {
+            "code": "plan-adopted",
+            "priority": 3,
+            "name": "Municipal prevention plan adopted",
+            "name_fr": "Plan municipal de prévention adopté",
+            "name_ar": "اعتماد خطة بلدية للوقاية",
+            "definition": "The city council adopted a prevention plan.",
+            "unit": "yes_no",
+            "higher_is_better": "on",
+            "is_active": "on",
+            "position": 0,
+        },
+    )
+    assert response.status_code == 302
+    from helpdesk.models import Indicator
+
+    assert Indicator.objects.get(code="plan-adopted").name_fr == "Plan municipal de prévention adopté"
