@@ -6,8 +6,8 @@ state (hash-chained as ``workflows.audit`` chains it, so ``verify_audit`` accept
 of every request that went through the fund (with its envelope's commitment), the delivery report of
 every delivered request and the city's evaluation of those it evaluated, and the milestones the lifecycle
 stamps on a request (``workflows.milestones``). Where a road routes a request, the hub plans key indicators, and
-the values reached and confirmed come with it; every delivered request has the follow-ups that fell due since
-(``devtools.demo.outcomes``).
+the values reached and confirmed come with it; every delivered request that planned indicators has the
+follow-ups that fell due since (``devtools.demo.outcomes``).
 
 Written straight to the tables (``devtools.demo.bulk``): this is generated load, not people's moves.
 """
@@ -286,9 +286,6 @@ def _history(
             rating = rng.choices(*RATINGS)[0]
             outcome = "The advice was put to use in the city's prevention work."
             out.evaluations.append((facts.pk, actor, rating, outcome, rating >= 4, "", at))
-    if plan is None and delivered_at is not None:
-        # Support delivered without planned indicators (a direct answer): its follow-ups still ask what changed.
-        plan = outcomes.Plan(facts.pk, facts.focal_id, None, delivered_at, delivered_at=delivered_at)
     if plan is not None:
         out.plans.append(plan)
     if triaged_at is not None and facts.submitted_at is not None:

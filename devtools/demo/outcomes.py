@@ -4,9 +4,9 @@
 the fund, mostly to the expert pool) the hub plans one to three key indicators of the request's strategic
 priority, with a baseline and a target (``Plan``); where it reports delivery the values reached are recorded,
 some short of the target and some beyond it; where the city evaluates, it confirms them or corrects one. Then
-the follow-ups of every delivered request that have fallen due since delivery
-(``settings.OUTCOMES_FOLLOW_UP_MONTHS``) are left as the follow-up job would have left them: answered (with
-the values still standing, where indicators were planned), counted as missed after ``OUTCOMES_MISSED_DAYS``,
+the follow-ups of every delivered request that planned indicators, fallen due since delivery
+(``settings.OUTCOMES_FOLLOW_UP_MONTHS``), are left as the follow-up job would have left them: answered (with
+the values still standing), counted as missed after ``OUTCOMES_MISSED_DAYS``,
 or still open (reminded, escalated) when recent.
 
 Written straight to the tables in batches (``devtools.demo.bulk``), like the rest of the history.
@@ -317,7 +317,8 @@ def outcomes_write(rng: random.Random, plans: list[Plan], now: datetime) -> Writ
                 values.append((target_id, STAGE.DELIVERED, None, t.delivered, p.delivered_by, p.delivered_at))
             if t.confirmed is not None:
                 values.append((target_id, STAGE.CONFIRMED, None, t.confirmed, p.confirmed_by, p.confirmed_at))
-        if p.delivered_at is None:
+        # As the follow-up job does: only support that planned indicators is followed up.
+        if p.delivered_at is None or not p.targets:
             continue
         for asked in _follow_ups(rng, p, now, schedule):
             follow_ups.append(asked.row)
