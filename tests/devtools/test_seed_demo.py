@@ -127,3 +127,26 @@ def test_seed_demo_scale_adds_requests_with_one_to_ten_messages():
     assert OutcomeTarget.objects.filter(request__pk__gt=last_demo_pk).exists()
     assert not FundEnvelope.objects.filter(source__isnull=True).exists()
     assert "planned outcomes" in out.getvalue() and "follow-ups" in out.getvalue()
+
+
+def test_the_demo_lives_its_follow_ups_through_the_lifecycle_on_their_days():
+    import time_machine
+
+    from workflows.models import FollowUp, TransitionLog
+
+    # A day late in the fiscal year, so that support delivered in the summer has had its three months.
+    with time_machine.travel("2026-12-05 10:00:00+00:00"):
+        call_command("seed_demo", stdout=StringIO())
+        follow_ups = list(FollowUp.objects.select_related("request"))
+        assert follow_ups
+        for follow_up in follow_ups:
+            request = follow_up.request
+            assert request.outcome_targets.exists()  # only planned support is followed up
+            asked = TransitionLog.objects.get(request=request, transition="follow_up_open", created_at=follow_up.opened_at)
+            assert asked.created_at.date() == follow_up.due_on
+            if follow_up.status == FollowUp.Status.ANSWERED:
+                assert follow_up.values.count() == request.outcome_targets.count()
+                assert TransitionLog.objects.filter(request=request, transition="answer_follow_up").exists()
+        before = FollowUp.objects.count(), TransitionLog.objects.count()
+        call_command("seed_demo", stdout=StringIO())
+        assert (FollowUp.objects.count(), TransitionLog.objects.count()) == before

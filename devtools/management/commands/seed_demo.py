@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devtools.demo.bulk import bulk_load
+from devtools.demo.follow_ups import seed_follow_ups
 from devtools.demo.history import seed_scale_history
 from devtools.demo.network import DEMO_PASSWORD, seed_network
 from devtools.demo.notifications import seed_scale_notifications
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         logins = seed_network(fiscal_year=current_fiscal_year())
         created = seed_requests()
-        self.stdout.write(f"Demo network ready ({created} demo requests created).")
+        follow_ups = seed_follow_ups()
+        self.stdout.write(f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups).")
         scale = int(options["scale"] or 0)
         if scale:
             with bulk_load():
