@@ -62,8 +62,9 @@ def seed_follow_ups(*, now: datetime | None = None) -> int:
     )
     asked_at = sorted(
         {
-            datetime.combine(add_months(timezone.localdate(r.delivered_at), months), r.delivered_at.timetz())
-            for r in delivered
+            datetime.combine(add_months(timezone.localdate(at), months), at.timetz())
+            for at in (r.delivered_at for r in delivered)
+            if at is not None
             for months in points()
         }
     )

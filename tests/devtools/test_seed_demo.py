@@ -142,7 +142,9 @@ def test_the_demo_lives_its_follow_ups_through_the_lifecycle_on_their_days():
         for follow_up in follow_ups:
             request = follow_up.request
             assert request.outcome_targets.exists()  # only planned support is followed up
-            asked = TransitionLog.objects.get(request=request, transition="follow_up_open", created_at=follow_up.opened_at)
+            asked = TransitionLog.objects.get(
+                request=request, transition="follow_up_open", created_at=follow_up.opened_at
+            )
             assert asked.created_at.date() == follow_up.due_on
             if follow_up.status == FollowUp.Status.ANSWERED:
                 assert follow_up.values.count() == request.outcome_targets.count()
