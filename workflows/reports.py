@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from helpdesk.models import Region, StrategicPriority, SupportKind, SupportRequest, Theme, localized_name
 from workflows.models import Evaluation, FundApplication, FundingSource
 from workflows.outcome_stats import OutcomeFigures, outcome_figures, outcome_figures_suppressed
-from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, FigureRow, median_and_count, small
+from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, FigureRow, median_and_count, rows_suppressed, small
 
 APPROVED = FundApplication.Status.APPROVED
 
@@ -217,8 +217,7 @@ def _grants_suppressed(rows: list[GrantRow]) -> list[GrantRow]:
 
 
 def annual_report_suppressed(report: AnnualReport) -> AnnualReport:
-    def rows(lines: list[FigureRow]) -> list[FigureRow]:
-        return [replace(line, count=small(line.count)) for line in lines]
+    rows = rows_suppressed
 
     enough_ratings = (report.evaluations or 0) >= SMALL_COUNT
     return replace(

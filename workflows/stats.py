@@ -258,12 +258,15 @@ def small(count: int | None) -> int | None:
     return None if count is None or 0 < count < SMALL_COUNT else count
 
 
+def rows_suppressed(lines: list[FigureRow]) -> list[FigureRow]:
+    """``lines`` with each count below ``SMALL_COUNT`` replaced by None."""
+    return [replace(line, count=small(line.count)) for line in lines]
+
+
 def figures_suppressed(figures: SteeringFigures) -> SteeringFigures:
     """``figures`` with every count below ``SMALL_COUNT`` (and every median, average or fund total taken over
     fewer than that many requests) replaced by None, which the page reads "fewer than 5"."""
-
-    def rows(lines: list[FigureRow]) -> list[FigureRow]:
-        return [replace(line, count=small(line.count)) for line in lines]
+    rows = rows_suppressed
 
     enough_ratings = (figures.evaluations or 0) >= SMALL_COUNT
     return replace(

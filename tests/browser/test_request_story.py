@@ -20,6 +20,7 @@ one else, the expert is told the next step, and the steering page draws a chart 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ from tests.factories import (
 )
 from tests.web.pages import in_state
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
+from workflows.models import FollowUp, FundingSource, OutcomeValue
+from workflows.services import outcomes_followups_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -150,8 +153,11 @@ def _words(locator: Any) -> str:
 def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromium, live_server, artifacts, language):
     cache.clear()
     city = CityFactory(name="Kumanovo", country="MK")
-    FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000)
-    IndicatorFactory(
+    donor = FundingSource.objects.create(
+        code="eu", name="European Union", name_fr="Union européenne", name_ar="الاتحاد الأوروبي"
+    )
+    FundEnvelopeFactory(region=city.region, fiscal_year=timezone.now().year, amount=100000, source=donor)
+    engaged = IndicatorFactory(
         priority=4,
         name="Young people engaged in local decision-making",
         name_fr="Jeunes associés aux décisions locales",
@@ -320,6 +326,8 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
     expert_ui.go(request.get_absolute_url())
     form = expert_ui.move_form("report_delivery")
     form.locator("textarea").first.fill("Three facilitated sessions; the council now meets monthly.")
+    form.locator(f"input[name$='-values-{engaged.pk}']").fill("35")  # the value reached, against a target of 40
+    expert_ui.look("8-expert-report-delivery")
     expert_ui.click(form.locator("button[type=submit]").first)
 
     # 9. The city sees its grant and the delivery report, and evaluates.
@@ -332,9 +340,16 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
     form.locator("input[name$='rating'][value='5']").check()
     form.locator("textarea").first.fill("A youth council with members from every community.")
     form.locator("input[name$='would_recommend'][value='yes']").check()
+    # The value the expert reported is there to confirm; the city corrects it.
+    value = form.locator(f"input[name$='-values-{engaged.pk}']")
+    assert value.input_value() == "35"
+    value.fill("32")
     city_ui.click(form.locator("button[type=submit]").first)
     request.refresh_from_db()
     assert request.state == "closed" and request.evaluation.rating == 5
+    assert list(
+        OutcomeValue.objects.filter(target__request=request).order_by("stage").values_list("stage", "value")
+    ) == [("confirmed", 32), ("delivered", 35)]
     assert "members from every community" in _words(p.locator("#record"))  # the city reads back what it gave
 
     # The timeline tells what happened in the past tense, in the page's language.
@@ -342,6 +357,24 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
     for move in ("submit", "request_info", "approve_funding", "report_delivery"):
         assert " ".join(_said(language, TRANSITION_SPECS[move].event.line).split()) in timeline, move
     city_ui.look("9-city-closed")
+
+    # 9b. Three months later the desk asks the city whether the results hold: the task waits on its home page,
+    #     the answer is the request's primary button, and what it says joins the record.
+    assert outcomes_followups_run(now=timezone.now() + timedelta(days=93)).opened == 1
+    city_ui.go("/")
+    task = p.locator(f"main a[href='{request.get_absolute_url()}']").first
+    city_ui.look("9b-city-home-follow-up")
+    city_ui.click(task)
+    form = city_ui.move_form("answer_follow_up")
+    assert "btn-primary" in (form.locator("button[type=submit]").first.get_attribute("class") or "")
+    form.locator(f"input[name$='-values-{engaged.pk}']").fill("30")
+    form.locator("textarea").first.fill("The council still meets; two members left for university.")
+    city_ui.look("9b-city-follow-up-form")
+    city_ui.click(form.locator("button[type=submit]").first)
+    assert FollowUp.objects.get(request=request).status == "answered"
+    outcomes = _words(p.locator("#outcomes"))
+    assert "30" in outcomes and "32" in outcomes and "35" in outcomes
+    city_ui.look("9b-city-follow-up-answered")
 
     # 10. Who reads the record: the hub and the management unit read the evaluation and the report; the expert
     #     reads their own report but not the evaluation; the steering committee cannot open the request.
@@ -372,6 +405,22 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
     main = _words(s.locator("main"))
     assert fewer in main
     steering_ui.look("11-steering")
+
+    # 12. The reports: the steering committee's annual report (charts, outcomes per key indicator, small counts
+    #     suppressed); the management unit's needs map and the donor's grant report; the hub's own needs map.
+    year = timezone.now().year
+    steering_ui.go(f"/reports/annual/{year}/")
+    assert s.locator("main svg[role=img]").count() >= 1
+    assert fewer in _words(s.locator("main"))
+    steering_ui.look("12-steering-annual-report")
+    mu_ui.go("/hub/needs/")
+    assert m.locator("main svg[role=img]").count() >= 1
+    mu_ui.look("12-management-needs-map")
+    mu_ui.go(f"/reports/grants/eu/{year}/")
+    mu_ui.look("12-management-grant-report")
+    hub_ui.go("/hub/needs/")
+    assert h.locator("main table").count() >= 1
+    hub_ui.look("12-hub-needs-map")
 
     for someone in people:
         someone.close()
