@@ -9,6 +9,8 @@ unit's to send; the steering committee may read its suppressed copy. Both pages 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
@@ -62,8 +64,10 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     copy = "" if full or not signed_in(request).has_role(Role.MANAGEMENT) else STEERING_COPY
     if request.GET.get("format") == "xlsx":
         return _xlsx(annual_tables(report), f"annual-report-{year}{'-committee' if report.suppressed else ''}.xlsx")
-    # The management unit's bars open the matching queue (every year's requests: the queue has no year filter).
-    by_hub = (lambda row: queue_url(region=row.key)) if full else None
+    # The management unit's bars open the matching queue: requests filed in the year for the lines that count them
+    # (the queue filters by filing date); support given by kind counts deliveries, which the queue cannot bound.
+    filed = {"filed_from": f"{year}-01-01", "filed_before": f"{year + 1}-01-01"}
+    by_hub = (lambda row: queue_url(region=row.key, **filed)) if full else None
     by_kind = (lambda row: queue_url(kind=row.key)) if full else None
 
     def draw() -> list[Chart]:
@@ -88,6 +92,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
         {
             "report": report,
             "drill_down": full,
+            "filed_in_year": urlencode(filed),
             "copy": copy,
             "years": report_years(),
             "charts": charts,

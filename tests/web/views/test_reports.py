@@ -107,8 +107,19 @@ def test_management_reads_every_figure_with_links_to_the_queue(client):
     row = report.outcomes.rows[0]
     assert (row.planned, row.delivered, row.reached) == (6, 6, 6) and row.points[0].value == Decimal("50")
     page = response.content.decode()
-    assert f"{reverse('hub-queue')}?region={world['small'].pk}&amp;state=" in page
     assert "?format=xlsx" in page and "data-print" in page
+    # Each hub's bar and each theme's line open the queue on the requests filed that year, as many as it counts.
+    year = "filed_from=2026-01-01&amp;filed_before=2027-01-01"
+    assert f"{reverse('hub-queue')}?region={world['small'].pk}&amp;{year}&amp;state=" in page
+    assert f"{reverse('hub-queue')}?theme=multi_agency&amp;state=&amp;{year}" in page
+    SupportRequestFactory(city=CityFactory(region=world["small"]), theme="multi_agency", state="closed")  # 2027's
+    SupportRequest.objects.filter(theme="multi_agency", created_at__gt=FILED_ON).update(
+        created_at=datetime(2027, 1, 3, tzinfo=UTC)
+    )
+    queue = client.get(f"{reverse('hub-queue')}?theme=multi_agency&state=&{year.replace('&amp;', '&')}")
+    assert queue.status_code == 200
+    shown = {r.reference for r in queue.context["page"].rows}
+    assert len(shown) == {r.key: r.count for r in report.filed_by_theme}["multi_agency"] == 2
 
 
 def test_the_steering_committee_reads_suppressed_aggregates_and_no_request(client):
