@@ -8,6 +8,7 @@ reader's thousands grouping, a scale as "n out of 5".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,8 +16,23 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from helpdesk.models import IndicatorUnit, RequestState, SupportRequest
-from workflows.models import FollowUp
+from workflows.models import FollowUp, OutcomeTarget
 from workflows.selectors import FollowUpValues, follow_up_values, outcome_targets
+
+
+class PlannedTargets:
+    """A request's planned outcomes (``workflows.selectors.outcome_targets``), read once for a whole page: its
+    record and its move forms (delivery, evaluation, follow-up) show the same rows, and a page that shows
+    neither reads nothing."""
+
+    def __init__(self, request: SupportRequest) -> None:
+        self.request = request
+        self._rows: list[OutcomeTarget] | None = None
+
+    def __call__(self) -> list[OutcomeTarget]:
+        if self._rows is None:
+            self._rows = outcome_targets(self.request)
+        return self._rows
 
 
 def plain(value: Decimal | None) -> str:
@@ -82,10 +98,11 @@ class OutcomesView:
 AFTER_DELIVERY = frozenset({RequestState.DELIVERED, RequestState.CLOSED})
 
 
-def request_outcomes(request: SupportRequest) -> OutcomesView:
+def request_outcomes(request: SupportRequest, planned: Callable[[], list[OutcomeTarget]] | None = None) -> OutcomesView:
     """The request's outcomes, planned to sustained: one query for the planned indicators with their delivered
-    and confirmed values, and once delivered one more for the follow-ups with their values."""
-    targets = outcome_targets(request)
+    and confirmed values (none if ``planned`` read them already), and once delivered one more for the
+    follow-ups with their values."""
+    targets = (planned or PlannedTargets(request))()
     if not targets:
         return OutcomesView([], [])
     follow_ups: list[FollowUpValues] = follow_up_values(request) if request.state in AFTER_DELIVERY else []

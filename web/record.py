@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.access import can
 from helpdesk.models import RequestState, SupportRequest, User
 from helpdesk.sanitize import render_html
-from web.outcomes import OutcomesView, request_outcomes
+from web.outcomes import OutcomesView, PlannedTargets, request_outcomes
 from workflows.models import FundApplication
 from workflows.selectors import TrailLine, delivery_record, evaluation_of
 
@@ -98,12 +98,18 @@ def _grant(request: SupportRequest, applications: list[FundApplication], *, eval
 
 
 def request_record(
-    request: SupportRequest, user: User, *, trail: list[TrailLine], applications: list[FundApplication]
+    request: SupportRequest,
+    user: User,
+    *,
+    trail: list[TrailLine],
+    applications: list[FundApplication],
+    planned: PlannedTargets | None = None,
 ) -> RecordView:
     """What ``user`` may read of ``request``'s grant, delivery reports and evaluation.
 
     ``trail``: the request's moves (``workflows.selectors.trail_lines``); ``applications``: its fund
-    applications as ``request_lifecycle`` read them (with the people who decided).
+    applications as ``request_lifecycle`` read them (with the people who decided); ``planned``: its planned
+    outcomes, shared with the page's move forms.
     """
     moves = {line.transition for line in trail}
     evaluated = "evaluate" in moves
@@ -129,7 +135,7 @@ def request_record(
             created_at=given.created_at,
         )
     # Planned when the hub routed the request; read by those who read the evaluation (the city and overseers).
-    planned = bool(PLANNING_MOVES & moves) and can(user, "view_evaluation", request)
+    reads_outcomes = bool(PLANNING_MOVES & moves) and can(user, "view_evaluation", request)
     return RecordView(
         # Those who see every fund decision read the grant with its application (the page's fund section).
         grant=_grant(request, applications, evaluated=evaluated)
@@ -137,7 +143,7 @@ def request_record(
         else None,
         reports=reports,
         evaluation=evaluation,
-        outcomes=request_outcomes(request) if planned else None,
+        outcomes=request_outcomes(request, planned) if reads_outcomes else None,
     )
 
 

@@ -29,9 +29,9 @@ from helpdesk.models import Currency, RequestState, StrategicPriority, SupportRe
 from web.forms.markdown import MarkdownField
 from web.forms.outcomes import IndicatorsField, IndicatorValuesField, known_values, planned_figures
 from web.forms.widgets import BudgetLinesField
+from web.outcomes import PlannedTargets
 from workflows.errors import TransitionRefused
 from workflows.models import FundApplication
-from workflows.selectors import outcome_targets
 from workflows.spec import DataField, Kind, MoveTone, TransitionSpec
 
 TEXTAREA_ROWS = 4
@@ -129,11 +129,14 @@ class MoveForm(forms.Form):
         expert_choices: Iterable[tuple[int, str]] | None = None,
         prefix: str | None = None,
         application: FundApplication | None = None,
+        planned: PlannedTargets | None = None,
     ) -> None:
         super().__init__(data, prefix=prefix)
         self.spec = spec
         self.support_request = support_request
         self.application = application
+        # The request's planned outcomes, read when a field first shows them (shared by a page's forms).
+        self.planned = planned or PlannedTargets(support_request)
         for field in spec.fields:
             form_field = FORM_FIELDS[field.kind](field, field.required and not field.default_from_request)
             if field.kind is Kind.EXPERTS:
@@ -157,14 +160,7 @@ class MoveForm(forms.Form):
         """The indicators' field reads what it shows when first shown (a form built for a page that does not show
         it reads nothing): the catalogue, or the request's planned indicators, one query each."""
         request = self.support_request
-        targets: list[Any] | None = None
-
-        def planned() -> list[Any]:
-            nonlocal targets
-            if targets is None:
-                targets = outcome_targets(request)
-            return targets
-
+        planned = self.planned
         if isinstance(form_field, IndicatorsField):
             form_field.first(request.strategic_priority)
             # Only routing to experts plans indicators before the fund is asked: the hub keeps or changes them.
@@ -268,6 +264,7 @@ def page_moves(
     *,
     expected: TransitionSpec | None,
     application: FundApplication | None = None,
+    planned: PlannedTargets | None = None,
 ) -> list[PageMove]:
     """A request page's moves: the expected one first, then side steps in the table's order, then what ends or
     refuses (withdraw, decline, reject), so the most prominent button is never the destructive one. Moves whose
@@ -276,7 +273,7 @@ def page_moves(
     def form(spec: TransitionSpec) -> MoveForm | None:
         if spec.chooses_experts or not (spec.fields or spec.irreversible):
             return None
-        return MoveForm(spec, support_request, prefix=spec.name, application=application)
+        return MoveForm(spec, support_request, prefix=spec.name, application=application, planned=planned)
 
     found = [PageMove(spec, form(spec), spec is expected) for spec in moves]
     return sorted(found, key=lambda move: (not move.primary, move.spec.tone is MoveTone.DANGER))

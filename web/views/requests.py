@@ -30,6 +30,7 @@ from web import presenters
 from web.forms.moves import MoveForm, page_moves
 from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
 from web.middleware import client_ip
+from web.outcomes import PlannedTargets
 from web.params import parse_id
 from web.ratelimits import limit_posts
 from web.record import record_anchors, request_record
@@ -69,7 +70,11 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
     lifecycle = request_lifecycle(
         support_request, user, oversees=oversees, sees_grant=can(user, "view_grant", support_request)
     )
-    record = request_record(support_request, user, trail=lifecycle.trail, applications=lifecycle.applications)
+    # The planned outcomes, shown by the record and by the forms of delivery, evaluation and follow-up: read once.
+    planned = PlannedTargets(support_request)
+    record = request_record(
+        support_request, user, trail=lifecycle.trail, applications=lifecycle.applications, planned=planned
+    )
     fund_applications = lifecycle.applications if can(user, "view_fund_decision", support_request) else []
     channels = _writable_channels(user, support_request)
     story = story_pages(
@@ -106,6 +111,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
             # A draft's expected step is to finish it (its own button above the moves).
             expected=None if can_edit_draft else lifecycle.expected,
             application=next((a for a in lifecycle.applications if a.status == a.Status.PENDING), None),
+            planned=planned,
         ),
         # An expert reads where the request stands as their next step.
         "next_step": lifecycle.phrase if lifecycle.reader in ("expert", "proposed_expert") else "",
