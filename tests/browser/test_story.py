@@ -37,11 +37,14 @@ MAIN_PAGES = [
     ("hub_staff", "{request}"),
     ("hub_staff", "/notifications/requests/{reference}/watchers/manage/"),
     ("hub_staff", "/hub/templates/"),
+    ("hub_staff", "/hub/needs/"),
     ("expert", "/"),
     ("expert", "{request}"),
     ("management", "/"),
     ("management", "/overview/"),
+    ("management", "/reports/"),
     ("steering", "/"),
+    ("steering", "/reports/"),
 ]
 
 
