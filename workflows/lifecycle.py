@@ -3,17 +3,19 @@
 Every other part reads it (``workflows.spec`` says what each fact means); ``tests/workflows/test_lifecycle.py``
 fails when one is missing. Adding a state: a line in ``STATES`` (its value in ``RequestState``, the choice
 migration), the moves into and out of it, and their e-mails (``templates/notifications/email/events/``).
+The follow-up moves after delivery are written in ``workflows.lifecycle_follow_ups`` and listed here with the
+rest.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import RequestState, SupportKind, Visibility
-from workflows.moves import assignments, closing, follow_ups, funding, triage
+from workflows.lifecycle_follow_ups import FOLLOW_UP_MOVES
+from workflows.moves import assignments, closing, funding, triage
 from workflows.spec import (
     ALL_KINDS,
     NO_DEADLINE,
@@ -25,7 +27,6 @@ from workflows.spec import (
     DeadlineKind,
     Event,
     Guard,
-    Handler,
     Kind,
     MoveTone,
     Phrases,
@@ -182,27 +183,6 @@ INDICATORS = DataField(
         " target where you know them."
     ),
 )
-# Follow-ups months after delivery keep the request where it is (delivered, or closed once evaluated).
-FOLLOWING_UP = (S.DELIVERED, S.CLOSED)
-
-
-def _follow_up_step(name: str, label: Promise, announced: Event, handler: Handler, guard: Guard) -> TransitionSpec:
-    """One of the desk's own steps on a follow-up (the scheduled job makes them: ``outcomes_followups``)."""
-    return TransitionSpec(
-        name=name,
-        sources=FOLLOWING_UP,
-        target=None,
-        rule=Rule.SYSTEM,
-        label=label,
-        event=announced,
-        handler=handler,
-        irreversible=False,
-        tone=MoveTone.QUIET,
-        guards=(guard,),
-        system_only=True,
-    )
-
-
 EXPERT_PROPOSED = event("expert_proposed", _("The hub proposed an expert assignment"), A.NAMED_EXPERTS)
 
 TRANSITIONS: tuple[TransitionSpec, ...] = (
@@ -511,70 +491,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         guards=(Guard.DEADLINE_PASSED,),
         system_only=True,
     ),
-    _follow_up_step(
-        "follow_up_open",
-        _("Ask the city how the results are holding up"),
-        event("follow_up_due", _("The desk asked the city how the results are holding up"), A.CITY),
-        follow_ups.follow_up_open,
-        Guard.FOLLOW_UP_DUE,
-    ),
-    _follow_up_step(
-        "follow_up_remind",
-        _("Remind the city of its follow-up"),
-        event("follow_up_reminder", _("The desk reminded the city of its follow-up"), A.CITY),
-        follow_ups.follow_up_remind,
-        Guard.FOLLOW_UP_REMINDER_DUE,
-    ),
-    _follow_up_step(
-        "follow_up_escalate",
-        _("Tell the hub the follow-up is unanswered"),
-        event(
-            "follow_up_escalated",
-            _("The city has not answered its follow-up: the desk told the hub"),
-            A.OWNER_OR_HUB,
-            A.HUB_LEADS,
-        ),
-        follow_ups.follow_up_escalate,
-        Guard.FOLLOW_UP_ESCALATION_DUE,
-    ),
-    _follow_up_step(
-        "follow_up_miss",
-        _("Count the follow-up as not answered"),
-        event("follow_up_missed", _("The follow-up closed without an answer"), A.OWNER_OR_HUB),
-        follow_ups.follow_up_miss,
-        Guard.FOLLOW_UP_MISSED,
-    ),
-    TransitionSpec(
-        name="answer_follow_up",
-        sources=FOLLOWING_UP,
-        target=None,
-        rule=Rule.FOCAL_POINT,
-        label=_("Answer the follow-up"),
-        event=event("follow_up_answered", _("The city told the desk how the results are holding up"), A.OWNER_OR_HUB),
-        handler=follow_ups.answer_follow_up,
-        irreversible=False,
-        tone=MoveTone.PRIMARY,
-        fields=(
-            DataField(
-                name="values",
-                kind=Kind.INDICATOR_VALUES,
-                label=_("Where the key indicators stand now"),
-                help_text=_("Leave a value blank if you do not know it."),
-                required=False,
-            ),
-            DataField(
-                name="what_changed",
-                kind=Kind.RICH_TEXT,
-                label=_("What changed since the support?"),
-                help_text=_(
-                    "Is the plan still in force, are the people trained still working on it? The hub reads this."
-                ),
-            ),
-        ),
-        guards=(Guard.HAS_OPEN_FOLLOW_UP,),
-        comment_field="what_changed",
-        comment_visibility=CITY,
-    ),
+    *FOLLOW_UP_MOVES,
     TransitionSpec(
         name="decline",
         sources=(S.SUBMITTED, S.INFO_REQUESTED, S.EXPERT_MATCHING),
