@@ -19,15 +19,19 @@ from helpdesk.models import IndicatorUnit, RequestState, SupportRequest
 from workflows.models import FollowUp, OutcomeTarget
 from workflows.selectors import FollowUpValues, follow_up_values, outcome_targets
 
+# The moves that plan outcomes: a request whose trail has neither has none.
+PLANNING_MOVES = frozenset({"route_to_funding", "route_to_experts"})
+
 
 class PlannedTargets:
     """A request's planned outcomes (``workflows.selectors.outcome_targets``), read once for a whole page: its
     record and its move forms (delivery, evaluation, follow-up) show the same rows, and a page that shows
-    neither reads nothing."""
+    neither reads nothing. ``moves``: the request's trail, when the page has read it (a request never routed
+    planned nothing, and is not asked)."""
 
-    def __init__(self, request: SupportRequest) -> None:
+    def __init__(self, request: SupportRequest, moves: frozenset[str] | set[str] | None = None) -> None:
         self.request = request
-        self._rows: list[OutcomeTarget] | None = None
+        self._rows: list[OutcomeTarget] | None = None if moves is None or PLANNING_MOVES & moves else []
 
     def __call__(self) -> list[OutcomeTarget]:
         if self._rows is None:

@@ -26,12 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.access import can
 from helpdesk.models import RequestState, SupportRequest, User
 from helpdesk.sanitize import render_html
-from web.outcomes import OutcomesView, PlannedTargets, request_outcomes
+from web.outcomes import PLANNING_MOVES, OutcomesView, PlannedTargets, request_outcomes
 from workflows.models import FundApplication
 from workflows.selectors import TrailLine, delivery_record, evaluation_of
 
 # The moves that plan a request's outcomes: without one in the trail there is nothing to read.
-PLANNING_MOVES = frozenset({"route_to_funding", "route_to_experts"})
 
 
 @dataclass(frozen=True)

@@ -361,19 +361,27 @@ def _stage_value(stage: OutcomeValue.Stage) -> Subquery:
     return Subquery(values.order_by("-recorded_at", "-pk").values("value")[:1])
 
 
+# Values are recorded from the delivery report on: before it, a request's planned outcomes have none to read.
+VALUED_STATES = frozenset({RequestState.DELIVERED, RequestState.CLOSED})
+
+
 def outcome_targets(request: SupportRequest) -> list[OutcomeTarget]:
     """The request's planned outcomes in the catalogue's order, with their indicators and, in the same query,
     the value reached at delivery (``delivered_value``) and the one the city confirmed (``confirmed_value``),
-    ``None`` where none was recorded."""
-    return list(
-        OutcomeTarget.objects.filter(request_id=request.pk)
-        .select_related("indicator")
-        .annotate(
+    ``None`` where none was recorded (not looked for before delivery: the two subqueries cost about as much
+    as the rest of the read)."""
+    targets = OutcomeTarget.objects.filter(request_id=request.pk).select_related("indicator")
+    if request.state in VALUED_STATES:
+        targets = targets.annotate(
             delivered_value=_stage_value(OutcomeValue.Stage.DELIVERED),
             confirmed_value=_stage_value(OutcomeValue.Stage.CONFIRMED),
         )
-        .order_by("indicator__priority", "indicator__position", "indicator__code")
-    )
+    rows = list(targets.order_by("indicator__priority", "indicator__position", "indicator__code"))
+    if request.state not in VALUED_STATES:
+        for row in rows:  # the two attributes the annotations give, unknown before delivery
+            setattr(row, "delivered_value", None)  # noqa: B010
+            setattr(row, "confirmed_value", None)  # noqa: B010
+    return rows
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         support_request, user, oversees=oversees, sees_grant=can(user, "view_grant", support_request)
     )
     # The planned outcomes, shown by the record and by the forms of delivery, evaluation and follow-up: read once.
-    planned = PlannedTargets(support_request)
+    planned = PlannedTargets(support_request, {line.transition for line in lifecycle.trail})
     record = request_record(
         support_request, user, trail=lifecycle.trail, applications=lifecycle.applications, planned=planned
     )

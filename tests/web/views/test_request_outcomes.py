@@ -82,8 +82,18 @@ def test_the_fund_form_on_the_request_page_asks_for_indicators_and_its_post_plan
 def test_delivery_values_then_the_city_confirms_starting_from_them(client, city):
     staff = IndicatorFactory(name="Staff trained")
     request = in_state("in_delivery", city=city)
+    hub = hub_staff(city.region)
+    # Planned when the hub routed it, as the trail says (a request never routed planned nothing).
+    log_append(
+        request_id=request.pk,
+        transition="route_to_experts",
+        from_state="submitted",
+        to_state="expert_matching",
+        actor_id=hub.pk,
+        created_at=timezone.now(),
+    )
     OutcomeTarget.objects.create(request=request, indicator=staff, target=Decimal(10))
-    client.force_login(hub_staff(city.region))
+    client.force_login(hub)
 
     client.post(
         _move(request, "report_delivery"),
