@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -363,25 +364,55 @@ def _stage_value(stage: OutcomeValue.Stage) -> Subquery:
 
 # Values are recorded from the delivery report on: before it, a request's planned outcomes have none to read.
 VALUED_STATES = frozenset({RequestState.DELIVERED, RequestState.CLOSED})
+_TARGET_COLUMNS = ("pk", "indicator_id", "baseline", "target", "planned_by_id", "created_at")
+_INDICATOR_COLUMNS = tuple(field.attname for field in Indicator._meta.concrete_fields)
 
 
-def outcome_targets(request: SupportRequest) -> list[OutcomeTarget]:
-    """The request's planned outcomes in the catalogue's order, with their indicators and, in the same query,
-    the value reached at delivery (``delivered_value``) and the one the city confirmed (``confirmed_value``),
-    ``None`` where none was recorded (not looked for before delivery: the two subqueries cost about as much
-    as the rest of the read)."""
-    targets = OutcomeTarget.objects.filter(request_id=request.pk).select_related("indicator")
-    if request.state in VALUED_STATES:
+def _planned(request_id: int, *, valued: bool) -> QuerySet[OutcomeTarget, tuple[Any, ...]]:
+    targets = OutcomeTarget.objects.filter(request_id=request_id)
+    stages: tuple[str, ...] = ()
+    if valued:
         targets = targets.annotate(
             delivered_value=_stage_value(OutcomeValue.Stage.DELIVERED),
             confirmed_value=_stage_value(OutcomeValue.Stage.CONFIRMED),
         )
-    rows = list(targets.order_by("indicator__priority", "indicator__position", "indicator__code"))
-    if request.state not in VALUED_STATES:
-        for row in rows:  # the two attributes the annotations give, unknown before delivery
-            setattr(row, "delivered_value", None)  # noqa: B010
-            setattr(row, "confirmed_value", None)  # noqa: B010
-    return rows
+        stages = ("delivered_value", "confirmed_value")
+    return targets.order_by("indicator__priority", "indicator__position", "indicator__code").values_list(
+        *_TARGET_COLUMNS, *(f"indicator__{name}" for name in _INDICATOR_COLUMNS), *stages
+    )
+
+
+# Read by every page of a routed request (its record and its move forms): prepared reads (``helpdesk.prepared``),
+# with and without the values reached (the two subqueries cost as much to build as the rest of the read).
+_PLANNED = PreparedRead("planned-outcomes", lambda request_id: _planned(request_id, valued=False))
+_PLANNED_VALUED = PreparedRead("planned-outcomes-valued", lambda request_id: _planned(request_id, valued=True))
+
+
+def outcome_targets(request: SupportRequest) -> list[OutcomeTarget]:
+    """The request's planned outcomes in the catalogue's order, with their indicators and the value reached at
+    delivery (``delivered_value``) and the one the city confirmed (``confirmed_value``), ``None`` where none was
+    recorded (not looked for before delivery). One query; the rows are for reading, not saving."""
+    valued = request.state in VALUED_STATES
+    rows = (_PLANNED_VALUED if valued else _PLANNED).rows(request_id=request.pk)
+    targets: list[OutcomeTarget] = []
+    width = len(_TARGET_COLUMNS)
+    for row in rows:
+        pk, _indicator_id, baseline, target, planned_by_id, created_at = row[:width]
+        planned = OutcomeTarget(
+            pk=pk,
+            request_id=request.pk,
+            baseline=baseline,
+            target=target,
+            planned_by_id=planned_by_id,
+            created_at=created_at,
+        )
+        indicator = row[width : width + len(_INDICATOR_COLUMNS)]
+        planned.indicator = Indicator(**dict(zip(_INDICATOR_COLUMNS, indicator, strict=True)))
+        delivered, confirmed = row[width + len(_INDICATOR_COLUMNS) :] if valued else (None, None)
+        setattr(planned, "delivered_value", delivered)  # noqa: B010  (what the page reads of each stage)
+        setattr(planned, "confirmed_value", confirmed)  # noqa: B010
+        targets.append(planned)
+    return targets
 
 
 @dataclass(frozen=True)

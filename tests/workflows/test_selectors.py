@@ -182,3 +182,56 @@ def test_the_lifecycle_panel_speaks_to_each_reader(net):
 def test_accepted_experts_are_the_ones_the_hub_may_share_a_file_with(net):
     assert accepted_experts(net.at("expert_matching")) == []
     assert accepted_experts(net.at("expert_matching_accepted")) == [net.expert]
+
+
+@pytest.mark.parametrize("delivered", [False, True])
+def test_outcome_targets_is_a_prepared_read_equal_to_its_queryset(net, delivered):
+    """``outcome_targets`` is a prepared read (``helpdesk.prepared``): the same rows, indicators and stage
+    values as the plain queryset, before delivery (no values looked for) and after."""
+    from django.db.models import OuterRef, Subquery
+
+    from tests.factories import IndicatorFactory
+    from workflows.models import OutcomeTarget, OutcomeValue
+    from workflows.selectors import outcome_targets
+
+    request = net.at("in_delivery")
+    plan = IndicatorFactory(priority=1, name="Plan adopted", name_fr="Plan adopté", unit="yes_no", position=2)
+    share = IndicatorFactory(priority=1, name="Share of youth", unit="percentage", position=1)
+    for indicator, baseline, target in ((plan, None, Decimal(1)), (share, Decimal("12.5"), Decimal(40))):
+        OutcomeTarget.objects.create(request=request, indicator=indicator, baseline=baseline, target=target)
+    if delivered:
+        request = transition_perform(
+            request=request,
+            transition="report_delivery",
+            actor=net.expert,
+            data={**net.data("report_delivery"), "values": [{"indicator": share.pk, "value": "35.5"}]},
+        )
+        target = OutcomeTarget.objects.get(request=request, indicator=share)
+        OutcomeValue.objects.create(target=target, stage="confirmed", value=Decimal("33"))
+
+    def stage(name: str) -> Subquery:
+        values = OutcomeValue.objects.filter(target_id=OuterRef("pk"), stage=name, follow_up__isnull=True)
+        return Subquery(values.order_by("-recorded_at", "-pk").values("value")[:1])
+
+    plain = list(
+        OutcomeTarget.objects.filter(request=request)
+        .select_related("indicator")
+        .annotate(delivered_value=stage("delivered"), confirmed_value=stage("confirmed"))
+        .order_by("indicator__priority", "indicator__position", "indicator__code")
+    )
+    prepared = outcome_targets(request)
+
+    def seen(target: OutcomeTarget) -> tuple:
+        indicator = target.indicator
+        fields = tuple(getattr(indicator, f.attname) for f in indicator._meta.concrete_fields)
+        stages = (target.delivered_value, target.confirmed_value) if delivered else (None, None)
+        row = (target.pk, target.request_id, target.indicator_id, target.baseline, target.target, target.created_at)
+        return (*row, target.planned_by_id, fields, stages)
+
+    assert [seen(t) for t in prepared] == [seen(t) for t in plain]
+    assert [t.indicator.localized_name for t in prepared] == ["Share of youth", "Plan adopted"]
+    if delivered:
+        assert (prepared[0].delivered_value, prepared[0].confirmed_value) == (Decimal("35.5"), Decimal("33"))
+        assert isinstance(prepared[0].delivered_value, Decimal)
+    else:
+        assert all(t.delivered_value is None and t.confirmed_value is None for t in prepared)
