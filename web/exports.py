@@ -19,6 +19,7 @@ from helpdesk.access import can
 from helpdesk.models import AccessLog, User
 from helpdesk.selectors import visible_requests
 from helpdesk.services import access_log_reveals
+from web.downloads import spreadsheet_text
 from web.lists.queue import QueueFilters, filtered_requests
 from web.presenters import RequestView, request_view, reveals
 
@@ -44,8 +45,6 @@ COLUMNS = [
     ("currency", _("Currency")),
     ("summary", _("Shareable summary")),
 ]
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection): prefix it with '.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
@@ -57,7 +56,7 @@ def _cell(value: object) -> str:
         text = value.isoformat()
     else:
         text = str(value)  # a Decimal prints as a plain number; a lazy label in the active language
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_text(text)
 
 
 def _country(code_or_name: str | None) -> str | None:

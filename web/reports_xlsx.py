@@ -9,30 +9,16 @@ and amounts are numbers in the sheet (a spreadsheet adds them up), durations a n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from io import BytesIO
 
-from django.utils.translation import get_language_bidi, gettext, ngettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.utils.translation import gettext, ngettext
 
 from web.charts import count_text, outcome_value_text
+from web.downloads import Cell, Table
 from workflows.outcome_stats import OutcomeFigures
 from workflows.reports import AnnualReport, GrantReport, GrantRow
 from workflows.stats import FigureRow
-
-Cell = str | int | float | Decimal | None
-SHEET_NAME = 31  # Excel's limit on a sheet's name
-_NOT_IN_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list[Cell]]
 
 
 def _count(value: int | None) -> Cell:
@@ -179,42 +165,3 @@ def grant_tables(report: GrantReport) -> list[Table]:
         ),
         *outcome_tables(report.outcomes),
     ]
-
-
-def _sheet_name(title: str, taken: set[str]) -> str:
-    name = title.translate(_NOT_IN_NAMES).strip()[:SHEET_NAME] or "Sheet"
-    candidate, n = name, 2
-    while candidate.lower() in taken:
-        suffix = f" {n}"
-        candidate, n = name[: SHEET_NAME - len(suffix)] + suffix, n + 1
-    taken.add(candidate.lower())
-    return candidate
-
-
-def workbook_bytes(tables: Sequence[Table]) -> bytes:
-    """``tables`` as an .xlsx file, one sheet each, headers bold, in the reader's direction."""
-    book = Workbook()
-    book.remove(book.worksheets[0])  # the default empty sheet
-    taken: set[str] = set()
-    bold = Font(bold=True)
-    for table in tables:
-        sheet = book.create_sheet(_sheet_name(table.title, taken))
-        sheet.sheet_view.rightToLeft = get_language_bidi()
-        sheet.append(table.columns)
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in table.rows:
-            sheet.append([_safe(value) for value in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # a hub or indicator name is text, never a formula
-        for index, column in enumerate(table.columns, start=1):
-            width = max([len(str(column)), *(len(str(row[index - 1] or "")) for row in table.rows)])
-            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(width + 2, 60)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _safe(value: Cell) -> Cell:
-    return str(value) if value is not None and not isinstance(value, (str, int, float, Decimal)) else value

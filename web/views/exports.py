@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from helpdesk.access import can
 from helpdesk.selectors import queue_filter_choices
+from web.downloads import as_download
 from web.exports import export_rows
 from web.forms.queue import QueueFilterForm
 from web.middleware import client_ip
@@ -49,7 +50,4 @@ def queue_export(request: HttpRequest) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(with_bom(), content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="requests-{stamp}.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return as_download(response, f"requests-{stamp}.csv")

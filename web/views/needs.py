@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from helpdesk.models import Region, Role
+from web.downloads import Cell as SheetCell
+from web.downloads import Table, as_download, spreadsheet_text, xlsx_response
 from web.lists.needs import (
-    Cell,
     export_header,
     export_rows,
     median_days,
@@ -66,20 +65,6 @@ def _filename(needs: NeedsMap, extension: str) -> str:
     return f"needs-{needs.year}{hub}.{extension}"
 
 
-def _download(response: HttpResponse, name: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
-
-
-def _safe(value: Cell) -> Cell:
-    # A label starting like a formula is text to a spreadsheet (CSV injection: see web.exports).
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
-
-
 @require_GET
 @role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 def needs_csv(request: HttpRequest) -> HttpResponse:
@@ -89,15 +74,9 @@ def needs_csv(request: HttpRequest) -> HttpResponse:
     out.write("\ufeff")
     writer = csv.writer(out)
     for row in [export_header(), *export_rows(needs)]:
-        writer.writerow([_safe(cell) for cell in row])
+        writer.writerow([spreadsheet_text(cell) if isinstance(cell, str) else cell for cell in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    return _download(response, _filename(needs, "csv"))
-
-
-def _sheet(book: Workbook, title: str, rows: Iterable[Sequence[Cell]]) -> None:
-    sheet = book.create_sheet(title[:31])  # a sheet's name holds 31 characters at most
-    for row in rows:
-        sheet.append([_safe(cell) for cell in row])
+    return as_download(response, _filename(needs, "csv"))
 
 
 @require_GET
@@ -107,22 +86,22 @@ def needs_xlsx(request: HttpRequest) -> HttpResponse:
     medians of the time to first answer (in days). Computed afresh: a download is rare, and takes what is true
     now."""
     needs = _needs(request)
-    book = Workbook()
-    book.remove(book.active)
-    _sheet(book, gettext("Needs"), [export_header(), *export_rows(needs)])
     themes = needs.themes
-    matrix: list[list[Cell]] = [[gettext("Country"), *(t.label for t in themes), gettext("Total")]]
+    matrix: list[list[SheetCell]] = []
     for country in needs.countries:
         counts = [needs.counts(t.key, country.key).filed for t in themes]
         matrix.append([country.label, *counts, needs.by_country[country.key].filed])
     matrix.append([gettext("Total"), *(needs.by_theme[t.key].filed for t in themes), needs.total.filed])
-    _sheet(book, gettext("Theme × country"), matrix)
-    answers: list[list[Cell]] = [
-        [gettext("Theme or quarter"), gettext("Median time to first answer (days)"), gettext("Requests answered")]
-    ]
     medians = [*theme_medians(needs), *quarter_medians(needs)]
-    answers += [[row.label, median_days(row.median), row.answered] for row in medians]
-    _sheet(book, gettext("Time to first answer"), answers)
-    out = io.BytesIO()
-    book.save(out)
-    return _download(HttpResponse(out.getvalue(), content_type=XLSX_TYPE), _filename(needs, "xlsx"))
+    answers: list[list[SheetCell]] = [[row.label, median_days(row.median), row.answered] for row in medians]
+    lines: list[list[SheetCell]] = [list(row) for row in export_rows(needs)]
+    tables = [
+        Table(gettext("Needs"), [str(c) for c in export_header()], lines),
+        Table(gettext("Theme × country"), [gettext("Country"), *(t.label for t in themes), gettext("Total")], matrix),
+        Table(
+            gettext("Time to first answer"),
+            [gettext("Theme or quarter"), gettext("Median time to first answer (days)"), gettext("Requests answered")],
+            answers,
+        ),
+    ]
+    return xlsx_response(tables, _filename(needs, "xlsx"))

@@ -17,7 +17,8 @@ from django.utils.translation import gettext
 
 from helpdesk.models import Role
 from web.charts import Chart, charts_recent, outcome_chart, queue_url, ranked_chart
-from web.reports_xlsx import Table, annual_tables, grant_tables, workbook_bytes
+from web.downloads import xlsx_response
+from web.reports_xlsx import annual_tables, grant_tables
 from web.views.common import role_required, signed_in
 from workflows.models import FundingSource
 from workflows.reports import (
@@ -42,16 +43,6 @@ def _year(year: int) -> int:
     return year
 
 
-def _xlsx(tables: list[Table], name: str) -> HttpResponse:
-    response = HttpResponse(
-        workbook_bytes(tables), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
-
-
 @role_required(Role.STEERING, Role.MANAGEMENT)
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/reports/index.html", {"years": report_years(), "sources": report_sources()})
@@ -63,7 +54,9 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
     report = annual_report_recent(_year(year), suppressed=not full)
     copy = "" if full or not signed_in(request).has_role(Role.MANAGEMENT) else STEERING_COPY
     if request.GET.get("format") == "xlsx":
-        return _xlsx(annual_tables(report), f"annual-report-{year}{'-committee' if report.suppressed else ''}.xlsx")
+        return xlsx_response(
+            annual_tables(report), f"annual-report-{year}{'-committee' if report.suppressed else ''}.xlsx"
+        )
     # The management unit's bars open the matching queue: requests filed in the year for the lines that count them
     # (the queue filters by filing date); support given by kind counts deliveries, which the queue cannot bound.
     filed = {"filed_from": f"{year}-01-01", "filed_before": f"{year + 1}-01-01"}
@@ -110,7 +103,7 @@ def grants(request: HttpRequest, source: str, year: int) -> HttpResponse:
     copy = "" if full or not signed_in(request).has_role(Role.MANAGEMENT) else STEERING_COPY
     if request.GET.get("format") == "xlsx":
         committee = "-committee" if report.suppressed else ""
-        return _xlsx(grant_tables(report), f"grant-report-{funding_source.code}-{year}{committee}.xlsx")
+        return xlsx_response(grant_tables(report), f"grant-report-{funding_source.code}-{year}{committee}.xlsx")
     return render(
         request,
         "web/reports/grants.html",

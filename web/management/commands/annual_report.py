@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from web.reports_xlsx import annual_tables, grant_tables, workbook_bytes
+from web.downloads import workbook_bytes
+from web.reports_xlsx import annual_tables, grant_tables
 from workflows.models import FundingSource
 from workflows.reports import annual_report, annual_report_suppressed, grant_report, grant_report_suppressed
 
