@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 from pygal.style import Style
 
 from workflows.outcome_stats import OutcomeFigures
@@ -301,20 +301,6 @@ def fund_charts(
             )
         )
     return charts
-
-
-def outcome_value_text(value: Decimal | None, unit: str) -> str:
-    """A sustained value as the page prints it, in its unit; none (no answers, or hidden) as "—"."""
-    if value is None:
-        return "—"
-    if unit == "percentage":
-        return gettext("%(value)s %%") % {"value": number_format(value, decimal_pos=1)}
-    if unit == "scale":
-        return gettext("%(value)s / 5") % {"value": number_format(value, decimal_pos=1)}
-    if unit == "yes_no":
-        count = int(value)
-        return ngettext("%(n)s yes", "%(n)s yes", count) % {"n": number_format(count, force_grouping=True)}
-    return number_format(value, decimal_pos=0, force_grouping=True)
 
 
 def charts_recent(key: str, computed_at: datetime | None, draw: Callable[[], list[Chart]]) -> list[Chart]:

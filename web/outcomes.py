@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from helpdesk.models import IndicatorUnit, RequestState, SupportRequest
 from workflows.models import FollowUp, OutcomeTarget
@@ -59,6 +60,16 @@ def value_text(unit: str, value: Decimal | None) -> str:
     if unit == IndicatorUnit.SCALE:
         return _("%(rating)s out of 5") % {"rating": number}
     return number
+
+
+def sustained_text(unit: str, value: Decimal | None) -> str:
+    """What a report says many answers hold of an indicator (``workflows.outcome_stats``): a sum, an average
+    percentage or scale, written as one value is (``value_text``), and for a yes-or-no indicator the number of
+    "yes" ("4 yes"); a dash for none (no answers, or hidden)."""
+    if value is None or unit != IndicatorUnit.YES_NO:
+        return value_text(unit, value)
+    count = int(value)
+    return ngettext("%(n)s yes", "%(n)s yes", count) % {"n": number_format(count, force_grouping=True)}
 
 
 @dataclass(frozen=True)

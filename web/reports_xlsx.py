@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext, ngettext
 
-from web.charts import count_text, outcome_value_text
+from web.charts import count_text
 from web.downloads import Cell, Table
+from web.outcomes import sustained_text
 from workflows.outcome_stats import OutcomeFigures
 from workflows.reports import AnnualReport, GrantReport, GrantRow
 from workflows.stats import FigureRow
@@ -96,7 +97,7 @@ def outcome_tables(outcomes: OutcomeFigures) -> list[Table]:
         if row.planned == 0:
             continue
         for point in row.points:
-            value: Cell = "" if point.value is None else outcome_value_text(point.value, row.unit)
+            value: Cell = "" if point.value is None else sustained_text(row.unit, point.value)
             if point.value is not None and row.unit == "count":
                 value = point.value
             follow_rows.append(

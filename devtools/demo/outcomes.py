@@ -14,16 +14,16 @@ Written straight to the tables in batches (``devtools.demo.bulk``), like the res
 
 from __future__ import annotations
 
-import calendar
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 
 from devtools.demo.bulk import insert_rows
 from helpdesk.models import Indicator, IndicatorUnit
+from workflows.follow_ups import add_months
 from workflows.models import FollowUp, OutcomeTarget, OutcomeValue
 
 U = IndicatorUnit
@@ -202,12 +202,6 @@ def plan(
     return result
 
 
-def months_later(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _still_there(rng: random.Random, t: Target) -> Decimal | None:
     """A value some months on: mostly kept, sometimes eroded (staff move on), sometimes grown."""
     reached = t.confirmed if t.confirmed is not None else t.delivered
@@ -261,7 +255,7 @@ def _follow_ups(rng: random.Random, p: Plan, now: datetime, schedule: Schedule) 
     reminder, escalation, missed = schedule.reminder, schedule.escalation, schedule.missed
     asked: list[Asked] = []
     for months in schedule.months:
-        due = months_later(p.delivered_at.date(), months)
+        due = add_months(p.delivered_at.date(), months)
         opened = datetime.combine(due, p.delivered_at.timetz())
         if opened > now:
             break

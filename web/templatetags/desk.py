@@ -15,8 +15,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from web.charts import count_text, outcome_value_text
+from web.charts import count_text
 from web.forms.moves import PageMove
+from web.outcomes import sustained_text
 from workflows.lifecycle import STATE_SPECS
 from workflows.spec import MoveTone, Tone, TransitionSpec
 
@@ -126,8 +127,8 @@ def count_words(value: int | None) -> str:
 
 @register.filter
 def outcome_value(value: Decimal | None, unit: str) -> str:
-    """A key indicator's sustained value in its unit (a sum, "30.0 %", "3.5 / 5", "4 yes"); "—" for none."""
-    return outcome_value_text(value, unit)
+    """A key indicator's sustained value in its unit (a sum, "30%", "3.5 out of 5", "4 yes"); "—" for none."""
+    return sustained_text(unit, value)
 
 
 @register.filter

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from devtools.demo.history import seed_scale_history
 from devtools.demo.notifications import seed_scale_notifications
-from devtools.demo.outcomes import months_later
 from devtools.demo.scale import seed_scale
 from helpdesk.models import RequestState, SupportRequest
 from notifications.models import Notification
 from workflows.audit import audit_verify
+from workflows.follow_ups import add_months
 from workflows.lifecycle import TRIAGE
 from workflows.models import (
     Evaluation,
@@ -158,7 +158,7 @@ def test_follow_ups_fall_due_after_delivery_and_only_answers_hold_values(seeded)
         request = follow_up.request
         assert request.delivered_at is not None
         assert follow_up.months in settings.OUTCOMES_FOLLOW_UP_MONTHS
-        assert follow_up.due_on == months_later(request.delivered_at.date(), follow_up.months)
+        assert follow_up.due_on == add_months(request.delivered_at.date(), follow_up.months)
         assert request.delivered_at < follow_up.opened_at <= now
         values = list(follow_up.values.all())
         assert all(v.stage == "sustained" for v in values)
@@ -183,7 +183,7 @@ def test_follow_ups_fall_due_after_delivery_and_only_answers_hold_values(seeded)
     first = min(settings.OUTCOMES_FOLLOW_UP_MONTHS)
     asked = {f.request_id for f in follow_ups}
     delivered = bulk.filter(delivered_at__isnull=False, pk__in=planned).values_list("pk", "delivered_at")
-    due = {pk for pk, at in delivered if datetime.combine(months_later(at.date(), first), at.timetz()) <= now}
+    due = {pk for pk, at in delivered if datetime.combine(add_months(at.date(), first), at.timetz()) <= now}
     assert due == asked
 
 
