@@ -1,3 +1,6 @@
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -26,3 +29,16 @@ def _test_settings(settings, tmp_path):
 
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture
+def rate_limits_on(settings, monkeypatch):
+    """Turn the post limits on, with their clock held still. django_ratelimit counts in fixed windows of the wall
+    clock: posts that straddle a window's end would start a new count, and a test expecting a refusal would see
+    the post go through (one run in a few dozen, with a one-minute window)."""
+    import django_ratelimit.core
+
+    now = int(time.time())
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
+    settings.RATELIMIT_ENABLE = True
+    return settings

@@ -16,8 +16,8 @@ from tests.web.pages import in_state
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_post_past_the_limit_is_a_page_that_says_when_to_send_again(chromium, live_server, artifacts, settings):
-    settings.RATELIMIT_ENABLE = True
+def test_a_post_past_the_limit_is_a_page_that_says_when_to_send_again(chromium, live_server, artifacts, rate_limits_on):
+    settings = rate_limits_on
     settings.RATELIMIT_POSTS = "1/m"
     city = CityFactory(name="Saïda", country="LB")
     problems: dict[str, Any] = {}

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(settings):
-    settings.RATELIMIT_ENABLE = True
+def world(rate_limits_on):
+    settings = rate_limits_on
     settings.RATELIMIT_POSTS = "3/m"
     settings.RATELIMIT_UPLOADS = "1/m"
     return build_world()
