@@ -20,12 +20,17 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.functional import LazyObject, empty
 
 from helpdesk.models import (
+    CONSENT_GIVEN,
     Attachment,
+    Consent,
     ExpertProfile,
     Message,
     RequestState,
+    Resource,
+    ResourceState,
     Role,
     Sensitivity,
+    SupportKind,
     SupportRequest,
     SupportRequestUserObjectPermission,
     User,
@@ -260,6 +265,24 @@ def _release_restricted(s: _Scope, obj: SupportRequest | Message | Attachment, *
     return s.oversees(_request_of(obj))
 
 
+def _publish_from_request(s: _Scope, request: SupportRequest, **_: Any) -> bool:
+    """Start "publish what was learned" from a closed request: its hub's staff."""
+    return s.is_hub_of(request) and request.state == RequestState.CLOSED and request.anonymised_at is None
+
+
+# The states in which the hub looks for a peer city for a request that asked for a peer exchange.
+PEER_STATES = frozenset({RequestState.SUBMITTED, RequestState.EXPERT_MATCHING})
+
+
+def _propose_introduction(s: _Scope, request: SupportRequest, **_: Any) -> bool:
+    return (
+        s.oversees(request)
+        and request.kind == SupportKind.PEER_EXCHANGE
+        and request.state in PEER_STATES
+        and request.anonymised_at is None
+    )
+
+
 def _export(s: _Scope, obj: object = None, **_: Any) -> bool:
     return s.management or s.hub_region_id is not None or bool(s.city_ids)
 
@@ -287,8 +310,88 @@ _RULES: dict[str, Callable[..., bool]] = {
     "view_delivery_report": _view_delivery_report,
     "share_file": _share_file,
     "export": _export,
+    "publish_from_request": _publish_from_request,
+    "propose_introduction": _propose_introduction,
 }
-ACTIONS = frozenset(_RULES)
+
+
+# --- The resource hub and peer introductions: objects that are not a request's content ---------------
+def _staff_over(s: _Scope, resource: Resource) -> bool:
+    """The management unit, and hub staff: of the resource's hub, or any hub's for a resource of no hub."""
+    if s.management:
+        return True
+    return s.hub_region_id is not None and resource.region_id in (None, s.hub_region_id)
+
+
+def _view_resource(s: _Scope, resource: Resource, **_: Any) -> bool:
+    # Published: every signed-in person (it is not request content). Otherwise its author and the staff over it.
+    if resource.state == ResourceState.PUBLISHED:
+        return True
+    if s.steering_only:
+        return False
+    return resource.created_by_id == s.user.pk or _staff_over(s, resource)
+
+
+def _propose_resource(s: _Scope, obj: object = None, **_: Any) -> bool:
+    """Write a new resource: a focal point proposes one (a policy of their city); hub staff and the management
+    unit write them."""
+    return s.management or s.hub_region_id is not None or bool(s.city_ids)
+
+
+def _edit_resource(s: _Scope, resource: Resource, **_: Any) -> bool:
+    if resource.state == ResourceState.DRAFT:
+        return resource.created_by_id == s.user.pk or _staff_over(s, resource)
+    if resource.state in (ResourceState.REVIEW, ResourceState.PUBLISHED):
+        return _staff_over(s, resource)
+    return False
+
+
+def _writers(resource: Resource) -> set[int]:
+    """Who wrote the resource: its author and whoever wrote or translated one of its language versions."""
+    writers = {resource.created_by_id} | {version.written_by_id for version in resource.versions.all()}
+    return {pk for pk in writers if pk is not None}
+
+
+def _review_resource(s: _Scope, resource: Resource, **_: Any) -> bool:
+    """Decide on a resource in review (publish it, or send it back): staff over it who did not write it."""
+    return resource.state == ResourceState.REVIEW and _staff_over(s, resource) and s.user.pk not in _writers(resource)
+
+
+def _publish_resource(s: _Scope, resource: Resource, **_: Any) -> bool:
+    """Publish: a reviewer, once the city consented where its consent is needed."""
+    return _review_resource(s, resource) and resource.consent in CONSENT_GIVEN
+
+
+def _archive_resource(s: _Scope, resource: Resource, **_: Any) -> bool:
+    return resource.state == ResourceState.PUBLISHED and _staff_over(s, resource)
+
+
+def _answer_consent(s: _Scope, resource: Resource, **_: Any) -> bool:
+    """The city's focal points answer the request for consent about their city."""
+    return resource.consent == Consent.ASKED and resource.city_id is not None and resource.city_id in s.city_ids
+
+
+def _answer_introduction(s: _Scope, introduction: Any, **_: Any) -> bool:
+    """A focal point of either city answers a proposed introduction, once for their city."""
+    if introduction.status != introduction.Status.PROPOSED:
+        return False
+    if introduction.request.city_id in s.city_ids and not introduction.asking_answer:
+        return True
+    return introduction.peer_city_id in s.city_ids and not introduction.peer_answer
+
+
+_OTHER_RULES: dict[str, Callable[..., bool]] = {
+    "view_resource": _view_resource,
+    "propose_resource": _propose_resource,
+    "edit_resource": _edit_resource,
+    "review_resource": _review_resource,
+    "publish_resource": _publish_resource,
+    "archive_resource": _archive_resource,
+    "answer_consent": _answer_consent,
+    # ``introduction`` is a ``workflows.models.PeerIntroduction`` (the lifecycle owns it; this layer sits below).
+    "answer_introduction": _answer_introduction,
+}
+ACTIONS = frozenset(_RULES) | frozenset(_OTHER_RULES)
 
 
 def can(user: Person, action: str, obj: Any = None, **context: Any) -> bool:
@@ -297,9 +400,17 @@ def can(user: Person, action: str, obj: Any = None, **context: Any) -> bool:
     Every rule first requires that the person sees the request the object belongs to, so a page can turn
     ``False`` into 404 without a second question.
     """
+    if action in _OTHER_RULES:
+        # Not a request's content: each rule says who may, the steering committee included where it may read.
+        if not _active(user):
+            return False
+        s = scope(user)
+        if s.steering_only and action != "view_resource":
+            return False
+        return _OTHER_RULES[action](s, obj, **context)
     rule = _RULES.get(action)
     if rule is None:
-        raise ValueError(f"Unknown action {action!r}; known: {sorted(_RULES)}")
+        raise ValueError(f"Unknown action {action!r}; known: {sorted(ACTIONS)}")
     if not _active(user):
         return False
     s = scope(user)

@@ -15,6 +15,10 @@ from helpdesk.models import (
     Message,
     Region,
     ReplyTemplate,
+    Resource,
+    ResourceFile,
+    ResourceLog,
+    ResourceVersion,
     SavedView,
     SupportRequest,
     User,
@@ -209,4 +213,52 @@ class AttachmentShareAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    """Resources are written, reviewed and published on their own pages (through the services, with their
+    history); the admin shows them for support, and changes nothing."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ResourceVersionInline(_ReadOnlyInline):
+    model = ResourceVersion
+    fields = ["language", "title", "translated_from", "written_by", "written_at"]
+
+
+class ResourceFileInline(_ReadOnlyInline):
+    model = ResourceFile
+    fields = ["original_name", "size", "content_type", "language", "uploaded_by", "created_at"]
+
+
+class ResourceLogInline(_ReadOnlyInline):
+    model = ResourceLog
+    fields = ["created_at", "actor", "action", "from_state", "to_state"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["slug", "kind", "state", "region", "consent", "published_at"]
+    list_filter = ["state", "kind", "consent", "region"]
+    search_fields = ["slug", "versions__title"]
+    readonly_fields = [field.name for field in Resource._meta.fields]
+    inlines = [ResourceVersionInline, ResourceFileInline, ResourceLogInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

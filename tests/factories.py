@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
-from helpdesk.models import City, ExpertProfile, Indicator, Region, Role, SupportRequest, User
+from helpdesk.models import (
+    City,
+    ExpertProfile,
+    Indicator,
+    Region,
+    Resource,
+    ResourceVersion,
+    Role,
+    SupportRequest,
+    User,
+)
 from helpdesk.services import reference_allocate, roles_ensure
 from workflows.models import FundEnvelope
 
@@ -119,3 +130,34 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
 def indicator(**kwargs: object) -> Indicator:
     """A ready key indicator in use (a count, priority 1, unless ``kwargs`` say otherwise)."""
     return IndicatorFactory(**kwargs)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    slug = factory.Sequence(lambda n: f"resource-{n}")
+    kind = "guide"
+    themes = factory.LazyFunction(lambda: ["multi_agency"])
+    priorities = factory.LazyFunction(lambda: [3])
+
+
+class ResourceVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceVersion
+
+    resource = factory.SubFactory(ResourceFactory)
+    language = "en"
+    title = factory.Sequence(lambda n: f"A guide to local prevention {n}")
+    summary = "How a city set up its prevention network."
+    body = "<p>What the city did, step by step.</p>"
+
+
+def resource(*, state: str = "published", languages: tuple[str, ...] = ("en",), **kwargs: object) -> Resource:
+    """A resource in ``state`` with a version in each of ``languages`` (published now, unless said otherwise)."""
+    if state == "published":
+        kwargs.setdefault("published_at", timezone.now())
+    item = ResourceFactory(state=state, **kwargs)
+    for language in languages:
+        ResourceVersionFactory(resource=item, language=language, written_by=item.created_by)
+    return item

@@ -21,14 +21,26 @@ from helpdesk.models.geography import City, Region, country_name, localized_name
 from helpdesk.models.indicators import Indicator, IndicatorUnit, indicator_value
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, HeldFile, Message, ReferenceSequence, SupportRequest
+from helpdesk.models.resources import (
+    CONSENT_GIVEN,
+    Consent,
+    Resource,
+    ResourceFile,
+    ResourceKind,
+    ResourceLog,
+    ResourceState,
+    ResourceVersion,
+)
 from helpdesk.models.workspace import ReplyTemplate, SavedView
 
 __all__ = [
+    "CONSENT_GIVEN",
     "TERMINAL_STATES",
     "AccessLog",
     "Attachment",
     "AttachmentShare",
     "City",
+    "Consent",
     "Currency",
     "ExpertProfile",
     "HeldFile",
@@ -41,6 +53,12 @@ __all__ = [
     "Region",
     "ReplyTemplate",
     "RequestState",
+    "Resource",
+    "ResourceFile",
+    "ResourceKind",
+    "ResourceLog",
+    "ResourceState",
+    "ResourceVersion",
     "Role",
     "SavedView",
     "Sensitivity",

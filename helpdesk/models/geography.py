@@ -73,6 +73,9 @@ class City(models.Model):
         default=False,
         help_text=_("Experts see the region but not the city's name or country."),
     )
+    # The themes on which the city agreed to be contacted by another city for a peer exchange (its focal
+    # point's choice); empty means it is not suggested as a peer.
+    peer_contact_themes = models.JSONField(_("open to peer exchanges on"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

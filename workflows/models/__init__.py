@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.models import Currency, Region, RequestState, StrategicPriority, SupportRequest, localized_name
 from workflows.errors import AuditTrailImmutable
 from workflows.models.outcomes import FollowUp, OutcomeTarget, OutcomeValue
+from workflows.models.peers import PeerIntroduction
 
 
 class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
@@ -306,5 +307,6 @@ __all__ = [
     "FundingSource",
     "OutcomeTarget",
     "OutcomeValue",
+    "PeerIntroduction",
     "TransitionLog",
 ]

@@ -511,3 +511,7 @@ def hub_reply_templates(user: User) -> QuerySet[ReplyTemplate]:
     """The templates of the hub ``user`` works in (empty for anyone without a hub)."""
     hub = scope(user).hub_region_id if _active(user) and not scope(user).steering_only else None
     return ReplyTemplate.objects.filter(region_id=hub) if hub is not None else ReplyTemplate.objects.none()
+
+
+# The resource hub's one read (in its own module: this one holds the requests').
+from helpdesk.selectors.resources import visible_resources as visible_resources  # noqa: E402
