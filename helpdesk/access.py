@@ -329,6 +329,8 @@ def _view_resource(s: _Scope, resource: Resource, **_: Any) -> bool:
         return True
     if s.steering_only:
         return False
+    if resource.consent != Consent.NOT_NEEDED and resource.city_id is not None and resource.city_id in s.city_ids:
+        return True  # the city asked for its consent reads what it is asked to agree to
     return resource.created_by_id == s.user.pk or _staff_over(s, resource)
 
 

@@ -514,4 +514,5 @@ def hub_reply_templates(user: User) -> QuerySet[ReplyTemplate]:
 
 
 # The resource hub's one read (in its own module: this one holds the requests').
+from helpdesk.selectors.resources import resources_search as resources_search  # noqa: E402
 from helpdesk.selectors.resources import visible_resources as visible_resources  # noqa: E402

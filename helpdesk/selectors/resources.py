@@ -1,16 +1,20 @@
-"""Which resources a person may read: the one way every resource page, search, suggestion and export starts.
+"""Which resources a person may read, and finding them: the one way every resource page, search, suggestion and
+export starts.
 
-The same rules as ``helpdesk.access.can(user, "view_resource", resource)``, as a query: published resources for
-every signed-in person (the steering committee too); drafts, reviews and archived ones for their author, the
-management unit, and hub staff of the resource's hub (or of any hub, for a resource of no hub).
+``visible_resources`` holds the same rules as ``helpdesk.access.can(user, "view_resource", resource)``, as a
+query: published resources for every signed-in person (the steering committee too); the others for their author,
+the city asked for its consent, the management unit, and hub staff of the resource's hub (or of any hub, for a
+resource of no hub).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from helpdesk.access import Person, scope
-from helpdesk.models import Resource, ResourceState, User
+from helpdesk.models import Consent, Resource, ResourceState, ResourceVersion, User
 
 
 def visible_resources(user: Person) -> QuerySet[Resource]:
@@ -23,6 +27,51 @@ def visible_resources(user: Person) -> QuerySet[Resource]:
     if s.management:
         return Resource.objects.all()
     mine = Q(created_by_id=user.pk)
+    if s.city_ids:
+        mine |= Q(city_id__in=s.city_ids) & ~Q(consent=Consent.NOT_NEEDED)
     if s.hub_region_id is not None:
         return Resource.objects.filter(published | mine | Q(region_id__isnull=True) | Q(region_id=s.hub_region_id))
     return Resource.objects.filter(published | mine)
+
+
+def resources_search(
+    user: Person,
+    *,
+    q: str = "",
+    kinds: Iterable[str] = (),
+    themes: Iterable[str] = (),
+    priorities: Iterable[int] = (),
+    languages: Iterable[str] = (),
+    region_id: int | None = None,
+    states: Iterable[str] = (ResourceState.PUBLISHED,),
+) -> QuerySet[Resource]:
+    """The resources ``user`` may read that match, the best first: a match in a title ranks above a match in a
+    summary or text, then the newest. (Words are matched as typed; the full-text index replaces this.)"""
+    found = visible_resources(user).filter(state__in=list(states))
+    kinds, themes, priorities, languages = list(kinds), list(themes), list(priorities), list(languages)
+    if kinds:
+        found = found.filter(kind__in=kinds)
+    # The lists are JSON: read as their text on every database (SQLite has no JSON containment), a theme by its
+    # quoted value, a priority by its digit (the five priorities are 1 to 5).
+    if themes:
+        found = found.filter(Q.create([("themes__icontains", f'"{theme}"') for theme in themes], connector=Q.OR))
+    if priorities:
+        found = found.filter(Q.create([("priorities__icontains", str(int(p))) for p in priorities], connector=Q.OR))
+    if languages:
+        found = found.filter(Exists(ResourceVersion.objects.filter(resource=OuterRef("pk"), language__in=languages)))
+    if region_id is not None:
+        found = found.filter(region_id=region_id)
+    words = q.split()
+    if not words:
+        return found.order_by("-published_at", "-created_at")
+    versions = ResourceVersion.objects.filter(resource=OuterRef("pk"))
+    in_title = versions
+    anywhere = versions
+    for word in words:
+        in_title = in_title.filter(title__icontains=word)
+        anywhere = anywhere.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
+    return (
+        found.filter(Exists(anywhere))
+        .annotate(rank=Case(When(Exists(in_title), then=Value(2)), default=Value(1), output_field=IntegerField()))
+        .order_by("-rank", "-published_at", "-created_at")
+    )

@@ -6,7 +6,7 @@ Import from here (``from helpdesk.services import message_post``); the submodule
 detail: ``core`` (roles, references), ``requests`` (intake, drafts, owner), ``messages`` (messages and
 their files), ``files`` (files kept across a failed form, attached once, removed from a draft),
 ``grants`` (restricted release, access log, expert grants), ``workspace`` (saved views,
-reply templates, owners of many requests).
+reply templates, owners of many requests), ``resources`` (the resource hub).
 """
 
 from helpdesk.attachments import AttachmentRefused
@@ -41,6 +41,18 @@ from helpdesk.services.requests import (
     request_create,
     request_set_owner,
     request_update_draft,
+)
+from helpdesk.services.resources import (
+    resource_archive,
+    resource_create,
+    resource_file_add,
+    resource_file_remove,
+    resource_log,
+    resource_publish,
+    resource_return,
+    resource_submit,
+    resource_update,
+    resource_version_save,
 )
 from helpdesk.services.workspace import (
     MAX_BULK,
@@ -87,6 +99,16 @@ __all__ = [
     "request_set_owner",
     "request_update_draft",
     "requests_owner_bulk_set",
+    "resource_archive",
+    "resource_create",
+    "resource_file_add",
+    "resource_file_remove",
+    "resource_log",
+    "resource_publish",
+    "resource_return",
+    "resource_submit",
+    "resource_update",
+    "resource_version_save",
     "restricted_release",
     "roles_ensure",
     "saved_view_create",
