@@ -7,7 +7,7 @@ that already exist (same city and title), so ``seed_demo`` stays idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -445,15 +445,15 @@ def _resolve(data: dict[str, Any], people: DemoPeople, indicators: dict[str, int
 
 
 @transaction.atomic
-def seed_requests() -> int:
-    """Create and walk the demo requests that do not exist yet; returns how many were created."""
-    cities = {c.name: c for c in City.objects.filter(name__in={s.city for s in DEMO_REQUESTS})}
+def seed_requests(specs: Sequence[DemoRequest] = DEMO_REQUESTS) -> int:
+    """Create and walk the demo requests of ``specs`` that do not exist yet; returns how many were created."""
+    cities = {c.name: c for c in City.objects.filter(name__in={s.city for s in specs})}
     existing = set(
-        SupportRequest.objects.filter(city__in=cities.values(), title__in=[s.title for s in DEMO_REQUESTS]).values_list(
+        SupportRequest.objects.filter(city__in=cities.values(), title__in=[s.title for s in specs]).values_list(
             "city__name", "title"
         )
     )
-    todo = [spec for spec in DEMO_REQUESTS if (spec.city, spec.title) not in existing]
+    todo = [spec for spec in specs if (spec.city, spec.title) not in existing]
     if not todo:
         return 0
     people = DemoPeople(todo, cities)
@@ -463,10 +463,10 @@ def seed_requests() -> int:
         city = cities[spec.city]
         focal = people.focal[city.pk]
         moments = schedule(
-            DEMO_REQUESTS.index(spec),
+            specs.index(spec),
             steps=len(spec.steps),
             waiting=spec.target not in TERMINAL_STATES,
-            count=len(DEMO_REQUESTS),
+            count=len(specs),
             now=now,
             opened=opened,
         )

@@ -13,6 +13,8 @@ from devtools.demo.history import seed_scale_history
 from devtools.demo.network import DEMO_PASSWORD, seed_network
 from devtools.demo.notifications import seed_scale_notifications
 from devtools.demo.requests import seed_requests
+from devtools.demo.requests_learned import LEARNED_REQUESTS
+from devtools.demo.resources import peer_contact_themes_seed, seed_resources
 from devtools.demo.scale import seed_scale
 from workflows.selectors import current_fiscal_year
 
@@ -35,9 +37,14 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo accounts with DEBUG off; pass --allow-production.")
         started = time.monotonic()
         logins = seed_network(fiscal_year=current_fiscal_year())
-        created = seed_requests()
+        created = seed_requests() + seed_requests(LEARNED_REQUESTS)
         follow_ups = seed_follow_ups()
-        self.stdout.write(f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups).")
+        resources = seed_resources()
+        peers = peer_contact_themes_seed()
+        self.stdout.write(
+            f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups, {resources} resources, "
+            f"{peers} cities open to peer exchange)."
+        )
         scale = int(options["scale"] or 0)
         if scale:
             with bulk_load():

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from devtools.demo.requests import DEMO_REQUESTS
+from devtools.demo.requests_learned import LEARNED_REQUESTS
 from helpdesk.models import RequestState, SupportRequest
 from workflows.audit import audit_verify
 from workflows.lifecycle_follow_ups import FOLLOW_UP_MOVES
@@ -22,6 +23,8 @@ from workflows.models import (
 
 pytestmark = pytest.mark.django_db
 
+ALL_REQUESTS = [*DEMO_REQUESTS, *LEARNED_REQUESTS]
+
 
 def test_every_demo_request_reached_its_state_through_its_moves():
     call_command("seed_demo", stdout=StringIO())
@@ -31,7 +34,7 @@ def test_every_demo_request_reached_its_state_through_its_moves():
     # own moves and the city's answers, which keep its state.
     follow_up_moves = {spec.name for spec in FOLLOW_UP_MOVES}
     later = 0
-    for spec in DEMO_REQUESTS:
+    for spec in ALL_REQUESTS:
         request = requests[(spec.city, spec.title)]
         rows = list(TransitionLog.objects.filter(request=request).order_by("seq").select_related("actor"))
         story = [row for row in rows if row.transition not in follow_up_moves]
@@ -44,7 +47,7 @@ def test_every_demo_request_reached_its_state_through_its_moves():
         assert all(row.actor is not None for row in story), spec.title
     assert set(SupportRequest.objects.values_list("state", flat=True)) == set(RequestState.values)
     report = audit_verify()
-    assert report.intact and report.rows == sum(len(spec.steps) for spec in DEMO_REQUESTS) + later
+    assert report.intact and report.rows == sum(len(spec.steps) for spec in ALL_REQUESTS) + later
 
 
 def test_the_demo_shows_the_fund_and_the_expert_pool_at_work():
@@ -63,7 +66,7 @@ def test_routed_demo_requests_plan_their_indicators_and_delivered_ones_report_va
     call_command("seed_demo", stdout=StringIO())
 
     routed = {"route_to_experts", "route_to_funding"}
-    for spec in DEMO_REQUESTS:
+    for spec in ALL_REQUESTS:
         request = SupportRequest.objects.get(city__name=spec.city, title=spec.title)
         targets = OutcomeTarget.objects.filter(request=request).select_related("indicator")
         planned = {t.indicator.code: t.indicator.priority for t in targets}
@@ -82,6 +85,9 @@ def test_routed_demo_requests_plan_their_indicators_and_delivered_ones_report_va
         "Peer exchange on online hate monitoring",
         "Recovery support one year on",
         "Prevention plan with schools and social services",
+        "Youth council across the city's communities",
+        "Réponse municipale aux discours haineux en ligne",
+        "Coordination with national ministries on social cohesion",
     }
     # Some targets were missed, some passed: the reports have both to show.
     assert any(v.value < v.target.target for v in delivered if v.target.indicator.higher_is_better)
@@ -92,4 +98,4 @@ def test_routed_demo_requests_plan_their_indicators_and_delivered_ones_report_va
     # The city confirms most figures as reported and corrects some.
     assert any(confirmed[key] == reached[key] for key in confirmed)
     assert any(confirmed[key] != reached[key] for key in confirmed)
-    assert TransitionLog.objects.filter(transition="report_delivery", data__delivered_values__gt=0).count() == 3
+    assert TransitionLog.objects.filter(transition="report_delivery", data__delivered_values__gt=0).count() == 6
