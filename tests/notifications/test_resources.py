@@ -32,9 +32,7 @@ def setting():
 
 
 def _told(event: str) -> dict[int, str]:
-    return dict(
-        Notification.objects.filter(event=event, channel=Channel.IN_APP).values_list("recipient_id", "reason")
-    )
+    return dict(Notification.objects.filter(event=event, channel=Channel.IN_APP).values_list("recipient_id", "reason"))
 
 
 def test_sent_to_review_tells_the_hub_and_the_unit_but_not_the_writers(setting, django_capture_on_commit_callbacks):
