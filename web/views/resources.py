@@ -39,6 +39,7 @@ from helpdesk.models import (
 )
 from helpdesk.sanitize import html_to_text, markdown_html, render_html
 from helpdesk.screening import PersonalDataFound
+from web.context_processors import LANGUAGE_SELF_NAMES
 from web.downloads import stored_file_response
 from web.forms.requests import MAX_FILES
 from web.forms.resources import AboutForm, ResourceFilterForm, ResourceForm, ReturnForm, VersionForm, file_ids
@@ -122,6 +123,8 @@ def _versions_view(versions: list[ResourceVersion]) -> list[dict[str, Any]]:
         {
             "version": v,
             "language_name": str(names.get(v.language, "")),
+            # The language switch names each in its own words (as the desk's switcher does), with its lang.
+            "self_name": LANGUAGE_SELF_NAMES.get(v.language, v.language),
             "from_name": str(names.get(v.translated_from, "")) if v.translated_from else "",
             "dir": direction(v.language),
         }
