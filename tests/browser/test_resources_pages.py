@@ -5,6 +5,7 @@ axe-core violation; screenshots go to test-artifacts/screenshots/ (as ``test_sto
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -80,7 +81,8 @@ def test_resource_pages_in_three_languages_screenshots_accessibility_and_small_s
             actor.page.set_viewport_size({"width": 1366, "height": 900})
             actor.choose_language(language)
             for path in paths:
-                name = f"resources-{who}{path.replace('/', '-').replace('?', '-').replace('=', '-').rstrip('-')}-{language}"
+                where = re.sub(r"[/?=]", "-", path).rstrip("-")
+                name = f"resources-{who}{where}-{language}"
                 for width in (1366, 390):
                     actor.page.set_viewport_size({"width": width, "height": 900 if width > 1000 else 844})
                     actor.go(path)
