@@ -269,3 +269,26 @@ def test_files_are_removed_on_the_edit_page(client, region):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.kind == "tool" and not item.files.exists()
+
+
+def test_the_request_it_was_drawn_from_is_linked_only_for_who_may_see_both(client, city, region):
+    from tests.factories import SupportRequestFactory
+
+    source = SupportRequestFactory(city=city, state="closed")
+    item = resource(region=region, source_request=source)
+    client.force_login(hub_staff(region))
+    assert f'href="{source.get_absolute_url()}"' in _text(client.get(f"/resources/{item.slug}/"))
+    for person in (steering(), focal_point(CityFactory(region=region)), hub_staff(RegionFactory())):
+        client.force_login(person)
+        page = _text(client.get(f"/resources/{item.slug}/"))
+        assert source.reference not in page and "Drawn from" not in page
+
+
+def test_the_steering_committee_downloads_a_published_resources_file(client):
+    item = resource()
+    stored = resource_file_add(resource=item, actor=management(), upload=SimpleUploadedFile("guide.pdf", PDF_BYTES))
+    client.force_login(steering())
+    response = client.get(f"/resources/{item.slug}/files/{stored.pk}/")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store, private"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert client.get(f"/resources/{item.slug}/files/{stored.pk + 1000}/").status_code == 404
