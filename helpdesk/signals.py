@@ -12,3 +12,7 @@ message_posted = Signal()
 # sender=SupportRequest, request_ids=<list[int]>: the requests' personal data is being removed; every app
 # that keeps its own copy of request text (notification snapshots, audit reasons) must blank it now.
 requests_anonymised = Signal()
+
+# sender=Resource, resource=<Resource>, actor=<User>, action=<"submitted" | "returned" | "published" | "archived">:
+# a resource of the hub changed state (``helpdesk.services.resources``), sent inside the change's transaction.
+resource_moved = Signal()

@@ -16,6 +16,11 @@ DEADLINE_REMINDER = "deadline_reminder"
 DEADLINE_ESCALATION = "deadline_escalation"
 WATCH_ADDED = "watch_added"
 DIGEST = "digest"
+RESOURCE_SUBMITTED = "resource_submitted"
+RESOURCE_RETURNED = "resource_returned"
+RESOURCE_PUBLISHED = "resource_published"
+# A resource's move (``helpdesk.services.resources``) and the event it is told as; the others are told to nobody.
+RESOURCE_EVENTS = {"submitted": RESOURCE_SUBMITTED, "returned": RESOURCE_RETURNED, "published": RESOURCE_PUBLISHED}
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -25,6 +30,9 @@ LABELS: dict[str, Promise] = {
     DEADLINE_ESCALATION: _("Overdue request escalated to you"),
     WATCH_ADDED: _("You were added as a watcher of a request"),
     DIGEST: _("Your daily summary from the help desk"),
+    RESOURCE_SUBMITTED: _("A resource is waiting for review"),
+    RESOURCE_RETURNED: _("Your resource was sent back to you"),
+    RESOURCE_PUBLISHED: _("Your resource is published"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

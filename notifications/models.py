@@ -42,6 +42,7 @@ class Reason(models.TextChoices):
     WATCHER = "watcher", _("Watching the request")
     MENTION = "mention", _("Mentioned in a note")
     DIGEST = "digest", _("Daily digest")
+    WRITER = "writer", _("Writer of the resource")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

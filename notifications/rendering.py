@@ -55,6 +55,16 @@ def _due_at(notification: Notification) -> datetime | None:
     return parse_datetime(raw) if isinstance(raw, str) else None
 
 
+def _elsewhere(notification: Notification) -> str:
+    """Where a notification about no request leads. A resource's row names it by id only, so its e-mail leads to
+    the hub's list where it waits (the desk's entry opens the resource itself); any other to the notifications."""
+    if notification.event in (events.RESOURCE_SUBMITTED, events.RESOURCE_RETURNED):
+        return reverse("resource-list") + "?show=unpublished"
+    if notification.event == events.RESOURCE_PUBLISHED:
+        return reverse("resource-list")
+    return reverse("notifications:list")
+
+
 def item_context(notification: Notification, openable: Collection[int] | None = None) -> dict[str, Any]:
     """What any rendering of one row may show (call inside the recipient's language). ``openable``: the ids of
     the requests the recipient may still open; of any other, nothing is named (access ended)."""
@@ -74,7 +84,7 @@ def item_context(notification: Notification, openable: Collection[int] | None = 
         "state": request.get_state_display()
         if request and notification.reason not in (Reason.EXPERT, Reason.RELEASED)
         else "",
-        "link": absolute_url(request.get_absolute_url()) if request else absolute_url(reverse("notifications:list")),
+        "link": absolute_url(request.get_absolute_url() if request else _elsewhere(notification)),
         "due_at": _due_at(notification),
         # Sent later (a retry, a digest) the request may have moved on: what was expected may be moot.
         "moved_on": bool(request and notification.data.get("state") not in (None, request.state)),

@@ -67,6 +67,44 @@ EXPERTS = {"assigned_expert", "unassigned_expert"}
 HUB_STAFF = {"hub_region", "hub_other_region"}
 
 
+def _resource_of(world: World, *, state: str, author: str) -> Any:
+    """A resource of region A (where world.req's city is) in ``state``, written by ``author``."""
+    from tests.factories import resource
+
+    writer = world.user(author)
+    return resource(
+        state=state, region=writer.region if writer and writer.region_id else world.req.region, created_by=writer
+    )
+
+
+def _draft_resource(world: World) -> dict[str, Any]:
+    return {"slug": _resource_of(world, state="draft", author="own_city").slug}
+
+
+def _draft_resource_version(world: World) -> dict[str, Any]:
+    return {**_draft_resource(world), "language": "fr"}
+
+
+def _draft_resource_file(world: World) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from helpdesk.services import resource_file_add
+    from tests.access_world import PDF_BYTES
+
+    item = _resource_of(world, state="draft", author="own_city")
+    stored = resource_file_add(resource=item, actor=item.created_by, upload=SimpleUploadedFile("a.pdf", PDF_BYTES))
+    return {"slug": item.slug, "pk": stored.pk}
+
+
+def _resource_in_review(world: World) -> dict[str, Any]:
+    return {"slug": _resource_of(world, state="review", author="hub_region").slug}
+
+
+# A draft resource of the city A1's focal point: its author, its hub's staff and the management unit.
+RESOURCE_DRAFT = only(200, {"own_city", "hub_region", "management"}, other=404)
+WRITERS = {*FOCAL_POINTS, *HUB_STAFF, "management"}
+
+
 def _req(world: World) -> dict[str, Any]:
     return {"reference": world.req.reference}
 
@@ -280,6 +318,19 @@ CASES: list[Case] = [
         kwargs=_req,
         data=lambda w: {"action": "add", "user": w.user("hub_region").pk},
         note="only the request's hub and the management unit choose watchers; others who see it get 403",
+    ),
+    # --- the resource hub -----------------------------------------------------------------------------------
+    Case("resource-list", SIGNED_IN, note="published resources: every signed-in person, the steering committee too"),
+    Case("resource-new", only(200, WRITERS, other=403), note="focal points propose, hub staff and management write"),
+    Case("resource-detail", RESOURCE_DRAFT, kwargs=_draft_resource, note="a draft: 404 beyond its writers and staff"),
+    Case("resource-edit", RESOURCE_DRAFT, kwargs=_draft_resource),
+    Case("resource-version", RESOURCE_DRAFT, kwargs=_draft_resource_version),
+    Case("resource-file", RESOURCE_DRAFT, kwargs=_draft_resource_file),
+    Case(
+        "resource-review",
+        {**only(200, {"management"}, other=404), "hub_region": 302},
+        kwargs=_resource_in_review,
+        note="the review page: a reviewer who did not write it; its writer is sent back to the resource",
     ),
 ]
 

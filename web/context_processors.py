@@ -38,6 +38,8 @@ ROLE_NAV: dict[str, list[NavItem]] = {
     ],
     Role.STEERING: [NavItem("steering", _("Figures")), NavItem("reports", _("Reports"))],
 }
+# Every role reads the resource hub: after the role's own pages.
+SHARED_NAV = [NavItem("resource-list", _("Resources"))]
 
 # The language switcher shows each language in its own name, so a lost reader finds theirs.
 LANGUAGE_SELF_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -54,6 +56,8 @@ def desk(request: HttpRequest) -> dict[str, object]:
                 if item.url_name not in seen:
                     seen.add(item.url_name)
                     nav.append(item)
+        if user.role_names:
+            nav += SHARED_NAV
     match: ResolverMatch | None = getattr(request, "resolver_match", None)
     current = match.url_name if match else None
     return {

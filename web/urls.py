@@ -15,6 +15,7 @@ from web.views import (
     replies,
     reports,
     requests,
+    resources,
     shares,
     steering,
     two_factor,
@@ -100,4 +101,12 @@ urlpatterns = [
     path("reports/", reports.index, name="reports"),
     path("reports/annual/<int:year>/", reports.annual, name="report-annual"),
     path("reports/grants/<slug:source>/<int:year>/", reports.grants, name="report-grants"),
+    # The resource hub (every role; "new" before a resource's address)
+    path("resources/", resources.resource_list, name="resource-list"),
+    path("resources/new/", resources.resource_new, name="resource-new"),
+    path("resources/<slug:slug>/", resources.resource_detail, name="resource-detail"),
+    path("resources/<slug:slug>/edit/", resources.resource_edit, name="resource-edit"),
+    path("resources/<slug:slug>/versions/<slug:language>/", resources.resource_version, name="resource-version"),
+    path("resources/<slug:slug>/files/<int:pk>/", resources.resource_file, name="resource-file"),
+    path("resources/<slug:slug>/review/", resources.resource_review, name="resource-review"),
 ]

@@ -40,6 +40,7 @@ from helpdesk.sanitize import clean_text, seal
 from helpdesk.screening import PersonalDataFound, screen_fields
 from helpdesk.services.files import content_hash
 from helpdesk.services.requests import _limit, _rich
+from helpdesk.signals import resource_moved
 
 SLUG_MAX = 60
 
@@ -245,6 +246,8 @@ def _move(resource: Resource, actor: User, *, to: str, action: str, data: dict[s
         fields += ["published_at", "reviewed_by", "reviewed_at"]
     resource.save(update_fields=fields)
     resource_log(resource=resource, actor=actor, action=action, from_state=before, data=data)
+    # Who hears of it is the notifications app's (content-free, recorded in this transaction).
+    resource_moved.send(sender=Resource, resource=resource, actor=actor, action=action)
 
 
 def resource_submit(*, resource: Resource, actor: User) -> Resource:

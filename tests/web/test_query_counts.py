@@ -379,6 +379,37 @@ def _needs(n: int, *, url: str = "/hub/needs/", chosen: bool = False) -> Scenari
     return Scenario(hub_staff(region), url)
 
 
+def _resources(n: int, *, url: str = "/resources/", role: str = "city") -> Scenario:
+    from tests.factories import resource
+
+    region = RegionFactory()
+    for i in range(n):
+        resource(languages=("en", "fr") if i % 2 else ("ar",), region=region, themes=["young_cities", "other"])
+    person = {"city": lambda: focal_point(CityFactory(region=region)), "hub": lambda: hub_staff(region)}[role]()
+    return Scenario(person, url)
+
+
+def _resource_detail(n: int, *, role: str = "city") -> Scenario:
+    """A resource in three languages with ``n`` files (and, for hub staff, every action to weigh)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from helpdesk.services import resource_file_add
+    from tests.access_world import PDF_BYTES
+    from tests.factories import resource
+
+    region = RegionFactory()
+    author = hub_staff(region)
+    item = resource(languages=("en", "fr", "ar"), region=region, created_by=author)
+    for i in range(n):
+        resource_file_add(
+            resource=item,
+            actor=author,
+            upload=SimpleUploadedFile(f"f{i}.pdf", PDF_BYTES),
+        )
+    person = focal_point(CityFactory(region=region)) if role == "city" else management()
+    return Scenario(person, f"/resources/{item.slug}/?lang=fr")
+
+
 SCENARIOS = {
     "draft_form": _draft_form,
     "hub_queue": _queue,
@@ -410,6 +441,11 @@ SCENARIOS = {
     "reports": lambda n: _reports(n, "/reports/"),
     "report_annual": lambda n: _reports(n, f"/reports/annual/{timezone.now().year}/"),
     "report_grants": lambda n: _reports(n, "/reports/grants/eu/2026/"),
+    "resources": _resources,
+    "resources_search": lambda n: _resources(n, url="/resources/?q=guide&theme=young_cities&language=fr"),
+    "resources_unpublished": lambda n: _resources(n, url="/resources/?show=unpublished", role="hub"),
+    "resource_detail": _resource_detail,
+    "resource_detail_management": lambda n: _resource_detail(n, role="management"),
 }
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from helpdesk.access import can
 from helpdesk.models import AccessLog, Attachment
 from helpdesk.services import access_log_record
+from web.downloads import stored_file_response
 from web.middleware import client_ip
 from web.views.common import signed_in
 
@@ -32,11 +33,4 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         attachment=attachment,
         ip=client_ip(request),
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    # Never rendered by the browser, never cached, never sniffed into something executable.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(handle, filename=attachment.original_name, content_type=attachment.content_type)

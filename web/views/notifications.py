@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.access import can
-from helpdesk.selectors import visible_requests
+from helpdesk.models import User
+from helpdesk.selectors import visible_requests, visible_resources
 from notifications import selectors, services
 from web import presenters
 from web.forms.watch import WatchForm
@@ -55,12 +58,22 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     if notification is None:
         raise Http404
     if notification.request_id is None:
-        return HttpResponseRedirect(reverse("notifications:list"))
+        return HttpResponseRedirect(_about_no_request(user, notification.data))
     if notification.request_id not in selectors.openable_request_ids(user, [notification.request_id]):
         messages.info(request, _("You no longer have access to this request."))
         return HttpResponseRedirect(reverse("notifications:list"))
     assert notification.request is not None
     return HttpResponseRedirect(notification.request.get_absolute_url())
+
+
+def _about_no_request(user: User, data: dict[str, Any]) -> str:
+    """A resource's notification opens the resource, if the reader may still read it; else the list."""
+    resource_id = data.get("resource")
+    if isinstance(resource_id, int):
+        resource = visible_resources(user).filter(pk=resource_id).only("slug").first()
+        if resource is not None:
+            return resource.get_absolute_url()
+    return reverse("notifications:list")
 
 
 @require_POST
