@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -90,7 +90,7 @@ def intake_suggestions(user: Person, q: str) -> IntakeSuggestions:
             .filter(city_id__in=cities, state__in=ANSWERED)
             .filter(Q.create([("title__icontains", word) for word in words], connector=Q.OR))
             .annotate(score=score, answered_at=Coalesce("closed_at", "delivered_at"))
-            .order_by("-score", "-answered_at", "-pk")
+            .order_by("-score", F("answered_at").desc(nulls_last=True), "-pk")
             .only(*REQUEST_LINE)[:SUGGESTIONS]
         )
     return IntakeSuggestions(words=words, resources=resources, requests=requests)

@@ -54,7 +54,7 @@ def _links(html: str) -> list[str]:
 
 def test_published_resources_and_own_answered_requests_are_suggested(client, focal, city):
     _resource("Youth mentoring toolkit")
-    answered = in_state("closed", city=city, title="Mentoring young people after the riots",
+    answered = in_state("closed", city=city, title="Mentoring for youth after the riots",
                         closed_at=timezone.now() - timedelta(days=3))  # fmt: skip
     delivered = in_state("delivered", city=city, title="A youth council")
     token = intake_new()
