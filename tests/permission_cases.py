@@ -163,6 +163,14 @@ CASES: list[Case] = [
     # --- city focal points ---------------------------------------------------------------------------------
     Case("city-home", only(200, FOCAL_POINTS, other=403)),
     Case("request-new", only(200, FOCAL_POINTS, other=403)),
+    Case("intake-suggestions", only(200, FOCAL_POINTS, other=403), query="?q=youth+mentoring"),
+    Case(
+        "intake-suggestion-open",
+        only(404, FOCAL_POINTS, other=403),
+        query="?resource=no-such-resource",
+        note="the redirect to a suggestion: 404 for anything the person may not be suggested (tested in full in "
+        "tests/web/views/test_intake_suggestions.py)",
+    ),
     Case(
         "request-edit",
         {**only(404, FOCAL_POINTS, other=403), "own_city": 200},

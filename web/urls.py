@@ -9,6 +9,7 @@ from web.views import (
     exports,
     files,
     hub,
+    intake,
     management,
     needs,
     notifications,
@@ -66,6 +67,8 @@ urlpatterns = [
     # City focal points
     path("city/", city.home, name="city-home"),
     path("requests/new/", city.new_request, name="request-new"),
+    path("requests/new/suggestions/", intake.suggestions, name="intake-suggestions"),
+    path("requests/new/suggestions/open/", intake.suggestion_open, name="intake-suggestion-open"),
     path("requests/<ref:reference>/edit/", city.edit_draft, name="request-edit"),
     # Every role's request page and its posts
     path("requests/<ref:reference>/", requests.detail, name="request-detail"),

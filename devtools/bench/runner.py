@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
+from urllib.parse import urlencode
 
 from django.core.management import call_command
 from django.db import connection
@@ -19,6 +20,7 @@ from django.utils import timezone
 from devtools.bench.fixtures import BenchCast, prepare_cast
 from devtools.bench.timing import Result, measure
 from helpdesk.models import SupportRequest
+from web.intake import intake_new
 from web.lists.queue import QueueFilters, queue_page
 from workflows.models import FundEnvelope
 
@@ -26,6 +28,8 @@ from workflows.models import FundEnvelope
 # twelve queries. Writes are measured for the record.
 TARGET_RATIO = 10.0
 TARGET_QUERIES = 12
+# Two words a city types in a title, in one form session (shown once: each later call reads its row).
+INTAKE_QUERY = urlencode({"q": "youth mentoring", "intake": intake_new()})
 
 
 @dataclass
@@ -109,6 +113,10 @@ def scenarios(cast: BenchCast) -> list[Scenario]:
         Scenario("request_detail_hub", _get(hub, detail)),
         Scenario("request_detail_expert", _get(_client(cast.expert), detail)),
         Scenario("city_home", _get(_client(cast.focal_point), reverse("city-home"))),
+        # The new-request form's suggestions as a title is typed: the resources and the city's answered requests.
+        Scenario(
+            "intake_suggestions", _get(_client(cast.focal_point), f"{reverse('intake-suggestions')}?{INTAKE_QUERY}")
+        ),
         Scenario("expert_inbox", _get(_client(cast.expert), reverse("expert-inbox"))),
         Scenario("fund_queue", _get(_client(cast.management), reverse("fund-queue"))),
         Scenario("steering_aggregates", _get(_client(cast.steering), reverse("steering"))),

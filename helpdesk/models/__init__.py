@@ -19,6 +19,7 @@ from helpdesk.models.choices import (
 )
 from helpdesk.models.geography import City, Region, country_name, localized_name, name_key
 from helpdesk.models.indicators import Indicator, IndicatorUnit, indicator_value
+from helpdesk.models.intake import IntakeSession
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, HeldFile, Message, ReferenceSequence, SupportRequest
 from helpdesk.models.resources import (
@@ -46,6 +47,7 @@ __all__ = [
     "HeldFile",
     "Indicator",
     "IndicatorUnit",
+    "IntakeSession",
     "Language",
     "Message",
     "NotificationMode",

@@ -6,7 +6,8 @@ Import from here (``from helpdesk.services import message_post``); the submodule
 detail: ``core`` (roles, references), ``requests`` (intake, drafts, owner), ``messages`` (messages and
 their files), ``files`` (files kept across a failed form, attached once, removed from a draft),
 ``grants`` (restricted release, access log, expert grants), ``workspace`` (saved views,
-reply templates, owners of many requests), ``resources`` (the resource hub).
+reply templates, owners of many requests), ``resources`` (the resource hub), ``intake``
+(the new-request form's deflection counts).
 """
 
 from helpdesk.attachments import AttachmentRefused
@@ -33,6 +34,7 @@ from helpdesk.services.grants import (
     group_grants_remove,
     restricted_release,
 )
+from helpdesk.services.intake import intake_filed, intake_opened, intake_shown
 from helpdesk.services.messages import attachment_add, message_post
 from helpdesk.services.requests import (
     UNSET,
@@ -89,6 +91,9 @@ __all__ = [
     "group_grants_remove",
     "held_file_add",
     "held_file_discard",
+    "intake_filed",
+    "intake_opened",
+    "intake_shown",
     "may_manage_templates",
     "message_post",
     "reference_allocate",

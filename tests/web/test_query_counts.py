@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import AccessLog, Attachment, Message, SupportRequest, User
+from helpdesk.models import AccessLog, Attachment, Message, ResourceVersion, SupportRequest, User
 from helpdesk.services import expert_access_grant
 from tests.factories import (
     CityFactory,
@@ -22,9 +22,11 @@ from tests.factories import (
     focal_point,
     hub_staff,
     management,
+    resource,
     steering,
 )
 from tests.web.pages import in_state
+from web.intake import intake_new
 from workflows.audit import log_append
 from workflows.models import (
     DeliveryReport,
@@ -292,6 +294,16 @@ def _overview(n: int) -> Scenario:
     return Scenario(management(), "/overview/")
 
 
+def _intake_suggestions(n: int) -> Scenario:
+    """The new-request form's suggestions: ``n`` published resources and answered requests of the city match."""
+    city = CityFactory()
+    for i in range(n):
+        item = resource()
+        ResourceVersion.objects.filter(resource=item).update(title=f"Youth mentoring guide {i}")
+        in_state("closed", city=city, title=f"Youth mentoring {i}")
+    return Scenario(focal_point(city), f"/requests/new/suggestions/?q=youth+mentoring&intake={intake_new()}")
+
+
 def _steering(n: int, period: str = "all") -> Scenario:
     now = timezone.now()
     for i in range(n):
@@ -429,6 +441,7 @@ SCENARIOS = {
     "expert_inbox_search": lambda n: Scenario(_expert_inbox(n).user, "/expert/?q=Request"),
     "fund_queue": _fund_queue,
     "overview": _overview,
+    "intake_suggestions": _intake_suggestions,
     "steering": _steering,
     "steering_last_12_months": lambda n: _steering(n, "12m"),
     "fund_queue_next_page": _fund_queue_next_page,

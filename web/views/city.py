@@ -15,6 +15,7 @@ from helpdesk.access import can
 from helpdesk.models import HeldFile, Role, SupportRequest
 from helpdesk.screening import PersonalDataFound
 from web.forms.requests import RequestForm, personal_data_error
+from web.intake import SuggestionLines, intake_key, intake_token, suggestion_lines
 from web.lists.city import city_attention, city_requests
 from web.ratelimits import limit_posts
 from web.views.common import kept_files, request_or_404, role_required, signed_in, uploads_hold
@@ -80,7 +81,18 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
     findings: list[str] = []
     confirmable = True
     kept: list[HeldFile] = []
-    if request.method == "POST":
+    # The form session of the suggestions ("these may answer you"), kept across the form's round trips.
+    intake = intake_token(request.POST.get("intake"))
+    suggestions: SuggestionLines | None = None
+    if request.method == "POST" and "look" in request.POST:
+        # "Look for answers first" without scripting: the form again as typed (files kept), with the suggestions.
+        kept = kept_files(request, draft)
+        refusals = uploads_hold(request, draft, kept)
+        form.errors.clear()  # a look judges nothing: the form is shown as typed, without complaints
+        suggestions = _suggestions(request, intake)
+        if refusals:
+            form.add_error("attachment", refusals)
+    elif request.method == "POST":
         valid = form.is_valid()
         # Files first: whatever else fails, what was chosen is kept and shown, never asked for again.
         kept = kept_files(request, draft)
@@ -91,6 +103,8 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
             saved, findings, confirmable = _save(request, form, draft)
         if saved is not None:
             services.draft_files_attach(request=saved, actor=user, held=kept)
+            if (key := intake_key(intake)) is not None:
+                services.intake_filed(key=key)
             kept, draft = [], saved
         # A refused file keeps the draft (and the accepted files) on the form, which says which file and why.
         if saved is not None and not refusals and "submit" not in request.POST:
@@ -120,8 +134,21 @@ def _request_form(request: HttpRequest, draft: SupportRequest | None) -> HttpRes
             "confirmable": confirmable,
             "kept": kept,
             "attached": selectors.draft_files(draft) if draft is not None else [],
+            "intake": intake,
+            "suggestions": suggestions,
         },
     )
+
+
+def _suggestions(request: HttpRequest, intake: str) -> SuggestionLines:
+    """What the form's title (or, while it is short, its description) suggests; counted as shown."""
+    title = request.POST.get("title", "").strip()
+    found = selectors.intake_suggestions(
+        signed_in(request), title if len(title) >= 3 else request.POST.get("description", "")
+    )
+    if found and (key := intake_key(intake)) is not None:
+        services.intake_shown(key=key)
+    return suggestion_lines(found, intake)
 
 
 @role_required(Role.FOCAL_POINT)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from helpdesk.access import can
 from helpdesk.models import Role
-from helpdesk.selectors import access_log_for
+from helpdesk.selectors import access_log_for, intake_deflection
 from web import presenters
 from web.charts import figures_charts_recent, outcome_chart_recent
 from web.lists.fund import fund_queue as fund_queue_read
@@ -16,6 +16,9 @@ from web.views.common import request_or_404, role_required, signed_in
 from web.views.steering import period_key
 from workflows.outcome_stats import outcome_figures_recent
 from workflows.stats import hub_overview, management_figures_recent
+
+# The new-request form's suggestions, counted over this many days on the overview.
+DEFLECTION_DAYS = 90
 
 
 @role_required(Role.MANAGEMENT)
@@ -42,6 +45,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "period": period,
             "outcomes": outcomes,
             "outcome_charts": [outcome_chart_recent(outcomes)],
+            "deflection": intake_deflection(days=DEFLECTION_DAYS),
         },
     )
 

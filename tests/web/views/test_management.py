@@ -235,6 +235,6 @@ def test_figures_pages_query_counts_are_bounded(client, django_assert_max_num_qu
     # The session and user (2), the hubs table (3), the figures computed afresh (11: one grouped count per table
     # and per month series, the hubs' names, the ratings, two counts for the medians, the envelopes), whatever
     # the number of requests, and the outcomes against key indicators (5: ``workflows.outcome_stats``); the figures
-    # are then kept for five minutes.
-    with django_assert_max_num_queries(21):
+    # are then kept for five minutes; and the new-request form's deflection figures (1: ``intake_deflection``).
+    with django_assert_max_num_queries(22):
         assert client.get(reverse("overview")).status_code == 200

@@ -121,7 +121,10 @@
       day: { dateStyle: "medium", timeZone: "UTC" }
     };
     var formats = {};
-    document.querySelectorAll("time[data-style]").forEach(function (el) {
+    var localTimes = function (root) {
+      root.querySelectorAll("time[data-style]").forEach(localTime);
+    };
+    var localTime = function (el) {
       var style = el.getAttribute("data-style");
       var value = new Date(el.getAttribute("datetime"));
       if (!styles[style] || isNaN(value.getTime())) { return; }
@@ -130,7 +133,8 @@
         el.title = el.textContent;
         el.textContent = formats[style].format(value);
       } catch (error) { /* an old browser keeps the server's text */ }
-    });
+    };
+    localTimes(document);
     // A form sent back with errors: the first field at fault, with its label, in the middle of the screen
     // (the server marked it autofocus, which already works without this), and each link of the summary
     // above the form takes the reader into its field.
@@ -171,6 +175,52 @@
         }).catch(function () { button.form.requestSubmit(button); });
       });
     });
+    // Before a city files (web/views/intake.py): published resources and the city's answered requests that match
+    // the title as it is typed (the description while the title is short), in the live region below the
+    // description, a moment after typing stops. Without scripting, "Look for answers first" posts the form back
+    // to itself, which shows the same list with everything as typed.
+    var intakeBox = document.getElementById("intake-suggestions");
+    var intakeTitle = document.getElementById("id_title");
+    if (intakeBox && intakeTitle && intakeTitle.form && window.fetch && window.URLSearchParams) {
+      var intakeText = document.getElementById("id_description");
+      var intakeId = intakeTitle.form.querySelector("input[name=intake]");
+      var intakeLast = null;
+      var intakeTimer = null;
+      var intakeQuery = function () {
+        var title = intakeTitle.value.trim();
+        var text = title.length >= 3 || !intakeText ? title : intakeText.value.trim();
+        // The first words are enough (the server reads a few): the rest of the text stays in the form.
+        return text.split(/\s+/).slice(0, 8).join(" ").slice(0, 120);
+      };
+      var intakeAsk = function () {
+        var q = intakeQuery();
+        if (q.length < 3) {
+          if (intakeLast) { intakeBox.innerHTML = ""; }
+          intakeLast = "";
+          return;
+        }
+        if (q === intakeLast) { return; }
+        intakeLast = q;
+        var params = new URLSearchParams({ q: q, intake: intakeId ? intakeId.value : "" });
+        fetch(intakeBox.getAttribute("data-intake-url") + "?" + params.toString(), { credentials: "same-origin" })
+          .then(function (response) {
+            if (!response.ok) { throw new Error(response.status); }
+            return response.text();
+          }).then(function (html) {
+            if (q !== intakeLast) { return; }
+            intakeBox.innerHTML = html;
+            localTimes(intakeBox);
+          }).catch(function () { intakeLast = null; });
+      };
+      var intakeLater = function () {
+        clearTimeout(intakeTimer);
+        intakeTimer = setTimeout(intakeAsk, 400);
+      };
+      intakeTitle.addEventListener("input", intakeLater);
+      if (intakeText) { intakeText.addEventListener("input", intakeLater); }
+      document.querySelectorAll("button[data-intake-look]").forEach(function (button) { button.hidden = true; });
+      if (!intakeBox.textContent.trim()) { intakeAsk(); }
+    }
     // Show the funding fields only when the technical support fund is asked for.
     var kind = document.getElementById("id_kind");
     var funding = document.getElementById("funding-fields");
