@@ -12,3 +12,7 @@ message_posted = Signal()
 # sender=SupportRequest, request_ids=<list[int]>: the requests' personal data is being removed; every app
 # that keeps its own copy of request text (notification snapshots, audit reasons) must blank it now.
 requests_anonymised = Signal()
+
+# sender=Resource, resource=<Resource>, actor=<User>, step="asked" | "answered": the city's consent to a
+# resource drawn from its request was asked or given (the notifications app tells the people concerned).
+resource_consent = Signal()

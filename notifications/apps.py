@@ -8,9 +8,10 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helpdesk.signals import message_posted
-        from notifications.listeners import on_lifecycle_event, on_message_posted
+        from helpdesk.signals import message_posted, resource_consent
+        from notifications.listeners import on_lifecycle_event, on_message_posted, on_resource_consent
         from workflows.signals import lifecycle_event
 
         lifecycle_event.connect(on_lifecycle_event, dispatch_uid="notifications.lifecycle_event")
         message_posted.connect(on_message_posted, dispatch_uid="notifications.message_posted")
+        resource_consent.connect(on_resource_consent, dispatch_uid="notifications.resource_consent")

@@ -16,6 +16,10 @@ DEADLINE_REMINDER = "deadline_reminder"
 DEADLINE_ESCALATION = "deadline_escalation"
 WATCH_ADDED = "watch_added"
 DIGEST = "digest"
+RESOURCE_CONSENT_ASKED = "resource_consent_asked"
+RESOURCE_CONSENT_ANSWERED = "resource_consent_answered"
+# Events about a resource drawn from a request: their link goes to the resource, not the request page.
+RESOURCE_EVENTS = frozenset({RESOURCE_CONSENT_ASKED, RESOURCE_CONSENT_ANSWERED})
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -25,6 +29,8 @@ LABELS: dict[str, Promise] = {
     DEADLINE_ESCALATION: _("Overdue request escalated to you"),
     WATCH_ADDED: _("You were added as a watcher of a request"),
     DIGEST: _("Your daily summary from the help desk"),
+    RESOURCE_CONSENT_ASKED: _("Your city is asked whether a resource may be published"),
+    RESOURCE_CONSENT_ANSWERED: _("The city answered about publishing a resource"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

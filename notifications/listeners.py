@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpdesk.models import Message, SupportRequest, User
+from helpdesk.models import Message, Resource, SupportRequest, User
 from notifications import services
 
 
@@ -26,3 +26,9 @@ def on_message_posted(
     if part_of_move:
         return  # the move's lifecycle event names the message, and tells of both at once
     services.notifications_record_message(message=message, author=author)
+
+
+def on_resource_consent(
+    sender: Any, *, resource: Resource, actor: User | None = None, step: str, **kwargs: Any
+) -> None:
+    services.notifications_record_consent(resource=resource, actor=actor, step=step)

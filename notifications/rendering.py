@@ -55,6 +55,14 @@ def _due_at(notification: Notification) -> datetime | None:
     return parse_datetime(raw) if isinstance(raw, str) else None
 
 
+def _link(notification: Notification, request: SupportRequest | None) -> str:
+    """Where the row leads: a resource's consent page for the city's consent, else the request's page."""
+    slug = notification.data.get("slug")
+    if notification.event in events.RESOURCE_EVENTS and isinstance(slug, str):
+        return absolute_url(reverse("resource-consent", kwargs={"slug": slug}))
+    return absolute_url(request.get_absolute_url()) if request else absolute_url(reverse("notifications:list"))
+
+
 def item_context(notification: Notification, openable: Collection[int] | None = None) -> dict[str, Any]:
     """What any rendering of one row may show (call inside the recipient's language). ``openable``: the ids of
     the requests the recipient may still open; of any other, nothing is named (access ended)."""
@@ -74,7 +82,7 @@ def item_context(notification: Notification, openable: Collection[int] | None = 
         "state": request.get_state_display()
         if request and notification.reason not in (Reason.EXPERT, Reason.RELEASED)
         else "",
-        "link": absolute_url(request.get_absolute_url()) if request else absolute_url(reverse("notifications:list")),
+        "link": _link(notification, request),
         "due_at": _due_at(notification),
         # Sent later (a retry, a digest) the request may have moved on: what was expected may be moot.
         "moved_on": bool(request and notification.data.get("state") not in (None, request.state)),

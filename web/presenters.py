@@ -18,13 +18,26 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from helpdesk.access import can, sees_brief_only
-from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility, country_name
+from helpdesk.models import (
+    Attachment,
+    Message,
+    RequestState,
+    ResourceState,
+    ResourceVersion,
+    Sensitivity,
+    SupportRequest,
+    User,
+    Visibility,
+    country_name,
+)
 from helpdesk.placeholders import ANONYMISED, ANONYMISED_TITLE, WITHHELD
 from helpdesk.sanitize import render_html, render_typed
 from helpdesk.screening import kind_label
@@ -37,6 +50,7 @@ from helpdesk.selectors import (
     attachment_lines_and_shares,
     visible_message_lines,
     visible_messages,
+    visible_resources,
 )
 from helpdesk.services import Reveal
 from web.lists.labels import labels
@@ -344,3 +358,45 @@ def reveals(view: RequestView, messages: Iterable[MessageView] = ()) -> list[Rev
     shown: list[Reveal] = [(view.pk, None)] if view.revealed_restricted else []
     shown += [(view.pk, message.pk) for message in messages if message.revealed_restricted]
     return shown
+
+
+@dataclass(frozen=True)
+class ResourceLink:
+    """A resource drawn from the request, as its page names it: "Published as a resource: …" or "Draft …"."""
+
+    title: str
+    url: str
+    published: bool
+    state_label: str | Promise
+    consent_label: str | Promise
+
+
+def resource_links(request: SupportRequest, user: User) -> list[ResourceLink]:
+    """The resources drawn from ``request`` that ``user`` may read (the caller has checked ``can(user, "view",
+    request)``): none before the request is closed, when nothing is read; two queries after. Each is named in
+    the reader's language where it was written in it."""
+    if request.state != RequestState.CLOSED:
+        return []
+    language = (translation.get_language() or "en").split("-")[0]
+    found = visible_resources(user).filter(source_request_id=request.pk).order_by("created_at", "pk")
+    rows = found.prefetch_related(Prefetch("versions", queryset=ResourceVersion.objects.order_by("language")))
+    links = []
+    for resource in rows:
+        if not can(user, "view_resource", resource):
+            continue
+        versions = list(resource.versions.all())
+        chosen = next((v for v in versions if v.language == language), versions[0] if versions else None)
+        published = resource.state == ResourceState.PUBLISHED
+        links.append(
+            ResourceLink(
+                title=chosen.title if chosen else resource.slug,
+                # Until it is published, its page for the people concerned is the city's consent and its text.
+                url=resource.get_absolute_url()
+                if published
+                else reverse("resource-consent", kwargs={"slug": resource.slug}),
+                published=published,
+                state_label=resource.get_state_display(),
+                consent_label=resource.get_consent_display(),
+            )
+        )
+    return links

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.access import can
 from helpdesk.selectors import visible_requests
-from notifications import selectors, services
+from notifications import events, selectors, services
 from web import presenters
 from web.forms.watch import WatchForm
 from web.notification_entries import entries
@@ -54,6 +54,9 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = services.notification_mark_read(user=user, notification_id=pk)
     if notification is None:
         raise Http404
+    slug = notification.data.get("slug")
+    if notification.event in events.RESOURCE_EVENTS and isinstance(slug, str):
+        return HttpResponseRedirect(reverse("resource-consent", kwargs={"slug": slug}))  # 404 there if not theirs
     if notification.request_id is None:
         return HttpResponseRedirect(reverse("notifications:list"))
     if notification.request_id not in selectors.openable_request_ids(user, [notification.request_id]):
