@@ -18,7 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -28,10 +27,10 @@ from django.utils.translation import gettext
 from helpdesk.access import can, sees_brief_only
 from helpdesk.models import (
     Attachment,
+    Consent,
     Message,
     RequestState,
     ResourceState,
-    ResourceVersion,
     Sensitivity,
     SupportRequest,
     User,
@@ -372,31 +371,37 @@ class ResourceLink:
 
 
 def resource_links(request: SupportRequest, user: User) -> list[ResourceLink]:
-    """The resources drawn from ``request`` that ``user`` may read (the caller has checked ``can(user, "view",
-    request)``): none before the request is closed, when nothing is read; two queries after. Each is named in
-    the reader's language where it was written in it."""
+    """The resources drawn from ``request`` that ``user`` may read (``visible_resources``, which agrees with
+    ``can(user, "view_resource", ...)``; the caller has checked ``can(user, "view", request)``): nothing is read
+    before the request is closed, one query after (each resource with its versions' titles). Each is named in
+    the reader's language where it was written in it, else in the first of its languages."""
     if request.state != RequestState.CLOSED:
         return []
     language = (translation.get_language() or "en").split("-")[0]
-    found = visible_resources(user).filter(source_request_id=request.pk).order_by("created_at", "pk")
-    rows = found.prefetch_related(Prefetch("versions", queryset=ResourceVersion.objects.order_by("language")))
+    rows = (
+        visible_resources(user)
+        .filter(source_request_id=request.pk)
+        .order_by("created_at", "pk", "versions__language")
+        .values_list("pk", "slug", "state", "consent", "versions__language", "versions__title")
+    )
+    found: dict[int, tuple[str, str, str, dict[str, str]]] = {}
+    for pk, slug, state, consent, version_language, title in rows:
+        titles = found.setdefault(pk, (slug, state, consent, {}))[3]
+        if version_language and title:
+            titles[version_language] = title
     links = []
-    for resource in rows:
-        if not can(user, "view_resource", resource):
-            continue
-        versions = list(resource.versions.all())
-        chosen = next((v for v in versions if v.language == language), versions[0] if versions else None)
-        published = resource.state == ResourceState.PUBLISHED
+    for slug, state, consent, titles in found.values():
+        published = state == ResourceState.PUBLISHED
         links.append(
             ResourceLink(
-                title=chosen.title if chosen else resource.slug,
+                title=titles.get(language) or next(iter(titles.values()), slug),
                 # Until it is published, its page for the people concerned is the city's consent and its text.
-                url=resource.get_absolute_url()
+                url=reverse("resource-detail", kwargs={"slug": slug})
                 if published
-                else reverse("resource-consent", kwargs={"slug": resource.slug}),
+                else reverse("resource-consent", kwargs={"slug": slug}),
                 published=published,
-                state_label=resource.get_state_display(),
-                consent_label=resource.get_consent_display(),
+                state_label=ResourceState(state).label,
+                consent_label=Consent(consent).label,
             )
         )
     return links

@@ -48,7 +48,7 @@ def test_only_the_citys_focal_points_answer_and_only_with_a_known_answer(asked):
 
 
 def test_asking_needs_a_city_and_someone_who_may_edit_it(asked):
-    item, hub, focal = asked
+    item, hub, _focal = asked
     with pytest.raises(ValidationError):
         services.resource_consent_ask(resource=item, actor=hub)  # already asked
     with pytest.raises(PermissionDenied):
