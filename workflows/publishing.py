@@ -77,9 +77,10 @@ class Prefill:
     def body(self, write_value: ValueWriter = _plain_value) -> str:
         """The text in Markdown, in the request's language: what was done (the summary) and the outcomes."""
         with translation.override(self.language):
-            parts = [f"## {_('What was done')}", "", self.summary or "—"]
+            # Headings are not part of the desk's Markdown ("#" starts a sentence): the parts are named in bold.
+            parts = [f"**{_('What was done')}**", "", self.summary or "—"]
             if self.outcomes:
-                parts += ["", f"## {_('Outcomes')}", ""]
+                parts += ["", f"**{_('Outcomes')}**", ""]
                 for line in self.outcomes:
                     parts.append(
                         "- **{name}**: {planned}; {delivered}; {confirmed}; {sustained}".format(

@@ -25,8 +25,7 @@ from helpdesk.signals import resource_consent
 ANSWERS = frozenset({Consent.NAMED, Consent.ANONYMOUS, Consent.REFUSED})
 
 CITY_NAMED_ERROR = _(
-    "This text names the city, which has not chosen to be named: take its name out (the city is told as "
-    "“a member city”)."
+    "This text names the city, which has not chosen to be named: take its name out (write “a member city”)."
 )
 
 

@@ -33,7 +33,7 @@ def _post(client, world, **changes):
         "language": "fr",
         "title": "Former les agents municipaux",
         "summary": "La ville a formé 40 agents.",
-        "body": "## Ce qui a été fait\n\nUne formation.",
+        "body": "**Ce qui a été fait**\n\nUne formation.",
         "themes": ["multi_agency"],
         "priorities": ["3"],
         **changes,
