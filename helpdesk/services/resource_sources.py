@@ -1,10 +1,11 @@
 """A resource drawn from a city's experience: the city's consent (asked of its focal points, answered by them:
 named, anonymous or refused) and the rule that keeps an anonymous city anonymous.
 
-A city that chose to stay anonymous (or is anonymous to experts and did not choose to be named) is named
-nowhere readers look: not in a version's title, summary or text (``city_named_in`` finds its name; writing or
-publishing such text is refused), and its ``city`` is shown only when ``city_named``. The draft itself is started
-from the closed request by ``workflows.publishing`` (it reads the lifecycle's outcomes).
+A city that has not chosen to be named (it asked for anonymity, has not answered, or is anonymous to experts
+and did not answer "named") is named nowhere readers look: not in a version's title, summary or text
+(``city_named_in`` finds its name; writing or publishing such text is refused), and its ``city`` is shown to
+readers only when ``city_named``. The draft itself is started from the closed request by
+``workflows.publishing`` (it reads the lifecycle's outcomes).
 """
 
 from __future__ import annotations
@@ -38,14 +39,13 @@ def city_named_in(city: City | None, texts: Iterable[str]) -> bool:
 
 
 def city_stays_anonymous(resource: Resource) -> bool:
-    """The resource tells of a city that may not be named: it chose anonymity, has not answered yet, refused,
-    or is anonymous to experts and did not choose to be named."""
+    """The resource tells of a city's experience that others wrote up (its consent was asked, or it is drawn
+    from its request) and the city has not chosen to be named: it asked for anonymity, has not answered yet, or
+    refused. A city anonymous to experts is one of these until it answers "named" itself. A resource a city's
+    own focal point wrote about their city (no consent needed) is theirs to name it in."""
     if resource.city_id is None or resource.city_named:
         return False
-    if resource.consent != Consent.NOT_NEEDED:
-        return True
-    city = resource.city
-    return city is not None and city.anonymous_to_experts
+    return resource.consent != Consent.NOT_NEEDED or resource.source_request_id is not None
 
 
 def resource_anonymity_check(*, resource: Resource, texts: Iterable[str] | None = None) -> None:
