@@ -16,3 +16,7 @@ requests_anonymised = Signal()
 # sender=Resource, resource=<Resource>, actor=<User>, action=<"submitted" | "returned" | "published" | "archived">:
 # a resource of the hub changed state (``helpdesk.services.resources``), sent inside the change's transaction.
 resource_moved = Signal()
+
+# sender=Resource, resource=<Resource>, actor=<User>, step="asked" | "answered": the city's consent to a
+# resource drawn from its request was asked or given (the notifications app tells the people concerned).
+resource_consent = Signal()

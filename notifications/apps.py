@@ -8,10 +8,16 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from helpdesk.signals import message_posted, resource_moved
-        from notifications.listeners import on_lifecycle_event, on_message_posted, on_resource_moved
+        from helpdesk.signals import message_posted, resource_consent, resource_moved
+        from notifications.listeners import (
+            on_lifecycle_event,
+            on_message_posted,
+            on_resource_consent,
+            on_resource_moved,
+        )
         from workflows.signals import lifecycle_event
 
         lifecycle_event.connect(on_lifecycle_event, dispatch_uid="notifications.lifecycle_event")
         message_posted.connect(on_message_posted, dispatch_uid="notifications.message_posted")
         resource_moved.connect(on_resource_moved, dispatch_uid="notifications.resource_moved")
+        resource_consent.connect(on_resource_consent, dispatch_uid="notifications.resource_consent")

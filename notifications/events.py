@@ -21,6 +21,10 @@ RESOURCE_RETURNED = "resource_returned"
 RESOURCE_PUBLISHED = "resource_published"
 # A resource's move (``helpdesk.services.resources``) and the event it is told as; the others are told to nobody.
 RESOURCE_EVENTS = {"submitted": RESOURCE_SUBMITTED, "returned": RESOURCE_RETURNED, "published": RESOURCE_PUBLISHED}
+RESOURCE_CONSENT_ASKED = "resource_consent_asked"
+RESOURCE_CONSENT_ANSWERED = "resource_consent_answered"
+# The city's consent to a resource drawn from its request: opened on the resource's consent page.
+CONSENT_EVENTS = frozenset({RESOURCE_CONSENT_ASKED, RESOURCE_CONSENT_ANSWERED})
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -33,6 +37,8 @@ LABELS: dict[str, Promise] = {
     RESOURCE_SUBMITTED: _("A resource is waiting for review"),
     RESOURCE_RETURNED: _("Your resource was sent back to you"),
     RESOURCE_PUBLISHED: _("Your resource is published"),
+    RESOURCE_CONSENT_ASKED: _("Your city is asked whether a resource may be published"),
+    RESOURCE_CONSENT_ANSWERED: _("The city answered about publishing a resource"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

@@ -30,3 +30,9 @@ def on_message_posted(
 
 def on_resource_moved(sender: Any, *, resource: Resource, actor: User | None, action: str, **kwargs: Any) -> None:
     services.notifications_record_resource(resource=resource, actor=actor, action=action)
+
+
+def on_resource_consent(
+    sender: Any, *, resource: Resource, actor: User | None = None, step: str, **kwargs: Any
+) -> None:
+    services.notifications_record_consent(resource=resource, actor=actor, step=step)

@@ -56,8 +56,8 @@ def _due_at(notification: Notification) -> datetime | None:
 
 
 def _elsewhere(notification: Notification) -> str:
-    """Where a notification about no request leads. A resource's row names it by id only, so its e-mail leads to
-    the hub's list where it waits (the desk's entry opens the resource itself); any other to the notifications."""
+    """Where a notification about no request leads: a resource's to the list where it waits; any other to the
+    notifications."""
     if notification.event in (events.RESOURCE_SUBMITTED, events.RESOURCE_RETURNED):
         return reverse("resource-list") + "?show=unpublished"
     if notification.event == events.RESOURCE_PUBLISHED:
@@ -84,6 +84,8 @@ def item_context(notification: Notification, openable: Collection[int] | None = 
         "state": request.get_state_display()
         if request and notification.reason not in (Reason.EXPERT, Reason.RELEASED)
         else "",
+        # A resource's row names it by id only (its address is made from its title): its e-mail leads to the
+        # request it was drawn from, or to the list where it waits; the desk's entry opens the resource itself.
         "link": absolute_url(request.get_absolute_url() if request else _elsewhere(notification)),
         "due_at": _due_at(notification),
         # Sent later (a retry, a digest) the request may have moved on: what was expected may be moot.

@@ -109,6 +109,29 @@ def _req(world: World) -> dict[str, Any]:
     return {"reference": world.req.reference}
 
 
+def _closed_req(world: World) -> dict[str, Any]:
+    """A closed request of world.req's city: what hub staff publish from."""
+    from tests.web.pages import in_state
+
+    return {"reference": in_state("closed", city=world.req.city, closed_at=world.req.created_at).reference}
+
+
+def _consent_asked(world: World) -> dict[str, Any]:
+    """A draft resource about world.req's city (region A), written by its hub, the city's consent asked."""
+    from helpdesk.models import Consent
+    from tests.factories import resource
+
+    item = resource(
+        state="draft",
+        region=world.req.region,
+        city=world.req.city,
+        created_by=world.user("hub_region"),
+        source_request=world.req,
+        consent=Consent.ASKED,
+    )
+    return {"slug": item.slug}
+
+
 def _saved_view_of_hub_a(world: World) -> dict[str, Any]:
     from helpdesk.models import SavedView
 
@@ -214,6 +237,18 @@ CASES: list[Case] = [
         kwargs=_req,
         data=lambda w: {"confirm": "on"},
         note="only the request's hub and the management unit release screened content (confirmed: nothing undoes it)",
+    ),
+    Case(
+        "request-publish",
+        only(200, {"hub_region"}, other=404),
+        kwargs=_closed_req,
+        note="hub staff of a closed request's region start publishing what was learned from it",
+    ),
+    Case(
+        "resource-consent",
+        only(200, {"own_city", "hub_region", "management"}, other=404),
+        kwargs=_consent_asked,
+        note="the city asked for its consent, and the staff over the resource; nobody else knows it exists",
     ),
     Case(
         "request-file-share",

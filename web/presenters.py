@@ -19,12 +19,24 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from helpdesk.access import can, sees_brief_only
-from helpdesk.models import Attachment, Message, Sensitivity, SupportRequest, User, Visibility, country_name
+from helpdesk.models import (
+    Attachment,
+    Consent,
+    Message,
+    RequestState,
+    ResourceState,
+    Sensitivity,
+    SupportRequest,
+    User,
+    Visibility,
+    country_name,
+)
 from helpdesk.placeholders import ANONYMISED, ANONYMISED_TITLE, WITHHELD
 from helpdesk.sanitize import render_html, render_typed
 from helpdesk.screening import kind_label
@@ -37,6 +49,7 @@ from helpdesk.selectors import (
     attachment_lines_and_shares,
     visible_message_lines,
     visible_messages,
+    visible_resources,
 )
 from helpdesk.services import Reveal
 from web.lists.labels import labels
@@ -344,3 +357,51 @@ def reveals(view: RequestView, messages: Iterable[MessageView] = ()) -> list[Rev
     shown: list[Reveal] = [(view.pk, None)] if view.revealed_restricted else []
     shown += [(view.pk, message.pk) for message in messages if message.revealed_restricted]
     return shown
+
+
+@dataclass(frozen=True)
+class ResourceLink:
+    """A resource drawn from the request, as its page names it: "Published as a resource: …" or "Draft …"."""
+
+    title: str
+    url: str
+    published: bool
+    state_label: str | Promise
+    consent_label: str | Promise
+
+
+def resource_links(request: SupportRequest, user: User) -> list[ResourceLink]:
+    """The resources drawn from ``request`` that ``user`` may read (``visible_resources``, which agrees with
+    ``can(user, "view_resource", ...)``; the caller has checked ``can(user, "view", request)``): nothing is read
+    before the request is closed, one query after (each resource with its versions' titles). Each is named in
+    the reader's language where it was written in it, else in the first of its languages."""
+    if request.state != RequestState.CLOSED:
+        return []
+    language = (translation.get_language() or "en").split("-")[0]
+    rows = (
+        visible_resources(user)
+        .filter(source_request_id=request.pk)
+        .order_by("created_at", "pk", "versions__language")
+        .values_list("pk", "slug", "state", "consent", "versions__language", "versions__title")
+    )
+    found: dict[int, tuple[str, str, str, dict[str, str]]] = {}
+    for pk, slug, state, consent, version_language, title in rows:
+        titles = found.setdefault(pk, (slug, state, consent, {}))[3]
+        if version_language and title:
+            titles[version_language] = title
+    links = []
+    for slug, state, consent, titles in found.values():
+        published = state == ResourceState.PUBLISHED
+        links.append(
+            ResourceLink(
+                title=titles.get(language) or next(iter(titles.values()), slug),
+                # Until it is published, its page for the people concerned is the city's consent and its text.
+                url=reverse("resource-detail", kwargs={"slug": slug})
+                if published
+                else reverse("resource-consent", kwargs={"slug": slug}),
+                published=published,
+                state_label=ResourceState(state).label,
+                consent_label=Consent(consent).label,
+            )
+        )
+    return links

@@ -13,6 +13,7 @@ from web.views import (
     management,
     needs,
     notifications,
+    publishing,
     replies,
     reports,
     requests,
@@ -77,6 +78,9 @@ urlpatterns = [
     path("requests/<ref:reference>/messages/preview/", requests.preview_message, name="request-message-preview"),
     path("requests/<ref:reference>/owner/", requests.set_owner, name="request-owner"),
     path("requests/<ref:reference>/release/", requests.release, name="request-release"),
+    # "Publish what was learned": the draft resource from a closed request, and the city's consent to it
+    path("requests/<ref:reference>/publish/", publishing.request_publish, name="request-publish"),
+    path("resources/<slug:slug>/consent/", publishing.resource_consent, name="resource-consent"),
     path("requests/<ref:reference>/files/<int:pk>/share/", shares.share, name="request-file-share"),
     path("requests/<ref:reference>/shares/<int:pk>/end/", shares.unshare, name="request-file-unshare"),
     # Hub staff

@@ -44,6 +44,13 @@ from helpdesk.services.requests import (
     request_set_owner,
     request_update_draft,
 )
+from helpdesk.services.resource_sources import (
+    city_named_in,
+    city_stays_anonymous,
+    resource_anonymity_check,
+    resource_consent_answer,
+    resource_consent_ask,
+)
 from helpdesk.services.resources import (
     resource_archive,
     resource_create,
@@ -83,6 +90,8 @@ __all__ = [
     "attachment_share",
     "attachment_share_revoke",
     "attachments_store",
+    "city_named_in",
+    "city_stays_anonymous",
     "draft_file_remove",
     "draft_files_attach",
     "expert_access_grant",
@@ -104,7 +113,10 @@ __all__ = [
     "request_set_owner",
     "request_update_draft",
     "requests_owner_bulk_set",
+    "resource_anonymity_check",
     "resource_archive",
+    "resource_consent_answer",
+    "resource_consent_ask",
     "resource_create",
     "resource_file_add",
     "resource_file_remove",

@@ -40,6 +40,7 @@ from helpdesk.sanitize import clean_text, seal
 from helpdesk.screening import PersonalDataFound, screen_fields
 from helpdesk.services.files import content_hash
 from helpdesk.services.requests import _limit, _rich
+from helpdesk.services.resource_sources import resource_anonymity_check
 from helpdesk.signals import resource_moved
 
 SLUG_MAX = 60
@@ -177,6 +178,8 @@ def resource_version_save(
     if language not in Language.values:
         raise ValidationError(_("Unknown language."), code="invalid")
     title, summary, body = _version_texts(title=title, summary=summary, body=body)
+    # A city that stays anonymous is not named in any version (``resource_sources``).
+    resource_anonymity_check(resource=resource, texts=(title, summary, body))
     source = translated_from if translated_from in Language.values and translated_from != language else ""
     with transaction.atomic():
         version, created = ResourceVersion.objects.update_or_create(
@@ -276,6 +279,7 @@ def resource_publish(*, resource: Resource, actor: User) -> Resource:
     The city is named only if it chose to be."""
     if not can(actor, "publish_resource", resource):
         raise PermissionDenied("This resource cannot be published by this person now.")
+    resource_anonymity_check(resource=resource)
     with transaction.atomic():
         _move(resource, actor, to=ResourceState.PUBLISHED, action="published")
     return resource

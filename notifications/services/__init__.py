@@ -15,7 +15,7 @@ from notifications.services.recording import (
     notifications_record_message,
     notifications_save,
 )
-from notifications.services.resources import notifications_record_resource
+from notifications.services.resources import notifications_record_consent, notifications_record_resource
 from notifications.services.schedules import schedules_ensure
 from notifications.services.watchers import watch_add, watch_remove
 
@@ -28,6 +28,7 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notifications_mark_read_for_request",
+    "notifications_record_consent",
     "notifications_record_event",
     "notifications_record_message",
     "notifications_record_resource",

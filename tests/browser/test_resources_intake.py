@@ -21,7 +21,6 @@ from tests.web.pages import in_state
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.web.views.intake_urls"),
 ]
 
 TITLES = {

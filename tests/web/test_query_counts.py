@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import AccessLog, Attachment, Message, ResourceVersion, SupportRequest, User
+from helpdesk.models import AccessLog, Attachment, Message, ResourceFile, ResourceVersion, SupportRequest, User
 from helpdesk.services import expert_access_grant
 from tests.factories import (
     CityFactory,
@@ -51,8 +51,9 @@ MAX_QUERIES = 12
 # from 50 to 5,000 messages). Every page keeps to 12 but two: hub staff on a delivered, funded request read
 # the fund applications, the delivery record and its outcomes (the indicators planned with the values delivered
 # and confirmed, one read, and the follow-ups with theirs, another) besides all the rest (14); the management
-# unit deciding an application reads the indicators it aims to move (13).
-OVER_BUDGET: dict[str, int] = {"detail_as_hub_with_record": 14, "detail_as_management_funding": 13}
+# unit deciding an application reads the indicators it aims to move (13); a closed request's page also reads the
+# resources drawn from it, with their titles (one read: 15).
+OVER_BUDGET: dict[str, int] = {"detail_as_hub_with_record": 15, "detail_as_management_funding": 13}
 
 
 UNITS = ["count", "percentage", "yes_no", "scale"]
@@ -252,6 +253,39 @@ def _detail_record(n: int) -> Scenario:
     return Scenario(author, request.get_absolute_url())
 
 
+def _request_publish(n: int) -> Scenario:
+    """Hub staff start "publish what was learned" from a closed request with n messages and outcomes."""
+    region = RegionFactory()
+    request = in_state("closed", city=CityFactory(region=region), summary="The city trained its staff.")
+    author = hub_staff(region)
+    _outcomes(request, min(n, 10))
+    for i in range(n):
+        Message.objects.create(request=request, author=author, body=f"<p>{i}</p>", visibility="city")
+    return Scenario(author, reverse("request-publish", kwargs={"reference": request.reference}))
+
+
+def _resource_consent(n: int) -> Scenario:
+    """The city's focal point reads a resource drawn from its request, in three languages with n files."""
+    city = CityFactory()
+    author = hub_staff(city.region)
+    item = resource(
+        state="draft", languages=("en", "fr", "ar"), region=city.region, city=city, created_by=author, consent="asked"
+    )
+    ResourceFile.objects.bulk_create(
+        ResourceFile(
+            resource=item,
+            file=f"resources/{item.pk}/{i}",
+            original_name=f"guide-{i}.pdf",
+            size=1000,
+            content_type="application/pdf",
+            sha256="0" * 64,
+            uploaded_by=author,
+        )
+        for i in range(n)
+    )
+    return Scenario(focal_point(city), reverse("resource-consent", kwargs={"slug": item.slug}))
+
+
 def _expert_inbox(n: int) -> Scenario:
     person = expert(capacity=100)
     for i in range(n):
@@ -438,6 +472,8 @@ SCENARIOS = {
     "detail_as_management_funding": _detail_funding,
     "detail_as_hub_with_record": _detail_record,
     "expert_inbox": _expert_inbox,
+    "request_publish": _request_publish,
+    "resource_consent": _resource_consent,
     "expert_inbox_search": lambda n: Scenario(_expert_inbox(n).user, "/expert/?q=Request"),
     "fund_queue": _fund_queue,
     "overview": _overview,

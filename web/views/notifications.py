@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk.access import can
 from helpdesk.models import User
 from helpdesk.selectors import visible_requests, visible_resources
-from notifications import selectors, services
+from notifications import events, selectors, services
 from web import presenters
 from web.forms.watch import WatchForm
 from web.notification_entries import entries
@@ -57,8 +57,10 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = services.notification_mark_read(user=user, notification_id=pk)
     if notification is None:
         raise Http404
+    if notification.event in events.CONSENT_EVENTS:
+        return HttpResponseRedirect(_resource_page(user, notification.data, "resource-consent"))
     if notification.request_id is None:
-        return HttpResponseRedirect(_about_no_request(user, notification.data))
+        return HttpResponseRedirect(_resource_page(user, notification.data, "resource-detail"))
     if notification.request_id not in selectors.openable_request_ids(user, [notification.request_id]):
         messages.info(request, _("You no longer have access to this request."))
         return HttpResponseRedirect(reverse("notifications:list"))
@@ -66,13 +68,14 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(notification.request.get_absolute_url())
 
 
-def _about_no_request(user: User, data: dict[str, Any]) -> str:
-    """A resource's notification opens the resource, if the reader may still read it; else the list."""
+def _resource_page(user: User, data: dict[str, Any], page: str) -> str:
+    """A resource's notification opens ``page`` of the resource (itself, or the city's consent page), if the
+    reader may still read it; else the notifications."""
     resource_id = data.get("resource")
     if isinstance(resource_id, int):
         resource = visible_resources(user).filter(pk=resource_id).only("slug").first()
         if resource is not None:
-            return resource.get_absolute_url()
+            return reverse(page, kwargs={"slug": resource.slug})
     return reverse("notifications:list")
 
 

@@ -122,6 +122,9 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_view_access_log": can(user, "view_access_log", support_request),
         "can_edit_draft": can_edit_draft,
         "can_release": can(user, "release_restricted", support_request),
+        # "Publish what was learned" from a closed request, and the resources already drawn from it.
+        "can_publish": can(user, "publish_from_request", support_request),
+        "resources_drawn": presenters.resource_links(support_request, user),
         "releasable": any(m.is_restricted for m in messages_list),
         "assignments": lifecycle.assignments,
         "fund_applications": fund_applications,

@@ -16,6 +16,7 @@ from django.core.files import File
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -56,11 +57,6 @@ from web.ratelimits import limit_posts
 from web.views.common import kept_files, signed_in, uploads_hold
 
 PREVIEW_MAX_CHARS = 60_000
-
-
-def consent_path(resource: Resource) -> str:
-    """The city's consent page (written beside these pages; wired by name at merge)."""
-    return f"/resources/{resource.slug}/consent/"
 
 
 def _resource_or_404(user: User, slug: str, *, full: bool = False) -> Resource:
@@ -172,7 +168,9 @@ def _detail_context(
         "may_publish": can(user, "publish_resource", resource),
         "consent_missing": resource.consent not in CONSENT_GIVEN,
         "may_archive": can(user, "archive_resource", resource),
-        "consent_url": consent_path(resource) if can(user, "answer_consent", resource) else "",
+        "consent_url": reverse("resource-consent", kwargs={"slug": resource.slug})
+        if can(user, "answer_consent", resource)
+        else "",
         "returned": returned,
         "return_form": ReturnForm(),
     }

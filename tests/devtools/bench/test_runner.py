@@ -16,6 +16,7 @@ SCENARIOS = {
     "hub_queue_filtered_page1",
     "hub_queue_filtered_page200",
     "hub_queue_search",
+    "intake_suggestions",
     "request_detail_hub",
     "request_detail_expert",
     "city_home",

@@ -22,7 +22,7 @@ from tests.factories import (
 from tests.web.pages import in_state
 from web.intake import intake_key, intake_new
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.views.intake_urls")]
+pytestmark = pytest.mark.django_db
 
 SUGGEST = "/requests/new/suggestions/"
 NEW = "/requests/new/"
