@@ -40,12 +40,13 @@ from helpdesk.models import (
 )
 from helpdesk.sanitize import markdown_html
 from helpdesk.services import (
+    resource_consent_answer,
     resource_create,
-    resource_log,
     resource_publish,
     resource_submit,
     resource_version_save,
 )
+from workflows.publishing import resource_from_request_start
 
 DEMO_RESOURCES: list[DemoResource] = [*TOOLS, *GUIDES, *CITY_RESOURCES, *FROM_REQUESTS, *UNPUBLISHED]
 
@@ -183,15 +184,9 @@ def _translate(resource: Resource, text: Text, source: str, people: dict[str, Us
 def _from_requests(
     *, specs: list[DemoResource], people: dict[str, User]
 ) -> tuple[dict[str, Resource], dict[str, datetime]]:
-    """Drafts of good practice drawn from closed demo requests, with the city's consent recorded; by original
-    title, with when each request closed.
-
-    Replaced by the publishing service at merge: ``workflows.publishing.resource_from_request_start`` (the draft
-    prefilled from the request's summary and outcomes, linked to it) and
-    ``helpdesk.services.resource_consent_answer`` (the focal point's answer). Until then the draft is written with
-    ``resource_create`` and its link to the request and the city's word are set here in one update, with the
-    history rows those services would append.
-    """
+    """Drafts of good practice drawn from closed demo requests by their hub (``resource_from_request_start``:
+    linked to the request, about its city, the city asked for its consent), and the focal point's answer
+    (``resource_consent_answer``); by original title, with when each request closed."""
     if not specs:
         return {}, {}
     requests = {
@@ -206,7 +201,8 @@ def _from_requests(
         request = requests[(spec.city or "", spec.source or "")]
         original = spec.texts[0]
         author, focal = people[original.by], people[_consenting(spec)]
-        resource = resource_create(
+        resource = resource_from_request_start(
+            request=request,
             actor=author,
             kind=spec.kind,
             language=original.language,
@@ -216,23 +212,8 @@ def _from_requests(
             themes=spec.themes,
             priorities=spec.priorities,
         )
-        answered = spec.consent != Consent.ASKED
-        link = {
-            "source_request": request,
-            "city": request.city,
-            "region_id": request.region_id,
-            "consent": spec.consent,
-            "consent_by": focal if answered else None,
-            "consent_at": timezone.now() if answered else None,
-            "city_named": spec.consent == Consent.NAMED,
-        }
-        Resource.objects.filter(pk=resource.pk).update(**link)
-        for name, value in link.items():
-            setattr(resource, name, value)
-        resource_log(resource=resource, actor=author, action="drawn_from_request", data={"request": request.pk})
-        resource_log(resource=resource, actor=author, action="consent_asked")
-        if answered:
-            resource_log(resource=resource, actor=focal, action="consent_answered", data={"consent": spec.consent})
+        if spec.consent != Consent.ASKED:
+            resource = resource_consent_answer(resource=resource, actor=focal, answer=spec.consent)
         drawn[original.title] = resource
         closed[original.title] = request.closed_at or timezone.now()
     return drawn, closed
