@@ -61,10 +61,14 @@ def resource_log(
     )
 
 
+# Addresses the resource pages use for themselves (``/resources/new/``): never a resource's.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def _slug_for(title: str) -> str:
     base = slugify(title)[:SLUG_MAX].strip("-") or "resource"
     slug = base
-    while Resource.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Resource.objects.filter(slug=slug).exists():
         slug = f"{base[: SLUG_MAX - 9]}-{uuid.uuid4().hex[:8]}"
     return slug
 

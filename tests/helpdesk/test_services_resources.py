@@ -96,3 +96,8 @@ def test_files_are_checked_like_every_attachment(city):
     assert stored.content_type == "application/pdf" and stored.sha256 and stored.file.name.startswith("resources/")
     with pytest.raises(AttachmentRefused):
         resource_file_add(resource=item, actor=item.created_by, upload=SimpleUploadedFile("x.exe", b"MZ\x90\x00"))
+
+
+def test_a_resource_titled_new_does_not_take_the_new_resource_pages_address(city):
+    item = resource_create(actor=focal_point(city), kind="guide", language="en", title="New", body="<p>b</p>")
+    assert item.slug != "new" and item.slug.startswith("new-")
