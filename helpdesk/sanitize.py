@@ -35,6 +35,7 @@ from bleach.sanitizer import Cleaner
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
 from markdown_it import MarkdownIt
+from markdownify import markdownify
 
 # A short allow-list: structure and emphasis, links, quotes and code. No images, tables, styles or
 # classes: a request is prose, and every extra tag is one more thing to get wrong.
@@ -227,3 +228,11 @@ def html_to_text(text: str | None) -> str:
     if not text:
         return ""
     return html.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True)).strip()
+
+
+def html_to_markdown(text: str | None) -> str:
+    """Stored rich text as Markdown again, to edit it: what ``markdown_html`` made of it comes back as the marks
+    that make it (bold, lists, links, quotes), so a person rewriting a text keeps its formatting."""
+    if not text:
+        return ""
+    return markdownify(text, heading_style="ATX", bullets="-", escape_misc=False).strip()

@@ -4,7 +4,15 @@ import time
 import pytest
 from django.utils.html import escape
 
-from helpdesk.sanitize import LINK_REL, clean_html, clean_text, html_to_text, markdown_html, render_typed
+from helpdesk.sanitize import (
+    LINK_REL,
+    clean_html,
+    clean_text,
+    html_to_markdown,
+    html_to_text,
+    markdown_html,
+    render_typed,
+)
 from tests.helpdesk.hostile_inputs import HOSTILE, dangerous, has_bad_characters
 
 
@@ -207,3 +215,19 @@ def test_a_typed_description_is_read_as_markdown_and_shaped_html_is_kept():
     assert render_typed(shaped) == shaped
     assert render_typed("<p>forged <script>x</script></p>") == "<p>forged x</p>"  # cleaned, as render_html does
     assert dangerous(render_typed("[x](javascript:alert(1)) <img src=x onerror=alert(1)>")) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Plain words.",
+        "A **bold** word, an *emphasis* and a [link](https://example.org/guide).",
+        "- one\n- two\n\n1. first\n2. second",
+        "> A quote from the council.\n\nAfter it.",
+        "Two lines\nin one paragraph.",
+        "Arabic: **خطة** الوقاية البلدية",
+    ],
+)
+def test_stored_rich_text_comes_back_as_markdown_that_makes_the_same_text(typed):
+    stored = markdown_html(typed)
+    assert markdown_html(html_to_markdown(stored)) == stored

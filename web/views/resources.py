@@ -38,7 +38,7 @@ from helpdesk.models import (
     Theme,
     User,
 )
-from helpdesk.sanitize import html_to_text, markdown_html, render_html
+from helpdesk.sanitize import html_to_markdown, markdown_html, render_html
 from helpdesk.screening import PersonalDataFound
 from web.context_processors import LANGUAGE_SELF_NAMES
 from web.downloads import stored_file_response
@@ -356,7 +356,7 @@ def resource_version(request: HttpRequest, slug: str, language: str) -> HttpResp
         initial = {
             "title": current.title,
             "summary": current.summary,
-            "body": html_to_text(current.body),
+            "body": html_to_markdown(current.body),
             "translated_from": current.translated_from,
         }
     elif sources:
