@@ -28,7 +28,21 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorExact
 from django.contrib.postgres.search import SearchVectorField as _SearchVectorField
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, Func, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -88,19 +102,26 @@ def index_entries(entries: Sequence[Entry]) -> int:
         return 0
     version_ids = [entry.version_id for entry in entries]
     if connection.vendor == "postgresql":
+        # The plain words first, then one statement per language computes their vectors in the database.
         ResourceSearch.objects.filter(version_id__in=version_ids).delete()
         ResourceSearch.objects.bulk_create(
             [
                 ResourceSearch(
-                    version_id=entry.version_id,
-                    resource_id=entry.resource_id,
-                    language=entry.language,
-                    document=_vector(entry),
+                    version_id=e.version_id,
+                    resource_id=e.resource_id,
+                    language=e.language,
+                    title=e.title,
+                    summary=e.summary,
+                    text=e.text,
                 )
-                for entry in entries
+                for e in entries
             ],
-            batch_size=500,
+            batch_size=1000,
         )
+        for language in sorted({e.language for e in entries}):
+            ResourceSearch.objects.filter(document__isnull=True, language=language).update(
+                document=_vector(CONFIGS.get(language, "simple"))
+            )
         return len(entries)
     if connection.vendor != "sqlite":
         return 0
@@ -120,29 +141,38 @@ _FTS_INSERT = (
 )
 
 
-def _vector(entry: Entry) -> SearchVector:
+def _vector(config: str) -> SearchVector:
     """Each part stemmed in its language, and again unstemmed without accents ("simple"): "elections" typed
     finds "Élections", which the French configuration keeps accented."""
-    config = CONFIGS.get(entry.language, "simple")
     vector: SearchVector | None = None
-    for text, weight in ((entry.title, "A"), (entry.summary, "B"), (entry.text, "C")):
+    for field, weight in (("title", "A"), ("summary", "B"), ("text", "C")):
         for part in (
-            SearchVector(Value(text), config=config, weight=weight),
-            SearchVector(Value(unaccented(text)), config="simple", weight=weight),
+            SearchVector(field, config=config, weight=weight),
+            SearchVector(
+                Func(F(field), Value(_ACCENTED), Value(_PLAIN), function="translate", output_field=TextField()),
+                config="simple",
+                weight=weight,
+            ),
         ):
             vector = part if vector is None else vector + part
     assert vector is not None
     return vector
 
 
+def _plain_letter(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    return decomposed[0] if len(decomposed) > 1 and "\u0300" <= decomposed[1] <= "\u036f" else char
+
+
+# The accented Latin letters and their plain forms, for PostgreSQL's translate() (no unaccent extension needed).
+_ACCENTED = "".join(c for c in map(chr, range(0xC0, 0x250)) if _plain_letter(c) != c)
+_PLAIN = "".join(_plain_letter(c) for c in _ACCENTED)
+_UNACCENT = str.maketrans(_ACCENTED, _PLAIN)
+
+
 def unaccented(text: str) -> str:
-    """Latin letters without their accents (Arabic is left as it is: its marks are ``fold``'s)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not _is_latin_mark(c)))
-
-
-def _is_latin_mark(char: str) -> bool:
-    return "\u0300" <= char <= "\u036f"
+    """Latin letters without their accents, as the index stores them (Arabic is left as it is)."""
+    return text.translate(_UNACCENT)
 
 
 def search(found: QuerySet[Resource], *, q: str, languages: Sequence[str] = ()) -> QuerySet[Resource]:

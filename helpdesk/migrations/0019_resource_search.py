@@ -68,6 +68,9 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("language", models.CharField(max_length=5)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                ("text", models.TextField(blank=True)),
                 ("document", django.contrib.postgres.search.SearchVectorField(null=True)),
                 (
                     "resource",

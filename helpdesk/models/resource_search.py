@@ -1,6 +1,7 @@
-"""The search index of the resource hub on PostgreSQL: one row per language version, its words weighted (title
-A, summary B, text C) and stemmed in the version's language. Written by ``helpdesk.resource_index`` only; on
-SQLite the index is an FTS5 table instead (see that module) and this table stays empty.
+"""The search index of the resource hub on PostgreSQL: one row per language version, its words as plain text
+(the text without its HTML, so that no query parses markup) and as a ``tsvector`` weighted title A, summary B,
+text C and stemmed in the version's language. Written by ``helpdesk.resource_index`` only; on SQLite the index
+is an FTS5 table instead (see that module) and this table stays empty.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ class ResourceSearch(models.Model):
     )
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="search_entries")
     language = models.CharField(max_length=5)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    text = models.TextField(blank=True)
     # A GIN index on it is created by migration 0019 (PostgreSQL only).
     document = SearchVectorField(null=True)
 
