@@ -14,8 +14,9 @@ no close titles for a typo. The weights are grades there: all the words in a tit
 anywhere; then the newest (no bm25 relevance within a grade).
 
 Both: a resource matching in a title ranks above one matching only in its summary or text, then (PostgreSQL)
-by relevance, then the newest. A resource's state and who may read it are not indexed: they are filtered on the resource
-itself, so only a version's words need rewriting (``resource_index_refresh``).
+by relevance, then the newest. A resource's state and who may read it are not indexed: they are filtered on
+the resource itself, so only a version's words need rewriting (``resource_index_refresh``), not a change of
+state. Either way the search is one query, whatever the number of resources.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce
 
 from helpdesk.models import Resource, ResourceSearch, ResourceVersion
@@ -141,21 +142,17 @@ _FTS_INSERT = (
 )
 
 
-def _vector(config: str) -> SearchVector:
+def _vector(config: str) -> Combinable:
     """Each part stemmed in its language, and again unstemmed without accents ("simple"): "elections" typed
     finds "Élections", which the French configuration keeps accented."""
-    vector: SearchVector | None = None
+    parts = []
     for field, weight in (("title", "A"), ("summary", "B"), ("text", "C")):
-        for part in (
-            SearchVector(field, config=config, weight=weight),
-            SearchVector(
-                Func(F(field), Value(_ACCENTED), Value(_PLAIN), function="translate", output_field=TextField()),
-                config="simple",
-                weight=weight,
-            ),
-        ):
-            vector = part if vector is None else vector + part
-    assert vector is not None
+        parts.append(SearchVector(field, config=config, weight=weight))
+        plain = Func(F(field), Value(_ACCENTED), Value(_PLAIN), function="translate", output_field=TextField())
+        parts.append(SearchVector(plain, config="simple", weight=weight))
+    vector: Combinable = parts[0]
+    for part in parts[1:]:
+        vector = vector + part
     return vector
 
 
@@ -220,11 +217,9 @@ def _search_postgresql(found: QuerySet[Resource], *, q: str, languages: Sequence
         .values("best")
     )
     return (
-        found.filter(
-            Q(pk__in=entries.values("resource_id")) | (Q(nothing) & Q(pk__in=close_titles.values("resource_id")))
-        )
+        found.filter(matching | (Q(nothing) & Q(pk__in=close_titles.values("resource_id"))))
         .annotate(search_score=Coalesce(Subquery(score), Subquery(closeness), output_field=FloatField()))
-        .order_by("-search_score", "-published_at", "-created_at")
+        .order_by(*ORDER)
     )
 
 
