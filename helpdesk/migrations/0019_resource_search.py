@@ -35,6 +35,11 @@ def create(apps, schema_editor):
                     cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             except DatabaseError:
                 logger.warning("pg_trgm could not be created: resource search offers no close titles.")
+            else:
+                cursor.execute(
+                    "CREATE INDEX IF NOT EXISTS res_version_title_trgm"
+                    " ON helpdesk_resourceversion USING gin (title gin_trgm_ops)"
+                )
     # The versions already written (the index module writes through the current models: the table is as here).
     from helpdesk.resource_index import entries_for, index_entries
 
@@ -43,9 +48,11 @@ def create(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        with schema_editor.connection.cursor() as cursor:
+    with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "sqlite":
             cursor.execute("DROP TABLE IF EXISTS helpdesk_resource_fts")
+        elif schema_editor.connection.vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS res_version_title_trgm")
 
 
 class Migration(migrations.Migration):
@@ -72,6 +79,7 @@ class Migration(migrations.Migration):
                 ("summary", models.TextField(blank=True)),
                 ("text", models.TextField(blank=True)),
                 ("document", django.contrib.postgres.search.SearchVectorField(null=True)),
+                ("title_document", django.contrib.postgres.search.SearchVectorField(null=True)),
                 (
                     "resource",
                     models.ForeignKey(

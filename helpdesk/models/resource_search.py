@@ -23,6 +23,9 @@ class ResourceSearch(models.Model):
     text = models.TextField(blank=True)
     # A GIN index on it is created by migration 0019 (PostgreSQL only).
     document = SearchVectorField(null=True)
+    # The title's part of ``document`` alone: whether the words are in a title is read from a few bytes, not
+    # from the whole document (kept out of line by PostgreSQL once it passes 2 kB).
+    title_document = SearchVectorField(null=True)
 
     class Meta:
         verbose_name = "resource search entry"
