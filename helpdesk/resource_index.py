@@ -54,6 +54,7 @@ CONFIGS = {"en": "english", "fr": "french", "ar": "arabic"}
 # ts_rank's weights, in PostgreSQL's order D, C, B, A (text C, summary B, title A).
 WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 MAX_WORDS = 8
+MAX_QUERY = 200  # characters of what was typed that are searched
 ORDER = ("-search_score", "-published_at", "-created_at")
 
 # Arabic: short vowels and other marks, the elongation stroke, and the forms of alef written as plain alef.
@@ -177,6 +178,7 @@ def unaccented(text: str) -> str:
 def search(found: QuerySet[Resource], *, q: str, languages: Sequence[str] = ()) -> QuerySet[Resource]:
     """``found`` narrowed to the resources whose versions (in ``languages``, if given) match ``q``, the best
     first: a title match, then relevance, then the newest."""
+    q = q[:MAX_QUERY]
     if connection.vendor == "postgresql":
         return _search_postgresql(found, q=q, languages=languages)
     return _search_sqlite(found, q=q, languages=languages)

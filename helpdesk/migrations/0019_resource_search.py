@@ -20,12 +20,19 @@ FTS = (
     "tokenize = 'unicode61 remove_diacritics 2')"
 )
 
+# A version deleted (with its resource) leaves the FTS table too; PostgreSQL's rows go by their foreign key.
+FTS_TRIGGER = (
+    "CREATE TRIGGER IF NOT EXISTS helpdesk_resource_fts_version_deleted AFTER DELETE ON helpdesk_resourceversion "
+    "BEGIN DELETE FROM helpdesk_resource_fts WHERE rowid = old.id; END"
+)
+
 
 def create(apps, schema_editor):
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(FTS)
+            cursor.execute(FTS_TRIGGER)
         elif connection.vendor == "postgresql":
             cursor.execute(
                 "CREATE INDEX IF NOT EXISTS res_search_document ON helpdesk_resourcesearch USING gin (document)"
@@ -50,6 +57,7 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         if schema_editor.connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS helpdesk_resource_fts_version_deleted")
             cursor.execute("DROP TABLE IF EXISTS helpdesk_resource_fts")
         elif schema_editor.connection.vendor == "postgresql":
             cursor.execute("DROP INDEX IF EXISTS res_version_title_trgm")

@@ -40,6 +40,19 @@ def test_a_resource_written_through_the_services_is_found_and_its_rewritten_word
     assert list(resources_search(writer, q="strong", states=["draft"])) == []
 
 
+def test_a_deleted_resource_leaves_the_index():
+    writer = management()
+    item = resource_create(actor=writer, kind="guide", language="en", title="Ephemeral guide", body="<p>x</p>")
+    version_id = item.versions.get().pk
+    item.delete()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM helpdesk_resource_fts WHERE rowid = %s", [version_id])
+        else:
+            cursor.execute("SELECT COUNT(*) FROM helpdesk_resourcesearch WHERE version_id = %s", [version_id])
+        assert cursor.fetchone()[0] == 0
+
+
 def test_arabic_is_folded_alike_in_the_index_and_the_query():
     assert fold("إِرْشَادات") == "ارشادات"
     assert fold("أمن") == fold("امن")
