@@ -17,6 +17,7 @@ from helpdesk.models import (
     SupportRequest,
     User,
 )
+from helpdesk.resource_index import resource_index_refresh
 from helpdesk.services import reference_allocate, roles_ensure
 from workflows.models import FundEnvelope
 
@@ -145,12 +146,20 @@ class ResourceFactory(factory.django.DjangoModelFactory):
 class ResourceVersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ResourceVersion
+        skip_postgeneration_save = True
 
     resource = factory.SubFactory(ResourceFactory)
     language = "en"
     title = factory.Sequence(lambda n: f"A guide to local prevention {n}")
     summary = "How a city set up its prevention network."
     body = "<p>What the city did, step by step.</p>"
+
+    @factory.post_generation
+    def indexed(obj: ResourceVersion, create: bool, extracted: object, **kwargs: object) -> None:
+        """Searchable as the services make it (a test changing a version's words afterwards calls
+        ``resource_index_refresh`` itself)."""
+        if create and extracted is not False:
+            resource_index_refresh(resource_ids=[obj.resource_id])
 
 
 def resource(*, state: str = "published", languages: tuple[str, ...] = ("en",), **kwargs: object) -> Resource:

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from devtools.bench.fixtures import BenchCast, prepare_cast
@@ -96,7 +96,17 @@ def _grant_report(cast: BenchCast) -> list[Scenario]:
     return [Scenario("report_grants", _get(_client(cast.management), url))]
 
 
-def scenarios(cast: BenchCast) -> list[Scenario]:
+def _resource_search(cast: BenchCast, notes: list[str]) -> list[Scenario]:
+    """A focal point searching the resource hub for a word a few resources in a hundred hold."""
+    try:
+        url = reverse("resource-list")
+    except NoReverseMatch:
+        notes.append("resource_search skipped: no page named resource-list (the resource hub's list) yet.")
+        return []
+    return [Scenario("resource_search", _get(_client(cast.focal_point), f"{url}?q={cast.search_term}"))]
+
+
+def scenarios(cast: BenchCast, notes: list[str] | None = None) -> list[Scenario]:
     hub = _client(cast.hub)
     queue = reverse("hub-queue")
     two_filters = QueueFilters(states=["closed"], language="en")
@@ -124,6 +134,7 @@ def scenarios(cast: BenchCast) -> list[Scenario]:
         Scenario("management_needs", _get(_client(cast.management), reverse("hub-needs"))),
         Scenario("report_annual", _get(_client(cast.steering), reverse("report-annual", args=[timezone.now().year]))),
         *_grant_report(cast),
+        *_resource_search(cast, notes if notes is not None else []),
         Scenario("submit_request", cast.submit_call(_client(cast.writer)), is_page=False),
         Scenario("perform_transition", cast.transition_call(hub), is_page=False),
         Scenario("post_message", cast.message_call(hub), is_page=False),
@@ -141,7 +152,10 @@ def run_benchmark(*, scale: int, repeat: int, out: IO[str]) -> list[Result]:
         results = []
         out.write(f"{'scenario':<34} {'N':>7} {'median_ms':>9} {'p95_ms':>9} {'queries':>7} {'ratio':>7} target\n")
         floor_ms = 0.0
-        all_scenarios = scenarios(cast)
+        notes: list[str] = []
+        all_scenarios = scenarios(cast, notes)
+        for note in notes:
+            out.write(f"{note}\n")
         # As config/wsgi.py does once the desk is loaded: what exists now lives as long as the process, and
         # the collector need not walk it (here: the seeded cast and the 200 pages walked for the cursors).
         gc.collect()

@@ -22,6 +22,7 @@ from helpdesk.models.indicators import Indicator, IndicatorUnit, indicator_value
 from helpdesk.models.intake import IntakeSession
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, HeldFile, Message, ReferenceSequence, SupportRequest
+from helpdesk.models.resource_search import ResourceSearch
 from helpdesk.models.resources import (
     CONSENT_GIVEN,
     Consent,
@@ -59,6 +60,7 @@ __all__ = [
     "ResourceFile",
     "ResourceKind",
     "ResourceLog",
+    "ResourceSearch",
     "ResourceState",
     "ResourceVersion",
     "Role",

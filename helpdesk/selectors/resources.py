@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from helpdesk.access import Person, scope
 from helpdesk.models import Consent, Resource, ResourceState, ResourceVersion, User
+from helpdesk.resource_index import search as resource_index_search
 
 
 def visible_resources(user: Person) -> QuerySet[Resource]:
@@ -46,7 +47,8 @@ def resources_search(
     states: Iterable[str] = (ResourceState.PUBLISHED,),
 ) -> QuerySet[Resource]:
     """The resources ``user`` may read that match, the best first: a match in a title ranks above a match in a
-    summary or text, then the newest. (Words are matched as typed; the full-text index replaces this.)"""
+    summary or text, then relevance, then the newest (the full-text index: ``helpdesk.resource_index``). One
+    query, whatever the number of resources; callers slice it."""
     found = visible_resources(user).filter(state__in=list(states))
     kinds, themes, priorities, languages = list(kinds), list(themes), list(priorities), list(languages)
     if kinds:
@@ -61,17 +63,6 @@ def resources_search(
         found = found.filter(Exists(ResourceVersion.objects.filter(resource=OuterRef("pk"), language__in=languages)))
     if region_id is not None:
         found = found.filter(region_id=region_id)
-    words = q.split()
-    if not words:
+    if not q.strip():
         return found.order_by("-published_at", "-created_at")
-    versions = ResourceVersion.objects.filter(resource=OuterRef("pk"))
-    in_title = versions
-    anywhere = versions
-    for word in words:
-        in_title = in_title.filter(title__icontains=word)
-        anywhere = anywhere.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
-    return (
-        found.filter(Exists(anywhere))
-        .annotate(rank=Case(When(Exists(in_title), then=Value(2)), default=Value(1), output_field=IntegerField()))
-        .order_by("-rank", "-published_at", "-created_at")
-    )
+    return resource_index_search(found, q=q, languages=languages)

@@ -36,6 +36,7 @@ from helpdesk.models import (
     Theme,
     User,
 )
+from helpdesk.resource_index import resource_index_refresh
 from helpdesk.sanitize import clean_text, seal
 from helpdesk.screening import PersonalDataFound, screen_fields
 from helpdesk.services.files import content_hash
@@ -138,6 +139,7 @@ def resource_create(
             written_by=actor,
             written_at=timezone.now(),
         )
+        resource_index_refresh(resource_ids=[resource.pk])
         resource_log(resource=resource, actor=actor, action="created", data={"language": language})
     return resource
 
@@ -200,6 +202,7 @@ def resource_version_save(
             },
         )
         resource.save(update_fields=["updated_at"])
+        resource_index_refresh(resource_ids=[resource.pk])
         action = "translated" if source else "written"
         resource_log(resource=resource, actor=actor, action=action, data={"language": language, "new": created})
     return version

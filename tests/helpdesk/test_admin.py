@@ -29,7 +29,8 @@ def test_every_helpdesk_model_is_registered():
 
     missing = [m.__name__ for m in apps.get_app_config("helpdesk").get_models() if m not in admin.site._registry]
     # An internal counter, guardian's grant rows and files kept for a form for a few days (managed by services),
-    # not data anyone edits by hand; a resource's versions, files and history, shown inline on the resource; the
+    # not data anyone edits by hand; a resource's versions, files and history, shown inline on the resource, and its
+    # search index; the
     # counts of intake suggestions (figures, not records).
     assert sorted(missing) == [
         "HeldFile",
@@ -37,6 +38,7 @@ def test_every_helpdesk_model_is_registered():
         "ReferenceSequence",
         "ResourceFile",
         "ResourceLog",
+        "ResourceSearch",
         "ResourceVersion",
         "SupportRequestGroupObjectPermission",
         "SupportRequestUserObjectPermission",

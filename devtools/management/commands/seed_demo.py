@@ -15,6 +15,7 @@ from devtools.demo.notifications import seed_scale_notifications
 from devtools.demo.requests import seed_requests
 from devtools.demo.requests_learned import LEARNED_REQUESTS
 from devtools.demo.resources import peer_contact_themes_seed, seed_resources
+from devtools.demo.resources_scale import seed_scale_resources
 from devtools.demo.scale import seed_scale
 from workflows.selectors import current_fiscal_year
 
@@ -51,12 +52,13 @@ class Command(BaseCommand):
                 added = seed_scale(count=scale, cities=int(options["cities"]), experts=int(options["experts"]))
                 history = seed_scale_history(first_id=added.first_id, last_id=added.last_id)
                 notified = seed_scale_notifications(first_id=added.first_id, last_id=added.last_id)
+                resources = seed_scale_resources(requests=added.requests)
             self.stdout.write(
                 f"Added {added.requests} requests, {added.messages} messages, {added.assignments} expert "
                 f"assignments, {history['logs']} audit rows, {history['fund_applications']} fund applications, "
                 f"{history['delivery_reports']} delivery reports, {history['evaluations']} evaluations, "
                 f"{history['outcome_targets']} planned outcomes, {history['outcome_values']} outcome values, "
-                f"{history['follow_ups']} follow-ups and {notified} notifications in "
+                f"{history['follow_ups']} follow-ups, {notified} notifications and {resources} resources in "
                 f"{time.monotonic() - started:.1f} s."
             )
         if options["verbosity"]:
