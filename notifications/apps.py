@@ -9,8 +9,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from helpdesk.signals import message_posted
-        from notifications.listeners import on_lifecycle_event, on_message_posted
-        from workflows.signals import lifecycle_event
+        from notifications.listeners import on_introduction_event, on_lifecycle_event, on_message_posted
+        from workflows.signals import introduction_event, lifecycle_event
 
         lifecycle_event.connect(on_lifecycle_event, dispatch_uid="notifications.lifecycle_event")
         message_posted.connect(on_message_posted, dispatch_uid="notifications.message_posted")
+        introduction_event.connect(on_introduction_event, dispatch_uid="notifications.introduction_event")

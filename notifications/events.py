@@ -16,6 +16,10 @@ DEADLINE_REMINDER = "deadline_reminder"
 DEADLINE_ESCALATION = "deadline_escalation"
 WATCH_ADDED = "watch_added"
 DIGEST = "digest"
+# A peer introduction (``workflows.peers``): the peer city is asked, both cities accepted, one declined.
+INTRODUCTION_PROPOSED = "introduction_proposed"
+INTRODUCTION_MADE = "introduction_made"
+INTRODUCTION_DECLINED = "introduction_declined"
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -25,6 +29,9 @@ LABELS: dict[str, Promise] = {
     DEADLINE_ESCALATION: _("Overdue request escalated to you"),
     WATCH_ADDED: _("You were added as a watcher of a request"),
     DIGEST: _("Your daily summary from the help desk"),
+    INTRODUCTION_PROPOSED: _("Another city asks yours for a peer exchange"),
+    INTRODUCTION_MADE: _("A peer introduction was made: both cities accepted"),
+    INTRODUCTION_DECLINED: _("A peer introduction was declined"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

@@ -55,6 +55,17 @@ def _due_at(notification: Notification) -> datetime | None:
     return parse_datetime(raw) if isinstance(raw, str) else None
 
 
+def _link(notification: Notification, request: SupportRequest | None) -> str:
+    """Where the row leads: its request, else the peer introduction it tells of (the peer city's focal points
+    are told of one without its request), else the notification centre."""
+    if request is not None:
+        return request.get_absolute_url()
+    introduction = notification.data.get("introduction")
+    if isinstance(introduction, int) and notification.request_id is None:
+        return reverse("introduction-detail", args=[introduction])
+    return reverse("notifications:list")
+
+
 def item_context(notification: Notification, openable: Collection[int] | None = None) -> dict[str, Any]:
     """What any rendering of one row may show (call inside the recipient's language). ``openable``: the ids of
     the requests the recipient may still open; of any other, nothing is named (access ended)."""
@@ -74,7 +85,7 @@ def item_context(notification: Notification, openable: Collection[int] | None = 
         "state": request.get_state_display()
         if request and notification.reason not in (Reason.EXPERT, Reason.RELEASED)
         else "",
-        "link": absolute_url(request.get_absolute_url()) if request else absolute_url(reverse("notifications:list")),
+        "link": absolute_url(_link(notification, request)),
         "due_at": _due_at(notification),
         # Sent later (a retry, a digest) the request may have moved on: what was expected may be moot.
         "moved_on": bool(request and notification.data.get("state") not in (None, request.state)),

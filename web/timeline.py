@@ -26,6 +26,7 @@ from helpdesk.models import SupportRequest, User
 from helpdesk.selectors import MessageCursor
 from web.presenters import MessageView, message_views
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
+from workflows.peers import TRAIL_LINES
 from workflows.selectors import TrailLine, road_ahead
 from workflows.spec import Reader
 
@@ -132,7 +133,8 @@ def parse_show(value: str | None) -> Show:
 def _done_line(line: TrailLine) -> str | Promise:
     spec = TRANSITION_SPECS.get(line.transition)
     if spec is None:
-        return line.transition
+        # Not a move: a city's answer to a peer introduction (the request stays where it is).
+        return TRAIL_LINES.get(line.transition, line.transition)
     return spec.announced(from_state=line.from_state, to_state=line.to_state).line
 
 

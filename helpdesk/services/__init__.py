@@ -42,6 +42,7 @@ from helpdesk.services.requests import (
     request_set_owner,
     request_update_draft,
 )
+from helpdesk.services.peers import city_peer_contact_set
 from helpdesk.services.resources import (
     resource_archive,
     resource_create,
@@ -66,6 +67,7 @@ from helpdesk.services.workspace import (
 )
 
 __all__ = [
+    "city_peer_contact_set",
     "MAX_BULK",
     "UNSET",
     "AttachmentRefused",

@@ -170,6 +170,8 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
         raise Http404
     if spec.chooses_experts:
         return HttpResponseRedirect(reverse("request-matching", args=[reference]))
+    if spec.chooses_peer:
+        return HttpResponseRedirect(reverse("request-peers", args=[reference]))
     application = pending_application(support_request) if spec.name in APPLICATION_MOVES else None
     data = request.POST if request.method == "POST" else None
     form = MoveForm(spec, support_request, data, prefix=name, application=application)
