@@ -147,11 +147,13 @@ def introduction_answer(*, introduction: PeerIntroduction, actor: User, accept: 
     when the introduction changed since it was read."""
     now = timezone.now()
     with transaction.atomic():
-        request = SupportRequest.objects.select_for_update().only("pk", "state", "city_id", "region_id").get(
-            pk=introduction.request_id
+        request = (
+            SupportRequest.objects.select_for_update()
+            .only("pk", "state", "city_id", "region_id")
+            .get(pk=introduction.request_id)
         )
-        current = PeerIntroduction.objects.select_for_update(of=("self",)).select_related("request").get(
-            pk=introduction.pk
+        current = (
+            PeerIntroduction.objects.select_for_update(of=("self",)).select_related("request").get(pk=introduction.pk)
         )
         if current.status != introduction.status:
             raise TransitionConflict()

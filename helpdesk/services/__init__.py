@@ -34,6 +34,7 @@ from helpdesk.services.grants import (
     restricted_release,
 )
 from helpdesk.services.messages import attachment_add, message_post
+from helpdesk.services.peers import city_peer_contact_set
 from helpdesk.services.requests import (
     UNSET,
     OwnerRefused,
@@ -42,7 +43,6 @@ from helpdesk.services.requests import (
     request_set_owner,
     request_update_draft,
 )
-from helpdesk.services.peers import city_peer_contact_set
 from helpdesk.services.resources import (
     resource_archive,
     resource_create,
@@ -67,7 +67,6 @@ from helpdesk.services.workspace import (
 )
 
 __all__ = [
-    "city_peer_contact_set",
     "MAX_BULK",
     "UNSET",
     "AttachmentRefused",
@@ -83,6 +82,7 @@ __all__ = [
     "attachment_share",
     "attachment_share_revoke",
     "attachments_store",
+    "city_peer_contact_set",
     "draft_file_remove",
     "draft_files_attach",
     "expert_access_grant",

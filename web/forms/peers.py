@@ -27,7 +27,9 @@ class PeerContactForm(forms.Form):
         # The themes where the city has something to share come first.
         labels = dict(Theme.choices)
         order = [*offered, *(theme for theme in Theme.values if theme not in offered)]
-        self.fields["themes"].choices = [(theme, labels[theme]) for theme in order]
+        themes = self.fields["themes"]
+        assert isinstance(themes, forms.MultipleChoiceField)
+        themes.choices = [(theme, labels[theme]) for theme in order]
 
 
 ACCEPT, DECLINE = "accept", "decline"
