@@ -272,7 +272,10 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
                 name="note",
                 kind=Kind.TEXT,
                 label=_("Note to both cities"),
-                help_text=_("Why these two cities should talk: both focal points read it."),
+                help_text=_(
+                    "Why these two cities should talk: both focal points read it. Do not name a city that asked to"
+                    " stay anonymous."
+                ),
                 required=False,
             ),
         ),
