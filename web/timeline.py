@@ -153,7 +153,8 @@ def _move_steps(
                     status="done",
                     label=_done_line(line),
                     state_label=STATE_SPECS[line.to_state].label if line.to_state in STATE_SPECS else line.to_state,
-                    actor=line.actor if show_actors else None,
+                    # A city's answer to a peer introduction names nobody: the other city may not know who yet.
+                    actor=line.actor if show_actors and line.transition not in TRAIL_LINES else None,
                     at=line.created_at,
                     comment=line.comment if shown else "",
                     anchor=anchor,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import services
 from helpdesk.access import can
-from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
+from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User, Visibility
 from helpdesk.sanitize import markdown_html
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
@@ -39,6 +39,7 @@ from web.views.common import conflict_response, kept_files, request_or_404, safe
 from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS, TRANSITIONS
+from workflows.peers import request_introductions
 from workflows.selectors import (
     ANSWER_MOVE,
     available_transitions,
@@ -124,6 +125,11 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "can_release": can(user, "release_restricted", support_request),
         "releasable": any(m.is_restricted for m in messages_list),
         "assignments": lifecycle.assignments,
+        # A peer exchange's introductions, for its city and its overseers (each says what the reader may know).
+        "introductions": request_introductions(support_request, user)
+        if support_request.kind == SupportKind.PEER_EXCHANGE
+        and (oversees or support_request.city_id in user.focal_city_ids)
+        else [],
         "fund_applications": fund_applications,
         "reply_templates": reply_template_choices(support_request, user) if channels else [],
         "question": question,

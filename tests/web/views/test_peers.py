@@ -222,3 +222,14 @@ def test_the_city_home_costs_the_same_with_more_introductions(net, peer):
     assert PeerIntroduction.objects.count() == 5
 
     assert _count(client, reverse("city-home")) == few
+
+
+def test_the_asking_citys_request_page_links_its_introduction_and_the_trail_names_nobody(net, peer):
+    intro = _introduced(net, peer)
+    _client(net.peer_focal).post(reverse("introduction-detail", args=[intro.pk]), {"answer": "accept"})
+
+    page = _client(net.focal).get(intro.request.get_absolute_url()).text
+
+    assert reverse("introduction-detail", args=[intro.pk]) in page
+    # The peer city accepted: named to the asking city; its focal point is not, until both accepted.
+    assert "Farbridge" in page and net.peer_focal.get_full_name() not in page
