@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import can
 from helpdesk.models import (
+    TERMINAL_STATES,
     City,
     Language,
     RequestState,
@@ -157,7 +158,8 @@ def introduction_answer(*, introduction: PeerIntroduction, actor: User, accept: 
         )
         if current.status != introduction.status:
             raise TransitionConflict()
-        if not can(actor, "answer_introduction", current):
+        # A request that ended (declined, withdrawn) no longer needs a peer.
+        if not can(actor, "answer_introduction", current) or request.state in TERMINAL_STATES:
             raise PermissionDenied
         side = _side(current, actor)
         answer = Answer.ACCEPTED if accept else Answer.DECLINED
@@ -269,7 +271,7 @@ def introduction_view(introduction: PeerIntroduction, user: User) -> Introductio
         made_at=introduction.made_at,
         own_answer=own,
         own_answer_label=str(Answer(own).label) if own in Answer.values else "",
-        can_answer=can(user, "answer_introduction", introduction),
+        can_answer=can(user, "answer_introduction", introduction) and request.state not in TERMINAL_STATES,
         other_city=other,
         asking_city=request.city.name if side == "hub" else "",
         peer_city=introduction.peer_city.name if side == "hub" else "",
@@ -280,12 +282,15 @@ def introduction_view(introduction: PeerIntroduction, user: User) -> Introductio
 
 def city_introductions(user: User, *, limit: int = 10) -> list[IntroductionView]:
     """A focal point's introductions, for their home: those awaiting their city's answer first, then those
-    made, newest first (declined and withdrawn ones drop off). One query."""
+    made, newest first (declined and withdrawn ones drop off, and proposals of a request that ended). One
+    query."""
     cities = user.focal_city_ids
     if not cities:
         return []
     rows = (
-        PeerIntroduction.objects.filter(status__in=[Status.PROPOSED, Status.MADE])
+        PeerIntroduction.objects.filter(
+            Q(status=Status.MADE) | Q(status=Status.PROPOSED) & ~Q(request__state__in=TERMINAL_STATES)
+        )
         .filter(Q(request__city_id__in=cities) | Q(peer_city_id__in=cities))
         .select_related(*INTRODUCTION_RELATED)
         .order_by("-proposed_at", "-pk")[: limit * 2]

@@ -328,3 +328,13 @@ def test_published_resources_alone_do_not_make_a_city_a_suggestion(net):
     resource(city=net.other_city, themes=[THEME])
     assert Resource.objects.count() == 1
     assert peer_suggestions(_peer_request(net)) == []
+
+
+def test_a_proposal_of_a_request_that_ended_is_no_longer_answered_nor_listed(net, peer):
+    intro = _introduced(net, peer)
+    transition_perform(request=intro.request, transition="withdraw", actor=net.focal)
+    intro.refresh_from_db()
+
+    with pytest.raises(PermissionDenied):
+        introduction_answer(introduction=intro, actor=net.peer_focal, accept=True)
+    assert city_introductions(net.peer_focal) == []
