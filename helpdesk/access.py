@@ -22,6 +22,7 @@ from django.utils.functional import LazyObject, empty
 from helpdesk.models import (
     CONSENT_GIVEN,
     Attachment,
+    City,
     Consent,
     ExpertProfile,
     Message,
@@ -382,6 +383,20 @@ def _answer_introduction(s: _Scope, introduction: Any, **_: Any) -> bool:
     return introduction.peer_city_id in s.city_ids and not introduction.peer_answer
 
 
+def _view_introduction(s: _Scope, introduction: Any, **_: Any) -> bool:
+    """A focal point of either city, and whoever oversees the asking request (its hub, the management unit);
+    what each side reads of the other is ``workflows.peers``'s to say."""
+    request = introduction.request
+    if request.city_id in s.city_ids or introduction.peer_city_id in s.city_ids:
+        return True
+    return s.oversees(request)
+
+
+def _set_peer_contact(s: _Scope, city: City, **_: Any) -> bool:
+    """A city's focal points choose the themes on which another city may contact theirs."""
+    return city is not None and city.pk in s.city_ids
+
+
 _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "view_resource": _view_resource,
     "propose_resource": _propose_resource,
@@ -392,6 +407,8 @@ _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "answer_consent": _answer_consent,
     # ``introduction`` is a ``workflows.models.PeerIntroduction`` (the lifecycle owns it; this layer sits below).
     "answer_introduction": _answer_introduction,
+    "view_introduction": _view_introduction,
+    "set_peer_contact": _set_peer_contact,
 }
 ACTIONS = frozenset(_RULES) | frozenset(_OTHER_RULES)
 

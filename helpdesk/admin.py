@@ -10,6 +10,7 @@ from helpdesk.models import (
     Attachment,
     AttachmentShare,
     City,
+    CityPeerConsentLog,
     ExpertProfile,
     Indicator,
     Message,
@@ -179,6 +180,27 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AccessLog | None = None) -> bool:
+        return False
+
+
+@admin.register(CityPeerConsentLog)
+class CityPeerConsentLogAdmin(admin.ModelAdmin):
+    """Append-only record of the themes each city agreed to be contacted on: readable, never editable."""
+
+    list_display = ["created_at", "city", "actor", "themes_before", "themes"]
+    list_filter = ["city__region"]
+    search_fields = ["city__name", "actor__username"]
+    list_select_related = ["city", "actor"]
+    raw_id_fields = ["city", "actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CityPeerConsentLog | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: CityPeerConsentLog | None = None) -> bool:
         return False
 
 

@@ -25,6 +25,10 @@ RESOURCE_CONSENT_ASKED = "resource_consent_asked"
 RESOURCE_CONSENT_ANSWERED = "resource_consent_answered"
 # The city's consent to a resource drawn from its request: opened on the resource's consent page.
 CONSENT_EVENTS = frozenset({RESOURCE_CONSENT_ASKED, RESOURCE_CONSENT_ANSWERED})
+# A peer introduction (``workflows.peers``): the peer city is asked, both cities accepted, one declined.
+INTRODUCTION_PROPOSED = "introduction_proposed"
+INTRODUCTION_MADE = "introduction_made"
+INTRODUCTION_DECLINED = "introduction_declined"
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -39,6 +43,9 @@ LABELS: dict[str, Promise] = {
     RESOURCE_PUBLISHED: _("Your resource is published"),
     RESOURCE_CONSENT_ASKED: _("Your city is asked whether a resource may be published"),
     RESOURCE_CONSENT_ANSWERED: _("The city answered about publishing a resource"),
+    INTRODUCTION_PROPOSED: _("Another city asks yours for a peer exchange"),
+    INTRODUCTION_MADE: _("A peer introduction was made: both cities accepted"),
+    INTRODUCTION_DECLINED: _("A peer introduction was declined"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

@@ -6,6 +6,7 @@ from typing import Any
 
 from helpdesk.models import Message, Resource, SupportRequest, User
 from notifications import services
+from workflows.models import PeerIntroduction
 
 
 def on_lifecycle_event(
@@ -18,6 +19,12 @@ def on_lifecycle_event(
     **kwargs: Any,
 ) -> None:
     services.notifications_record_event(event=event, request=request, actor=actor, data=data)
+
+
+def on_introduction_event(
+    sender: Any, *, event: str, introduction: PeerIntroduction, actor: User | None = None, **kwargs: Any
+) -> None:
+    services.notifications_record_introduction(event=event, introduction=introduction, actor=actor)
 
 
 def on_message_posted(

@@ -56,8 +56,11 @@ def _due_at(notification: Notification) -> datetime | None:
 
 
 def _elsewhere(notification: Notification) -> str:
-    """Where a notification about no request leads: a resource's to the list where it waits; any other to the
-    notifications."""
+    """Where a notification about no request leads: a peer introduction told to the peer city (which cannot see
+    the request) to the introduction; a resource's to the list where it waits; any other to the notifications."""
+    introduction = notification.data.get("introduction")
+    if isinstance(introduction, int):
+        return reverse("introduction-detail", args=[introduction])
     if notification.event in (events.RESOURCE_SUBMITTED, events.RESOURCE_RETURNED):
         return reverse("resource-list") + "?show=unpublished"
     if notification.event == events.RESOURCE_PUBLISHED:

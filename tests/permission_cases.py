@@ -132,6 +132,27 @@ def _consent_asked(world: World) -> dict[str, Any]:
     return {"slug": item.slug}
 
 
+def _peer_exchange_req(world: World) -> dict[str, Any]:
+    """world.req asking for a peer exchange (within the role's rolled-back transaction)."""
+    from helpdesk.models import SupportRequest
+
+    SupportRequest.objects.filter(pk=world.req.pk).update(kind="peer_exchange")
+    return {"reference": world.req.reference}
+
+
+def _introduction_to_beta(world: World) -> dict[str, Any]:
+    """An introduction of world.req's city (A1) to Beta One (the other region's city), awaiting both answers."""
+    from django.utils import timezone
+
+    from helpdesk.models import SupportRequest
+    from workflows.models import PeerIntroduction
+
+    SupportRequest.objects.filter(pk=world.req.pk).update(kind="peer_exchange")
+    peer = world.req_other_region.city
+    intro = PeerIntroduction.objects.create(request=world.req, peer_city=peer, proposed_at=timezone.now())
+    return {"pk": intro.pk}
+
+
 def _saved_view_of_hub_a(world: World) -> dict[str, Any]:
     from helpdesk.models import SavedView
 
@@ -310,12 +331,33 @@ CASES: list[Case] = [
         kwargs=_template_of_hub_a,
     ),
     Case(
+        "request-peers",
+        {**only(404, set(ROLES), other=404), "anonymous": 302, "hub_region": 200, "management": 200},
+        kwargs=_peer_exchange_req,
+        note="the cities suggested for a peer exchange: its overseers only (404 for anyone else, its city included)",
+    ),
+    Case(
+        "introduction-detail",
+        {
+            **only(404, set(ROLES), other=404),
+            "anonymous": 302,
+            "own_city": 200,
+            "other_region_city": 200,
+            "hub_region": 200,
+            "management": 200,
+        },
+        kwargs=_introduction_to_beta,
+        note="either city's focal points and the asking request's overseers; what each reads is workflows.peers'",
+    ),
+    Case(
         "request-matching",
         {**only(403, set(ROLES), other=403), "hub_region": 200, "hub_other_region": 404, "management": 200},
         kwargs=_req,
     ),
     # --- experts ----------------------------------------------------------------------------------------------
     Case("expert-inbox", only(200, EXPERTS, other=403)),
+    # --- peer exchange ------------------------------------------------------------------------------------------
+    Case("city-peer-exchange", only(200, FOCAL_POINTS, other=403), note="a city's consent to be contacted"),
     # --- management unit --------------------------------------------------------------------------------------
     Case("fund-queue", only(200, {"management"}, other=403)),
     Case("overview", only(200, {"management"}, other=403)),

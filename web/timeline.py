@@ -26,6 +26,7 @@ from helpdesk.models import SupportRequest, User
 from helpdesk.selectors import MessageCursor
 from web.presenters import MessageView, message_views
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
+from workflows.peers import TRAIL_LINES
 from workflows.selectors import TrailLine, road_ahead
 from workflows.spec import Reader
 
@@ -132,7 +133,8 @@ def parse_show(value: str | None) -> Show:
 def _done_line(line: TrailLine) -> str | Promise:
     spec = TRANSITION_SPECS.get(line.transition)
     if spec is None:
-        return line.transition
+        # Not a move: a city's answer to a peer introduction (the request stays where it is).
+        return TRAIL_LINES.get(line.transition, line.transition)
     return spec.announced(from_state=line.from_state, to_state=line.to_state).line
 
 
@@ -151,7 +153,8 @@ def _move_steps(
                     status="done",
                     label=_done_line(line),
                     state_label=STATE_SPECS[line.to_state].label if line.to_state in STATE_SPECS else line.to_state,
-                    actor=line.actor if show_actors else None,
+                    # A city's answer to a peer introduction names nobody: the other city may not know who yet.
+                    actor=line.actor if show_actors and line.transition not in TRAIL_LINES else None,
                     at=line.created_at,
                     comment=line.comment if shown else "",
                     anchor=anchor,

@@ -13,6 +13,7 @@ from web.views import (
     management,
     needs,
     notifications,
+    peers,
     publishing,
     replies,
     reports,
@@ -71,6 +72,8 @@ urlpatterns = [
     path("requests/new/suggestions/", intake.suggestions, name="intake-suggestions"),
     path("requests/new/suggestions/open/", intake.suggestion_open, name="intake-suggestion-open"),
     path("requests/<ref:reference>/edit/", city.edit_draft, name="request-edit"),
+    path("city/peer-exchange/", peers.peer_exchange, name="city-peer-exchange"),
+    path("introductions/<int:pk>/", peers.introduction_detail, name="introduction-detail"),
     # Every role's request page and its posts
     path("requests/<ref:reference>/", requests.detail, name="request-detail"),
     path("requests/<ref:reference>/moves/<slug:name>/", requests.move, name="request-move"),
@@ -96,6 +99,7 @@ urlpatterns = [
     path("hub/templates/<int:pk>/", replies.template_edit, name="reply-template-edit"),
     path("hub/templates/<int:pk>/delete/", replies.template_delete, name="reply-template-delete"),
     path("requests/<ref:reference>/experts/", hub.matching, name="request-matching"),
+    path("requests/<ref:reference>/peers/", peers.request_peers, name="request-peers"),
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),
     # Management unit

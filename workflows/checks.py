@@ -107,7 +107,13 @@ GUARDS: dict[Guard, Check] = {
     Guard.HAS_ACCEPTED_EXPERT: Check(
         "no_accepted_expert",
         _("Delivery can start once an expert has accepted the assignment."),
-        lambda facts: facts.has_assignment(ACCEPTED),
+        # A peer exchange is delivered by the two cities once both accepted the hub's introduction.
+        lambda facts: facts.has_assignment(ACCEPTED) or facts.has_made_introduction,
+    ),
+    Guard.PEER_EXCHANGE: Check(
+        "not_peer_exchange",
+        _("Only a request for a peer exchange is introduced to another city."),
+        lambda facts: facts.request.kind == SupportKind.PEER_EXCHANGE,
     ),
     Guard.NO_PENDING_APPLICATION: Check(
         "funding_pending",

@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from helpdesk.models import SupportRequest
-from workflows.models import ExpertAssignment, FollowUp, FundApplication, OutcomeTarget, TransitionLog
+from helpdesk.models import SupportKind, SupportRequest
+from workflows.models import (
+    ExpertAssignment,
+    FollowUp,
+    FundApplication,
+    OutcomeTarget,
+    PeerIntroduction,
+    TransitionLog,
+)
 
 
 @dataclass
@@ -37,6 +44,19 @@ class RequestFacts:
 
     def has_assignment(self, status: str) -> bool:
         return any(a.status == status for a in self.assignments)
+
+    @cached_property
+    def introductions(self) -> list[PeerIntroduction]:
+        """The request's peer introductions, oldest first (a peer exchange has one or two; other kinds none,
+        and are not asked)."""
+        return list(PeerIntroduction.objects.filter(request_id=self.request.pk).order_by("proposed_at", "pk"))
+
+    @property
+    def has_made_introduction(self) -> bool:
+        """A peer exchange whose introduction both cities accepted: its support can start."""
+        if self.request.kind != SupportKind.PEER_EXCHANGE:
+            return False
+        return any(i.status == PeerIntroduction.Status.MADE for i in self.introductions)
 
     @cached_property
     def applications(self) -> list[FundApplication]:

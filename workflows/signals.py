@@ -16,3 +16,9 @@ enqueued on Redis) must go through ``transaction.on_commit``.
 from django.dispatch import Signal
 
 lifecycle_event = Signal()
+
+# What a peer introduction announces beyond the lifecycle move that proposed it (``workflows.peers``), sent with
+# ``sender=PeerIntroduction`` and the keyword arguments ``event`` (``introduction_proposed``,
+# ``introduction_made``, ``introduction_declined``), ``introduction`` and ``actor``. The peer city cannot see
+# the request: what it is told names neither the request nor, until both accepted, the asking city.
+introduction_event = Signal()

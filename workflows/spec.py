@@ -108,7 +108,8 @@ class Guard(StrEnum):
     """A condition on the request alone; a move whose guards fail is not offered at all."""
 
     SUBMISSION_COMPLETE = "submission_complete"
-    HAS_ACCEPTED_EXPERT = "has_accepted_expert"
+    HAS_ACCEPTED_EXPERT = "has_accepted_expert"  # or, for a peer exchange, an introduction both cities accepted
+    PEER_EXCHANGE = "peer_exchange"  # the city asked for a peer exchange
     NO_PENDING_APPLICATION = "no_pending_application"
     HAS_PENDING_APPLICATION = "has_pending_application"
     DEADLINE_PASSED = "deadline_passed"
@@ -144,6 +145,7 @@ class Kind(StrEnum):
     BUDGET_LINES = "budget_lines"  # (item, amount) pairs
     INDICATORS = "indicators"  # key indicators the support aims to move, each with an optional baseline and target
     INDICATOR_VALUES = "indicator_values"  # a value for each of the request's planned indicators
+    PEER_CITY = "peer_city"  # a city open to peer exchange on the request's theme (chosen on the peers page)
 
 
 class DeadlineKind(StrEnum):
@@ -332,3 +334,8 @@ class TransitionSpec:
     def chooses_experts(self) -> bool:
         """Its data is a choice of experts: the hub makes it from the matching page."""
         return any(field.kind is Kind.EXPERTS for field in self.fields)
+
+    @property
+    def chooses_peer(self) -> bool:
+        """Its data is a choice of peer city: the hub makes it from the request's peers page."""
+        return any(field.kind is Kind.PEER_CITY for field in self.fields)

@@ -194,6 +194,19 @@ def _indicator_values(value: Any) -> list[dict[str, Any]]:
     return _indicator_rows(value, ("value",))
 
 
+def _peer_city(value: Any) -> int:
+    """A city's id (whether it may be introduced is the move's handler's to check)."""
+    if isinstance(value, bool):
+        raise Invalid(_("Choose a city from the suggestions."))
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise Invalid(_("Choose a city from the suggestions.")) from None
+    if not 0 < pk < 2**31:
+        raise Invalid(_("Choose a city from the suggestions."))
+    return pk
+
+
 CLEANERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.TEXT: _text,
     Kind.RICH_TEXT: _rich_text,
@@ -208,6 +221,7 @@ CLEANERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.BUDGET_LINES: _budget_lines,
     Kind.INDICATORS: _indicators,
     Kind.INDICATOR_VALUES: _indicator_values,
+    Kind.PEER_CITY: _peer_city,
 }
 
 

@@ -17,7 +17,7 @@ from helpdesk.models.choices import (
     Urgency,
     Visibility,
 )
-from helpdesk.models.geography import City, Region, country_name, localized_name, name_key
+from helpdesk.models.geography import City, CityPeerConsentLog, Region, country_name, localized_name, name_key
 from helpdesk.models.indicators import Indicator, IndicatorUnit, indicator_value
 from helpdesk.models.intake import IntakeSession
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
@@ -42,6 +42,7 @@ __all__ = [
     "Attachment",
     "AttachmentShare",
     "City",
+    "CityPeerConsentLog",
     "Consent",
     "Currency",
     "ExpertProfile",

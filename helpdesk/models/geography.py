@@ -1,8 +1,9 @@
 import functools
 import unicodedata
 
+from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
@@ -86,3 +87,29 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country.name})"
+
+
+class CityPeerConsentLog(models.Model):
+    """One change of the themes on which a city agreed to be contacted for a peer exchange: who chose, when,
+    and the whole choice before and after.
+
+    The city's consent to be contacted by other cities is its own decision, made by one of its focal points
+    on its behalf: an append-only row per change is the plainest record of it (the request trail is about one
+    request, a resource's history about one resource, the access log about who read what).
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="peer_consent_log", verbose_name=_("city"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    themes_before = models.JSONField(_("themes before"), default=list, blank=True)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    created_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["city", "-created_at", "-id"]
+        verbose_name = _("peer exchange consent change")
+        verbose_name_plural = _("peer exchange consent changes")
+
+    def __str__(self) -> str:
+        return f"{self.city_id}: {self.themes_before} → {self.themes}"

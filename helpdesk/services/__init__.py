@@ -36,6 +36,7 @@ from helpdesk.services.grants import (
 )
 from helpdesk.services.intake import intake_filed, intake_opened, intake_shown
 from helpdesk.services.messages import attachment_add, message_post
+from helpdesk.services.peers import city_peer_contact_set
 from helpdesk.services.requests import (
     UNSET,
     OwnerRefused,
@@ -91,6 +92,7 @@ __all__ = [
     "attachment_share_revoke",
     "attachments_store",
     "city_named_in",
+    "city_peer_contact_set",
     "city_stays_anonymous",
     "draft_file_remove",
     "draft_files_attach",

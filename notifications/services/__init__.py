@@ -9,6 +9,7 @@ from notifications.services.inbox import (
     notifications_mark_all_read,
     notifications_mark_read_for_request,
 )
+from notifications.services.peers import notifications_record_introduction
 from notifications.services.recording import (
     Delivery,
     notifications_record_event,
@@ -30,6 +31,7 @@ __all__ = [
     "notifications_mark_read_for_request",
     "notifications_record_consent",
     "notifications_record_event",
+    "notifications_record_introduction",
     "notifications_record_message",
     "notifications_record_resource",
     "notifications_retry",

@@ -94,3 +94,21 @@ def test_an_introduction_is_proposed_by_the_overseers_and_answered_once_by_each_
     assert _allowed(world, "answer_introduction", introduction) == {"other_region_city"}
     introduction.status = PeerIntroduction.Status.DECLINED
     assert _allowed(world, "answer_introduction", introduction) == set()
+
+
+def test_an_introduction_is_seen_by_both_cities_and_the_requests_overseers(world):
+    asking = SupportRequestFactory(city=world.req.city, state="submitted", kind="peer_exchange")
+    peer_city = world.req_other_region.city
+    introduction = PeerIntroduction.objects.create(request=asking, peer_city=peer_city, proposed_at=timezone.now())
+
+    assert _allowed(world, "view_introduction", introduction) == {
+        "own_city",
+        "other_region_city",
+        "hub_region",
+        "management",
+    }
+
+
+def test_a_city_chooses_its_own_peer_exchange_themes_only(world):
+    assert _allowed(world, "set_peer_contact", world.req.city) == {"own_city"}
+    assert _allowed(world, "set_peer_contact", world.req_other_region.city) == {"other_region_city"}

@@ -25,6 +25,8 @@ EXPECTED: dict[str, set[str]] = {
     "request_info": CITY | WATCHER,
     "provide_info": OWNER | WATCHER,
     "answer_directly": CITY | WATCHER,
+    # The asking city is asked to accept; the peer city is told without the request (notifications.services.peers).
+    "introduce_peer": CITY | WATCHER,
     "route_to_experts": {"expert.proposed"} | WATCHER,
     "expert_proposed": {"expert.proposed"} | WATCHER,
     "assignment_accepted": OWNER | WATCHER,

@@ -37,6 +37,7 @@ from workflows.models import (
     FundingSource,
     OutcomeTarget,
     OutcomeValue,
+    PeerIntroduction,
 )
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,51 @@ def _city_home(n: int) -> Scenario:
     for i in range(n):
         in_state(["draft", "info_requested", "submitted", "delivered"][i % 4], city=city)
     return Scenario(focal_point(city), "/")
+
+
+def _peers(n: int) -> Scenario:
+    """The hub's peers page for a peer exchange, with ``n`` cities open to it (half with a good outcome)."""
+    city = CityFactory()
+    request = in_state("submitted", city=city, kind="peer_exchange")
+    for i in range(n):
+        peer = CityFactory(peer_contact_themes=[request.theme], languages=["en", "fr"][: 1 + i % 2])
+        if i % 2:
+            done = in_state("closed", city=peer, theme=request.theme)
+            Evaluation.objects.update_or_create(
+                request=done, defaults={"rating": 5, "outcomes": "A plan.", "would_recommend": True}
+            )
+    return Scenario(hub_staff(city.region), f"/requests/{request.reference}/peers/")
+
+
+def _city_home_introductions(n: int) -> Scenario:
+    """A peer city's focal point whose home lists introductions (``n`` requests asking it)."""
+    peer = CityFactory(peer_contact_themes=["multi_agency"])
+    for _ in range(n):
+        request = in_state("submitted", city=CityFactory(), kind="peer_exchange", theme="multi_agency")
+        PeerIntroduction.objects.create(request=request, peer_city=peer, proposed_at=timezone.now())
+    return Scenario(focal_point(peer), "/city/")
+
+
+def _introduction(n: int) -> Scenario:
+    """An introduction's page for the peer city, the asking request with ``n`` messages."""
+    peer = CityFactory(peer_contact_themes=["multi_agency"])
+    request = in_state("submitted", city=CityFactory(), kind="peer_exchange", theme="multi_agency")
+    author = hub_staff(request.region)
+    for i in range(n):
+        Message.objects.create(request=request, author=author, body=f"<p>Message {i}</p>")
+    intro = PeerIntroduction.objects.create(request=request, peer_city=peer, proposed_at=timezone.now())
+    return Scenario(focal_point(peer), f"/introductions/{intro.pk}/")
+
+
+def _peer_exchange(n: int) -> Scenario:
+    """A city's consent page, the city with ``n`` closed requests well evaluated."""
+    city = CityFactory()
+    for i in range(n):
+        done = in_state("closed", city=city, theme=["multi_agency", "young_cities"][i % 2])
+        Evaluation.objects.update_or_create(
+            request=done, defaults={"rating": 4, "outcomes": "A plan.", "would_recommend": True}
+        )
+    return Scenario(focal_point(city), "/city/peer-exchange/")
 
 
 def _detail(role: str) -> Callable[[int], Scenario]:
@@ -495,6 +541,10 @@ SCENARIOS = {
     "resources_unpublished": lambda n: _resources(n, url="/resources/?show=unpublished", role="hub"),
     "resource_detail": _resource_detail,
     "resource_detail_management": lambda n: _resource_detail(n, role="management"),
+    "request_peers": _peers,
+    "city_home_introductions": _city_home_introductions,
+    "introduction_detail": _introduction,
+    "city_peer_exchange": _peer_exchange,
 }
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from helpdesk.models import Indicator, RequestState, SupportRequest
+from helpdesk.models import City, Indicator, RequestState, SupportRequest
 from tests.workflows.conftest import VALID, Net, row_counts
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS, TRANSITIONS, Rule
@@ -25,6 +25,10 @@ SCENARIOS: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
     "request_info": [("submitted", ("hub", "officer"), S.INFO_REQUESTED)],
     "provide_info": [("info_requested", ("focal",), S.SUBMITTED)],
     "answer_directly": [("submitted", ("hub", "officer"), S.DELIVERED)],
+    "introduce_peer": [
+        ("submitted_peer", ("hub", "officer"), S.EXPERT_MATCHING),
+        ("expert_matching_peer", ("hub",), S.EXPERT_MATCHING),
+    ],
     "route_to_experts": [("submitted", ("hub", "officer"), S.EXPERT_MATCHING)],
     "propose_expert": [("expert_matching", ("hub", "officer"), S.EXPERT_MATCHING)],
     "route_to_funding": [
@@ -77,6 +81,9 @@ def _at(net: Net, path: str, **fields: object) -> SupportRequest:
         OutcomeTarget.objects.create(request=request, indicator=indicator)
         later = timezone.now() + timedelta(days=100)
         return transition_perform(request=request, transition="follow_up_open", actor=None, now=later)
+    if path.endswith("_peer"):
+        # A request for a peer exchange (the only kind introduced to another city).
+        return net.at(path.removesuffix("_peer"), kind="peer_exchange", **fields)
     if path in EXTRA_PATHS:
         request = net.request(**fields)
         for transition, who in EXTRA_PATHS[path]:
@@ -90,6 +97,10 @@ def _at(net: Net, path: str, **fields: object) -> SupportRequest:
 def _data(net: Net, transition: str) -> dict[str, object]:
     if transition == "propose_expert":
         return net.data(transition, experts=[net.expert2.pk])
+    if transition == "introduce_peer":
+        # The far city, open to a peer exchange on the request's theme.
+        City.objects.filter(pk=net.far_city.pk).update(peer_contact_themes=["multi_agency"])
+        return {"peer_city": net.far_city.pk, "note": "Both cities run youth councils."}
     return net.data(transition)
 
 

@@ -101,6 +101,10 @@ FORM_FIELDS: dict[Kind, Callable[[DataField, bool], forms.Field]] = {
     Kind.EXPERTS: lambda field, required: forms.TypedMultipleChoiceField(
         label=field.label, help_text=field.help_text, coerce=int, widget=forms.CheckboxSelectMultiple
     ),
+    # The cities are those the peers page suggests (``MoveForm(peer_choices=...)``).
+    Kind.PEER_CITY: lambda field, required: forms.TypedChoiceField(
+        label=field.label, help_text=field.help_text, coerce=int, widget=forms.RadioSelect
+    ),
     Kind.BUDGET_LINES: lambda field, required: BudgetLinesField(
         label=field.label, help_text=field.help_text, required=required
     ),
@@ -127,6 +131,7 @@ class MoveForm(forms.Form):
         data: Any = None,
         *,
         expert_choices: Iterable[tuple[int, str]] | None = None,
+        peer_choices: Iterable[tuple[int, str]] | None = None,
         prefix: str | None = None,
         application: FundApplication | None = None,
         planned: PlannedTargets | None = None,
@@ -142,6 +147,9 @@ class MoveForm(forms.Form):
             if field.kind is Kind.EXPERTS:
                 assert isinstance(form_field, forms.ChoiceField)  # FORM_FIELDS asks for experts with a choice field
                 form_field.choices = list(expert_choices or [])
+            if field.kind is Kind.PEER_CITY:
+                assert isinstance(form_field, forms.ChoiceField)
+                form_field.choices = list(peer_choices or [])
             if isinstance(form_field, IndicatorsField | IndicatorValuesField):
                 self._outcomes(field, form_field)
             self.fields[field.name] = form_field
@@ -268,10 +276,11 @@ def page_moves(
 ) -> list[PageMove]:
     """A request page's moves: the expected one first, then side steps in the table's order, then what ends or
     refuses (withdraw, decline, reject), so the most prominent button is never the destructive one. Moves whose
-    data is a choice of experts are made from the matching page and carry no form here."""
+    data is a choice of experts (or of a peer city) are made from the matching (peers) page and carry no form
+    here."""
 
     def form(spec: TransitionSpec) -> MoveForm | None:
-        if spec.chooses_experts or not (spec.fields or spec.irreversible):
+        if spec.chooses_experts or spec.chooses_peer or not (spec.fields or spec.irreversible):
             return None
         return MoveForm(spec, support_request, prefix=spec.name, application=application, planned=planned)
 

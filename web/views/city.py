@@ -20,6 +20,7 @@ from web.lists.city import city_attention, city_requests
 from web.ratelimits import limit_posts
 from web.views.common import kept_files, request_or_404, role_required, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.peers import city_introductions
 from workflows.services import transition_perform
 
 
@@ -29,7 +30,10 @@ def home(request: HttpRequest) -> HttpResponse:
     page = city_requests(user, after=request.GET.get("after"), before=request.GET.get("before"))
     attention = city_attention(user) if not (request.GET.get("after") or request.GET.get("before")) else []
     multi_city = len({r.city_id for r in page.rows}) > 1
-    return render(request, "web/city/home.html", {"page": page, "attention": attention, "multi_city": multi_city})
+    # The peer introductions awaiting the city's answer (or made, with whom to talk to).
+    introductions = city_introductions(user) if not (request.GET.get("after") or request.GET.get("before")) else []
+    context = {"page": page, "attention": attention, "multi_city": multi_city, "introductions": introductions}
+    return render(request, "web/city/home.html", context)
 
 
 def _save(

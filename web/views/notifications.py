@@ -60,6 +60,10 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     if notification.event in events.CONSENT_EVENTS:
         return HttpResponseRedirect(_resource_page(user, notification.data, "resource-consent"))
     if notification.request_id is None:
+        # A peer introduction told to the peer city (which cannot see the request) leads to the introduction.
+        introduction = notification.data.get("introduction")
+        if isinstance(introduction, int):
+            return HttpResponseRedirect(reverse("introduction-detail", args=[introduction]))
         return HttpResponseRedirect(_resource_page(user, notification.data, "resource-detail"))
     if notification.request_id not in selectors.openable_request_ids(user, [notification.request_id]):
         messages.info(request, _("You no longer have access to this request."))

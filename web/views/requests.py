@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import services
 from helpdesk.access import can
-from helpdesk.models import Message, RequestState, SupportRequest, User, Visibility
+from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User, Visibility
 from helpdesk.sanitize import markdown_html
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
@@ -39,6 +39,7 @@ from web.views.common import conflict_response, kept_files, request_or_404, safe
 from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS, TRANSITIONS
+from workflows.peers import request_introductions
 from workflows.selectors import (
     ANSWER_MOVE,
     available_transitions,
@@ -127,6 +128,11 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         "resources_drawn": presenters.resource_links(support_request, user),
         "releasable": any(m.is_restricted for m in messages_list),
         "assignments": lifecycle.assignments,
+        # A peer exchange's introductions, for its city and its overseers (each says what the reader may know).
+        "introductions": request_introductions(support_request, user)
+        if support_request.kind == SupportKind.PEER_EXCHANGE
+        and (oversees or support_request.city_id in user.focal_city_ids)
+        else [],
         "fund_applications": fund_applications,
         "reply_templates": reply_template_choices(support_request, user) if channels else [],
         "question": question,
@@ -173,6 +179,8 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
         raise Http404
     if spec.chooses_experts:
         return HttpResponseRedirect(reverse("request-matching", args=[reference]))
+    if spec.chooses_peer:
+        return HttpResponseRedirect(reverse("request-peers", args=[reference]))
     application = pending_application(support_request) if spec.name in APPLICATION_MOVES else None
     data = request.POST if request.method == "POST" else None
     form = MoveForm(spec, support_request, data, prefix=name, application=application)
