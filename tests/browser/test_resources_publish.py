@@ -2,9 +2,8 @@
 
 Hub staff open the closed request, start "publish what was learned" (the draft prefilled from its shareable
 summary and outcomes), save it; the city's focal point reads exactly what would be published and answers that
-it may be, without naming the city; someone of the management unit (not its author) publishes it. The review
-page is another part of the hub's work (``/resources/<slug>/``): here the last step is the service it calls,
-``helpdesk.services.resource_publish``. Every page is looked at in English, French and Arabic, at 1366 and 390 px,
+it may be, without naming the city; the hub sends it to review and someone of the management unit (not its author)
+publishes it on the review page. Every page is looked at in English, French and Arabic, at 1366 and 390 px,
 with axe-core's serious and critical findings.
 """
 
@@ -81,15 +80,31 @@ def test_a_hub_publishes_from_a_closed_request_with_the_citys_consent(chromium, 
         assert hub.page.locator(f"#learned a[href='{consent_url}']").count() == 1
         hub.look("publish-request-with-draft", artifacts, problems, language)
 
-    # In review, then published by the management unit: its author may not, the city is not named.
-    services.resource_submit(resource=resource, actor=world.hub)
+    # The hub sends it to review from the resource's page; its author may not publish it, the management unit does.
+    hub.choose_language("en")
+    hub.go(resource.get_absolute_url())
+    with hub.page.expect_navigation():
+        hub.page.locator("form input[name=action][value=submit] ~ button").click()
+    resource.refresh_from_db()
+    assert resource.state == ResourceState.REVIEW
     with pytest.raises(PermissionDenied):  # its author does not review their own
         services.resource_publish(resource=resource, actor=world.hub)
-    services.resource_publish(resource=resource, actor=world.management)
+    review_url = reverse("resource-review", kwargs={"slug": resource.slug})
+    mu = Actor(chromium, live_server.url, world.management.username)
+    mu.sign_in()
+    for language in ("en", "fr", "ar"):
+        mu.choose_language(language)
+        mu.go(review_url)
+        mu.look("publish-review", artifacts, problems, language)
+    with mu.page.expect_navigation():
+        mu.page.locator("form input[name=action][value=publish] ~ button").click()
     resource.refresh_from_db()
     assert resource.state == ResourceState.PUBLISHED and not resource.city_named
     assert CITY_NAME not in " ".join(f"{v.title} {v.summary} {v.body}" for v in resource.versions.all())
-    for actor in (hub, focal):
+    mu.go(resource.get_absolute_url())
+    assert CITY_NAME not in mu.page.locator("main").inner_text()
+    mu.look("publish-published", artifacts, problems, "ar")
+    for actor in (hub, focal, mu):
         assert actor.csp_errors == []
         actor.close()
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
