@@ -40,6 +40,7 @@ from helpdesk.models import (
 )
 from helpdesk.sanitize import markdown_html
 from helpdesk.services import (
+    city_peer_contact_set,
     resource_consent_answer,
     resource_create,
     resource_publish,
@@ -97,7 +98,7 @@ def _reviewers(spec: DemoResource) -> list[str]:
 
 def _consenting(spec: DemoResource) -> str:
     """The focal point who answers for the city drawn from."""
-    return f"focal.{_slug(spec.city or '')}"
+    return _focal(spec.city or "")
 
 
 @transaction.atomic
@@ -257,18 +258,19 @@ def _backdate(stories: list[tuple[Resource, datetime, datetime]]) -> None:
 
 @transaction.atomic
 def peer_contact_themes_seed() -> int:
-    """The cities that agreed to be contacted about their themes for a peer exchange; a city that already chose
-    keeps its choice. Returns how many cities were opened now.
-
-    Replaced by the cities' opt-in service at merge (the focal point's own choice); until then set here in one
-    bulk update.
-    """
+    """The cities that agreed to be contacted about their themes for a peer exchange, each by its focal point
+    through the opt-in service; a city that already chose keeps its choice. Returns how many cities were opened
+    now."""
     cities = [
         city
         for city in City.objects.filter(name__in=PEER_CONTACT_THEMES).only("pk", "name", "peer_contact_themes")
         if not city.peer_contact_themes
     ]
+    focal = {person.username: person for person in User.objects.filter(username__in=[_focal(c.name) for c in cities])}
     for city in cities:
-        city.peer_contact_themes = PEER_CONTACT_THEMES[city.name]
-    City.objects.bulk_update(cities, ["peer_contact_themes"])
+        city_peer_contact_set(city=city, actor=focal[_focal(city.name)], themes=PEER_CONTACT_THEMES[city.name])
     return len(cities)
+
+
+def _focal(city_name: str) -> str:
+    return f"focal.{_slug(city_name)}"
