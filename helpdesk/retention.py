@@ -29,6 +29,7 @@ from helpdesk.models import (
     Attachment,
     HeldFile,
     Message,
+    ResourceFile,
     SupportRequest,
     SupportRequestUserObjectPermission,
 )
@@ -36,6 +37,7 @@ from helpdesk.signals import requests_anonymised
 
 BATCH = 500
 ATTACHMENT_DIR = "attachments"
+RESOURCE_DIR = "resources"  # helpdesk.models.resources.resource_file_path
 # How long a file chosen on a form that failed is kept for the person to come back to it.
 HELD_FILE_DAYS = 3
 
@@ -120,21 +122,23 @@ def _delete_files(names: list[str]) -> None:
 
 
 def orphan_files_delete(*, older_than_hours: int = 24, now: datetime | None = None) -> int:
-    """Delete attachment files no row points to (left by a rolled-back upload, or kept for a form nobody
-    came back to within ``HELD_FILE_DAYS``); returns how many."""
+    """Delete stored files no row points to (left by a rolled-back upload, or kept for a form nobody came back
+    to within ``HELD_FILE_DAYS``): attachments and the resource hub's files; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(hours=older_than_hours)
     HeldFile.objects.filter(created_at__lt=(now or timezone.now()) - timedelta(days=HELD_FILE_DAYS)).delete()
-    if not default_storage.exists(ATTACHMENT_DIR):
-        return 0
     known = set(Attachment.objects.values_list("file", flat=True))
     known |= set(HeldFile.objects.values_list("file", flat=True))
+    known |= set(ResourceFile.objects.values_list("file", flat=True))
     deleted = 0
-    folders, _ = default_storage.listdir(ATTACHMENT_DIR)
-    for folder in folders:
-        _, names = default_storage.listdir(f"{ATTACHMENT_DIR}/{folder}")
-        for name in names:
-            path = f"{ATTACHMENT_DIR}/{folder}/{name}"
-            if path not in known and default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-                deleted += 1
+    for top in (ATTACHMENT_DIR, RESOURCE_DIR):
+        if not default_storage.exists(top):
+            continue
+        folders, _ = default_storage.listdir(top)
+        for folder in folders:
+            _, names = default_storage.listdir(f"{top}/{folder}")
+            for name in names:
+                path = f"{top}/{folder}/{name}"
+                if path not in known and default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
+                    deleted += 1
     return deleted

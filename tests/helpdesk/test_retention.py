@@ -30,6 +30,8 @@ from tests.factories import (
     expert,
     focal_point,
     hub_staff,
+    management,
+    resource,
 )
 from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FundApplication
 
@@ -222,10 +224,15 @@ def test_command_uses_the_setting_by_default_and_accepts_days(ended, settings, c
 
 def test_orphaned_files_are_swept(ended):
     default_storage.save(f"attachments/{ended.pk}/orphan", SimpleUploadedFile("o", b"left behind"))
+    default_storage.save("resources/7/orphan", SimpleUploadedFile("o", b"a resource file left behind"))
     kept = Attachment.objects.get(request=ended).file.name
+    guide = resource(state="draft")
+    resource_kept = services.resource_file_add(
+        resource=guide, actor=management(), upload=SimpleUploadedFile("guide.pdf", PDF_BYTES)
+    ).file.name
     assert orphan_files_delete(older_than_hours=1) == 0  # too recent: may belong to an upload in progress
-    assert orphan_files_delete(older_than_hours=0, now=timezone.now() + timedelta(seconds=5)) == 1
-    assert default_storage.exists(kept)
+    assert orphan_files_delete(older_than_hours=0, now=timezone.now() + timedelta(seconds=5)) == 2
+    assert default_storage.exists(kept) and default_storage.exists(resource_kept)
 
 
 def test_nothing_personal_survives_a_request_that_went_through_the_lifecycle(django_capture_on_commit_callbacks):
