@@ -397,6 +397,12 @@ def _set_peer_contact(s: _Scope, city: City, **_: Any) -> bool:
     return city is not None and city.pk in s.city_ids
 
 
+def _withdraw_introduction(s: _Scope, introduction: Any, **_: Any) -> bool:
+    """The request's hub takes back an introduction that is still waiting for an answer (a wrong city, a need
+    that changed); once made, it is the cities' own."""
+    return introduction.status == introduction.Status.PROPOSED and s.is_hub_of(introduction.request)
+
+
 _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "view_resource": _view_resource,
     "propose_resource": _propose_resource,
@@ -407,6 +413,7 @@ _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "answer_consent": _answer_consent,
     # ``introduction`` is a ``workflows.models.PeerIntroduction`` (the lifecycle owns it; this layer sits below).
     "answer_introduction": _answer_introduction,
+    "withdraw_introduction": _withdraw_introduction,
     "view_introduction": _view_introduction,
     "set_peer_contact": _set_peer_contact,
 }

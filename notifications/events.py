@@ -29,6 +29,7 @@ CONSENT_EVENTS = frozenset({RESOURCE_CONSENT_ASKED, RESOURCE_CONSENT_ANSWERED})
 INTRODUCTION_PROPOSED = "introduction_proposed"
 INTRODUCTION_MADE = "introduction_made"
 INTRODUCTION_DECLINED = "introduction_declined"
+INTRODUCTION_WITHDRAWN = "introduction_withdrawn"
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -46,6 +47,7 @@ LABELS: dict[str, Promise] = {
     INTRODUCTION_PROPOSED: _("Another city asks yours for a peer exchange"),
     INTRODUCTION_MADE: _("A peer introduction was made: both cities accepted"),
     INTRODUCTION_DECLINED: _("A peer introduction was declined"),
+    INTRODUCTION_WITHDRAWN: _("The hub withdrew a peer introduction"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

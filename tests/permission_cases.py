@@ -350,6 +350,21 @@ CASES: list[Case] = [
         note="either city's focal points and the asking request's overseers; what each reads is workflows.peers'",
     ),
     Case(
+        "introduction-withdraw",
+        {
+            **only(404, set(ROLES), other=404),
+            "anonymous": 302,
+            "own_city": 302,
+            "other_region_city": 302,
+            "hub_region": 302,
+            "management": 302,
+        },
+        method="post",
+        data=lambda world: {"confirm": "on"},
+        kwargs=_introduction_to_beta,
+        note="404 for who may not see the introduction; the others are sent back to it (only its hub withdraws it)",
+    ),
+    Case(
         "request-matching",
         {**only(403, set(ROLES), other=403), "hub_region": 200, "hub_other_region": 404, "management": 200},
         kwargs=_req,

@@ -74,6 +74,7 @@ urlpatterns = [
     path("requests/<ref:reference>/edit/", city.edit_draft, name="request-edit"),
     path("city/peer-exchange/", peers.peer_exchange, name="city-peer-exchange"),
     path("introductions/<int:pk>/", peers.introduction_detail, name="introduction-detail"),
+    path("introductions/<int:pk>/withdraw/", peers.introduction_withdraw_view, name="introduction-withdraw"),
     # Every role's request page and its posts
     path("requests/<ref:reference>/", requests.detail, name="request-detail"),
     path("requests/<ref:reference>/moves/<slug:name>/", requests.move, name="request-move"),

@@ -49,10 +49,12 @@ Status = PeerIntroduction.Status
 INTRODUCTION_ACCEPTED = "introduction_accepted"
 INTRODUCTION_DECLINED = "introduction_declined"
 INTRODUCTION_MADE = "introduction_made"
+INTRODUCTION_WITHDRAWN = "introduction_withdrawn"
 TRAIL_LINES: dict[str, Promise] = {
     INTRODUCTION_ACCEPTED: _("A city accepted the peer introduction"),
     INTRODUCTION_DECLINED: _("A city declined the peer introduction"),
     INTRODUCTION_MADE: _("Both cities accepted the peer introduction"),
+    INTRODUCTION_WITHDRAWN: _("The hub withdrew the peer introduction"),
 }
 
 
@@ -192,6 +194,39 @@ def introduction_answer(*, introduction: PeerIntroduction, actor: User, accept: 
     return current
 
 
+def introduction_withdraw(*, introduction: PeerIntroduction, actor: User) -> PeerIntroduction:
+    """The request's hub withdraws an introduction still waiting for an answer: both cities are told (the peer
+    city still without the request), and a line joins the request's audit trail. Raises ``PermissionDenied``
+    when ``actor`` may not (any more), ``TransitionConflict`` when the introduction changed since it was read."""
+    now = timezone.now()
+    with transaction.atomic():
+        request = (
+            SupportRequest.objects.select_for_update().only("pk", "state", "region_id").get(pk=introduction.request_id)
+        )
+        current = (
+            PeerIntroduction.objects.select_for_update(of=("self",)).select_related("request").get(pk=introduction.pk)
+        )
+        if current.status != introduction.status:
+            raise TransitionConflict()
+        if not can(actor, "withdraw_introduction", current):
+            raise PermissionDenied
+        current.status = Status.WITHDRAWN
+        current.save(update_fields=["status"])
+        log_append(
+            request_id=request.pk,
+            transition=INTRODUCTION_WITHDRAWN,
+            from_state=request.state,
+            to_state=request.state,
+            actor_id=actor.pk,
+            created_at=now,
+            data={"introduction": current.pk, "status": current.status},
+        )
+        introduction_event.send(
+            sender=PeerIntroduction, event=INTRODUCTION_WITHDRAWN, introduction=current, actor=actor
+        )
+    return current
+
+
 # --- Reading ------------------------------------------------------------------------------------------------
 INTRODUCTION_RELATED = ("request__region", "request__city", "peer_city__region", "asking_by", "peer_by")
 
@@ -227,6 +262,7 @@ class IntroductionView:
     own_answer_label: str
     can_answer: bool
     other_city: str  # empty while the reader may not know it
+    can_withdraw: bool = False  # the request's hub, while the introduction waits for an answer
     asking_city: str = ""  # the hub's page names both
     peer_city: str = ""
     request_reference: str = ""  # for the asking city and the hub only
@@ -272,6 +308,7 @@ def introduction_view(introduction: PeerIntroduction, user: User) -> Introductio
         own_answer=own,
         own_answer_label=str(Answer(own).label) if own in Answer.values else "",
         can_answer=can(user, "answer_introduction", introduction) and request.state not in TERMINAL_STATES,
+        can_withdraw=can(user, "withdraw_introduction", introduction),
         other_city=other,
         asking_city=request.city.name if side == "hub" else "",
         peer_city=introduction.peer_city.name if side == "hub" else "",

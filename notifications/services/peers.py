@@ -23,9 +23,10 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
     events.INTRODUCTION_PROPOSED: (),
     events.INTRODUCTION_MADE: (Audience.CITY, Audience.OWNER_OR_HUB),
     events.INTRODUCTION_DECLINED: (Audience.OWNER_OR_HUB,),
+    events.INTRODUCTION_WITHDRAWN: (Audience.CITY,),
 }
 # Whether the peer city's focal points hear of it.
-TELLS_PEER = frozenset({events.INTRODUCTION_PROPOSED, events.INTRODUCTION_MADE})
+TELLS_PEER = frozenset({events.INTRODUCTION_PROPOSED, events.INTRODUCTION_MADE, events.INTRODUCTION_WITHDRAWN})
 
 
 def _peer_focal_points(city_id: int) -> list[User]:
@@ -37,7 +38,7 @@ def _peer_focal_points(city_id: int) -> list[User]:
 def notifications_record_introduction(
     *, event: str, introduction: PeerIntroduction, actor: User | None
 ) -> list[Notification]:
-    """Record ``event`` (``introduction_proposed``, ``_made`` or ``_declined``) for the people it concerns,
+    """Record ``event`` (``introduction_proposed``, ``_made``, ``_declined`` or ``_withdrawn``) for the people it concerns,
     never the actor; call it inside the answer's transaction (the e-mails leave on commit)."""
     request = introduction.request
     data = {"introduction": introduction.pk, "state": request.state}

@@ -43,6 +43,7 @@ NOT_ABOUT_A_REQUEST = {
     "archive_resource",
     "answer_consent",
     "answer_introduction",
+    "withdraw_introduction",
     "view_introduction",
     "set_peer_contact",
 }

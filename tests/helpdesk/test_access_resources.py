@@ -90,10 +90,13 @@ def test_an_introduction_is_proposed_by_the_overseers_and_answered_once_by_each_
     peer_city = world.req_other_region.city
     introduction = PeerIntroduction.objects.create(request=asking, peer_city=peer_city, proposed_at=timezone.now())
     assert _allowed(world, "answer_introduction", introduction) == {"own_city", "other_region_city"}
+    # Its hub may take it back while it waits (the management unit proposes none, so withdraws none).
+    assert _allowed(world, "withdraw_introduction", introduction) == {"hub_region"}
     introduction.asking_answer = "accepted"
     assert _allowed(world, "answer_introduction", introduction) == {"other_region_city"}
     introduction.status = PeerIntroduction.Status.DECLINED
     assert _allowed(world, "answer_introduction", introduction) == set()
+    assert _allowed(world, "withdraw_introduction", introduction) == set()
 
 
 def test_an_introduction_is_seen_by_both_cities_and_the_requests_overseers(world):

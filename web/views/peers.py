@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from helpdesk import services
@@ -24,6 +25,7 @@ from workflows.peers import (
     introduction_answer,
     introduction_for,
     introduction_view,
+    introduction_withdraw,
     peer_suggestions,
     peer_themes_offered,
     request_introductions,
@@ -128,3 +130,26 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("introduction-detail", args=[pk]))
     view = introduction_view(introduction, user)
     return render(request, "web/peers/introduction.html", {"intro": view, "form": form})
+
+
+@require_POST
+@login_required
+@limit_posts
+def introduction_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request's hub withdraws an introduction still waiting for an answer (confirmed on the page first)."""
+    user = signed_in(request)
+    introduction = introduction_for(user, pk)
+    if introduction is None:
+        raise Http404
+    if request.POST.get("confirm") != "on":
+        # Without script the page's dialog did not ask: this page does, before anything changes.
+        return render(request, "web/peers/withdraw_confirm.html", {"intro": introduction_view(introduction, user)})
+    try:
+        introduction_withdraw(introduction=introduction, actor=user)
+    except PermissionDenied:
+        messages.info(request, _("This introduction no longer waits for an answer: it cannot be withdrawn."))
+    except TransitionConflict:
+        messages.info(request, _("This introduction changed meanwhile: here it is as it stands now."))
+    else:
+        messages.success(request, _("The introduction is withdrawn; both cities are told."))
+    return HttpResponseRedirect(reverse("introduction-detail", args=[pk]))

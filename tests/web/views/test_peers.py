@@ -7,12 +7,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from helpdesk.models import City, CityPeerConsentLog
 from notifications.models import Notification
-from tests.factories import CityFactory, SupportRequestFactory, focal_point
+from tests.factories import CityFactory, SupportRequestFactory, focal_point, hub_staff
 from tests.workflows.conftest import Net
-from workflows.models import PeerIntroduction
+from workflows.models import PeerIntroduction, TransitionLog
+from workflows.peers import INTRODUCTION_WITHDRAWN
 
 THEME = "multi_agency"
 
@@ -233,3 +235,35 @@ def test_the_asking_citys_request_page_links_its_introduction_and_the_trail_name
     assert reverse("introduction-detail", args=[intro.pk]) in page
     # The peer city accepted: named to the asking city; its focal point is not, until both accepted.
     assert "Farbridge" in page and net.peer_focal.get_full_name() not in page
+
+
+@pytest.mark.django_db
+def test_the_hub_withdraws_an_introduction_waiting_for_answers_and_both_cities_are_told(client):
+    asking_city, peer_city = CityFactory(name="Sousse"), CityFactory(name="Addu City")
+    hub = hub_staff(asking_city.region)
+    asking, peer = focal_point(asking_city), focal_point(peer_city)
+    request = SupportRequestFactory(city=asking_city, state="submitted", kind="peer_exchange")
+    intro = PeerIntroduction.objects.create(request=request, peer_city=peer_city, proposed_at=timezone.now())
+    url = reverse("introduction-withdraw", args=[intro.pk])
+    # The city may not withdraw it; without the confirmation the hub is asked first.
+    client.force_login(asking)
+    client.post(url, {"confirm": "on"})
+    intro.refresh_from_db()
+    assert intro.status == PeerIntroduction.Status.PROPOSED
+    client.force_login(hub)
+    page = client.post(url)
+    assert page.status_code == 200 and 'name="confirm" value="on"' in page.content.decode()
+    intro.refresh_from_db()
+    assert intro.status == PeerIntroduction.Status.PROPOSED
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    intro.refresh_from_db()
+    assert intro.status == PeerIntroduction.Status.WITHDRAWN
+    assert TransitionLog.objects.filter(request=request, transition=INTRODUCTION_WITHDRAWN).count() == 1
+    told = Notification.objects.filter(event="introduction_withdrawn").values_list("recipient_id", "request_id")
+    assert {(asking.pk, request.pk), (peer.pk, None)} <= set(told)
+    assert all(recipient != hub.pk for recipient, _ in told)
+    # Nobody may answer it any more.
+    client.force_login(peer)
+    client.post(reverse("introduction-detail", args=[intro.pk]), {"answer": "accept"})
+    intro.refresh_from_db()
+    assert intro.status == PeerIntroduction.Status.WITHDRAWN and not intro.peer_answer
