@@ -38,8 +38,8 @@ def _peer_focal_points(city_id: int) -> list[User]:
 def notifications_record_introduction(
     *, event: str, introduction: PeerIntroduction, actor: User | None
 ) -> list[Notification]:
-    """Record ``event`` (``introduction_proposed``, ``_made``, ``_declined`` or ``_withdrawn``) for the people it concerns,
-    never the actor; call it inside the answer's transaction (the e-mails leave on commit)."""
+    """Record ``event`` (``introduction_proposed``, ``_made``, ``_declined`` or ``_withdrawn``) for the people
+    it concerns, never the actor; call it inside the answer's transaction (the e-mails leave on commit)."""
     request = introduction.request
     data = {"introduction": introduction.pk, "state": request.state}
     actor_id = actor.pk if actor else None
