@@ -253,7 +253,7 @@ _trigram: dict[str, bool] = {}
 
 
 def _has_trigram() -> bool:
-    """Whether pg_trgm is installed (asked once per process: migration 0019 creates it when it may)."""
+    """Whether pg_trgm is installed (asked once per process: migration 0020 creates it when it may)."""
     if connection.alias not in _trigram:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")

@@ -21,7 +21,7 @@ class ResourceSearch(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     text = models.TextField(blank=True)
-    # A GIN index on it is created by migration 0019 (PostgreSQL only).
+    # A GIN index on it is created by migration 0020 (PostgreSQL only).
     document = SearchVectorField(null=True)
     # The title's part of ``document`` alone: whether the words are in a title is read from a few bytes, not
     # from the whole document (kept out of line by PostgreSQL once it passes 2 kB).
