@@ -149,7 +149,10 @@ def _introduction_to_beta(world: World) -> dict[str, Any]:
 
     SupportRequest.objects.filter(pk=world.req.pk).update(kind="peer_exchange")
     peer = world.req_other_region.city
-    intro = PeerIntroduction.objects.create(request=world.req, peer_city=peer, proposed_at=timezone.now())
+    # One per request and city: the hostile-input tests call this for every page of the world they keep.
+    intro, _ = PeerIntroduction.objects.get_or_create(
+        request=world.req, peer_city=peer, defaults={"proposed_at": timezone.now()}
+    )
     return {"pk": intro.pk}
 
 
