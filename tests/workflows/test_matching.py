@@ -118,8 +118,8 @@ def test_candidates_filter_by_name_expertise_and_language_keeping_the_ranking():
     _profile(amina, languages=["fr", "en"])
     youssef = expert(themes=["multi_agency"], first_name="Youssef", last_name="Haddad")
     _profile(youssef, languages=["ar", "fr"])
-    # A sign-in name of its own: the factories' "user<n>" of one expert can begin another's ("user10", "user103").
-    claire = expert(themes=["young_cities"], first_name="Claire", last_name="Dubois", username="cdub.expert")
+    # A sign-in name of its own: a factory name "user<n>" cut short can be found in another expert's too.
+    expert(themes=["young_cities"], first_name="Claire", last_name="Dubois", username="cdub.expert")
     ranked = candidate_experts(request)
 
     def names(**filters):
