@@ -10,9 +10,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -20,9 +21,12 @@ from helpdesk import services
 from helpdesk.attachments import AttachmentRefused, safe_name
 from helpdesk.models import HeldFile, SupportRequest, User
 from helpdesk.selectors import held_files, request_for
+from web.forms.moves import MoveForm
 from web.forms.requests import MAX_FILES
 from web.params import parse_id
-from workflows.errors import TransitionConflict
+from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.services import transition_perform
+from workflows.spec import TransitionSpec
 
 View = Callable[..., HttpResponse]
 
@@ -65,6 +69,32 @@ def conflict_response(
     """Someone moved the request first: say so (409) and offer the page again, rather than guess."""
     context = {"req": support_request, "message": str(conflict)}
     return render(request, "web/requests/conflict.html", context, status=409)
+
+
+def move_form_perform(
+    request: HttpRequest,
+    *,
+    support_request: SupportRequest,
+    user: User,
+    spec: TransitionSpec,
+    form: MoveForm,
+    done: str,
+    next_url: str,
+) -> HttpResponse | None:
+    """Perform the move a sent form asks for (a move's own page, the experts' matching page, the peers page):
+    the page to go to once done, saying ``done``, or the 409 page when someone moved the request first; None
+    while the form must be shown again (not valid, or the move refused: the form then says why)."""
+    if not form.is_valid():
+        return None
+    try:
+        transition_perform(request=support_request, transition=spec.name, actor=user, data=form.move_data())
+    except TransitionConflict as conflict:
+        return conflict_response(request, support_request, conflict)
+    except TransitionRefused as refusal:
+        form.show_refusal(refusal)
+        return None
+    messages.success(request, done)
+    return HttpResponseRedirect(next_url)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:

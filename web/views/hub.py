@@ -27,11 +27,9 @@ from web.forms.queue import BulkOwnerForm, QueueFilterForm, SavedViewForm
 from web.lists.queue import queue_page
 from web.middleware import client_ip
 from web.params import parse_id
-from web.views.common import conflict_response, request_or_404, role_required, safe_next, signed_in
-from workflows.errors import TransitionConflict, TransitionRefused
+from web.views.common import move_form_perform, request_or_404, role_required, safe_next, signed_in
 from workflows.matching import candidate_experts, candidates_filter
 from workflows.selectors import available_transitions
-from workflows.services import transition_perform
 
 # Candidates per page: on a phone each is a card, and the page stays a few screens long.
 PAGE_SIZE = 20
@@ -198,16 +196,17 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
         if form is None or spec is None:
             messages.info(request, _("Experts cannot be proposed on this request now."))
             return HttpResponseRedirect(support_request.get_absolute_url())
-        if form.is_valid():
-            try:
-                transition_perform(request=support_request, transition=spec.name, actor=user, data=form.move_data())
-            except TransitionConflict as conflict:
-                return conflict_response(request, support_request, conflict)
-            except TransitionRefused as refusal:
-                form.show_refusal(refusal)
-            else:
-                messages.success(request, _("Experts proposed: they are asked to accept or decline."))
-                return HttpResponseRedirect(support_request.get_absolute_url())
+        done = move_form_perform(
+            request,
+            support_request=support_request,
+            user=user,
+            spec=spec,
+            form=form,
+            done=_("Experts proposed: they are asked to accept or decline."),
+            next_url=support_request.get_absolute_url(),
+        )
+        if done is not None:
+            return done
     shown = candidates_filter(candidates, filter_form.filters())
     page = Paginator(shown, PAGE_SIZE).get_page(params.get("page") or params.get("at"))
     on_page = {c.expert.pk for c in page}

@@ -19,8 +19,8 @@ from web import presenters
 from web.forms.moves import MoveForm
 from web.forms.peers import IntroductionAnswerForm, PeerContactForm
 from web.ratelimits import limit_posts
-from web.views.common import conflict_response, request_or_404, role_required, signed_in
-from workflows.errors import TransitionConflict, TransitionRefused
+from web.views.common import move_form_perform, request_or_404, role_required, signed_in
+from workflows.errors import TransitionConflict
 from workflows.peers import (
     introduction_answer,
     introduction_for,
@@ -31,7 +31,6 @@ from workflows.peers import (
     request_introductions,
 )
 from workflows.selectors import available_transitions
-from workflows.services import transition_perform
 
 
 @role_required(Role.FOCAL_POINT)
@@ -79,16 +78,17 @@ def request_peers(request: HttpRequest, reference: str) -> HttpResponse:
         if form is None or spec is None:
             messages.info(request, _("A peer city cannot be proposed on this request now."))
             return HttpResponseRedirect(support_request.get_absolute_url())
-        if form.is_valid():
-            try:
-                transition_perform(request=support_request, transition=spec.name, actor=user, data=form.move_data())
-            except TransitionConflict as conflict:
-                return conflict_response(request, support_request, conflict)
-            except TransitionRefused as refusal:
-                form.show_refusal(refusal)
-            else:
-                messages.success(request, _("Introduction proposed: both cities are asked to accept it."))
-                return HttpResponseRedirect(reverse("request-peers", args=[reference]))
+        done = move_form_perform(
+            request,
+            support_request=support_request,
+            user=user,
+            spec=spec,
+            form=form,
+            done=_("Introduction proposed: both cities are asked to accept it."),
+            next_url=reverse("request-peers", args=[reference]),
+        )
+        if done is not None:
+            return done
         support_request = request_or_404(user, reference)
     return render(
         request,

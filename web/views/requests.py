@@ -35,7 +35,15 @@ from web.params import parse_id
 from web.ratelimits import limit_posts
 from web.record import record_anchors, request_record
 from web.timeline import SHOWS, story_pages
-from web.views.common import conflict_response, kept_files, request_or_404, safe_next, signed_in, uploads_hold
+from web.views.common import (
+    conflict_response,
+    kept_files,
+    move_form_perform,
+    request_or_404,
+    safe_next,
+    signed_in,
+    uploads_hold,
+)
 from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS, TRANSITIONS
@@ -48,7 +56,7 @@ from workflows.selectors import (
     reply_answers,
     request_lifecycle,
 )
-from workflows.services import reply_post, transition_perform
+from workflows.services import reply_post
 from workflows.spec import TransitionSpec
 
 # The moves whose form starts from the pending fund application (the amount to approve).
@@ -184,16 +192,18 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     application = pending_application(support_request) if spec.name in APPLICATION_MOVES else None
     data = request.POST if request.method == "POST" else None
     form = MoveForm(spec, support_request, data, prefix=name, application=application)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transition_perform(request=support_request, transition=name, actor=user, data=form.move_data())
-        except TransitionConflict as conflict:
-            return conflict_response(request, support_request, conflict)
-        except TransitionRefused as refusal:
-            form.show_refusal(refusal)
-        else:
-            messages.success(request, _("Done: %(move)s.") % {"move": spec.label})
-            return HttpResponseRedirect(support_request.get_absolute_url())
+    if request.method == "POST":
+        done = move_form_perform(
+            request,
+            support_request=support_request,
+            user=user,
+            spec=spec,
+            form=form,
+            done=_("Done: %(move)s.") % {"move": spec.label},
+            next_url=support_request.get_absolute_url(),
+        )
+        if done is not None:
+            return done
     elif request.method == "GET" and spec not in available_transitions(support_request, user):
         messages.info(request, _("This action is not available on this request now."))
         return HttpResponseRedirect(support_request.get_absolute_url())

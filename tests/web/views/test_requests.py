@@ -199,7 +199,7 @@ def test_a_refused_move_shows_the_reason_and_keeps_what_was_typed(client, people
 def test_a_lost_race_answers_409_with_a_reload_message(client, people):
     request = in_state("submitted", city=people["city"])
     client.force_login(people["hub"])
-    with mock.patch("web.views.requests.transition_perform", side_effect=TransitionConflict()):
+    with mock.patch("web.views.common.transition_perform", side_effect=TransitionConflict()):
         response = client.post(
             move_url(request, "decline"), {"decline-reason": "Out of scope.", "decline-confirm": "on"}
         )
