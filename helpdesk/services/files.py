@@ -18,7 +18,7 @@ from django.db import transaction
 
 from helpdesk.access import can
 from helpdesk.attachments import Inspected, inspect_upload
-from helpdesk.models import AccessLog, Attachment, HeldFile, Message, SupportRequest, User, Visibility
+from helpdesk.models import AccessLog, Attachment, HeldFile, Message, ResourceFile, SupportRequest, User, Visibility
 from helpdesk.services.grants import access_log_record
 
 
@@ -55,13 +55,20 @@ def held_file_add(*, owner: User, upload: IO[bytes], request: SupportRequest | N
             content_type=inspected.content_type,
             sha256=sha,
         )
-        held.file.save(inspected.name, ContentFile(inspected.content), save=False)
-        try:
-            held.save()
-        except BaseException:
-            held.file.storage.delete(held.file.name)
-            raise
+        stored_row_save(held, inspected)
     return held
+
+
+def stored_row_save(row: HeldFile | ResourceFile, inspected: Inspected) -> None:
+    """Write a checked file under its row's random name, then the row: no row ever points at nothing, and if
+    the row cannot be saved the file goes again (one left by a rollback further out is swept by
+    ``helpdesk.retention.orphan_files_delete``)."""
+    row.file.save(inspected.name, ContentFile(inspected.content), save=False)
+    try:
+        row.save()
+    except BaseException:
+        row.file.storage.delete(row.file.name)
+        raise
 
 
 def _held_delete(held: HeldFile) -> None:

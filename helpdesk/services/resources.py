@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -39,7 +38,7 @@ from helpdesk.models import (
 from helpdesk.resource_index import resource_index_refresh
 from helpdesk.sanitize import clean_text, seal
 from helpdesk.screening import PersonalDataFound, screen_fields
-from helpdesk.services.files import content_hash
+from helpdesk.services.files import content_hash, stored_row_save
 from helpdesk.services.requests import _limit, _rich
 from helpdesk.services.resource_sources import resource_anonymity_check
 from helpdesk.signals import resource_moved
@@ -225,12 +224,7 @@ def resource_file_add(*, resource: Resource, actor: User, upload: IO[bytes], lan
             language=language if language in Language.values else "",
             uploaded_by=actor,
         )
-        item.file.save(inspected.name, ContentFile(inspected.content), save=False)
-        try:
-            item.save()
-        except BaseException:
-            item.file.storage.delete(item.file.name)
-            raise
+        stored_row_save(item, inspected)
         resource_log(resource=resource, actor=actor, action="file_added", data={"file": item.pk})
     return item
 
