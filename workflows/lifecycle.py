@@ -3,8 +3,8 @@
 Every other part reads it (``workflows.spec`` says what each fact means); ``tests/workflows/test_lifecycle.py``
 fails when one is missing. Adding a state: a line in ``STATES`` (its value in ``RequestState``, the choice
 migration), the moves into and out of it, and their e-mails (``templates/notifications/email/events/``).
-The follow-up moves after delivery are written in ``workflows.lifecycle_follow_ups`` and listed here with the
-rest.
+The follow-up moves after delivery are written in ``workflows.lifecycle_follow_ups``, the peer exchange's in
+``workflows.lifecycle_peers``, and listed here with the rest.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import RequestState, SupportKind, Visibility
 from workflows.lifecycle_follow_ups import FOLLOW_UP_MOVES
-from workflows.moves import assignments, closing, funding, peers, triage
+from workflows.lifecycle_peers import PEER_MOVES
+from workflows.moves import assignments, closing, funding, triage
 from workflows.spec import (
     ALL_KINDS,
     NO_DEADLINE,
@@ -254,34 +255,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         comment_field="answer",
         comment_visibility=CITY,
     ),
-    TransitionSpec(
-        # A peer exchange: the hub proposes a city open to it on the request's theme (from the peers page); the
-        # introduction is made when both cities' focal points accept (``workflows.peers``).
-        name="introduce_peer",
-        sources=(S.SUBMITTED, S.EXPERT_MATCHING),
-        target=S.EXPERT_MATCHING,
-        rule=Rule.HUB_STAFF,
-        label=_("Propose a peer city"),
-        event=event("introduce_peer", _("The hub proposed a peer city for the exchange"), A.CITY),
-        handler=peers.introduce_peer,
-        irreversible=False,
-        tone=MoveTone.PRIMARY,
-        fields=(
-            DataField(name="peer_city", kind=Kind.PEER_CITY, label=_("Peer city")),
-            DataField(
-                name="note",
-                kind=Kind.TEXT,
-                label=_("Note to both cities"),
-                help_text=_(
-                    "Why these two cities should talk: both focal points read it. Do not name a city that asked to"
-                    " stay anonymous."
-                ),
-                required=False,
-            ),
-        ),
-        guards=(Guard.PEER_EXCHANGE,),
-        triage=True,
-    ),
+    *PEER_MOVES,
     TransitionSpec(
         name="route_to_experts",
         sources=(S.SUBMITTED,),
