@@ -349,6 +349,11 @@ def _edit_resource(s: _Scope, resource: Resource, **_: Any) -> bool:
     return False
 
 
+def _submit_resource(s: _Scope, resource: Resource, **_: Any) -> bool:
+    """Send a draft to review: whoever may edit it."""
+    return resource.state == ResourceState.DRAFT and _edit_resource(s, resource)
+
+
 def _writers(resource: Resource) -> set[int]:
     """Who wrote the resource: its author and whoever wrote or translated one of its language versions."""
     writers = {resource.created_by_id} | {version.written_by_id for version in resource.versions.all()}
@@ -407,6 +412,7 @@ _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "view_resource": _view_resource,
     "propose_resource": _propose_resource,
     "edit_resource": _edit_resource,
+    "submit_resource": _submit_resource,
     "review_resource": _review_resource,
     "publish_resource": _publish_resource,
     "archive_resource": _archive_resource,

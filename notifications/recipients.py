@@ -195,6 +195,14 @@ class Resolver:
         return by_request
 
 
+def city_focal_points(city_id: int) -> list[User]:
+    """A city's active focal points, for what concerns the city and no request they may open (a peer
+    introduction told to the peer city, the city's consent to a resource)."""
+    return list(
+        User.objects.filter(cities__pk=city_id, is_active=True, groups__name=Role.FOCAL_POINT).distinct().order_by("pk")
+    )
+
+
 def resolve(
     audiences: Sequence[Audience],
     requests: Sequence[SupportRequest],

@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 
 from django.core import signing
 from django.urls import reverse
-from django.utils import translation
 
 from helpdesk.models import Resource, SupportRequest
 from helpdesk.selectors.intake import IntakeSuggestions
+from web.lists.resources import pick_version
 
 _SIGNER = signing.Signer(salt="web.intake")
 
@@ -63,10 +63,8 @@ def _open_url(token: str, **target: str) -> str:
 
 
 def _resource_line(resource: Resource, token: str) -> ResourceLine:
-    # The reader's language when the resource has it, else English, else the first written.
-    versions = {version.language: version for version in resource.versions.all()}
-    lang = (translation.get_language() or "en")[:2]
-    version = versions.get(lang) or versions.get("en") or next(iter(versions.values()), None)
+    # As the resource list names it: the reader's language, else the original, else the first.
+    version = pick_version(list(resource.versions.all()))
     return ResourceLine(
         title=version.title if version else resource.slug,
         summary=version.summary if version else "",

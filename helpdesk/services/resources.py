@@ -256,7 +256,7 @@ def _move(resource: Resource, actor: User, *, to: str, action: str, data: dict[s
 
 def resource_submit(*, resource: Resource, actor: User) -> Resource:
     """Send a draft to review (someone other than its writers will decide)."""
-    if not can(actor, "edit_resource", resource) or resource.state != ResourceState.DRAFT:
+    if not can(actor, "submit_resource", resource):
         raise PermissionDenied("This resource cannot be sent to review by this person.")
     with transaction.atomic():
         _move(resource, actor, to=ResourceState.REVIEW, action="submitted")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk import access
-from helpdesk.models import Role, User
+from helpdesk.models import User
 from notifications import events, recipients
 from notifications.models import Notification, Reason
 from notifications.services.recording import Delivery, notifications_save
@@ -27,12 +27,6 @@ AUDIENCES: dict[str, tuple[Audience, ...]] = {
 }
 # Whether the peer city's focal points hear of it.
 TELLS_PEER = frozenset({events.INTRODUCTION_PROPOSED, events.INTRODUCTION_MADE, events.INTRODUCTION_WITHDRAWN})
-
-
-def _peer_focal_points(city_id: int) -> list[User]:
-    return list(
-        User.objects.filter(cities__pk=city_id, is_active=True, groups__name=Role.FOCAL_POINT).distinct().order_by("pk")
-    )
 
 
 def notifications_record_introduction(
@@ -52,7 +46,7 @@ def notifications_record_introduction(
         heard = {d.recipient.pk for d in deliveries} | {actor_id}
         deliveries += [
             Delivery(None, user, Reason.CITY, event, {"introduction": introduction.pk})
-            for user in _peer_focal_points(introduction.peer_city_id)
+            for user in recipients.city_focal_points(introduction.peer_city_id)
             if user.pk not in heard
         ]
     with transaction.atomic(savepoint=False):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from helpdesk import access
 from helpdesk.models import Resource, ResourceVersion, Role, User
-from notifications import events
+from notifications import events, recipients
 from notifications.models import Notification, Reason
 from notifications.services.recording import Delivery, notifications_save
 
@@ -56,7 +56,7 @@ def notifications_record_consent(*, resource: Resource, actor: User | None, step
     """``step`` "asked": the city's active focal points; "answered": the resource's author."""
     if step == "asked":
         event, reason = events.RESOURCE_CONSENT_ASKED, Reason.CITY
-        people = list(User.objects.filter(cities=resource.city_id, is_active=True)) if resource.city_id else []
+        people = recipients.city_focal_points(resource.city_id) if resource.city_id else []
     else:
         event, reason = events.RESOURCE_CONSENT_ANSWERED, Reason.HUB
         author = resource.created_by

@@ -38,6 +38,7 @@ NOT_ABOUT_A_REQUEST = {
     "view_resource",
     "propose_resource",
     "edit_resource",
+    "submit_resource",
     "review_resource",
     "publish_resource",
     "archive_resource",

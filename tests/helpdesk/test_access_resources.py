@@ -32,6 +32,7 @@ def test_a_draft_is_read_by_its_author_the_staff_of_its_hub_and_the_management_u
     item = resource(state="draft", region=world.req.region, created_by=world.user("own_city"))
     assert _allowed(world, "view_resource", item) == {"own_city", "hub_region", "management"}
     assert _allowed(world, "edit_resource", item) == {"own_city", "hub_region", "management"}
+    assert _allowed(world, "submit_resource", item) == {"own_city", "hub_region", "management"}
     # A resource of no hub is any hub's to read and edit.
     anywhere = resource(state="draft", created_by=world.user("own_city"))
     assert _allowed(world, "view_resource", anywhere) == {"own_city", "hub_region", "hub_other_region", "management"}
@@ -40,6 +41,7 @@ def test_a_draft_is_read_by_its_author_the_staff_of_its_hub_and_the_management_u
 def test_review_is_for_staff_who_did_not_write_it_and_publishing_waits_for_the_citys_consent(world):
     hub = world.user("hub_region")
     item = resource(state="review", region=world.req.region, created_by=hub, city=world.req.city)
+    assert _allowed(world, "submit_resource", item) == set()  # already in review
     assert _allowed(world, "review_resource", item) == {"management"}
     item.consent = Consent.ASKED
     assert _allowed(world, "publish_resource", item) == set()

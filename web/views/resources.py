@@ -163,7 +163,7 @@ def _detail_context(
         "file_languages": dict(Language.choices),
         "source": source if source is not None and can(user, "view", source) else None,
         "may_edit": may_edit,
-        "may_submit": may_edit and resource.state == ResourceState.DRAFT,
+        "may_submit": can(user, "submit_resource", resource),
         "may_review": can(user, "review_resource", resource),
         "may_publish": can(user, "publish_resource", resource),
         "consent_missing": resource.consent not in CONSENT_GIVEN,
