@@ -63,8 +63,14 @@ def test_a_peer_introduction_is_accepted_by_both_cities(chromium, live_server, a
         hub.page.locator("form button[type=submit].btn-primary").click()
     intro = PeerIntroduction.objects.get(request=request)
     hub.look(f"{name}-hub-proposed", artifacts, problems, language)
-    hub.close()
     detail = f"/introductions/{intro.pk}/"
+    # While both cities' answers are awaited, the hub may withdraw it: the page asks first, in a dialog.
+    hub.go(detail)
+    hub.page.locator("#withdraw-form button[type=submit]").click()
+    assert hub.page.locator("#confirm-withdraw").is_visible()
+    hub.look(f"{name}-hub-withdraw-asked", artifacts, problems, language)
+    hub.page.locator("#confirm-withdraw [data-dialog-close]").click()
+    hub.close()
 
     # The peer city, on a phone: its home lists the introduction; the asking city is not named.
     sfax = _person(chromium, live_server.url, "sfax", language, 390)
