@@ -18,7 +18,7 @@ from web.forms.requests import RequestForm, personal_data_error
 from web.intake import SuggestionLines, intake_key, intake_token, suggestion_lines
 from web.lists.city import city_attention, city_requests
 from web.ratelimits import limit_posts
-from web.views.common import kept_files, request_or_404, role_required, signed_in, uploads_hold
+from web.views.common import kept_files, request_or_404, role_required, service_refusal_show, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
 from workflows.peers import city_introductions
 from workflows.services import transition_perform
@@ -57,10 +57,7 @@ def _save(
                 form.add_error(name, personal_data_error(confirmable=found.confirmable and name != "title"))
         return None, found.messages, found.confirmable
     except ValidationError as invalid:
-        for field, errors in (
-            invalid.message_dict.items() if hasattr(invalid, "error_dict") else [(None, invalid.messages)]
-        ):
-            form.add_error(field if field in form.fields else None, errors)
+        service_refusal_show(form, invalid)
         return None, [], True
     return saved, [], True
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -95,6 +95,14 @@ def move_form_perform(
         return None
     messages.success(request, done)
     return HttpResponseRedirect(next_url)
+
+
+def service_refusal_show(form: Any, invalid: ValidationError) -> None:
+    """A service's ``ValidationError`` on the form: each message on its field when the form has one, the
+    others above the form."""
+    pairs = invalid.message_dict.items() if hasattr(invalid, "error_dict") else [(None, invalid.messages)]
+    for field, errors in pairs:
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:

@@ -16,7 +16,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from helpdesk import services
 from helpdesk.access import can
@@ -26,10 +25,9 @@ from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import visible_resources
 from web.forms.publishing import ConsentForm, ResourceFromRequestForm
 from web.outcomes import value_text
-from web.views.common import request_or_404, signed_in
+from web.views.common import request_or_404, service_refusal_show, signed_in
+from web.views.resources import resource_personal_data_show
 from workflows.publishing import resource_from_request_prefill, resource_from_request_start
-
-PERSONAL_DATA_ERROR = gettext_lazy("Remove the personal data: a resource is read by the whole network.")
 
 
 @login_required
@@ -56,14 +54,9 @@ def request_publish(request: HttpRequest, reference: str) -> HttpResponse:
                     priorities=data["priorities"],
                 )
             except PersonalDataFound as found:
-                for name in found.findings:
-                    form.add_error(name if name in form.fields else None, str(PERSONAL_DATA_ERROR))
+                resource_personal_data_show(form, found)
             except ValidationError as invalid:
-                if hasattr(invalid, "error_dict"):
-                    for name, errors in invalid.message_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, invalid.messages)
+                service_refusal_show(form, invalid)
             else:
                 messages.success(
                     request, _("Draft saved. The city's focal points are asked whether it may be published.")

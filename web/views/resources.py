@@ -54,7 +54,7 @@ from web.lists.resources import (
     resource_page,
 )
 from web.ratelimits import limit_posts
-from web.views.common import kept_files, signed_in, uploads_hold
+from web.views.common import kept_files, service_refusal_show, signed_in, uploads_hold
 
 PREVIEW_MAX_CHARS = 60_000
 
@@ -74,18 +74,15 @@ def _resource_or_404(user: User, slug: str, *, full: bool = False) -> Resource:
     return resource
 
 
-def _personal_data(form: Any, found: PersonalDataFound) -> list[str]:
+def resource_personal_data_show(form: Any, found: PersonalDataFound) -> list[str]:
     """Mark each field where personal data was found; a resource is read by the whole network, so it is never
-    confirmed in: the message says to take it out."""
+    confirmed in: the message says to take it out. (Also the publish-from-request page's.)"""
     for name in found.findings:
-        if name in form.fields:
-            form.add_error(name, _("Remove the personal data: every city of the network may read a resource."))
+        form.add_error(
+            name if name in form.fields else None,
+            _("Remove the personal data: every city of the network may read a resource."),
+        )
     return found.messages
-
-
-def _refused(form: Any, invalid: ValidationError) -> None:
-    for field, errors in invalid.message_dict.items() if hasattr(invalid, "error_dict") else [(None, invalid.messages)]:
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # --- The list ---------------------------------------------------------------------------------------------
@@ -257,9 +254,9 @@ def resource_new(request: HttpRequest) -> HttpResponse:
                     **form.service_about(),
                 )
             except PersonalDataFound as found:
-                findings = _personal_data(form, found)
+                findings = resource_personal_data_show(form, found)
             except ValidationError as invalid:
-                _refused(form, invalid)
+                service_refusal_show(form, invalid)
             else:
                 late = _attach_held(user, resource, kept)
                 if late:
@@ -319,7 +316,7 @@ def resource_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.resource_update(resource=resource, actor=user, **form.service_about())
         except ValidationError as invalid:
-            _refused(form, invalid)
+            service_refusal_show(form, invalid)
         if refusals:
             form.add_error("attachment", refusals)
         if not form.errors:
@@ -377,9 +374,9 @@ def resource_version(request: HttpRequest, slug: str, language: str) -> HttpResp
                 translated_from=data["translated_from"],
             )
         except PersonalDataFound as found:
-            findings = _personal_data(form, found)
+            findings = resource_personal_data_show(form, found)
         except ValidationError as invalid:
-            _refused(form, invalid)
+            service_refusal_show(form, invalid)
         else:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(f"{resource.get_absolute_url()}?lang={language}")
@@ -452,7 +449,7 @@ def resource_review(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, _("This resource cannot be changed by you now."))
     except ValidationError as invalid:
         if form is not None:
-            _refused(form, invalid)
+            service_refusal_show(form, invalid)
             return _review_again(request, user, resource, form)
         messages.error(request, " ".join(invalid.messages))
     return HttpResponseRedirect(resource.get_absolute_url())
