@@ -57,6 +57,12 @@ INSTALLED_APPS = [
     "django_htmx",
     # Countries as ISO codes, named in the reader's language from the library's own catalogues.
     "django_countries",
+    # The REST API (web/api): Django REST framework, its OpenAPI 3 schema and the documentation pages' files
+    # served from the package (no CDN), and CORS closed unless CORS_ALLOWED_ORIGINS names a site.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "helpdesk",
     "workflows",
     "notifications",
@@ -71,6 +77,8 @@ MIDDLEWARE = [
     # Before anything reads the input: a NUL (or a control character in a path, a query, a form's key) is a 400.
     "web.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers a browser's preflight for /api/ only; with CORS_ALLOWED_ORIGINS empty (the default) it allows none.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -325,6 +333,61 @@ RATELIMIT_POSTS = os.environ.get("RATELIMIT_POSTS", "30/m")
 RATELIMIT_UPLOADS = os.environ.get("RATELIMIT_UPLOADS", "20/m")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "web.ratelimits.ratelimited"
+
+# --- REST API (web/api) ------------------------------------------------------------------------------
+# Personal tokens (``Authorization: Token …``, made on the profile page) and the desk's own session. Every
+# endpoint needs a signed-in person; each token is throttled on its own (API_THROTTLE_RATE), a session by person.
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/hour")
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 25)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "web.api.authentication.PersonalTokenAuthentication",
+        "web.api.authentication.DeskSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["web.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "web.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Strong Cities help desk API",
+    "DESCRIPTION": (
+        "Requests, messages, files, lifecycle moves, notifications, resources and outcomes, under the same "
+        "access rules as the desk's pages. Authenticate with a personal token: `Authorization: Token <key>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+# CORS is closed: no other site's script may call the API from a browser unless named here (comma-separated).
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+
+# --- Replies by e-mail (notifications.inbound) --------------------------------------------------------
+# REPLY_EMAIL_DOMAIN set: every notification e-mail about a request carries Reply-To
+# <REPLY_EMAIL_PREFIX>+<token>@<REPLY_EMAIL_DOMAIN>, the token bound to its recipient and the request for
+# REPLY_TOKEN_DAYS; a reply becomes a message (manage.py receive_mail on an MTA's pipe, or the IMAP poller).
+REPLY_EMAIL_DOMAIN = os.environ.get("REPLY_EMAIL_DOMAIN", "").strip()
+REPLY_EMAIL_PREFIX = os.environ.get("REPLY_EMAIL_PREFIX", "reply").strip()
+REPLY_TOKEN_DAYS = env_int("REPLY_TOKEN_DAYS", 60)
+# imaps://user:password@host:993/INBOX?processed=Processed&refused=Refused (empty: no poller).
+IMAP_URL = os.environ.get("IMAP_URL", "").strip()
+# Largest message the gateway reads (bytes); larger ones are refused without being parsed.
+INBOUND_MAIL_MAX_BYTES = env_int("INBOUND_MAIL_MAX_BYTES", 30 * 1024 * 1024)
 
 # --- Domain settings ------------------------------------------------------------------------------
 REFERENCE_PREFIX = "SCN"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import access
 from helpdesk.models import (
     AccessLog,
+    ApiToken,
     Attachment,
     AttachmentShare,
     City,
@@ -283,4 +284,20 @@ class ResourceAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who has which API token (never the key: only its digest is stored); a superuser may revoke one here by
+    setting its revocation time, the owner on their profile page."""
+
+    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__username", "name", "prefix"]
+    list_select_related = ["user"]
+    exclude = ["key_digest"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

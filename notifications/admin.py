@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from helpdesk import access
 from notifications import services
-from notifications.models import Channel, DeadlineAlert, Notification, Status, Watch
+from notifications.models import Channel, DeadlineAlert, InboundMail, Notification, Status, Watch
 
 
 class _ManagementReadable(admin.ModelAdmin):
@@ -88,4 +88,18 @@ class DeadlineAlertAdmin(_ManagementReadable, admin.ModelAdmin):
     readonly_fields = ["request", "kind", "state", "due_at", "created_at"]
 
     def has_delete_permission(self, request: HttpRequest, obj: DeadlineAlert | None = None) -> bool:
+        return False
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(_ManagementReadable, admin.ModelAdmin):
+    """The reply gateway's record: why a reply by e-mail did not become a message ("my reply never arrived")."""
+
+    list_display = ["received_at", "via", "outcome", "reason", "sender", "request"]
+    list_filter = ["outcome", "reason", "via"]
+    search_fields = ["sender", "request__reference", "header_message_id"]
+    list_select_related = ["request"]
+    readonly_fields = [field.name for field in InboundMail._meta.fields]
+
+    def has_delete_permission(self, request: HttpRequest, obj: InboundMail | None = None) -> bool:
         return False

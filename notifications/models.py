@@ -179,3 +179,49 @@ class DeadlineAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.request_id} {self.state} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class InboundMail(models.Model):
+    """One e-mail the desk's reply gateway read, and what became of it: each Message-ID is read once.
+
+    Kept without its content (the message it became holds that): who sent it, for which request, and why it
+    was refused, so an administrator can answer "my reply never arrived".
+    """
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Became a message")
+        HELD = "held", _("Held for the sender to confirm")
+        REFUSED = "refused", _("Refused")
+
+    class Via(models.TextChoices):
+        PIPE = "pipe", _("Mail server's pipe")
+        IMAP = "imap", _("IMAP mailbox")
+
+    # SHA-256 of the Message-ID header (or, without one, of the whole message): unique, so a message read
+    # twice (a retried pipe, a poller that died before moving it) is refused as a duplicate the second time.
+    message_key = models.CharField(max_length=64, unique=True)
+    header_message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    via = models.CharField(_("received through"), max_length=8, choices=Via.choices)
+    sender = models.EmailField(_("sender"), max_length=254, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    request = models.ForeignKey(SupportRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The message it became (a held reply: none until the sender confirms it on the page).
+    message = models.ForeignKey(
+        "helpdesk.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    # A stable code: wrong_sender, forged_token, expired_token, auto_reply, bounce, loop, duplicate,
+    # file_refused, too_large, no_token, empty, not_allowed, unreadable, personal_data (held).
+    reason = models.CharField(_("reason"), max_length=32, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("e-mail received")
+        verbose_name_plural = _("e-mails received")
+
+    def __str__(self) -> str:
+        return f"{self.via} {self.outcome} {self.reason} {self.received_at:%Y-%m-%d %H:%M}"

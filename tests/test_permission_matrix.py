@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 EXCLUDED = {
     "admin/": "the admin has its own staff check (test_admin_refuses_everyone_who_is_not_staff)",
     "i18n/": "Django's set_language: no data behind it, nothing to protect",
+    "api/v1/": "the API has its own matrix (tests/web/api/test_permissions.py), which runs these pages' rules over it",
 }
 REFERENCE = re.compile(r"SCN-\d{4}-\d{6}")
 

@@ -43,6 +43,8 @@ notification_patterns = (
 
 urlpatterns = [
     path("", core.home, name="home"),
+    # The REST API and its documentation (web/api), namespace "api".
+    path("api/v1/", include("web.api.urls")),
     path("notifications/", include(notification_patterns)),
     path("healthz", core.healthz, name="healthz"),
     path("readyz", core.readyz, name="readyz"),

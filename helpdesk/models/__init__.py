@@ -4,6 +4,7 @@ from helpdesk.models.access import (
     SupportRequestGroupObjectPermission,
     SupportRequestUserObjectPermission,
 )
+from helpdesk.models.api_tokens import ApiToken
 from helpdesk.models.choices import (
     TERMINAL_STATES,
     Currency,
@@ -39,6 +40,7 @@ __all__ = [
     "CONSENT_GIVEN",
     "TERMINAL_STATES",
     "AccessLog",
+    "ApiToken",
     "Attachment",
     "AttachmentShare",
     "City",

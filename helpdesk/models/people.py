@@ -54,6 +54,15 @@ class User(AbstractUser):
         verbose_name=_("hub (hub staff)"),
     )
     is_hub_lead = models.BooleanField(_("hub lead"), default=False)
+    # Where a reply by e-mail from hub staff or the management unit lands (``notifications.inbound``): an
+    # internal note unless they chose the city's channel. A city's reply is always to the hub; an expert's on
+    # their own channel.
+    mail_reply_visibility = models.CharField(
+        _("my replies by e-mail"),
+        max_length=12,
+        choices=[("internal", _("An internal note to the hub")), ("city", _("A message to the city"))],
+        default="internal",
+    )
 
     # Django documents extending an abstract parent's Meta this way; django-stubs declares no AbstractUser.Meta.
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]

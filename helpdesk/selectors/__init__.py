@@ -515,6 +515,7 @@ def hub_reply_templates(user: User) -> QuerySet[ReplyTemplate]:
 
 # The resource hub's one read (in its own module: this one holds the requests').
 # The new-request form's suggestions and the deflection figures.
+from helpdesk.selectors.api_tokens import api_tokens_of as api_tokens_of  # noqa: E402
 from helpdesk.selectors.intake import intake_deflection as intake_deflection  # noqa: E402
 from helpdesk.selectors.intake import intake_suggestion_request as intake_suggestion_request  # noqa: E402
 from helpdesk.selectors.intake import intake_suggestion_resource as intake_suggestion_resource  # noqa: E402

@@ -12,6 +12,7 @@ reply templates, owners of many requests), ``resources`` (the resource hub), ``i
 
 from helpdesk.attachments import AttachmentRefused
 from helpdesk.screening import PersonalDataFound
+from helpdesk.services.api_tokens import api_token_authenticate, api_token_create, api_token_revoke
 from helpdesk.services.core import reference_allocate, reference_format, roles_ensure, user_set_roles
 from helpdesk.services.files import (
     attachments_store,
@@ -87,6 +88,9 @@ __all__ = [
     "ShareRefused",
     "access_log_record",
     "access_log_reveals",
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
     "attachment_add",
     "attachment_share",
     "attachment_share_revoke",

@@ -1,0 +1,26 @@
+"""``/api/v1/``: the endpoints, the OpenAPI schema and its two documentation pages (files from the package)."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from web.api.views import requests
+
+app_name = "api"
+
+urlpatterns = [
+    path("requests/<ref:reference>/", requests.RequestDetail.as_view(), name="request-detail"),
+    # The schema and its pages are public: they describe the API, not the desk's data.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[], authentication_classes=[]),
+        name="docs",
+    ),
+    path(
+        "docs/redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", permission_classes=[], authentication_classes=[]),
+        name="redoc",
+    ),
+]
