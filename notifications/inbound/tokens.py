@@ -19,6 +19,10 @@ from django.conf import settings
 from django.utils import timezone
 
 EPOCH = date(2020, 1, 1)
+# Every e-mail the desk sends carries this header (with ``loop_value()``), besides ``Auto-Submitted``: a message
+# that comes back carrying it is the desk's own mail returning (a forward rule, an auto-reply quoting headers)
+# and is refused, so two desks, or a desk and a mailbox rule, never answer each other forever.
+LOOP_HEADER = "X-Helpdesk-Loop"
 SALT = b"helpdesk.reply-by-mail.v1"
 MAC_BYTES = 10
 
@@ -98,3 +102,8 @@ def token_in_address(address: str) -> str | None:
     if not plus or prefix.lower() != settings.REPLY_EMAIL_PREFIX.lower() or not token:
         return None
     return token
+
+
+def loop_value() -> str:
+    """This desk's mark in ``LOOP_HEADER``: a digest of its address, the same on every worker."""
+    return hashlib.sha256(f"loop:{settings.SITE_URL}".encode()).hexdigest()[:16]
