@@ -67,8 +67,8 @@ class ProfileForm(forms.ModelForm):
                 initial=self.instance.mail_reply_visibility,
                 widget=forms.RadioSelect,
                 help_text=_(
-                    "When you reply to a notification e-mail about a request, your reply is added to the request "
-                    "here: as an internal note the city does not see, or as a message the city reads."
+                    "When you reply to a notification e-mail about a request, your reply is added to the request: "
+                    "as an internal note the city does not see, or as a message the city reads."
                 ),
             )
 
