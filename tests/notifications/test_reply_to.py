@@ -25,23 +25,25 @@ NOTES = {
     "city_to_hub": {
         "fr": "Répondez à ce courriel pour ajouter votre réponse à la demande, en message partagé avec le pôle ; "
         "le texte cité et les signatures sont retirés.",
-        "ar": "ردّ على هذه الرسالة لإضافة جوابك إلى الطلب كرسالة مشتركة مع المركز؛ يُحذف النص المقتبس والتوقيعات.",
+        "ar": "ردّ على هذا البريد الإلكتروني لإضافة جوابك إلى الطلب كرسالة مشتركة مع المركز؛ "
+        "يُحذف النص المقتبس والتوقيعات.",
     },
     "city_from_hub": {
         "fr": "Répondez à ce courriel pour ajouter votre réponse à la demande, en message partagé avec la ville ; "
         "le texte cité et les signatures sont retirés.",
-        "ar": "ردّ على هذه الرسالة لإضافة جوابك إلى الطلب كرسالة مشتركة مع المدينة؛ يُحذف النص المقتبس والتوقيعات.",
+        "ar": "ردّ على هذا البريد الإلكتروني لإضافة جوابك إلى الطلب كرسالة مشتركة مع المدينة؛ "
+        "يُحذف النص المقتبس والتوقيعات.",
     },
     Visibility.INTERNAL: {
         "fr": "Répondez à ce courriel pour ajouter votre réponse à la demande, en note interne ; le texte cité et "
         "les signatures sont retirés.",
-        "ar": "ردّ على هذه الرسالة لإضافة جوابك إلى الطلب كملاحظة داخلية؛ يُحذف النص المقتبس والتوقيعات.",
+        "ar": "ردّ على هذا البريد الإلكتروني لإضافة جوابك إلى الطلب كملاحظة داخلية؛ يُحذف النص المقتبس والتوقيعات.",
     },
     Visibility.EXPERT: {
         "fr": "Répondez à ce courriel pour ajouter votre réponse à la demande, en message au pôle sur le canal des "
         "experts ; le texte cité et les signatures sont retirés.",
-        "ar": "ردّ على هذه الرسالة لإضافة جوابك إلى الطلب كرسالة إلى المركز على قناة الخبراء؛ يُحذف النص المقتبس "
-        "والتوقيعات.",
+        "ar": "ردّ على هذا البريد الإلكتروني لإضافة جوابك إلى الطلب كرسالة إلى المركز على قناة الخبراء؛ "
+        "يُحذف النص المقتبس والتوقيعات.",
     },
 }
 

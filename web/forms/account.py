@@ -63,7 +63,7 @@ class ProfileForm(forms.ModelForm):
             # Not a model field of the form: the view saves it through its service, which records the change.
             self.fields["mail_reply_visibility"] = forms.ChoiceField(
                 label=_("Your replies by e-mail"),
-                choices=User._meta.get_field("mail_reply_visibility").choices,
+                choices=User._meta.get_field("mail_reply_visibility").choices or (),
                 initial=self.instance.mail_reply_visibility,
                 widget=forms.RadioSelect,
                 help_text=_(
