@@ -186,10 +186,11 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
             "centre_link": absolute_url(reverse("notifications:list")),
             "subject": subject,
         }
-        # A digest gathers several requests: a reply to it would not know which one it answers.
-        answerable = (
-            None if notification.event == events.DIGEST or access_ended else reply_to(recipient, notification.request)
-        )
+        # A digest gathers several requests: a reply to it would not know which one it answers. A resource's
+        # consent is asked about the resource (its request is only where it came from) and is given on the page:
+        # a "yes" by e-mail would become a message on the request, not the city's consent.
+        unanswerable = notification.event == events.DIGEST or notification.event in events.CONSENT_EVENTS
+        answerable = None if unanswerable or access_ended else reply_to(recipient, notification.request)
         context["reply_note"] = answerable[1] if answerable else ""
         if notification.event == events.DIGEST:
             context["items"] = [item_context(item, openable) for item in items[:DIGEST_MAX_ITEMS]]

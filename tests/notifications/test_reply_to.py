@@ -208,6 +208,15 @@ def test_a_digest_gathers_several_requests_and_has_no_reply_address(
     assert_loop_headers(digest)
 
 
+@pytest.mark.parametrize("event", sorted(events.CONSENT_EVENTS))
+def test_a_resources_consent_is_given_on_the_page_not_by_replying(world, event):
+    # The row names the request the resource was drawn from; the e-mail is about the resource.
+    message = render_email(row(world, world.focal1, event=event))
+    assert message.reply_to == []
+    assert not any(str(sentence) in message.body for sentence in REPLY_NOTES.values())
+    assert_loop_headers(message)
+
+
 def test_account_emails_have_no_reply_address_and_carry_the_loop_headers(world, mailoutbox):
     assert account_notice_send(user_id=world.owner.pk, notice="password_changed", address=world.owner.email)
     assert password_reset_send(email=world.focal1.email) == 1
