@@ -408,6 +408,12 @@ def _withdraw_introduction(s: _Scope, introduction: Any, **_: Any) -> bool:
     return introduction.status == introduction.Status.PROPOSED and s.is_hub_of(introduction.request)
 
 
+def _choose_mail_reply(s: _Scope, _obj: Any = None, **_: Any) -> bool:
+    """Hub staff and the management unit write on more than one channel, so they choose where their replies by
+    e-mail land (``User.mail_reply_visibility``); a city's and an expert's have one channel each."""
+    return s.management or s.hub_region_id is not None
+
+
 _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "view_resource": _view_resource,
     "propose_resource": _propose_resource,
@@ -422,6 +428,7 @@ _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "withdraw_introduction": _withdraw_introduction,
     "view_introduction": _view_introduction,
     "set_peer_contact": _set_peer_contact,
+    "choose_mail_reply": _choose_mail_reply,
 }
 ACTIONS = frozenset(_RULES) | frozenset(_OTHER_RULES)
 
@@ -460,6 +467,27 @@ def readable_channels(user: Person, request: SupportRequest) -> frozenset[str]:
     if not _active(user) or not can(user, "view", request):
         return frozenset()
     return scope(user).channels(request)
+
+
+def mail_reply_channel(user: Person, request: SupportRequest) -> str | None:
+    """The channel a reply by e-mail from ``user`` about ``request`` lands on, or None if they may write on none.
+
+    A city's focal point writes to the hub (city channel), an expert on the expert channel, hub staff and the
+    management unit where they chose (``User.mail_reply_visibility``, an internal note unless they chose the
+    city). Their reply address is offered, and their reply accepted, only on a channel ``can`` lets them write.
+    """
+    if not _active(user):
+        return None
+    s = scope(user)
+    candidates: list[str] = []
+    if s.oversees(request):
+        chosen = user.mail_reply_visibility
+        candidates.append(chosen if chosen in (Visibility.CITY, Visibility.INTERNAL) else Visibility.INTERNAL)
+    if s.is_focal_of(request):
+        candidates.append(Visibility.CITY)
+    if s.is_expert_on(request):
+        candidates.append(Visibility.EXPERT)
+    return next((channel for channel in candidates if can(user, "comment", request, visibility=channel)), None)
 
 
 def sees_brief_only(user: Person, request: SupportRequest) -> bool:

@@ -5,6 +5,11 @@ expected of the reader), rendered into two layouts: ``layout.txt`` (the plain-te
 ``layout.html`` (the HTML alternative, right-to-left in Arabic). What reaches the page is the reference, the
 title (a placeholder when the request is restricted), the event, the expectation and a link: never the
 description, a message body or an attachment.
+
+An e-mail about one request, to someone who may write on it, is answerable: its Reply-To is that person's
+address for that request (``notifications.inbound.tokens.reply_address``), and one sentence says on which
+channel a reply lands (``helpdesk.access.mail_reply_channel``, the one the reply gateway uses too). A digest
+(several requests) and an account notice have no Reply-To. Every e-mail carries ``desk_mail_headers()``.
 """
 
 from __future__ import annotations
@@ -21,13 +26,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import Sensitivity, SupportRequest, User
+from helpdesk.access import is_focal_point_of, mail_reply_channel
+from helpdesk.models import Sensitivity, SupportRequest, User, Visibility
 from helpdesk.placeholders import ANONYMISED_TITLE, WITHHELD_TITLE
 from notifications import events, selectors
+from notifications.inbound.tokens import reply_address
 from notifications.models import Notification, Reason
+from notifications.outgoing import desk_mail_headers
 
 DIGEST_MAX_ITEMS = 100
 
@@ -48,6 +58,46 @@ def request_title(request: SupportRequest) -> str:
     if request.sensitivity == Sensitivity.RESTRICTED:
         return str(WITHHELD_TITLE)
     return request.title
+
+
+# What an answerable e-mail says about replying, by where the reply lands: one sentence, never the content. The
+# city channel reads "shared with the hub" to a city's focal point and "shared with the city" to the hub.
+REPLY_NOTES: dict[str, Promise] = {
+    "city_to_hub": _(
+        "Reply to this e-mail to add your answer to the request as a message shared with the hub; quoted text "
+        "and signatures are left out."
+    ),
+    "city_from_hub": _(
+        "Reply to this e-mail to add your answer to the request as a message shared with the city; quoted text "
+        "and signatures are left out."
+    ),
+    Visibility.INTERNAL: _(
+        "Reply to this e-mail to add your answer to the request as an internal note; quoted text and signatures "
+        "are left out."
+    ),
+    Visibility.EXPERT: _(
+        "Reply to this e-mail to add your answer to the request as a message to the hub on the expert channel; "
+        "quoted text and signatures are left out."
+    ),
+}
+
+
+def reply_to(recipient: User, request: SupportRequest | None) -> tuple[str, Promise] | None:
+    """The Reply-To address of an e-mail about ``request`` to ``recipient`` and the sentence that explains it;
+    None when replies by e-mail are off or the recipient may write on no channel of the request."""
+    if request is None:
+        return None
+    channel = mail_reply_channel(recipient, request)
+    if channel is None:
+        return None
+    address = reply_address(user_id=recipient.pk, request_id=request.pk)
+    if address is None:
+        return None
+    if channel == Visibility.CITY:
+        key = "city_to_hub" if is_focal_point_of(recipient, request) else "city_from_hub"
+    else:
+        key = channel
+    return address, REPLY_NOTES[key]
 
 
 def _due_at(notification: Notification) -> datetime | None:
@@ -136,6 +186,12 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
             "centre_link": absolute_url(reverse("notifications:list")),
             "subject": subject,
         }
+        # A digest gathers several requests: a reply to it would not know which one it answers. A resource's
+        # consent is asked about the resource (its request is only where it came from) and is given on the page:
+        # a "yes" by e-mail would become a message on the request, not the city's consent.
+        unanswerable = notification.event == events.DIGEST or notification.event in events.CONSENT_EVENTS
+        answerable = None if unanswerable or access_ended else reply_to(recipient, notification.request)
+        context["reply_note"] = answerable[1] if answerable else ""
         if notification.event == events.DIGEST:
             context["items"] = [item_context(item, openable) for item in items[:DIGEST_MAX_ITEMS]]
             context["total"] = len(items)
@@ -151,10 +207,10 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
             subject=subject,
             body=_tidy(text),
             to=[recipient.email],
+            reply_to=[answerable[0]] if answerable else None,
             headers={
+                **desk_mail_headers(),
                 "Message-ID": _message_id(notification),
-                "Auto-Submitted": "auto-generated",
-                "X-Auto-Response-Suppress": "All",
                 "Content-Language": language,
             },
         )

@@ -11,12 +11,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from helpdesk.models import User
+from helpdesk.access import can
+from helpdesk.models import User, Visibility
 
+# Where hub staff's and the management unit's replies by e-mail may land (``User.mail_reply_visibility``).
+MAIL_REPLY_CHOICES = (Visibility.INTERNAL, Visibility.CITY)
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -113,3 +118,22 @@ def second_factor_remove(*, user: User) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         account_event_record(user=user, message="Second factor removed")
+
+
+def mail_reply_visibility_set(*, user: User, visibility: str) -> bool:
+    """Choose where ``user``'s replies by e-mail land: an internal note ("internal") or a message shared with the
+    city ("city"). Returns whether it changed; the change goes to the person's history. Raises
+    ``PermissionDenied`` for anyone who writes on one channel only (a city, an expert: ``choose_mail_reply``)
+    and ``ValidationError`` for any other value."""
+    if not can(user, "choose_mail_reply"):
+        raise PermissionDenied
+    if visibility not in MAIL_REPLY_CHOICES:
+        raise ValidationError({"mail_reply_visibility": _("Choose where your replies by e-mail go.")})
+    with transaction.atomic():
+        before = User.objects.select_for_update().values_list("mail_reply_visibility", flat=True).get(pk=user.pk)
+        user.mail_reply_visibility = visibility
+        if before == visibility:
+            return False
+        User.objects.filter(pk=user.pk).update(mail_reply_visibility=visibility)
+        account_event_record(user=user, message=f"Replies by e-mail: {before} → {visibility}")
+    return True

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import User
+from notifications.outgoing import desk_mail_headers
 from notifications.rendering import _tidy, absolute_url, language_of
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,8 @@ NOTICES: dict[str, Any] = {
 
 
 class _LocalisedResetForm(PasswordResetForm):
-    """Django's reset e-mail, written in the recipient's language, whatever the asker's browser said."""
+    """Django's reset e-mail, written in the recipient's language, whatever the asker's browser said, and with
+    the headers every e-mail of the desk carries (Django's own ``send_mail`` adds none)."""
 
     def send_mail(
         self,
@@ -51,9 +53,19 @@ class _LocalisedResetForm(PasswordResetForm):
         user = context.get("user")
         language = language_of(user) if isinstance(user, User) else settings.LANGUAGE_CODE
         with translation.override(language):
-            super().send_mail(
-                subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name
+            # Django's subject template may end in a newline; a header must not hold one.
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+            message = EmailMultiAlternatives(
+                subject, body, from_email, [to_email], headers={**desk_mail_headers(), "Content-Language": language}
             )
+            if html_email_template_name is not None:
+                message.attach_alternative(render_to_string(html_email_template_name, context), "text/html")
+        try:
+            message.send()
+        except Exception:
+            # As Django's own form does: the asker is told the same whatever happened to the e-mail.
+            logger.exception("Failed to send a password reset e-mail to %s", getattr(user, "pk", None))
 
 
 def password_reset_send(*, email: str) -> int:
@@ -98,7 +110,7 @@ def account_notice_send(*, user_id: int, notice: str, address: str) -> bool:
             subject=subject,
             body=_tidy(text),
             to=[address],
-            headers={"Auto-Submitted": "auto-generated", "Content-Language": language},
+            headers={**desk_mail_headers(), "Content-Language": language},
         )
         message.attach_alternative(html, "text/html")
     return message.send() == 1

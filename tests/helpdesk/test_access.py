@@ -47,6 +47,7 @@ NOT_ABOUT_A_REQUEST = {
     "withdraw_introduction",
     "view_introduction",
     "set_peer_contact",
+    "choose_mail_reply",
 }
 
 
@@ -267,3 +268,27 @@ def test_people_prime_reads_many_people_in_four_queries(django_assert_num_querie
 
     assert {pk for pk, allowed in decisions.items() if allowed} == {u.pk for u in granted} | {others[-1].pk}
     assert decisions[suspended.pk] is False
+
+
+def test_only_hub_staff_and_the_management_unit_choose_where_their_mail_replies_land(world):
+    allowed = {role for role in ROLES if can(world.user(role), "choose_mail_reply")}
+    assert allowed == {"hub_region", "hub_other_region", "management"}
+
+
+def test_a_reply_by_mail_lands_on_the_one_channel_its_writer_may_write(world):
+    channels = {role: access.mail_reply_channel(world.user(role), world.req) for role in ROLES}
+    assert channels == {
+        "anonymous": None,
+        "own_city": Visibility.CITY,
+        "same_region_city": None,
+        "other_region_city": None,
+        "assigned_expert": Visibility.EXPERT,
+        "unassigned_expert": None,
+        "hub_region": Visibility.INTERNAL,
+        "hub_other_region": None,
+        "management": Visibility.INTERNAL,
+        "steering": None,
+    }
+    staff = world.user("hub_region")
+    staff.mail_reply_visibility = Visibility.CITY
+    assert access.mail_reply_channel(staff, world.req) == Visibility.CITY

@@ -55,10 +55,26 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Needed only to change the e-mail address. The old address is told of the change."),
     )
 
-    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: HttpRequest, choose_mail_reply: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.fields["email"].required = True
+        if choose_mail_reply:
+            # Not a model field of the form: the view saves it through its service, which records the change.
+            self.fields["mail_reply_visibility"] = forms.ChoiceField(
+                label=_("Your replies by e-mail"),
+                choices=User._meta.get_field("mail_reply_visibility").choices or (),
+                initial=self.instance.mail_reply_visibility,
+                widget=forms.RadioSelect,
+                help_text=_(
+                    "When you reply to a notification e-mail about a request, your reply is added to the request: "
+                    "as an internal note the city does not see, or as a message the city reads."
+                ),
+            )
+
+    @property
+    def mail_reply_changed(self) -> bool:
+        return "mail_reply_visibility" in self.fields and "mail_reply_visibility" in self.changed_data
 
     @property
     def email_changed(self) -> bool:

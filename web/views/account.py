@@ -18,8 +18,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpdesk.access import can
 from helpdesk.models import Role, User
-from helpdesk.services.accounts import account_event_record, has_second_factor, recovery_codes_left
+from helpdesk.services.accounts import (
+    account_event_record,
+    has_second_factor,
+    mail_reply_visibility_set,
+    recovery_codes_left,
+)
 from notifications.queue import enqueue_account_notice_on_commit
 from web.forms.account import LanguageForm, ProfileForm, QueuedPasswordResetForm
 from web.two_factor import HAS_FACTOR, password_checked, signed_out
@@ -77,13 +83,16 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view()
 def profile(request: HttpRequest) -> HttpResponse:
     person = signed_in(request)
     old_email = person.email
-    form = ProfileForm(request.POST or None, instance=person, request=request)
+    choose_mail_reply = bool(settings.REPLY_EMAIL_DOMAIN) and can(person, "choose_mail_reply")
+    form = ProfileForm(request.POST or None, instance=person, request=request, choose_mail_reply=choose_mail_reply)
     valid = request.method == "POST" and form.is_valid()
     if (response := signed_out(request)) is not None:
         return response
     if valid:
         with transaction.atomic():
             user = form.save()
+            if form.mail_reply_changed:
+                mail_reply_visibility_set(user=user, visibility=form.cleaned_data["mail_reply_visibility"])
             if form.email_changed:
                 account_event_record(user=user, message="E-mail address changed")
                 # The old address, not the new one: if the change was not its owner's, they hear of it.
@@ -99,6 +108,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         two_factor = has_second_factor(person)
     context = {
         "form": form,
+        "choose_mail_reply": choose_mail_reply,
         "roles": roles,
         "two_factor": two_factor,
         "recovery_left": recovery_codes_left(person) if two_factor else 0,
