@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/read-all/", notifications.NotificationReadAll.as_view(), name="notifications-read-all"),
     path("resources/", resources.ResourceList.as_view(), name="resources"),
     path("resources/<slug:slug>/", resources.ResourceDetail.as_view(), name="resource-detail"),
+    path("resources/<slug:slug>/files/<int:pk>/", resources.ResourceFileDownload.as_view(), name="resource-file"),
     path("reports/annual/<int:year>/", outcomes.AnnualReport.as_view(), name="report-annual"),
     path("reports/grants/<slug:source>/<int:year>/", outcomes.GrantReport.as_view(), name="report-grants"),
 ]

@@ -51,7 +51,9 @@ class ResourceFileSerializer(serializers.Serializer):
     size = serializers.IntegerField(help_text="Bytes.")
     content_type = serializers.CharField()
     language = serializers.CharField(allow_blank=True)
-    download_url = serializers.CharField(help_text="The desk's download, with its headers (session or token).")
+    download_url = serializers.CharField(
+        help_text="The desk's download of the file, with its headers (token or session)."
+    )
 
 
 class ResourceSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,7 +22,7 @@ from web.api.schema import ERRORS
 from web.api.serializers.resources import ResourcePageSerializer, ResourceSerializer
 from web.forms.resources import ResourceFilterForm
 from web.lists.resources import page_number, pick_version, resource_page
-from web.views.resources import _detail_context, _resource_or_404
+from web.views.resources import _detail_context, _resource_or_404, resource_file
 
 FILTERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Words searched for."),
@@ -122,9 +122,26 @@ class ResourceDetail(DeskAPIView):
                     "size": f.size,
                     "content_type": f.content_type,
                     "language": f.language,
-                    "download_url": request.build_absolute_uri(reverse("resource-file", args=[resource.slug, f.pk])),
+                    "download_url": request.build_absolute_uri(
+                        reverse("api:resource-file", args=[resource.slug, f.pk])
+                    ),
                 }
                 for f in page["files"]
             ],
         }
         return Response(ResourceSerializer(data).data)
+
+
+class ResourceFileDownload(DeskAPIView):
+    @extend_schema(
+        operation_id="resources_file",
+        summary="A resource's file",
+        description="The desk's own download of the file (its view, its headers), for a resource the caller may "
+        "read; 404 otherwise.",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS(401, 404)},
+        tags=["resources"],
+    )
+    def get(self, request: Request, slug: str, pk: int) -> FileResponse:
+        caller(request)
+        # The page's view itself: DRF put the caller on the request it wraps.
+        return resource_file(request._request, slug, pk)
