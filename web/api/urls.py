@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from web.api.views import requests
+from web.api.views import moves, notifications, outcomes, requests, resources
 
 app_name = "api"
 
@@ -23,4 +23,16 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api:schema", permission_classes=[], authentication_classes=[]),
         name="redoc",
     ),
+    # Moves, notifications, resources, outcomes and reports (api-moves).
+    path("requests/<ref:reference>/moves/", moves.RequestMoves.as_view(), name="request-moves"),
+    path("requests/<ref:reference>/moves/<slug:name>/", moves.RequestMovePerform.as_view(), name="request-move"),
+    path("requests/<ref:reference>/outcomes/", outcomes.RequestOutcomes.as_view(), name="request-outcomes"),
+    path("notifications/", notifications.NotificationList.as_view(), name="notifications"),
+    path("notifications/<int:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
+    path("notifications/read-all/", notifications.NotificationReadAll.as_view(), name="notifications-read-all"),
+    path("resources/", resources.ResourceList.as_view(), name="resources"),
+    path("resources/<slug:slug>/", resources.ResourceDetail.as_view(), name="resource-detail"),
+    path("resources/<slug:slug>/files/<int:pk>/", resources.ResourceFileDownload.as_view(), name="resource-file"),
+    path("reports/annual/<int:year>/", outcomes.AnnualReport.as_view(), name="report-annual"),
+    path("reports/grants/<slug:source>/<int:year>/", outcomes.GrantReport.as_view(), name="report-grants"),
 ]

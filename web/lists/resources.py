@@ -63,6 +63,7 @@ def language_labels(codes: Iterable[str]) -> list[tuple[str, str]]:
 @dataclass(frozen=True)
 class ResourceLine:
     url: str
+    slug: str
     title: str
     language: str  # the language of the title shown
     dir: str
@@ -82,6 +83,7 @@ def resource_line(resource: Resource) -> ResourceLine:
     language = version.language if version else ""
     return ResourceLine(
         url=resource.get_absolute_url(),
+        slug=resource.slug,
         title=version.title if version else resource.slug,
         language=language,
         dir=direction(language),
