@@ -26,11 +26,10 @@ from email import policy
 from email.message import EmailMessage, Message
 
 from bs4 import BeautifulSoup, Tag
-from mailparser_reply import EmailReplyParser
 from mailparser_reply.constants import MAIL_LANGUAGES, QUOTED_MATCH_INCLUDE
 from mailparser_reply.parser import EmailMessage as ParsedBody
 
-from helpdesk.sanitize import html_to_markdown
+from helpdesk.sanitize import html_to_markdown, strip_controls
 
 # Arabic clients' attribution lines. Gmail: "في الأحد، 6 ديسمبر 2026 في 10:02 ص تمت كتابة ما يلي بواسطة Name
 # <a@b>:" (older: "… كتب Name <a@b>:"); Apple Mail and iOS: "في 6 ديسمبر 2026، الساعة 10:02 ص، كتب Name <a@b>:";
@@ -39,11 +38,16 @@ from helpdesk.sanitize import html_to_markdown
 # Outlook's header block: "من: … / تاريخ الإرسال: … / إلى: … / الموضوع: …" (two lines at least); Gmail's
 # forwarded block mixes "من:" with the English "Date:/Subject:/To:" it does not translate.
 _AR_WROTE = r"(?:في|بتاريخ)\s[^\n]*?[0-9٠-٩][^\n]*?\s(?:كتب|تمت كتابة ما يلي بواسطة)\s?[^\n]*:"
+# Assigned, not set by default: these patterns are the ones tested here, even if a later library release
+# brings its own Arabic entry.
+_AR_HEADER_NAMES = "من|المرسل|تاريخ الإرسال|أرسل|إلى|الموضوع|التاريخ|نسخة|نسخة إلى|Date|Subject|To|Cc"
 MAIL_LANGUAGES["ar"] = {
     "wrote_header": r"^(" + QUOTED_MATCH_INCLUDE + _AR_WROTE + r")$",
     "from_header": r"((?:(?:^|\n|\n"
     + QUOTED_MATCH_INCLUDE
-    + r")[* ]*(?:من|المرسل|تاريخ الإرسال|أرسل|إلى|الموضوع|التاريخ|نسخة|نسخة إلى|Date|Subject|To|Cc) ?:[ *]*(?:\s{,2}).*){2,}(?:\n.*){,1})",
+    + r")[* ]*(?:"
+    + _AR_HEADER_NAMES
+    + r") ?:[ *]*(?:\s{,2}).*){2,}(?:\n.*){,1})",
     "signatures": ["مع التحية", "مع خالص التحية", "تحياتي", "مع أطيب التحيات"],
     "sent_from": r"(?:أُرسلت|أرسلت|تم الإرسال|مرسل) من",
 }
@@ -77,7 +81,7 @@ _ATTRIBUTION_START = re.compile(r"^(?:> ?)*(?:On|Le|في|بتاريخ)\s", re.IG
 _ATTRIBUTION_END = re.compile(r"(?:wrote|a écrit|كتب|بواسطة)[^\n]*:$|^[^\n]*(?:wrote|a écrit)\s*:$", re.IGNORECASE)
 # A header line left above a cut header block when the block's first line is in another language than the rest
 # (French Gmail's "De : …" over "Date:/Subject:/To:").
-_FROM_LINE = re.compile(r"^[* ]*(?:From|De|من|المرسل) ?:[ *]*\S")
+_FROM_LINE = re.compile(r"^[* ]*(?:From|De|من|المرسل) ?:[ *]*\S.*[@<]")
 # Where a client's text part stands for an image ("[image: meter.jpg]", Outlook's "[cid:image001.png@…]").
 _IMAGE_PLACEHOLDER = re.compile(r"\[(?:image|cid|صورة|Image intégrée)\s?:[^\]\n]*\]", re.IGNORECASE)
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -90,7 +94,15 @@ _SPACES = re.compile(r"[\u00a0\u202f\u2007\t]")
 # message after its header block, not inside it).
 _CUT_FROM = ["#appendonsend", "#divRplyFwdMsg", "div.OutlookMessageHeader", "#mail-editor-reference-message-container"]
 # Removed alone: the element is the quote.
-_QUOTES = [".gmail_quote", ".gmail_attr", 'blockquote[type="cite"]', ".moz-cite-prefix", ".yahoo_quoted", ".protonmail_quote"]
+_QUOTES = [
+    ".gmail_quote",
+    ".gmail_attr",
+    'blockquote[type="cite"]',
+    ".moz-cite-prefix",
+    ".yahoo_quoted",
+    ".protonmail_quote",
+]
+_BLOCKS = ["div", "p", "blockquote", "ul", "ol", "table", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr"]
 _SIGNATURES = [
     ".gmail_signature",
     ".gmail_signature_prefix",
@@ -141,7 +153,8 @@ def _leaves(part: Message, depth: int = 0) -> Iterator[Message]:
         payload = part.get_payload()
         if isinstance(payload, list):
             for sub in payload:
-                yield from _leaves(sub, depth + 1)
+                if isinstance(sub, Message):
+                    yield from _leaves(sub, depth + 1)
         return
     yield part
 
@@ -259,8 +272,14 @@ def _html_reply(html: str) -> _Html:
         if isinstance(previous, Tag) and previous.name == "hr":
             first = previous
         quote.extend(_cut_from(first))
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
+    # Webmail and Outlook write one line per <div> or <p class="MsoNormal"> (an empty one is a blank line), not
+    # paragraphs: such a block holding only inline content becomes its content and a line break.
+    for block in reversed(soup.find_all(["div", "p"])):
+        if block.name == "p" and "MsoNormal" not in (block.get("class") or []):
+            continue
+        if block.find(_BLOCKS) is None:
+            block.append(soup.new_tag("br"))
+            block.unwrap()
     markdown = html_to_markdown(str(soup))
     return _Html(markdown, _cids("".join(quote)), _cids("".join(signature)))
 
@@ -283,6 +302,9 @@ def _unwrap_attribution(text: str) -> str:
             and index + 1 < len(lines)
             and lines[index + 1].strip()
             and _ATTRIBUTION_END.search(lines[index + 1])
+            # A client's attribution has a date and an address; "On Monday we go." / "He wrote:" is prose.
+            and re.search(r"[0-9٠-٩]", line)
+            and ("@" in line + lines[index + 1] or "<" in line)
         ):
             following = re.sub(r"^(?:> ?)+", "", lines[index + 1])
             joined.append(f"{line} {following}".replace("< ", "<"))
@@ -291,6 +313,15 @@ def _unwrap_attribution(text: str) -> str:
         joined.append(line)
         index += 1
     return "\n".join(joined)
+
+
+def _is_header(found: str) -> bool:
+    found = found.strip()
+    if "\n" in found and len(re.findall(r"^[^\n]{1,40}?:", found, flags=re.MULTILINE)) >= 2:
+        return True  # an Outlook-style block: "From: …" / "Sent: …"
+    if not re.search(r"[0-9٠-٩]", found) and "original message" not in found.lower():
+        return False
+    return "\n" not in found or "@" in found
 
 
 def _split_reply(text: str) -> tuple[str, str]:
@@ -307,15 +338,15 @@ def _split_reply(text: str) -> tuple[str, str]:
 
     hidden = re.sub(rf"^[^\n]{{{HEADER_LINE_MAX_CHARS + 1},}}$", hide, text, flags=re.MULTILINE)
     window = hidden[:SCAN_MAX_CHARS]
-    parsed = ParsedBody(text=window, languages=list(LANGUAGES), keep_hyphen_lists=True).read()
-    # The first fragment is the new text only when no header precedes it (a reply with nothing typed above
-    # the quote starts with the header, and its first fragment is the quote).
-    first = parsed.replies[0] if parsed.replies else None
-    cut_by_header = first is not None and (bool(first.headers) or len(parsed.replies) > 1)
-    if first is None or first.headers:
-        new = ""
-    elif cut_by_header:
-        new = first.content
+    parsed = ParsedBody(text=window, languages=list(LANGUAGES), keep_hyphen_lists=True)
+    # The library's own split (``read``) takes every match of its header patterns; its "On … wrote:" also
+    # matches prose over two lines ("On Monday we go.\nKarim wrote:"), which would make the whole reply a
+    # quote. Its patterns are used here with one more test: an attribution has a date, and one wrapped over
+    # two lines has the wrapped address.
+    header = next((match for match in parsed.HEADER_REGEX.finditer(parsed.text) if _is_header(match[0])), None)
+    cut_by_header = header is not None
+    if header is not None:
+        new = parsed.text[: header.start()].strip()
     else:  # no header at all: the whole text, also past the scanned window
         new = "\n".join(line.strip() for line in hidden.split("\n")).strip()
     if long_lines:
@@ -343,8 +374,8 @@ def _split_reply(text: str) -> tuple[str, str]:
 
 
 def _tidy(text: str) -> str:
-    text = _IMAGE_PLACEHOLDER.sub("", _MARKDOWN_IMAGE.sub("", text))
-    lines = [line.rstrip() for line in text.split("\n")]
+    text = strip_controls(_IMAGE_PLACEHOLDER.sub("", _MARKDOWN_IMAGE.sub("", text)))
+    lines = [re.sub(r"(?<=\S) {2,}", " ", line.rstrip()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
@@ -368,10 +399,7 @@ def _reply_content(message: Message) -> ReplyContent:
             attachments.append(part)
     html_reply = _html_reply("\n".join(html)) if html else None
     from_html = not any(body.strip() for body in plain) and html_reply is not None
-    if from_html and html_reply is not None:
-        body = html_reply.markdown
-    else:
-        body = "\n".join(plain)
+    body = html_reply.markdown if from_html and html_reply is not None else "\n".join(plain)
     new, tail = _split_reply(body)
     quote_cids = set(html_reply.quote_cids) if html_reply else set()
     signature_cids = set(html_reply.signature_cids) if html_reply else set()
@@ -399,7 +427,8 @@ def _reply_content(message: Message) -> ReplyContent:
         payload = part.get_payload(decode=True)
         if part.get_content_type() == "message/rfc822":
             inner = part.get_payload()
-            payload = inner[0].as_bytes() if isinstance(inner, list) and inner else payload
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                payload = inner[0].as_bytes()
         if not isinstance(payload, bytes):
             continue
         # An image a phone puts between two text parts (Content-Disposition: inline, no cid) is shown there.
@@ -430,7 +459,6 @@ def reply_content(message: Message) -> ReplyContent:
 __all__ = [
     "LANGUAGES",
     "SIGNATURE_IMAGE_MAX_BYTES",
-    "EmailReplyParser",
     "InboundFile",
     "MailUnreadable",
     "ReplyContent",
