@@ -352,7 +352,6 @@ def _split_reply(text: str) -> tuple[str, str]:
     if long_lines:
         hidden_token = re.compile("\ue000(\\d+)\ue000")
         new = hidden_token.sub(lambda match: long_lines[int(match.group(1))], new)
-        hidden = hidden_token.sub(lambda match: long_lines[int(match.group(1))], hidden)
     lines = new.split("\n")
     cut = len(lines)
     for index, line in enumerate(lines):
@@ -446,7 +445,7 @@ def _file(part: Message, payload: bytes, *, inline: bool) -> InboundFile:
     return InboundFile(name=name.strip(), content=payload, content_type=kind, inline=inline)
 
 
-def reply_content(message: Message) -> ReplyContent:
+def reply_content(message: EmailMessage) -> ReplyContent:
     """The reply's new text and its files; ``MailUnreadable`` when the message cannot be read at all."""
     try:
         return _reply_content(message)
