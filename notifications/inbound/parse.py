@@ -247,16 +247,14 @@ def _html_reply(html: str) -> _Html:
         junk.decompose()
     signature: list[str] = []
     quote: list[str] = []
-    for selector in _SIGNATURES:
-        for element in soup.select(selector):
-            if element.parent is not None:
-                signature.append(str(element))
-                element.extract()
-    for selector in _QUOTES:
-        for element in soup.select(selector):
-            if element.parent is not None:
-                quote.append(str(element))
-                element.extract()
+    # One pass a list (each select walks the whole tree); an element inside one already taken goes with it.
+    for selectors, removed in ((_SIGNATURES, signature), (_QUOTES, quote)):
+        for element in soup.select(", ".join(selectors)):
+            if element.find_parent(attrs={"data-desk-removed": True}) is None:
+                element["data-desk-removed"] = "1"
+                removed.append(str(element))
+        for element in soup.select("[data-desk-removed]"):
+            element.decompose()
     cut = [found for selector in _CUT_FROM if (found := soup.select_one(selector)) is not None]
     # Outlook desktop: the earlier message starts at a div with a top border holding "From:/Sent:" lines.
     for div in soup.find_all("div", style=re.compile(r"border-top:\s*solid", re.IGNORECASE)):
@@ -274,12 +272,14 @@ def _html_reply(html: str) -> _Html:
         quote.extend(_cut_from(first))
     # Webmail and Outlook write one line per <div> or <p class="MsoNormal"> (an empty one is a blank line), not
     # paragraphs: such a block holding only inline content becomes its content and a line break.
+    # Innermost first, so that a block whose blocks were all lines is a line too. Renamed rather than unwrapped:
+    # bs4's unwrap looks the element up among its siblings, quadratic over a long message.
     for block in reversed(soup.find_all(["div", "p"])):
         if block.name == "p" and "MsoNormal" not in (block.get("class") or []):
             continue
-        if block.find(_BLOCKS) is None:
+        if not any(isinstance(child, Tag) and child.name in _BLOCKS for child in block.children):
             block.append(soup.new_tag("br"))
-            block.unwrap()
+            block.name = "span"
     markdown = html_to_markdown(str(soup))
     return _Html(markdown, _cids("".join(quote)), _cids("".join(signature)))
 
