@@ -203,6 +203,7 @@ def request_view(request: SupportRequest, user: User, *, line: bool = False) -> 
     if brief:
         return RequestView(**common)
     submitter = request.submitted_by
+    oversees = can(user, "oversee", request)
     return RequestView(
         **common,
         state=request.state,
@@ -212,8 +213,9 @@ def request_view(request: SupportRequest, user: User, *, line: bool = False) -> 
         owner=_name(request.owner),
         owner_id=request.owner_id,
         submitted_by=_name(submitter),
-        submitted_by_email=submitter.email if submitter else None,
-        submitted_by_phone=submitter.phone if submitter else None,
+        # How to reach the person who filed it: for the hub and the management unit, who follow it up.
+        submitted_by_email=submitter.email if submitter and oversees else None,
+        submitted_by_phone=(submitter.phone or None) if submitter and oversees else None,
         created_at=request.created_at,
         submitted_at=request.submitted_at,
         closed_at=request.closed_at,
