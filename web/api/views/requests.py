@@ -159,7 +159,7 @@ class RequestSubmit(DeskAPIView):
         operation_id="requests_submit",
         summary="Send a draft to the hub",
         description="The lifecycle's submit move, as the request form's \"Submit\" makes it. Refused with 422 "
-        "and the refusal's code (`missing_data` with each field still needed in `fields`, `not_allowed`, "
+        "and the refusal's code (`incomplete` with each field still needed in `fields`, `not_allowed`, "
         "`wrong_state`); 409 when someone changed the request first.",
         request=None,
         responses={200: RequestSerializer, **ERRORS(401, 404, 409, 422)},
