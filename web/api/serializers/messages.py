@@ -65,12 +65,16 @@ class MessagePostSerializer(serializers.Serializer):
         default=False, help_text="Keep text that looks like personal data (the message is then restricted)."
     )
     attachment = serializers.ListField(
-        child=serializers.FileField(), required=False, max_length=MAX_FILES, help_text="Repeatable (multipart)."
+        # An empty file is refused by the desk's own check, with its reason (as the page's form leaves it).
+        child=serializers.FileField(allow_empty_file=True),
+        required=False,
+        max_length=MAX_FILES,
+        help_text="Repeatable (multipart).",
     )
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(allow_empty_file=True)
     visibility = serializers.ChoiceField(
         choices=Visibility.choices,
         required=False,
