@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from devtools.bench.fixtures import BenchCast, prepare_cast
 from devtools.bench.timing import Result, measure
-from helpdesk.models import SupportRequest
+from helpdesk.models import SupportRequest, User
+from helpdesk.selectors import api_tokens_of
+from helpdesk.services import api_token_create, api_token_revoke
 from web.intake import intake_new
 from web.lists.queue import QueueFilters, queue_page
 from workflows.models import FundEnvelope
@@ -106,6 +108,28 @@ def _resource_search(cast: BenchCast, notes: list[str]) -> list[Scenario]:
     return [Scenario("resource_search", _get(_client(cast.focal_point), f"{url}?q={cast.search_term}"))]
 
 
+BENCH_LABEL = "bench"  # the name of the benchmark's personal token
+
+
+def _token_client(user: User) -> Client:
+    """A program calling the API with ``user``'s personal token (the last run's is revoked: a person keeps at
+    most so many live tokens)."""
+    for token in api_tokens_of(user).filter(name=BENCH_LABEL, revoked_at=None):
+        api_token_revoke(token=token, actor=user)
+    _token, key = api_token_create(owner=user, name=BENCH_LABEL, second_factor_verified=True)
+    return Client(headers={"Authorization": f"Token {key}"})
+
+
+def _api_scenarios(cast: BenchCast) -> list[Scenario]:
+    """The API's list (the hub's first page, as the queue's) and detail (the request the pages' detail reads)."""
+    api = _token_client(cast.hub)
+    detail = reverse("api:request-detail", args=[cast.detail_request.reference])
+    return [
+        Scenario("api_request_list", _get(api, reverse("api:request-list"))),
+        Scenario("api_request_detail", _get(api, detail)),
+    ]
+
+
 def scenarios(cast: BenchCast, notes: list[str] | None = None) -> list[Scenario]:
     hub = _client(cast.hub)
     queue = reverse("hub-queue")
@@ -135,6 +159,7 @@ def scenarios(cast: BenchCast, notes: list[str] | None = None) -> list[Scenario]
         Scenario("report_annual", _get(_client(cast.steering), reverse("report-annual", args=[timezone.now().year]))),
         *_grant_report(cast),
         *_resource_search(cast, notes if notes is not None else []),
+        *_api_scenarios(cast),
         Scenario("submit_request", cast.submit_call(_client(cast.writer)), is_page=False),
         Scenario("perform_transition", cast.transition_call(hub), is_page=False),
         Scenario("post_message", cast.message_call(hub), is_page=False),

@@ -18,8 +18,9 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from helpdesk import services
+from helpdesk.access import can
 from helpdesk.attachments import AttachmentRefused, safe_name
-from helpdesk.models import HeldFile, SupportRequest, User
+from helpdesk.models import HeldFile, SupportRequest, User, Visibility
 from helpdesk.selectors import held_files, request_for
 from web.forms.moves import MoveForm
 from web.forms.requests import MAX_FILES
@@ -61,6 +62,11 @@ def request_or_404(user: User, reference: str, *, for_page: bool = True) -> Supp
     if support_request is None:
         raise Http404
     return support_request
+
+
+def writable_channels(user: User, support_request: SupportRequest) -> list[str]:
+    """The message channels ``user`` may write on (the request page's form and the API's post offer these)."""
+    return [c for c in Visibility.values if can(user, "comment", support_request, visibility=c)]
 
 
 def conflict_response(

@@ -1,4 +1,4 @@
-"""Attachment downloads: the only way a stored file leaves the desk."""
+"""Attachment downloads: the only way a stored file leaves the desk (the page's link and the API's)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,16 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from helpdesk.access import can
-from helpdesk.models import AccessLog, Attachment
+from helpdesk.models import AccessLog, Attachment, User
 from helpdesk.services import access_log_record
 from web.downloads import stored_file_response
 from web.middleware import client_ip
 from web.views.common import signed_in
 
 
-@require_GET
-@login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Send the file if ``can(user, "download", attachment)``; 404 for anything else, so ids cannot be probed."""
-    user = signed_in(request)
+def attachment_file_response(user: User, pk: int, *, ip: str | None) -> FileResponse:
+    """The file if ``can(user, "download", attachment)``, its download written to the access log; ``Http404``
+    for anything else, so ids cannot be probed."""
     attachment = Attachment.objects.select_related("request", "request__city", "request__region").filter(pk=pk).first()
     if attachment is None or not can(user, "download", attachment):
         raise Http404
@@ -31,6 +29,12 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         request=attachment.request,
         action=AccessLog.Action.DOWNLOAD,
         attachment=attachment,
-        ip=client_ip(request),
+        ip=ip,
     )
     return stored_file_response(handle, filename=attachment.original_name, content_type=attachment.content_type)
+
+
+@require_GET
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    return attachment_file_response(signed_in(request), pk, ip=client_ip(request))

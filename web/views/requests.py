@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import services
 from helpdesk.access import can
-from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User, Visibility
+from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User
 from helpdesk.sanitize import markdown_html
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
@@ -43,6 +43,7 @@ from web.views.common import (
     safe_next,
     signed_in,
     uploads_hold,
+    writable_channels,
 )
 from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
@@ -63,10 +64,6 @@ from workflows.spec import TransitionSpec
 APPLICATION_MOVES = frozenset(spec.name for spec in TRANSITIONS if any(f.default_from_application for f in spec.fields))
 
 
-def _writable_channels(user: User, support_request: SupportRequest) -> list[str]:
-    return [c for c in Visibility.values if can(user, "comment", support_request, visibility=c)]
-
-
 def _render_detail(request: HttpRequest, support_request: SupportRequest, **extra: Any) -> HttpResponse:
     """The request page for the signed-in person, and the access-log entries of what it reveals.
 
@@ -85,7 +82,7 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
         support_request, user, trail=lifecycle.trail, applications=lifecycle.applications, planned=planned
     )
     fund_applications = lifecycle.applications if can(user, "view_fund_decision", support_request) else []
-    channels = _writable_channels(user, support_request)
+    channels = writable_channels(user, support_request)
     story = story_pages(
         support_request,
         user,
@@ -172,7 +169,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     # Whoever opens a request has seen what its notifications told of; the header shows what is left unread.
     unread = notifications_mark_read_for_request(user=user, request=support_request)
     # ?template=<id>: the message form written from one of the hub's reply templates (the no-script path).
-    prefill = reply_prefill(request, support_request, _writable_channels(user, support_request))
+    prefill = reply_prefill(request, support_request, writable_channels(user, support_request))
     return _render_detail(request, support_request, header_unread=unread, **prefill)
 
 
@@ -226,7 +223,7 @@ def move(request: HttpRequest, reference: str, name: str) -> HttpResponse:
 def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     support_request = request_or_404(user, reference, for_page=False)
-    channels = _writable_channels(user, support_request)
+    channels = writable_channels(user, support_request)
     if not channels:
         raise Http404
     form = MessageForm(request.POST, request.FILES, channels=channels)
@@ -276,7 +273,7 @@ def preview_message(request: HttpRequest, reference: str) -> HttpResponse:
     script, else the page again with the form as it was typed and the preview above the box."""
     user = signed_in(request)
     support_request = request_or_404(user, reference, for_page=False)
-    channels = _writable_channels(user, support_request)
+    channels = writable_channels(user, support_request)
     if not channels:
         raise Http404
     # markdown_html cleans what it renders (the one sanitiser); the preview is that.

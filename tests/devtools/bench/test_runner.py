@@ -29,6 +29,8 @@ SCENARIOS = {
     "submit_request",
     "perform_transition",
     "post_message",
+    "api_request_list",
+    "api_request_detail",
 }
 
 

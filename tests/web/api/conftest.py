@@ -1,0 +1,16 @@
+"""What the API tests share: a client calling with a real personal token of a person."""
+
+from __future__ import annotations
+
+from rest_framework.test import APIClient
+
+from helpdesk.models import User
+from helpdesk.services import api_token_create
+
+
+def api_client(user: User) -> APIClient:
+    """A client that calls the API as ``user``, with a token made as the profile page makes one."""
+    _token, key = api_token_create(owner=user, name="tests", second_factor_verified=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
