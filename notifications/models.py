@@ -208,9 +208,7 @@ class InboundMail(models.Model):
     )
     request = models.ForeignKey(SupportRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The message it became (a held reply: none until the sender confirms it on the page).
-    message = models.ForeignKey(
-        "helpdesk.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    message = models.ForeignKey("helpdesk.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     # A stable code: wrong_sender, forged_token, expired_token, auto_reply, bounce, loop, duplicate,
     # file_refused, too_large, no_token, empty, not_allowed, unreadable, personal_data (held).
