@@ -100,6 +100,10 @@ def test_a_token_is_made_shown_once_and_revoked(chromium, live_server, artifacts
     actor.page.locator("button[data-copy]").click()
     assert actor.page.evaluate("navigator.clipboard.readText()") == key
     actor.look("api-tokens-made", artifacts, problems, language)
+    # The smallest phone the desk serves: the key and its button still fit.
+    actor.page.set_viewport_size({"width": 360, "height": 780})
+    assert actor.page.evaluate("document.documentElement.scrollWidth") <= 360
+    actor.page.set_viewport_size(actor.viewport(1366))
 
     # Shown once: the same page again has only its first characters.
     actor.go("/accounts/api-tokens/")
