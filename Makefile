@@ -12,7 +12,7 @@ DURATION ?= 60
 PAUSES ?= 1
 KILL ?= 0
 
-.PHONY: setup run test lint bench loadtest graph screenshots clean
+.PHONY: setup run test lint bench loadtest graph screenshots clean openapi
 
 $(STAMP): requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13)."; exit 1; }
@@ -47,6 +47,11 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# The API's OpenAPI 3 schema as served at /api/v1/schema/, kept in docs/openapi.yaml (tests/web/api/test_schema.py
+# fails when the two differ: run this after changing an endpoint).
+openapi: setup
+	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
 
 bench: setup
 	$(BIN)/python manage.py bench --scale $(N) $(if $(OUT),--json $(OUT),)

@@ -77,6 +77,25 @@ def _resource_of(world: World, *, state: str, author: str) -> Any:
     )
 
 
+def _api_token_of(owner: Any) -> Any:
+    """A live token of ``owner`` (made directly: the service wants a second factor the matrix has not)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helpdesk.models import ApiToken
+
+    return ApiToken.objects.get_or_create(
+        key_digest="0" * 64,
+        defaults={
+            "user": owner,
+            "name": "Tracker",
+            "prefix": "scd_00000000",
+            "expires_at": timezone.now() + timedelta(days=9),
+        },
+    )[0]
+
+
 def _draft_resource(world: World) -> dict[str, Any]:
     return {"slug": _resource_of(world, state="draft", author="own_city").slug}
 
@@ -198,6 +217,14 @@ CASES: list[Case] = [
     Case("password-change", SIGNED_IN),
     Case("password-change-done", SIGNED_IN),
     Case("profile", SIGNED_IN),
+    Case("api-tokens", SIGNED_IN, note="without the second factor in tests: the list and why a token needs it"),
+    Case(
+        "api-token-revoke",
+        only(200, {"own_city"}, other=404),
+        method="post",
+        kwargs=lambda w: {"pk": _api_token_of(w.user("own_city")).pk},
+        note="the owner is asked to confirm (nothing sent); anyone else's token is a 404, as none would be",
+    ),
     # Two-step sign-in (off by default in tests; tests/web/views/test_two_factor.py turns it on).
     Case("two-factor", SIGNED_IN),
     Case("two-factor-setup", SIGNED_IN),

@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from web.converters import ReferenceConverter
 from web.views import (
     account,
+    api_tokens,
     city,
     core,
     expert,
@@ -60,6 +61,8 @@ urlpatterns = [
     path("accounts/password/", account.password_change, name="password-change"),
     path("accounts/password/done/", account.password_change_done, name="password-change-done"),
     path("accounts/profile/", account.profile, name="profile"),
+    path("accounts/api-tokens/", api_tokens.api_tokens, name="api-tokens"),
+    path("accounts/api-tokens/<int:pk>/revoke/", api_tokens.api_token_revoke_view, name="api-token-revoke"),
     path("accounts/two-factor/", two_factor.manage, name="two-factor"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
     path("accounts/two-factor/codes/", two_factor.codes, name="two-factor-codes"),

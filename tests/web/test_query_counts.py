@@ -502,6 +502,27 @@ def _resource_detail(n: int, *, role: str = "city") -> Scenario:
     return Scenario(person, f"/resources/{item.slug}/?lang=fr")
 
 
+def _api_tokens(n: int) -> Scenario:
+    """A person's API tokens page listing ``n`` tokens (live, expired and revoked)."""
+    from helpdesk.models import ApiToken
+
+    person = focal_point(CityFactory())
+    now = timezone.now()
+    ApiToken.objects.bulk_create(
+        ApiToken(
+            user=person,
+            name=f"Tracker {i}",
+            prefix=f"scd_{i:08d}",
+            key_digest=f"{person.pk:032d}{i:032d}",
+            expires_at=now + timedelta(days=30 if i % 3 else -1),
+            revoked_at=now if i % 5 == 0 else None,
+            last_used_at=now if i % 2 else None,
+        )
+        for i in range(n)
+    )
+    return Scenario(person, "/accounts/api-tokens/")
+
+
 SCENARIOS = {
     "draft_form": _draft_form,
     "hub_queue": _queue,
@@ -545,6 +566,7 @@ SCENARIOS = {
     "city_home_introductions": _city_home_introductions,
     "introduction_detail": _introduction,
     "city_peer_exchange": _peer_exchange,
+    "api_tokens": _api_tokens,
 }
 
 

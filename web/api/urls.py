@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from web.api.docs import OPEN, RedocDocs, SwaggerDocs
 from web.api.views import attachments, messages, moves, notifications, outcomes, requests, resources
 
 app_name = "api"
@@ -18,17 +19,9 @@ urlpatterns = [
     path("attachments/<int:pk>/download/", attachments.AttachmentDownload.as_view(), name="attachment-download"),
     # The schema and its pages are public: they describe the API, not the desk's data.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]), name="schema"),
-    path(
-        "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[], authentication_classes=[]),
-        name="docs",
-    ),
-    path(
-        "docs/redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", permission_classes=[], authentication_classes=[]),
-        name="redoc",
-    ),
-    # Moves, notifications, resources, outcomes and reports (api-moves).
+    path("docs/", SwaggerDocs.as_view(url_name="api:schema", **OPEN), name="docs"),
+    path("docs/redoc/", RedocDocs.as_view(url_name="api:schema", **OPEN), name="redoc"),
+    # Moves, notifications, resources, outcomes and reports.
     path("requests/<ref:reference>/moves/", moves.RequestMoves.as_view(), name="request-moves"),
     path("requests/<ref:reference>/moves/<slug:name>/", moves.RequestMovePerform.as_view(), name="request-move"),
     path("requests/<ref:reference>/outcomes/", outcomes.RequestOutcomes.as_view(), name="request-outcomes"),

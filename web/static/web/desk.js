@@ -39,6 +39,22 @@
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
     });
+    // "Copy" beside a value shown once (a new API token): without scripting, or without the clipboard, the
+    // button stays hidden and the value is selected in its field for the reader to copy.
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field || !navigator.clipboard) { return; }
+      var status = button.closest("section") && button.closest("section").querySelector("[data-copy-status]");
+      var label = button.textContent;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          button.textContent = button.getAttribute("data-copied");
+          if (status) { status.textContent = button.getAttribute("data-copied"); }
+          setTimeout(function () { button.textContent = label; }, 3000);
+        }, function () { field.select(); });
+      });
+    });
     // On paper a chart's figures cannot be unfolded: each "as a table" prints open, and folds back after.
     var folded = [];
     window.addEventListener("beforeprint", function () {
