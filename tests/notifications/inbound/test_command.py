@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import sys
 import os
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
