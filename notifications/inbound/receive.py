@@ -162,7 +162,8 @@ def _hold(
     files: tuple[InboundFile, ...],
 ) -> None:
     """Keep the reply for its sender (text and checked files) and tell them, without its content."""
-    expires = timezone.now() + timedelta(days=HELD_REPLY_DAYS)
+    now = timezone.now()
+    expires = now + timedelta(days=HELD_REPLY_DAYS)
     try:
         with transaction.atomic():
             kept = [held_file_add(owner=user, upload=_upload(f), request=request, keep_until=expires) for f in files]
@@ -170,7 +171,13 @@ def _hold(
             row.outcome, row.reason = InboundMail.Outcome.HELD, "personal_data"
             row.save()
             held = HeldReply.objects.create(
-                owner=user, request=request, inbound=row, text=text, visibility=visibility, expires_at=expires
+                owner=user,
+                request=request,
+                inbound=row,
+                text=text,
+                visibility=visibility,
+                created_at=now,
+                expires_at=expires,
             )
             held.files.set(kept)
             notifications_record_reply_held(held=held)
