@@ -58,6 +58,4 @@ def test_a_mail_clients_reply_becomes_one_message(world, monkeypatch, name):
     assert CASES[name] in message.body
     assert "QUOTED-NOTIFICATION" not in message.body
     if name == "inline_image_en.eml":
-        assert list(Attachment.objects.filter(message=message).values_list("original_name", flat=True)) == [
-            "venue.png"
-        ]
+        assert list(Attachment.objects.filter(message=message).values_list("original_name", flat=True)) == ["venue.png"]
