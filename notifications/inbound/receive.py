@@ -127,7 +127,9 @@ def _accept(row: InboundMail, message: EmailMessage) -> None:
     if visibility is None:
         raise Refused("not_allowed")
     content = reply_content(message)
-    if not html_to_text(markdown_html(content.text)):
+    # The page's message box: what was written is Markdown, stored as the one sanitiser's HTML.
+    body = markdown_html(content.text)
+    if not html_to_text(body):
         raise Refused("empty")
     try:
         # A savepoint: a refusal below (a file, a move) rolls back what the service began, and the row stays.
@@ -135,7 +137,7 @@ def _accept(row: InboundMail, message: EmailMessage) -> None:
             posted = reply_post(
                 request=request,
                 author=user,
-                body=markdown_html(content.text),
+                body=body,
                 visibility=visibility,
                 attachments=[_upload(f) for f in content.files],
             )

@@ -3,11 +3,15 @@ once, becomes one message, and is moved out of the inbox to the processed or the
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
 
 from helpdesk.models import Message, Visibility
 from notifications.inbound.imap import imap_poll, imap_settings
 from notifications.models import InboundMail
+from tests.notification_world import make_world
 from tests.notifications.inbound.conftest import reply
 from tests.notifications.inbound.dovecot import dovecot_fixture
 
@@ -112,3 +116,28 @@ def test_the_settings_of_an_imap_url():
 def test_no_url_no_poll(settings):
     settings.IMAP_URL = ""
     assert imap_poll() == {"accepted": 0, "held": 0, "refused": 0, "failed": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_polls_at_once_make_each_reply_one_message(imap):
+    world = make_world()
+    for i in range(3):
+        imap.append(reply(world.focal1, world.request, f"Reply number {i}."))
+
+    def poll() -> dict[str, int]:
+        try:
+            return imap_poll(url=imap.url())
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: poll(), range(2)))
+
+    # Each reply became one message, whichever poll read it first; a poll that read one the other had taken
+    # recorded a duplicate (they overlap in most runs) and moved it with the processed mail.
+    assert sum(r["accepted"] for r in results) == 3
+    assert sum(r["failed"] for r in results) == 0
+    assert Message.objects.count() == 3
+    duplicates = InboundMail.objects.filter(reason="duplicate").count()
+    assert sum(r["refused"] for r in results) == duplicates
+    assert (imap.count("INBOX"), imap.count("Processed"), imap.count("Refused")) == (0, 3, 0)
