@@ -125,7 +125,11 @@ def orphan_files_delete(*, older_than_hours: int = 24, now: datetime | None = No
     """Delete stored files no row points to (left by a rolled-back upload, or kept for a form nobody came back
     to within ``HELD_FILE_DAYS``): attachments and the resource hub's files; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(hours=older_than_hours)
-    HeldFile.objects.filter(created_at__lt=(now or timezone.now()) - timedelta(days=HELD_FILE_DAYS)).delete()
+    now = now or timezone.now()
+    # A file kept for a reply held for its sender (``keep_until``) stays until then; any other a few days.
+    HeldFile.objects.filter(
+        Q(keep_until__isnull=True, created_at__lt=now - timedelta(days=HELD_FILE_DAYS)) | Q(keep_until__lt=now)
+    ).delete()
     known = set(Attachment.objects.values_list("file", flat=True))
     known |= set(HeldFile.objects.values_list("file", flat=True))
     known |= set(ResourceFile.objects.values_list("file", flat=True))

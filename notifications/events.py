@@ -30,6 +30,8 @@ INTRODUCTION_PROPOSED = "introduction_proposed"
 INTRODUCTION_MADE = "introduction_made"
 INTRODUCTION_DECLINED = "introduction_declined"
 INTRODUCTION_WITHDRAWN = "introduction_withdrawn"
+# A reply by e-mail held back by the personal-data check: its sender confirms it on the request page.
+REPLY_HELD = "reply_held"
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -48,6 +50,7 @@ LABELS: dict[str, Promise] = {
     INTRODUCTION_MADE: _("A peer introduction was made: both cities accepted"),
     INTRODUCTION_DECLINED: _("A peer introduction was declined"),
     INTRODUCTION_WITHDRAWN: _("The hub withdrew a peer introduction"),
+    REPLY_HELD: _("Your reply by e-mail is waiting for you to confirm it"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

@@ -211,7 +211,7 @@ class InboundMail(models.Model):
     message = models.ForeignKey("helpdesk.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     # A stable code: wrong_sender, forged_token, expired_token, auto_reply, bounce, loop, duplicate,
-    # file_refused, too_large, no_token, empty, not_allowed, unreadable, personal_data (held).
+    # file_refused, too_large, no_token, empty, not_allowed, invalid, unreadable, personal_data (held).
     reason = models.CharField(_("reason"), max_length=32, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
@@ -223,3 +223,30 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.via} {self.outcome} {self.reason} {self.received_at:%Y-%m-%d %H:%M}"
+
+
+class HeldReply(models.Model):
+    """A reply by e-mail held back because it looks like personal data: its text and files kept for its sender,
+    who confirms or edits it on the request page (``?held=<id>`` opens the message form with them) and sends it
+    with the page's form. Nothing of it is shown to anyone else; it expires (``HELD_REPLY_DAYS``) and is swept
+    by the daily clean-up of kept files.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="+")
+    inbound = models.OneToOneField(InboundMail, null=True, blank=True, on_delete=models.SET_NULL, related_name="held")
+    # What the sender wrote, as Markdown (the message box takes it as typed); the channel the reply was for.
+    text = models.TextField(_("text"))
+    visibility = models.CharField(_("visibility"), max_length=10)
+    files = models.ManyToManyField("helpdesk.HeldFile", blank=True, related_name="+")
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    expires_at = models.DateTimeField(_("kept until"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reply held for its sender")
+        verbose_name_plural = _("replies held for their senders")
+        indexes = [models.Index(fields=["expires_at"], name="held_reply_expires")]
+
+    def __str__(self) -> str:
+        return f"held reply {self.pk} of {self.owner_id} on {self.request_id}"

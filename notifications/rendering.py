@@ -118,6 +118,14 @@ def _elsewhere(notification: Notification) -> str:
     return reverse("notifications:list")
 
 
+def _request_link(notification: Notification, request: SupportRequest) -> str:
+    """The request page; for a reply by e-mail held for its sender, with the message form holding it."""
+    held = notification.data.get("held")
+    if notification.event == events.REPLY_HELD and isinstance(held, int):
+        return f"{request.get_absolute_url()}?held={held}#messages"
+    return request.get_absolute_url()
+
+
 def item_context(notification: Notification, openable: Collection[int] | None = None) -> dict[str, Any]:
     """What any rendering of one row may show (call inside the recipient's language). ``openable``: the ids of
     the requests the recipient may still open; of any other, nothing is named (access ended)."""
@@ -139,7 +147,7 @@ def item_context(notification: Notification, openable: Collection[int] | None = 
         else "",
         # A resource's row names it by id only (its address is made from its title): its e-mail leads to the
         # request it was drawn from, or to the list where it waits; the desk's entry opens the resource itself.
-        "link": absolute_url(request.get_absolute_url() if request else _elsewhere(notification)),
+        "link": absolute_url(_request_link(notification, request) if request else _elsewhere(notification)),
         "due_at": _due_at(notification),
         # Sent later (a retry, a digest) the request may have moved on: what was expected may be moot.
         "moved_on": bool(request and notification.data.get("state") not in (None, request.state)),

@@ -48,4 +48,10 @@ def jobs() -> tuple[Job, ...]:
         Job("helpdesk: delete orphaned upload files", "notifications.tasks.delete_orphan_files", daily, at=time(2, 45)),
         # Before the morning's digest: a follow-up asked today is in the city's digest.
         Job("workflows: outcome follow-ups", "notifications.tasks.outcome_follow_ups", daily, at=time(3, 0)),
+        # Replies by e-mail from a hosted mailbox, when there is one (an MTA's pipe needs no schedule).
+        *(
+            [Job("notifications: read replies by e-mail (IMAP)", "notifications.tasks.poll_imap", minutes, 1)]
+            if settings.IMAP_URL
+            else []
+        ),
     )

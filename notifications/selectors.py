@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from helpdesk.models import Role, SupportRequest, User
+from helpdesk.models import HeldFile, Role, SupportRequest, User
 from helpdesk.prepared import PreparedRead
 from helpdesk.selectors import visible_requests
-from notifications.models import Notification, Watch
+from notifications.models import HeldReply, Notification, Watch
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
@@ -148,3 +149,19 @@ def _colleagues(region_id: int) -> list[Colleague]:
         and (Role.MANAGEMENT in roles or (Role.HUB_STAFF in roles and person_region == region_id))
     ]
     return [Colleague(pk, User.display_name(*names)) for names, pk in sorted(chosen)]
+
+
+def held_reply_for(user: User, held_id: str | None, *, request: SupportRequest) -> HeldReply | None:
+    """``user``'s own held reply ``held_id`` on ``request``, still kept; None for anything else (someone
+    else's, another request's, expired, not a number)."""
+    if not held_id or not held_id.isascii() or not held_id.isdigit() or len(held_id) > 18:
+        return None
+    return (
+        HeldReply.objects.filter(pk=int(held_id), owner=user, request=request, expires_at__gt=timezone.now())
+        .prefetch_related("files")
+        .first()
+    )
+
+
+def held_reply_files(held: HeldReply) -> list[HeldFile]:
+    return sorted(held.files.all(), key=lambda f: (f.created_at, f.pk))

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from helpdesk import retention
 from notifications import services
+from notifications.inbound.imap import imap_poll
+from notifications.services.held_replies import held_replies_expire
 from workflows.services import (
     access_grants_reconcile,
     auto_close_overdue,
@@ -69,6 +71,8 @@ def anonymise_closed() -> int:
 
 
 def delete_orphan_files() -> int:
+    # Replies by e-mail held past their time first: their kept files go with the other expired ones.
+    held_replies_expire()
     return retention.orphan_files_delete()
 
 
@@ -76,3 +80,8 @@ def reconcile_access_grants() -> dict[str, int]:
     """The access layer's safety net: no guardian grant outlives the assignment that explains it."""
     result = access_grants_reconcile()
     return {"orphaned": result.orphaned, "expired": result.expired, "group_rows": result.group_rows}
+
+
+def poll_imap() -> dict[str, int]:
+    """Replies by e-mail from the IMAP mailbox (``IMAP_URL``): each read once, then moved out of the inbox."""
+    return imap_poll()

@@ -249,6 +249,9 @@ class HeldFile(models.Model):
     content_type = models.CharField(_("content type"), max_length=120)
     sha256 = models.CharField(_("content hash"), max_length=64)
     created_at = models.DateTimeField(_("chosen"), auto_now_add=True)
+    # Kept longer than a form's few days until then (a reply by e-mail held for its sender to confirm); none:
+    # the usual ``HELD_FILE_DAYS``.
+    keep_until = models.DateTimeField(_("kept until"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

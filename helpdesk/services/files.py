@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import IO
 
 from django.core.exceptions import PermissionDenied
@@ -31,11 +32,14 @@ def _delete_file_on_commit(storage_name: str, storage: object) -> None:
     transaction.on_commit(lambda: storage.delete(storage_name))  # type: ignore[attr-defined]
 
 
-def held_file_add(*, owner: User, upload: IO[bytes], request: SupportRequest | None = None) -> HeldFile:
+def held_file_add(
+    *, owner: User, upload: IO[bytes], request: SupportRequest | None = None, keep_until: datetime | None = None
+) -> HeldFile:
     """Check a chosen file and keep it for ``owner``'s form; the same content chosen again is kept once.
 
     ``request``: the request the form is about (a draft being edited, a request's message), none for a new
-    request. Raises ``AttachmentRefused`` (with the reason) for a file the desk does not accept.
+    request. ``keep_until``: kept until then rather than the usual few days (a reply by e-mail held for its
+    sender). Raises ``AttachmentRefused`` (with the reason) for a file the desk does not accept.
     """
     if not owner.is_active or (request is not None and not can(owner, "view", request)):
         raise PermissionDenied("This person may not add files to this request.")
@@ -46,6 +50,9 @@ def held_file_add(*, owner: User, upload: IO[bytes], request: SupportRequest | N
     with transaction.atomic():
         existing = HeldFile.objects.filter(owner=owner, request=request, sha256=sha).first()
         if existing is not None:
+            if keep_until is not None and (existing.keep_until is None or existing.keep_until < keep_until):
+                existing.keep_until = keep_until
+                existing.save(update_fields=["keep_until"])
             return existing
         held = HeldFile(
             owner=owner,
@@ -54,6 +61,7 @@ def held_file_add(*, owner: User, upload: IO[bytes], request: SupportRequest | N
             size=inspected.size,
             content_type=inspected.content_type,
             sha256=sha,
+            keep_until=keep_until,
         )
         stored_row_save(held, inspected)
     return held

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk import access
-from helpdesk.models import Message, NotificationMode, SupportRequest, User, Visibility
+from helpdesk.models import Message, NotificationMode, Role, SupportRequest, User, Visibility
 from notifications import events, recipients
-from notifications.models import Channel, Notification, Reason, Status
+from notifications.models import Channel, HeldReply, Notification, Reason, Status
 from notifications.queue import enqueue_emails_on_commit
 
 # "@username" where a username is Django's default set (letters, digits and @ . + - _), not inside an
@@ -173,3 +173,42 @@ def notifications_record_message(*, message: Message, author: User | None) -> li
     access.people_prime(r.user for r, _event in people.values())
     with transaction.atomic(savepoint=False):
         return notifications_save(deliveries=_message_deliveries(message, people), actor=author, now=timezone.now())
+
+
+def notifications_record_reply_held(*, held: HeldReply) -> list[Notification]:
+    """Tell the sender of a reply by e-mail that it is held for them to confirm: in the desk, and by e-mail
+    whatever their notification mode (they wrote by e-mail and wait for it), at once. The e-mail names the
+    request and links to the form that holds their text; it never carries the text or the files."""
+    user, request = held.owner, held.request
+    now = timezone.now()
+    common = {
+        "recipient": user,
+        "request": request,
+        "event": events.REPLY_HELD,
+        "reason": _reason_of(user, request),
+        "actor": None,
+        "data": {"held": held.pk, "state": request.state},
+        "created_at": now,
+    }
+    rows = [Notification(channel=Channel.IN_APP, status=Status.SENT, sent_at=now, **common)]
+    if user.email:
+        rows.append(
+            Notification(channel=Channel.EMAIL, status=Status.PENDING, next_attempt_at=now, enqueued_at=now, **common)
+        )
+    with transaction.atomic(savepoint=False):
+        created = Notification.objects.bulk_create(rows)
+        enqueue_emails_on_commit(n.pk for n in created if n.channel == Channel.EMAIL)
+    return created
+
+
+def _reason_of(user: User, request: SupportRequest) -> str:
+    """Why a person who writes on ``request`` hears of it: the part they play in it."""
+    if request.city_id in user.focal_city_ids:
+        return Reason.CITY
+    if request.owner_id == user.pk:
+        return Reason.OWNER
+    if Role.EXPERT in user.roles:
+        return Reason.EXPERT
+    if Role.MANAGEMENT in user.roles:
+        return Reason.MANAGEMENT
+    return Reason.HUB

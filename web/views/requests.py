@@ -21,11 +21,14 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import services
 from helpdesk.access import can
-from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User
-from helpdesk.sanitize import markdown_html
-from helpdesk.screening import PersonalDataFound
+from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User, Visibility
+from helpdesk.sanitize import clean_html, markdown_html
+from helpdesk.screening import PersonalDataFound, screen_fields
 from helpdesk.selectors import hub_staff, visible_messages
+from notifications.models import HeldReply
+from notifications.selectors import held_reply_files, held_reply_for
 from notifications.services import notifications_mark_read_for_request
+from notifications.services.held_replies import held_reply_discard
 from web import presenters
 from web.forms.moves import MoveForm, page_moves
 from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
@@ -169,8 +172,30 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     # Whoever opens a request has seen what its notifications told of; the header shows what is left unread.
     unread = notifications_mark_read_for_request(user=user, request=support_request)
     # ?template=<id>: the message form written from one of the hub's reply templates (the no-script path).
-    prefill = reply_prefill(request, support_request, writable_channels(user, support_request))
+    channels = writable_channels(user, support_request)
+    prefill = reply_prefill(request, support_request, channels)
+    # ?held=<id>: the person's own reply by e-mail held back by the personal-data check, in the message form
+    # with its files and the warning, to confirm or edit and send (nobody else's: the selector reads only theirs).
+    held = held_reply_for(user, request.GET.get("held"), request=support_request) if channels else None
+    if held is not None:
+        prefill = _held_prefill(held, channels)
     return _render_detail(request, support_request, header_unread=unread, **prefill)
+
+
+def _held_prefill(held: HeldReply, channels: list[str]) -> dict[str, Any]:
+    visibility = held.visibility if held.visibility in channels else channels[0]
+    # Bound, as the form comes back after a post the check held: what was written, and the warning on it.
+    form = MessageForm({"body": held.text, "visibility": visibility}, channels=channels)
+    form.is_valid()
+    found = screen_fields({"body": clean_html(markdown_html(held.text))})
+    if found:
+        form.add_error("body", personal_data_error(confirmable=True))
+    return {
+        "message_form": form,
+        "kept": held_reply_files(held),
+        "personal_data": PersonalDataFound(found).messages if found else [],
+        "held_reply": held.pk,
+    }
 
 
 @login_required
@@ -254,6 +279,8 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as invalid:
             form.add_error(None, invalid.messages)
         else:
+            # A reply by e-mail held for its sender, now sent: forgotten (the selector reads only the sender's).
+            held_reply_discard(owner=user, held_id=request.POST.get("held"), request=support_request)
             support_request.refresh_from_db(fields=["state"])
             answered = asked and support_request.state != RequestState.INFO_REQUESTED
             messages.success(request, _("Your answer was sent to the hub.") if answered else _("Message sent."))
@@ -263,7 +290,10 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
     if refusals:
         form.add_error("attachment", refusals)
     support_request = request_or_404(user, reference)  # the page again, with the people it names
-    return _render_detail(request, support_request, message_form=form, personal_data=findings, kept=kept)
+    held = parse_id(request.POST.get("held", ""))
+    return _render_detail(
+        request, support_request, message_form=form, personal_data=findings, kept=kept, held_reply=held
+    )
 
 
 @require_POST
