@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from helpdesk import services
 from helpdesk.access import can
-from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User, Visibility
+from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User
 from helpdesk.sanitize import clean_html, markdown_html
 from helpdesk.screening import PersonalDataFound, screen_fields
 from helpdesk.selectors import hub_staff, visible_messages
