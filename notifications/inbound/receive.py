@@ -29,9 +29,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helpdesk.access import can
+from helpdesk.access import mail_reply_channel
 from helpdesk.attachment_common import AttachmentRefused
-from helpdesk.models import Role, SupportRequest, User, Visibility
+from helpdesk.models import SupportRequest, User
 from helpdesk.sanitize import html_to_text, markdown_html
 from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import visible_requests
@@ -123,7 +123,8 @@ def _accept(row: InboundMail, message: EmailMessage) -> None:
     if request is None:
         raise Refused("not_allowed")
     row.request = request
-    visibility = _channel(user, request)
+    # The same rule that decided whether the e-mail offered a reply address, and to which channel.
+    visibility = mail_reply_channel(user, request)
     if visibility is None:
         raise Refused("not_allowed")
     content = reply_content(message)
@@ -248,22 +249,6 @@ def _token(message: EmailMessage) -> ReplyToken:
         except ReplyTokenInvalid as error:
             first_error = first_error or error
     raise Refused("expired_token" if isinstance(first_error, ReplyTokenExpired) else "forged_token")
-
-
-def _channel(user: User, request: SupportRequest) -> str | None:
-    """Where ``user``'s reply lands: a city's on the city channel, hub staff's and the management unit's where
-    they chose (internal unless they chose the city), an expert's on the expert channel; None if they may not
-    write there."""
-    channel: str
-    if request.city_id in user.focal_city_ids:
-        channel = Visibility.CITY
-    elif Role.HUB_STAFF in user.roles or Role.MANAGEMENT in user.roles:
-        channel = user.mail_reply_visibility if user.mail_reply_visibility in Visibility.values else Visibility.INTERNAL
-    elif Role.EXPERT in user.roles:
-        channel = Visibility.EXPERT
-    else:
-        return None
-    return channel if can(user, "comment", request, visibility=channel) else None
 
 
 def _upload(file: InboundFile) -> SimpleUploadedFile:

@@ -140,4 +140,8 @@ def test_two_polls_at_once_make_each_reply_one_message(imap):
     assert Message.objects.count() == 3
     duplicates = InboundMail.objects.filter(reason="duplicate").count()
     assert sum(r["refused"] for r in results) == duplicates
-    assert (imap.count("INBOX"), imap.count("Processed"), imap.count("Refused")) == (0, 3, 0)
+    # The inbox is emptied and nothing refused. Two sessions moving the same message at the same instant may each
+    # copy it before either expunges it (IMAP's MOVE is a copy and an expunge, not a lock), so Processed holds each
+    # reply at least once, and rarely one twice: the Message-ID check is what keeps the desk from reading it twice.
+    assert (imap.count("INBOX"), imap.count("Refused")) == (0, 0)
+    assert 3 <= imap.count("Processed") <= 6
