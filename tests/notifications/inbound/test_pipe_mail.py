@@ -1,36 +1,25 @@
 """Real replies on the pipe (``manage.py receive_mail``), as common mail clients write them in the three
-languages: Gmail, Outlook, Apple Mail, an iPhone; an HTML-only body, an inline image, a forwarded chain. Each
-becomes exactly one message holding the new text, without the quoted notification (``QUOTED-NOTIFICATION``).
-
-The files in ``pipe_mail/`` name their sender, reply address and Message-ID as ``{FROM}``, ``{TO}`` and
-``{MSGID}``, filled in for the person and request of each test.
+languages (the fixtures of ``mails/``: Gmail, Outlook, Apple Mail, Thunderbird, phones; HTML-only bodies, inline
+images, forwarded chains, legacy charsets). Each becomes exactly one message on the city's channel holding the
+reply's new text as the parser reads it (its expectation file), and the files it keeps, never the quoted history.
 """
 
 from __future__ import annotations
 
 import io
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 
 from helpdesk.models import Attachment, Message, Visibility
+from helpdesk.sanitize import markdown_html
 from notifications.inbound.tokens import reply_address
+from notifications.models import InboundMail
+from tests.notifications.inbound.eml import EML_NAMES, eml_expected, eml_fixture
 
 pytestmark = pytest.mark.django_db
-MAILS = Path(__file__).parent / "pipe_mail"
-
-CASES = {
-    "gmail_en.eml": "The youth department will join the meeting on Tuesday.",
-    "outlook_fr.eml": "Le service jeunesse participera à la réunion de mardi.",
-    "apple_mail_ar.eml": "سينضم قسم الشباب إلى الاجتماع يوم الثلاثاء",
-    "iphone_en.eml": "Tuesday at 10 works for the youth department.",
-    "html_only_fr.eml": "le service jeunesse",
-    "inline_image_en.eml": "photo of the venue we propose",
-    "forwarded_chain_en.eml": "the hall is free on Tuesday.",
-}
 
 
 def _pipe(monkeypatch, raw: bytes) -> tuple[int, str]:
@@ -43,19 +32,29 @@ def _pipe(monkeypatch, raw: bytes) -> tuple[int, str]:
     return 0, err.getvalue()
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_client_fixture_is_replayed():
+    assert len(EML_NAMES) >= 18
+    assert {name.split("_")[0] for name in EML_NAMES} == {"en", "fr", "ar"}
+
+
+@pytest.mark.parametrize("name", EML_NAMES)
 def test_a_mail_clients_reply_becomes_one_message(world, monkeypatch, name):
-    raw = (MAILS / name).read_bytes()
     address = reply_address(user_id=world.focal1.pk, request_id=world.request.pk)
     assert address is not None
-    raw = raw.replace(b"{FROM}", f"Amina <{world.focal1.email}>".encode())
-    raw = raw.replace(b"{TO}", address.encode()).replace(b"{MSGID}", f"<{name}@mail.example.org>".encode())
+    raw = eml_fixture(name, sender=f"Amina <{world.focal1.email}>", reply_to=address, message_id=f"{name}@mail.example")
+    expected = eml_expected(name)
 
     assert _pipe(monkeypatch, raw) == (0, "")
 
     message = Message.objects.get()
     assert (message.author, message.visibility) == (world.focal1, Visibility.CITY)
-    assert CASES[name] in message.body
-    assert "QUOTED-NOTIFICATION" not in message.body
-    if name == "inline_image_en.eml":
-        assert list(Attachment.objects.filter(message=message).values_list("original_name", flat=True)) == ["venue.png"]
+    assert message.body == markdown_html(expected["text"])
+    assert "desk.example" not in message.body  # the quoted notification (its reply address) is left out
+    files = Attachment.objects.filter(message=message).order_by("pk").values_list("original_name", flat=True)
+    assert sorted(files) == sorted(file["name"] for file in expected["files"])
+    row = InboundMail.objects.get()
+    assert (row.outcome, row.message, row.via) == (InboundMail.Outcome.ACCEPTED, message, InboundMail.Via.PIPE)
+
+    # The same mail again (a retried pipe) is refused and creates nothing.
+    assert _pipe(monkeypatch, raw) == (65, "refused: duplicate\n")
+    assert Message.objects.count() == 1
