@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from helpdesk.models import SupportRequest, User
 from helpdesk.selectors import request_for
-from helpdesk.services import api_token_create
 from tests.factories import (
     CityFactory,
     FundEnvelopeFactory,
@@ -28,6 +27,7 @@ from tests.factories import (
     management,
     steering,
 )
+from tests.web.api.conftest import token_client
 from tests.workflows.conftest import PATHS, VALID, row_counts, with_indicators
 from workflows.checks import refusal
 from workflows.errors import TransitionRefused
@@ -64,8 +64,7 @@ class World:
 
     def client(self, who: str) -> Client:
         if who not in self._clients:
-            _token, key = api_token_create(owner=self.people[who], name="t", second_factor_verified=True)
-            self._clients[who] = Client(HTTP_AUTHORIZATION=f"Token {key}")
+            self._clients[who] = token_client(self.people[who])
         return self._clients[who]
 
     def data(self, transition: str) -> dict[str, Any]:

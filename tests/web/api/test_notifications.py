@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.models import Message, Sensitivity, SupportRequest, User, Visibility
-from helpdesk.services import api_token_create, expert_access_grant, expert_access_revoke
+from helpdesk.services import expert_access_grant, expert_access_revoke
 from notifications.models import Channel, Notification, Reason, Status
 from tests.notification_world import World, make_world
+from tests.web.api.conftest import token_client
 
 LIST = reverse("api:notifications")
 
@@ -24,11 +25,6 @@ LIST = reverse("api:notifications")
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
-
-
-def token_client(user: User) -> Client:
-    _token, key = api_token_create(owner=user, name="t", second_factor_verified=True)
-    return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def in_app(user: User, request: SupportRequest, count: int, **fields: Any) -> list[Notification]:

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.models import City, Region, SupportRequest, User
-from helpdesk.services import api_token_create, expert_access_grant
+from helpdesk.models import City, Region, SupportRequest
+from helpdesk.services import expert_access_grant
 from tests.factories import (
     CityFactory,
     IndicatorFactory,
@@ -29,6 +29,7 @@ from tests.factories import (
     management,
     steering,
 )
+from tests.web.api.conftest import token_client
 from tests.web.pages import in_state
 from workflows.audit import log_append
 from workflows.models import (
@@ -53,11 +54,6 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
     cache.clear()  # the reports are kept five minutes: each test reads its own data
     yield
     cache.clear()
-
-
-def token_client(user: User) -> Client:
-    _token, key = api_token_create(owner=user, name="t", second_factor_verified=True)
-    return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 
 @pytest.fixture

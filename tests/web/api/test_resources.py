@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from helpdesk.models import City, Region, User
-from helpdesk.services import api_token_create, resource_file_add
+from helpdesk.models import City, Region
+from helpdesk.services import resource_file_add
 from tests.access_world import PDF_BYTES
 from tests.factories import (
     CityFactory,
@@ -24,15 +24,11 @@ from tests.factories import (
     resource,
     steering,
 )
+from tests.web.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("api:resources")
-
-
-def token_client(user: User) -> Client:
-    _token, key = api_token_create(owner=user, name="t", second_factor_verified=True)
-    return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 
 @pytest.fixture
