@@ -71,7 +71,11 @@ class Actor:
         if language in ("en", "ar"):
             violations = self.axe()
             if violations:
-                problems[f"{name} {language}"] = [(v["id"], v["help"]) for v in violations]
+                # Which elements, and axe's own account of each (a contrast's two colours and ratio).
+                problems[f"{name} {language}"] = [
+                    (v["id"], v["help"], [(n["target"], n.get("failureSummary", "")[:300]) for n in v["nodes"][:3]])
+                    for v in violations
+                ]
         self.page.set_viewport_size(self.viewport(1366))
 
     def close(self) -> None:

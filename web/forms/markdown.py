@@ -31,7 +31,8 @@ class MarkdownField(forms.CharField):
 
     def __init__(self, *, rows: int = 4, **kwargs: Any) -> None:
         kwargs["help_text"] = markdown_help(kwargs.get("help_text", ""))
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        # dir="auto": a person's text takes its own direction (English typed on an Arabic page, and back).
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows, "dir": "auto"}))
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> str:

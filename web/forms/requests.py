@@ -94,8 +94,10 @@ class RequestForm(forms.ModelForm):
         model = SupportRequest
         fields = REQUEST_FIELDS
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 8}),
-            "summary": forms.Textarea(attrs={"rows": 3}),
+            # A person's text takes its own direction (English typed on an Arabic page, and back).
+            "title": forms.TextInput(attrs={"dir": "auto"}),
+            "description": forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
+            "summary": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
             "desired_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "funding_requested": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
             "strategic_priority": forms.RadioSelect,
