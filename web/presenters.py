@@ -28,11 +28,16 @@ from helpdesk.access import can, sees_brief_only
 from helpdesk.models import (
     Attachment,
     Consent,
+    Language,
     Message,
     RequestState,
     ResourceState,
     Sensitivity,
+    StrategicPriority,
+    SupportKind,
     SupportRequest,
+    Theme,
+    Urgency,
     User,
     Visibility,
     country_name,
@@ -52,7 +57,7 @@ from helpdesk.selectors import (
     visible_resources,
 )
 from helpdesk.services import Reveal
-from web.lists.labels import labels
+from web.lists.labels import ChoiceWords, labels
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -140,13 +145,18 @@ def _name(user: User | None) -> str | None:
     return str(user) if user is not None else None
 
 
-def request_view(request: SupportRequest, user: User, *, line: bool = False) -> RequestView:
+def request_view(
+    request: SupportRequest, user: User, *, line: bool = False, words: ChoiceWords | None = None
+) -> RequestView:
     """``request`` as ``user`` may see it; the caller has checked ``can(user, "view", request)``.
 
     Call it on rows fetched with ``select_related("city", "region", "owner", "submitted_by")``: it then
     costs no query. ``line``: for a list's line, which never shows the description: it is not rendered
-    (``description_html`` is None; half a millisecond a row), and rows may be fetched without it.
+    (``description_html`` is None; half a millisecond a row), and rows may be fetched without it. ``words``: the
+    choice labels of a list, translated once for all its lines (a model's ``get_FOO_display`` translates every
+    label of its choices at each call: 0.6 ms a line).
     """
+    words = words or ChoiceWords()
     brief = sees_brief_only(user, request)
     restricted = request.sensitivity == Sensitivity.RESTRICTED
     anonymised = request.anonymised_at is not None
@@ -178,13 +188,15 @@ def request_view(request: SupportRequest, user: User, *, line: bool = False) -> 
         "url": request.get_absolute_url(),
         "title": ANONYMISED_TITLE if anonymised else request.title,
         "theme": request.theme,
-        "theme_label": request.get_theme_display(),
+        "theme_label": words(Theme, request.theme),
         "kind": request.kind,
-        "kind_label": request.get_kind_display(),
+        "kind_label": words(SupportKind, request.kind),
         "language": request.language,
-        "language_label": request.get_language_display(),
+        "language_label": words(Language, request.language),
         "strategic_priority": request.strategic_priority,
-        "strategic_priority_label": request.get_strategic_priority_display() if request.strategic_priority else None,
+        "strategic_priority_label": words(StrategicPriority, request.strategic_priority)
+        if request.strategic_priority
+        else None,
         "region": str(request.region),
         "city": None if hide_city else request.city.name,
         "country": None if hide_city else country_name(request.city.country),  # in the reader's language
@@ -197,7 +209,7 @@ def request_view(request: SupportRequest, user: User, *, line: bool = False) -> 
         "anonymised": anonymised,
         # The expert plans their help by how urgent it is and by when the city hopes for it.
         "urgency": request.urgency,
-        "urgency_label": request.get_urgency_display(),
+        "urgency_label": words(Urgency, request.urgency),
         "desired_by": request.desired_by,
     }
     if brief:
@@ -207,7 +219,7 @@ def request_view(request: SupportRequest, user: User, *, line: bool = False) -> 
     return RequestView(
         **common,
         state=request.state,
-        state_label=request.get_state_display(),
+        state_label=words(RequestState, request.state),
         funding_requested=request.funding_requested,
         currency=request.currency,
         owner=_name(request.owner),

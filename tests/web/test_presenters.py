@@ -202,3 +202,40 @@ def test_text_edited_behind_the_services_back_is_cleaned_on_the_way_out(world):
     views = {v.pk: v for v in presenters.message_views(world.req, hub)}
     assert dangerous(str(views[message.pk].body_html)) == []
     assert "Fine" in views[message.pk].body_html
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_a_views_labels_are_the_models_own_in_the_readers_language(language):
+    """The labels come from a list's table translated once (``ChoiceWords``), not ``get_FOO_display``: the same
+    words for every value of every choice."""
+    from django.utils import translation
+
+    from helpdesk.models import RequestState, StrategicPriority, SupportKind, Theme, Urgency
+    from web.lists.labels import ChoiceWords
+
+    city = CityFactory()
+    hub = hub_staff(city.region)
+    words = ChoiceWords()
+    with translation.override(language):
+        for theme, kind, state, urgency, priority in zip(
+            Theme.values,
+            SupportKind.values * 3,
+            RequestState.values,
+            Urgency.values * 3,
+            StrategicPriority.values * 2,
+            strict=False,
+        ):
+            request = SupportRequestFactory(
+                city=city, theme=theme, kind=kind, state=state, urgency=urgency, strategic_priority=priority
+            )
+            view = presenters.request_view(request, hub, words=words)
+            assert (view.theme_label, view.kind_label, view.language_label, view.strategic_priority_label) == (
+                request.get_theme_display(),
+                request.get_kind_display(),
+                request.get_language_display(),
+                request.get_strategic_priority_display(),
+            )
+            assert (view.state_label, view.urgency_label) == (
+                request.get_state_display(),
+                request.get_urgency_display(),
+            )

@@ -30,6 +30,7 @@ from web.api.serializers.requests import (
     RequestSerializer,
     RequestWriteSerializer,
 )
+from web.lists.labels import ChoiceWords
 from web.lists.queue import filtered_requests
 from web.views.common import request_or_404
 from workflows.lifecycle import TRANSITION_SPECS
@@ -75,7 +76,8 @@ class RequestList(DeskAPIView):
         rows = rows.defer("description", "description_seal")
         paginator = DeskCursorPagination()
         page = paginator.paginate_queryset(rows, request, view=self) or []
-        lines = [presenters.request_view(row, user, line=True) for row in page]
+        words = ChoiceWords()  # the labels translated once for the page's lines
+        lines = [presenters.request_view(row, user, line=True, words=words) for row in page]
         return paginator.get_paginated_response(RequestLineSerializer(lines, many=True).data)
 
     @extend_schema(
