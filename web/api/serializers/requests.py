@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from helpdesk.models import Language, RequestState, SupportKind, SupportRequest, Theme
+from helpdesk.models import Language, RequestState, StrategicPriority, SupportKind, SupportRequest, Theme
 from web.forms.requests import REQUEST_FIELDS
 from web.lists.queue import MAX_SEARCH_LENGTH, QueueFilters
 from web.params import parse_id
@@ -125,6 +125,11 @@ class RequestWriteSerializer(serializers.ModelSerializer):
         write_only=True,
         help_text="Keep text that looks like personal data (the request is then restricted to the hub and the "
         "management unit).",
+    )
+    # Declared rather than derived from the model: a derived one takes its bounds from the database backend (a
+    # small integer's on PostgreSQL, a 64-bit one's on SQLite), so the schema would differ between the two.
+    strategic_priority = serializers.ChoiceField(
+        choices=StrategicPriority.choices, allow_null=True, required=False, label=_("Strategic priority")
     )
 
     class Meta:
