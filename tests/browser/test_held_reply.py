@@ -28,9 +28,13 @@ TEXT = "The youth officer, Amal Haddad, can be reached on +254 712 345 678 after
 def test_a_focal_point_confirms_a_held_reply_on_the_page(chromium, live_server, artifacts, language):
     city = CityFactory(name="Mombasa")
     amina = focal_point(city, username="amina", first_name="Amina", last_name="Odhiambo", email="amina@city.example")
-    request = SupportRequestFactory(city=city, title="Youth mentoring after the port attack", state=RequestState.SUBMITTED)
+    request = SupportRequestFactory(
+        city=city, title="Youth mentoring after the port attack", state=RequestState.SUBMITTED
+    )
     with override_settings(REPLY_EMAIL_DOMAIN="reply.desk.example.org"):
-        mail_receive(raw=reply(amina, request, TEXT, files=[("minutes.pdf", clean_pdf(), "application/pdf")]), via="pipe")
+        mail_receive(
+            raw=reply(amina, request, TEXT, files=[("minutes.pdf", clean_pdf(), "application/pdf")]), via="pipe"
+        )
     held = HeldReply.objects.get()
     problems: dict[str, Any] = {}
     actor = Actor(chromium, live_server.url, "amina", width=1366)
