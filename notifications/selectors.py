@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from helpdesk.models import HeldFile, Role, SupportRequest, User
 from helpdesk.prepared import PreparedRead
+from helpdesk.sanitize import clean_html, markdown_html
+from helpdesk.screening import PersonalDataFound, screen_fields
 from helpdesk.selectors import visible_requests
 from notifications.models import HeldReply, Notification, Watch
 
@@ -151,16 +153,23 @@ def _colleagues(region_id: int) -> list[Colleague]:
     return [Colleague(pk, User.display_name(*names)) for names, pk in sorted(chosen)]
 
 
-def held_reply_for(user: User, held_id: str | None, *, request: SupportRequest) -> HeldReply | None:
+def held_reply_for(user: User, held_id: int | None, *, request: SupportRequest) -> HeldReply | None:
     """``user``'s own held reply ``held_id`` on ``request``, still kept; None for anything else (someone
-    else's, another request's, expired, not a number)."""
-    if not held_id or not held_id.isascii() or not held_id.isdigit() or len(held_id) > 18:
+    else's, another request's, expired, none)."""
+    if held_id is None:
         return None
     return (
         HeldReply.objects.filter(pk=int(held_id), owner=user, request=request, expires_at__gt=timezone.now())
         .prefetch_related("files")
         .first()
     )
+
+
+def held_reply_findings(held: HeldReply) -> PersonalDataFound | None:
+    """What the personal-data check finds in a held reply's text, read as the message service reads a message
+    (the Markdown rendered and cleaned), for the warning its sender sees beside it."""
+    found = screen_fields({"body": clean_html(markdown_html(held.text))})
+    return PersonalDataFound(found) if found else None
 
 
 def held_reply_files(held: HeldReply) -> list[HeldFile]:

@@ -20,11 +20,11 @@ def held_replies_expire(*, now: datetime | None = None) -> int:
     return by_model.get(HeldReply._meta.label, 0)
 
 
-def held_reply_discard(*, owner: User, held_id: str | None, request: SupportRequest) -> bool:
+def held_reply_discard(*, owner: User, held_id: int | None, request: SupportRequest) -> bool:
     """Forget ``owner``'s held reply once they sent it with the page's form (its files went with the message);
     anyone else's, or none, is left alone. Returns whether one was forgotten."""
-    if not held_id or not held_id.isascii() or not held_id.isdigit() or len(held_id) > 18:
+    if held_id is None:
         return False
     with transaction.atomic():
-        _total, by_model = HeldReply.objects.filter(pk=int(held_id), owner=owner, request=request).delete()
+        _total, by_model = HeldReply.objects.filter(pk=held_id, owner=owner, request=request).delete()
     return bool(by_model.get(HeldReply._meta.label, 0))

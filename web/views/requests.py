@@ -22,11 +22,11 @@ from django.views.decorators.http import require_POST
 from helpdesk import services
 from helpdesk.access import can
 from helpdesk.models import Message, RequestState, SupportKind, SupportRequest, User
-from helpdesk.sanitize import clean_html, markdown_html
-from helpdesk.screening import PersonalDataFound, screen_fields
+from helpdesk.sanitize import markdown_html
+from helpdesk.screening import PersonalDataFound
 from helpdesk.selectors import hub_staff, visible_messages
 from notifications.models import HeldReply
-from notifications.selectors import held_reply_files, held_reply_for
+from notifications.selectors import held_reply_files, held_reply_findings, held_reply_for
 from notifications.services import notifications_mark_read_for_request
 from notifications.services.held_replies import held_reply_discard
 from web import presenters
@@ -176,7 +176,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     prefill = reply_prefill(request, support_request, channels)
     # ?held=<id>: the person's own reply by e-mail held back by the personal-data check, in the message form
     # with its files and the warning, to confirm or edit and send (nobody else's: the selector reads only theirs).
-    held = held_reply_for(user, request.GET.get("held"), request=support_request) if channels else None
+    held = held_reply_for(user, parse_id(request.GET.get("held", "")), request=support_request) if channels else None
     if held is not None:
         prefill = _held_prefill(held, channels)
     return _render_detail(request, support_request, header_unread=unread, **prefill)
@@ -187,13 +187,13 @@ def _held_prefill(held: HeldReply, channels: list[str]) -> dict[str, Any]:
     # Bound, as the form comes back after a post the check held: what was written, and the warning on it.
     form = MessageForm({"body": held.text, "visibility": visibility}, channels=channels)
     form.is_valid()
-    found = screen_fields({"body": clean_html(markdown_html(held.text))})
-    if found:
+    found = held_reply_findings(held)
+    if found is not None:
         form.add_error("body", personal_data_error(confirmable=True))
     return {
         "message_form": form,
         "kept": held_reply_files(held),
-        "personal_data": PersonalDataFound(found).messages if found else [],
+        "personal_data": found.messages if found is not None else [],
         "held_reply": held.pk,
     }
 
@@ -280,7 +280,7 @@ def post_message(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error(None, invalid.messages)
         else:
             # A reply by e-mail held for its sender, now sent: forgotten (the selector reads only the sender's).
-            held_reply_discard(owner=user, held_id=request.POST.get("held"), request=support_request)
+            held_reply_discard(owner=user, held_id=parse_id(request.POST.get("held", "")), request=support_request)
             support_request.refresh_from_db(fields=["state"])
             answered = asked and support_request.state != RequestState.INFO_REQUESTED
             messages.success(request, _("Your answer was sent to the hub.") if answered else _("Message sent."))
