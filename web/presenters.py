@@ -372,8 +372,12 @@ def reveals(view: RequestView, messages: Iterable[MessageView] = ()) -> list[Rev
     """The restricted content a page built from these views shows its reader: the request's own text and
     each restricted message, for the access log."""
     shown: list[Reveal] = [(view.pk, None)] if view.revealed_restricted else []
-    shown += [(view.pk, message.pk) for message in messages if message.revealed_restricted]
-    return shown
+    return shown + message_reveals(view.pk, messages)
+
+
+def message_reveals(request_pk: int, messages: Iterable[MessageView]) -> list[Reveal]:
+    """The restricted messages of one request a page or an answer shows (messages without the request's text)."""
+    return [(request_pk, message.pk) for message in messages if message.revealed_restricted]
 
 
 @dataclass(frozen=True)

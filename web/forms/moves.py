@@ -31,7 +31,10 @@ from web.forms.outcomes import IndicatorsField, IndicatorValuesField, known_valu
 from web.forms.widgets import BudgetLinesField
 from web.outcomes import PlannedTargets
 from workflows.errors import TransitionRefused
+from workflows.lifecycle import TRANSITIONS
+from workflows.matching import Candidate
 from workflows.models import FundApplication
+from workflows.peers import PeerSuggestion
 from workflows.spec import DataField, Kind, MoveTone, TransitionSpec
 
 TEXTAREA_ROWS = 4
@@ -118,6 +121,18 @@ FORM_FIELDS: dict[Kind, Callable[[DataField, bool], forms.Field]] = {
 
 # The moves whose values start from those reported at delivery: the city confirms or corrects them.
 CONFIRMS_DELIVERED = frozenset({"evaluate"})
+# The moves whose form starts from the pending fund application (the amount to approve).
+APPLICATION_MOVES = frozenset(spec.name for spec in TRANSITIONS if any(f.default_from_application for f in spec.fields))
+
+
+def expert_choices(candidates: Iterable[Candidate]) -> list[tuple[int, str]]:
+    """The experts a move choosing experts offers: the matching page's candidates (the page and the API)."""
+    return [(candidate.expert.pk, str(candidate.expert)) for candidate in candidates]
+
+
+def peer_choices(suggestions: Iterable[PeerSuggestion]) -> list[tuple[int, str]]:
+    """The cities a peer introduction offers: the peers page's suggestions not yet proposed."""
+    return [(suggestion.city.pk, suggestion.city.name) for suggestion in suggestions if not suggestion.proposed]
 
 
 class MoveForm(forms.Form):

@@ -22,7 +22,7 @@ from helpdesk.models import Role, SavedView, User
 from helpdesk.selectors import FilterChoices, queue_filter_choices, saved_views_for
 from web import presenters
 from web.forms.matching import MatchingFilterForm
-from web.forms.moves import MoveForm
+from web.forms.moves import MoveForm, expert_choices
 from web.forms.queue import BulkOwnerForm, QueueFilterForm, SavedViewForm
 from web.lists.queue import queue_page
 from web.middleware import client_ip
@@ -185,9 +185,8 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
         address = reverse("request-matching", args=[reference])
         query |= {"experts": selected, **_indicator_params(request.POST)}
         return HttpResponseRedirect(f"{address}?{urlencode(query, doseq=True)}")
-    choices = [(c.expert.pk, str(c.expert)) for c in candidates]
     data = request.POST if proposing else None
-    form = MoveForm(spec, support_request, data, expert_choices=choices) if spec else None
+    form = MoveForm(spec, support_request, data, expert_choices=expert_choices(candidates)) if spec else None
     indicators = form[INDICATORS] if form is not None and INDICATORS in form.fields else None
     if form is not None and indicators is not None and data is None and _indicator_params(params):
         # The indicators ticked before filtering or paging, carried in the address like the experts.

@@ -16,7 +16,7 @@ from helpdesk import services
 from helpdesk.access import can
 from helpdesk.models import Role
 from web import presenters
-from web.forms.moves import MoveForm
+from web.forms.moves import MoveForm, peer_choices
 from web.forms.peers import IntroductionAnswerForm, PeerContactForm
 from web.ratelimits import limit_posts
 from web.views.common import move_form_perform, request_or_404, role_required, signed_in
@@ -71,9 +71,10 @@ def request_peers(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     spec = next((s for s in available_transitions(support_request, user) if s.chooses_peer), None)
     suggestions = peer_suggestions(support_request)
-    choices = [(s.city.pk, s.city.name) for s in suggestions if not s.proposed]
     data = request.POST if request.method == "POST" else None
-    form = MoveForm(spec, support_request, data, peer_choices=choices, prefix="peer") if spec else None
+    form = (
+        MoveForm(spec, support_request, data, peer_choices=peer_choices(suggestions), prefix="peer") if spec else None
+    )
     if data is not None:
         if form is None or spec is None:
             messages.info(request, _("A peer city cannot be proposed on this request now."))

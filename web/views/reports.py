@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 
-from helpdesk.models import Role
+from helpdesk.models import Role, User
 from web.charts import Chart, charts_recent, outcome_chart, queue_url, ranked_chart
 from web.downloads import xlsx_response
 from web.reports_xlsx import annual_tables, grant_tables
@@ -32,12 +32,18 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100  # a year outside these is no report: 404 bef
 STEERING_COPY = "steering"
 
 
+def reads_every_figure(user: User, copy: str | None) -> bool:
+    """Every figure as it is: the management unit's own copy (not the committee's it asked to see with
+    ``copy=steering``); the pages and the API both ask."""
+    return user.has_role(Role.MANAGEMENT) and copy != STEERING_COPY
+
+
 def _full(request: HttpRequest) -> bool:
-    """Every figure as it is: the management unit's own copy (not the committee's it asked to see)."""
-    return signed_in(request).has_role(Role.MANAGEMENT) and request.GET.get("copy") != STEERING_COPY
+    return reads_every_figure(signed_in(request), request.GET.get("copy"))
 
 
-def _year(year: int) -> int:
+def report_year(year: int) -> int:
+    """The year of a report's address; 404 before any query for one outside ``FIRST_YEAR``–``LAST_YEAR``."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
     return year
@@ -51,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @role_required(Role.STEERING, Role.MANAGEMENT)
 def annual(request: HttpRequest, year: int) -> HttpResponse:
     full = _full(request)
-    report = annual_report_recent(_year(year), suppressed=not full)
+    report = annual_report_recent(report_year(year), suppressed=not full)
     copy = "" if full or not signed_in(request).has_role(Role.MANAGEMENT) else STEERING_COPY
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
@@ -99,7 +105,7 @@ def annual(request: HttpRequest, year: int) -> HttpResponse:
 def grants(request: HttpRequest, source: str, year: int) -> HttpResponse:
     funding_source = get_object_or_404(FundingSource, code=source)
     full = _full(request)
-    report = grant_report_recent(funding_source, _year(year), suppressed=not full)
+    report = grant_report_recent(funding_source, report_year(year), suppressed=not full)
     copy = "" if full or not signed_in(request).has_role(Role.MANAGEMENT) else STEERING_COPY
     if request.GET.get("format") == "xlsx":
         committee = "-committee" if report.suppressed else ""

@@ -30,7 +30,7 @@ from notifications.selectors import held_reply_files, held_reply_findings, held_
 from notifications.services import notifications_mark_read_for_request
 from notifications.services.held_replies import held_reply_discard
 from web import presenters
-from web.forms.moves import MoveForm, page_moves
+from web.forms.moves import APPLICATION_MOVES, MoveForm, page_moves
 from web.forms.requests import MESSAGE_MAX_CHARS, MessageForm, personal_data_error
 from web.middleware import client_ip
 from web.outcomes import PlannedTargets
@@ -50,7 +50,7 @@ from web.views.common import (
 )
 from web.views.replies import reply_prefill, reply_template_choices
 from workflows.errors import TransitionConflict, TransitionRefused
-from workflows.lifecycle import TRANSITION_SPECS, TRANSITIONS
+from workflows.lifecycle import TRANSITION_SPECS
 from workflows.peers import request_introductions
 from workflows.selectors import (
     ANSWER_MOVE,
@@ -62,9 +62,6 @@ from workflows.selectors import (
 )
 from workflows.services import reply_post
 from workflows.spec import TransitionSpec
-
-# The moves whose form starts from the pending fund application (the amount to approve).
-APPLICATION_MOVES = frozenset(spec.name for spec in TRANSITIONS if any(f.default_from_application for f in spec.fields))
 
 
 def _render_detail(request: HttpRequest, support_request: SupportRequest, **extra: Any) -> HttpResponse:

@@ -59,7 +59,7 @@ from web.views.common import kept_files, service_refusal_show, signed_in, upload
 PREVIEW_MAX_CHARS = 60_000
 
 
-def _resource_or_404(user: User, slug: str, *, full: bool = False) -> Resource:
+def resource_or_404(user: User, slug: str, *, full: bool = False) -> Resource:
     """The resource ``slug`` if ``user`` may read it; 404 otherwise, so addresses cannot be probed."""
     found = selectors.visible_resources(user).filter(slug=slug)
     versions = ResourceVersion.objects.select_related("written_by") if full else ResourceVersion.objects.all()
@@ -129,15 +129,16 @@ def _versions_view(versions: list[ResourceVersion]) -> list[dict[str, Any]]:
 @login_required
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in(request)
-    resource = _resource_or_404(user, slug, full=True)
+    resource = resource_or_404(user, slug, full=True)
     versions = list(resource.versions.all())
     version = pick_version(versions, request.GET.get("lang", ""))
-    return render(request, "web/resources/detail.html", _detail_context(user, resource, versions, version))
+    return render(request, "web/resources/detail.html", resource_detail_context(user, resource, versions, version))
 
 
-def _detail_context(
+def resource_detail_context(
     user: User, resource: Resource, versions: list[ResourceVersion], version: ResourceVersion | None
 ) -> dict[str, Any]:
+    """What the resource's page shows ``user`` of it, in ``version`` (the API's resource answer reads it too)."""
     may_edit = can(user, "edit_resource", resource)
     returned = None
     if may_edit and resource.state == ResourceState.DRAFT:
@@ -177,8 +178,13 @@ def _detail_context(
 @login_required
 def resource_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """A resource's file, with the headers of every download; 404 unless the resource is readable."""
-    user = signed_in(request)
-    resource = _resource_or_404(user, slug)
+    return resource_file_response(signed_in(request), slug, pk)
+
+
+def resource_file_response(user: User, slug: str, pk: int) -> FileResponse:
+    """The download of file ``pk`` of resource ``slug`` for ``user`` (the page and the API): 404 unless they may
+    read the resource, streamed with the headers of every download."""
+    resource = resource_or_404(user, slug)
     item = ResourceFile.objects.filter(resource=resource, pk=pk).first()
     if item is None:
         raise Http404
@@ -290,7 +296,7 @@ def _editable_or_redirect(request: HttpRequest, user: User, resource: Resource) 
 def resource_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """What a resource is about (kind, themes, priorities, hub) and its files."""
     user = signed_in(request)
-    resource = _resource_or_404(user, slug, full=True)
+    resource = resource_or_404(user, slug, full=True)
     refused = _editable_or_redirect(request, user, resource)
     if refused is not None:
         return refused
@@ -322,7 +328,7 @@ def resource_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if not form.errors:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(resource.get_absolute_url())
-        resource = _resource_or_404(user, slug, full=True)
+        resource = resource_or_404(user, slug, full=True)
     version = pick_version(list(resource.versions.all()))
     return render(
         request,
@@ -338,7 +344,7 @@ def resource_version(request: HttpRequest, slug: str, language: str) -> HttpResp
     if language not in Language.values:
         raise Http404
     user = signed_in(request)
-    resource = _resource_or_404(user, slug, full=True)
+    resource = resource_or_404(user, slug, full=True)
     refused = _editable_or_redirect(request, user, resource)
     if refused is not None:
         return refused
@@ -415,13 +421,13 @@ def resource_review(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the reviewer's page (send back with a reason, or publish). POST ``action``: submit (a writer),
     return or publish (a reviewer who did not write it), archive (confirmed)."""
     user = signed_in(request)
-    resource = _resource_or_404(user, slug, full=True)
+    resource = resource_or_404(user, slug, full=True)
     if request.method != "POST":
         if not can(user, "review_resource", resource):
             messages.info(request, _("This resource is not waiting for your review."))
             return HttpResponseRedirect(resource.get_absolute_url())
         versions = list(resource.versions.all())
-        context = _detail_context(user, resource, versions, pick_version(versions, request.GET.get("lang", "")))
+        context = resource_detail_context(user, resource, versions, pick_version(versions, request.GET.get("lang", "")))
         return render(request, "web/resources/review.html", context)
     action = request.POST.get("action", "")
     if action not in REVIEW_ACTIONS:
@@ -459,6 +465,6 @@ def _review_again(request: HttpRequest, user: User, resource: Resource, form: Re
     if not can(user, "review_resource", resource):
         return HttpResponseRedirect(resource.get_absolute_url())
     versions = list(resource.versions.all())
-    context = _detail_context(user, resource, versions, pick_version(versions))
+    context = resource_detail_context(user, resource, versions, pick_version(versions))
     context["return_form"] = form
     return render(request, "web/resources/review.html", context, status=400)

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from helpdesk.models import Visibility
+from web.forms.markdown import MarkdownField
 from web.forms.requests import MAX_FILES, MESSAGE_MAX_CHARS
 from web.presenters import AttachmentView
 
@@ -56,6 +58,15 @@ class MessagePageSerializer(serializers.Serializer):
 
 class MessagePostSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=MESSAGE_MAX_CHARS, help_text="Markdown.")
+
+    def validate_body(self, value: str) -> str:
+        """The request page's own message field cleans it: Markdown into the one sanitiser's HTML, and marks
+        without a word (a lone "-") refused as empty."""
+        try:
+            return str(MarkdownField(max_length=MESSAGE_MAX_CHARS).clean(value))
+        except forms.ValidationError as invalid:
+            raise serializers.ValidationError(invalid.messages) from invalid
+
     visibility = serializers.ChoiceField(
         choices=Visibility.choices,
         required=False,

@@ -10,8 +10,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from helpdesk.models import SupportRequest, User
-from helpdesk.sanitize import html_to_text, markdown_html
-from helpdesk.services import Reveal
 from web import presenters
 from web.api.base import DeskAPIView, caller, reveal
 from web.api.errors import body
@@ -44,10 +42,6 @@ def channel_chosen(user: User, support_request: SupportRequest, asked: str | Non
     raise ChannelRefused(Response(body(code, message, {"visibility": [message]}), status=status.HTTP_400_BAD_REQUEST))
 
 
-def message_reveals(support_request: SupportRequest, messages: list[presenters.MessageView]) -> list[Reveal]:
-    return [(support_request.pk, message.pk) for message in messages if message.revealed_restricted]
-
-
 class RequestMessages(DeskAPIView):
     @extend_schema(
         operation_id="requests_messages_list",
@@ -71,7 +65,7 @@ class RequestMessages(DeskAPIView):
         files = presenters.attachment_views(support_request, user)
         shown = presenters.with_files(page.messages, files)
         data = MessagePageSerializer({"results": shown, "before": str(page.earlier) if page.earlier else None}).data
-        reveal(request, message_reveals(support_request, shown))
+        reveal(request, presenters.message_reveals(support_request.pk, shown))
         return Response(data)
 
     @extend_schema(
@@ -95,14 +89,10 @@ class RequestMessages(DeskAPIView):
             visibility = channel_chosen(user, support_request, sent.validated_data.get("visibility"))
         except ChannelRefused as refused:
             return refused.response
-        text = markdown_html(sent.validated_data["body"])
-        if not html_to_text(text):
-            message = _("This field is required.")
-            return Response(body("required", message, {"body": [message]}), status=status.HTTP_400_BAD_REQUEST)
         posted = reply_post(
             request=support_request,
             author=user,
-            body=text,
+            body=sent.validated_data["body"],
             visibility=visibility,
             confirm_personal_data=sent.validated_data["confirm_personal_data"],
             attachments=sent.validated_data.get("attachment", []),
@@ -112,5 +102,5 @@ class RequestMessages(DeskAPIView):
         assert view is not None, "the author reads the channel they wrote on"
         (shown,) = presenters.with_files([view], presenters.attachment_views(support_request, user))
         data = MessageSerializer(shown).data
-        reveal(request, message_reveals(support_request, [shown]))
+        reveal(request, presenters.message_reveals(support_request.pk, [shown]))
         return Response(data, status=status.HTTP_201_CREATED)

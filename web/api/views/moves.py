@@ -36,11 +36,10 @@ from web.api.errors import NON_FIELD
 from web.api.schema import ERRORS
 from web.api.serializers.moves import MoveDoneSerializer, MoveListSerializer
 from web.api.serializers.requests import RequestSerializer
-from web.forms.moves import CONFIRM, MoveForm
+from web.forms.moves import APPLICATION_MOVES, CONFIRM, MoveForm, expert_choices, peer_choices
 from web.forms.outcomes import IndicatorsField, IndicatorValuesField
 from web.outcomes import PlannedTargets
 from web.views.common import request_or_404
-from web.views.requests import APPLICATION_MOVES
 from workflows.checks import refusal
 from workflows.errors import TransitionConflict
 from workflows.facts import RequestFacts
@@ -78,9 +77,9 @@ def move_form(
     experts: list[tuple[int, str]] = []
     peers: list[tuple[int, str]] = []
     if spec.chooses_experts and can(user, "match_experts", support_request):
-        experts = [(c.expert.pk, str(c.expert)) for c in candidate_experts(support_request)]
+        experts = expert_choices(candidate_experts(support_request))
     if spec.chooses_peer and can(user, "propose_introduction", support_request):
-        peers = [(s.city.pk, s.city.name) for s in peer_suggestions(support_request) if not s.proposed]
+        peers = peer_choices(peer_suggestions(support_request))
     return MoveForm(
         spec,
         support_request,

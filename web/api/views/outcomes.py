@@ -5,7 +5,6 @@ report names a request."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,7 +18,7 @@ from web.api.schema import ERRORS
 from web.api.serializers.outcomes import AnnualReportSerializer, GrantReportSerializer, OutcomesSerializer
 from web.outcomes import PlannedTargets, plain, request_outcomes
 from web.views.common import request_or_404
-from web.views.reports import FIRST_YEAR, LAST_YEAR, STEERING_COPY
+from web.views.reports import STEERING_COPY, reads_every_figure, report_year
 from workflows.models import FundingSource
 from workflows.reports import annual_report_recent, grant_report_recent
 
@@ -82,13 +81,7 @@ def _reader(request: Request) -> tuple[User, bool]:
     user = caller(request)
     if not (user.has_role(Role.STEERING) or user.has_role(Role.MANAGEMENT)):
         raise PermissionDenied
-    return user, user.has_role(Role.MANAGEMENT) and request.query_params.get("copy") != STEERING_COPY
-
-
-def _year(year: int) -> int:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise Http404
-    return year
+    return user, reads_every_figure(user, request.query_params.get("copy"))
 
 
 class AnnualReport(DeskAPIView):
@@ -104,7 +97,7 @@ class AnnualReport(DeskAPIView):
     )
     def get(self, request: Request, year: int) -> Response:
         _user, full = _reader(request)
-        report = annual_report_recent(_year(year), suppressed=not full)
+        report = annual_report_recent(report_year(year), suppressed=not full)
         return Response(AnnualReportSerializer(report).data)
 
 
@@ -121,5 +114,5 @@ class GrantReport(DeskAPIView):
     def get(self, request: Request, source: str, year: int) -> Response:
         _user, full = _reader(request)
         funding_source = get_object_or_404(FundingSource, code=source)
-        report = grant_report_recent(funding_source, _year(year), suppressed=not full)
+        report = grant_report_recent(funding_source, report_year(year), suppressed=not full)
         return Response(GrantReportSerializer(report).data)

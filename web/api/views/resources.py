@@ -16,13 +16,12 @@ from rest_framework.response import Response
 from helpdesk import selectors
 from helpdesk.access import can
 from helpdesk.models import Region, ResourceKind, ResourceState
-from helpdesk.sanitize import render_html
 from web.api.base import DeskAPIView, caller
 from web.api.schema import ERRORS
 from web.api.serializers.resources import ResourcePageSerializer, ResourceSerializer
 from web.forms.resources import ResourceFilterForm
 from web.lists.resources import page_number, pick_version, resource_page
-from web.views.resources import _detail_context, _resource_or_404, resource_file
+from web.views.resources import resource_detail_context, resource_file_response, resource_or_404
 
 FILTERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Words searched for."),
@@ -80,12 +79,12 @@ class ResourceDetail(DeskAPIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         user = caller(request)
-        resource = _resource_or_404(user, slug, full=True)
+        resource = resource_or_404(user, slug, full=True)
         if not can(user, "view_resource", resource):  # the selector decided already; the one check says so too
             raise Http404
         versions = list(resource.versions.all())
         version = pick_version(versions, request.query_params.get("lang", ""))
-        page: dict[str, Any] = _detail_context(user, resource, versions, version)
+        page: dict[str, Any] = resource_detail_context(user, resource, versions, version)
         source = page["source"]
         data = {
             "slug": resource.slug,
@@ -97,7 +96,7 @@ class ResourceDetail(DeskAPIView):
             "language": version.language if version else None,
             "title": version.title if version else None,
             "summary": version.summary if version else None,
-            "body_html": render_html(version.body, sealed_with=version.body_seal) if version else None,
+            "body_html": str(page["body"]) if version else None,  # rendered once, by the page's read
             "versions": [
                 {
                     "language": v["version"].language,
@@ -142,6 +141,4 @@ class ResourceFileDownload(DeskAPIView):
         tags=["resources"],
     )
     def get(self, request: Request, slug: str, pk: int) -> FileResponse:
-        caller(request)
-        # The page's view itself: DRF put the caller on the request it wraps.
-        return resource_file(request._request, slug, pk)
+        return resource_file_response(caller(request), slug, pk)
