@@ -38,3 +38,9 @@ class ApiToken(models.Model):
 
     def is_live(self, now: datetime | None = None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+    def state(self, now: datetime | None = None) -> str:
+        """ "live", "expired" or "revoked", as the tokens page names it."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "live" if self.is_live(now) else "expired"

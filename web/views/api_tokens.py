@@ -8,8 +8,6 @@ links to the set-up.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from helpdesk.models import ApiToken
 from helpdesk.selectors import api_tokens_of
 from helpdesk.services import api_token_create, api_token_revoke
 from web.forms.api_tokens import ApiTokenForm
@@ -56,7 +53,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         else:
             form = ApiTokenForm()  # the key is shown: the form below is empty again for the next one
     now = timezone.now()
-    tokens = [(token, _token_state(token, now)) for token in api_tokens_of(person)]
+    tokens = [(token, token.state(now)) for token in api_tokens_of(person)]
     context = {
         "form": form,
         "verified": verified,
@@ -66,12 +63,6 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         "setup_url": f"{reverse('two-factor-setup')}?next={reverse('api-tokens')}",
     }
     return render(request, TEMPLATE, context)
-
-
-def _token_state(token: ApiToken, now: datetime) -> str:
-    if token.revoked_at is not None:
-        return "revoked"
-    return "live" if token.is_live(now) else "expired"
 
 
 @require_POST
