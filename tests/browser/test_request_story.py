@@ -164,7 +164,7 @@ def test_one_request_from_a_failed_submit_to_its_evaluation_as_every_role(chromi
         name_ar="الشباب المشاركون في صنع القرار المحلي",
         unit="count",
     )
-    focal_point(city, username="focal", first_name="Ana", last_name="Petrovska")
+    focal_point(city, username="focal", first_name="Ana", last_name="Petrovska", phone="+389 2 311 4567")
     hub = hub_staff(city.region, username="hub", first_name="Blerim", last_name="Hoxha")
     amina = expert(username="expert", first_name="Amina", last_name="Odhiambo", themes=["young_cities"])
     management(username="mu", first_name="Maria", last_name="Director")
