@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.functional import LazyObject, empty
 
+from helpdesk import access_people as people_rules
 from helpdesk.models import (
     CONSENT_GIVEN,
     Attachment,
@@ -37,7 +38,8 @@ from helpdesk.models import (
     User,
     Visibility,
 )
-from helpdesk.models.people import PRIMED_GRANTS, PRIMED_SUSPENSION, VIEW_GRANT
+from helpdesk.models.membership import RetainedRead
+from helpdesk.models.people import PRIMED_GRANTS, PRIMED_RETAINED, PRIMED_SUSPENSION, VIEW_GRANT
 
 VIEW_PERMISSION = "helpdesk.view_supportrequest"
 ALL_CHANNELS = frozenset(Visibility.values)
@@ -83,6 +85,15 @@ class _Scope:
     def granted(self) -> frozenset[int]:
         return self.user.granted_request_ids
 
+    @property
+    def retained(self) -> frozenset[int]:
+        """Requests a former focal point still reads (kept at a handover when the city asked for it)."""
+        return self.user.retained_request_ids
+
+    @property
+    def hub_lead(self) -> bool:
+        return self.hub_region_id is not None and self.user.is_hub_lead
+
     # --- relations to one request ---------------------------------------------------------------
     def is_hub_of(self, request: SupportRequest) -> bool:
         return self.hub_region_id is not None and self.hub_region_id == request.region_id
@@ -101,11 +112,16 @@ class _Scope:
         """Sees the whole request (not only the expert's brief)."""
         return self.oversees(request) or self.is_focal_of(request)
 
+    def reads_only(self, request: SupportRequest) -> bool:
+        """A former focal point's kept read access: they read the request and the city's messages, and do
+        nothing else on it (no message, no move, no file)."""
+        return request.pk in self.retained and not (self.sees_in_full(request) or self.is_expert_on(request))
+
     def views(self, request: SupportRequest) -> bool:
         # A draft is the city's own until it is submitted: not even its hub or the management unit reads it.
         if request.state == RequestState.DRAFT:
             return self.is_focal_of(request)
-        return self.sees_in_full(request) or self.is_expert_on(request)
+        return self.sees_in_full(request) or self.is_expert_on(request) or request.pk in self.retained
 
     def shared_with(self, attachment: Attachment) -> bool:
         """A city file the hub shared with this expert (read once per person, and only for experts)."""
@@ -117,7 +133,7 @@ class _Scope:
         if self.oversees(request):
             return ALL_CHANNELS
         channels: set[str] = set()
-        if self.is_focal_of(request):
+        if self.is_focal_of(request) or request.pk in self.retained:
             channels.add(Visibility.CITY)
         if self.is_expert_on(request):
             channels.add(Visibility.EXPERT)
@@ -136,16 +152,19 @@ def scope(user: User) -> _Scope:
 def people_prime(users: Iterable[User]) -> None:
     """Read the access of many people at once, so that ``can`` then costs no query for any of them.
 
-    At most four queries whatever the number of people (roles, cities, and for experts their suspension and
-    grants), through Django's prefetching (which skips what an instance already holds): what a notification
-    fan-out or a recipients list needs before asking ``can`` about each.
+    At most five queries whatever the number of people (roles, cities, kept read access, and for experts their
+    suspension and grants), through Django's prefetching (which skips what an instance already holds): what a
+    notification fan-out or a recipients list needs before asking ``can`` about each.
     """
     people = list(users)
     grants = SupportRequestUserObjectPermission.objects.filter(permission__codename=VIEW_GRANT).only(
         "user_id", "content_object_id"
     )
     suspended = ExpertProfile.objects.filter(vetting_status=ExpertProfile.Vetting.SUSPENDED).only("user_id")
-    prefetch_related_objects(people, "groups", "cities")
+    retained = RetainedRead.objects.only("user_id", "request_id")
+    prefetch_related_objects(
+        people, "groups", "cities", Prefetch("retained_reads", queryset=retained, to_attr=PRIMED_RETAINED)
+    )
     experts = [user for user in people if Role.EXPERT in user.roles]
     if experts:
         prefetch_related_objects(
@@ -186,7 +205,7 @@ def _view(s: _Scope, request: SupportRequest, **_: Any) -> bool:
 
 
 def _comment(s: _Scope, request: SupportRequest, *, visibility: str = Visibility.CITY, **_: Any) -> bool:
-    return request.anonymised_at is None and visibility in s.channels(request)
+    return request.anonymised_at is None and visibility in s.channels(request) and not s.reads_only(request)
 
 
 def _see_message(s: _Scope, message: Message, **_: Any) -> bool:
@@ -205,7 +224,7 @@ def _share_file(s: _Scope, obj: SupportRequest | Attachment, **_: Any) -> bool:
 
 
 def _act(s: _Scope, request: SupportRequest, **_: Any) -> bool:
-    return request.anonymised_at is None and s.views(request)
+    return request.anonymised_at is None and s.views(request) and not s.reads_only(request)
 
 
 def _edit_draft(s: _Scope, request: SupportRequest, **_: Any) -> bool:
@@ -429,6 +448,8 @@ _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "view_introduction": _view_introduction,
     "set_peer_contact": _set_peer_contact,
     "choose_mail_reply": _choose_mail_reply,
+    # The network's people, invitations, city records and expert pool (``helpdesk.access_people``).
+    **people_rules.RULES,
 }
 ACTIONS = frozenset(_RULES) | frozenset(_OTHER_RULES)
 
@@ -444,7 +465,7 @@ def can(user: Person, action: str, obj: Any = None, **context: Any) -> bool:
         if not _active(user):
             return False
         s = scope(user)
-        if s.steering_only and action != "view_resource":
+        if s.steering_only and action != "view_resource" and action not in people_rules.STEERING_ALLOWED:
             return False
         return _OTHER_RULES[action](s, obj, **context)
     rule = _RULES.get(action)

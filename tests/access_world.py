@@ -18,6 +18,8 @@ from helpdesk.models import (
     ExpertProfile,
     Message,
     RequestState,
+    RetainedRead,
+    Role,
     Sensitivity,
     SupportRequest,
     User,
@@ -138,6 +140,12 @@ def build_world() -> World:
     world.extra["suspended_expert"] = suspended
     world.extra["deactivated"] = focal_point(a1, username="focal.gone", is_active=False)
     world.extra["expert_user"] = UserFactory(username="nobody.roleless")
+    # Region A's lead (``users["hub_region"]`` is an officer) and city A1's former focal point, who kept read
+    # access to ``req`` at a handover (the matrix's ``Case.extra``).
+    world.extra["hub_lead"] = hub_staff(region_a, username="hub.a.lead", is_hub_lead=True)
+    former = UserFactory(username="focal.former", roles=[Role.FOCAL_POINT])
+    RetainedRead.objects.create(user=former, request=req, granted_by=hub)
+    world.extra["former_city"] = former
 
     world.messages = {
         "city": Message.objects.create(request=req, author=own, body="<p>City channel text</p>"),

@@ -10,6 +10,9 @@ HOW TO ADD A ROW (every new URL needs one, or ``test_every_url_pattern_has_a_cas
    ``world.messages[...]`` / ``world.attachments[...]`` by channel, ``world.user(role)`` the people.
 3. ``method="post"`` and ``data`` (``world -> dict``) for forms; each role's request runs in a transaction
    that is rolled back, so one role's post never changes what the next role sees.
+5. ``extra``: statuses for the people of ``EXTRA_PEOPLE`` (``world.extra``), for rows where they differ from
+   a column of ``ROLES``: ``"hub_lead"`` (region A's lead) and ``"former_city"`` (city A1's former focal point,
+   who kept read access to ``world.req``).
 4. ``expect``: the HTTP status for EVERY role of ``ROLES``. Start from a preset and override:
    ``REQUEST_PAGE`` (a page about ``world.req``: 404 outside the request's scope), ``SIGNED_IN`` (any
    signed-in person), ``only(200, {"hub_region", "management"}, other=403)`` (a page for some roles),
@@ -31,6 +34,8 @@ from tests.access_world import ROLES, World
 from workflows.models import FundingSource
 
 Statuses = dict[str, int]
+# People of ``world.extra`` a row may give statuses for (``Case.extra``).
+EXTRA_PEOPLE = ("hub_lead", "former_city")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class Case:
     data: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
     query: str = ""
     note: str = ""
+    # Statuses for the world's extra people (``EXTRA_PEOPLE``), where a row says them: the people pages tell a
+    # hub's lead from its officers, and a request's page a former focal point who kept read access.
+    extra: Statuses = field(default_factory=dict)
 
 
 def _funding_source() -> FundingSource:
@@ -251,7 +259,7 @@ CASES: list[Case] = [
         kwargs=lambda w: {"reference": w.draft.reference},
     ),
     # --- every role's request page and its posts ------------------------------------------------------------
-    Case("request-detail", REQUEST_PAGE, kwargs=_req),
+    Case("request-detail", REQUEST_PAGE, kwargs=_req, extra={"hub_lead": 200, "former_city": 200}),
     Case(
         "request-move",
         {**REQUEST_PAGE, "assigned_expert": 302, "hub_region": 302, "management": 302},

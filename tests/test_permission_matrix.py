@@ -20,7 +20,7 @@ from helpdesk.models import SupportRequest
 from helpdesk.selectors import visible_requests
 from tests.access_world import ROLES, World, build_world
 from tests.factories import FundEnvelopeFactory, UserFactory
-from tests.permission_cases import CASES, LIST_PAGES, Case
+from tests.permission_cases import CASES, EXTRA_PEOPLE, LIST_PAGES, Case
 from workflows.audit import log_append
 from workflows.models import DeliveryReport, Evaluation, FundApplication
 
@@ -65,11 +65,12 @@ def test_every_case_states_every_role():
     for case in CASES:
         assert set(case.expect) == set(ROLES), (case.name, sorted(set(ROLES) ^ set(case.expect)))
         assert set(case.expect.values()) <= {200, 302, 403, 404}, case.name
+        assert set(case.extra) <= set(EXTRA_PEOPLE), case.name
 
 
 def _status(world: World, case: Case, role: str) -> int:
     client = Client()
-    person = world.user(role)
+    person = world.user(role) if role in ROLES else world.extra[role]
     if person is not None:
         client.force_login(person)
     url = reverse(case.name, kwargs=case.kwargs(world)) + case.query
@@ -81,13 +82,14 @@ def _status(world: World, case: Case, role: str) -> int:
 def test_status_of_every_url_for_every_role(case):
     world = build_world()
     wrong = {}
-    for role in ROLES:
+    expected = {**case.expect, **case.extra}
+    for role in expected:
         # Each role's request in its own rolled-back transaction: one role's post changes nothing for the next.
         with transaction.atomic():
             status = _status(world, case, role)
             transaction.set_rollback(True)
-        if status != case.expect[role]:
-            wrong[role] = f"expected {case.expect[role]}, got {status}"
+        if status != expected[role]:
+            wrong[role] = f"expected {expected[role]}, got {status}"
     assert not wrong, f"{case.name}: {wrong}"
 
 

@@ -21,6 +21,7 @@ from helpdesk.models.choices import (
 from helpdesk.models.geography import City, CityPeerConsentLog, Region, country_name, localized_name, name_key
 from helpdesk.models.indicators import Indicator, IndicatorUnit, indicator_value
 from helpdesk.models.intake import IntakeSession
+from helpdesk.models.membership import Invitation, InvitationStatus, PeopleAction, PeopleLog, RetainedRead
 from helpdesk.models.people import ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, HeldFile, Message, ReferenceSequence, SupportRequest
 from helpdesk.models.resource_search import ResourceSearch
@@ -52,9 +53,13 @@ __all__ = [
     "Indicator",
     "IndicatorUnit",
     "IntakeSession",
+    "Invitation",
+    "InvitationStatus",
     "Language",
     "Message",
     "NotificationMode",
+    "PeopleAction",
+    "PeopleLog",
     "ReferenceSequence",
     "Region",
     "ReplyTemplate",
@@ -66,6 +71,7 @@ __all__ = [
     "ResourceSearch",
     "ResourceState",
     "ResourceVersion",
+    "RetainedRead",
     "Role",
     "SavedView",
     "Sensitivity",

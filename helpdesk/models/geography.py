@@ -68,6 +68,9 @@ class City(models.Model):
     country = CountryField(_("country"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cities", verbose_name=_("hub"))
     is_member = models.BooleanField(_("member of the network"), default=True)
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    # The network's rules: a member city accepts the guiding principles and designates its focal point(s).
+    principles_accepted_on = models.DateField(_("guiding principles accepted on"), null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     anonymous_to_experts = models.BooleanField(
         _("keep the city anonymous to experts"),

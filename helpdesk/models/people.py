@@ -16,6 +16,7 @@ from helpdesk.models.geography import City, Region
 # (the profile if suspended, else None) and their view grants.
 PRIMED_SUSPENSION = "primed_suspension"
 PRIMED_GRANTS = "primed_view_grants"
+PRIMED_RETAINED = "primed_retained_reads"
 VIEW_GRANT = "view_supportrequest"
 # Where ``User.shared_attachment_ids`` keeps what it knows, by request (an attribute, forgotten with the rest).
 SHARED_FILES = "shared_files_by_request"
@@ -54,6 +55,8 @@ class User(AbstractUser):
         verbose_name=_("hub (hub staff)"),
     )
     is_hub_lead = models.BooleanField(_("hub lead"), default=False)
+    # An IANA zone name ("Africa/Nairobi"); empty means the hub's or city's (``helpdesk.selectors.people``).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     # Where a reply by e-mail from hub staff or the management unit lands (``notifications.inbound``): an
     # internal note unless they chose the city's channel. A city's reply is always to the hub; an expert's on
     # their own channel.
@@ -118,6 +121,17 @@ class User(AbstractUser):
             ).values_list("content_object_id", flat=True)
         )
 
+    @cached_property
+    def retained_request_ids(self) -> frozenset[int]:
+        """The requests this former focal point still reads (``RetainedRead``, kept at a handover). A handover
+        leaves the former focal point their role (without the city), so nobody else's access reads it."""
+        if Role.FOCAL_POINT not in self.roles:
+            return frozenset()
+        primed = getattr(self, PRIMED_RETAINED, None)
+        if primed is not None:
+            return frozenset(row.request_id for row in primed)
+        return frozenset(self.retained_reads.values_list("request_id", flat=True))
+
     def shared_attachment_ids(self, request_id: int) -> frozenset[int]:
         """The city files of one request the hub shared with this expert: read once per request, unless the read
         of the request's files already told (``shared_attachments_known``)."""
@@ -138,8 +152,15 @@ class User(AbstractUser):
 
     def access_changed(self) -> None:
         """Forget what was read about this person's access (after a grant, a revocation or a role change)."""
-        primed = (PRIMED_SUSPENSION, PRIMED_GRANTS)
-        names = ("roles", "focal_city_ids", "expert_in_good_standing", "granted_request_ids", SHARED_FILES)
+        primed = (PRIMED_SUSPENSION, PRIMED_GRANTS, PRIMED_RETAINED)
+        names = (
+            "roles",
+            "focal_city_ids",
+            "expert_in_good_standing",
+            "granted_request_ids",
+            "retained_request_ids",
+            SHARED_FILES,
+        )
         for name in (*names, *primed):
             with contextlib.suppress(AttributeError):
                 delattr(self, name)
@@ -173,6 +194,33 @@ class ExpertProfile(models.Model):
     )
     max_concurrent_assignments = models.PositiveSmallIntegerField(_("maximum concurrent assignments"), default=3)
     vetting_status = models.CharField(_("vetting"), max_length=10, choices=Vetting.choices, default=Vetting.PENDING)
+    # The management unit's last vetting decision: why (a suspension always says why), who and when.
+    vetting_reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    vetted_at = models.DateTimeField(_("vetting decided"), null=True, blank=True)
+    vetted_by = models.ForeignKey(
+        "helpdesk.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    nominated_by = models.ForeignKey(
+        "helpdesk.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("nominated by"),
+    )
+    # Standing conflicts of interest the expert declared: cities and countries they must not advise, and
+    # organisations they are tied to (matching leaves them out for those cities).
+    conflict_cities = models.ManyToManyField(
+        City, blank=True, related_name="conflicted_experts", verbose_name=_("cities I must not advise")
+    )
+    conflict_countries = models.JSONField(_("countries I must not advise"), default=list, blank=True)
+    conflict_organisations = models.TextField(_("organisations I am tied to"), max_length=1000, blank=True)
+    updated_at = models.DateTimeField(_("profile updated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("expert profile")

@@ -68,6 +68,8 @@ def visible_requests(user: User | AnonymousUser | None) -> QuerySet[SupportReque
         condition |= Q(region_id=s.hub_region_id) & submitted
     if s.city_ids:
         condition |= Q(city_id__in=sorted(s.city_ids))
+    if s.retained:
+        condition |= Q(pk__in=sorted(s.retained)) & submitted
     if s.expert_ok:
         # Explicit flags: a global "view" permission or superuser status must never widen an expert's
         # reach, and request access is never granted to groups.
