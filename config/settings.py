@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in person's profile language wins over the browser's.
     "web.middleware.UserLanguageMiddleware",
+    # And their time zone (User.time_zone) for every moment a page shows.
+    "web.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Access and security (web.middleware): session timeouts and suspensions, no-store.
     "web.middleware.SessionSecurityMiddleware",

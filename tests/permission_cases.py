@@ -470,6 +470,13 @@ CASES: list[Case] = [
         kwargs=_resource_in_review,
         note="the review page: a reviewer who did not write it; its writer is sent back to the resource",
     ),
+    # --- the network's people ----------------------------------------------------------------------------
+    Case(
+        "people",
+        only(200, {*HUB_STAFF, "management"}, other=403),
+        extra={"hub_lead": 200, "former_city": 403},
+        note="hub staff list their region's people, the management unit everyone; nobody else",
+    ),
 ]
 
 # Pages that list requests, and the roles that may open them (others get 403 and are skipped).

@@ -10,6 +10,7 @@ from django.urls import ResolverMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.access import can
 from helpdesk.models import Role
 
 
@@ -41,6 +42,11 @@ ROLE_NAV: dict[str, list[NavItem]] = {
 # Every role reads the resource hub: after the role's own pages.
 SHARED_NAV = [NavItem("resource-list", _("Resources"))]
 
+# The people pages' entries (templates/base.html) follow ``can``, not a role: a hub's staff and the management
+# unit read people and the expert pool, every signed-in person the city directory. Their links are written with
+# ``{% url ... as %}`` in the template, so a page not yet in the URLconf leaves its entry out.
+PEOPLE_NAV_ACTIONS = ("view_people", "view_city_directory", "view_expert_pool")
+
 # The language switcher shows each language in its own name, so a lost reader finds theirs.
 LANGUAGE_SELF_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
@@ -48,6 +54,7 @@ LANGUAGE_SELF_NAMES = {"en": "English", "fr": "Français", "ar": "العربية
 def desk(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     nav: list[NavItem] = []
+    allowed: dict[str, bool] = {}
     pending = getattr(request, "second_step_pending", False)
     if user is not None and user.is_authenticated and not pending:
         seen: set[str] = set()
@@ -58,10 +65,13 @@ def desk(request: HttpRequest) -> dict[str, object]:
                     nav.append(item)
         if user.role_names:
             nav += SHARED_NAV
+            # The roles are read once per request (``User.roles``): these answers cost no query.
+            allowed = {action: can(user, action) for action in PEOPLE_NAV_ACTIONS}
     match: ResolverMatch | None = getattr(request, "resolver_match", None)
     current = match.url_name if match else None
     return {
         "desk_nav": nav,
+        "desk_can": allowed,
         "desk_second_step_pending": pending,
         "desk_current": current,
         "desk_languages": [(code, LANGUAGE_SELF_NAMES.get(code, code)) for code, _name in settings.LANGUAGES],

@@ -4,6 +4,7 @@
   whose vetting was suspended (and who holds no other role), is signed out on their very next request.
 - ``NoStoreMiddleware``: no signed-in page may be kept by a browser or proxy cache.
 - ``UserLanguageMiddleware``: a signed-in person's pages speak their profile's language.
+- ``UserTimeZoneMiddleware``: and show moments in their profile's time zone (the desk's when they chose none).
 - ``ControlCharacterMiddleware``: a NUL anywhere in the input, or another control character in a path, a
   query or a form's key, is a 400 before any view or query runs (and so is the admin's blank ``_to_field``).
 
@@ -15,6 +16,7 @@ middleware, which they use).
 from __future__ import annotations
 
 import time
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
@@ -22,7 +24,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user, logout
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Role, User
@@ -138,6 +140,35 @@ class UserLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class UserTimeZoneMiddleware:
+    """Moments on a signed-in person's pages in the zone they chose (``User.time_zone``); the desk's default
+    (``TIME_ZONE``) otherwise, and always once the response is made, so a reused thread starts clean."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        zone = _zone(name) if name else None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    """The zone of that name; None for one the zone database no longer knows (the default applies)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 # Django's admin checks a ``_to_field`` only when it is not blank, then looks the blank name up as a field:

@@ -15,6 +15,7 @@ from web.views import (
     needs,
     notifications,
     peers,
+    people,
     publishing,
     replies,
     reports,
@@ -126,4 +127,6 @@ urlpatterns = [
     path("resources/<slug:slug>/versions/<slug:language>/", resources.resource_version, name="resource-version"),
     path("resources/<slug:slug>/files/<int:pk>/", resources.resource_file, name="resource-file"),
     path("resources/<slug:slug>/review/", resources.resource_review, name="resource-review"),
+    # The network's people (hub staff: their region's; the management unit: everyone)
+    path("people/", people.people_list, name="people"),
 ]

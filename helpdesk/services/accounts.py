@@ -8,6 +8,8 @@ the admin's history (``LogEntry`` on the person), where an administrator looks w
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +27,8 @@ MAIL_REPLY_CHOICES = (Visibility.INTERNAL, Visibility.CITY)
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+# Zone names kept only for old systems ("US/Eastern", "Etc/GMT+3"): the list offers the places people live in.
+LEGACY_ZONES = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
 
 
 def account_event_record(*, user: User, message: str) -> None:
@@ -136,4 +140,26 @@ def mail_reply_visibility_set(*, user: User, visibility: str) -> bool:
             return False
         User.objects.filter(pk=user.pk).update(mail_reply_visibility=visibility)
         account_event_record(user=user, message=f"Replies by e-mail: {before} → {visibility}")
+    return True
+
+
+def time_zone_names() -> list[str]:
+    """Every IANA zone a person may choose, in order (Africa/…, America/…, …), without the legacy aliases."""
+    return sorted(name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(LEGACY_ZONES))
+
+
+def time_zone_set(*, user: User, time_zone: str) -> bool:
+    """Set the zone ``user``'s pages show moments in: an IANA name, or "" for the default (for now the desk's,
+    ``settings.TIME_ZONE``; a hub's or city's own zone once hubs keep a calendar). Returns whether it changed;
+    the change goes to the person's history. Raises ``ValidationError`` for a name the zone database lacks."""
+    time_zone = time_zone.strip()
+    if time_zone and time_zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
+    with transaction.atomic():
+        before = User.objects.select_for_update().values_list("time_zone", flat=True).get(pk=user.pk)
+        user.time_zone = time_zone
+        if before == time_zone:
+            return False
+        User.objects.filter(pk=user.pk).update(time_zone=time_zone)
+        account_event_record(user=user, message=f"Time zone: {before or 'default'} → {time_zone or 'default'}")
     return True

@@ -152,3 +152,29 @@ def test_the_demo_lives_its_follow_ups_through_the_lifecycle_on_their_days():
         before = FollowUp.objects.count(), TransitionLog.objects.count()
         call_command("seed_demo", stdout=StringIO())
         assert (FollowUp.objects.count(), TransitionLog.objects.count()) == before
+
+
+def test_the_demo_has_invitations_a_pending_expert_and_a_city_without_a_focal_point():
+    from helpdesk.models import ExpertProfile, Invitation, InvitationStatus, PeopleAction, PeopleLog
+
+    call_command("seed_demo", stdout=StringIO())
+    statuses = Counter(invitation.status for invitation in Invitation.objects.all())
+    assert statuses[InvitationStatus.PENDING] >= 3 and statuses[InvitationStatus.EXPIRED] == 1
+    assert Invitation.objects.filter(language="fr").exists()
+    leads = set(User.objects.filter(is_hub_lead=True).values_list("pk", flat=True))
+    focal = Invitation.objects.filter(role=Role.FOCAL_POINT)
+    assert focal.exists() and set(focal.values_list("invited_by", flat=True)) <= leads
+    nominated = Invitation.objects.get(role=Role.EXPERT, accepted_at__isnull=True)
+    assert nominated.invited_by.has_role(Role.HUB_STAFF) and not nominated.invited_by.is_hub_lead
+    assert all(len(nonce) >= 40 for nonce in Invitation.objects.values_list("nonce", flat=True))
+    # Every invitation has its line in the people log, by whoever sent it.
+    for invitation in Invitation.objects.all():
+        assert PeopleLog.objects.filter(
+            invitation=invitation, action=PeopleAction.INVITED, actor=invitation.invited_by
+        ).exists()
+    pending = ExpertProfile.objects.get(user__username="expert.pending")
+    assert pending.vetting_status == ExpertProfile.Vetting.PENDING and pending.nominated_by is not None
+    members = City.objects.filter(is_member=True)
+    assert members.filter(focal_points__isnull=True).exists()
+    assert members.filter(principles_accepted_on__isnull=True).count() == 1
+    assert members.filter(member_since__isnull=False, principles_accepted_on__isnull=False).count() >= 30

@@ -71,3 +71,23 @@ def test_new_recovery_codes_replace_the_old_and_removal_removes_everything():
     assert not StaticToken.objects.filter(device__user=person).exists()
     messages = set(LogEntry.objects.filter(object_id=str(person.pk)).values_list("change_message", flat=True))
     assert {"Second factor enrolled", "Recovery codes replaced", "Second factor removed"} <= messages
+
+
+def test_time_zone_set_checks_the_name_and_records_the_change():
+    from django.contrib.admin.models import LogEntry
+    from django.core.exceptions import ValidationError
+
+    from helpdesk.services.accounts import time_zone_set
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    assert time_zone_set(user=person, time_zone="Africa/Nairobi") is True
+    person.refresh_from_db()
+    assert person.time_zone == "Africa/Nairobi"
+    assert LogEntry.objects.filter(object_id=str(person.pk), change_message__contains="Africa/Nairobi").exists()
+    assert time_zone_set(user=person, time_zone="Africa/Nairobi") is False
+    with pytest.raises(ValidationError):
+        time_zone_set(user=person, time_zone="Africa/Atlantis")
+    assert time_zone_set(user=person, time_zone="") is True
+    person.refresh_from_db()
+    assert person.time_zone == ""

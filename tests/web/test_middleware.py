@@ -205,3 +205,34 @@ def test_the_admins_blank_to_field_is_a_400_not_a_server_error(client):
     client.force_login(staff)
     assert client.get("/admin/helpdesk/region/1/delete/?_to_field=").status_code == 400
     assert client.get("/admin/helpdesk/region/").status_code == 200
+
+
+# --- time zone -----------------------------------------------------------------------------------------
+def _people_page_moment(client, reader, seen) -> str:
+    import re
+
+    client.force_login(reader)
+    html = client.get(reverse("people")).content.decode()
+    moment = re.search(r'<time datetime="([^"]+)"[^>]*>([^<]+)</time>', html[html.index(f"<bdi>{seen}</bdi>") :])
+    return f"{moment.group(1)} {moment.group(2)}"
+
+
+def test_a_persons_pages_show_moments_in_their_time_zone(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import CityFactory, focal_point, management
+
+    seen = focal_point(CityFactory(), last_login=datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC))
+    reader = management(time_zone="Asia/Kathmandu")
+    assert _people_page_moment(client, reader, seen) == "2026-03-01T17:45:00+05:45 2026-03-01 17:45 +0545"
+    # Back to the desk's zone once the page is made: the next request on this thread starts clean.
+    assert timezone.get_current_timezone_name() == "UTC"
+    reader.time_zone = ""
+    reader.save(update_fields=["time_zone"])
+    assert _people_page_moment(client, reader, seen).startswith("2026-03-01T12:00:00+00:00 2026-03-01 12:00")
+    # A name the zone database no longer knows: the default, not an error.
+    reader.time_zone = "Mars/Olympus_Mons"
+    reader.save(update_fields=["time_zone"])
+    assert _people_page_moment(client, reader, seen).startswith("2026-03-01T12:00:00+00:00")

@@ -9,10 +9,38 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk.models import User
+from helpdesk.services.accounts import time_zone_names
 from notifications.queue import enqueue_password_reset_on_commit
 from web.two_factor import password_checked
+
+# The first part of a zone's name, as a heading of the list in the reader's language.
+ZONE_AREAS = {
+    "Africa": pgettext_lazy("time zone area", "Africa"),
+    "America": pgettext_lazy("time zone area", "Americas"),
+    "Antarctica": pgettext_lazy("time zone area", "Antarctica"),
+    "Arctic": pgettext_lazy("time zone area", "Arctic"),
+    "Asia": pgettext_lazy("time zone area", "Asia"),
+    "Atlantic": pgettext_lazy("time zone area", "Atlantic Ocean"),
+    "Australia": pgettext_lazy("time zone area", "Australia"),
+    "Europe": pgettext_lazy("time zone area", "Europe"),
+    "Indian": pgettext_lazy("time zone area", "Indian Ocean"),
+    "Pacific": pgettext_lazy("time zone area", "Pacific Ocean"),
+}
+
+
+def time_zone_choices() -> list[tuple[str, Any]]:
+    """The default first, then every zone under its area ("Africa": Nairobi, Tunis…), the place as IANA names it
+    ("Dar_es_Salaam" reads "Dar es Salaam"; "Argentina/Salta" reads "Argentina / Salta")."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in time_zone_names():
+        area, _sep, place = name.partition("/")
+        groups.setdefault(area, []).append((name, place.replace("_", " ").replace("/", " / ")))
+    default = _("Default: %(zone)s (the desk's time zone, until hubs keep their own)") % {"zone": settings.TIME_ZONE}
+    areas: list[tuple[str, Any]] = [(str(ZONE_AREAS.get(area, area)), zones) for area, zones in groups.items()]
+    return [("", default), *areas]
 
 
 class ProfileForm(forms.ModelForm):
@@ -59,6 +87,14 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.request = request
         self.fields["email"].required = True
+        # Not a model field of the form: the view saves it through its service, which checks and records it.
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=_("Your time zone"),
+            choices=time_zone_choices,
+            required=False,
+            initial=self.instance.time_zone,
+            help_text=_("Dates and times on your pages are shown in this zone."),
+        )
         if choose_mail_reply:
             # Not a model field of the form: the view saves it through its service, which records the change.
             self.fields["mail_reply_visibility"] = forms.ChoiceField(
@@ -75,6 +111,10 @@ class ProfileForm(forms.ModelForm):
     @property
     def mail_reply_changed(self) -> bool:
         return "mail_reply_visibility" in self.fields and "mail_reply_visibility" in self.changed_data
+
+    @property
+    def time_zone_changed(self) -> bool:
+        return "time_zone" in self.changed_data
 
     @property
     def email_changed(self) -> bool:

@@ -25,6 +25,7 @@ from helpdesk.services.accounts import (
     has_second_factor,
     mail_reply_visibility_set,
     recovery_codes_left,
+    time_zone_set,
 )
 from notifications.queue import enqueue_account_notice_on_commit
 from web.forms.account import LanguageForm, ProfileForm, QueuedPasswordResetForm
@@ -93,6 +94,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             user = form.save()
             if form.mail_reply_changed:
                 mail_reply_visibility_set(user=user, visibility=form.cleaned_data["mail_reply_visibility"])
+            if form.time_zone_changed:
+                time_zone_set(user=user, time_zone=form.cleaned_data["time_zone"])
             if form.email_changed:
                 account_event_record(user=user, message="E-mail address changed")
                 # The old address, not the new one: if the change was not its owner's, they hear of it.

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from devtools.demo.bulk import bulk_load
 from devtools.demo.follow_ups import seed_follow_ups
 from devtools.demo.history import seed_scale_history
+from devtools.demo.membership import seed_membership
 from devtools.demo.network import DEMO_PASSWORD, seed_network
 from devtools.demo.notifications import seed_scale_notifications
 from devtools.demo.requests import seed_requests
@@ -42,9 +43,11 @@ class Command(BaseCommand):
         follow_ups = seed_follow_ups()
         resources = seed_resources()
         peers = peer_contact_themes_seed()
+        # Last: the pending expert and the new city must not be drawn into the demo requests.
+        invitations = seed_membership()
         self.stdout.write(
             f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups, {resources} resources, "
-            f"{peers} cities open to peer exchange)."
+            f"{peers} cities open to peer exchange, {invitations} invitations)."
         )
         scale = int(options["scale"] or 0)
         if scale:
