@@ -87,12 +87,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/cities/detail.html", {"record": record, "city": record.city, "form": form})
 
 
-@login_required
+@role_required(Role.HUB_STAFF, Role.MANAGEMENT)
 @limit_posts
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A city's record, kept by its hub's staff and the management unit (another hub's city: 404)."""
     user = signed_in(request)
-    if not (user.has_role(Role.HUB_STAFF) or user.has_role(Role.MANAGEMENT)):
-        raise PermissionDenied
     city = city_for_editing(user, pk)
     if city is None:
         raise Http404

@@ -270,3 +270,9 @@ def test_the_gaps_page_lists_each_hubs_gaps(client, city, region):
 def test_the_city_home_links_to_the_citys_record(client, city):
     html = _page(client, focal_point(city), "/city/")
     assert f'href="/cities/{city.pk}/"' in html and "Your city's record" in html
+
+
+@pytest.mark.parametrize("query", ["?hub=abc", "?hub=999999", "?theme=nope&language=xx", "?q=" + "x" * 500])
+def test_filters_off_the_lists_are_ignored(client, city, query):
+    html = _page(client, steering(), "/cities/" + query)
+    assert "Alpha One" in html or "No member city matches" in html
