@@ -10,7 +10,7 @@ Every read is a fixed number of queries whatever the number of cities.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -18,6 +18,8 @@ from helpdesk.access import can, scope
 from helpdesk.models import (
     City,
     Language,
+    PeopleAction,
+    PeopleLog,
     Region,
     RequestState,
     Role,
@@ -244,6 +246,16 @@ class FocalPointContact:
     phone: str
 
 
+@dataclass(frozen=True)
+class RecordChange:
+    """One line of the record's history: when, who, what kind of change, and which fields (their labels)."""
+
+    at: datetime
+    actor: str
+    action: str  # label
+    fields: list[str]
+
+
 @dataclass
 class CityRecord:
     city: City
@@ -255,6 +267,7 @@ class CityRecord:
     may_edit: bool
     may_set_anonymity: bool
     may_handover: bool
+    history: list[RecordChange] = field(default_factory=list)
 
 
 def may_see_record(user: User, city: City) -> bool:
@@ -287,6 +300,7 @@ def city_record_for(user: User, pk: int) -> CityRecord | None:
         for p in people
     ]
     row = _row(user, city, _worked_on([city.pk]).get(city.pk, set()))
+    may_edit = row.may_edit
     return CityRecord(
         city=city,
         hub=city.region.localized_name,
@@ -297,4 +311,35 @@ def city_record_for(user: User, pk: int) -> CityRecord | None:
         may_edit=row.may_edit,
         may_set_anonymity=can(user, "set_city_anonymity", city),
         may_handover=can(user, "handover_city", city),
+        history=_history(city) if may_edit else [],
     )
+
+
+HISTORY_LINES = 10
+CITY_ACTIONS = (PeopleAction.CITY_ADDED, PeopleAction.CITY_CHANGED, PeopleAction.CITY_ANONYMITY)
+
+
+def _history(city: City) -> list[RecordChange]:
+    """The record's last changes (the people log), for those who keep it: one query."""
+    labels = {f.name: str(f.verbose_name) for f in City._meta.get_fields() if hasattr(f, "verbose_name")}
+    actions = dict(PeopleAction.choices)
+    rows = (
+        PeopleLog.objects.filter(city=city, action__in=CITY_ACTIONS)
+        .select_related("actor")
+        .only("created_at", "action", "detail", "actor__first_name", "actor__last_name", "actor__username")
+        .order_by("-created_at", "-id")[:HISTORY_LINES]
+    )
+    changes = []
+    for row in rows:
+        actor = row.actor
+        name = User.display_name(actor.first_name, actor.last_name, actor.username) if actor else ""
+        changed = (row.detail or {}).get("after", {}) if row.action != PeopleAction.CITY_ADDED else {}
+        changes.append(
+            RecordChange(
+                at=row.created_at,
+                actor=name,
+                action=str(actions.get(row.action, row.action)),
+                fields=[labels.get(key, key) for key in changed],
+            )
+        )
+    return changes

@@ -276,3 +276,35 @@ def test_the_city_home_links_to_the_citys_record(client, city):
 def test_filters_off_the_lists_are_ignored(client, city, query):
     html = _page(client, steering(), "/cities/" + query)
     assert "Alpha One" in html or "No member city matches" in html
+
+
+def test_the_record_shows_its_recent_changes_to_those_who_keep_it(client, city):
+    staff = hub_staff(city.region)
+    focal = focal_point(city)
+    client.force_login(focal)
+    client.post(f"/cities/{city.pk}/anonymity/", {"choice": "anonymous"})
+    client.force_login(staff)
+    client.post(
+        f"/cities/{city.pk}/edit/", {"name": "Alpha One", "country": "KE", "is_member": "on", "languages": ["ar"]}
+    )
+
+    html = _page(client, staff, f"/cities/{city.pk}/")
+    assert "Recent changes to the record" in html
+    assert "City record changed" in html and "City&#x27;s anonymity to experts changed" in html
+    html = _page(client, focal, f"/cities/{city.pk}/")
+    assert "Recent changes to the record" not in html
+
+
+def test_the_record_page_costs_the_same_with_1_or_8_focal_points(client, city):
+    client.force_login(hub_staff(city.region))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/cities/{city.pk}/").status_code == 200
+        return len(captured)
+
+    focal_point(city)
+    few = count()
+    for _ in range(7):
+        focal_point(city)
+    assert few == count() <= 12
