@@ -104,6 +104,10 @@ def _api_token_of(owner: Any) -> Any:
     )[0]
 
 
+def _city(world: World) -> dict[str, Any]:
+    return {"pk": world.req.city_id}
+
+
 def _draft_resource(world: World) -> dict[str, Any]:
     return {"slug": _resource_of(world, state="draft", author="own_city").slug}
 
@@ -411,6 +415,43 @@ CASES: list[Case] = [
     Case("expert-inbox", only(200, EXPERTS, other=403)),
     # --- peer exchange ------------------------------------------------------------------------------------------
     Case("city-peer-exchange", only(200, FOCAL_POINTS, other=403), note="a city's consent to be contacted"),
+    # --- cities and membership (city A1 = world.req.city, region A) -----------------------------------------------
+    Case(
+        "city-directory",
+        SIGNED_IN,
+        extra={"hub_lead": 200, "former_city": 200},
+        note="member cities by hub; no request content; the steering committee too",
+    ),
+    Case(
+        "city-gaps",
+        only(200, {*HUB_STAFF, "management"}, other=403),
+        extra={"hub_lead": 200, "former_city": 403},
+        note="hub staff their own hub, the management unit every hub",
+    ),
+    Case("city-new", only(200, {*HUB_STAFF, "management"}, other=403), extra={"hub_lead": 200, "former_city": 403}),
+    Case(
+        "city-detail",
+        only(200, {"own_city", "hub_region", "management"}, other=404),
+        kwargs=_city,
+        extra={"hub_lead": 200, "former_city": 404},
+        note="its hub, the management unit and its own focal points; everyone else reads the directory",
+    ),
+    Case(
+        "city-edit",
+        {**only(200, {"hub_region", "management"}, other=403), "hub_other_region": 404},
+        kwargs=_city,
+        extra={"hub_lead": 200, "former_city": 403},
+        note="the record is kept by its hub's staff and the management unit",
+    ),
+    Case(
+        "city-anonymity",
+        {**only(302, {"own_city"}, other=403), "same_region_city": 404, "other_region_city": 404},
+        method="post",
+        kwargs=_city,
+        data=lambda w: {"choice": "anonymous"},
+        extra={"hub_lead": 403, "former_city": 404},
+        note="the city's own choice: its focal points only",
+    ),
     # --- management unit --------------------------------------------------------------------------------------
     Case("fund-queue", only(200, {"management"}, other=403)),
     Case("overview", only(200, {"management"}, other=403)),

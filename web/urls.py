@@ -4,6 +4,7 @@ from web.converters import ReferenceConverter
 from web.views import (
     account,
     api_tokens,
+    cities,
     city,
     core,
     expert,
@@ -81,6 +82,13 @@ urlpatterns = [
     path("city/peer-exchange/", peers.peer_exchange, name="city-peer-exchange"),
     path("introductions/<int:pk>/", peers.introduction_detail, name="introduction-detail"),
     path("introductions/<int:pk>/withdraw/", peers.introduction_withdraw_view, name="introduction-withdraw"),
+    # The network's cities: the directory, membership gaps, a city's record ("new" and "gaps" before a record)
+    path("cities/", cities.directory, name="city-directory"),
+    path("cities/gaps/", cities.gaps, name="city-gaps"),
+    path("cities/new/", cities.new, name="city-new"),
+    path("cities/<int:pk>/", cities.detail, name="city-detail"),
+    path("cities/<int:pk>/edit/", cities.edit, name="city-edit"),
+    path("cities/<int:pk>/anonymity/", cities.anonymity, name="city-anonymity"),
     # Every role's request page and its posts
     path("requests/<ref:reference>/", requests.detail, name="request-detail"),
     path("requests/<ref:reference>/moves/<slug:name>/", requests.move, name="request-move"),

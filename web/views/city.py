@@ -33,6 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
     # The peer introductions awaiting the city's answer (or made, with whom to talk to).
     introductions = city_introductions(user) if not (request.GET.get("after") or request.GET.get("before")) else []
     context = {"page": page, "attention": attention, "multi_city": multi_city, "introductions": introductions}
+    # Each of the focal point's cities links to its record (where the city chooses its anonymity to experts).
+    context["own_cities"] = list(user.cities.order_by("name").only("pk", "name"))
     return render(request, "web/city/home.html", context)
 
 
