@@ -248,9 +248,18 @@ def _propose_expert(s: _Scope, request: SupportRequest, *, expert: User | None =
     assert expert is not None
     if not expert.has_role(Role.EXPERT) or expert.has_role(Role.STEERING):
         return False
-    # Only a vetted expert may be let in; the city's own focal points may not advise on their own request.
-    vetted = ExpertProfile.objects.filter(user_id=expert.pk, vetting_status=ExpertProfile.Vetting.VETTED).exists()
-    return vetted and not scope(expert).is_focal_of(request)
+    # Only a vetted, available expert without a standing conflict with the city or its country may be let in
+    # (``access_people.expert_unfit``, the matching's own rule); the city's focal points never advise on it.
+    profile = (
+        ExpertProfile.objects.filter(user_id=expert.pk)
+        .only("user_id", "vetting_status", "availability", "conflict_countries")
+        .prefetch_related(Prefetch("conflict_cities", queryset=City.objects.only("pk")))
+        .first()
+    )
+    if profile is None:
+        return False
+    profile.user = expert
+    return people_rules.expert_unfit(profile, request) is None and not scope(expert).is_focal_of(request)
 
 
 def _oversee(s: _Scope, request: SupportRequest, **_: Any) -> bool:

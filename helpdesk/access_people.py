@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from helpdesk.models import City, ExpertProfile, Invitation, Region, Role, User
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import City, ExpertProfile, Invitation, Region, Role, SupportRequest, User
 
 if TYPE_CHECKING:
     from helpdesk.access import _Scope
@@ -142,6 +145,41 @@ def _vet_expert(s: _Scope, profile: ExpertProfile | None = None, **_: Any) -> bo
 def _edit_expert_profile(s: _Scope, profile: ExpertProfile, **_: Any) -> bool:
     """The expert keeps their own profile (availability, themes, conflicts); the management unit may correct it."""
     return profile is not None and (profile.user_id == s.user.pk or s.management)
+
+
+class Unfit(models.TextChoices):
+    """Why an expert of the pool may not be proposed for a request (in the order they are asked)."""
+
+    INACTIVE = "inactive", _("account deactivated")
+    SUSPENDED = "suspended", _("suspended")
+    PENDING = "pending", _("not vetted yet")
+    UNAVAILABLE = "unavailable", _("unavailable")
+    CONFLICT_CITY = "conflict_city", _("declared a conflict with this city")
+    CONFLICT_COUNTRY = "conflict_country", _("declared a conflict with this country")
+
+
+def expert_unfit(profile: ExpertProfile, request: SupportRequest) -> str | None:
+    """Why ``profile``'s expert may not be proposed for ``request`` (an ``Unfit`` value), or None if they may.
+
+    The one rule for matching (``workflows.matching``), proposing (``helpdesk.access``'s ``propose_expert``) and
+    the matching page's "why is this expert not listed". It reads ``profile.user`` and
+    ``profile.conflict_cities.all()``: a list prefetches both, so the rule costs no query per expert.
+    """
+    if not profile.user.is_active:
+        return Unfit.INACTIVE
+    if profile.vetting_status == ExpertProfile.Vetting.SUSPENDED:
+        return Unfit.SUSPENDED
+    if profile.vetting_status != ExpertProfile.Vetting.VETTED:
+        return Unfit.PENDING
+    if profile.availability == ExpertProfile.Availability.UNAVAILABLE:
+        return Unfit.UNAVAILABLE
+    # Standing conflicts the expert declared exclude them outright (an earlier declaration on one request of
+    # the city is only a warning on the matching page: the expert may have since moved on).
+    if any(city.pk == request.city_id for city in profile.conflict_cities.all()):
+        return Unfit.CONFLICT_CITY
+    if request.city_id is not None and request.city.country in (profile.conflict_countries or []):
+        return Unfit.CONFLICT_COUNTRY
+    return None
 
 
 RULES: dict[str, Callable[..., bool]] = {

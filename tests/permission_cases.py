@@ -498,6 +498,25 @@ CASES: list[Case] = [
         data=lambda w: {"action": "add", "user": w.user("hub_region").pk},
         note="only the request's hub and the management unit choose watchers; others who see it get 403",
     ),
+    # --- the expert pool (experts' own profile; the pool and vetting for hub staff and the management unit) --
+    Case("expert-profile-edit", only(200, EXPERTS, other=403), note="an expert's own profile: no id, nobody else's"),
+    Case("expert-pool", only(200, {*HUB_STAFF, "management"}, other=403), extra={"hub_lead": 200}),
+    Case(
+        "expert-detail",
+        only(200, {*HUB_STAFF, "management"}, other=403),
+        kwargs=lambda w: {"pk": w.user("unassigned_expert").pk},
+        extra={"hub_lead": 200},
+        note="hub staff read it; the management unit also vets there",
+    ),
+    Case(
+        "expert-vetting",
+        only(302, {"management"}, other=403),
+        method="post",
+        kwargs=lambda w: {"pk": w.user("unassigned_expert").pk},
+        data=lambda w: {"status": "suspended", "reason": "A complaint under review", "confirm": "on"},
+        extra={"hub_lead": 403},
+        note="the management unit only; hub staff read the profile but never vet",
+    ),
     # --- the resource hub -----------------------------------------------------------------------------------
     Case("resource-list", SIGNED_IN, note="published resources: every signed-in person, the steering committee too"),
     Case("resource-new", only(200, WRITERS, other=403), note="focal points propose, hub staff and management write"),

@@ -27,13 +27,18 @@ class NavItem:
 # One entry per role, in the order they appear; a person with several roles sees each role's pages.
 ROLE_NAV: dict[str, list[NavItem]] = {
     Role.FOCAL_POINT: [NavItem("city-home", _("Our requests")), NavItem("request-new", _("New request"))],
-    Role.HUB_STAFF: [NavItem("hub-queue", _("Queue")), NavItem("hub-needs", _("Needs map"))],
+    Role.HUB_STAFF: [
+        NavItem("hub-queue", _("Queue")),
+        NavItem("hub-needs", _("Needs map")),
+        NavItem("expert-pool", _("Expert pool")),
+    ],
     Role.EXPERT: [NavItem("expert-inbox", _("My assignments"))],
     Role.MANAGEMENT: [
         NavItem("fund-queue", _("Fund applications")),
         NavItem("overview", _("Hubs overview")),
         NavItem("hub-queue", _("All requests")),
         NavItem("hub-needs", _("Needs map")),
+        NavItem("expert-pool", _("Expert pool")),
         NavItem("steering", _("Figures")),
         NavItem("reports", _("Reports")),
     ],

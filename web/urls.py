@@ -8,6 +8,7 @@ from web.views import (
     city,
     core,
     expert,
+    experts,
     exports,
     files,
     hub,
@@ -117,6 +118,11 @@ urlpatterns = [
     path("requests/<ref:reference>/peers/", peers.request_peers, name="request-peers"),
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),
+    path("expert/profile/", experts.expert_profile_edit, name="expert-profile-edit"),
+    # The expert pool (hub staff and the management unit): an expert's address is their user id
+    path("experts/", experts.expert_pool_page, name="expert-pool"),
+    path("experts/<int:pk>/", experts.expert_detail, name="expert-detail"),
+    path("experts/<int:pk>/vetting/", experts.expert_vetting, name="expert-vetting"),
     # Management unit
     path("fund/", management.fund_queue, name="fund-queue"),
     path("overview/", management.overview, name="overview"),

@@ -1,8 +1,10 @@
 """Which experts suit a request: a ranked read for the hub's matching page.
 
 The pool is a few hundred people, so the ranking is computed over a handful of queries whatever the
-pool's size (profiles with their load, their regions, earlier conflict declarations, this request's
-assignments) and the scoring happens in Python, where each part of the score can be shown to staff.
+pool's size (profiles with their load, their regions and standing conflicts, earlier conflict declarations, this
+request's assignments) and the scoring happens in Python, where each part of the score can be shown to staff.
+Who may be proposed at all is ``helpdesk.access_people.expert_unfit`` (vetted, active, available, no standing
+conflict with the city or its country), the rule proposing itself asks: nobody else is listed.
 Proposing stays with ``workflows.services.transition_perform``: this module only reads.
 """
 
@@ -13,7 +15,8 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q
 
-from helpdesk.models import ExpertProfile, Region, SupportRequest, User, name_key
+from helpdesk.access_people import expert_unfit
+from helpdesk.models import City, ExpertProfile, Region, SupportRequest, User, name_key
 from workflows.models import ExpertAssignment
 
 # The weights say what matters most to a hub choosing someone: the subject first, then being
@@ -68,10 +71,13 @@ class Candidate:
 
 
 def candidate_experts(request: SupportRequest) -> list[Candidate]:
-    """Vetted, active experts ranked for ``request``: the best match first, those who cannot take it last."""
+    """The experts who may be proposed for ``request`` (``expert_unfit``), ranked: the best match first, those
+    who cannot take it now (full, already on it) last."""
     active = list(ExpertAssignment.ACTIVE)
     profiles = (
+        # The SQL narrows to what the rule would keep anyway; the rule below decides (standing conflicts).
         ExpertProfile.objects.filter(vetting_status=ExpertProfile.Vetting.VETTED, user__is_active=True)
+        .exclude(availability=ExpertProfile.Availability.UNAVAILABLE)
         .select_related("user")
         # Only what the ranking and the page read: a profile's bio and a user's other columns stay behind.
         .only(
@@ -79,11 +85,17 @@ def candidate_experts(request: SupportRequest) -> list[Candidate]:
             "languages",
             "availability",
             "max_concurrent_assignments",
+            "conflict_countries",
+            "vetting_status",
+            "user__is_active",
             "user__username",
             "user__first_name",
             "user__last_name",
         )
-        .prefetch_related(Prefetch("regions", queryset=Region.objects.only("name", "name_fr", "name_ar")))
+        .prefetch_related(
+            Prefetch("regions", queryset=Region.objects.only("name", "name_fr", "name_ar")),
+            Prefetch("conflict_cities", queryset=City.objects.only("pk")),
+        )
         .annotate(load=Count("user__assignments", filter=Q(user__assignments__status__in=active)))
     )
     conflicts: dict[int, list[ConflictFlag]] = {}
@@ -102,6 +114,8 @@ def candidate_experts(request: SupportRequest) -> list[Candidate]:
     )
     candidates = []
     for profile in profiles:
+        if expert_unfit(profile, request) is not None:
+            continue
         region_ids = {region.pk for region in profile.regions.all()}
         candidate = Candidate(
             expert=profile.user,

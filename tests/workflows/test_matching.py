@@ -1,6 +1,7 @@
 import pytest
 
-from helpdesk.models import ExpertProfile
+from helpdesk.access import can
+from helpdesk.models import ExpertProfile, Role
 from tests.factories import CityFactory, RegionFactory, SupportRequestFactory, UserFactory, expert
 from workflows.matching import candidate_experts
 from workflows.models import ExpertAssignment
@@ -32,12 +33,14 @@ def test_ranks_theme_then_language_then_region():
     assert ranked[0].score > ranked[1].score > ranked[2].score > ranked[3].score
 
 
-def test_load_capacity_and_availability_push_an_expert_down_and_disable_proposing():
+def test_load_and_capacity_push_an_expert_down_and_disable_proposing_and_the_unavailable_are_left_out():
     request = SupportRequestFactory(theme="multi_agency")
     busy = expert(capacity=1)
     ExpertAssignment.objects.create(request=SupportRequestFactory(), expert=busy, status="accepted")
     away = expert()
     _profile(away, availability=ExpertProfile.Availability.UNAVAILABLE)
+    limited = expert()
+    _profile(limited, availability=ExpertProfile.Availability.LIMITED)
     free = expert()
 
     ranked = candidate_experts(request)
@@ -45,7 +48,8 @@ def test_load_capacity_and_availability_push_an_expert_down_and_disable_proposin
     assert ranked[0].expert == free and ranked[0].proposable
     by_user = {c.expert: c for c in ranked}
     assert by_user[busy].load == 1 and by_user[busy].at_capacity and not by_user[busy].proposable
-    assert by_user[away].unavailable and not by_user[away].proposable
+    assert away not in by_user
+    assert by_user[limited].proposable and by_user[limited].score < by_user[free].score
 
 
 def test_completed_and_declined_assignments_do_not_count_as_load():
@@ -58,6 +62,8 @@ def test_completed_and_declined_assignments_do_not_count_as_load():
 
 
 def test_earlier_conflict_declarations_on_the_same_city_are_flagged_and_penalised():
+    # An earlier declaration on one request stays a warning (the expert may have moved on); a standing conflict
+    # the expert declared on their profile leaves them out (above).
     city = CityFactory()
     earlier = SupportRequestFactory(city=city)
     request = SupportRequestFactory(city=city)
@@ -86,16 +92,99 @@ def test_experts_already_on_the_request_are_shown_but_not_proposable():
     assert candidate.current_status == "proposed" and not candidate.proposable
 
 
-def test_only_vetted_active_experts_are_candidates():
-    request = SupportRequestFactory()
+def test_only_vetted_active_available_experts_without_a_standing_conflict_are_candidates():
+    city = CityFactory(country="KE")
+    request = SupportRequestFactory(city=city, state="expert_matching")
     vetted = expert()
     pending = expert()
     _profile(pending, vetting_status=ExpertProfile.Vetting.PENDING)
+    suspended = expert()
+    _profile(suspended, vetting_status=ExpertProfile.Vetting.SUSPENDED)
+    away = expert()
+    _profile(away, availability=ExpertProfile.Availability.UNAVAILABLE)
     gone = expert()
     gone.is_active = False
     gone.save()
+    city_conflict = expert()
+    city_conflict.expert_profile.conflict_cities.add(city)
+    country_conflict = expert()
+    _profile(country_conflict, conflict_countries=["KE"])
+    elsewhere = expert()  # a conflict with another city and another country leaves them in
+    elsewhere.expert_profile.conflict_cities.add(CityFactory(country="KE"))
+    _profile(elsewhere, conflict_countries=["FR"])
     UserFactory()  # not an expert at all
-    assert [c.expert for c in candidate_experts(request)] == [vetted]
+
+    listed = {c.expert for c in candidate_experts(request)}
+
+    assert listed == {vetted, elsewhere}
+    hub = UserFactory(roles=[Role.HUB_STAFF], region=request.region)
+    for person in (pending, suspended, away, gone, city_conflict, country_conflict):
+        assert not can(hub, "propose_expert", request, expert=person), person
+    for person in (vetted, elsewhere):
+        assert can(hub, "propose_expert", request, expert=person)
+
+
+def test_proposing_a_left_out_expert_is_refused_by_the_workflow():
+    from workflows.errors import TransitionRefused
+    from workflows.services import transition_perform
+
+    city = CityFactory(country="KE")
+    request = SupportRequestFactory(city=city, state="expert_matching")
+    hub = UserFactory(roles=[Role.HUB_STAFF], region=request.region)
+    conflicted = expert()
+    _profile(conflicted, conflict_countries=["KE"])
+    with pytest.raises(TransitionRefused) as refused:
+        transition_perform(request=request, transition="propose_expert", actor=hub, data={"experts": [conflicted.pk]})
+    assert refused.value.code == "expert_unavailable"
+    assert not ExpertAssignment.objects.filter(request=request).exists()
+
+
+def test_absent_experts_found_by_name_say_why():
+    from helpdesk.selectors.experts import experts_absent_from_matching
+
+    city = CityFactory(country="KE")
+    request = SupportRequestFactory(city=city)
+    people = {
+        "listed": expert(first_name="Zed", last_name="Listed"),
+        "pending": expert(first_name="Zed", last_name="Pending"),
+        "suspended": expert(first_name="Zed", last_name="Suspended"),
+        "away": expert(first_name="Zed", last_name="Away"),
+        "gone": expert(first_name="Zed", last_name="Gone"),
+        "city": expert(first_name="Zed", last_name="City"),
+        "country": expert(first_name="Zed", last_name="Country"),
+    }
+    _profile(people["pending"], vetting_status=ExpertProfile.Vetting.PENDING)
+    _profile(people["suspended"], vetting_status=ExpertProfile.Vetting.SUSPENDED)
+    _profile(people["away"], availability=ExpertProfile.Availability.UNAVAILABLE)
+    people["gone"].is_active = False
+    people["gone"].save()
+    people["city"].expert_profile.conflict_cities.add(city)
+    _profile(people["country"], conflict_countries=["KE"])
+
+    absent = {a.profile.user.last_name: a.reason_label for a in experts_absent_from_matching(request, " zed ")}
+
+    assert absent == {
+        "Pending": "not vetted yet",
+        "Suspended": "suspended",
+        "Away": "unavailable",
+        "Gone": "account deactivated",
+        "City": "declared a conflict with this city",
+        "Country": "declared a conflict with this country",
+    }
+    assert experts_absent_from_matching(request, "Zed Listed") == []
+    assert experts_absent_from_matching(request, "") == []
+
+
+def test_absent_experts_query_count_does_not_grow_with_the_pool(django_assert_max_num_queries):
+    from helpdesk.selectors.experts import experts_absent_from_matching
+
+    city = CityFactory(country="KE")
+    request = SupportRequestFactory(city=city)
+    for n in range(20):
+        person = expert(first_name="Pool", last_name=f"Member {n}")
+        person.expert_profile.conflict_cities.add(city)
+    with django_assert_max_num_queries(3):
+        assert len(experts_absent_from_matching(request, "pool")) == 20
 
 
 def test_query_count_does_not_grow_with_the_pool(django_assert_max_num_queries):
@@ -105,7 +194,9 @@ def test_query_count_does_not_grow_with_the_pool(django_assert_max_num_queries):
         person = expert()
         person.expert_profile.regions.add(region)
         ExpertAssignment.objects.create(request=SupportRequestFactory(), expert=person, status="accepted")
-    with django_assert_max_num_queries(4):
+    conflicted = expert()
+    conflicted.expert_profile.conflict_cities.add(request.city)
+    with django_assert_max_num_queries(5):
         ranked = candidate_experts(request)
         assert len(ranked) == 30 and all(c.region_match and c.load == 1 for c in ranked)
 

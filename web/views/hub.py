@@ -20,6 +20,7 @@ from helpdesk import services
 from helpdesk.access import can, scope
 from helpdesk.models import Role, SavedView, User
 from helpdesk.selectors import FilterChoices, queue_filter_choices, saved_views_for
+from helpdesk.selectors.experts import experts_absent_from_matching
 from web import presenters
 from web.forms.matching import MatchingFilterForm
 from web.forms.moves import MoveForm, expert_choices
@@ -206,7 +207,8 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
         )
         if done is not None:
             return done
-    shown = candidates_filter(candidates, filter_form.filters())
+    filters = filter_form.filters()
+    shown = candidates_filter(candidates, filters)
     page = Paginator(shown, PAGE_SIZE).get_page(params.get("page") or params.get("at"))
     on_page = {c.expert.pk for c in page}
     chosen = set(selected)
@@ -227,5 +229,7 @@ def matching(request: HttpRequest, reference: str) -> HttpResponse:
             # Routing to the pool may name the key indicators the support aims to move (optional).
             "indicators": indicators,
             "selected": chosen,
+            # Experts the name search finds who may not be proposed, and why (suspended, unavailable, ...).
+            "absent": experts_absent_from_matching(support_request, filters.name),
         },
     )

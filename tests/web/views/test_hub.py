@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.models import AccessLog, ExpertProfile, SavedView, SupportRequest
-from tests.factories import CityFactory, IndicatorFactory, RegionFactory, expert, hub_staff, management
+from tests.factories import (
+    CityFactory,
+    IndicatorFactory,
+    RegionFactory,
+    SupportRequestFactory,
+    expert,
+    hub_staff,
+    management,
+)
 from tests.web.pages import in_state
 from workflows.models import ExpertAssignment, OutcomeTarget
 
@@ -335,7 +343,9 @@ def test_ticked_experts_are_kept_across_pages_and_filters_then_proposed_together
 
 def test_a_refused_proposal_comes_back_on_its_page_with_its_filters_and_selection(client, matching):
     request, people = matching
-    ExpertProfile.objects.filter(user=people[0]).update(availability=ExpertProfile.Availability.UNAVAILABLE)
+    # Full since the page was shown (an unavailable expert would not be listed at all).
+    ExpertProfile.objects.filter(user=people[0]).update(max_concurrent_assignments=1)
+    ExpertAssignment.objects.create(request=SupportRequestFactory(), expert=people[0], status="accepted")
 
     response = client.post(
         matching_url(request), {"experts": [people[0].pk, people[1].pk], "q": "Pool", "at": "2", "propose": "1"}
