@@ -30,7 +30,6 @@ ROLE_NAV: dict[str, list[NavItem]] = {
     Role.HUB_STAFF: [
         NavItem("hub-queue", _("Queue")),
         NavItem("hub-needs", _("Needs map")),
-        NavItem("expert-pool", _("Expert pool")),
     ],
     Role.EXPERT: [NavItem("expert-inbox", _("My assignments"))],
     Role.MANAGEMENT: [
@@ -38,7 +37,6 @@ ROLE_NAV: dict[str, list[NavItem]] = {
         NavItem("overview", _("Hubs overview")),
         NavItem("hub-queue", _("All requests")),
         NavItem("hub-needs", _("Needs map")),
-        NavItem("expert-pool", _("Expert pool")),
         NavItem("steering", _("Figures")),
         NavItem("reports", _("Reports")),
     ],
@@ -47,10 +45,13 @@ ROLE_NAV: dict[str, list[NavItem]] = {
 # Every role reads the resource hub: after the role's own pages.
 SHARED_NAV = [NavItem("resource-list", _("Resources"))]
 
-# The people pages' entries (templates/base.html) follow ``can``, not a role: a hub's staff and the management
-# unit read people and the expert pool, every signed-in person the city directory. Their links are written with
-# ``{% url ... as %}`` in the template, so a page not yet in the URLconf leaves its entry out.
-PEOPLE_NAV_ACTIONS = ("view_people", "view_city_directory", "view_expert_pool")
+# The people pages' entries follow ``can``, not a role: a hub's staff and the management unit read people and the
+# expert pool, every signed-in person the city directory; after the roles' own pages, before the resource hub.
+PEOPLE_NAV = (
+    ("view_people", NavItem("people", _("People"))),
+    ("view_expert_pool", NavItem("expert-pool", _("Experts"))),
+    ("view_city_directory", NavItem("city-directory", _("Cities"))),
+)
 
 # The language switcher shows each language in its own name, so a lost reader finds theirs.
 LANGUAGE_SELF_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -59,7 +60,6 @@ LANGUAGE_SELF_NAMES = {"en": "English", "fr": "Français", "ar": "العربية
 def desk(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     nav: list[NavItem] = []
-    allowed: dict[str, bool] = {}
     pending = getattr(request, "second_step_pending", False)
     if user is not None and user.is_authenticated and not pending:
         seen: set[str] = set()
@@ -69,14 +69,13 @@ def desk(request: HttpRequest) -> dict[str, object]:
                     seen.add(item.url_name)
                     nav.append(item)
         if user.role_names:
-            nav += SHARED_NAV
             # The roles are read once per request (``User.roles``): these answers cost no query.
-            allowed = {action: can(user, action) for action in PEOPLE_NAV_ACTIONS}
+            nav += [item for action, item in PEOPLE_NAV if can(user, action)]
+            nav += SHARED_NAV
     match: ResolverMatch | None = getattr(request, "resolver_match", None)
     current = match.url_name if match else None
     return {
         "desk_nav": nav,
-        "desk_can": allowed,
         "desk_second_step_pending": pending,
         "desk_current": current,
         "desk_languages": [(code, LANGUAGE_SELF_NAMES.get(code, code)) for code, _name in settings.LANGUAGES],

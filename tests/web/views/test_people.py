@@ -186,7 +186,7 @@ def test_the_menu_offers_people_to_who_may_open_it(client, net, reader, sees_peo
 def test_the_menu_marks_the_people_page_as_current(client, net):
     client.force_login(net["lead"])
     html = client.get(URL).content.decode()
-    assert re.search(r'href="/people/" aria-current="page">People<', html)
+    assert re.search(r'class="nav-link active" href="/people/" aria-current="page">People<', html)
 
 
 def test_the_menus_people_entries_cost_no_query(client, net, settings):
@@ -196,11 +196,11 @@ def test_the_menus_people_entries_cost_no_query(client, net, settings):
     client.get(reverse("profile"))
     with CaptureQueriesContext(connection) as with_entries:
         client.get(reverse("profile"))
-    original = context_processors.PEOPLE_NAV_ACTIONS
-    context_processors.PEOPLE_NAV_ACTIONS = ()
+    original = context_processors.PEOPLE_NAV
+    context_processors.PEOPLE_NAV = ()
     try:
         with CaptureQueriesContext(connection) as without:
             client.get(reverse("profile"))
     finally:
-        context_processors.PEOPLE_NAV_ACTIONS = original
+        context_processors.PEOPLE_NAV = original
     assert len(with_entries) == len(without)
