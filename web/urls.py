@@ -15,6 +15,7 @@ from web.views import (
     needs,
     notifications,
     peers,
+    person,
     publishing,
     replies,
     reports,
@@ -106,6 +107,11 @@ urlpatterns = [
     path("hub/templates/<int:pk>/delete/", replies.template_delete, name="reply-template-delete"),
     path("requests/<ref:reference>/experts/", hub.matching, name="request-matching"),
     path("requests/<ref:reference>/peers/", peers.request_peers, name="request-peers"),
+    # The network's people: a person's page, deactivating them, a city's focal point handover
+    path("people/<int:pk>/", person.person_detail, name="person-detail"),
+    path("people/<int:pk>/deactivate/", person.person_deactivate_view, name="person-deactivate"),
+    path("people/<int:pk>/reactivate/", person.person_reactivate_view, name="person-reactivate"),
+    path("cities/<int:pk>/handover/", person.city_handover, name="city-handover"),
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),
     # Management unit
