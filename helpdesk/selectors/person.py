@@ -34,7 +34,7 @@ ACTIVE_ASSIGNMENT = ("proposed", "accepted")
 
 def people_in_view(viewer: User) -> QuerySet[User]:
     """The people whose page ``viewer`` may open: everyone for the management unit; for hub staff, their hub's
-    staff and the focal points of their region's cities; nobody for anyone else."""
+    staff, the focal points of their region's cities and those it handed over; nobody for anyone else."""
     people = User.objects.all()
     if not access.can(viewer, "view_people"):
         return people.none()
@@ -44,7 +44,9 @@ def people_in_view(viewer: User) -> QuerySet[User]:
     region_id = s.hub_region_id
     in_hub = Q(groups__name=Role.HUB_STAFF, region_id=region_id)
     in_region = Q(groups__name=Role.FOCAL_POINT, cities__region_id=region_id)
-    return people.filter(pk__in=User.objects.filter(in_hub | in_region).values("pk"))
+    # A former focal point of one of its cities stays in the hub's view (its handover is in the hub's history).
+    handed_over = Q(people_log__region_id=region_id, people_log__action=PeopleAction.HANDOVER)
+    return people.filter(pk__in=User.objects.filter(in_hub | in_region | handed_over).values("pk"))
 
 
 def person_for_page(viewer: User, pk: int) -> User | None:

@@ -53,7 +53,8 @@ def _person_page(request: HttpRequest, viewer: User, person: User, form: ReasonF
         # A deactivated person who still holds work: the page flags it for whoever manages them.
         "flagged": not person.is_active and bool(holdings.owned_count or holdings.assignments or holdings.invitations),
         "roles": [label for value, label in Role.choices if value in person.roles],
-        "cities": list(person.cities.all()),
+        # Each of a focal point's cities, and whether the reader may hand it over to another focal point.
+        "cities": [(city, can(viewer, "handover_city", city)) for city in person.cities.all()],
         "holdings": holdings,
         "history": person_history(person),
         "may_manage": can(viewer, "manage_person", person),
