@@ -113,6 +113,9 @@ def test_the_former_focal_point_loses_access_at_once(city_net, client):
     client.force_login(_fresh(net["successor"]))
     for row in ("open", "info", "draft", "closed"):
         assert client.get(net[row].get_absolute_url()).status_code == 200, row
+    # The handover's line on the request's timeline, in words.
+    page = client.get(net["open"].get_absolute_url()).content.decode()
+    assert "The city&#x27;s focal point changed" in page and HANDOVER_LINE not in page
 
 
 def test_with_kept_read_access_the_former_reads_but_cannot_write_or_act(city_net, client):
