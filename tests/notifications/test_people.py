@@ -275,3 +275,23 @@ def test_a_reason_is_required_and_reactivation_lets_them_back(city_net):
     browser = Client()
     browser.force_login(former)
     assert browser.get(net["open"].get_absolute_url()).status_code == 200
+
+
+def _handover_queries(count: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    region = RegionFactory()
+    city = CityFactory(region=region)
+    former, successor, hub = focal_point(city), focal_point(city), hub_staff(region)
+    for _n in range(count):
+        Watch.objects.create(request=in_state("submitted", city=city, submitted_by=former), user=former)
+        in_state("draft", city=city, submitted_by=former)
+    with CaptureQueriesContext(connection) as queries:
+        focal_point_handover(actor=hub, city=city, former=former, successor=successor, keep_read=True)
+    return len(queries)
+
+
+def test_a_handover_costs_the_same_for_one_request_or_many():
+    few = _handover_queries(1)
+    assert few == _handover_queries(12) and few <= 20, few
