@@ -32,6 +32,11 @@ INTRODUCTION_DECLINED = "introduction_declined"
 INTRODUCTION_WITHDRAWN = "introduction_withdrawn"
 # A reply by e-mail held back by the personal-data check: its sender confirms it on the request page.
 REPLY_HELD = "reply_held"
+# The network's people (``notifications.services.people``): a city's focal point handover, told to both focal
+# points (about no request: the counts only), and an expert deactivated while proposed or engaged on a request.
+HANDOVER_RECEIVED = "handover_received"
+HANDOVER_GIVEN = "handover_given"
+EXPERT_DEACTIVATED = "expert_deactivated"
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -51,6 +56,9 @@ LABELS: dict[str, Promise] = {
     INTRODUCTION_DECLINED: _("A peer introduction was declined"),
     INTRODUCTION_WITHDRAWN: _("The hub withdrew a peer introduction"),
     REPLY_HELD: _("Your reply by e-mail is waiting for you to confirm it"),
+    HANDOVER_RECEIVED: _("Your city's requests were handed over to you"),
+    HANDOVER_GIVEN: _("Your city's requests were handed over to its new focal point"),
+    EXPERT_DEACTIVATED: _("An expert of this request was deactivated"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

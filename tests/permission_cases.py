@@ -248,7 +248,12 @@ CASES: list[Case] = [
     Case("set-language", everyone(302), method="post", data=lambda w: {"language": "fr", "next": "/"}),
     # --- city focal points ---------------------------------------------------------------------------------
     Case("city-home", only(200, FOCAL_POINTS, other=403)),
-    Case("request-new", only(200, FOCAL_POINTS, other=403)),
+    Case(
+        "request-new",
+        only(200, FOCAL_POINTS, other=403),
+        extra={"former_city": 404},
+        note="a former focal point who kept read access has no city to file for",
+    ),
     Case("intake-suggestions", only(200, FOCAL_POINTS, other=403), query="?q=youth+mentoring"),
     Case(
         "intake-suggestion-open",
@@ -261,6 +266,7 @@ CASES: list[Case] = [
         "request-edit",
         {**only(404, FOCAL_POINTS, other=403), "own_city": 200},
         kwargs=lambda w: {"reference": w.draft.reference},
+        extra={"former_city": 404},
     ),
     # --- every role's request page and its posts ------------------------------------------------------------
     Case("request-detail", REQUEST_PAGE, kwargs=_req, extra={"hub_lead": 200, "former_city": 200}),
@@ -268,7 +274,9 @@ CASES: list[Case] = [
         "request-move",
         {**REQUEST_PAGE, "assigned_expert": 302, "hub_region": 302, "management": 302},
         kwargs=lambda w: {"reference": w.req.reference, "name": "withdraw"},
-        note="the city's own move: a form for the city, back to the page for those who cannot make it",
+        extra={"former_city": 302},
+        note="the city's own move: a form for the city, back to the page for those who cannot make it (a former "
+        "focal point who kept read access too: they read, they do not act)",
     ),
     Case(
         "request-message",
@@ -276,7 +284,9 @@ CASES: list[Case] = [
         method="post",
         kwargs=_req,
         data=lambda w: {"body": "A question about the plan", "visibility": "city"},
-        note="the expert may not write on the city channel: the form comes back (200)",
+        extra={"former_city": 404},
+        note="the expert may not write on the city channel: the form comes back (200); a former focal point who "
+        "kept read access writes on no channel (404)",
     ),
     Case(
         "request-message-preview",
@@ -284,6 +294,7 @@ CASES: list[Case] = [
         method="post",
         kwargs=_req,
         data=lambda w: {"body": "A **question** about the plan", "visibility": "city"},
+        extra={"former_city": 404},
         note="whoever may write on one of its channels sees the page again with the preview; nothing is stored",
     ),
     Case(
@@ -411,6 +422,38 @@ CASES: list[Case] = [
         {**only(403, set(ROLES), other=403), "hub_region": 200, "hub_other_region": 404, "management": 200},
         kwargs=_req,
     ),
+    # --- the network's people: a person's page, deactivation, a city's focal point handover ------------------
+    Case(
+        "person-detail",
+        {**only(403, set(ROLES), other=403), "hub_region": 200, "hub_other_region": 404, "management": 200},
+        kwargs=lambda w: {"pk": w.user("own_city").pk},
+        extra={"hub_lead": 200, "former_city": 403},
+        note="a focal point of A1: the management unit and region A's hub staff; another hub's staff 404",
+    ),
+    Case(
+        "person-deactivate",
+        {**only(403, set(ROLES), other=403), "hub_other_region": 404, "management": 302},
+        method="post",
+        kwargs=lambda w: {"pk": w.user("own_city").pk},
+        data=lambda w: {"reason": "Left the city's service", "confirm": "on"},
+        extra={"hub_lead": 302, "former_city": 403},
+        note="the management unit and the lead of the person's hub (an officer sees the person, manages nobody)",
+    ),
+    Case(
+        "person-reactivate",
+        {**only(403, set(ROLES), other=403), "hub_other_region": 404, "management": 302},
+        method="post",
+        kwargs=lambda w: {"pk": w.extra["deactivated"].pk},
+        data=lambda w: {"reason": "Back in post", "confirm": "on"},
+        extra={"hub_lead": 302, "former_city": 403},
+    ),
+    Case(
+        "city-handover",
+        {**only(403, set(ROLES), other=403), "hub_region": 200, "hub_other_region": 404, "management": 200},
+        kwargs=lambda w: {"pk": w.req.city_id},
+        extra={"hub_lead": 200, "former_city": 403},
+        note="city A1: its hub's staff and the management unit",
+    ),
     # --- experts ----------------------------------------------------------------------------------------------
     Case("expert-inbox", only(200, EXPERTS, other=403)),
     # --- peer exchange ------------------------------------------------------------------------------------------
@@ -471,8 +514,15 @@ CASES: list[Case] = [
         "attachment-download",
         only(200, {"own_city", "hub_region", "management"}, other=404),
         kwargs=lambda w: {"pk": w.attachments["city"].pk},
+        extra={"former_city": 200},
+        note="a city file: a former focal point who kept read access reads it",
     ),
-    Case("queue-export", only(200, {*FOCAL_POINTS, *HUB_STAFF, "management"}, other=404)),
+    Case(
+        "queue-export",
+        only(200, {*FOCAL_POINTS, *HUB_STAFF, "management"}, other=404),
+        extra={"former_city": 404},
+        note="a former focal point without a city has no list of the city's to export",
+    ),
     # --- notifications ------------------------------------------------------------------------------------
     Case("notifications:list", SIGNED_IN),
     Case(
@@ -488,6 +538,7 @@ CASES: list[Case] = [
         "notifications:watchers-page",
         {**only(200, SEES_REQ, other=404), "own_city": 403, "assigned_expert": 403},
         kwargs=_req,
+        extra={"former_city": 403},
         note="the watchers' page, with the form to add a colleague: for those who choose watchers",
     ),
     Case(

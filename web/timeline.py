@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.access import readable_channels
 from helpdesk.models import SupportRequest, User
 from helpdesk.selectors import MessageCursor
+from helpdesk.services.handover import TRAIL_LINES as PEOPLE_LINES
 from web.presenters import MessageView, message_views
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
 from workflows.peers import TRAIL_LINES
@@ -133,8 +134,9 @@ def parse_show(value: str | None) -> Show:
 def _done_line(line: TrailLine) -> str | Promise:
     spec = TRANSITION_SPECS.get(line.transition)
     if spec is None:
-        # Not a move: a city's answer to a peer introduction (the request stays where it is).
-        return TRAIL_LINES.get(line.transition, line.transition)
+        # Not a move: a city's answer to a peer introduction, a focal point handover (the request stays put).
+        known = TRAIL_LINES.get(line.transition) or PEOPLE_LINES.get(line.transition)
+        return known if known is not None else line.transition
     return spec.announced(from_state=line.from_state, to_state=line.to_state).line
 
 

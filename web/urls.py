@@ -18,6 +18,7 @@ from web.views import (
     notifications,
     peers,
     people,
+    person,
     publishing,
     replies,
     reports,
@@ -116,6 +117,11 @@ urlpatterns = [
     path("hub/templates/<int:pk>/delete/", replies.template_delete, name="reply-template-delete"),
     path("requests/<ref:reference>/experts/", hub.matching, name="request-matching"),
     path("requests/<ref:reference>/peers/", peers.request_peers, name="request-peers"),
+    # The network's people: a person's page, deactivating them, a city's focal point handover
+    path("people/<int:pk>/", person.person_detail, name="person-detail"),
+    path("people/<int:pk>/deactivate/", person.person_deactivate_view, name="person-deactivate"),
+    path("people/<int:pk>/reactivate/", person.person_reactivate_view, name="person-reactivate"),
+    path("cities/<int:pk>/handover/", person.city_handover, name="city-handover"),
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),
     path("expert/profile/", experts.expert_profile_edit, name="expert-profile-edit"),

@@ -10,6 +10,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+
+from helpdesk.models import SupportRequest
 from workflows.models import TransitionLog
 
 
@@ -90,6 +93,35 @@ def log_append(
     row.hash = row_hash(row)
     row.save()
     return row
+
+
+def log_append_many(
+    *, request_ids: Iterable[int], transition: str, actor_id: int | None, created_at: datetime, data: dict[str, Any]
+) -> list[TransitionLog]:
+    """Append the same line (not a move: the request stays in its state) to several requests' chains in two
+    queries: one read of each chain's tail and the request's state, one insert. Call it with the requests' rows
+    locked, as ``log_append``; the unique (request, seq) constraint refuses a concurrent append."""
+    tail = TransitionLog.objects.filter(request_id=OuterRef("pk")).order_by("-seq")
+    heads = SupportRequest.objects.filter(pk__in=list(request_ids)).annotate(
+        last_seq=Subquery(tail.values("seq")[:1]), last_hash=Subquery(tail.values("hash")[:1])
+    )
+    rows = []
+    for request_id, state, last_seq, last_hash in heads.values_list("pk", "state", "last_seq", "last_hash"):
+        row = TransitionLog(
+            request_id=request_id,
+            seq=(last_seq or 0) + 1,
+            transition=transition,
+            from_state=state,
+            to_state=state,
+            actor_id=actor_id,
+            created_at=created_at,
+            comment="",
+            data=json_safe(data),
+            prev_hash=last_hash or "",
+        )
+        row.hash = row_hash(row)
+        rows.append(row)
+    return TransitionLog.objects.bulk_create(rows)
 
 
 def chain_hash(**fields: Any) -> str:

@@ -1,0 +1,136 @@
+"""Reads for one person's page and a city's handover page: who a reader may look at, what a person holds now,
+the people log about them, and what a city's focal points would hand over. Each is a fixed number of queries,
+whatever the number of requests, people or log lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from helpdesk import access
+from helpdesk.models import (
+    TERMINAL_STATES,
+    City,
+    Invitation,
+    PeopleAction,
+    PeopleLog,
+    RequestState,
+    Role,
+    SupportRequest,
+    User,
+)
+
+# The people log lines a person's page shows (the newest first).
+HISTORY_LINES = 50
+OWNED_SHOWN = 50
+# ``workflows.models.ExpertAssignment.ACTIVE`` (that layer sits above this one; a test holds them equal). The
+# lifecycle's assignments and the desk's watches are read through their relations to ``User``.
+ACTIVE_ASSIGNMENT = ("proposed", "accepted")
+
+
+def people_in_view(viewer: User) -> QuerySet[User]:
+    """The people whose page ``viewer`` may open: everyone for the management unit; for hub staff, their hub's
+    staff, the focal points of their region's cities and those it handed over; nobody for anyone else."""
+    people = User.objects.all()
+    if not access.can(viewer, "view_people"):
+        return people.none()
+    s = access.scope(viewer)
+    if s.management:
+        return people
+    region_id = s.hub_region_id
+    in_hub = Q(groups__name=Role.HUB_STAFF, region_id=region_id)
+    in_region = Q(groups__name=Role.FOCAL_POINT, cities__region_id=region_id)
+    # A former focal point of one of its cities stays in the hub's view (its handover is in the hub's history).
+    handed_over = Q(people_log__region_id=region_id, people_log__action=PeopleAction.HANDOVER)
+    return people.filter(pk__in=User.objects.filter(in_hub | in_region | handed_over).values("pk"))
+
+
+def person_for_page(viewer: User, pk: int) -> User | None:
+    """The person ``pk`` with their roles, cities and hub read, if ``viewer`` may open their page."""
+    return (
+        people_in_view(viewer)
+        .filter(pk=pk)
+        .select_related("region")
+        .prefetch_related("groups", "cities__region")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What a person holds now: what a deactivation reassigns or flags."""
+
+    owned: list[SupportRequest]  # open requests they follow for the hub (the first ``OWNED_SHOWN``)
+    owned_count: int
+    assignments: int  # proposed or accepted expert assignments
+    invitations: list[Invitation]  # invitations they sent that still wait for an answer
+
+
+def person_holdings(person: User) -> Holdings:
+    """Four queries."""
+    owned = SupportRequest.objects.filter(owner=person).exclude(state__in=TERMINAL_STATES)
+    shown = list(owned.select_related("city").order_by("-created_at", "-pk")[:OWNED_SHOWN])
+    count = len(shown) if len(shown) < OWNED_SHOWN else owned.count()
+    assignments = person.assignments.filter(status__in=ACTIVE_ASSIGNMENT).count()
+    invitations = list(
+        Invitation.objects.filter(invited_by=person, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+        .select_related("city", "region")
+        .order_by("-created_at", "-pk")
+    )
+    return Holdings(owned=shown, owned_count=count, assignments=assignments, invitations=invitations)
+
+
+def person_history(person: User) -> list[PeopleLog]:
+    """The people log about ``person``: changes to them, and the handovers they received. One query."""
+    about = Q(person=person) | Q(action=PeopleAction.HANDOVER, detail__successor=person.pk)
+    return list(PeopleLog.objects.filter(about).select_related("actor", "city")[:HISTORY_LINES])
+
+
+@dataclass
+class FocalPointLoad:
+    """What one focal point of a city would hand over."""
+
+    person: User
+    requests: int = 0
+    drafts: int = 0
+    watches: int = 0
+
+
+def city_focal_points(city: City) -> list[User]:
+    """The city's focal points, active or not (a deactivated one still holds requests to hand over)."""
+    return list(
+        User.objects.filter(cities=city, groups__name=Role.FOCAL_POINT)
+        .distinct()
+        .order_by("last_name", "first_name", "username", "pk")
+    )
+
+
+def handover_loads(city: City, people: list[User]) -> list[FocalPointLoad]:
+    """For each of ``people`` (the city's focal points), the open requests, drafts and watches on the city's
+    requests a handover would move. Two queries."""
+    ids = [p.pk for p in people]
+    filed = (
+        SupportRequest.objects.filter(city=city, submitted_by_id__in=ids)
+        .exclude(state__in=TERMINAL_STATES)
+        .values("submitted_by_id", "state")
+        .annotate(n=Count("pk"))
+    )
+    requests: Counter[int] = Counter()
+    drafts: Counter[int] = Counter()
+    for row in filed:
+        target = drafts if row["state"] == RequestState.DRAFT else requests
+        target[row["submitted_by_id"]] += row["n"]
+    watches = dict(
+        User.objects.filter(pk__in=ids, watches__request__city=city)
+        .values("pk")
+        .annotate(n=Count("watches"))
+        .values_list("pk", "n")
+    )
+    return [
+        FocalPointLoad(person=p, requests=requests[p.pk], drafts=drafts[p.pk], watches=watches.get(p.pk, 0))
+        for p in people
+    ]
