@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from helpdesk.access import can, scope
-from helpdesk.models import City, PeopleLog, Region, Role, User
+from helpdesk.models import City, PeopleAction, PeopleLog, Region, Role, User
 
 RECENT_CHANGES = 20
 
@@ -45,24 +45,36 @@ def _region_people(region_id: int) -> Q:
     return staff | focal
 
 
-def people_visible_to(user: User | AnonymousUser | None, *, filters: PeopleFilters | None = None) -> QuerySet[User]:
-    """The people ``user`` may list, narrowed by ``filters``, in name order, with what a line shows read in a fixed
-    number of queries (roles, cities with their hubs, the hub; an expert's hubs)."""
+def people_in_view(user: User | AnonymousUser | None) -> QuerySet[User]:
+    """The people ``user`` may look at (the list and a person's page): every account for the management unit (but
+    an administrator's own that holds no role of the network, which is the admin's business); for hub staff, the
+    staff of their hub, the focal points of their region's cities and the former focal points their hub handed
+    over (the handover is in the hub's history); nobody for anyone else."""
     if user is None or not can(user, "view_people"):
         return User.objects.none()
     assert isinstance(user, User)
-    filters = filters or PeopleFilters()
     s = scope(user)
-    people = User.objects.all()
-    city_rows = City.objects.select_related("region").order_by("name")
     if s.management:
-        # An administrator's own account (no role in the network) is the admin's business, not the network's.
         any_role = Exists(User.groups.through.objects.filter(user_id=OuterRef("pk")))
-        people = people.exclude(Q(is_superuser=True) & ~Q(any_role))
-    else:
-        region_id = s.hub_region_id
-        assert region_id is not None
-        people = people.filter(_region_people(region_id))
+        return User.objects.exclude(Q(is_superuser=True) & ~Q(any_role))
+    region_id = s.hub_region_id
+    assert region_id is not None
+    handed_over = Exists(
+        PeopleLog.objects.filter(person_id=OuterRef("pk"), region_id=region_id, action=PeopleAction.HANDOVER)
+    )
+    return User.objects.filter(_region_people(region_id) | Q(handed_over))
+
+
+def people_visible_to(user: User | AnonymousUser | None, *, filters: PeopleFilters | None = None) -> QuerySet[User]:
+    """The people ``user`` may list (``people_in_view``), narrowed by ``filters``, in name order, with what a line
+    shows read in a fixed number of queries (roles, cities with their hubs, the hub; an expert's hubs)."""
+    people = people_in_view(user)
+    if user is None or not isinstance(user, User) or not can(user, "view_people"):
+        return people
+    filters = filters or PeopleFilters()
+    city_rows = City.objects.select_related("region").order_by("name")
+    region_id = scope(user).hub_region_id
+    if not scope(user).management and region_id is not None:
         # A focal point of cities in two regions: this hub reads only its own region's cities beside their name.
         city_rows = city_rows.filter(region_id=region_id)
     if filters.role:

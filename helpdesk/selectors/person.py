@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from helpdesk import access
 from helpdesk.models import (
     TERMINAL_STATES,
     City,
@@ -23,6 +22,7 @@ from helpdesk.models import (
     SupportRequest,
     User,
 )
+from helpdesk.selectors.people import people_in_view
 
 # The people log lines a person's page shows (the newest first).
 HISTORY_LINES = 50
@@ -30,23 +30,6 @@ OWNED_SHOWN = 50
 # ``workflows.models.ExpertAssignment.ACTIVE`` (that layer sits above this one; a test holds them equal). The
 # lifecycle's assignments and the desk's watches are read through their relations to ``User``.
 ACTIVE_ASSIGNMENT = ("proposed", "accepted")
-
-
-def people_in_view(viewer: User) -> QuerySet[User]:
-    """The people whose page ``viewer`` may open: everyone for the management unit; for hub staff, their hub's
-    staff, the focal points of their region's cities and those it handed over; nobody for anyone else."""
-    people = User.objects.all()
-    if not access.can(viewer, "view_people"):
-        return people.none()
-    s = access.scope(viewer)
-    if s.management:
-        return people
-    region_id = s.hub_region_id
-    in_hub = Q(groups__name=Role.HUB_STAFF, region_id=region_id)
-    in_region = Q(groups__name=Role.FOCAL_POINT, cities__region_id=region_id)
-    # A former focal point of one of its cities stays in the hub's view (its handover is in the hub's history).
-    handed_over = Q(people_log__region_id=region_id, people_log__action=PeopleAction.HANDOVER)
-    return people.filter(pk__in=User.objects.filter(in_hub | in_region | handed_over).values("pk"))
 
 
 def person_for_page(viewer: User, pk: int) -> User | None:
