@@ -11,6 +11,7 @@ from web.views import (
     files,
     hub,
     intake,
+    invitations,
     management,
     needs,
     notifications,
@@ -106,6 +107,12 @@ urlpatterns = [
     path("hub/templates/<int:pk>/delete/", replies.template_delete, name="reply-template-delete"),
     path("requests/<ref:reference>/experts/", hub.matching, name="request-matching"),
     path("requests/<ref:reference>/peers/", peers.request_peers, name="request-peers"),
+    # Invitations (hub leads and the management unit; hub staff nominate experts) and the invitee's link
+    path("people/invite/", invitations.invite, name="people-invite"),
+    path("people/invitations/", invitations.invitation_list, name="people-invitations"),
+    path("people/invitations/<int:pk>/resend/", invitations.invitation_resend_view, name="invitation-resend"),
+    path("people/invitations/<int:pk>/revoke/", invitations.invitation_revoke_view, name="invitation-revoke"),
+    path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation-accept"),
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),
     # Management unit
