@@ -67,7 +67,7 @@ def _manage_invitation(s: _Scope, invitation: Invitation, **_: Any) -> bool:
     management unit."""
     if s.management:
         return True
-    region_id = invitation.region_id or (invitation.city.region_id if invitation.city_id else None)
+    region_id = invitation.region_id or (invitation.city.region_id if invitation.city is not None else None)
     if s.hub_lead and region_id is not None and region_id == s.hub_region_id:
         return True
     return invitation.invited_by_id == s.user.pk and _invite(

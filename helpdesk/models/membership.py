@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -86,7 +88,7 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} ({self.role})"
 
-    def status_at(self, now: object = None) -> str:
+    def status_at(self, now: datetime | None = None) -> str:
         """Where the invitation stands: accepted and revoked are for good; a pending one expires with time."""
         if self.accepted_at is not None:
             return InvitationStatus.ACCEPTED

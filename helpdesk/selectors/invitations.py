@@ -55,7 +55,7 @@ def invitable_cities(user: User) -> QuerySet[City]:
     cities = City.objects.select_related("region").order_by("name")
     if s.management:
         return cities
-    if s.hub_lead:
+    if s.hub_lead and s.hub_region_id is not None:
         return cities.filter(region_id=s.hub_region_id)
     return cities.none()
 
@@ -66,7 +66,7 @@ def invitable_regions(user: User) -> QuerySet[Region]:
     regions = Region.objects.order_by("name")
     if s.management:
         return regions
-    if s.hub_lead:
+    if s.hub_lead and s.hub_region_id is not None:
         return regions.filter(pk=s.hub_region_id)
     return regions.none()
 

@@ -30,7 +30,7 @@ from helpdesk.models import City, ExpertProfile, Invitation, Language, PeopleAct
 from helpdesk.services.core import roles_ensure
 from helpdesk.services.people_log import people_log_record
 
-TOKEN_SALT = "helpdesk.invitation"
+TOKEN_SALT = "helpdesk.invitation"  # noqa: S105 - an HMAC key salt, not a secret
 # Why a link is refused (``InvitationLookup.refusal``).
 UNKNOWN, EXPIRED, REVOKED, USED = "unknown", "expired", "revoked", "used"
 

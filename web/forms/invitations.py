@@ -59,7 +59,7 @@ class InviteForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]  # type: ignore[attr-defined]
         self.fields["city"].queryset = cities  # type: ignore[attr-defined]
         self.fields["region"].queryset = regions  # type: ignore[attr-defined]
         if Role.FOCAL_POINT not in roles:
@@ -117,7 +117,10 @@ class AcceptForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         zones = sorted(available_timezones())
-        self.fields["time_zone"].choices = [("", _("My hub's time zone")), *((zone, zone) for zone in zones)]
+        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]
+            ("", _("My hub's time zone")),
+            *((zone, zone) for zone in zones),
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
