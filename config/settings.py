@@ -336,6 +336,13 @@ RATELIMIT_UPLOADS = os.environ.get("RATELIMIT_UPLOADS", "20/m")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "web.ratelimits.ratelimited"
 
+# --- Invitations (helpdesk.services.invitations) ------------------------------------------------------
+# How long an invitation's link works; a resend starts the period again (and voids the earlier link).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# Opening or answering an invitation's link, per visitor's address (or person): a person tries a few times,
+# a script guessing links thousands (web.ratelimits.limit_visitor).
+RATELIMIT_INVITATION_LINKS = os.environ.get("RATELIMIT_INVITATION_LINKS", "20/m")
+
 # --- REST API (web/api) ------------------------------------------------------------------------------
 # Personal tokens (``Authorization: Token …``, made on the profile page) and the desk's own session. Every
 # endpoint needs a signed-in person; each token is throttled on its own (API_THROTTLE_RATE), a session by person.

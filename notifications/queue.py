@@ -75,3 +75,11 @@ def enqueue_account_notice_on_commit(*, user_id: int, notice: str, address: str)
     """Tell ``address`` of a change to the account, once the change is committed."""
     if address:
         transaction.on_commit(partial(_enqueue, ACCOUNT_NOTICE_TASK, user_id, notice, address), robust=True)
+
+
+INVITATION_TASK = "notifications.tasks.send_invitation"
+
+
+def enqueue_invitation_on_commit(*, invitation_id: int) -> None:
+    """Send the invitation (made or renewed in this transaction) once it is committed."""
+    transaction.on_commit(partial(_enqueue, INVITATION_TASK, invitation_id), robust=True)

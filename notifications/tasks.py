@@ -9,6 +9,7 @@ from helpdesk import retention
 from notifications import services
 from notifications.inbound.imap import imap_poll
 from notifications.services.held_replies import held_replies_expire
+from notifications.services.invitations import invitation_mail_send
 from workflows.services import (
     access_grants_reconcile,
     auto_close_overdue,
@@ -36,6 +37,11 @@ def send_password_reset(email: str) -> int:
 
 def send_account_notice(user_id: int, notice: str, address: str) -> bool:
     return services.account_notice_send(user_id=user_id, notice=notice, address=address)
+
+
+def send_invitation(invitation_id: int) -> bool:
+    """The invitation's e-mail, if it is still waiting for an answer (``invitation_mail_send`` re-reads it)."""
+    return invitation_mail_send(invitation_id=invitation_id)
 
 
 def sweep_outbox() -> dict[str, int]:

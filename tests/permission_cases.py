@@ -136,6 +136,34 @@ RESOURCE_DRAFT = only(200, {"own_city", "hub_region", "management"}, other=404)
 WRITERS = {*FOCAL_POINTS, *HUB_STAFF, "management"}
 
 
+def _invitation_of_hub_a(world: World) -> Any:
+    """An invitation region A's lead sent to a focal point of city A2 (pending): its lead and the management unit
+    manage it; region A's officer (who did not send it) does not."""
+    from helpdesk.models import Invitation
+    from helpdesk.services.invitations import invitation_create
+
+    city = world.req_same_region.city
+    # Once per world: the pages' sweeps ask each row's arguments more than once.
+    made = Invitation.objects.filter(email="invited@example.org", accepted_at=None, revoked_at=None).first()
+    return made or invitation_create(
+        actor=world.extra["hub_lead"], email="invited@example.org", role="focal_point", city=city
+    )
+
+
+def _invitation_pk(world: World) -> dict[str, Any]:
+    return {"pk": _invitation_of_hub_a(world).pk}
+
+
+def _invitation_link(world: World) -> dict[str, Any]:
+    from helpdesk.services.invitations import invitation_token
+
+    return {"token": invitation_token(_invitation_of_hub_a(world))}
+
+
+# Who may invite anyone: hub staff (officers nominate experts) and the management unit.
+INVITERS = {*HUB_STAFF, "management"}
+
+
 def _req(world: World) -> dict[str, Any]:
     return {"reference": world.req.reference}
 
@@ -453,6 +481,37 @@ CASES: list[Case] = [
         kwargs=lambda w: {"pk": w.req.city_id},
         extra={"hub_lead": 200, "former_city": 403},
         note="city A1: its hub's staff and the management unit",
+    ),
+    # --- invitations ------------------------------------------------------------------------------------------
+    Case("people-invite", only(200, INVITERS, other=403), extra={"hub_lead": 200}),
+    Case(
+        "people-invitations",
+        only(200, INVITERS, other=403),
+        extra={"hub_lead": 200},
+        note="hub officers list the experts they nominated; a lead their hub's invitations",
+    ),
+    Case(
+        "invitation-resend",
+        {**only(404, INVITERS, other=403), "management": 302},
+        method="post",
+        kwargs=_invitation_pk,
+        extra={"hub_lead": 302},
+        note="the hub's lead and the management unit; an officer who did not send it gets 404",
+    ),
+    Case(
+        "invitation-revoke",
+        {**only(404, INVITERS, other=403), "management": 302},
+        method="post",
+        kwargs=_invitation_pk,
+        data=lambda w: {"confirm": "on"},
+        extra={"hub_lead": 302},
+    ),
+    Case(
+        "invitation-accept",
+        everyone(200),
+        kwargs=_invitation_link,
+        extra={"hub_lead": 200},
+        note="open to visitors (the link is the key); signed in, the page says to sign out first",
     ),
     # --- experts ----------------------------------------------------------------------------------------------
     Case("expert-inbox", only(200, EXPERTS, other=403)),

@@ -18,6 +18,8 @@ from django.shortcuts import render
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
 
+from web.middleware import client_ip
+
 View = Callable[..., HttpResponse]
 
 # How long the page tells a person to wait when the window's end is unknown (the default rate's window).
@@ -55,3 +57,28 @@ def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
     response = render(request, "429.html", {"wait_seconds": wait}, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+def visitor_key(group: str, request: HttpRequest) -> str:
+    """Who a visitor's page counts against: the person when signed in, else the client's address (a key per
+    person would put every visitor in one count)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request) or 'unknown'}"
+
+
+def limit_visitor(view: View) -> View:
+    """Count every request to ``view`` (reading a link and answering it) by person or address, against
+    ``RATELIMIT_INVITATION_LINKS``: a page open to visitors, whose links a script could try by the thousand."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        rate = settings.RATELIMIT_INVITATION_LINKS
+        usage = get_usage(request, group="web:visitor-links", key=visitor_key, rate=rate, increment=True)
+        if usage is not None and usage["should_limit"]:
+            request.retry_after = max(1, int(usage["time_left"]))  # type: ignore[attr-defined]
+            raise Ratelimited
+        return view(request, *args, **kwargs)
+
+    return wrapped

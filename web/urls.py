@@ -13,6 +13,7 @@ from web.views import (
     files,
     hub,
     intake,
+    invitations,
     management,
     needs,
     notifications,
@@ -122,6 +123,12 @@ urlpatterns = [
     path("people/<int:pk>/deactivate/", person.person_deactivate_view, name="person-deactivate"),
     path("people/<int:pk>/reactivate/", person.person_reactivate_view, name="person-reactivate"),
     path("cities/<int:pk>/handover/", person.city_handover, name="city-handover"),
+    # Invitations (hub leads and the management unit; hub staff nominate experts) and the invitee's link
+    path("people/invite/", invitations.invite, name="people-invite"),
+    path("people/invitations/", invitations.invitation_list, name="people-invitations"),
+    path("people/invitations/<int:pk>/resend/", invitations.invitation_resend_view, name="invitation-resend"),
+    path("people/invitations/<int:pk>/revoke/", invitations.invitation_revoke_view, name="invitation-revoke"),
+    path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation-accept"),
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),
     path("expert/profile/", experts.expert_profile_edit, name="expert-profile-edit"),
