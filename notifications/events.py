@@ -37,6 +37,12 @@ REPLY_HELD = "reply_held"
 HANDOVER_RECEIVED = "handover_received"
 HANDOVER_GIVEN = "handover_given"
 EXPERT_DEACTIVATED = "expert_deactivated"
+# The management unit's vetting decision, told to the expert (never its reason: a vetted expert reads it on their
+# profile page; a suspended one no longer opens the desk and is told whom to write to).
+EXPERT_VETTED = "expert_vetted"
+EXPERT_SUSPENDED = "expert_suspended"
+# Where a notification about no request opens, by event (the e-mail's link and the desk's entry alike).
+EVENT_PAGES = {HANDOVER_RECEIVED: "city-home", EXPERT_VETTED: "expert-profile-edit"}
 
 # The desk's own events; a lifecycle move's event is named by its line in the table.
 LABELS: dict[str, Promise] = {
@@ -59,6 +65,8 @@ LABELS: dict[str, Promise] = {
     HANDOVER_RECEIVED: _("Your city's requests were handed over to you"),
     HANDOVER_GIVEN: _("Your city's requests were handed over to its new focal point"),
     EXPERT_DEACTIVATED: _("An expert of this request was deactivated"),
+    EXPERT_VETTED: _("You are vetted: hubs may now propose you to cities"),
+    EXPERT_SUSPENDED: _("Your place in the expert pool is suspended"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")

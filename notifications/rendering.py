@@ -107,7 +107,8 @@ def _due_at(notification: Notification) -> datetime | None:
 
 def _elsewhere(notification: Notification) -> str:
     """Where a notification about no request leads: a peer introduction told to the peer city (which cannot see
-    the request) to the introduction; a resource's to the list where it waits; any other to the notifications."""
+    the request) to the introduction; a resource's to the list where it waits; a handover or a vetting decision to
+    the page it changed (``events.EVENT_PAGES``); any other to the notifications."""
     introduction = notification.data.get("introduction")
     if isinstance(introduction, int):
         return reverse("introduction-detail", args=[introduction])
@@ -115,6 +116,8 @@ def _elsewhere(notification: Notification) -> str:
         return reverse("resource-list") + "?show=unpublished"
     if notification.event == events.RESOURCE_PUBLISHED:
         return reverse("resource-list")
+    if notification.event in events.EVENT_PAGES:
+        return reverse(events.EVENT_PAGES[notification.event])
     return reverse("notifications:list")
 
 

@@ -21,6 +21,7 @@ from helpdesk import access
 from helpdesk.models import (
     TERMINAL_STATES,
     City,
+    ExpertProfile,
     Invitation,
     PeopleAction,
     PeopleLog,
@@ -28,6 +29,7 @@ from helpdesk.models import (
     SupportRequest,
     User,
 )
+from helpdesk.services.experts import expert_vetting_set
 from helpdesk.services.handover import HANDOVER_LINE, handover_check, handover_requests_move
 from helpdesk.services.people_log import people_log_record
 from notifications import events, recipients
@@ -230,3 +232,16 @@ def person_reactivate(*, actor: User, person: User, reason: str) -> PeopleLog:
             region=_hub_of(person),
             detail={"reason": reason, "before": {"is_active": False}, "after": {"is_active": True}},
         )
+
+
+def expert_vetting_decide(*, actor: User, profile: ExpertProfile, status: str, reason: str = "") -> ExpertProfile:
+    """The management unit's vetting decision (``helpdesk.services.experts.expert_vetting_set``), told to the
+    expert in the desk and by e-mail after it commits: vetted (or reinstated), hubs may propose them; suspended
+    (or a nominee turned down), they are not. The reason stays on their profile page, not in the e-mail."""
+    with transaction.atomic():
+        decided = expert_vetting_set(profile=profile, actor=actor, status=status, reason=reason)
+        event = events.EXPERT_VETTED if status == ExpertProfile.Vetting.VETTED else events.EXPERT_SUSPENDED
+        if decided.user_id != actor.pk:
+            delivery = Delivery(None, decided.user, Reason.EXPERT, event, {"vetting_status": status})
+            notifications_save(deliveries=[delivery], actor=actor, now=timezone.now())
+    return decided

@@ -295,3 +295,33 @@ def _handover_queries(count: int) -> int:
 def test_a_handover_costs_the_same_for_one_request_or_many():
     few = _handover_queries(1)
     assert few == _handover_queries(12) and few <= 20, few
+
+
+# --- a vetting decision, told to the expert ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("before", "after", "event"),
+    [("pending", "vetted", events.EXPERT_VETTED), ("vetted", "suspended", events.EXPERT_SUSPENDED)],
+)
+def test_the_expert_is_told_of_the_vetting_decision_once_in_their_language_without_the_reason(
+    client, django_capture_on_commit_callbacks, before, after, event
+):
+    from helpdesk.models import ExpertProfile
+    from notifications.services.people import expert_vetting_decide
+
+    person = expert(preferred_language="fr", email="expert@example.org")
+    ExpertProfile.objects.filter(user=person).update(vetting_status=before)
+    profile = ExpertProfile.objects.get(user=person)
+    mu = management()
+    with django_capture_on_commit_callbacks(execute=True):
+        expert_vetting_decide(actor=mu, profile=profile, status=after, reason="Conflict with a donor, 2026")
+    told = Notification.objects.filter(recipient=person, event=event)
+    assert told.filter(channel=Channel.IN_APP).count() == 1
+    sent = [m for m in mail.outbox if m.to == ["expert@example.org"]]
+    assert len(sent) == 1 and "Conflict with a donor" not in sent[0].body
+    assert ("/expert/profile/" in sent[0].body) is (after == "vetted")
+    if after == "suspended":
+        return  # a suspended expert with no other role is signed out of the desk: the e-mail is what they read
+    # The desk's entry opens the expert's own profile, where the decision is.
+    client.force_login(person)
+    entry = told.get(channel=Channel.IN_APP)
+    assert client.post(reverse("notifications:open", args=[entry.pk]))["Location"] == reverse("expert-profile-edit")

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from helpdesk.access import can
 from helpdesk.models import ExpertProfile, Role, User
 from helpdesk.selectors.experts import ExpertRow, expert_pool, expert_profile_of, expert_vetting_history
-from helpdesk.services.experts import VETTING_MOVES, expert_profile_update, expert_vetting_set
+from helpdesk.services.experts import VETTING_MOVES, expert_profile_update
+from notifications.services.people import expert_vetting_decide
 from web.forms.experts import ExpertProfileForm, PoolFilterForm, VettingForm
 from web.views.common import role_required, signed_in
 
@@ -105,7 +106,7 @@ def expert_vetting(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _("Tick the box to confirm this decision."))
         else:
             try:
-                expert_vetting_set(profile=profile, actor=user, status=status, reason=form.cleaned_data["reason"])
+                expert_vetting_decide(profile=profile, actor=user, status=status, reason=form.cleaned_data["reason"])
             except ValidationError as error:
                 for name, problems in error.message_dict.items():
                     form.add_error("reason" if name == "reason" else None, problems)

@@ -64,6 +64,8 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         introduction = notification.data.get("introduction")
         if isinstance(introduction, int):
             return HttpResponseRedirect(reverse("introduction-detail", args=[introduction]))
+        if notification.event in events.EVENT_PAGES:
+            return HttpResponseRedirect(reverse(events.EVENT_PAGES[notification.event]))
         return HttpResponseRedirect(_resource_page(user, notification.data, "resource-detail"))
     if notification.request_id not in selectors.openable_request_ids(user, [notification.request_id]):
         messages.info(request, _("You no longer have access to this request."))
