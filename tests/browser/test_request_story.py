@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +30,7 @@ from django.utils import timezone, translation
 from helpdesk.models import Attachment, SupportRequest
 from notifications.models import Notification
 from tests.access_world import PDF_BYTES as PDF
-from tests.browser.people import Actor
+from tests.browser.people import WIDTHS, Person
 from tests.factories import (
     CityFactory,
     FundEnvelopeFactory,
@@ -50,93 +49,11 @@ from workflows.services import outcomes_followups_run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"desktop": 1366, "phone": 390}
 MARKDOWN = (
     "The youth department leads, with **three schools**.\n\n"
     "What we ask:\n\n- a facilitator\n- a venue\n\n"
     "Our plan: https://example.org/youth-plan"
 )
-
-
-# WCAG 2.2 target size: every tick box and radio button at least 24 x 24 CSS px, a primary action 44 px tall
-# (what is visible on the page: a closed menu or dialog holds nothing to tap).
-TARGETS = """() => {
-  const out = [];
-  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 ? r : null; };
-  document.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((el) => {
-    const r = seen(el);
-    const tiny = r && (r.width < 23.5 || r.height < 23.5);
-    if (tiny) out.push([el.name || el.id, Math.round(r.width), Math.round(r.height)]);
-  });
-  document.querySelectorAll(".btn-primary").forEach((el) => {
-    const r = seen(el);
-    if (r && r.height < 43.5) out.push([el.textContent.trim().slice(0, 30), Math.round(r.width), Math.round(r.height)]);
-  });
-  return out;
-}"""
-
-
-class Person(Actor):
-    """One person in their own browser, at the width they work at, in one language."""
-
-    def __init__(self, chromium: Any, base: str, username: str, *, width: int, language: str, shots: Path) -> None:
-        super().__init__(chromium, base, username, width=width)
-        self.language = language
-        self.shots = shots
-
-    def sign_in(self) -> None:
-        super().sign_in()
-        if self.language != "en":
-            self.choose_language(self.language)
-        html = self.page.locator("html")
-        assert html.get_attribute("lang") == self.language
-        assert html.get_attribute("dir") == ("rtl" if self.language == "ar" else "ltr")
-
-    def click(self, locator: Any, *, refused: bool = False) -> None:
-        """Click what leads to another page, and wait for it; the page says nothing went wrong unless
-        ``refused``."""
-        with self.page.expect_navigation():
-            locator.click()
-        errors = self.page.locator(".alert-danger")
-        if refused:
-            assert errors.count() >= 1
-        else:
-            assert errors.count() == 0, errors.first.inner_text()
-
-    def move_form(self, name: str) -> Any:
-        """A move's form on the request page, its fold-out opened."""
-        details = self.page.locator(f"details:has(form[action$='/moves/{name}/'])")
-        if details.count() and details.get_attribute("open") is None:
-            details.locator("summary").click()
-        return self.page.locator(f"form[action$='/moves/{name}/']")
-
-    def moves(self) -> set[str]:
-        actions = self.page.eval_on_selector_all(
-            "#moves form[action*='/moves/'], #moves a[href*='/moves/'], #moves a[href$='/experts/']",
-            "els => els.map(e => e.getAttribute('action') || e.getAttribute('href'))",
-        )
-        return {("propose" if a.endswith("/experts/") else a.rstrip("/").split("/")[-1]) for a in actions}
-
-    def unread(self) -> int:
-        badge = self.page.locator("header .badge:visible").first
-        if badge.count() == 0:
-            return 0
-        return int(re.sub(r"\D", "", badge.inner_text()) or 0)
-
-    def look(self, name: str) -> None:
-        """The page at both widths: nothing wider than the screen, targets big enough, no serious or critical
-        axe finding, a screenshot of each; then back to this person's own width."""
-        for label, width in WIDTHS.items():
-            self.page.set_viewport_size(self.viewport(width))
-            wide = self.page.evaluate("document.documentElement.scrollWidth")
-            assert wide <= width, f"{name} ({self.language}) is {wide}px wide on a {width}px screen"
-            small = self.page.evaluate(TARGETS)
-            assert small == [], f"{name} ({self.language}, {width}px): targets under size: {small}"
-            shot = self.shots / f"story-{self.language}-{name}-{label}.png"
-            self.page.screenshot(path=str(shot), full_page=True)
-            serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in self.axe()]
-            assert serious == [], f"{name} ({self.language}, {width}px): {serious}"
-        self.page.set_viewport_size(self.viewport(self.width))
 
 
 def _said(language: str, text: Any) -> str:

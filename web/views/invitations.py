@@ -50,6 +50,7 @@ from helpdesk.services.invitations import (
 )
 from notifications.queue import enqueue_invitation_on_commit
 from web.forms.invitations import AcceptForm, InviteForm
+from web.params import parse_id
 from web.ratelimits import limit_posts, limit_visitor
 from web.views.common import service_refusal_show, signed_in
 
@@ -69,14 +70,24 @@ def _inviter(person: User) -> User:
 def invite(request: HttpRequest) -> HttpResponse:
     person = _inviter(signed_in(request))
     roles = invitable_roles_of(person)
+    cities, regions = invitable_cities(person), invitable_regions(person)
+    # The links that lead here say what they are for (the membership gaps and a handover page: "a focal point
+    # of this city"); a choice of one is made already (a hub lead's own hub, an officer's only role).
     asked = request.GET.get("role", "")
-    initial = {"role": asked if asked in roles else None, "language": translation.get_language()}
+    city_id = parse_id(request.GET.get("city"))
+    only_regions = list(regions[:2])
+    initial = {
+        "role": asked if asked in roles else roles[0] if len(roles) == 1 else None,
+        "city": city_id if city_id is not None and cities.filter(pk=city_id).exists() else None,
+        "region": only_regions[0].pk if len(only_regions) == 1 else None,
+        "language": translation.get_language(),
+    }
     form = InviteForm(
         request.POST or None,
         initial=initial,
         roles=roles,
-        cities=invitable_cities(person),
-        regions=invitable_regions(person),
+        cities=cities,
+        regions=regions,
         lead_choice=Role.MANAGEMENT in person.roles,
     )
     if request.method == "POST" and form.is_valid():

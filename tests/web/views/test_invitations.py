@@ -61,6 +61,20 @@ def test_the_invite_page_offers_only_what_the_reader_may_invite(net):
     assert 'value="steering"' in page and 'name="is_hub_lead"' in page and "Far Town" in page
 
 
+def test_the_links_that_lead_to_the_invite_page_fill_in_what_they_are_for(net):
+    """The membership gaps' and a handover's link name the role and the city; a lead's one hub and an officer's
+    one role are chosen already; a city outside the reader's reach is not."""
+    url = reverse("people-invite")
+    page = _client(net["lead"]).get(f"{url}?role=focal_point&city={net['city'].pk}").content.decode()
+    assert re.search(r'value="focal_point"[^>]*checked', page)
+    assert re.search(rf'<option value="{net["city"].pk}" selected>', page)
+    assert re.search(rf'<option value="{net["region"].pk}" selected>', page)
+    page = _client(net["lead"]).get(f"{url}?city={net['far_city'].pk}").content.decode()
+    assert f'value="{net["far_city"].pk}"' not in page and 'value="" selected>' in page.split('name="city"')[1]
+    page = _client(net["officer"]).get(url).content.decode()
+    assert re.search(r'value="expert"[^>]*checked', page)
+
+
 @pytest.mark.parametrize("make", [lambda net: focal_point(net["city"]), lambda net: expert(), lambda net: steering()])
 def test_who_may_invite_nobody_gets_403(net, make):
     client = _client(make(net))
