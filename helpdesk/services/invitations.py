@@ -13,7 +13,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk import access
 from helpdesk.access import can
 from helpdesk.models import City, ExpertProfile, Invitation, Language, PeopleAction, Region, Role, User
+from helpdesk.services.accounts import time_zone_names
 from helpdesk.services.core import roles_ensure
 from helpdesk.services.people_log import people_log_record
 
@@ -317,7 +317,7 @@ def invitation_accept(
     username = username.strip()
     if language not in Language.values:
         errors["language"] = [_("Choose a language.")]
-    if time_zone and time_zone not in available_timezones():
+    if time_zone and time_zone not in time_zone_names():
         errors["time_zone"] = [_("Choose a time zone from the list.")]
     with transaction.atomic():
         invitation = _usable(token)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import City, Language, Region, Role
+from web.forms.account import time_zone_choices
 
 
 class InviteForm(forms.Form):
@@ -108,19 +108,13 @@ class AcceptForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Pages and e-mails reach you in this language."),
     )
+    # The profile's own choice of zones (grouped by area, the default first), so both read the same.
     time_zone = forms.ChoiceField(
-        label=_("Time zone"),
+        label=_("Your time zone"),
+        choices=time_zone_choices,
         required=False,
-        help_text=_("Dates and deadlines are shown in it. Leave it empty to use your hub's."),
+        help_text=_("Dates and times on your pages are shown in this zone."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        zones = sorted(available_timezones())
-        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]
-            ("", _("My hub's time zone")),
-            *((zone, zone) for zone in zones),
-        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
