@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from web.charts import count_text
 from web.forms.moves import PageMove
@@ -100,6 +100,15 @@ def bdi(value: object) -> SafeString:
     """``value`` (a name, a title) isolated from the text around it, for names inside a translated sentence:
     ``{% blocktranslate with hub=region|bdi %}``. Its direction is its own (Arabic in English and back)."""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def words_list(values: object) -> str:
+    """Labels (themes, languages) joined as the reader's language lists them: "a, b" in English and French,
+    "a، b" in Arabic (a Latin comma reads as a stray mark in Arabic text). Escaped by the template as usual."""
+    if not values:
+        return ""
+    return pgettext("list separator", ", ").join(str(value) for value in values)  # type: ignore[attr-defined]
 
 
 @register.filter
