@@ -77,14 +77,19 @@ class ExpertProfileForm(forms.Form):
         required=False,
         queryset=City.objects.order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("You will not be proposed for their requests."),
+        help_text=_(
+            "You will not be proposed for their requests. To choose several, hold Ctrl (⌘ on a Mac) while you click."
+        ),
     )
     conflict_countries = forms.MultipleChoiceField(
         label=_("Countries I must not advise"),
         required=False,
         choices=[],
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("You will not be proposed for requests of their cities."),
+        help_text=_(
+            "You will not be proposed for requests of their cities. To choose several, hold Ctrl (⌘ on a Mac) while "
+            "you click."
+        ),
     )
     conflict_organisations = forms.CharField(
         label=_("Organisations I am tied to"),
