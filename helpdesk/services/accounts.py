@@ -8,6 +8,7 @@ the admin's history (``LogEntry`` on the person), where an administrator looks w
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -133,19 +134,15 @@ def mail_reply_visibility_set(*, user: User, visibility: str) -> bool:
         raise PermissionDenied
     if visibility not in MAIL_REPLY_CHOICES:
         raise ValidationError({"mail_reply_visibility": _("Choose where your replies by e-mail go.")})
-    with transaction.atomic():
-        before = User.objects.select_for_update().values_list("mail_reply_visibility", flat=True).get(pk=user.pk)
-        user.mail_reply_visibility = visibility
-        if before == visibility:
-            return False
-        User.objects.filter(pk=user.pk).update(mail_reply_visibility=visibility)
-        account_event_record(user=user, message=f"Replies by e-mail: {before} → {visibility}")
-    return True
+    return _account_setting_set(user=user, field="mail_reply_visibility", value=visibility, name="Replies by e-mail")
 
 
-def time_zone_names() -> list[str]:
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
     """Every IANA zone a person may choose, in order (Africa/…, America/…, …), without the legacy aliases."""
-    return sorted(name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(LEGACY_ZONES))
+    return tuple(
+        sorted(name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(LEGACY_ZONES))
+    )
 
 
 def time_zone_set(*, user: User, time_zone: str) -> bool:
@@ -153,13 +150,19 @@ def time_zone_set(*, user: User, time_zone: str) -> bool:
     ``settings.TIME_ZONE``; a hub's or city's own zone once hubs keep a calendar). Returns whether it changed;
     the change goes to the person's history. Raises ``ValidationError`` for a name the zone database lacks."""
     time_zone = time_zone.strip()
-    if time_zone and time_zone not in zoneinfo.available_timezones():
+    if time_zone and time_zone not in time_zone_names():
         raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
+    return _account_setting_set(user=user, field="time_zone", value=time_zone, name="Time zone")
+
+
+def _account_setting_set(*, user: User, field: str, value: str, name: str) -> bool:
+    """Set one of the person's own settings (a checked value), under a lock; a change goes to their history as
+    "<name>: <before> → <after>" ("default" for an empty value). Returns whether it changed."""
     with transaction.atomic():
-        before = User.objects.select_for_update().values_list("time_zone", flat=True).get(pk=user.pk)
-        user.time_zone = time_zone
-        if before == time_zone:
+        before = User.objects.select_for_update().values_list(field, flat=True).get(pk=user.pk)
+        setattr(user, field, value)
+        if before == value:
             return False
-        User.objects.filter(pk=user.pk).update(time_zone=time_zone)
-        account_event_record(user=user, message=f"Time zone: {before or 'default'} → {time_zone or 'default'}")
+        User.objects.filter(pk=user.pk).update(**{field: value})
+        account_event_record(user=user, message=f"{name}: {before or 'default'} → {value or 'default'}")
     return True

@@ -355,19 +355,39 @@ def invitation_accept(
         except IntegrityError as clash:  # the same username taken a moment ago by someone else
             raise ValidationError({"username": [_("This username is taken: choose another.")]}) from clash
         _grant(user, invitation, roles_ensure())
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-        people_log_record(
-            actor=user,
-            action=PeopleAction.INVITATION_ACCEPTED,
-            person=user,
-            city=invitation.city,
-            region=_log_region(invitation),
-            invitation=invitation,
+        _accepted(
+            invitation,
+            user,
+            PeopleAction.INVITATION_ACCEPTED,
             detail={"after": {"username": user.username, **_detail(invitation)}},
         )
     return user
+
+
+def _account_scope(person: User) -> dict[str, Any]:
+    """What an invitation may add to an account (its roles, cities, hub and lead), for the log's before/after."""
+    return {
+        "roles": sorted(person.roles),
+        "cities": sorted(person.cities.values_list("pk", flat=True)),
+        "region": person.region_id,
+        "is_hub_lead": person.is_hub_lead,
+    }
+
+
+def _accepted(invitation: Invitation, person: User, action: str, *, detail: dict[str, Any]) -> None:
+    """Spend the invitation on ``person`` and write its line in the people log (inside the caller's transaction)."""
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = person
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    people_log_record(
+        actor=person,
+        action=action,
+        person=person,
+        city=invitation.city,
+        region=_log_region(invitation),
+        invitation=invitation,
+        detail=detail,
+    )
 
 
 def invitation_confirm(*, token: str, user: User) -> Invitation:
@@ -382,30 +402,9 @@ def invitation_confirm(*, token: str, user: User) -> Invitation:
         person = User.objects.select_for_update().get(pk=user.pk)
         if invitation.role == Role.HUB_STAFF and _other_hub(person, invitation.region):
             raise ValidationError(_("You already work for another hub: ask the management unit to move you."))
-        before = {
-            "roles": sorted(person.roles),
-            "cities": sorted(person.cities.values_list("pk", flat=True)),
-            "region": person.region_id,
-            "is_hub_lead": person.is_hub_lead,
-        }
+        before = _account_scope(person)
         _grant(person, invitation, roles_ensure())
-        after = {
-            "roles": sorted(person.roles),
-            "cities": sorted(person.cities.values_list("pk", flat=True)),
-            "region": person.region_id,
-            "is_hub_lead": person.is_hub_lead,
-        }
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = person
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-        people_log_record(
-            actor=person,
-            action=PeopleAction.SCOPE_ADDED,
-            person=person,
-            city=invitation.city,
-            region=_log_region(invitation),
-            invitation=invitation,
-            detail={"before": before, "after": after},
-        )
+        after = _account_scope(person)
+        _accepted(invitation, person, PeopleAction.SCOPE_ADDED, detail={"before": before, "after": after})
     access.forget(user)
     return invitation
