@@ -14,13 +14,16 @@ from helpdesk.models import (
     CityPeerConsentLog,
     ExpertProfile,
     Indicator,
+    Invitation,
     Message,
+    PeopleLog,
     Region,
     ReplyTemplate,
     Resource,
     ResourceFile,
     ResourceLog,
     ResourceVersion,
+    RetainedRead,
     SavedView,
     SupportRequest,
     User,
@@ -77,8 +80,43 @@ class IndicatorAdmin(ManagedByManagement):
     ]
 
 
+class SuperuserOnly(admin.ModelAdmin):
+    """The network's people and cities are kept on the desk's own pages (invitations, city records, the expert
+    pool, handover: ``/people/``, ``/cities/``, ``/experts/``), where every rule is ``can`` and every change is in
+    the people log. The admin's copy is a superuser's repair tool only, whatever model permissions a staff
+    account was given."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_module_permission(request)
+
+
+class AppendOnly(SuperuserOnly):
+    """A record of what happened (the people log): read by a superuser, never written here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(SuperuserOnly):
     list_display = ["name", "country", "region", "is_member", "anonymous_to_experts"]
     # Countries are ISO codes, listed and chosen by their name in the reader's language.
     list_filter = ["region", "country", "is_member", "anonymous_to_experts"]
@@ -87,7 +125,7 @@ class CityAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SuperuserOnly, DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "region", "is_active"]
     list_filter = ["groups", "region", "is_active", "is_staff"]
     list_select_related = ["region"]
@@ -107,6 +145,7 @@ class UserAdmin(DjangoUserAdmin):
                     "cities",
                     "region",
                     "is_hub_lead",
+                    "time_zone",
                 )
             },
         ),
@@ -114,12 +153,37 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ExpertProfile)
-class ExpertProfileAdmin(admin.ModelAdmin):
+class ExpertProfileAdmin(SuperuserOnly):
     list_display = ["user", "availability", "vetting_status", "max_concurrent_assignments"]
     list_filter = ["availability", "vetting_status", "regions"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "bio"]
     list_select_related = ["user"]
     filter_horizontal = ["regions"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SuperuserOnly):
+    list_display = ["email", "role", "city", "region", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "region"]
+    search_fields = ["email", "first_name", "last_name"]
+    list_select_related = ["city", "region", "invited_by"]
+    # The nonce makes the link: never shown, never typed.
+    exclude = ["nonce"]
+    raw_id_fields = ["invited_by", "existing_user", "accepted_by", "revoked_by", "city"]
+
+
+@admin.register(PeopleLog)
+class PeopleLogAdmin(AppendOnly):
+    list_display = ["created_at", "action", "actor", "person", "city", "region"]
+    list_filter = ["action", "region"]
+    list_select_related = ["actor", "person", "city", "region"]
+
+
+@admin.register(RetainedRead)
+class RetainedReadAdmin(SuperuserOnly):
+    list_display = ["user", "request", "granted_by", "created_at"]
+    list_select_related = ["user", "request", "granted_by"]
+    raw_id_fields = ["user", "request", "granted_by"]
 
 
 class ReadOnlyStateMixin(admin.ModelAdmin):

@@ -133,3 +133,22 @@ def test_the_management_unit_keeps_the_indicator_catalogue_and_funding_sources_i
     from helpdesk.models import Indicator
 
     assert Indicator.objects.get(code="plan-adopted").name_fr == "Plan municipal de prévention adopté"
+
+
+def test_people_and_cities_are_a_superusers_repair_tool_only_in_the_admin(client):
+    """The network's people are kept on the desk's own pages; a staff account given every model permission still
+    cannot open them in the admin, and the people log is read-only even for a superuser."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory, management
+
+    staff = management(is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="helpdesk"))
+    client.force_login(staff)
+    for model in ("user", "city", "expertprofile", "invitation", "peoplelog", "retainedread"):
+        assert client.get(f"/admin/helpdesk/{model}/").status_code == 403, model
+    assert client.get("/admin/helpdesk/indicator/").status_code == 200  # its own catalogue stays the unit's
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for model in ("user", "city", "expertprofile", "invitation", "peoplelog", "retainedread"):
+        assert client.get(f"/admin/helpdesk/{model}/").status_code == 200, model
+    assert client.get("/admin/helpdesk/peoplelog/add/").status_code == 403
