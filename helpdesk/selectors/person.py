@@ -22,6 +22,7 @@ from helpdesk.models import (
     SupportRequest,
     User,
 )
+from helpdesk.selectors import only_visible
 from helpdesk.selectors.people import people_in_view
 
 # The people log lines a person's page shows (the newest first).
@@ -53,9 +54,13 @@ class Holdings:
     invitations: list[Invitation]  # invitations they sent that still wait for an answer
 
 
-def person_holdings(person: User) -> Holdings:
-    """Four queries."""
-    owned = SupportRequest.objects.filter(owner=person).exclude(state__in=TERMINAL_STATES)
+def person_holdings(person: User, *, viewer: User) -> Holdings:
+    """What ``person`` holds now, as ``viewer`` may read it: the open requests they follow for the hub are
+    counted and named only among those ``viewer`` sees (``visible_requests``: a person who moved hubs may own
+    requests of another region). Four queries."""
+    owned = only_visible(
+        SupportRequest.objects.filter(owner=person).exclude(state__in=TERMINAL_STATES), viewer, through="pk"
+    )
     shown = list(owned.select_related("city").order_by("-created_at", "-pk")[:OWNED_SHOWN])
     count = len(shown) if len(shown) < OWNED_SHOWN else owned.count()
     assignments = person.assignments.filter(status__in=ACTIVE_ASSIGNMENT).count()

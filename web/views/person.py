@@ -47,7 +47,7 @@ def _person_or_404(viewer: User, pk: int) -> User:
 
 
 def _person_page(request: HttpRequest, viewer: User, person: User, form: ReasonForm | None = None) -> HttpResponse:
-    holdings = person_holdings(person)
+    holdings = person_holdings(person, viewer=viewer)
     context: dict[str, Any] = {
         "person": person,
         # A deactivated person who still holds work: the page flags it for whoever manages them.

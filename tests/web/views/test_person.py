@@ -40,6 +40,19 @@ def _page(client, viewer, person):
     return client.get(reverse("person-detail", args=[person.pk]))
 
 
+def test_the_person_page_names_only_the_requests_its_reader_sees(client, net):
+    """An officer who moved from another hub may still follow a request there: their new hub's lead reads the
+    person page without that request (neither counted nor named); the management unit reads both."""
+    officer = net["officer"]
+    here = in_state("submitted", city=net["city"], owner=officer, title="Flood shelter plan")
+    there = in_state("submitted", city=CityFactory(), owner=officer, title="Another hub's secret plan")
+    body = _page(client, net["lead"], officer).content.decode()
+    assert here.reference in body and there.reference not in body and "secret plan" not in body
+    assert "Follows 1 open request" in body
+    body = _page(client, management(), officer).content.decode()
+    assert here.reference in body and there.reference in body
+
+
 def test_the_person_page_says_role_scope_and_holdings(client, net):
     officer = net["officer"]
     owned = in_state("submitted", city=net["city"], owner=officer, title="Flood shelter plan")
