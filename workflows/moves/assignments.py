@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from helpdesk.access import can
+from helpdesk.access_people import Unfit, expert_unfit
 from helpdesk.models import ExpertProfile, SupportRequest, User
 from helpdesk.services import expert_access_grant, expert_access_revoke
 from workflows.errors import TransitionConflict, TransitionRefused
@@ -32,6 +33,19 @@ def _names(experts: dict[int, User], ids: list[int]) -> dict[str, str]:
     return {"names": ", ".join(str(experts[pk]) if pk in experts else f"#{pk}" for pk in ids)}
 
 
+def _why_unfit(request: SupportRequest, experts: dict[int, User], ids: list[int]) -> str:
+    """Each refused expert with the reason, as the matching page words it ("Samir Aziz (not vetted yet)"); one
+    query for the profiles and one for their standing conflicts."""
+    rows = ExpertProfile.objects.filter(user_id__in=ids).select_related("user").prefetch_related("conflict_cities")
+    profiles = {p.user_id: p for p in rows}
+    parts = []
+    for pk in ids:
+        name = str(experts[pk]) if pk in experts else f"#{pk}"
+        unfit = expert_unfit(profiles[pk], request) if pk in profiles else None
+        parts.append(f"{name} ({Unfit(unfit).label})" if unfit else name)
+    return ", ".join(parts)
+
+
 def experts_propose(request: SupportRequest, move: Move) -> None:
     """Create a proposed assignment for each expert in ``move.data["experts"]`` and let them see the brief
     (routing a request to the pool, and proposing more experts while matching goes on)."""
@@ -42,7 +56,8 @@ def experts_propose(request: SupportRequest, move: Move) -> None:
         pk for pk in ids if pk not in experts or not can(move.actor, "propose_expert", request, expert=experts[pk])
     ]
     if refused:
-        message = _("Not a vetted expert who may advise on this request: %(names)s.") % _names(experts, refused)
+        names = _why_unfit(request, experts, refused)
+        message = _("Cannot be proposed for this request: %(names)s.") % {"names": names}
         raise _refuse(move, message, "expert_unavailable")
     profiles = list(
         ExpertProfile.objects.select_for_update(of=("self",))

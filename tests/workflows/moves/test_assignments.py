@@ -52,20 +52,27 @@ def test_proposing_experts_creates_proposals_and_lets_them_see_the_brief(net):
 
 
 @pytest.mark.parametrize(
-    ("change", "code"),
+    ("change", "code", "why"),
     [
-        ({"vetting_status": ExpertProfile.Vetting.PENDING}, "expert_unavailable"),
-        ({"vetting_status": ExpertProfile.Vetting.SUSPENDED}, "expert_unavailable"),
-        ({"availability": ExpertProfile.Availability.UNAVAILABLE}, "expert_unavailable"),
+        ({"vetting_status": ExpertProfile.Vetting.PENDING}, "expert_unavailable", "not vetted yet"),
+        ({"vetting_status": ExpertProfile.Vetting.SUSPENDED}, "expert_unavailable", "suspended"),
+        ({"availability": ExpertProfile.Availability.UNAVAILABLE}, "expert_unavailable", "unavailable"),
+        ({"conflict_countries": ["XX"]}, "expert_unavailable", "declared a conflict with this country"),
     ],
 )
-def test_only_vetted_available_experts_may_be_proposed(net, change, code):
-    ExpertProfile.objects.filter(user=net.expert2).update(**change)
+def test_only_vetted_available_experts_may_be_proposed(net, change, code, why):
     request = net.at("submitted")
+    if change.get("conflict_countries"):
+        change = {"conflict_countries": [str(request.city.country)]}
+    ExpertProfile.objects.filter(user=net.expert2).update(**change)
 
     refusal = _refusal(request, "route_to_experts", net.hub, experts=[net.expert.pk, net.expert2.pk])
 
+    # The refusal names the expert and says why, in the words of the matching page.
     assert refusal.code == code and "experts" in refusal.fields
+    assert f"{net.expert2} ({why})" in str(refusal) and str(net.expert) not in str(refusal).replace(
+        str(net.expert2), ""
+    )
 
 
 def test_someone_who_is_not_an_expert_or_a_focal_point_of_the_city_cannot_be_proposed(net):
