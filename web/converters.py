@@ -15,3 +15,17 @@ class ReferenceConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+class IdConverter:
+    """A row's id: ASCII digits, at most ``web.params.MAX_ID_DIGITS`` of them (what ``parse_id`` accepts). A
+    longer number would overflow the database's integer (SQLite raises on it), and Django's ``int`` converter
+    takes any length: here it is no id at all, a 404 before any query."""
+
+    regex = r"[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)

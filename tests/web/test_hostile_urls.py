@@ -390,3 +390,14 @@ def test_no_hostile_input_makes_a_server_error_or_changes_a_row_when_refused():
         desk.check(target, role, method, path, _query(query), _query(form))
 
     probe()
+
+
+def test_an_id_in_a_path_is_at_most_eighteen_digits(client):
+    """Django's int converter takes any length; a longer number would overflow the database's integer, so the
+    desk's id converter makes it no URL at all."""
+    from tests.factories import management
+
+    client.force_login(management())
+    for path in ("/experts/10000000000000000000000000000000000000000/", "/people/1234567890123456789/"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/people/123456789012345678/").status_code == 404  # 18 digits: an id, of nobody

@@ -27,6 +27,7 @@ from helpdesk.selectors.person import (
 )
 from notifications.services.people import focal_point_handover, person_deactivate, person_reactivate
 from web.forms.person import HandoverForm, ReasonForm
+from web.params import parse_id
 from web.ratelimits import limit_posts
 from web.views.common import service_refusal_show, signed_in
 
@@ -118,9 +119,10 @@ def person_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _done(city: City, raw: str | None) -> dict[str, Any] | None:
     """The handover just made (named by its people log line), to show what moved."""
-    if not raw or not raw.isdigit():
+    log_id = parse_id(raw)
+    if log_id is None:
         return None
-    log = PeopleLog.objects.filter(pk=int(raw), action=PeopleAction.HANDOVER, city=city).first()
+    log = PeopleLog.objects.filter(pk=log_id, action=PeopleAction.HANDOVER, city=city).first()
     if log is None:
         return None
     detail = log.detail
@@ -146,7 +148,8 @@ def city_handover(request: HttpRequest, pk: int) -> HttpResponse:
     if city is None or not can(viewer, "handover_city", city):
         raise Http404
     people = city_focal_points(city)
-    form = HandoverForm(request.POST or None, focal_points=people, initial={"former": request.GET.get("former")})
+    initial = {"former": parse_id(request.GET.get("former"))}
+    form = HandoverForm(request.POST or None, focal_points=people, initial=initial)
     confirming = False
     if request.method == "POST" and form.is_valid():
         if request.POST.get("confirm") != "on":
