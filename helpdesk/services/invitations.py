@@ -132,7 +132,14 @@ def _detail(invitation: Invitation) -> dict[str, Any]:
 
 
 def _log_region(invitation: Invitation) -> Region | None:
-    return invitation.region or (invitation.city.region if invitation.city else None)
+    """The hub whose history an invitation belongs to: its scope's, else (an expert nominated by hub staff) the
+    nominating hub's, so that the hub reads its own nominations among its recent changes."""
+    if invitation.region is not None:
+        return invitation.region
+    if invitation.city is not None:
+        return invitation.city.region
+    inviter = invitation.invited_by
+    return inviter.region if inviter is not None and Role.HUB_STAFF in inviter.roles else None
 
 
 def invitation_create(

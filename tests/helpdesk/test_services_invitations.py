@@ -182,6 +182,9 @@ def test_a_hub_officer_only_nominates_experts(net):
             invitation_create(actor=officer, email="x@example.org", role=role, **values)
     user = _accept(invitation)
     assert ExpertProfile.objects.get(user=user).nominated_by == officer
+    # The nomination and its acceptance are in the nominating hub's history.
+    lines = PeopleLog.objects.filter(invitation=invitation)
+    assert {line.region_id for line in lines} == {officer.region_id} and lines.count() == 2
 
 
 def test_focal_points_experts_and_the_steering_committee_invite_nobody(net):
