@@ -80,6 +80,14 @@ def access_log_record(
 Reveal = tuple[int, int | None]
 
 
+def access_log_owners_cleared(*, user: User, request_ids: Iterable[int]) -> int:
+    """The owner change ``request_set_owner`` records, for many requests left without an owner at once (their
+    owner's account was deactivated): one access-log row each, no subject."""
+    rows = [AccessLog(user=user, request_id=pk, action=AccessLog.Action.OWNER) for pk in sorted(set(request_ids))]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)
+
+
 def access_log_reveals(
     *, user: User, reveals: Iterable[Reveal], ip: str | None = None, action: str = AccessLog.Action.VIEW_RESTRICTED
 ) -> int:

@@ -30,6 +30,7 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.services.experts import expert_vetting_set
+from helpdesk.services.grants import access_log_owners_cleared
 from helpdesk.services.handover import HANDOVER_LINE, handover_check, handover_requests_move
 from helpdesk.services.people_log import people_log_record
 from notifications import events, recipients
@@ -179,7 +180,8 @@ def person_deactivate(*, actor: User, person: User, reason: str) -> Deactivation
         owned = SupportRequest.objects.filter(owner=person).exclude(state__in=TERMINAL_STATES)
         owned_ids = list(owned.order_by("pk").values_list("pk", flat=True))
         if owned_ids:
-            SupportRequest.objects.filter(pk__in=owned_ids).update(owner=None)
+            SupportRequest.objects.filter(pk__in=owned_ids).update(owner=None, updated_at=now)
+            access_log_owners_cleared(user=actor, request_ids=owned_ids)
         assignments = list(
             ExpertAssignment.objects.filter(expert=person, status__in=ExpertAssignment.ACTIVE)
             .select_related("request")

@@ -217,6 +217,11 @@ def test_deactivation_clears_ownership_and_flags_pending_work(city_net, django_c
     assert result.owned_request_ids == [owned_open.pk] and result.invitation_ids == [invitation.pk]
     assert SupportRequest.objects.get(pk=owned_open.pk).owner_id is None
     assert SupportRequest.objects.get(pk=owned_closed.pk).owner_id == officer.pk
+    # As a change of owner made on the request page would be, the clearing is in the request's access log.
+    from helpdesk.models import AccessLog
+
+    cleared = AccessLog.objects.filter(action=AccessLog.Action.OWNER)
+    assert list(cleared.values_list("request_id", "subject_id")) == [(owned_open.pk, None)]
     log = PeopleLog.objects.get(action=PeopleAction.DEACTIVATED)
     assert log.person == officer and log.detail["reason"] == "Moved on" and log.region == net["region"]
     assert log.detail["owned_requests"] == [owned_open.pk] and log.detail["invitations"] == [invitation.pk]
