@@ -17,6 +17,7 @@ from helpdesk.models.choices import (
     Theme,
     Urgency,
     Visibility,
+    role_label,
 )
 from helpdesk.models.geography import City, CityPeerConsentLog, Region, country_name, localized_name, name_key
 from helpdesk.models.indicators import Indicator, IndicatorUnit, indicator_value
@@ -88,4 +89,5 @@ __all__ = [
     "indicator_value",
     "localized_name",
     "name_key",
+    "role_label",
 ]

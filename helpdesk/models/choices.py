@@ -86,3 +86,14 @@ class Role(models.TextChoices):
     EXPERT = "expert", _("Expert")
     MANAGEMENT = "management", _("Management unit")
     STEERING = "steering", _("Steering committee")
+
+
+HUB_LEAD_LABEL = _("Hub lead")
+
+
+def role_label(role: str, *, hub_lead: bool = False) -> str:
+    """A role as a person reads it, in the active language: hub staff who lead their hub are named so (the
+    people list, a person's page, an invitation and its e-mail all say it this way)."""
+    if role == Role.HUB_STAFF and hub_lead:
+        return str(HUB_LEAD_LABEL)
+    return str(Role(role).label)

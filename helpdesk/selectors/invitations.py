@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import scope
 from helpdesk.access_people import invitable_roles
-from helpdesk.models import City, Invitation, InvitationStatus, Region, Role, User
+from helpdesk.models import City, Invitation, InvitationStatus, Region, Role, User, role_label
 
 _SELECTED = ("city__region", "region", "invited_by", "existing_user", "accepted_by")
 
@@ -72,10 +71,8 @@ def invitable_regions(user: User) -> QuerySet[Region]:
 
 
 def invitation_role_label(invitation: Invitation) -> str:
-    """The role as a person reads it, in the active language ("Hub staff (the hub's lead)")."""
-    if invitation.role == Role.HUB_STAFF and invitation.is_hub_lead:
-        return str(_("Hub staff (the hub's lead)"))
-    return str(Role(invitation.role).label)
+    """The role as a person reads it, in the active language (``role_label``: "Hub lead" for a lead)."""
+    return role_label(invitation.role, hub_lead=invitation.is_hub_lead)
 
 
 def invitation_scope_label(invitation: Invitation) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -122,3 +123,25 @@ def handover_loads(city: City, people: list[User]) -> list[FocalPointLoad]:
         FocalPointLoad(person=p, requests=requests[p.pk], drafts=drafts[p.pk], watches=watches.get(p.pk, 0))
         for p in people
     ]
+
+
+def handover_done(city: City, log_id: int | None) -> dict[str, Any] | None:
+    """The handover of ``city`` just made, named by its people log line: who handed over to whom and what moved
+    (two queries), for the handover page to show; None for a line that is not one of this city's handovers."""
+    if log_id is None:
+        return None
+    log = PeopleLog.objects.filter(pk=log_id, action=PeopleAction.HANDOVER, city=city).first()
+    if log is None:
+        return None
+    detail = log.detail
+    ids = [pk for pk in (detail.get("former"), detail.get("successor")) if isinstance(pk, int)]
+    people = {u.pk: u for u in User.objects.filter(pk__in=ids)}
+    return {
+        "former": people.get(detail.get("former")),
+        "successor": people.get(detail.get("successor")),
+        "requests": len(detail.get("requests", [])),
+        "drafts": len(detail.get("drafts", [])),
+        "watches": detail.get("watches", 0),
+        "kept_read": len(detail.get("kept_read", [])),
+        "role_dropped": detail.get("role_dropped", False),
+    }

@@ -30,19 +30,16 @@ class RequestsMoved:
     role_dropped: bool  # the former focal point has no city and nothing to read left
 
 
-def is_focal_point_of(person: User, city: City) -> bool:
-    return person.has_role(Role.FOCAL_POINT) and person.cities.filter(pk=city.pk).exists()
-
-
 def handover_check(*, actor: User, city: City, former: User, successor: User) -> None:
     """Refuse a handover the actor may not make, or one that would leave the city's work with nobody."""
     if not access.can(actor, "handover_city", city):
         raise PermissionDenied("Only the city's hub staff and the management unit hand a city over.")
-    if not is_focal_point_of(former, city):
+    # ``User.focal_city_ids``: the one reading of whom a person is a focal point of (their role and cities).
+    if city.pk not in former.focal_city_ids:
         raise ValidationError({"former": _("This person is not a focal point of the city.")}, code="not_focal_point")
     if successor.pk == former.pk:
         raise ValidationError({"successor": _("Choose someone other than the former focal point.")}, code="same_person")
-    if not (successor.is_active and is_focal_point_of(successor, city)):
+    if not (successor.is_active and city.pk in successor.focal_city_ids):
         raise ValidationError(
             {"successor": _("The new focal point must be an active focal point of the city: invite them first.")},
             code="not_focal_point",

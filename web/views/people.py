@@ -11,16 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from helpdesk.access import can, scope
-from helpdesk.models import Invitation, PeopleAction, PeopleLog, Role, User, country_name
+from helpdesk.models import Invitation, PeopleAction, PeopleLog, Role, User, country_name, role_label
 from helpdesk.selectors.people import people_filter_places, people_log_visible_to, people_visible_to
 from web.forms.people import PeopleFilterForm
 from web.lists.resources import page_number
+from web.templatetags.desk import bdi
 
 PER_PAGE = 50
 
@@ -36,14 +37,9 @@ class PersonLine:
     last_login: datetime | None
 
 
-def _roles_in_words(person: User) -> list[str]:
-    words = []
-    for role in person.role_names:
-        if role == Role.HUB_STAFF and person.is_hub_lead:
-            words.append(_("Hub lead"))
-        else:
-            words.append(str(Role(role).label))
-    return words
+def roles_in_words(person: User) -> list[str]:
+    """The person's roles as they are read (``role_label``), in the roles' own order."""
+    return [role_label(role, hub_lead=person.is_hub_lead) for role in person.role_names]
 
 
 def _places(person: User) -> list[str]:
@@ -67,16 +63,12 @@ def person_line(person: User) -> PersonLine:
     return PersonLine(
         pk=person.pk,
         name=str(person),
-        roles=_roles_in_words(person),
+        roles=roles_in_words(person),
         places=_places(person),
         email=person.email,
         is_active=person.is_active,
         last_login=person.last_login,
     )
-
-
-def _b(value: object) -> SafeString:
-    return format_html("<bdi>{}</bdi>", value)
 
 
 def _fill(text: str, **values: object) -> SafeString:
@@ -88,16 +80,16 @@ def _fill(text: str, **values: object) -> SafeString:
 
 
 def _invitation_sentence(actor: SafeString, invitation: Invitation) -> SafeString:
-    email = _b(invitation.email)
+    email = bdi(invitation.email)
     if invitation.role == Role.FOCAL_POINT and invitation.city is not None:
         text = _("%(actor)s invited %(email)s as a focal point of %(city)s.")
-        return _fill(text, actor=actor, email=email, city=_b(invitation.city.name))
+        return _fill(text, actor=actor, email=email, city=bdi(invitation.city.name))
     if invitation.role == Role.HUB_STAFF and invitation.region is not None:
         if invitation.is_hub_lead:
             text = _("%(actor)s invited %(email)s to lead %(hub)s.")
         else:
             text = _("%(actor)s invited %(email)s to the staff of %(hub)s.")
-        return _fill(text, actor=actor, email=email, hub=_b(invitation.region.localized_name))
+        return _fill(text, actor=actor, email=email, hub=bdi(invitation.region.localized_name))
     if invitation.role == Role.EXPERT:
         return _fill(_("%(actor)s nominated %(email)s to the expert pool."), actor=actor, email=email)
     role = str(Role(invitation.role).label) if invitation.role in Role.values else ""
@@ -124,15 +116,15 @@ _SENTENCES = {
 def change_sentence(row: PeopleLog) -> SafeString:
     """One line of the people log as a sentence: who did what to whom, from the row's own relations (never its
     detail's values, which may hold what only the record's keepers read)."""
-    actor = _b(row.actor) if row.actor is not None else _b(_("The desk"))
+    actor = bdi(row.actor) if row.actor is not None else bdi(_("The desk"))
     invitation = row.invitation
     if row.action == PeopleAction.INVITED and invitation is not None:
         return _invitation_sentence(actor, invitation)
     names = {
         "actor": actor,
-        "person": _b(row.person) if row.person is not None else None,
-        "city": _b(row.city.name) if row.city is not None else None,
-        "email": _b(invitation.email) if invitation is not None else None,
+        "person": bdi(row.person) if row.person is not None else None,
+        "city": bdi(row.city.name) if row.city is not None else None,
+        "email": bdi(invitation.email) if invitation is not None else None,
     }
     sentence = _SENTENCES.get(row.action)  # type: ignore[call-overload]
     if sentence is not None:

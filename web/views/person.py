@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from helpdesk.access import can
-from helpdesk.models import City, PeopleAction, PeopleLog, Role, User
+from helpdesk.models import City, User
 from helpdesk.selectors.person import (
     city_focal_points,
+    handover_done,
     handover_loads,
     person_for_page,
     person_history,
@@ -30,6 +31,7 @@ from web.forms.person import HandoverForm, ReasonForm
 from web.params import parse_id
 from web.ratelimits import limit_posts
 from web.views.common import service_refusal_show, signed_in
+from web.views.people import roles_in_words
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -53,7 +55,7 @@ def _person_page(request: HttpRequest, viewer: User, person: User, form: ReasonF
         "person": person,
         # A deactivated person who still holds work: the page flags it for whoever manages them.
         "flagged": not person.is_active and bool(holdings.owned_count or holdings.assignments or holdings.invitations),
-        "roles": [label for value, label in Role.choices if value in person.roles],
+        "roles": roles_in_words(person),
         # Each of a focal point's cities, and whether the reader may hand it over to another focal point.
         "cities": [(city, can(viewer, "handover_city", city)) for city in person.cities.all()],
         "holdings": holdings,
@@ -117,28 +119,6 @@ def person_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _manage(request, pk, deactivate=False)
 
 
-def _done(city: City, raw: str | None) -> dict[str, Any] | None:
-    """The handover just made (named by its people log line), to show what moved."""
-    log_id = parse_id(raw)
-    if log_id is None:
-        return None
-    log = PeopleLog.objects.filter(pk=log_id, action=PeopleAction.HANDOVER, city=city).first()
-    if log is None:
-        return None
-    detail = log.detail
-    ids = [pk for pk in (detail.get("former"), detail.get("successor")) if isinstance(pk, int)]
-    people = {u.pk: u for u in User.objects.filter(pk__in=ids)}
-    return {
-        "former": people.get(detail.get("former")),
-        "successor": people.get(detail.get("successor")),
-        "requests": len(detail.get("requests", [])),
-        "drafts": len(detail.get("drafts", [])),
-        "watches": detail.get("watches", 0),
-        "kept_read": len(detail.get("kept_read", [])),
-        "role_dropped": detail.get("role_dropped", False),
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts
@@ -174,6 +154,6 @@ def city_handover(request: HttpRequest, pk: int) -> HttpResponse:
         "loads": handover_loads(city, people),
         "has_successor": sum(1 for p in people if p.is_active) > 1,
         "confirming": confirming,
-        "done": _done(city, request.GET.get("done")),
+        "done": handover_done(city, parse_id(request.GET.get("done"))),
     }
     return render(request, "web/person/handover.html", context)
