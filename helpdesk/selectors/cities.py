@@ -27,7 +27,6 @@ from helpdesk.models import (
     Theme,
     User,
     country_name,
-    localized_name,
     name_key,
 )
 
@@ -100,17 +99,13 @@ def _row(user: User, city: City, themes: set[str]) -> DirectoryCity:
     )
 
 
-def _hub_name(region: Region) -> str:
-    return localized_name(region.name, region.name_fr, region.name_ar)
-
-
 _CITY_COLUMNS = ("pk", "name", "country", "region_id", "languages", "anonymous_to_experts", "is_member")
 
 
 def hub_choices() -> list[tuple[int, str]]:
     """Every hub as (id, name), in the reader's alphabetical order (the directory's filter)."""
     regions = Region.objects.only("pk", "name", "name_fr", "name_ar")
-    return sorted(((r.pk, _hub_name(r)) for r in regions), key=lambda pair: name_key(pair[1]))
+    return sorted(((r.pk, r.localized_name) for r in regions), key=lambda pair: name_key(pair[1]))
 
 
 def city_directory(
@@ -141,11 +136,11 @@ def city_directory(
         if wanted and wanted not in name_key(city.name):
             continue
         region = regions[city.region_id]
-        entry = hubs.setdefault(region.pk, DirectoryHub(pk=region.pk, name=_hub_name(region)))
+        entry = hubs.setdefault(region.pk, DirectoryHub(pk=region.pk, name=region.localized_name))
         entry.cities.append(_row(user, city, themes))
     for region_id, count in unlisted.items():
         region = regions[region_id]
-        hubs.setdefault(region_id, DirectoryHub(pk=region_id, name=_hub_name(region))).unlisted = count
+        hubs.setdefault(region_id, DirectoryHub(pk=region_id, name=region.localized_name)).unlisted = count
     for entry in hubs.values():
         entry.cities.sort(key=lambda row: name_key(row.name))
     non_members = _non_members(user, hub)
@@ -212,7 +207,7 @@ def membership_gaps(user: User) -> list[HubGaps]:
     else:
         # Planned hubs (inactive) only when cities are already on record there.
         regions = regions.filter(Q(is_active=True) | Q(cities__isnull=False)).distinct()
-    hubs = {region.pk: HubGaps(pk=region.pk, name=_hub_name(region)) for region in regions}
+    hubs = {region.pk: HubGaps(pk=region.pk, name=region.localized_name) for region in regions}
     for city in cities.only("pk", "name", "country", "region_id", "principles_accepted_on"):
         entry = hubs.get(city.region_id)
         if entry is None:

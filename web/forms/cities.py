@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from helpdesk.models import City, Language, Region, Theme, localized_name, name_key
+from helpdesk.models import City, Language, Region, Theme, name_key
 
 
 def _country_choices() -> list[tuple[str, object]]:
@@ -19,10 +19,6 @@ def _country_choices() -> list[tuple[str, object]]:
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _hub_label(region: Region) -> str:
-    return localized_name(region.name, region.name_fr, region.name_ar)
 
 
 class CityForm(forms.Form):
@@ -63,8 +59,7 @@ class CityForm(forms.Form):
         if choose_region:
             region = self.fields["region"]
             assert isinstance(region, forms.ModelChoiceField)
-            region.queryset = Region.objects.all()
-            region.label_from_instance = _hub_label  # type: ignore[method-assign,assignment]
+            region.queryset = Region.objects.all()  # each named in the reader's language (``Region.__str__``)
         else:
             del self.fields["region"]
 
