@@ -24,14 +24,12 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.selectors import only_visible
+from helpdesk.selectors.experts import ACTIVE_ASSIGNMENTS
 from helpdesk.selectors.people import people_in_view
 
 # The people log lines a person's page shows (the newest first).
 HISTORY_LINES = 50
 OWNED_SHOWN = 50
-# ``workflows.models.ExpertAssignment.ACTIVE`` (that layer sits above this one; a test holds them equal). The
-# lifecycle's assignments and the desk's watches are read through their relations to ``User``.
-ACTIVE_ASSIGNMENT = ("proposed", "accepted")
 
 
 def person_for_page(viewer: User, pk: int) -> User | None:
@@ -64,7 +62,7 @@ def person_holdings(person: User, *, viewer: User) -> Holdings:
     )
     shown = list(owned.select_related("city").order_by("-created_at", "-pk")[:OWNED_SHOWN])
     count = len(shown) if len(shown) < OWNED_SHOWN else owned.count()
-    assignments = person.assignments.filter(status__in=ACTIVE_ASSIGNMENT).count()
+    assignments = person.assignments.filter(status__in=ACTIVE_ASSIGNMENTS).count()
     invitations = list(
         Invitation.objects.filter(invited_by=person, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
         .select_related("city", "region")

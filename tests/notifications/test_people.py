@@ -23,7 +23,6 @@ from helpdesk.models import (
     User,
 )
 from helpdesk.selectors import visible_requests
-from helpdesk.selectors.person import ACTIVE_ASSIGNMENT
 from helpdesk.services import api_token_create
 from helpdesk.services.handover import HANDOVER_LINE
 from notifications import events
@@ -238,10 +237,6 @@ def test_deactivation_clears_ownership_and_flags_pending_work(city_net, django_c
         (net["lead"].pk, owned_open.pk, Reason.HUB),
     }
     assert Notification.objects.filter(event=events.EXPERT_DEACTIVATED, channel=Channel.EMAIL).count() == 2
-
-
-def test_active_assignment_statuses_match_the_lifecycle():
-    assert tuple(ACTIVE_ASSIGNMENT) == tuple(ExpertAssignment.ACTIVE)
 
 
 def test_who_may_deactivate_whom(city_net):
