@@ -17,6 +17,8 @@ from helpdesk.models.choices import (
     Theme,
     Urgency,
     Visibility,
+    choice_labels,
+    in_choice_order,
     role_label,
 )
 from helpdesk.models.geography import City, CityPeerConsentLog, Region, country_name, localized_name, name_key
@@ -85,7 +87,9 @@ __all__ = [
     "Urgency",
     "User",
     "Visibility",
+    "choice_labels",
     "country_name",
+    "in_choice_order",
     "indicator_value",
     "localized_name",
     "name_key",

@@ -1,5 +1,7 @@
 """The network's vocabularies (DOMAIN.md): themes, kinds of support, priorities, levels."""
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -97,3 +99,16 @@ def role_label(role: str, *, hub_lead: bool = False) -> str:
     if role == Role.HUB_STAFF and hub_lead:
         return str(HUB_LEAD_LABEL)
     return str(Role(role).label)
+
+
+def in_choice_order(choices: type[models.Choices], values: Iterable[object]) -> list[str]:
+    """The codes among ``values`` that ``choices`` knows, once each, in the catalogue's own order: a list kept in
+    a JSON column (a city's languages, an expert's themes) reads and compares the same whatever order it came in."""
+    wanted = {str(value) for value in values}
+    return [str(code) for code in choices.values if str(code) in wanted]
+
+
+def choice_labels(choices: type[models.Choices], values: Iterable[object]) -> list[str]:
+    """The labels of ``values`` in the active language, in the catalogue's order (``in_choice_order``)."""
+    wanted = {str(value) for value in values}
+    return [str(label) for code, label in choices.choices if str(code) in wanted]

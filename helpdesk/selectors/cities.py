@@ -26,6 +26,7 @@ from helpdesk.models import (
     SupportRequest,
     Theme,
     User,
+    choice_labels,
     country_name,
     name_key,
 )
@@ -85,14 +86,12 @@ def _worked_on(city_ids: list[int]) -> dict[int, set[str]]:
 
 
 def _row(user: User, city: City, themes: set[str]) -> DirectoryCity:
-    languages = dict(Language.choices)
-    theme_labels = dict(Theme.choices)
     return DirectoryCity(
         pk=city.pk,
         name=city.name,
         country=country_name(str(city.country)),
-        languages=[str(languages[code]) for code in Language.values if code in (city.languages or [])],
-        themes=[str(theme_labels[code]) for code in Theme.values if code in themes],
+        languages=choice_labels(Language, city.languages or []),
+        themes=choice_labels(Theme, themes),
         anonymous_to_experts=city.anonymous_to_experts,
         may_open=may_see_record(user, city),
         may_edit=can(user, "edit_city", city),

@@ -28,6 +28,7 @@ from helpdesk.models import (
     SupportRequest,
     Theme,
     User,
+    choice_labels,
     country_name,
     name_key,
 )
@@ -82,13 +83,12 @@ class ExpertRow:
 
 
 def _row(profile: ExpertProfile) -> ExpertRow:
-    themes, languages = set(profile.themes or []), set(profile.languages or [])
     return ExpertRow(
         profile=profile,
         load=getattr(profile, "load", 0),
         region_names=sorted((r.localized_name for r in profile.regions.all()), key=name_key),
-        theme_labels=[str(label) for value, label in Theme.choices if value in themes],
-        language_labels=[str(label) for value, label in Language.choices if value in languages],
+        theme_labels=choice_labels(Theme, profile.themes or []),
+        language_labels=choice_labels(Language, profile.languages or []),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import can
-from helpdesk.models import City, Language, PeopleAction, Region, User
+from helpdesk.models import City, Language, PeopleAction, Region, User, in_choice_order
 from helpdesk.services.people_log import people_log_record
 
 # The record's fields a change is logged by (the order of the log's detail).
@@ -28,7 +28,7 @@ def _languages(languages: Iterable[str]) -> list[str]:
     wanted = set(languages)
     if wanted - set(Language.values):
         raise ValidationError({"languages": _("Choose languages from the list.")})
-    return [code for code in Language.values if code in wanted]
+    return in_choice_order(Language, wanted)
 
 
 def _clean(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from helpdesk import access
-from helpdesk.models import City, ExpertProfile, Language, PeopleAction, Region, Theme, User
+from helpdesk.models import City, ExpertProfile, Language, PeopleAction, Region, Theme, User, in_choice_order
 from helpdesk.services.people_log import people_log_record
 
 Vetting = ExpertProfile.Vetting
@@ -74,8 +74,8 @@ def expert_profile_update(
         raise ValidationError(errors)
     after: dict[str, Any] = {
         # In the catalogue's order, so that a form sending them in another order changes nothing.
-        "themes": [t for t in Theme.values if t in theme_set],
-        "languages": [code for code in Language.values if code in language_set],
+        "themes": in_choice_order(Theme, theme_set),
+        "languages": in_choice_order(Language, language_set),
         "bio": bio.strip(),
         "availability": availability,
         "max_concurrent_assignments": max_concurrent_assignments,
