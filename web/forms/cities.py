@@ -12,9 +12,14 @@ from django_countries import countries
 from helpdesk.models import City, Language, Region, Theme, name_key
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """Every country by its ISO code, named and sorted in the reader's language (django-countries), read when a
+    form is shown: a city's country, an expert's standing conflicts."""
+    return [(str(code), str(name)) for code, name in countries]
+
+
 def _country_choices() -> list[tuple[str, object]]:
-    # Read when the form is shown: django-countries names and sorts them in the reader's language.
-    return [("", _("Choose a country")), *((str(code), str(name)) for code, name in countries)]
+    return [("", _("Choose a country")), *country_choices()]
 
 
 def _date_input() -> forms.DateInput:

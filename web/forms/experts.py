@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from helpdesk.models import City, ExpertProfile, Language, Region, Theme
 from helpdesk.selectors.experts import PoolFilters
 from helpdesk.services.experts import MAX_CAPACITY
+from web.forms.cities import country_choices
 
 Vetting = ExpertProfile.Vetting
 
@@ -84,7 +84,7 @@ class ExpertProfileForm(forms.Form):
     conflict_countries = forms.MultipleChoiceField(
         label=_("Countries I must not advise"),
         required=False,
-        choices=[],
+        choices=country_choices,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_(
             "You will not be proposed for requests of their cities. To choose several, hold Ctrl (⌘ on a Mac) while "
@@ -98,13 +98,6 @@ class ExpertProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         help_text=_("Hubs read this before proposing you."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The reader's language's country names (django-countries sorts them in the active language).
-        field = self.fields["conflict_countries"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(code, name) for code, name in countries]
 
     @classmethod
     def initial_of(cls, profile: ExpertProfile) -> dict[str, Any]:
