@@ -11,7 +11,7 @@ from django import forms, template
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext, pgettext
 
@@ -103,12 +103,17 @@ def bdi(value: object) -> SafeString:
 
 
 @register.filter
-def words_list(values: object) -> str:
-    """Labels (themes, languages) joined as the reader's language lists them: "a, b" in English and French,
-    "a، b" in Arabic (a Latin comma reads as a stray mark in Arabic text). Escaped by the template as usual."""
+def words_list(values: object, isolate: str = "") -> str:
+    """Labels or names joined as the reader's language lists them (the catalogues' "list separator": "a, b" in
+    English and French, "a، b" in Arabic). ``words_list:"bdi"`` isolates each item (names, which may be written
+    in another direction than the page); without it the result is escaped by the template as usual."""
     if not values:
         return ""
-    return pgettext("list separator", ", ").join(str(value) for value in values)  # type: ignore[attr-defined]
+    separator = pgettext("list separator", ", ")
+    items = list(values)  # type: ignore[call-overload]
+    if isolate == "bdi":
+        return format_html_join(separator, "<bdi>{}</bdi>", ((item,) for item in items))
+    return separator.join(str(item) for item in items)
 
 
 @register.filter

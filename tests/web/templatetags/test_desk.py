@@ -212,3 +212,14 @@ def test_several_files_are_one_field_with_a_limit():
     form = MessageForm({"body": "x", "visibility": "city"}, MultiValueDict({"attachment": files}), channels=["city"])
     assert not form.is_valid() and "attachment" in form.errors
     assert "multiple" in render("{% field form.attachment %}", form=MessageForm(channels=["city"]))
+
+
+def test_words_list_joins_as_the_readers_language_lists_and_isolates_names_when_asked():
+    template = Template('{% load desk %}{{ labels|words_list }}|{{ names|words_list:"bdi" }}')
+    context = Context({"labels": ["English", "<b>French</b>"], "names": ["Saïda", "<i>صيدا</i>"]})
+    with translation.override("en"):
+        assert template.render(context) == (
+            "English, &lt;b&gt;French&lt;/b&gt;|<bdi>Saïda</bdi>, <bdi>&lt;i&gt;صيدا&lt;/i&gt;</bdi>"
+        )
+    with translation.override("ar"):
+        assert template.render(Context({"labels": ["أ", "ب"], "names": []})) == "أ، ب|"
