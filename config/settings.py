@@ -419,10 +419,19 @@ AXES_CLIENT_IP_CALLABLE = "web.middleware.client_ip"
 # none is agreed), WORKFLOW_AUTO_CLOSE_DAYS (calendar days a delivered request waits for its evaluation). Any
 # WORKFLOW_<NAME>_DAYS set in the environment becomes a setting; a new state's variable needs no line here.
 globals().update(env_ints_matching(r"WORKFLOW_[A-Z_]+_DAYS"))
+# On the incident fast track the table's hours replace the days (``StateSpec.fast_track``), every day counted:
+# WORKFLOW_INCIDENT_FIRST_ANSWER_HOURS (the hub's first answer, 24), WORKFLOW_INCIDENT_INFO_HOURS (the city's
+# answer to a question, 24), WORKFLOW_INCIDENT_MATCHING_HOURS (an expert's acceptance, 48),
+# WORKFLOW_INCIDENT_FUNDING_HOURS (an emergency fund decision, 48). Any WORKFLOW_<NAME>_HOURS set in the
+# environment becomes a setting.
+globals().update(env_ints_matching(r"WORKFLOW_[A-Z_]+_HOURS"))
 # Dates (YYYY-MM-DD, comma-separated) that are not working days.
 WORKFLOW_HOLIDAYS = env_list("WORKFLOW_HOLIDAYS", [])
 # Fund approvals above this amount need two different management-unit approvers.
 FUND_FOUR_EYES_THRESHOLD = Decimal(os.environ.get("FUND_FOUR_EYES_THRESHOLD", "25000"))
+# A fast-track application up to this amount is an emergency one: one member of the management unit decides it
+# within WORKFLOW_INCIDENT_FUNDING_HOURS (above FUND_FOUR_EYES_THRESHOLD a second approval is still needed).
+FUND_EMERGENCY_CEILING = Decimal(os.environ.get("FUND_EMERGENCY_CEILING", "10000"))
 # First month of the fund's fiscal year; a fiscal year is named after the calendar year it starts in.
 FUND_FISCAL_YEAR_START_MONTH = env_int("FUND_FISCAL_YEAR_START_MONTH", 1)
 # Days an expert keeps read access to a request after it closed, declined or was withdrawn.

@@ -37,6 +37,7 @@ from workflows.spec import (
     Tone,
     TransitionSpec,
     event,
+    hours,
     working_days,
 )
 
@@ -72,6 +73,7 @@ STATES: tuple[StateSpec, ...] = (
         waits_on=(A.OWNER_OR_HUB,),
         deadline=working_days(5, "WORKFLOW_TRIAGE_DAYS"),
         road=Road(kinds=ALL_KINDS),
+        fast_track=hours(24, "WORKFLOW_INCIDENT_FIRST_ANSWER_HOURS"),
     ),
     StateSpec(
         state=S.INFO_REQUESTED,
@@ -84,6 +86,7 @@ STATES: tuple[StateSpec, ...] = (
         waits_on=(A.CITY,),
         deadline=working_days(10, "WORKFLOW_INFO_DAYS"),
         road=OFF_ROAD,
+        fast_track=hours(24, "WORKFLOW_INCIDENT_INFO_HOURS"),
     ),
     StateSpec(
         state=S.EXPERT_MATCHING,
@@ -96,6 +99,7 @@ STATES: tuple[StateSpec, ...] = (
         waits_on=(A.PROPOSED_EXPERTS, A.OWNER_OR_HUB),
         deadline=working_days(5, "WORKFLOW_MATCHING_DAYS"),
         road=Road(kinds=frozenset({K.EXPERT, K.TRAINING, K.PEER_EXCHANGE})),
+        fast_track=hours(48, "WORKFLOW_INCIDENT_MATCHING_HOURS"),
     ),
     StateSpec(
         state=S.FUNDING_REVIEW,
@@ -108,6 +112,7 @@ STATES: tuple[StateSpec, ...] = (
         waits_on=(A.MANAGEMENT,),
         deadline=working_days(10, "WORKFLOW_FUNDING_DAYS"),
         road=Road(kinds=frozenset({K.FUND}), funded=True),
+        fast_track=hours(48, "WORKFLOW_INCIDENT_FUNDING_HOURS"),
     ),
     StateSpec(
         state=S.IN_DELIVERY,

@@ -41,6 +41,7 @@ from helpdesk.services import (
     uploads_inspect,
 )
 from workflows.audit import log_append
+from workflows.calendar import DESK_CALENDAR, calendar_of
 from workflows.checks import refusal
 from workflows.deadlines import default_delivery_date, due_at_for
 from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
@@ -74,12 +75,17 @@ def _stamp(lifecycle: SupportRequest, move: Move, from_state: str) -> list[str]:
     to_state = lifecycle.state
     if to_state == from_state:
         return fields
+    # The owning hub's calendar, read once per move (``calendar_of``); terminal states await nothing.
+    calendar = calendar_of(lifecycle, now=move.now) if to_state not in TERMINAL_STATES else DESK_CALENDAR
     if STATE_SPECS[to_state].deadline.kind is DeadlineKind.DELIVERY_DATE:
-        lifecycle.delivery_due = move.delivery_due or default_delivery_date(move.now)
+        lifecycle.delivery_due = move.delivery_due or default_delivery_date(move.now, calendar)
         move.record["delivery_due"] = lifecycle.delivery_due
     if to_state in TERMINAL_STATES:
         lifecycle.closed_at = move.now
-    lifecycle.due_at = due_at_for(to_state, now=move.now, delivery_due=lifecycle.delivery_due)
+    fast_track = lifecycle.fast_tracked_at is not None if move.fast_track is None else move.fast_track
+    lifecycle.due_at = due_at_for(
+        to_state, now=move.now, delivery_due=lifecycle.delivery_due, calendar=calendar, fast_track=fast_track
+    )
     move.record["due_at"] = lifecycle.due_at
     return [*STAMPED, *sorted(move.changed), *milestones_stamp(lifecycle, move.spec, now=move.now)]
 

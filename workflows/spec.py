@@ -153,6 +153,7 @@ class DeadlineKind(StrEnum):
     WORKING_DAYS = "working_days"  # so many working days from entering the state
     CLOSE_AFTER_DAYS = "close_after_days"  # so many calendar days, then the desk closes the request itself
     DELIVERY_DATE = "delivery_date"  # the end of the agreed delivery date
+    HOURS = "hours"  # so many hours from entering the state, every day counted (the incident fast track)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,10 +163,17 @@ class Deadline:
 
     kind: DeadlineKind
     days: int = 0
+    hours: int = 0
     setting: str = ""
 
 
 NO_DEADLINE = Deadline(kind=DeadlineKind.NONE)
+
+
+def hours(count: int, setting: str) -> Deadline:
+    """Due ``count`` hours after the request entered the state, nights and weekends included (``setting``
+    overrides them)."""
+    return Deadline(kind=DeadlineKind.HOURS, hours=count, setting=setting)
 
 
 def working_days(days: int, setting: str) -> Deadline:
@@ -224,6 +232,9 @@ class StateSpec:
     waits_on: tuple[Audience, ...]
     deadline: Deadline
     road: Road
+    # The deadline on the incident fast track (``SupportRequest.fast_tracked_at``), in hours; none: the same as
+    # off it (a delivery date, the evaluation period).
+    fast_track: Deadline = NO_DEADLINE
 
     @property
     def name(self) -> str:

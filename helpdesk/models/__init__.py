@@ -21,11 +21,19 @@ from helpdesk.models.choices import (
     in_choice_order,
     role_label,
 )
-from helpdesk.models.geography import City, CityPeerConsentLog, Region, country_name, localized_name, name_key
+from helpdesk.models.geography import (
+    City,
+    CityPeerConsentLog,
+    HubClosure,
+    Region,
+    country_name,
+    localized_name,
+    name_key,
+)
 from helpdesk.models.indicators import Indicator, IndicatorUnit, indicator_value
 from helpdesk.models.intake import IntakeSession
 from helpdesk.models.membership import Invitation, InvitationStatus, PeopleAction, PeopleLog, RetainedRead
-from helpdesk.models.people import ExpertProfile, NotificationMode, User
+from helpdesk.models.people import ExpertPeriod, ExpertProfile, NotificationMode, User
 from helpdesk.models.requests import Attachment, HeldFile, Message, ReferenceSequence, SupportRequest
 from helpdesk.models.resource_search import ResourceSearch
 from helpdesk.models.resources import (
@@ -51,8 +59,10 @@ __all__ = [
     "CityPeerConsentLog",
     "Consent",
     "Currency",
+    "ExpertPeriod",
     "ExpertProfile",
     "HeldFile",
+    "HubClosure",
     "Indicator",
     "IndicatorUnit",
     "IntakeSession",

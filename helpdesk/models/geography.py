@@ -37,6 +37,11 @@ def name_key(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(ch))
 
 
+def default_working_days() -> list[int]:
+    """Monday to Friday, as ISO weekday numbers."""
+    return [1, 2, 3, 4, 5]
+
+
 class Region(models.Model):
     """A regional hub: its team engages the cities of its region."""
 
@@ -47,6 +52,11 @@ class Region(models.Model):
     name_ar = models.CharField(_("name in Arabic"), max_length=120, blank=True)
     languages = models.JSONField(_("working languages"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Planned hubs are inactive."))
+    # The hub's calendar (``workflows.calendar``): its deadlines count in its own time zone, on its own working
+    # week (ISO weekday numbers, Monday = 1), skipping the public holidays of each request's country and the
+    # closure days the hub enters (``HubClosure``).
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    working_days = models.JSONField(_("working days"), default=default_working_days)
 
     class Meta:
         ordering = ["name"]
@@ -116,3 +126,24 @@ class CityPeerConsentLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city_id}: {self.themes_before} → {self.themes}"
+
+
+class HubClosure(models.Model):
+    """A day the hub is closed beyond its working week and its countries' public holidays (a retreat, a local
+    holiday the holidays library does not know): no deadline of the hub's falls on it."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="closures", verbose_name=_("hub"))
+    day = models.DateField(_("day"))
+    name = models.CharField(_("why the hub is closed"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["region", "day"]
+        verbose_name = _("hub closure day")
+        verbose_name_plural = _("hub closure days")
+        constraints = [models.UniqueConstraint(fields=["region", "day"], name="hubclosure_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.day}"

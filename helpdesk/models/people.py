@@ -57,6 +57,11 @@ class User(AbstractUser):
     is_hub_lead = models.BooleanField(_("hub lead"), default=False)
     # An IANA zone name ("Africa/Nairobi"); empty means the hub's or city's (``helpdesk.selectors.people``).
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Cities this person declared a tie to (family, employer, a mandate): a management-unit member may not
+    # decide a grant for them (``workflows.checks``).
+    tied_cities = models.ManyToManyField(
+        City, blank=True, related_name="tied_people", verbose_name=_("cities I am tied to")
+    )
     # Where a reply by e-mail from hub staff or the management unit lands (``notifications.inbound``): an
     # internal note unless they chose the city's channel. A city's reply is always to the hub; an expert's on
     # their own channel.
@@ -221,6 +226,18 @@ class ExpertProfile(models.Model):
     conflict_countries = models.JSONField(_("countries I must not advise"), default=list, blank=True)
     conflict_organisations = models.TextField(_("organisations I am tied to"), max_length=1000, blank=True)
     updated_at = models.DateTimeField(_("profile updated"), null=True, blank=True)
+    # When the standing conflicts last changed, and the management unit's last review of them: a change after
+    # the review is shown as waiting for one.
+    conflicts_updated_at = models.DateTimeField(_("conflicts declared"), null=True, blank=True)
+    conflicts_reviewed_at = models.DateTimeField(_("conflicts reviewed"), null=True, blank=True)
+    conflicts_reviewed_by = models.ForeignKey(
+        "helpdesk.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("conflicts reviewed by"),
+    )
 
     class Meta:
         verbose_name = _("expert profile")
@@ -233,3 +250,33 @@ class ExpertProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ExpertPeriod(models.Model):
+    """A stretch of days in an expert's availability: on leave (matching leaves them out), or on standby for
+    incident response (matching lists them first on a fast-track request of their regions and languages)."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", _("On leave")
+        STANDBY = "standby", _("On standby for incident response")
+
+    expert = models.ForeignKey(User, on_delete=models.CASCADE, related_name="availability_periods")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until (included)"))
+    # A standby's reach: the hubs and languages it covers (empty: all of the expert's own).
+    regions = models.ManyToManyField(Region, blank=True, related_name="+", verbose_name=_("regions"))
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    created_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["expert", "starts_on", "id"]
+        verbose_name = _("expert availability period")
+        verbose_name_plural = _("expert availability periods")
+        indexes = [models.Index(fields=["kind", "ends_on", "starts_on"], name="expertperiod_kind_dates")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="expertperiod_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id} {self.kind} {self.starts_on}–{self.ends_on}"

@@ -76,6 +76,11 @@ class SupportRequest(ConcurrentTransitionMixin, models.Model):
     )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.EN)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    # The incident fast track: set when the city files "after an incident" or the hub puts the request on it;
+    # its deadlines then count in hours, every day included (``workflows.deadlines``). ``incident_at``: when
+    # the incident happened, as the city said.
+    fast_tracked_at = models.DateTimeField(_("on the incident fast track since"), null=True, blank=True)
+    incident_at = models.DateTimeField(_("when the incident happened"), null=True, blank=True)
     desired_by = models.DateField(_("desired timeline"), null=True, blank=True)
     funding_requested = models.DecimalField(
         _("funding asked"),

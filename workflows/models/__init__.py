@@ -105,8 +105,11 @@ class ExpertAssignment(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         COMPLETED = "completed", _("Completed")
+        # The expert declared a conflict of interest while accepting: the acceptance waits for the hub lead's
+        # waiver (``waiver_reason``) or ends when the hub proposes someone else.
+        CONFLICT = "conflict", _("Conflict declared: awaiting the hub lead")
 
-    ACTIVE = (Status.PROPOSED, Status.ACCEPTED)
+    ACTIVE = (Status.PROPOSED, Status.ACCEPTED, Status.CONFLICT)
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="assignments")
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
@@ -120,6 +123,12 @@ class ExpertAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The hub lead's waiver of a conflict declared on acceptance: why the expert may advise all the same.
+    waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    waived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "helpdesk_expertassignment"  # moved from helpdesk with its table (migration 0003)
@@ -134,7 +143,7 @@ class ExpertAssignment(models.Model):
             # One live proposal per expert and request; a declined one may be followed by a new one.
             models.UniqueConstraint(
                 fields=["request", "expert"],
-                condition=models.Q(status__in=["proposed", "accepted", "completed"]),
+                condition=models.Q(status__in=["proposed", "accepted", "completed", "conflict"]),
                 name="asg_one_live_per_expert",
             )
         ]
@@ -218,6 +227,9 @@ class FundApplication(models.Model):
     budget_lines = models.JSONField(_("budget lines"), default=list)
     strategic_priority = models.PositiveSmallIntegerField(_("strategic priority"), choices=StrategicPriority.choices)
     justification = models.TextField(_("justification"))
+    # An application on the incident fast track, at most ``FUND_EMERGENCY_CEILING``: one member of the management
+    # unit decides it within ``WORKFLOW_INCIDENT_FUNDING_HOURS`` (the four-eyes rule above its threshold holds).
+    emergency = models.BooleanField(_("emergency application"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     recommended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

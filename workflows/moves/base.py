@@ -25,3 +25,6 @@ class Move:
     delivery_due: date | None = None
     # Request columns a handler changed besides the ones every move stamps.
     changed: set[str] = field(default_factory=set)
+    # Whether the new state's deadline counts on the fast track; None: as the request is (``fast_tracked_at``).
+    # A handler says False where the fast track does not reach (a fund application above the emergency ceiling).
+    fast_track: bool | None = None
