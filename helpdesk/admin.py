@@ -12,7 +12,9 @@ from helpdesk.models import (
     AttachmentShare,
     City,
     CityPeerConsentLog,
+    ExpertPeriod,
     ExpertProfile,
+    HubClosure,
     Indicator,
     Invitation,
     Message,
@@ -36,6 +38,7 @@ class RegionAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["code", "name", "name_fr", "name_ar"]
     # The three names side by side: each page shows the one in its reader's language (English if empty).
+    # The hub's calendar (time zone, working week, closure days) is kept on its own page (/hubs/<id>/calendar/).
     fields = ["code", ("name", "name_fr", "name_ar"), "languages", "is_active"]
 
 
@@ -129,7 +132,7 @@ class UserAdmin(SuperuserOnly, DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "region", "is_active"]
     list_filter = ["groups", "region", "is_active", "is_staff"]
     list_select_related = ["region"]
-    filter_horizontal = ["groups", "user_permissions", "cities"]
+    filter_horizontal = ["groups", "user_permissions", "cities", "tied_cities"]
     # Django's UserAdmin declares its fieldsets; django-stubs types ModelAdmin's as optional.
     assert DjangoUserAdmin.fieldsets is not None
     fieldsets = (
@@ -146,6 +149,7 @@ class UserAdmin(SuperuserOnly, DjangoUserAdmin):
                     "region",
                     "is_hub_lead",
                     "time_zone",
+                    "tied_cities",
                 )
             },
         ),
@@ -158,6 +162,15 @@ class ExpertProfileAdmin(SuperuserOnly):
     list_filter = ["availability", "vetting_status", "regions"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "bio"]
     list_select_related = ["user"]
+    filter_horizontal = ["regions", "conflict_cities"]
+
+
+@admin.register(ExpertPeriod)
+class ExpertPeriodAdmin(SuperuserOnly):
+    list_display = ["expert", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    list_select_related = ["expert"]
+    raw_id_fields = ["expert"]
     filter_horizontal = ["regions"]
 
 
@@ -184,6 +197,14 @@ class RetainedReadAdmin(SuperuserOnly):
     list_display = ["user", "request", "granted_by", "created_at"]
     list_select_related = ["user", "request", "granted_by"]
     raw_id_fields = ["user", "request", "granted_by"]
+
+
+@admin.register(HubClosure)
+class HubClosureAdmin(SuperuserOnly):
+    list_display = ["region", "day", "name"]
+    list_filter = ["region"]
+    list_select_related = ["region"]
+    raw_id_fields = ["created_by"]
 
 
 class ReadOnlyStateMixin(admin.ModelAdmin):

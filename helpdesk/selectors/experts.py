@@ -35,7 +35,7 @@ from helpdesk.models import (
 
 # The assignment states that count as load (``workflows.models.ExpertAssignment.ACTIVE``: this layer sits below
 # the lifecycle, so it names them; a test holds the two equal).
-ACTIVE_ASSIGNMENTS = ("proposed", "accepted")
+ACTIVE_ASSIGNMENTS = ("proposed", "accepted", "conflict")
 VETTING_ORDER: dict[str, int] = {
     ExpertProfile.Vetting.PENDING: 0,
     ExpertProfile.Vetting.VETTED: 1,

@@ -31,12 +31,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='expertassignment',
             name='waiver_reason',
-            field=models.TextField(blank=True, verbose_name='reason for the waiver'),
+            field=models.TextField(blank=True, db_default='', default='', verbose_name='reason for the waiver'),
         ),
         migrations.AddField(
             model_name='fundapplication',
             name='emergency',
-            field=models.BooleanField(default=False, verbose_name='emergency application'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='emergency application'),
         ),
         migrations.AlterField(
             model_name='expertassignment',
