@@ -152,13 +152,13 @@ def _edit_expert_profile(s: _Scope, profile: ExpertProfile, **_: Any) -> bool:
     return profile is not None and (profile.user_id == s.user.pk or s.management)
 
 
-def _manage_expert_availability(s: _Scope, profile: ExpertProfile, **_: Any) -> bool:
+def _manage_expert_availability(s: _Scope, profile: ExpertProfile | None, **_: Any) -> bool:
     """Declare or remove leave and standby periods: the expert alone (the periods are their own word on when they
     can work; the management unit corrects a profile, not a diary)."""
     return profile is not None and profile.user_id == s.user.pk
 
 
-def _view_expert_availability(s: _Scope, profile: ExpertProfile, **_: Any) -> bool:
+def _view_expert_availability(s: _Scope, profile: ExpertProfile | None, **_: Any) -> bool:
     """Read an expert's leave and standby periods: the expert, the management unit, and the staff of a hub the
     expert works with (their profile's regions, prefetched by the page). Other hubs learn of a leave only as the
     reason the expert is not listed on their matching page."""
@@ -169,9 +169,10 @@ def _view_expert_availability(s: _Scope, profile: ExpertProfile, **_: Any) -> bo
     return s.hub_region_id is not None and any(region.pk == s.hub_region_id for region in profile.regions.all())
 
 
-def _review_expert_conflicts(s: _Scope, profile: ExpertProfile, **_: Any) -> bool:
-    """Mark an expert's standing conflicts as reviewed: the management unit, never on their own profile."""
-    return s.management and profile is not None and profile.user_id != s.user.pk
+def _review_expert_conflicts(s: _Scope, profile: ExpertProfile | None = None, **_: Any) -> bool:
+    """Mark an expert's standing conflicts as reviewed: the management unit, never on their own profile (without
+    a profile: whether this person reviews at all, for the pool's "to review" filter)."""
+    return s.management and (profile is None or profile.user_id != s.user.pk)
 
 
 class Unfit(models.TextChoices):

@@ -350,3 +350,18 @@ def expert_periods(expert_id: int) -> list[PeriodRow]:
         )
         for period in periods
     ]
+
+
+def expert_own_profile(user: User) -> ExpertProfile | None:
+    """The profile of ``user`` as an expert, with their regions (their standby's default reach): two queries."""
+    return (
+        ExpertProfile.objects.filter(user_id=user.pk)
+        .select_related("user")
+        .prefetch_related(Prefetch("regions", queryset=Region.objects.only("name", "name_fr", "name_ar")))
+        .first()
+    )
+
+
+def expert_period_of(user: User, pk: int) -> ExpertPeriod | None:
+    """The period ``pk`` if it is ``user``'s own, else None (the page answers 404: nobody probes another's)."""
+    return ExpertPeriod.objects.filter(pk=pk, expert_id=user.pk).first()
