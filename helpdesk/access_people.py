@@ -188,11 +188,6 @@ class Unfit(models.TextChoices):
     CONFLICT_DECLARED = "conflict_declared", _("declared a conflict of interest on a request of this city, not waived")
 
 
-def covering(day: date) -> models.Q:
-    """The periods (``ExpertPeriod``) that include ``day``: both ends count."""
-    return models.Q(starts_on__lte=day, ends_on__gte=day)
-
-
 def run_end(spans: Iterable[tuple[date, date]], day: date) -> date | None:
     """The last day of the run of ``spans`` (start, end; inclusive) that covers ``day``, periods that follow one
     another without a gap counted as one ("on leave until" the end of the second); None if none covers it."""
@@ -278,6 +273,15 @@ def expert_unfit(profile: ExpertProfile, request: SupportRequest, *, day: PoolDa
     if profile.user_id in day.declared_conflict:
         return Unfit.CONFLICT_DECLARED
     return None
+
+
+def expert_unfit_label(profile: ExpertProfile, request: SupportRequest, *, day: PoolDay | None = None) -> str | None:
+    """``expert_unfit`` as a person reads it ("on leave until 12 March"), or None if the expert may be proposed:
+    for a message naming the refused experts (two queries without ``day``)."""
+    if day is None:
+        day = pool_day(request, [profile.user_id])
+    reason = expert_unfit(profile, request, day=day)
+    return None if reason is None else unfit_label(reason, until=day.leave_until.get(profile.user_id))
 
 
 def unfit_label(reason: str, *, until: date | None = None) -> str:

@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from helpdesk.access import can
-from helpdesk.access_people import Unfit, expert_unfit
+from helpdesk.access_people import Unfit, expert_unfit, expert_unfit_label
 from helpdesk.models import ExpertPeriod, ExpertProfile, Role
 from helpdesk.selectors.experts import experts_absent_from_matching
 from tests.factories import CityFactory, RegionFactory, SupportRequestFactory, UserFactory, expert
@@ -124,6 +124,10 @@ def test_proposing_an_expert_on_leave_is_refused_with_the_reason():
     assert refused.value.code == "expert_unavailable"
     assert "Samir Aziz (on leave" in str(refused.value)
     assert not ExpertAssignment.objects.filter(request=request).exists()
+    # The worded reason, for a message that names the refused experts.
+    profile = ExpertProfile.objects.get(user=away)
+    assert expert_unfit_label(profile, request) == "on leave until March 12, 2027"
+    assert expert_unfit_label(ExpertProfile.objects.get(user=expert()), request) is None
 
 
 def _ranked_pair(*, fast_track: bool, region=None, language="en", standby_regions=None, standby_languages=("en",)):
