@@ -8,13 +8,18 @@ unit invites every role. A focal point invites nobody.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.models import City, ExpertProfile, Invitation, Region, Role, SupportRequest, User
+from helpdesk.models import City, ExpertPeriod, ExpertProfile, Invitation, Region, Role, SupportRequest, User
 
 if TYPE_CHECKING:
     from helpdesk.access import _Scope
@@ -147,6 +152,29 @@ def _edit_expert_profile(s: _Scope, profile: ExpertProfile, **_: Any) -> bool:
     return profile is not None and (profile.user_id == s.user.pk or s.management)
 
 
+def _manage_expert_availability(s: _Scope, profile: ExpertProfile | None, **_: Any) -> bool:
+    """Declare or remove leave and standby periods: the expert alone (the periods are their own word on when they
+    can work; the management unit corrects a profile, not a diary)."""
+    return profile is not None and profile.user_id == s.user.pk
+
+
+def _view_expert_availability(s: _Scope, profile: ExpertProfile | None, **_: Any) -> bool:
+    """Read an expert's leave and standby periods: the expert, the management unit, and the staff of a hub the
+    expert works with (their profile's regions, prefetched by the page). Other hubs learn of a leave only as the
+    reason the expert is not listed on their matching page."""
+    if profile is None:
+        return False
+    if profile.user_id == s.user.pk or s.management:
+        return True
+    return s.hub_region_id is not None and any(region.pk == s.hub_region_id for region in profile.regions.all())
+
+
+def _review_expert_conflicts(s: _Scope, profile: ExpertProfile | None = None, **_: Any) -> bool:
+    """Mark an expert's standing conflicts as reviewed: the management unit, never on their own profile (without
+    a profile: whether this person reviews at all, for the pool's "to review" filter)."""
+    return s.management and (profile is None or profile.user_id != s.user.pk)
+
+
 class Unfit(models.TextChoices):
     """Why an expert of the pool may not be proposed for a request (in the order they are asked)."""
 
@@ -154,16 +182,75 @@ class Unfit(models.TextChoices):
     SUSPENDED = "suspended", _("suspended")
     PENDING = "pending", _("not vetted yet")
     UNAVAILABLE = "unavailable", _("unavailable")
+    ON_LEAVE = "on_leave", _("on leave")
     CONFLICT_CITY = "conflict_city", _("declared a conflict with this city")
     CONFLICT_COUNTRY = "conflict_country", _("declared a conflict with this country")
+    CONFLICT_DECLARED = "conflict_declared", _("declared a conflict of interest on a request of this city, not waived")
 
 
-def expert_unfit(profile: ExpertProfile, request: SupportRequest) -> str | None:
+def run_end(spans: Iterable[tuple[date, date]], day: date) -> date | None:
+    """The last day of the run of ``spans`` (start, end; inclusive) that covers ``day``, periods that follow one
+    another without a gap counted as one ("on leave until" the end of the second); None if none covers it."""
+    end: date | None = None
+    for starts_on, ends_on in sorted(spans):
+        if end is None:
+            if starts_on <= day <= ends_on:
+                end = ends_on
+        elif starts_on <= end + timedelta(days=1):
+            end = max(end, ends_on)
+    return end
+
+
+@dataclass(frozen=True)
+class PoolDay:
+    """What ``expert_unfit`` reads besides a profile, fetched once for a whole list of experts: who is on leave
+    today (and until when), and who declared a conflict of interest on a request of the request's city that no
+    hub lead waived (``ExpertAssignment.has_conflict`` without ``waived_at``)."""
+
+    today: date
+    leave_until: Mapping[int, date] = field(default_factory=dict)
+    declared_conflict: frozenset[int] = frozenset()
+
+
+def leave_until_of(rows: Iterable[tuple[int, date, date]], day: date) -> dict[int, date]:
+    """Expert id → the end of the leave covering ``day``, from (expert id, starts_on, ends_on) leave rows."""
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for expert_id, starts_on, ends_on in rows:
+        spans.setdefault(expert_id, []).append((starts_on, ends_on))
+    return {expert_id: end for expert_id, runs in spans.items() if (end := run_end(runs, day)) is not None}
+
+
+def pool_day(request: SupportRequest, expert_ids: Collection[int] | None = None) -> PoolDay:
+    """The leave and declared conflicts of ``expert_ids`` (everyone when None) as ``request`` meets them today, in
+    the reader's time zone: two queries."""
+    today = timezone.localdate()
+    leaves = ExpertPeriod.objects.filter(kind=ExpertPeriod.Kind.LEAVE, ends_on__gte=today)
+    # The assignments are the lifecycle's (``workflows.models.ExpertAssignment``); this layer sits below it and
+    # reads them through the expert's side of the relation.
+    declared = User.objects.filter(
+        assignments__has_conflict=True,
+        assignments__waived_at__isnull=True,
+        assignments__request__city_id=request.city_id,
+    )
+    if expert_ids is not None:
+        leaves = leaves.filter(expert_id__in=expert_ids)
+        declared = declared.filter(pk__in=expert_ids)
+    return PoolDay(
+        today=today,
+        leave_until=leave_until_of(leaves.values_list("expert_id", "starts_on", "ends_on"), today),
+        declared_conflict=(
+            frozenset(declared.values_list("pk", flat=True).distinct()) if request.city_id is not None else frozenset()
+        ),
+    )
+
+
+def expert_unfit(profile: ExpertProfile, request: SupportRequest, *, day: PoolDay | None = None) -> str | None:
     """Why ``profile``'s expert may not be proposed for ``request`` (an ``Unfit`` value), or None if they may.
 
     The one rule for matching (``workflows.matching``), proposing (``helpdesk.access``'s ``propose_expert``) and
     the matching page's "why is this expert not listed". It reads ``profile.user`` and
-    ``profile.conflict_cities.all()``: a list prefetches both, so the rule costs no query per expert.
+    ``profile.conflict_cities.all()``: a list prefetches both, and passes ``day`` (``pool_day``, or the matching's
+    own reads), so the rule costs no query per expert; without it, two queries for this expert.
     """
     if not profile.user.is_active:
         return Unfit.INACTIVE
@@ -173,13 +260,35 @@ def expert_unfit(profile: ExpertProfile, request: SupportRequest) -> str | None:
         return Unfit.PENDING
     if profile.availability == ExpertProfile.Availability.UNAVAILABLE:
         return Unfit.UNAVAILABLE
-    # Standing conflicts the expert declared exclude them outright (an earlier declaration on one request of
-    # the city is only a warning on the matching page: the expert may have since moved on).
+    if day is None:
+        day = pool_day(request, [profile.user_id])
+    if profile.user_id in day.leave_until:
+        return Unfit.ON_LEAVE
+    # Standing conflicts the expert declared exclude them outright, and so does a conflict they declared on a
+    # request of the city until a hub lead records a waiver for it.
     if any(city.pk == request.city_id for city in profile.conflict_cities.all()):
         return Unfit.CONFLICT_CITY
     if request.city_id is not None and request.city.country in (profile.conflict_countries or []):
         return Unfit.CONFLICT_COUNTRY
+    if profile.user_id in day.declared_conflict:
+        return Unfit.CONFLICT_DECLARED
     return None
+
+
+def expert_unfit_label(profile: ExpertProfile, request: SupportRequest, *, day: PoolDay | None = None) -> str | None:
+    """``expert_unfit`` as a person reads it ("on leave until 12 March"), or None if the expert may be proposed:
+    for a message naming the refused experts (two queries without ``day``)."""
+    if day is None:
+        day = pool_day(request, [profile.user_id])
+    reason = expert_unfit(profile, request, day=day)
+    return None if reason is None else unfit_label(reason, until=day.leave_until.get(profile.user_id))
+
+
+def unfit_label(reason: str, *, until: date | None = None) -> str:
+    """``reason`` (an ``Unfit`` value) as a person reads it; a leave with its last day ("on leave until 12 March")."""
+    if reason == Unfit.ON_LEAVE and until is not None:
+        return gettext("on leave until %(date)s") % {"date": date_format(until, "DATE_FORMAT")}
+    return str(Unfit(reason).label)
 
 
 RULES: dict[str, Callable[..., bool]] = {
@@ -196,6 +305,9 @@ RULES: dict[str, Callable[..., bool]] = {
     "view_expert_pool": _view_expert_pool,
     "vet_expert": _vet_expert,
     "edit_expert_profile": _edit_expert_profile,
+    "manage_expert_availability": _manage_expert_availability,
+    "view_expert_availability": _view_expert_availability,
+    "review_expert_conflicts": _review_expert_conflicts,
 }
 # What the steering committee may do here: read the city directory (no request content is in it).
 STEERING_ALLOWED = frozenset({"view_city_directory"})

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.access_world import ROLES, World
@@ -102,6 +103,39 @@ def _api_token_of(owner: Any) -> Any:
             "expires_at": timezone.now() + timedelta(days=9),
         },
     )[0]
+
+
+# When the unassigned expert last changed their standing conflicts (what the reviewer read and posts back).
+CONFLICTS_CHANGED_AT = datetime(2026, 11, 2, 9, 30, 15, 123456, tzinfo=UTC)
+
+
+def _conflicts_changed(world: World) -> dict[str, Any]:
+    from helpdesk.models import ExpertProfile
+
+    person = world.user("unassigned_expert")
+    ExpertProfile.objects.filter(user=person).update(conflicts_updated_at=CONFLICTS_CHANGED_AT)
+    return {"pk": person.pk}
+
+
+def _days_on(days: int) -> str:
+    from django.utils import timezone
+
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def _assigned_experts_leave(world: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from helpdesk.models import ExpertPeriod
+
+    today = timezone.localdate()
+    period = ExpertPeriod.objects.create(
+        expert=world.user("assigned_expert"),
+        kind="leave",
+        starts_on=today + timedelta(days=2),
+        ends_on=today + timedelta(days=4),
+    )
+    return {"pk": period.pk}
 
 
 def _city(world: World) -> dict[str, Any]:
@@ -626,6 +660,45 @@ CASES: list[Case] = [
         data=lambda w: {"status": "suspended", "reason": "A complaint under review", "confirm": "on"},
         extra={"hub_lead": 403},
         note="the management unit only; hub staff read the profile but never vet",
+    ),
+    Case(
+        "expert-conflicts-review",
+        only(302, {"management"}, other=403),
+        method="post",
+        kwargs=_conflicts_changed,
+        data=lambda w: {"declared_at": CONFLICTS_CHANGED_AT.isoformat()},
+        extra={"hub_lead": 403},
+        note="the management unit marks an expert's changed standing conflicts as reviewed; hub staff only read them",
+    ),
+    # --- an expert's own leave and standby (no id but a period's own: another expert's is 404) ----------------
+    Case("expert-availability", only(200, EXPERTS, other=403), extra={"hub_lead": 403, "former_city": 403}),
+    Case(
+        "expert-leave-add",
+        only(302, EXPERTS, other=403),
+        method="post",
+        data=lambda w: {"leave-starts_on": _days_on(1), "leave-ends_on": _days_on(5)},
+        extra={"hub_lead": 403},
+    ),
+    Case(
+        "expert-standby-add",
+        only(302, EXPERTS, other=403),
+        method="post",
+        data=lambda w: {
+            "standby-starts_on": _days_on(0),
+            "standby-ends_on": _days_on(6),
+            "standby-regions": [w.req.region_id],
+            "standby-languages": ["en", "fr"],
+        },
+        extra={"hub_lead": 403},
+    ),
+    Case(
+        "expert-period-remove",
+        {**only(302, {"assigned_expert"}, other=403), "unassigned_expert": 404},
+        method="post",
+        kwargs=_assigned_experts_leave,
+        data=lambda w: {"confirm": "on"},
+        extra={"hub_lead": 403},
+        note="the assigned expert removes their own leave; another expert gets 404 (no probing of periods)",
     ),
     # --- the resource hub -----------------------------------------------------------------------------------
     Case("resource-list", SIGNED_IN, note="published resources: every signed-in person, the steering committee too"),

@@ -134,10 +134,16 @@ urlpatterns = [
     # Experts
     path("expert/", expert.inbox, name="expert-inbox"),
     path("expert/profile/", experts.expert_profile_edit, name="expert-profile-edit"),
+    # An expert's own leave and standby periods (no expert id: only their own)
+    path("expert/availability/", experts.expert_availability, name="expert-availability"),
+    path("expert/availability/leave/", experts.expert_period_new, {"kind": "leave"}, name="expert-leave-add"),
+    path("expert/availability/standby/", experts.expert_period_new, {"kind": "standby"}, name="expert-standby-add"),
+    path("expert/availability/<id:pk>/remove/", experts.expert_period_delete, name="expert-period-remove"),
     # The expert pool (hub staff and the management unit): an expert's address is their user id
     path("experts/", experts.expert_pool_page, name="expert-pool"),
     path("experts/<id:pk>/", experts.expert_detail, name="expert-detail"),
     path("experts/<id:pk>/vetting/", experts.expert_vetting, name="expert-vetting"),
+    path("experts/<id:pk>/conflicts/reviewed/", experts.expert_conflicts_reviewed, name="expert-conflicts-review"),
     # Management unit
     path("fund/", management.fund_queue, name="fund-queue"),
     path("overview/", management.overview, name="overview"),

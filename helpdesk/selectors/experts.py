@@ -1,5 +1,5 @@
-"""Reads of the expert pool: the pool page, one expert's profile and vetting history, and why an expert a hub
-searched for is not among a request's candidates.
+"""Reads of the expert pool: the pool page, one expert's profile and vetting history, their leave and standby
+periods, and why an expert a hub searched for is not among a request's candidates.
 
 Each read is a fixed handful of queries whatever the pool's size (a few hundred people): the rows come with
 their person, regions and load in one query each, and filtering by a list held in a JSON column (themes,
@@ -9,16 +9,18 @@ languages) happens in Python over those rows, as the matching does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.utils import timezone
 
 from helpdesk.access import Person, can
-from helpdesk.access_people import Unfit, expert_unfit
+from helpdesk.access_people import expert_unfit, pool_day, run_end, unfit_label
 from helpdesk.models import (
     City,
+    ExpertPeriod,
     ExpertProfile,
     Language,
     PeopleAction,
@@ -34,8 +36,13 @@ from helpdesk.models import (
 )
 
 # The assignment states that count as load (``workflows.models.ExpertAssignment.ACTIVE``: this layer sits below
-# the lifecycle, so it names them; a test holds the two equal).
+# the lifecycle, so it names them; a test holds the two equal). A conflict declared on acceptance holds the place
+# while the hub lead decides on a waiver.
 ACTIVE_ASSIGNMENTS = ("proposed", "accepted", "conflict")
+# An expert's standing conflicts changed after the management unit last reviewed them (or were never reviewed).
+CONFLICTS_TO_REVIEW = Q(conflicts_updated_at__isnull=False) & (
+    Q(conflicts_reviewed_at__isnull=True) | Q(conflicts_updated_at__gt=F("conflicts_reviewed_at"))
+)
 VETTING_ORDER: dict[str, int] = {
     ExpertProfile.Vetting.PENDING: 0,
     ExpertProfile.Vetting.VETTED: 1,
@@ -53,6 +60,14 @@ class PoolFilters:
     region: int | None = None
     availability: str = ""
     name: str = ""
+    conflicts_to_review: bool = False
+
+
+def conflicts_to_review(profile: ExpertProfile) -> bool:
+    """Whether the expert's standing conflicts changed since the management unit's last review (``CONFLICTS_TO_REVIEW``
+    for one profile already read)."""
+    updated, reviewed = profile.conflicts_updated_at, profile.conflicts_reviewed_at
+    return updated is not None and (reviewed is None or updated > reviewed)
 
 
 @dataclass
@@ -81,6 +96,10 @@ class ExpertRow:
     def conflict_country_names(self) -> list[str]:
         return sorted((country_name(code) for code in self.profile.conflict_countries or []), key=name_key)
 
+    @property
+    def conflicts_to_review(self) -> bool:
+        return conflicts_to_review(self.profile)
+
 
 def _row(profile: ExpertProfile) -> ExpertRow:
     return ExpertRow(
@@ -98,6 +117,7 @@ class ExpertPool:
     total: int
     to_vet: int
     filters: PoolFilters = field(default_factory=PoolFilters)
+    to_review: int = 0  # experts whose standing conflicts wait for the management unit's review
 
 
 def _name_matches(name: str) -> Q:
@@ -130,6 +150,8 @@ def expert_pool(user: Person, filters: PoolFilters) -> ExpertPool:
         qs = qs.filter(regions=filters.region)
     if filters.name.strip():
         qs = qs.filter(_name_matches(filters.name.strip()))
+    if filters.conflicts_to_review:
+        qs = qs.filter(CONFLICTS_TO_REVIEW)
     profiles = [
         profile
         for profile in qs
@@ -139,10 +161,14 @@ def expert_pool(user: Person, filters: PoolFilters) -> ExpertPool:
     vetting_first = can(user, "vet_expert")
     profiles.sort(key=lambda p: (VETTING_ORDER.get(p.vetting_status, 3) if vetting_first else 0, name_key(str(p.user))))
     rows = [_row(profile) for profile in profiles]
-    to_vet = ExpertProfile.objects.filter(
-        vetting_status=ExpertProfile.Vetting.PENDING, user__groups__name=Role.EXPERT
-    ).count()
-    return ExpertPool(rows=rows, total=len(rows), to_vet=to_vet, filters=filters)
+    # What waits for the management unit, both counted in one read.
+    waiting = ExpertProfile.objects.filter(user__groups__name=Role.EXPERT).aggregate(
+        to_vet=Count("pk", filter=Q(vetting_status=ExpertProfile.Vetting.PENDING)),
+        to_review=Count("pk", filter=CONFLICTS_TO_REVIEW),
+    )
+    return ExpertPool(
+        rows=rows, total=len(rows), to_vet=waiting["to_vet"], to_review=waiting["to_review"], filters=filters
+    )
 
 
 def expert_profile_of(pk: int) -> ExpertRow | None:
@@ -152,7 +178,7 @@ def expert_profile_of(pk: int) -> ExpertRow | None:
         _profiles()
         .filter(user_id=pk)
         .prefetch_related(Prefetch("conflict_cities", queryset=City.objects.only("name", "country")))
-        .select_related("vetted_by", "nominated_by")
+        .select_related("vetted_by", "nominated_by", "conflicts_reviewed_by")
         .defer(None)
         .first()
     )
@@ -202,15 +228,17 @@ class AbsentExpert:
 
     profile: ExpertProfile
     reason: str
+    leave_until: date | None = None
 
     @property
     def reason_label(self) -> str:
-        return str(Unfit(self.reason).label)
+        return unfit_label(self.reason, until=self.leave_until)
 
 
 def experts_absent_from_matching(request: SupportRequest, name: str) -> list[AbsentExpert]:
     """The experts whose name contains ``name`` who may not be proposed for ``request``, each with the reason
-    (``expert_unfit``, the rule the matching applies): three queries whatever the pool."""
+    (``expert_unfit``, the rule the matching applies): five queries whatever the pool (the profiles, their
+    standing conflicts, then their leave and the conflicts they declared on the city)."""
     name = name.strip()
     if not name:
         return []
@@ -229,10 +257,111 @@ def experts_absent_from_matching(request: SupportRequest, name: str) -> list[Abs
         )
         .prefetch_related(Prefetch("conflict_cities", queryset=City.objects.only("pk")))
     )
+    found = list(profiles)
+    day = pool_day(request, [profile.user_id for profile in found]) if found else None
     absent = [
-        AbsentExpert(profile=profile, reason=reason)
-        for profile in profiles
-        if (reason := expert_unfit(profile, request)) is not None
+        AbsentExpert(profile=profile, reason=reason, leave_until=day.leave_until.get(profile.user_id))
+        for profile in found
+        if day is not None and (reason := expert_unfit(profile, request, day=day)) is not None
     ]
     absent.sort(key=lambda a: name_key(str(a.profile.user)))
     return absent
+
+
+@dataclass(frozen=True)
+class PeriodSpan:
+    """One leave or standby period as matching reads it (``period_spans``): no model row, no query per region."""
+
+    kind: str
+    starts_on: date
+    ends_on: date
+    languages: tuple[str, ...]
+    region_ids: frozenset[int]
+
+    def reaches(self, *, region_id: int | None, language: str, own_regions: set[int], own_languages: list[str]) -> bool:
+        """Whether a standby covers a request of ``region_id`` in ``language``; a standby naming no region or no
+        language stands for all of the expert's own (``ExpertPeriod``)."""
+        regions = self.region_ids or own_regions
+        languages = self.languages or tuple(own_languages)
+        return region_id in regions and language in languages
+
+
+def period_spans(day: date) -> dict[int, list[PeriodSpan]]:
+    """Every expert's periods that have not ended before ``day`` (current ones, and the next ones that may extend
+    a leave or standby without a gap), by expert id: one query, a row per region of each period."""
+    rows = (
+        ExpertPeriod.objects.filter(ends_on__gte=day)
+        .order_by("expert_id", "starts_on", "pk")
+        .values_list("pk", "expert_id", "kind", "starts_on", "ends_on", "languages", "regions")
+    )
+    gathered: dict[int, tuple[int, str, date, date, tuple[str, ...], set[int]]] = {}
+    for pk, expert_id, kind, starts_on, ends_on, languages, region_id in rows:
+        entry = gathered.setdefault(pk, (expert_id, kind, starts_on, ends_on, tuple(languages or ()), set()))
+        if region_id is not None:
+            entry[5].add(region_id)
+    spans: dict[int, list[PeriodSpan]] = {}
+    for expert_id, kind, starts_on, ends_on, languages, regions in gathered.values():
+        spans.setdefault(expert_id, []).append(
+            PeriodSpan(
+                kind=kind, starts_on=starts_on, ends_on=ends_on, languages=languages, region_ids=frozenset(regions)
+            )
+        )
+    return spans
+
+
+def expert_standby_until(user: User) -> date | None:
+    """The last day of the standby that covers today for ``user`` (periods that follow one another counted as one),
+    or None: one query."""
+    today = timezone.localdate()
+    spans = ExpertPeriod.objects.filter(
+        expert_id=user.pk, kind=ExpertPeriod.Kind.STANDBY, ends_on__gte=today
+    ).values_list("starts_on", "ends_on")
+    return run_end(spans, today)
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """One leave or standby period as the availability and profile pages show it: labels, never codes."""
+
+    period: ExpertPeriod
+    current: bool
+    region_names: list[str]
+    language_labels: list[str]
+
+    @property
+    def is_standby(self) -> bool:
+        return self.period.kind == ExpertPeriod.Kind.STANDBY
+
+
+def expert_periods(expert_id: int) -> list[PeriodRow]:
+    """The expert's current and coming periods, the soonest first (those already over are history): two queries."""
+    today = timezone.localdate()
+    periods = (
+        ExpertPeriod.objects.filter(expert_id=expert_id, ends_on__gte=today)
+        .prefetch_related(Prefetch("regions", queryset=Region.objects.only("name", "name_fr", "name_ar")))
+        .order_by("starts_on", "kind", "pk")
+    )
+    return [
+        PeriodRow(
+            period=period,
+            current=period.starts_on <= today,
+            region_names=sorted((r.localized_name for r in period.regions.all()), key=name_key),
+            language_labels=choice_labels(Language, period.languages or []),
+        )
+        for period in periods
+    ]
+
+
+def expert_own_profile(user: User) -> ExpertProfile | None:
+    """The profile of ``user`` as an expert, with their regions (their standby's default reach): two queries."""
+    return (
+        ExpertProfile.objects.filter(user_id=user.pk)
+        .select_related("user")
+        .prefetch_related(Prefetch("regions", queryset=Region.objects.only("name", "name_fr", "name_ar")))
+        .first()
+    )
+
+
+def expert_period_of(user: User, pk: int) -> ExpertPeriod | None:
+    """The period ``pk`` if it is ``user``'s own, else None (the page answers 404: nobody probes another's)."""
+    return ExpertPeriod.objects.filter(pk=pk, expert_id=user.pk).first()

@@ -111,6 +111,25 @@ def test_the_expert_pool_and_vetting(world):
     assert _allowed(world, "edit_expert_profile", profile) == {"assigned_expert", "management"}
 
 
+def test_leave_standby_and_conflict_review(world):
+    profile = ExpertProfile.objects.get(user=world.user("assigned_expert"))
+    # Only the expert declares their own periods; the management unit and their own hubs' staff read them.
+    assert _allowed(world, "manage_expert_availability", profile) == {"assigned_expert"}
+    assert _allowed(world, "view_expert_availability", profile) == {"assigned_expert", "management"}
+    profile.regions.add(world.req.region)
+    profile = ExpertProfile.objects.prefetch_related("regions").get(pk=profile.pk)
+    assert _allowed(world, "view_expert_availability", profile) == {
+        "assigned_expert",
+        "management",
+        "hub_region",
+        "hub_lead",
+    }
+    assert _allowed(world, "review_expert_conflicts", profile) == {"management"}
+    assert _allowed(world, "review_expert_conflicts") == {"management"}
+    own = ExpertProfile.objects.create(user=world.user("management"))
+    assert not can(world.user("management"), "review_expert_conflicts", own)
+
+
 def test_a_deactivated_person_may_manage_nothing(world):
     lead = world.extra["hub_lead"]
     lead.is_active = False

@@ -1,6 +1,8 @@
 import pytest
+from django.utils import timezone
 
 from helpdesk.access import can
+from helpdesk.access_people import Unfit, expert_unfit
 from helpdesk.models import ExpertProfile, Role
 from tests.factories import CityFactory, RegionFactory, SupportRequestFactory, UserFactory, expert
 from workflows.matching import candidate_experts
@@ -61,16 +63,23 @@ def test_completed_and_declined_assignments_do_not_count_as_load():
     assert candidate.load == 0 and candidate.proposable
 
 
-def test_earlier_conflict_declarations_on_the_same_city_are_flagged_and_penalised():
-    # An earlier declaration on one request stays a warning (the expert may have moved on); a standing conflict
-    # the expert declared on their profile leaves them out (above).
+def test_a_conflict_declared_on_a_request_of_the_city_leaves_the_expert_out_until_waived():
     city = CityFactory()
     earlier = SupportRequestFactory(city=city)
-    request = SupportRequestFactory(city=city)
+    request = SupportRequestFactory(city=city, state="expert_matching")
     conflicted = expert()
+    waived = expert()
     clean = expert()
     ExpertAssignment.objects.create(
         request=earlier, expert=conflicted, status="declined", has_conflict=True, conflict_of_interest="Former adviser"
+    )
+    ExpertAssignment.objects.create(
+        request=earlier,
+        expert=waived,
+        status="completed",
+        has_conflict=True,
+        waiver_reason="A past contract, ended",
+        waived_at=timezone.now(),
     )
     # A conflict declared for another city says nothing about this one.
     ExpertAssignment.objects.create(request=SupportRequestFactory(), expert=clean, status="declined", has_conflict=True)
@@ -78,10 +87,23 @@ def test_earlier_conflict_declarations_on_the_same_city_are_flagged_and_penalise
     ranked = candidate_experts(request)
 
     by_user = {c.expert: c for c in ranked}
-    assert [f.reference for f in by_user[conflicted].conflicts] == [earlier.reference]
-    assert not by_user[conflicted].conflicts[0].same_request
+    assert conflicted not in by_user
+    # A waived conflict is no reason to leave the expert out, but the page still flags it (no penalty any more).
+    assert [f.reference for f in by_user[waived].conflicts] == [earlier.reference]
+    assert not by_user[waived].conflicts[0].same_request
+    assert by_user[waived].score == by_user[clean].score
     assert by_user[clean].conflicts == []
-    assert ranked[0].expert == clean
+    hub = UserFactory(roles=[Role.HUB_STAFF], region=request.region)
+    assert not can(hub, "propose_expert", request, expert=conflicted)
+    assert can(hub, "propose_expert", request, expert=waived)
+
+
+def test_a_conflict_awaiting_its_waiver_on_this_request_leaves_the_expert_out_of_matching():
+    request = SupportRequestFactory(state="expert_matching")
+    waiting = expert()
+    ExpertAssignment.objects.create(request=request, expert=waiting, status="conflict", has_conflict=True)
+    assert candidate_experts(request) == []
+    assert expert_unfit(waiting.expert_profile, request) == Unfit.CONFLICT_DECLARED
 
 
 def test_experts_already_on_the_request_are_shown_but_not_proposable():
@@ -183,22 +205,47 @@ def test_absent_experts_query_count_does_not_grow_with_the_pool(django_assert_ma
     for n in range(20):
         person = expert(first_name="Pool", last_name=f"Member {n}")
         person.expert_profile.conflict_cities.add(city)
-    with django_assert_max_num_queries(3):
+    # The profiles and their standing conflicts, then their leave and the conflicts they declared on the city.
+    with django_assert_max_num_queries(5):
         assert len(experts_absent_from_matching(request, "pool")) == 20
 
 
-def test_query_count_does_not_grow_with_the_pool(django_assert_max_num_queries):
+@pytest.mark.parametrize("size", [3, 30])
+def test_query_count_does_not_grow_with_the_pool(django_assert_max_num_queries, size):
+    # Five reads before leave, standby and declared conflicts; one more for the periods (the declared conflicts
+    # were already read for the flags): six, whatever the pool and its periods.
+    from helpdesk.models import ExpertPeriod
+
     region = RegionFactory()
-    request = SupportRequestFactory(city=CityFactory(region=region))
-    for _ in range(30):
+    request = SupportRequestFactory(city=CityFactory(region=region), fast_tracked_at=timezone.now())
+    today = timezone.localdate()
+    for n in range(size):
         person = expert()
         person.expert_profile.regions.add(region)
         ExpertAssignment.objects.create(request=SupportRequestFactory(), expert=person, status="accepted")
+        standby = ExpertPeriod.objects.create(
+            expert=person, kind="standby", starts_on=today, ends_on=today, languages=["en"]
+        )
+        standby.regions.add(region)
+        if n % 3 == 0:
+            ExpertAssignment.objects.create(
+                request=SupportRequestFactory(city=request.city),
+                expert=person,
+                status="accepted",
+                has_conflict=True,
+                waived_at=timezone.now(),
+            )
     conflicted = expert()
     conflicted.expert_profile.conflict_cities.add(request.city)
-    with django_assert_max_num_queries(5):
+    away = expert()
+    ExpertPeriod.objects.create(expert=away, kind="leave", starts_on=today, ends_on=today)
+    declared = expert()
+    ExpertAssignment.objects.create(
+        request=SupportRequestFactory(city=request.city), expert=declared, status="declined", has_conflict=True
+    )
+    with django_assert_max_num_queries(6):
         ranked = candidate_experts(request)
-        assert len(ranked) == 30 and all(c.region_match and c.load == 1 for c in ranked)
+        assert len(ranked) == size and all(c.region_match and c.load >= 1 and c.on_standby for c in ranked)
 
 
 def test_candidates_filter_by_name_expertise_and_language_keeping_the_ranking():

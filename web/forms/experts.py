@@ -1,10 +1,12 @@
-"""The expert pool's forms: the pool page's filters, an expert's own profile, the management unit's vetting."""
+"""The expert pool's forms: the pool page's filters, an expert's own profile, leave and standby, the management
+unit's vetting."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import City, ExpertProfile, Language, Region, Theme
@@ -28,6 +30,15 @@ class PoolFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), required=False, queryset=Region.objects.all(), empty_label=_("Any region")
     )
+    # The management unit's: standing conflicts declared or changed since its last review.
+    conflicts = forms.ChoiceField(
+        label=_("Standing conflicts"), required=False, choices=[("", _("Any")), ("review", _("To review"))]
+    )
+
+    def __init__(self, *args: Any, may_review: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_review:
+            del self.fields["conflicts"]
 
     def filters(self) -> PoolFilters:
         """The filters asked for; a value that is not a choice is ignored, not an error."""
@@ -41,6 +52,7 @@ class PoolFilterForm(forms.Form):
             region=region.pk if region is not None else None,
             availability=data.get("availability") or "",
             name=data.get("q") or "",
+            conflicts_to_review=data.get("conflicts") == "review",
         )
 
 
@@ -119,3 +131,46 @@ class VettingForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
+
+
+def _day_input() -> forms.DateInput:
+    # The browser's own date picker; the earliest day it offers is set to today by the form.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LeaveForm(forms.Form):
+    """A leave: its first and last day (both included). The rules (not in the past, no overlap) are the service's."""
+
+    starts_on = forms.DateField(label=_("First day"), widget=_day_input())
+    ends_on = forms.DateField(label=_("Last day"), widget=_day_input(), help_text=_("Included."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate().isoformat()
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].widget.attrs["min"] = today
+
+
+class StandbyForm(LeaveForm):
+    """A standby for incident response: its days, and the regions and languages it covers (the expert's own to
+    begin with). At least one of each is the service's rule, so that its message is the one shown."""
+
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions I can respond in"),
+        required=False,
+        queryset=Region.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages I can respond in"),
+        required=False,
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ConflictsReviewForm(forms.Form):
+    """The moment of the declaration the reviewer read (``ExpertProfile.conflicts_updated_at``): a later change is
+    not covered by their review."""
+
+    declared_at = forms.DateTimeField(widget=forms.HiddenInput)

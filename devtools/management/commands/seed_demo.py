@@ -13,6 +13,7 @@ from devtools.demo.history import seed_scale_history
 from devtools.demo.membership import seed_membership
 from devtools.demo.network import DEMO_PASSWORD, seed_network
 from devtools.demo.notifications import seed_scale_notifications
+from devtools.demo.pool import seed_pool
 from devtools.demo.requests import seed_requests
 from devtools.demo.requests_learned import LEARNED_REQUESTS
 from devtools.demo.resources import peer_contact_themes_seed, seed_resources
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         peers = peer_contact_themes_seed()
         # Last: the pending expert and the new city must not be drawn into the demo requests.
         invitations = seed_membership()
+        seed_pool()
         self.stdout.write(
             f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups, {resources} resources, "
             f"{peers} cities open to peer exchange, {invitations} invitations)."
