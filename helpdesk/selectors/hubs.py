@@ -44,6 +44,19 @@ def zone_named(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+def zone_label(name: str) -> str:
+    """A zone's IANA name as people read it ("Asia/Amman" reads "Asia / Amman", "Dar_es_Salaam" "Dar es Salaam")."""
+    return name.replace("_", " ").replace("/", " / ")
+
+
+def week_order(days: list[int]) -> list[int]:
+    """The working days in the order the hub's week runs: from the first day after a day off (Sunday to Thursday
+    reads from Sunday; a week of seven working days from Monday)."""
+    kept = set(days)
+    start = next((day for day in ISO_WEEKDAYS if day in kept and (day - 2) % 7 + 1 not in kept), 1)
+    return [day for day in (*range(start, 8), *range(1, start)) if day in kept]
+
+
 def weekday_name(iso: int) -> str:
     """An ISO weekday's name in the reader's language (Monday = 1)."""
     return str(WEEKDAYS[(iso - 1) % 7])
@@ -53,21 +66,23 @@ def weekday_name(iso: int) -> str:
 
 
 def _library_language(country: str, language: str) -> str | None:
-    """The library's language for ``country`` closest to ``language`` ("en", "fr", "ar"): the country's default
-    when it is in that language, else one the library offers in it ("en_US" for "en"), else None (the default)."""
+    """The library's language for ``country`` closest to ``language`` ("en", "fr", "ar"): that one if the library
+    offers it, else a regional variant of it (the country's own first, then "en_US"), else English likewise, else
+    None (the library's default names)."""
     try:
         entity = holidays_library.country_holidays(country)
     except NotImplementedError:
         return None
-    default = getattr(entity, "default_language", None) or ""
     supported: tuple[str, ...] = tuple(getattr(entity, "supported_languages", ()) or ())
-    if not language or default.split("_")[0] == language:
-        return None
     if language in supported:
         return language
-    # A regional variant of the language ("en_US"), the library's usual one first.
-    variants = sorted((code for code in supported if code.split("_")[0] == language), key=lambda c: c != "en_US")
-    return variants[0] if variants else None
+    default = getattr(entity, "default_language", None) or ""
+    for wanted in (language, "en"):  # the desk's own language next: its names are the library's own words
+        variants = [code for code in supported if code.split("_")[0] == wanted]
+        variants.sort(key=lambda code: (code != default, code != "en_US", code))
+        if variants:
+            return variants[0]
+    return None
 
 
 @lru_cache(maxsize=2048)
@@ -148,7 +163,7 @@ class CalendarChange:
 class HubCalendarPage:
     hub: Region
     name: str  # in the reader's language
-    time_zone: str
+    time_zone: str  # as people read it ("Asia / Amman")
     working_days: list[int]  # ISO numbers, Monday first
     working_day_names: list[str]
     today: date  # in the hub's time zone
@@ -193,9 +208,9 @@ def hub_calendar_page(user: User, pk: int) -> HubCalendarPage | None:
     return HubCalendarPage(
         hub=hub,
         name=hub.localized_name,
-        time_zone=hub.time_zone,
+        time_zone=zone_label(hub.time_zone),
         working_days=week,
-        working_day_names=[weekday_name(day) for day in week],
+        working_day_names=[weekday_name(day) for day in week_order(week)],
         today=today,
         countries=[country_name(code) for code in countries],
         holidays=holidays_ahead(countries, start=today, working_days=frozenset(week), language=language),
@@ -206,8 +221,8 @@ def hub_calendar_page(user: User, pk: int) -> HubCalendarPage | None:
 
 
 def _days(values: object) -> list[str]:
-    days = sorted(int(day) for day in values if str(day).isdigit()) if isinstance(values, list) else []
-    return [weekday_name(day) for day in days]
+    days = [int(day) for day in values if str(day).isdigit()] if isinstance(values, list) else []
+    return [weekday_name(day) for day in week_order(days)]
 
 
 def _closure(value: object) -> tuple[date, str] | None:
@@ -229,7 +244,9 @@ def _change(row: PeopleLog) -> CalendarChange:
     return CalendarChange(
         at=row.created_at,
         actor=User.display_name(actor.first_name, actor.last_name, actor.username) if actor else "",
-        time_zone=(str(before.get("time_zone", "")), str(after["time_zone"])) if "time_zone" in after else None,
+        time_zone=(zone_label(str(before.get("time_zone", ""))), zone_label(str(after["time_zone"])))
+        if "time_zone" in after
+        else None,
         working_days=(_days(before.get("working_days")), _days(after["working_days"]))
         if "working_days" in after
         else None,
