@@ -26,7 +26,8 @@ def hub() -> Region:
 
 
 def _log(hub: Region) -> list[dict]:
-    return list(PeopleLog.objects.filter(region=hub, action=HUB_CALENDAR).order_by("id").values_list("detail", flat=True))
+    rows = PeopleLog.objects.filter(region=hub, action=HUB_CALENDAR).order_by("id")
+    return list(rows.values_list("detail", flat=True))
 
 
 def test_the_lead_sets_the_time_zone_and_week_once_logged(hub):
