@@ -132,7 +132,8 @@ def calendar_of(request: SupportRequest, *, now: datetime | None = None) -> HubC
     region = (
         Region.objects.only("time_zone", "working_days").annotate(country=Subquery(country)).get(pk=request.region_id)
     )
-    since = timezone.localdate(now or timezone.now()) - timedelta(days=1)
+    # A day's margin covers every zone, whoever's zone is active.
+    since = (now or timezone.now()).astimezone(UTC).date() - timedelta(days=1)
     closures = HubClosure.objects.filter(
         region_id=request.region_id, day__gte=since, day__lte=since + CLOSURES_AHEAD
     ).values_list("day", flat=True)
@@ -169,7 +170,8 @@ def calendars_for(requests: Sequence[SupportRequest], *, since: date) -> dict[in
 
 
 def fiscal_year_of(day: date | datetime) -> int:
-    """The fiscal year a day belongs to, named after the calendar year it starts in."""
+    """The fiscal year a day belongs to, named after the calendar year it starts in. A moment is dated in the
+    desk's time zone (``TIME_ZONE``), not the reader's: an application's year is the same whoever decides it."""
     if isinstance(day, datetime):
-        day = timezone.localdate(day)
+        day = timezone.localtime(day, zone_named(settings.TIME_ZONE)).date()
     return day.year if day.month >= settings.FUND_FISCAL_YEAR_START_MONTH else day.year - 1

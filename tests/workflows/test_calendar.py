@@ -207,3 +207,14 @@ def test_the_desks_calendar_is_monday_to_friday_in_utc():
     friday = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)
     assert DESK_CALENDAR.add_working_days(friday, 1) == datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
     assert DESK_CALENDAR.escalation_due(friday, hours=48) == friday + timedelta(days=4)
+
+
+def test_the_fiscal_year_of_a_moment_is_the_desks_whoever_reads(settings):
+    from django.utils import timezone
+
+    from workflows.calendar import fiscal_year_of
+
+    settings.FUND_FISCAL_YEAR_START_MONTH = 1
+    new_years_eve = datetime(2025, 12, 31, 22, 0, tzinfo=UTC)  # already 1 January 2026 in Amman
+    with timezone.override(AMMAN):
+        assert fiscal_year_of(new_years_eve) == 2025
