@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.functional import LazyObject, empty
 
+from helpdesk import access_hubs as hub_rules
 from helpdesk import access_people as people_rules
 from helpdesk.models import (
     CONSENT_GIVEN,
@@ -459,6 +460,8 @@ _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "choose_mail_reply": _choose_mail_reply,
     # The network's people, invitations, city records and expert pool (``helpdesk.access_people``).
     **people_rules.RULES,
+    # A hub's calendar: its time zone, working week and closure days (``helpdesk.access_hubs``).
+    **hub_rules.RULES,
 }
 ACTIONS = frozenset(_RULES) | frozenset(_OTHER_RULES)
 

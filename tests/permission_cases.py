@@ -722,6 +722,56 @@ CASES: list[Case] = [
     ),
 ]
 
+
+# --- a hub's calendar (its staff read it; its lead and the management unit keep it) ---------------------------
+def _hub(world: World) -> dict[str, Any]:
+    return {"pk": world.req.region_id}
+
+
+def _hub_closure(world: World) -> dict[str, Any]:
+    from helpdesk.models import HubClosure
+
+    closure, _created = HubClosure.objects.get_or_create(
+        region_id=world.req.region_id, day=_days_ahead(40), defaults={"name": "Hub retreat"}
+    )
+    return {"pk": world.req.region_id, "closure_pk": closure.pk}
+
+
+def _days_ahead(days: int) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=days)
+
+
+HUB_CALENDAR_KEEPERS = {**only(302, {"management"}, other=403), "hub_other_region": 404}
+CASES += [
+    Case(
+        "hub-calendar",
+        {**only(200, {"hub_region", "management"}, other=403), "hub_other_region": 404},
+        kwargs=_hub,
+        extra={"hub_lead": 200, "former_city": 403},
+        note="the hub's own staff and the management unit; another hub's staff: 404",
+    ),
+    Case(
+        "hub-closure-add",
+        HUB_CALENDAR_KEEPERS,
+        method="post",
+        kwargs=_hub,
+        data=lambda w: {"day": _days_ahead(30).isoformat(), "name": "Hub retreat"},
+        extra={"hub_lead": 302, "former_city": 403},
+        note="the hub's lead and the management unit keep it; its officers read it only (403)",
+    ),
+    Case(
+        "hub-closure-remove",
+        HUB_CALENDAR_KEEPERS,
+        method="post",
+        kwargs=_hub_closure,
+        extra={"hub_lead": 302, "former_city": 403},
+    ),
+]
+
 # Pages that list requests, and the roles that may open them (others get 403 and are skipped).
 LIST_PAGES: dict[str, set[str]] = {
     "home": set(ROLES) - {"anonymous"},

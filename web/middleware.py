@@ -4,7 +4,7 @@
   whose vetting was suspended (and who holds no other role), is signed out on their very next request.
 - ``NoStoreMiddleware``: no signed-in page may be kept by a browser or proxy cache.
 - ``UserLanguageMiddleware``: a signed-in person's pages speak their profile's language.
-- ``UserTimeZoneMiddleware``: and show moments in their profile's time zone (the desk's when they chose none).
+- ``UserTimeZoneMiddleware``: and show moments in their profile's time zone (their hub's when they chose none).
 - ``ControlCharacterMiddleware``: a NUL anywhere in the input, or another control character in a path, a
   query or a form's key, is a 400 before any view or query runs (and so is the admin's blank ``_to_field``).
 
@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Role, User
+from helpdesk.selectors.people import time_zone_of
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -143,15 +144,17 @@ class UserLanguageMiddleware:
 
 
 class UserTimeZoneMiddleware:
-    """Moments on a signed-in person's pages in the zone they chose (``User.time_zone``); the desk's default
-    (``TIME_ZONE``) otherwise, and always once the response is made, so a reused thread starts clean."""
+    """Moments on a signed-in person's pages in the zone they chose (``User.time_zone``), else in their hub's or
+    their city's hub's (``helpdesk.selectors.people.time_zone_of``, read with their roles: no query of its own);
+    the desk's default (``TIME_ZONE``) otherwise, and always once the response is made, so a reused thread starts
+    clean."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
+        name = time_zone_of(user) if isinstance(user, User) and user.is_authenticated else ""
         zone = _zone(name) if name else None
         if zone is None:
             timezone.deactivate()

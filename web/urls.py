@@ -12,6 +12,7 @@ from web.views import (
     exports,
     files,
     hub,
+    hubs,
     intake,
     invitations,
     management,
@@ -164,4 +165,8 @@ urlpatterns = [
     path("resources/<slug:slug>/review/", resources.resource_review, name="resource-review"),
     # The network's people (hub staff: their region's; the management unit: everyone)
     path("people/", people.people_list, name="people"),
+    # A hub's calendar (time zone, working week, closure days): its staff read it, its lead and the MU keep it.
+    path("hubs/<id:pk>/calendar/", hubs.calendar, name="hub-calendar"),
+    path("hubs/<id:pk>/calendar/closures/", hubs.closure_add, name="hub-closure-add"),
+    path("hubs/<id:pk>/calendar/closures/<id:closure_pk>/remove/", hubs.closure_remove, name="hub-closure-remove"),
 ]

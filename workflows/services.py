@@ -41,7 +41,7 @@ from helpdesk.services import (
     uploads_inspect,
 )
 from workflows.audit import log_append
-from workflows.calendar import DESK_CALENDAR, calendar_of
+from workflows.calendar import DESK_CALENDAR
 from workflows.checks import refusal
 from workflows.deadlines import default_delivery_date, due_at_for
 from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
@@ -75,8 +75,8 @@ def _stamp(lifecycle: SupportRequest, move: Move, from_state: str) -> list[str]:
     to_state = lifecycle.state
     if to_state == from_state:
         return fields
-    # The owning hub's calendar, read once per move (``calendar_of``); terminal states await nothing.
-    calendar = calendar_of(lifecycle, now=move.now) if to_state not in TERMINAL_STATES else DESK_CALENDAR
+    # The owning hub's calendar, read once per move (``Move.hub_calendar``); terminal states await nothing.
+    calendar = move.hub_calendar(lifecycle) if to_state not in TERMINAL_STATES else DESK_CALENDAR
     if STATE_SPECS[to_state].deadline.kind is DeadlineKind.DELIVERY_DATE:
         lifecycle.delivery_due = move.delivery_due or default_delivery_date(move.now, calendar)
         move.record["delivery_due"] = lifecycle.delivery_due

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Lower
 
 from helpdesk.access import can, scope
@@ -127,3 +127,76 @@ def people_filter_places(user: User | AnonymousUser | None) -> tuple[list[Region
     if s.management:
         return list(Region.objects.order_by("name")), list(City.objects.order_by("name"))
     return [], list(City.objects.filter(region_id=s.hub_region_id or 0).order_by("name"))
+
+
+# --- the reader's time zone ---------------------------------------------------------------------------------
+# ``User.time_zone`` empty: the zone of the person's hub (hub staff), else of their city's hub (a focal point: their
+# first city by name), else the desk's (``TIME_ZONE``). Read with the person's roles, in the same query.
+HUB_ZONE = "hub_zone"
+CITY_HUB_ZONE = "city_hub_zone"
+
+
+@dataclass(frozen=True)
+class ZoneDefault:
+    """The zone a person's pages use when they chose none, and where it comes from."""
+
+    zone: str  # an IANA name; "" for the desk's
+    source: str  # "hub" (their hub's), "city" (their city's hub's) or "desk"
+    hub: Region | None = None
+
+
+def _zone_subqueries(user: User) -> dict[str, Subquery]:
+    first_city = City.objects.filter(focal_points=user.pk).order_by("name", "pk")
+    return {
+        HUB_ZONE: Subquery(Region.objects.filter(pk=user.region_id or 0).values("time_zone")[:1]),
+        CITY_HUB_ZONE: Subquery(first_city.values("region__time_zone")[:1]),
+    }
+
+
+def _zones_read(user: User) -> tuple[str, str] | None:
+    """The hub's and the first city's hub's zones, as the read of the person's roles brought them (None when the
+    roles were read without them)."""
+    if "groups" not in getattr(user, "_prefetched_objects_cache", {}):
+        # The roles are not read yet: read them with both zones, in the one query the roles cost anyway.
+        queryset = Group.objects.annotate(**_zone_subqueries(user))
+        prefetch_related_objects([user], Prefetch("groups", queryset=queryset))
+    rows = list(user.groups.all())  # the prefetched rows: no query
+    if not rows:
+        return "", ""
+    first = rows[0]
+    if not hasattr(first, HUB_ZONE):
+        return None
+    return getattr(first, HUB_ZONE) or "", getattr(first, CITY_HUB_ZONE) or ""
+
+
+def time_zone_of(user: User | AnonymousUser | None) -> str:
+    """The zone ``user``'s pages show moments in: the one they chose, else their hub's or their city's hub's (see
+    ``ZoneDefault``); "" for the desk's. No query when they chose one; otherwise none beyond the read of their
+    roles, which every page makes (``User.roles``), when that read has not happened yet."""
+    if user is None or not isinstance(user, User) or not user.is_authenticated:
+        return ""
+    if user.time_zone:
+        return user.time_zone
+    zones = _zones_read(user)
+    if zones is None:
+        return time_zone_default(user).zone
+    hub_zone, city_zone = zones
+    if Role.HUB_STAFF in user.roles and hub_zone:
+        return hub_zone
+    if Role.FOCAL_POINT in user.roles and city_zone:
+        return city_zone
+    return ""
+
+
+def time_zone_default(user: User) -> ZoneDefault:
+    """The zone ``user``'s pages use when they choose none, with its source (the profile says it): their hub's
+    for hub staff, their city's hub's for a focal point (their first city by name), else the desk's. One query."""
+    if Role.HUB_STAFF in user.roles and user.region_id is not None:
+        hub = Region.objects.filter(pk=user.region_id).first()
+        if hub is not None:
+            return ZoneDefault(zone=hub.time_zone, source="hub", hub=hub)
+    if Role.FOCAL_POINT in user.roles:
+        city = City.objects.filter(focal_points=user.pk).select_related("region").order_by("name", "pk").first()
+        if city is not None:
+            return ZoneDefault(zone=city.region.time_zone, source="city", hub=city.region)
+    return ZoneDefault(zone="", source="desk")

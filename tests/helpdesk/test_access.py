@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from helpdesk import access, access_people
+from helpdesk import access, access_hubs, access_people
 from helpdesk.access import can, readable_channels
 from helpdesk.models import ExpertProfile, Visibility
 from helpdesk.selectors import visible_requests
@@ -50,6 +50,8 @@ NOT_ABOUT_A_REQUEST = {
     "choose_mail_reply",
     # People, invitations, city records and the expert pool: tests/helpdesk/test_access_people.py.
     *access_people.RULES,
+    # A hub's calendar: tests/helpdesk/test_access_hubs.py.
+    *access_hubs.RULES,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from helpdesk.models import User
+from helpdesk.selectors.hubs import zone_label
+from helpdesk.selectors.people import time_zone_default
 from helpdesk.services.accounts import time_zone_names
 from notifications.queue import enqueue_password_reset_on_commit
 from web.two_factor import password_checked
@@ -31,16 +34,33 @@ ZONE_AREAS = {
 }
 
 
-def time_zone_choices() -> list[tuple[str, Any]]:
-    """The default first, then every zone under its area ("Africa": Nairobi, Tunis…), the place as IANA names it
-    ("Dar_es_Salaam" reads "Dar es Salaam"; "Argentina/Salta" reads "Argentina / Salta")."""
+def time_zone_choices(default: Any = None) -> list[tuple[str, Any]]:
+    """The default first (``default``: its label, ``time_zone_default_label``), then every zone under its area
+    ("Africa": Nairobi, Tunis…), the place as IANA names it ("Dar_es_Salaam" reads "Dar es Salaam";
+    "Argentina/Salta" reads "Argentina / Salta")."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in time_zone_names():
         area, _sep, place = name.partition("/")
         groups.setdefault(area, []).append((name, place.replace("_", " ").replace("/", " / ")))
-    default = _("Default: %(zone)s (the desk's time zone, until hubs keep their own)") % {"zone": settings.TIME_ZONE}
+    default = default or _("Default: the time zone of your hub or your city's hub, else %(zone)s") % {
+        "zone": settings.TIME_ZONE
+    }
     areas: list[tuple[str, Any]] = [(str(ZONE_AREAS.get(area, area)), zones) for area, zones in groups.items()]
     return [("", default), *areas]
+
+
+def time_zone_default_label(user: User) -> str:
+    """What "default" means for ``user`` (``helpdesk.selectors.people.time_zone_default``): their hub's zone,
+    their city's hub's, or the desk's, named."""
+    found = time_zone_default(user)
+    zone = zone_label(found.zone or settings.TIME_ZONE)
+    if found.source == "hub" and found.hub is not None:
+        text = _("Default: %(zone)s (the time zone of your hub, %(hub)s)")
+    elif found.source == "city" and found.hub is not None:
+        text = _("Default: %(zone)s (the time zone of %(hub)s, your city's hub)")
+    else:
+        return str(_("Default: %(zone)s (the desk's time zone)") % {"zone": zone})
+    return str(text % {"zone": zone, "hub": found.hub.localized_name})
 
 
 class ProfileForm(forms.ModelForm):
@@ -90,7 +110,7 @@ class ProfileForm(forms.ModelForm):
         # Not a model field of the form: the view saves it through its service, which checks and records it.
         self.fields["time_zone"] = forms.ChoiceField(
             label=_("Your time zone"),
-            choices=time_zone_choices,
+            choices=functools.partial(time_zone_choices, time_zone_default_label(self.instance)),
             required=False,
             initial=self.instance.time_zone,
             help_text=_("Dates and times on your pages are shown in this zone."),

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from helpdesk.models import User
+from helpdesk.models import SupportRequest, User
+from workflows.calendar import HubCalendar, calendar_of
 from workflows.facts import RequestFacts
 from workflows.spec import TransitionSpec
 
@@ -28,3 +29,13 @@ class Move:
     # Whether the new state's deadline counts on the fast track; None: as the request is (``fast_tracked_at``).
     # A handler says False where the fast track does not reach (a fund application above the emergency ceiling).
     fast_track: bool | None = None
+    # The owning hub's calendar, by (hub, city): read once per move (``hub_calendar``).
+    calendars: dict[tuple[int | None, int | None], HubCalendar] = field(default_factory=dict)
+
+    def hub_calendar(self, request: SupportRequest) -> HubCalendar:
+        """The calendar of the hub that owns ``request`` (``workflows.calendar.calendar_of``), read once for the
+        move: a handler's default delivery date and the deadline the move stamps count on the same one."""
+        key = (request.region_id, request.city_id)
+        if key not in self.calendars:
+            self.calendars[key] = calendar_of(request, now=self.now)
+        return self.calendars[key]

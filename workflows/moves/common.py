@@ -6,7 +6,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import Message, SupportRequest, User, Visibility
@@ -94,8 +93,9 @@ def pending_application_close(request: SupportRequest, move: Move) -> None:
 
 def delivery_date_agree(request: SupportRequest, move: Move) -> date | None:
     """The agreed delivery date: the one given with the move, else the city's wish if it has not passed;
-    ``None`` leaves it to the table's default (``workflows.deadlines.default_delivery_date``)."""
-    today = timezone.localdate(move.now)
+    ``None`` leaves it to the table's default (``workflows.deadlines.default_delivery_date``). "Today" is the
+    owning hub's, whose calendar ends the delivery date (``HubCalendar.end_of``)."""
+    today = move.hub_calendar(request).localdate(move.now)
     given = move.data.get("delivery_due")
     if given is not None:
         if given < today:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devtools.demo.bulk import bulk_load
+from devtools.demo.calendar import seed_hub_calendars
 from devtools.demo.follow_ups import seed_follow_ups
 from devtools.demo.history import seed_scale_history
 from devtools.demo.membership import seed_membership
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         # Last: the pending expert and the new city must not be drawn into the demo requests.
         invitations = seed_membership()
         seed_pool()
+        seed_hub_calendars()  # each hub's time zone, working week and a closure day (devtools/demo/calendar.py)
         self.stdout.write(
             f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups, {resources} resources, "
             f"{peers} cities open to peer exchange, {invitations} invitations)."
