@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.html import format_html
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.access import is_focal_point_of, mail_reply_channel
 from helpdesk.models import Sensitivity, SupportRequest, User, Visibility
 from helpdesk.placeholders import ANONYMISED_TITLE, WITHHELD_TITLE
+from helpdesk.selectors.people import time_zone_of
 from notifications import events, selectors
 from notifications.inbound.tokens import reply_address
 from notifications.models import Notification, Reason
@@ -185,7 +186,9 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
     # Asked when the e-mail is written, not when the row was: access may have ended in between.
     openable = selectors.openable_request_ids(recipient, [n.request_id for n in (notification, *items)])
     access_ended = notification.request_id is not None and notification.request_id not in openable
-    with translation.override(language):
+    # Dates and times in the recipient's own zone, as their pages show them (a deadline "passed on…").
+    zone = time_zone_of(recipient) or settings.TIME_ZONE
+    with translation.override(language), timezone.override(zone):
         subject = subject_for(notification, items, access_ended=access_ended)
         name = recipient.get_full_name() or recipient.username
         context = {
