@@ -33,7 +33,7 @@ Kind = FollowUp.Kind
 # A point in days stays under four weeks (longer is said in months), so months then days is the order in time
 # whatever the delivery date (the model's check constraint holds the same).
 MAX_DAYS = 28
-_POINT = re.compile(r"^\s*(\d+)\s*([dm])\s*$")
+_POINT = re.compile(r"^\s*(\d+)\s*([dm]?)\s*$")
 
 
 class Point(NamedTuple):
@@ -44,8 +44,8 @@ class Point(NamedTuple):
 
     @classmethod
     def parse(cls, text: str) -> Point:
-        """"14d" (days) or "3m" (calendar months); a bare number is months, as ``OUTCOMES_FOLLOW_UP_MONTHS``."""
-        found = _POINT.match(str(text)) or re.match(r"^\s*(\d+)()\s*$", str(text))
+        """A point as the settings write it: "14d" (days) or "3m" (calendar months); a bare number is months."""
+        found = _POINT.match(str(text))
         if found is None:
             raise ValueError(f"A follow-up point is a number of days or months, like 14d or 3m: {text!r}")
         count, unit = int(found.group(1)), found.group(2)

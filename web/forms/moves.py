@@ -124,6 +124,9 @@ FORM_FIELDS: dict[Kind, Callable[[DataField, bool], forms.Field]] = {
 
 # The moves whose values start from those reported at delivery: the city confirms or corrects them.
 CONFIRMS_DELIVERED = frozenset({"evaluate"})
+# The moves that ask for the indicators' values only when the support planned some (a check-in after an incident
+# is asked with or without them); the others say that none was planned.
+VALUES_IF_PLANNED = frozenset({"answer_check_in"})
 # The moves whose form starts from the pending fund application (the amount to approve).
 APPLICATION_MOVES = frozenset(spec.name for spec in TRANSITIONS if any(f.default_from_application for f in spec.fields))
 
@@ -161,6 +164,8 @@ class MoveForm(forms.Form):
         # The request's planned outcomes, read when a field first shows them (shared by a page's forms).
         self.planned = planned or PlannedTargets(support_request)
         for field in spec.fields:
+            if field.kind is Kind.INDICATOR_VALUES and spec.name in VALUES_IF_PLANNED and not self.planned():
+                continue
             form_field = FORM_FIELDS[field.kind](field, field.required and not field.default_from_request)
             if field.kind is Kind.EXPERTS:
                 assert isinstance(form_field, forms.ChoiceField)  # FORM_FIELDS asks for experts with a choice field

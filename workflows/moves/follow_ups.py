@@ -89,9 +89,7 @@ def _answered(request: SupportRequest, move: Move, follow_up: FollowUp, fields: 
     follow_up.status = FollowUp.Status.ANSWERED
     follow_up.answered_at = follow_up.closed_at = move.now
     follow_up.answered_by = move.actor
-    follow_up.save(
-        update_fields=["status", "answered_at", "closed_at", "answered_by", "what_changed", "still_needed"]
-    )
+    follow_up.save(update_fields=["status", "answered_at", "closed_at", "answered_by", "what_changed", "still_needed"])
     _record(move, follow_up)
     move.record["message"] = messages[0]
     if len(messages) > 1:
