@@ -119,7 +119,10 @@ def _delivered_with_check_in(city: City, now: datetime) -> None:
             delivered,
             "report_delivery",
             expert,
-            {"report": "<p>Two mediation circles held; twelve mediators trained with the city's social services.</p>"},
+            {
+                "report": "<p>Two mediation circles held; twelve mediators trained with the city's social services.</p>",
+                "values": [{"indicator": indicator.pk, "value": "3"}],
+            },
         ),
     ]
     for at, transition, actor, data in steps:
