@@ -124,7 +124,8 @@ class ExpertAssignment(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     # The hub lead's waiver of a conflict declared on acceptance: why the expert may advise all the same.
-    waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
+    # (A database default too: the scale seeder writes assignments straight to the table.)
+    waiver_reason = models.TextField(_("reason for the waiver"), blank=True, db_default="")
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -229,7 +230,7 @@ class FundApplication(models.Model):
     justification = models.TextField(_("justification"))
     # An application on the incident fast track, at most ``FUND_EMERGENCY_CEILING``: one member of the management
     # unit decides it within ``WORKFLOW_INCIDENT_FUNDING_HOURS`` (the four-eyes rule above its threshold holds).
-    emergency = models.BooleanField(_("emergency application"), default=False)
+    emergency = models.BooleanField(_("emergency application"), default=False, db_default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     recommended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -57,9 +57,12 @@ class FollowUp(models.Model):
         MISSED = "missed", _("Not answered")
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="follow_ups")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTCOME)
-    months = models.PositiveSmallIntegerField(_("months after delivery"), default=0)
-    days = models.PositiveSmallIntegerField(_("days after delivery"), default=0)
+    # Defaults in the database too: rows written straight to the table (the scale seeder) are outcome ones in months.
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTCOME, db_default=Kind.OUTCOME
+    )
+    months = models.PositiveSmallIntegerField(_("months after delivery"), default=0, db_default=0)
+    days = models.PositiveSmallIntegerField(_("days after delivery"), default=0, db_default=0)
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(_("asked on"), default=timezone.now)
@@ -74,7 +77,7 @@ class FollowUp(models.Model):
     # those who may read the request.
     what_changed = models.TextField(_("what changed"), blank=True)
     # A check-in after an incident: what the city said it still needs (sanitised HTML).
-    still_needed = models.TextField(_("what is still needed"), blank=True)
+    still_needed = models.TextField(_("what is still needed"), blank=True, db_default="")
 
     class Meta:
         ordering = ["request_id", "months", "days"]
