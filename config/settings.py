@@ -445,6 +445,10 @@ OUTCOMES_FOLLOW_UP_MONTHS = [int(m) for m in env_list("OUTCOMES_FOLLOW_UP_MONTHS
 OUTCOMES_REMINDER_DAYS = env_int("OUTCOMES_REMINDER_DAYS", 14)
 OUTCOMES_ESCALATION_DAYS = env_int("OUTCOMES_ESCALATION_DAYS", 28)
 OUTCOMES_MISSED_DAYS = env_int("OUTCOMES_MISSED_DAYS", 60)
+# Points after delivery at which a request on the incident fast track is checked in with (comma-separated): "14d"
+# days (under 28) or "3m" calendar months. Asked instead of the follow-ups above, with or without key indicators,
+# and reminded, escalated and missed after the same days.
+INCIDENT_CHECK_IN_POINTS = env_list("INCIDENT_CHECK_IN_POINTS", ["14d", "3m", "6m"])
 
 # --- Notifications --------------------------------------------------------------------------------
 # An e-mail that fails is retried after BACKOFF × 2^(attempt-1) seconds, up to MAX_ATTEMPTS, then marked

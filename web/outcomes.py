@@ -72,12 +72,20 @@ def sustained_text(unit: str, value: Decimal | None) -> str:
     return ngettext("%(n)s yes", "%(n)s yes", count) % {"n": number_format(count, force_grouping=True)}
 
 
+def after_delivery(months: int, days: int = 0) -> str:
+    """A follow-up's point, as its column heading says it: "After 3 months", "After 14 days"."""
+    if days:
+        return ngettext("After %(days)s day", "After %(days)s days", days) % {"days": days}
+    return ngettext("After %(months)s month", "After %(months)s months", months) % {"months": months}
+
+
 @dataclass(frozen=True)
 class FollowUpCell:
     months: int
     status: str
     status_label: str
     value: str  # the value given, a dash when none was
+    heading: str = ""  # its column's heading ("After 3 months")
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class FollowUpColumn:
     months: int
     status: str
     status_label: str
+    heading: str = ""  # "After 3 months", "After 14 days"
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,11 @@ def request_outcomes(request: SupportRequest, planned: Callable[[], list[Outcome
         return OutcomesView([], [])
     follow_ups: list[FollowUpValues] = follow_up_values(request) if request.state in AFTER_DELIVERY else []
     labels = {value: str(label) for value, label in FollowUp.Status.choices}
-    columns = [FollowUpColumn(f.months, f.status, labels.get(f.status, f.status)) for f in follow_ups]
+    headings = [after_delivery(f.months, f.days) for f in follow_ups]
+    columns = [
+        FollowUpColumn(f.months, f.status, labels.get(f.status, f.status), heading)
+        for f, heading in zip(follow_ups, headings, strict=True)
+    ]
     rows = []
     for target in targets:
         unit = target.indicator.unit
@@ -140,8 +153,9 @@ def request_outcomes(request: SupportRequest, planned: Callable[[], list[Outcome
                         f.status,
                         labels.get(f.status, f.status),
                         value_text(unit, f.values.get(target.indicator_id)),
+                        heading,
                     )
-                    for f in follow_ups
+                    for f, heading in zip(follow_ups, headings, strict=True)
                 ],
             )
         )

@@ -123,8 +123,8 @@ class OutcomeValueAdmin(_ReadOnly):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(_ReadOnly):
-    list_display = ["request", "months", "due_on", "status", "opened_at", "reminded_at", "escalated_at", "answered_at"]
-    list_filter = ["status", "months"]
+    list_display = ["request", "kind", "months", "days", "due_on", "status", "opened_at", "reminded_at", "answered_at"]
+    list_filter = ["kind", "status", "months"]
     search_fields = ["request__reference"]
     list_select_related = ["request"]
     date_hierarchy = "opened_at"

@@ -23,7 +23,7 @@ from helpdesk.access import is_expert_in_good_standing, is_focal_point_of, is_hu
 from helpdesk.models import RequestState, SupportKind, SupportRequest, User
 from workflows.errors import TransitionRefused
 from workflows.facts import RequestFacts
-from workflows.follow_ups import Step, point_due, step_due
+from workflows.follow_ups import Kind, Step, kind_of, open_due, step_due
 from workflows.lifecycle import TRIAGE
 from workflows.models import ExpertAssignment
 from workflows.spec import ActorCheck, Guard, Rule, TransitionSpec
@@ -85,14 +85,6 @@ def _deadline_passed(facts: RequestFacts) -> bool:
     return facts.request.due_at is not None and facts.request.due_at <= now
 
 
-def _follow_up_due(facts: RequestFacts) -> bool:
-    # An anonymised request has nobody left to ask what changed.
-    if facts.request.anonymised_at is not None or not facts.plans_outcomes:
-        return False
-    asked = [f.months for f in facts.follow_ups]
-    return point_due(facts.request.delivered_at, asked, facts.now or timezone.now()) is not None
-
-
 def _follow_up_step(step: Step) -> Callable[[RequestFacts], bool]:
     return lambda facts: any(step_due(f, step, facts.now or timezone.now()) for f in facts.follow_ups)
 
@@ -126,7 +118,24 @@ GUARDS: dict[Guard, Check] = {
         lambda facts: facts.pending_application is not None,
     ),
     Guard.DEADLINE_PASSED: Check("not_due", _("The evaluation period has not ended yet."), _deadline_passed),
-    Guard.FOLLOW_UP_DUE: Check("not_due", _("No follow-up is due on this request now."), _follow_up_due),
+    Guard.FOLLOW_UP_DUE: Check(
+        "not_due", _("No follow-up is due on this request now."), lambda facts: open_due(facts, Kind.OUTCOME)
+    ),
+    Guard.CHECK_IN_DUE: Check(
+        "not_due",
+        _("No check-in after the incident is due on this request now."),
+        lambda facts: open_due(facts, Kind.INCIDENT),
+    ),
+    Guard.OUTCOME_FOLLOW_UPS: Check(
+        "incident_check_ins",
+        _("A request on the incident fast track has check-ins after the incident, not follow-ups."),
+        lambda facts: kind_of(facts.request) == Kind.OUTCOME,
+    ),
+    Guard.INCIDENT_CHECK_INS: Check(
+        "not_fast_tracked",
+        _("Only a request on the incident fast track has check-ins after the incident."),
+        lambda facts: kind_of(facts.request) == Kind.INCIDENT,
+    ),
     Guard.HAS_OPEN_FOLLOW_UP: Check(
         "no_open_follow_up",
         _("No follow-up awaits an answer on this request."),

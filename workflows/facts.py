@@ -75,8 +75,8 @@ class RequestFacts:
 
     @cached_property
     def follow_ups(self) -> list[FollowUp]:
-        """Every follow-up of the request, the earliest point first (a request has one per point: two or so)."""
-        return list(FollowUp.objects.filter(request_id=self.request.pk).order_by("months", "pk"))
+        """Every follow-up (or check-in) of the request, the earliest point first (one per point: two or three)."""
+        return list(FollowUp.objects.filter(request_id=self.request.pk).order_by("months", "days", "pk"))
 
     @property
     def open_follow_up(self) -> FollowUp | None:
@@ -85,7 +85,8 @@ class RequestFacts:
 
     @cached_property
     def plans_outcomes(self) -> bool:
-        """Whether the support aimed at key indicators (only then is the city asked months later)."""
+        """Whether the support aimed at key indicators (only then is the city asked months later, unless the
+        request is on the incident fast track: its check-ins are asked all the same)."""
         return OutcomeTarget.objects.filter(request_id=self.request.pk).exists()
 
     def actor_ids_of(self, transitions: Collection[str]) -> frozenset[int]:

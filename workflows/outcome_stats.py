@@ -138,8 +138,9 @@ def outcome_figures(requests: QuerySet[SupportRequest], *, today: date | None = 
     # 2. Follow-ups of the requests that planned each indicator, per point.
     missing = Q(status=FollowUp.Status.MISSED) | Q(status=FollowUp.Status.OPEN, due_on__lt=today)
     follow = "request__follow_ups"
+    # The points in months only: a check-in after an incident two weeks on is about recovery, not the results kept.
     per_indicator = (
-        targets.filter(**{f"{follow}__isnull": False})
+        targets.filter(**{f"{follow}__isnull": False, f"{follow}__months__gt": 0})
         .values("indicator_id", f"{follow}__months")
         .annotate(
             asked=Count(follow),
@@ -156,7 +157,7 @@ def outcome_figures(requests: QuerySet[SupportRequest], *, today: date | None = 
         asked[row["indicator_id"]][row[f"{follow}__months"]] = (row["asked"], row["answered"], row["missing"])
     # 3. Sustained values per indicator and point.
     sustained = (
-        OutcomeValue.objects.filter(stage=Stage.SUSTAINED, target__in=targets)
+        OutcomeValue.objects.filter(stage=Stage.SUSTAINED, target__in=targets, follow_up__months__gt=0)
         .order_by()
         .values("target__indicator_id", "follow_up__months")
         .annotate(total=Sum("value"), average=Avg("value"), yes=Count("pk", filter=Q(value=1)), n=Count("pk"))
@@ -180,9 +181,10 @@ def outcome_figures(requests: QuerySet[SupportRequest], *, today: date | None = 
         else:
             value = Decimal(row["average"]).quantize(Decimal("0.1")) if row["average"] is not None else None
         values[indicator_id][months] = (value, row["n"])
-    # Overall follow-ups per point, for every request in scope (not once per indicator).
+    # Overall follow-ups per point, for every request in scope that planned indicators (not once per indicator; a
+    # fast-track request's check-ins without indicators are about recovery, not outcomes).
     overall = (
-        FollowUp.objects.filter(request__in=requests.order_by().values("pk"))
+        FollowUp.objects.filter(request__in=targets.values("request_id"), months__gt=0)
         .order_by()
         .values("months")
         .annotate(

@@ -25,5 +25,5 @@ def on_requests_anonymised(sender: Any, *, request_ids: list[int], **kwargs: Any
     )
     DeliveryReport.objects.filter(request_id__in=request_ids).update(report="")
     Evaluation.objects.filter(request_id__in=request_ids).update(outcomes="", comments="", author=None)
-    FollowUp.objects.filter(request_id__in=request_ids).update(what_changed="", answered_by=None)
+    FollowUp.objects.filter(request_id__in=request_ids).update(what_changed="", still_needed="", answered_by=None)
     admin_history_scrub(engaged)

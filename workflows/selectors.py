@@ -69,10 +69,12 @@ def states_waiting_on(party: Party) -> list[str]:
     return [spec.name for spec in STATES if party in spec.parties]
 
 
-def follow_up_awaited() -> Exists:
-    """Whether the request of the outer query has a follow-up awaiting the city's answer (``answer_follow_up``),
-    as an expression: the city's "waiting for you" list adds these requests whatever their state."""
-    return Exists(FollowUp.objects.filter(request_id=OuterRef("pk"), status=FollowUp.Status.OPEN))
+def follow_up_awaited(kind: str | None = None) -> Exists:
+    """Whether the request of the outer query has a follow-up awaiting the city's answer (``answer_follow_up``,
+    or ``answer_check_in``: ``kind`` says which of the two, both when None), as an expression: the city's
+    "waiting for you" list adds these requests whatever their state."""
+    awaited = FollowUp.objects.filter(request_id=OuterRef("pk"), status=FollowUp.Status.OPEN)
+    return Exists(awaited if kind is None else awaited.filter(kind=kind))
 
 
 # The states that lie on some request's usual road, in the table's order.
@@ -426,6 +428,7 @@ class FollowUpValues:
     status: str
     answered_at: datetime | None
     values: dict[int, Decimal]
+    days: int = 0  # a check-in after an incident some days after delivery (``months`` is then 0)
 
 
 def follow_up_values(request: SupportRequest) -> list[FollowUpValues]:
@@ -433,12 +436,14 @@ def follow_up_values(request: SupportRequest) -> list[FollowUpValues]:
     values, a follow-up without any still read once)."""
     rows = (
         FollowUp.objects.filter(request_id=request.pk)
-        .order_by("months", "pk")
-        .values_list("pk", "months", "due_on", "status", "answered_at", "values__target__indicator_id", "values__value")
+        .order_by("months", "days", "pk")
+        .values_list(
+            "pk", "months", "days", "due_on", "status", "answered_at", "values__target__indicator_id", "values__value"
+        )
     )
     found: dict[int, FollowUpValues] = {}
-    for pk, months, due_on, status, answered_at, indicator_id, value in rows:
-        follow_up = found.setdefault(pk, FollowUpValues(pk, months, due_on, status, answered_at, {}))
+    for pk, months, days, due_on, status, answered_at, indicator_id, value in rows:
+        follow_up = found.setdefault(pk, FollowUpValues(pk, months, due_on, status, answered_at, {}, days))
         if indicator_id is not None and value is not None:
             follow_up.values[indicator_id] = value
     return list(found.values())

@@ -46,7 +46,7 @@ from workflows.checks import refusal
 from workflows.deadlines import default_delivery_date, due_at_for
 from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
 from workflows.facts import RequestFacts
-from workflows.follow_ups import Step, cutoffs, latest_delivery_due, points
+from workflows.follow_ups import Step, asked_at_or_after, cutoffs, kind_of, latest_delivered_for, schedule
 from workflows.lifecycle import STATE_SPECS, TRANSITION_SPECS
 from workflows.machine import RequestLifecycle
 from workflows.milestones import milestones_stamp
@@ -239,21 +239,34 @@ class FollowUpRun:
     missed: int = 0
 
 
-# Each step of an open follow-up: the desk's move, and the follow-ups it concerns at the step's cutoff.
+# Each step of an open follow-up: its stamp column, and the desk's move for each kind (the outcome follow-ups, the
+# check-ins after an incident: the same steps in their own words).
 FOLLOW_UP_STEPS: tuple[tuple[Step, str, str], ...] = (
     (Step.REMIND, "follow_up_remind", "reminded_at"),
     (Step.ESCALATE, "follow_up_escalate", "escalated_at"),
     (Step.MISS, "follow_up_miss", ""),
 )
+CHECK_IN_MOVES = {
+    "follow_up_open": "check_in_open",
+    "follow_up_remind": "check_in_remind",
+    "follow_up_escalate": "check_in_escalate",
+    "follow_up_miss": "check_in_miss",
+}
+
+
+def _move_of(request: SupportRequest, transition: str) -> str:
+    """The follow-up move ``transition`` as the request's kind of follow-ups names it."""
+    return CHECK_IN_MOVES[transition] if kind_of(request) == FollowUp.Kind.INCIDENT else transition
 
 
 def _moves_made(requests: Sequence[SupportRequest], transition: str, now: datetime) -> int:
-    """Make ``transition`` on each request, one move (own transaction, audit row, event) per request; a request
-    that moved on or was handled in the meantime is skipped. Returns how many moves were made."""
+    """Make ``transition`` (a follow-up move, as each request's kind names it) on each request, one move (own
+    transaction, audit row, event) per request; a request that moved on or was handled in the meantime is
+    skipped. Returns how many moves were made."""
     made = 0
     for request in requests:
         try:
-            transition_perform(request=request, transition=transition, actor=None, now=now)
+            transition_perform(request=request, transition=_move_of(request, transition), actor=None, now=now)
         except WorkflowError:
             continue
         made += 1
@@ -261,20 +274,28 @@ def _moves_made(requests: Sequence[SupportRequest], transition: str, now: dateti
 
 
 def follow_ups_to_open(now: datetime) -> list[SupportRequest]:
-    """Delivered or closed requests whose support planned key indicators and whose next follow-up has come
-    (``workflows.follow_ups.point_due``), in one query: for each point, delivered on or before the last day
-    whose point has come, and asked neither then nor at a later point."""
+    """Delivered or closed requests whose next follow-up has come (``workflows.follow_ups.next_point``), in one
+    query: for each point of each kind, delivered on or before the last day whose point has come, and asked
+    neither then nor at a later point. Outcome follow-ups are for requests off the incident fast track whose
+    support planned key indicators; check-ins after the incident for those on it, indicators or not."""
     today = timezone.localdate(now)
-    come = Q(pk__in=[])
-    for months in points():
-        day_after = latest_delivery_due(today, months) + timedelta(days=1)
-        before = timezone.make_aware(datetime.combine(day_after, time.min))
-        asked = FollowUp.objects.filter(request_id=OuterRef("pk"), months__gte=months)
-        come |= Q(delivered_at__lt=before) & Q(~Exists(asked))
+
+    def come(kind: str) -> Q:
+        found = Q(pk__in=[])
+        for point in schedule(kind):
+            day_after = latest_delivered_for(today, point) + timedelta(days=1)
+            before = timezone.make_aware(datetime.combine(day_after, time.min))
+            asked = FollowUp.objects.filter(asked_at_or_after(point), request_id=OuterRef("pk"))
+            found |= Q(delivered_at__lt=before) & Q(~Exists(asked))
+        return found
+
+    planned = Exists(OutcomeTarget.objects.filter(request_id=OuterRef("pk")))
+    outcome = Q(fast_tracked_at=None) & Q(planned) & come(FollowUp.Kind.OUTCOME)
+    incident = Q(fast_tracked_at__isnull=False) & come(FollowUp.Kind.INCIDENT)
     return list(
-        SupportRequest.objects.filter(come, state__in=[RequestState.DELIVERED, RequestState.CLOSED])
-        .filter(Exists(OutcomeTarget.objects.filter(request_id=OuterRef("pk"))), anonymised_at=None)
-        .order_by("delivered_at", "pk")
+        SupportRequest.objects.filter(
+            outcome | incident, state__in=[RequestState.DELIVERED, RequestState.CLOSED], anonymised_at=None
+        ).order_by("delivered_at", "pk")
     )
 
 
@@ -293,8 +314,9 @@ def _stamp_of(step: Step) -> str:
 
 
 def outcomes_followups_run(*, now: datetime | None = None) -> FollowUpRun:
-    """The follow-ups after delivery, as the desk runs them daily: ask the cities whose follow-up has come,
-    remind those who have not answered, tell the hub after longer, and count as missed those left unanswered.
+    """The follow-ups after delivery, as the desk runs them daily: ask the cities whose follow-up (or check-in
+    after an incident) has come, remind those who have not answered, tell the hub after longer, and count as
+    missed those left unanswered.
 
     Every step is a lifecycle move of the desk (its own transaction, audit row and notifications) whose guard
     checks again under the request's lock, so a run that overlaps another, or a second run, does nothing more.

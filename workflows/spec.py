@@ -115,10 +115,14 @@ class Guard(StrEnum):
     DEADLINE_PASSED = "deadline_passed"
     # Follow-ups after delivery (``workflows.follow_ups`` says when each step is due).
     FOLLOW_UP_DUE = "follow_up_due"  # the support planned key indicators and a follow-up point has come
-    HAS_OPEN_FOLLOW_UP = "has_open_follow_up"  # a follow-up awaits the city's answer
+    HAS_OPEN_FOLLOW_UP = "has_open_follow_up"  # a follow-up (or a check-in) awaits the city's answer
     FOLLOW_UP_REMINDER_DUE = "follow_up_reminder_due"
     FOLLOW_UP_ESCALATION_DUE = "follow_up_escalation_due"
     FOLLOW_UP_MISSED = "follow_up_missed"  # open past the days the city has to answer
+    # Which follow-ups the request gets: outcome ones, or check-ins after the incident on the incident fast track.
+    OUTCOME_FOLLOW_UPS = "outcome_follow_ups"  # off the fast track
+    INCIDENT_CHECK_INS = "incident_check_ins"  # on the fast track
+    CHECK_IN_DUE = "check_in_due"  # on the fast track, delivered, and a check-in point has come
 
 
 class ActorCheck(StrEnum):

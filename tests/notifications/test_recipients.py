@@ -47,6 +47,12 @@ EXPECTED: dict[str, set[str]] = {
     "follow_up_escalated": OWNER | {"hub.lead"} | WATCHER,
     "follow_up_missed": OWNER | WATCHER,
     "follow_up_answered": OWNER | WATCHER,
+    # The check-ins after an incident (a request on the fast track) reach the same people.
+    "check_in_due": CITY | WATCHER,
+    "check_in_reminder": CITY | WATCHER,
+    "check_in_escalated": OWNER | {"hub.lead"} | WATCHER,
+    "check_in_missed": OWNER | WATCHER,
+    "check_in_answered": OWNER | WATCHER,
 }
 
 

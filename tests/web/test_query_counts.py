@@ -358,6 +358,15 @@ def _fund_queue(n: int) -> Scenario:
     return Scenario(management(), "/fund/?year=2026")
 
 
+def _fund_queue_emergencies(n: int) -> Scenario:
+    """The fund queue with as many emergency applications (fast track, within the ceiling) as others."""
+    scenario = _fund_queue(n)
+    for i, application in enumerate(FundApplication.objects.order_by("pk")):
+        if i % 2:
+            FundApplication.objects.filter(pk=application.pk).update(emergency=True)
+    return scenario
+
+
 def _fund_queue_next_page(n: int) -> Scenario:
     """A page of the fund queue reached through its "next" link."""
     from web.lists.fund import fund_queue
@@ -543,6 +552,7 @@ SCENARIOS = {
     "resource_consent": _resource_consent,
     "expert_inbox_search": lambda n: Scenario(_expert_inbox(n).user, "/expert/?q=Request"),
     "fund_queue": _fund_queue,
+    "fund_queue_emergencies": _fund_queue_emergencies,
     "overview": _overview,
     "intake_suggestions": _intake_suggestions,
     "steering": _steering,

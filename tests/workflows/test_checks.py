@@ -55,6 +55,7 @@ SCENARIOS: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
         for path in ("draft", "submitted", "info_requested", "expert_matching", "funding_review")
     ],
     "answer_follow_up": [("closed_following_up", ("focal",), S.CLOSED)],
+    "answer_check_in": [("delivered_checking_in", ("focal",), S.DELIVERED)],
 }
 
 # Everyone the table does not name for a rule: another city's focal point, another region's hub staff, an
@@ -81,6 +82,11 @@ def _at(net: Net, path: str, **fields: object) -> SupportRequest:
         OutcomeTarget.objects.create(request=request, indicator=indicator)
         later = timezone.now() + timedelta(days=100)
         return transition_perform(request=request, transition="follow_up_open", actor=None, now=later)
+    if path == "delivered_checking_in":
+        # Delivered on the incident fast track (no indicator planned), the desk checking in two weeks on.
+        request = net.at("delivered", fast_tracked_at=timezone.now(), **fields)
+        later = timezone.now() + timedelta(days=15)
+        return transition_perform(request=request, transition="check_in_open", actor=None, now=later)
     if path.endswith("_peer"):
         # A request for a peer exchange (the only kind introduced to another city).
         return net.at(path.removesuffix("_peer"), kind="peer_exchange", **fields)

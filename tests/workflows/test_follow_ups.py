@@ -6,7 +6,18 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from workflows.follow_ups import Step, add_months, latest_delivery_due, point_due, step_due
+from workflows.follow_ups import (
+    Point,
+    Step,
+    add_months,
+    due_on,
+    latest_delivered_for,
+    latest_delivery_due,
+    next_point,
+    point_due,
+    schedule,
+    step_due,
+)
 from workflows.models import FollowUp
 
 
@@ -79,3 +90,42 @@ def test_the_steps_of_an_open_follow_up_follow_the_days_since_it_was_asked(setti
     assert due(60) == {Step.MISS}
     follow_up.status = FollowUp.Status.ANSWERED
     assert due(60) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "point"), [("14d", Point(0, 14)), ("3m", Point(3, 0)), (" 6m ", Point(6, 0)), ("3", Point(3, 0))]
+)
+def test_a_point_is_days_or_months(text, point):
+    assert Point.parse(text) == point
+
+
+@pytest.mark.parametrize("text", ["", "0d", "28d", "2w", "m", "-3m"])
+def test_a_point_of_four_weeks_or_more_is_said_in_months(text):
+    with pytest.raises(ValueError):
+        Point.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("now", "asked", "expected"),
+    [
+        (datetime(2026, 1, 28, 23, 59, tzinfo=UTC), [], None),  # the 13th day after delivery
+        (datetime(2026, 1, 29, 0, 0, tzinfo=UTC), [], Point(0, 14)),
+        (datetime(2026, 1, 29, 0, 0, tzinfo=UTC), [Point(0, 14)], None),
+        (datetime(2026, 4, 15, 0, 0, tzinfo=UTC), [Point(0, 14)], Point(3, 0)),
+        (datetime(2026, 7, 15, 0, 0, tzinfo=UTC), [Point(0, 14)], Point(6, 0)),  # 3 months missed: not asked late
+        (datetime(2026, 7, 15, 0, 0, tzinfo=UTC), [Point(6, 0)], None),
+    ],
+)
+def test_check_ins_come_at_two_weeks_then_months_after_delivery(settings, now, asked, expected):
+    settings.INCIDENT_CHECK_IN_POINTS = ["3m", "14d", "6m"]
+
+    assert schedule(FollowUp.Kind.INCIDENT) == [Point(0, 14), Point(3, 0), Point(6, 0)]
+    assert next_point(DELIVERED, asked, now, FollowUp.Kind.INCIDENT) == expected
+    assert due_on(DELIVERED, Point(0, 14)) == date(2026, 1, 29)
+
+
+def test_the_latest_delivery_due_for_a_point_in_days_is_that_many_days_back():
+    today = date(2026, 3, 1)
+    latest = latest_delivered_for(today, Point(0, 14))
+    assert latest == date(2026, 2, 15)
+    assert due_on(datetime(2026, 2, 15, 23, 0, tzinfo=UTC), Point(0, 14)) == today

@@ -152,6 +152,11 @@ def test_every_move_starts_and_ends_in_a_state_of_the_table():
         "follow_up_escalate",
         "follow_up_miss",
         "answer_follow_up",
+        "check_in_open",
+        "check_in_remind",
+        "check_in_escalate",
+        "check_in_miss",
+        "answer_check_in",
     }
     assert all(set(TRANSITION_SPECS[name].sources) & TERMINAL_STATES == {RequestState.CLOSED} for name in after_the_end)
     assert set(TRIAGE) <= set(TRANSITION_SPECS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -30,10 +31,12 @@ from web.forms.markdown import MarkdownField
 from web.forms.outcomes import IndicatorsField, IndicatorValuesField, known_values, planned_figures
 from web.forms.widgets import BudgetLinesField
 from web.outcomes import PlannedTargets
+from workflows.deadlines import deadline_for, hours_of
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import TRANSITIONS
 from workflows.matching import Candidate
 from workflows.models import FundApplication
+from workflows.moves.funding import emergency_ceiling, four_eyes_threshold
 from workflows.peers import PeerSuggestion
 from workflows.spec import DataField, Kind, MoveTone, TransitionSpec
 
@@ -121,6 +124,9 @@ FORM_FIELDS: dict[Kind, Callable[[DataField, bool], forms.Field]] = {
 
 # The moves whose values start from those reported at delivery: the city confirms or corrects them.
 CONFIRMS_DELIVERED = frozenset({"evaluate"})
+# The moves that ask for the indicators' values only when the support planned some (a check-in after an incident
+# is asked with or without them); the others say that none was planned.
+VALUES_IF_PLANNED = frozenset({"answer_check_in"})
 # The moves whose form starts from the pending fund application (the amount to approve).
 APPLICATION_MOVES = frozenset(spec.name for spec in TRANSITIONS if any(f.default_from_application for f in spec.fields))
 
@@ -158,6 +164,8 @@ class MoveForm(forms.Form):
         # The request's planned outcomes, read when a field first shows them (shared by a page's forms).
         self.planned = planned or PlannedTargets(support_request)
         for field in spec.fields:
+            if field.kind is Kind.INDICATOR_VALUES and spec.name in VALUES_IF_PLANNED and not self.planned():
+                continue
             form_field = FORM_FIELDS[field.kind](field, field.required and not field.default_from_request)
             if field.kind is Kind.EXPERTS:
                 assert isinstance(form_field, forms.ChoiceField)  # FORM_FIELDS asks for experts with a choice field
@@ -210,6 +218,33 @@ class MoveForm(forms.Form):
         }
         form_field.help_text = f"{field.help_text} {room}" if field.help_text else room
 
+    @cached_property
+    def notice(self) -> str:
+        """What a fund move says first on the incident fast track: applying, who decides how fast up to the
+        emergency ceiling; deciding an emergency application, that it is one."""
+        if self.spec.name == "route_to_funding" and self.support_request.fast_tracked_at is not None:
+            return gettext(
+                "Up to %(ceiling)s %(currency)s is decided within %(hours)s hours by one member of the management unit."
+            ) % {
+                "ceiling": _money(emergency_ceiling(), whole=True),
+                "currency": self.support_request.currency,
+                "hours": _funding_hours(),
+            }
+        application = self.application
+        if self.spec.name in APPLICATION_MOVES and application is not None and application.emergency:
+            if application.amount_requested > four_eyes_threshold() and application.first_approver_id is None:
+                text = gettext(
+                    "Emergency decision: this application on the incident fast track is due within %(hours)s hours. "
+                    "Above the four-eyes threshold, a second member of the management unit confirms your approval."
+                )
+            else:
+                text = gettext(
+                    "Emergency decision: this application on the incident fast track is due within %(hours)s hours, "
+                    "and your approval decides it."
+                )
+            return text % {"hours": _funding_hours()}
+        return ""
+
     def data_fields(self) -> list[BoundField]:
         """The move's own fields, without the confirmation (the page asks for that apart)."""
         return [self[name] for name in self.fields if name != CONFIRM]
@@ -255,12 +290,20 @@ class MoveForm(forms.Form):
                 self.add_error(name, str(message) if message else _("Check this field."))
 
 
-def _money(value: Any) -> str:
-    """An amount as the reader's language writes it: grouped thousands, two decimals."""
+def _money(value: Any, *, whole: bool = False) -> str:
+    """An amount as the reader's language writes it: grouped thousands, two decimals (none for a ``whole``
+    amount without cents: a ceiling reads "10,000")."""
     try:
-        return number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True, force_grouping=True)
+        amount = Decimal(str(value))
+        places = 0 if whole and amount == amount.to_integral_value() else 2
+        return number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
     except ArithmeticError:
         return str(value)
+
+
+def _funding_hours() -> str:
+    """The hours an emergency fund decision has (``WORKFLOW_INCIDENT_FUNDING_HOURS``), as the reader writes them."""
+    return number_format(hours_of(deadline_for(RequestState.FUNDING_REVIEW, fast_track=True)), use_l10n=True)
 
 
 @dataclass(frozen=True)

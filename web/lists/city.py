@@ -17,6 +17,7 @@ from helpdesk.selectors import visible_requests
 from web.lists.labels import ChoiceWords
 from web.lists.pagination import Page, paginate
 from workflows.lifecycle import STATE_SPECS
+from workflows.models import FollowUp
 from workflows.selectors import follow_up_awaited, states_waiting_on
 from workflows.spec import Party
 
@@ -36,11 +37,13 @@ class CityRow:
     due_at: datetime | None
     updated_at: datetime
     edit_url: str | None = None  # a draft the reader may still edit: its form, to carry on where they left it
-    follow_up: bool = False  # the desk asks how the results of the support are holding up
+    follow_up: bool = False  # the desk asks how the results of the support are holding up (or, a check-in)
 
 
 # What a line says of a request whose follow-up awaits the city's answer (whatever its state).
 FOLLOW_UP_PHRASE = _("Tell us how the results are holding up")
+# ... and whose check-in after the incident does (a request on the incident fast track).
+CHECK_IN_PHRASE = _("Tell us how the city is recovering after the incident")
 
 
 # What a line reads of a request, and what its cursor needs.
@@ -66,7 +69,10 @@ def city_row(request: SupportRequest, words: ChoiceWords | None = None, user: Us
     editable = user is not None and can(user, "edit_draft", request)
     state_label = words(RequestState, request.state)
     follow_up = bool(getattr(request, "follow_up_awaited", False))
-    phrase = str(FOLLOW_UP_PHRASE if follow_up else STATE_SPECS[request.state].phrases.city)
+    check_in = bool(getattr(request, "check_in_awaited", False))
+    phrase = str(
+        CHECK_IN_PHRASE if check_in else FOLLOW_UP_PHRASE if follow_up else STATE_SPECS[request.state].phrases.city
+    )
     return CityRow(
         reference=request.reference,
         url=reverse("request-detail", args=[request.reference]),
@@ -96,7 +102,7 @@ def city_attention(user: User, *, limit: int = 20) -> list[CityRow]:
     # (the subquery costs its query about a third more, most of it in building the SQL).
     rows = (
         _own(user)
-        .annotate(follow_up_awaited=follow_up_awaited())
+        .annotate(follow_up_awaited=follow_up_awaited(), check_in_awaited=follow_up_awaited(FollowUp.Kind.INCIDENT))
         .filter(Q(state__in=states_waiting_on(Party.CITY)) | Q(follow_up_awaited=True))
     )
     words = ChoiceWords()

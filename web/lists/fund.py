@@ -1,9 +1,13 @@
 """The management unit's fund queue: the applications awaiting a decision, with each hub's envelope
-(``templates/web/management/fund_queue.html``)."""
+(``templates/web/management/fund_queue.html``).
+
+Emergency applications (``FundApplication.emergency``: on the incident fast track, decided within hours) come
+first, soonest due first, with the time left; the others follow, oldest first, a page at a time.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -12,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 
 from helpdesk.models import StrategicPriority, User, localized_name
 from helpdesk.placeholders import ANONYMISED_TITLE
@@ -39,14 +44,20 @@ class FundRow:
     first_approver: str  # empty: no first approval yet (four eyes)
     created_at: datetime
     overdue: bool
+    emergency: bool = False
+    due_at: datetime | None = None  # when the decision is due (shown for an emergency one)
+    time_left: str = ""  # "31 hours left", "overdue by 2 hours" (an emergency one)
 
 
 TITLE_CHARS = 70
+# Emergency applications all stand above the pages (a handful at most: each is decided within hours).
+EMERGENCY_MAX = 50
 
 # What a line reads of an application, its request and people (and its cursor: created_at, pk).
 FUND_QUEUE_LINE = (
     "pk",
     "created_at",
+    "emergency",
     "amount_requested",
     "currency",
     "strategic_priority",
@@ -65,6 +76,20 @@ FUND_QUEUE_LINE = (
 def _person(line: Any, relation: str) -> str:
     names = [getattr(line, f"{relation}__{name}") for name in PERSON_NAME]
     return User.display_name(*names) if names[2] else ""
+
+
+def _time_left(due_at: datetime | None, now: datetime) -> str:
+    """How long an emergency decision has left, in whole hours (the countdown of the incident fast track)."""
+    if due_at is None:
+        return ""
+    seconds = (due_at - now).total_seconds()
+    if seconds <= 0:
+        late = max(1, int(-seconds // 3600))
+        return ngettext("overdue by %(n)s hour", "overdue by %(n)s hours", late) % {"n": late}
+    if seconds < 3600:
+        return gettext("less than an hour left")
+    hours = int(seconds // 3600)
+    return ngettext("%(n)s hour left", "%(n)s hours left", hours) % {"n": hours}
 
 
 def fund_row(line: Any, *, now: datetime, words: ChoiceWords | None = None) -> FundRow:
@@ -88,14 +113,28 @@ def fund_row(line: Any, *, now: datetime, words: ChoiceWords | None = None) -> F
         first_approver=_person(line, "first_approver"),
         created_at=line.created_at,
         overdue=bool(due_at and due_at < now),
+        emergency=line.emergency,
+        due_at=due_at,
+        time_left=_time_left(due_at, now) if line.emergency else "",
     )
 
 
 @dataclass
 class FundQueue:
-    page: Page  # rows: ``FundRow`` lines of the pending fund applications, oldest first
+    page: Page  # rows: ``FundRow`` lines of the pending fund applications that are not emergencies, oldest first
     envelopes: list[FundEnvelope]  # annotated with their balances (``envelope_balances``)
     fiscal_year: int
+    # The emergency applications, soonest due first: shown above the first page (``page.previous_cursor`` None).
+    emergencies: list[FundRow] = field(default_factory=list)
+
+    @property
+    def first_page(self) -> bool:
+        return self.page.previous_cursor is None
+
+    @property
+    def total(self) -> int:
+        """Every application awaiting a decision, emergencies included."""
+        return self.page.total + len(self.emergencies)
 
 
 def fund_queue(
@@ -108,9 +147,15 @@ def fund_queue(
 ) -> FundQueue:
     """One page of the fund applications awaiting a decision (oldest first), with each region's envelope for
     the fiscal year: what is committed and what pending applications ask, so the unit sees what an approval
-    would leave."""
+    would leave. The emergency applications come apart, soonest due first, whatever the page."""
     year = fiscal_year or current_fiscal_year()
-    applications = only_visible(pending_applications(), user, through="request")
+    pending = only_visible(pending_applications(), user, through="request")
+    applications = pending.filter(emergency=False)
+    emergencies = (
+        pending.filter(emergency=True)
+        .order_by("request__due_at", "pk")
+        .values_list(*FUND_QUEUE_LINE, named=True)[:EMERGENCY_MAX]
+    )
     page = paginate(
         applications.values_list(*FUND_QUEUE_LINE, named=True),
         sort_key="oldest",
@@ -121,4 +166,9 @@ def fund_queue(
     )
     now, words = timezone.now(), ChoiceWords()
     page.rows = [fund_row(line, now=now, words=words) for line in page.rows]
-    return FundQueue(page=page, envelopes=list(envelope_balances(year)), fiscal_year=year)
+    return FundQueue(
+        page=page,
+        envelopes=list(envelope_balances(year)),
+        fiscal_year=year,
+        emergencies=[fund_row(line, now=now, words=words) for line in emergencies],
+    )

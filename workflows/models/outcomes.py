@@ -4,7 +4,8 @@ When the hub routes a request it names the key indicators (``helpdesk.models.Ind
 move, with a baseline and a target where they apply (``OutcomeTarget``). The delivery report records the values
 reached, the city's evaluation confirms them, and each follow-up months later adds the values still standing
 (``OutcomeValue``, one per stage). A follow-up the city never answered stays without values: it is counted as
-missing, never filled in.
+missing, never filled in. A request on the incident fast track has check-ins after the incident instead (the same
+``FollowUp``, of its own kind, from two weeks after delivery), asked even when no indicator was planned.
 """
 
 from __future__ import annotations
@@ -41,7 +42,14 @@ class OutcomeTarget(models.Model):
 
 
 class FollowUp(models.Model):
-    """The question set a city is asked some months after delivery: are the results still there?"""
+    """The question set a city is asked some time after delivery: an outcome follow-up (are the results still
+    there?) or, for a request on the incident fast track, a check-in after the incident (how is the city
+    recovering, what does it still need?). Its point after delivery is ``months`` calendar months or ``days``
+    days, one of the two (``workflows.follow_ups``)."""
+
+    class Kind(models.TextChoices):
+        OUTCOME = "outcome", _("Follow-up")
+        INCIDENT = "incident", _("Check-in after the incident")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Awaiting the city's answer")
@@ -49,7 +57,12 @@ class FollowUp(models.Model):
         MISSED = "missed", _("Not answered")
 
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="follow_ups")
-    months = models.PositiveSmallIntegerField(_("months after delivery"))
+    # Defaults in the database too: rows written straight to the table (the scale seeder) are outcome ones in months.
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTCOME, db_default=Kind.OUTCOME
+    )
+    months = models.PositiveSmallIntegerField(_("months after delivery"), default=0, db_default=0)
+    days = models.PositiveSmallIntegerField(_("days after delivery"), default=0, db_default=0)
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(_("asked on"), default=timezone.now)
@@ -60,17 +73,24 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)  # answered, or counted as missing
-    # The city's own words on what changed since (sanitised HTML, shown to those who may read the request).
+    # The city's own words on what changed since (a check-in: how it is recovering), sanitised HTML, shown to
+    # those who may read the request.
     what_changed = models.TextField(_("what changed"), blank=True)
+    # A check-in after an incident: what the city said it still needs (sanitised HTML).
+    still_needed = models.TextField(_("what is still needed"), blank=True, db_default="")
 
     class Meta:
-        ordering = ["request_id", "months"]
+        ordering = ["request_id", "months", "days"]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [
             # One follow-up per request and point in time: the job that asks can run twice.
-            models.UniqueConstraint(fields=["request", "months"], name="followup_one_per_point"),
-            models.CheckConstraint(condition=models.Q(months__gt=0), name="followup_months_positive"),
+            models.UniqueConstraint(fields=["request", "months", "days"], name="followup_one_per_point"),
+            # A point is whole months or, under four weeks, days (so months then days is the order in time).
+            models.CheckConstraint(
+                condition=models.Q(months__gt=0, days=0) | models.Q(months=0, days__gt=0, days__lt=28),
+                name="followup_point_months_or_days",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "opened_at"], name="followup_status_opened"),
@@ -78,7 +98,8 @@ class FollowUp(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.request_id} +{self.months}m ({self.status})"
+        point = f"+{self.months}m" if self.months else f"+{self.days}d"
+        return f"{self.request_id} {point} ({self.status})"
 
 
 class OutcomeValue(models.Model):

@@ -1,5 +1,10 @@
 """The technical support fund: applying on the region's envelope, approving (four eyes), rejecting.
 
+On the incident fast track an application up to ``FUND_EMERGENCY_CEILING`` is an emergency one
+(``FundApplication.emergency``): its decision is due within ``WORKFLOW_INCIDENT_FUNDING_HOURS``, and one member of
+the management unit decides it like any application up to the four-eyes threshold (above it, two still must).
+Above the ceiling a fast-track request's application waits the fund's usual working days.
+
 Money is committed by one conditional UPDATE (``committed + X <= amount``): of two approvals racing for
 the last of an envelope, the database lets exactly one through, and its check constraint backs that up.
 """
@@ -23,6 +28,16 @@ from workflows.moves.outcomes import outcomes_plan
 
 def four_eyes_threshold() -> Decimal:
     return Decimal(str(settings.FUND_FOUR_EYES_THRESHOLD))
+
+
+def emergency_ceiling() -> Decimal:
+    return Decimal(str(settings.FUND_EMERGENCY_CEILING))
+
+
+def is_emergency(request: SupportRequest, amount: Decimal) -> bool:
+    """Whether an application of ``amount`` on ``request`` is an emergency one: the request is on the incident
+    fast track and the amount within the emergency ceiling."""
+    return request.fast_tracked_at is not None and amount <= emergency_ceiling()
 
 
 def _refuse(move: Move, message: str, code: str, field: str = "") -> TransitionRefused:
@@ -57,6 +72,10 @@ def route_to_funding(request: SupportRequest, move: Move) -> None:
             "budget_lines",
         )
     outcomes_plan(request, move)
+    emergency = is_emergency(request, data["amount"])
+    if request.fast_tracked_at is not None and not emergency:
+        # Above the ceiling the fast track's hours do not reach the fund: its usual working days apply.
+        move.fast_track = False
     application = FundApplication.objects.create(
         request_id=request.pk,
         envelope=envelope,
@@ -66,7 +85,10 @@ def route_to_funding(request: SupportRequest, move: Move) -> None:
         strategic_priority=data["strategic_priority"],
         justification=data["justification"],
         recommended_by=move.actor,
+        emergency=emergency,
     )
+    if request.fast_tracked_at is not None:
+        move.record["emergency"] = emergency
     move.record.update(
         application=application.pk,
         envelope=envelope.pk,
@@ -109,6 +131,8 @@ def approve_funding(request: SupportRequest, move: Move) -> str:
     if amount > envelope.remaining:
         raise _refuse(move, _remaining_message(envelope), "envelope_exhausted", "amount_approved")
     move.record.update(application=application.pk, envelope=envelope.pk, amount=str(amount), currency=envelope.currency)
+    if application.emergency:
+        move.record["emergency"] = True
     conditions = move.data.get("conditions", application.conditions)
     if not first and amount > four_eyes_threshold():
         FundApplication.objects.filter(pk=application.pk).update(
@@ -153,4 +177,6 @@ def reject_funding(request: SupportRequest, move: Move) -> None:
         decided_at=move.now,
     )
     move.record.update(application=application.pk, amount=str(application.amount_requested))
+    if application.emergency:
+        move.record["emergency"] = True
     assignments_wind_up(request, move)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from devtools.demo.bulk import bulk_load
 from devtools.demo.calendar import seed_hub_calendars
 from devtools.demo.follow_ups import seed_follow_ups
+from devtools.demo.fund import seed_fund
 from devtools.demo.history import seed_scale_history
 from devtools.demo.membership import seed_membership
 from devtools.demo.network import DEMO_PASSWORD, seed_network
@@ -47,8 +48,9 @@ class Command(BaseCommand):
         peers = peer_contact_themes_seed()
         # Last: the pending expert and the new city must not be drawn into the demo requests.
         invitations = seed_membership()
-        seed_pool()
         seed_hub_calendars()  # each hub's time zone, working week and a closure day (devtools/demo/calendar.py)
+        seed_pool()
+        seed_fund()  # an emergency fund application for mu.director; a check-in after an incident for focal.sousse
         self.stdout.write(
             f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups, {resources} resources, "
             f"{peers} cities open to peer exchange, {invitations} invitations)."

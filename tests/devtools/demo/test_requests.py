@@ -46,8 +46,10 @@ def test_every_demo_request_reached_its_state_through_its_moves():
             assert story[-1].to_state == spec.target
         assert all(row.actor is not None for row in story), spec.title
     assert set(SupportRequest.objects.values_list("state", flat=True)) == set(RequestState.values)
+    # Other demo modules' requests (the incident fast track's, ``devtools.demo.fund``) have trails of their own.
+    others = TransitionLog.objects.exclude(request__in=[requests[(s.city, s.title)] for s in ALL_REQUESTS]).count()
     report = audit_verify()
-    assert report.intact and report.rows == sum(len(spec.steps) for spec in ALL_REQUESTS) + later
+    assert report.intact and report.rows == sum(len(spec.steps) for spec in ALL_REQUESTS) + later + others
 
 
 def test_the_demo_shows_the_fund_and_the_expert_pool_at_work():
@@ -80,7 +82,8 @@ def test_routed_demo_requests_plan_their_indicators_and_delivered_ones_report_va
 
     values = OutcomeValue.objects.select_related("target__request", "target__indicator")
     delivered = values.filter(stage=OutcomeValue.Stage.DELIVERED)
-    reported = {v.target.request.title for v in delivered}
+    # (Of these demo requests; other demo modules' delivered ones report theirs too.)
+    reported = {v.target.request.title for v in delivered} & {spec.title for spec in ALL_REQUESTS}
     assert reported == {
         "Peer exchange on online hate monitoring",
         "Recovery support one year on",
@@ -98,4 +101,5 @@ def test_routed_demo_requests_plan_their_indicators_and_delivered_ones_report_va
     # The city confirms most figures as reported and corrects some.
     assert any(confirmed[key] == reached[key] for key in confirmed)
     assert any(confirmed[key] != reached[key] for key in confirmed)
-    assert TransitionLog.objects.filter(transition="report_delivery", data__delivered_values__gt=0).count() == 6
+    ours = TransitionLog.objects.filter(request__title__in=[spec.title for spec in ALL_REQUESTS])
+    assert ours.filter(transition="report_delivery", data__delivered_values__gt=0).count() == 6

@@ -23,6 +23,7 @@ from tests.factories import (
     steering,
 )
 from tests.web.pages import in_state
+from web.lists.fund import fund_queue
 from workflows.models import ExpertAssignment, FundApplication
 from workflows.services import transition_perform
 from workflows.stats import FigureRow, period_for, steering_figures
@@ -238,3 +239,53 @@ def test_figures_pages_query_counts_are_bounded(client, django_assert_max_num_qu
     # are then kept for five minutes; and the new-request form's deflection figures (1: ``intake_deflection``).
     with django_assert_max_num_queries(22):
         assert client.get(reverse("overview")).status_code == 200
+
+
+def test_fund_queue_lists_emergency_applications_first_with_the_time_left(client):
+    region = RegionFactory(name="Middle East and North Africa")
+    FundEnvelopeFactory(region=region, fiscal_year=2026, amount=Decimal("10000000"))
+    envelope = region.envelopes.get()
+    now = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
+
+    def application(title: str, *, days_ago: int, emergency: bool = False, due_in_hours: int = 0) -> str:
+        request = in_state("funding_review", city=CityFactory(region=region), title=title)
+        if emergency:
+            type(request).objects.filter(pk=request.pk).update(
+                fast_tracked_at=now - timedelta(days=1), due_at=now + timedelta(hours=due_in_hours)
+            )
+        created = FundApplication.objects.create(
+            request=request,
+            envelope=envelope,
+            amount_requested=Decimal("1000"),
+            strategic_priority=4,
+            justification="Aligned.",
+            emergency=emergency,
+        )
+        FundApplication.objects.filter(pk=created.pk).update(created_at=now - timedelta(days=days_ago))
+        return request.reference
+
+    oldest = application("Youth council", days_ago=20)
+    later = application("Schools", days_ago=10)
+    urgent = application("After the attack", days_ago=1, emergency=True, due_in_hours=31)
+    soonest = application("Shelter", days_ago=0, emergency=True, due_in_hours=5)
+    late = application("Late", days_ago=3, emergency=True, due_in_hours=-2)
+    mu = management()
+    client.force_login(mu)
+
+    with time_machine.travel(now, tick=False):
+        response = client.get(reverse("fund-queue"), {"year": "2026"})
+        cursor = fund_queue(mu, fiscal_year=2026, per_page=1).page.next_cursor
+        second = client.get(reverse("fund-queue"), {"year": "2026", "after": cursor})
+
+    queue = response.context["queue"]
+    rows = [*queue.emergencies, *queue.page.rows]
+    assert [r.reference for r in rows] == [late, soonest, urgent, oldest, later]
+    assert [r.time_left for r in rows] == ["overdue by 2 hours", "5 hours left", "31 hours left", "", ""]
+    page = response.content.decode()
+    assert page.count(">Emergency</span>") == 3
+    assert page.index(late) < page.index(soonest) < page.index(urgent) < page.index(oldest)
+    assert "Decide by" in page and "31 hours left" in page
+    assert "(5)" in page  # every application awaiting a decision is counted
+    # Another page of the others does not repeat the emergencies above them.
+    assert [r.reference for r in second.context["page"].rows] == [later]
+    assert ">Emergency</span>" not in second.content.decode()

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 
 from helpdesk.models import SupportRequest
 from tests.factories import CityFactory, FundEnvelopeFactory, focal_point, hub_staff, management
@@ -147,3 +149,46 @@ def test_evaluating_says_it_closes_the_request_without_a_confirmation_box(client
     assert "Sending your evaluation closes the request." in section
     assert "evaluate-confirm" not in section and "<dialog" not in section
     assert '<summary class="btn btn-primary">Evaluate the support</summary>' in section
+
+
+def test_on_the_fast_track_applying_to_the_fund_names_the_emergency_ceiling_in_the_readers_numbers(
+    client, city, settings
+):
+    settings.FUND_EMERGENCY_CEILING = Decimal("10000")
+    settings.WORKFLOW_INCIDENT_FUNDING_HOURS = 48
+    request = in_state("submitted", city=city, kind="fund", funding_requested=Decimal("8000"))
+    SupportRequest.objects.filter(pk=request.pk).update(fast_tracked_at=timezone.now())
+    client.force_login(hub_staff(city.region))
+    url = reverse("request-move", args=[request.reference, "route_to_funding"])
+
+    page = client.get(url).content.decode()
+    section = _moves_section(client, request)
+
+    sentence = "Up to 10,000 EUR is decided within 48 hours by one member of the management unit."
+    assert sentence in page and sentence in section
+    # In the reader's own number format.
+    client.force_login(hub_staff(city.region, preferred_language="fr"))
+    french = client.get(url).content.decode()
+    with translation.override("fr"):
+        grouped = number_format(10000, force_grouping=True)
+    assert grouped != "10,000" and f"{grouped} EUR" in french
+    # Off the fast track nothing is said of it.
+    SupportRequest.objects.filter(pk=request.pk).update(fast_tracked_at=None)
+    client.force_login(hub_staff(city.region))
+    assert "Up to 10,000 EUR" not in client.get(url).content.decode()
+
+
+def test_deciding_an_emergency_application_says_it_is_an_emergency_decision(client, city):
+    request, _ = _application(city, asked=Decimal("8000"), envelope_amount=Decimal("100000"))
+    FundApplication.objects.filter(request=request).update(emergency=True)
+    client.force_login(management())
+
+    page = client.get(reverse("request-move", args=[request.reference, "approve_funding"])).content.decode()
+
+    notice = page[page.index('id="move-notice"') : page.index("</div>", page.index('id="move-notice"'))]
+    assert "Emergency decision" in notice and "your approval decides it" in notice
+    FundApplication.objects.filter(request=request).update(emergency=False)
+    assert (
+        "Emergency decision"
+        not in client.get(reverse("request-move", args=[request.reference, "approve_funding"])).content.decode()
+    )

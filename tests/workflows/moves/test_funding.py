@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from helpdesk.models import RequestState
 from tests.factories import FundEnvelopeFactory, focal_point, hub_staff, management
 from tests.workflows.conftest import row_counts
-from workflows.calendar import fiscal_year_of
+from workflows.calendar import calendar_of, fiscal_year_of
+from workflows.deadlines import due_at_for
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
 from workflows.models import FundApplication, FundEnvelope, TransitionLog
@@ -273,3 +276,99 @@ def test_an_envelope_of_another_year_is_not_used(net):
     request = net.at("submitted")
 
     assert _refusal(request, "route_to_funding", net.hub, **net.data("route_to_funding")).code == "no_envelope"
+
+
+# Emergency applications: on the incident fast track, up to FUND_EMERGENCY_CEILING.
+ROUTED = datetime(2026, 3, 5, 18, 30, tzinfo=UTC)  # a Thursday evening
+
+
+def _fast_tracked_application(net, amount: str, *, fast_track: bool = True):
+    request = net.at("submitted", fast_tracked_at=ROUTED - timedelta(hours=2) if fast_track else None)
+    lines = [{"item": "Everything", "amount": amount}]
+    with time_machine.travel(ROUTED, tick=False):
+        return transition_perform(
+            request=request,
+            transition="route_to_funding",
+            actor=net.hub,
+            data=net.data("route_to_funding", amount=amount, budget_lines=lines),
+        )
+
+
+def _working_days_due(request) -> datetime | None:
+    return due_at_for(S.FUNDING_REVIEW, now=ROUTED, calendar=calendar_of(request, now=ROUTED))
+
+
+def test_up_to_the_ceiling_a_fast_track_application_is_an_emergency_decided_within_48_hours(net, settings):
+    settings.FUND_EMERGENCY_CEILING = Decimal("10000")
+    settings.WORKFLOW_INCIDENT_FUNDING_HOURS = 48
+
+    request = _fast_tracked_application(net, "10000")
+
+    application = FundApplication.objects.get(request=request)
+    assert application.emergency is True
+    assert request.due_at == ROUTED + timedelta(hours=48)
+    routed = TransitionLog.objects.get(request=request, transition="route_to_funding")
+    assert routed.data["emergency"] is True
+    # One member of the management unit decides it: the money is committed at the first approval.
+    after = transition_perform(request=request, transition="approve_funding", actor=net.mu)
+    application.refresh_from_db()
+    net.envelope.refresh_from_db()
+    assert after.state == S.IN_DELIVERY
+    assert application.status == FundApplication.Status.APPROVED and application.decided_by == net.mu
+    assert net.envelope.committed == Decimal("10000")
+    approved = TransitionLog.objects.get(request=request, transition="approve_funding")
+    assert approved.data["emergency"] is True and approved.data["four_eyes"] is False
+
+
+def test_above_the_ceiling_a_fast_track_application_waits_the_funds_working_days(net, settings):
+    settings.FUND_EMERGENCY_CEILING = Decimal("10000")
+
+    request = _fast_tracked_application(net, "10000.01")
+
+    application = FundApplication.objects.get(request=request)
+    assert application.emergency is False
+    assert request.due_at == _working_days_due(request)
+    assert request.due_at != ROUTED + timedelta(hours=48)
+    assert TransitionLog.objects.get(request=request, transition="route_to_funding").data["emergency"] is False
+
+
+def test_an_emergency_above_the_four_eyes_threshold_still_needs_two_approvers(net, settings):
+    settings.FUND_FOUR_EYES_THRESHOLD = Decimal("25000")
+    settings.FUND_EMERGENCY_CEILING = Decimal("50000")
+    request = _fast_tracked_application(net, "30000")
+    assert FundApplication.objects.get(request=request).emergency is True
+    assert request.due_at == ROUTED + timedelta(hours=48)
+
+    first = transition_perform(request=request, transition="approve_funding", actor=net.mu)
+
+    assert first.state == S.FUNDING_REVIEW
+    # The first approval does not move the deadline: the emergency's 48 hours still count.
+    assert first.due_at == ROUTED + timedelta(hours=48)
+    assert _refusal(first, "approve_funding", net.mu).code == "four_eyes"
+    final = transition_perform(request=first, transition="approve_funding", actor=net.mu2)
+    assert final.state == S.IN_DELIVERY
+    net.envelope.refresh_from_db()
+    assert net.envelope.committed == Decimal("30000")
+    rows = TransitionLog.objects.filter(request=request, transition="approve_funding").order_by("seq")
+    assert [(row.data.get("first_approval", False), row.data["emergency"]) for row in rows] == [
+        (True, True),
+        (False, True),
+    ]
+
+
+def test_off_the_fast_track_an_application_is_never_an_emergency(net, settings):
+    settings.FUND_EMERGENCY_CEILING = Decimal("10000")
+
+    request = _fast_tracked_application(net, "500", fast_track=False)
+
+    assert FundApplication.objects.get(request=request).emergency is False
+    assert request.due_at == _working_days_due(request)
+    assert "emergency" not in TransitionLog.objects.get(request=request, transition="route_to_funding").data
+
+
+def test_an_emergency_rejection_is_audited_as_one(net):
+    request = _fast_tracked_application(net, "8000")
+
+    transition_perform(request=request, transition="reject_funding", actor=net.mu, data={"reason": "Covered."})
+
+    assert TransitionLog.objects.get(request=request, transition="reject_funding").data["emergency"] is True
