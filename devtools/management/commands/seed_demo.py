@@ -18,6 +18,7 @@ from devtools.demo.requests_learned import LEARNED_REQUESTS
 from devtools.demo.resources import peer_contact_themes_seed, seed_resources
 from devtools.demo.resources_scale import seed_scale_resources
 from devtools.demo.scale import seed_scale
+from devtools.demo.waiver import seed_waiver
 from workflows.selectors import current_fiscal_year
 
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         peers = peer_contact_themes_seed()
         # Last: the pending expert and the new city must not be drawn into the demo requests.
         invitations = seed_membership()
+        seed_waiver()
         self.stdout.write(
             f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups, {resources} resources, "
             f"{peers} cities open to peer exchange, {invitations} invitations)."
