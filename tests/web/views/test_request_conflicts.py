@@ -50,6 +50,9 @@ def test_the_hub_lead_is_offered_the_waiver_for_the_conflicted_expert(client, ne
     page = _page(client, net.hub, conflicted)
 
     assert DECLARATION in page and "Your decision: record a waiver, or ask another expert instead." in page
+    # The timeline words the acceptance as what it was: a declared conflict, not an acceptance.
+    assert "An expert declared a conflict of interest: a waiver or another expert is needed" in page
+    assert "An expert accepted the assignment" not in page
     assert "Record a waiver" in page and "Ask another expert instead" in page
     # The expert is the form's choice, already chosen when there is one; the waiver asks its reason and confirms.
     assert f'name="waive_conflict-assignment" value="{assignment.pk}"' in page
