@@ -443,6 +443,12 @@ def _choose_mail_reply(s: _Scope, _obj: Any = None, **_: Any) -> bool:
     return s.management or s.hub_region_id is not None
 
 
+def _declare_ties(s: _Scope, _obj: Any = None, **_: Any) -> bool:
+    """The management unit and hub staff decide about cities' requests, so they declare the cities they are tied
+    to (``User.tied_cities``): a member of the management unit tied to a city does not decide its grants."""
+    return s.management or s.hub_region_id is not None
+
+
 _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "view_resource": _view_resource,
     "propose_resource": _propose_resource,
@@ -458,6 +464,7 @@ _OTHER_RULES: dict[str, Callable[..., bool]] = {
     "view_introduction": _view_introduction,
     "set_peer_contact": _set_peer_contact,
     "choose_mail_reply": _choose_mail_reply,
+    "declare_ties": _declare_ties,
     # The network's people, invitations, city records and expert pool (``helpdesk.access_people``).
     **people_rules.RULES,
     # A hub's calendar: its time zone, working week and closure days (``helpdesk.access_hubs``).

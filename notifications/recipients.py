@@ -23,7 +23,14 @@ from workflows.spec import Audience, DeadlineKind
 A = Audience
 
 # A message reaches those involved in the request (then only those who may see it), never its author.
-MESSAGE_CANDIDATES: tuple[Audience, ...] = (A.CITY, A.OWNER_OR_HUB, A.PROPOSED_EXPERTS, A.ACCEPTED_EXPERTS)
+MESSAGE_CANDIDATES: tuple[Audience, ...] = (
+    A.CITY,
+    A.OWNER_OR_HUB,
+    A.PROPOSED_EXPERTS,
+    A.ACCEPTED_EXPERTS,
+    # Still reading the brief and the expert channel while the hub lead decides on the conflict they declared.
+    A.CONFLICTED_EXPERTS,
+)
 
 # A passed deadline reminds whoever the state waits on (the lifecycle table says who); an escalation, later,
 # goes to the hub's lead and the management unit.
@@ -146,7 +153,7 @@ class Resolver:
             s = ExpertAssignment.Status
             qs = ExpertAssignment.objects.filter(
                 request_id__in=[r.pk for r in self.requests],
-                status__in=[s.PROPOSED, s.ACCEPTED, s.COMPLETED],
+                status__in=[s.PROPOSED, s.ACCEPTED, s.CONFLICT, s.COMPLETED],
                 expert__is_active=True,
             )
             self._assignments = [(a.request_id, a.expert, a.status) for a in qs.select_related("expert").order_by("pk")]
@@ -158,9 +165,11 @@ class Resolver:
         return by_request
 
     def _named_experts(self) -> People:
+        s = ExpertAssignment.Status
         if not self.named_expert_ids:
-            return self._experts([ExpertAssignment.Status.PROPOSED])
-        return self._experts([ExpertAssignment.Status.PROPOSED], named=True)
+            return self._experts([s.PROPOSED])
+        # The experts the move named, whatever their answer: a proposal's, or one whose declared conflict was waived.
+        return self._experts([s.PROPOSED, s.ACCEPTED, s.CONFLICT], named=True)
 
     def _proposed_experts(self) -> People:
         return self._experts([ExpertAssignment.Status.PROPOSED])
@@ -170,7 +179,10 @@ class Resolver:
 
     def _engaged_experts(self) -> People:
         s = ExpertAssignment.Status
-        return self._experts([s.PROPOSED, s.ACCEPTED, s.COMPLETED])
+        return self._experts([s.PROPOSED, s.ACCEPTED, s.CONFLICT, s.COMPLETED])
+
+    def _conflicted_experts(self) -> People:
+        return self._experts([ExpertAssignment.Status.CONFLICT])
 
     def _released_experts(self) -> People:
         """Experts whose open proposal the move closed: no longer on the request, told that their part ended."""

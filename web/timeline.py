@@ -137,7 +137,7 @@ def _done_line(line: TrailLine) -> str | Promise:
         # Not a move: a city's answer to a peer introduction, a focal point handover (the request stays put).
         known = TRAIL_LINES.get(line.transition) or PEOPLE_LINES.get(line.transition)
         return known if known is not None else line.transition
-    return spec.announced(from_state=line.from_state, to_state=line.to_state).line
+    return spec.announced(from_state=line.from_state, to_state=line.to_state, name=line.announced).line
 
 
 def _move_steps(

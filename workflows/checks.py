@@ -31,6 +31,7 @@ from workflows.spec import ActorCheck, Guard, Rule, TransitionSpec
 Actor = User | AnonymousUser | None
 PROPOSED = ExpertAssignment.Status.PROPOSED
 ACCEPTED = ExpertAssignment.Status.ACCEPTED
+CONFLICT = ExpertAssignment.Status.CONFLICT
 
 
 # The assignment comes from the request's facts (one read for every button of a page), the standing of the
@@ -45,11 +46,18 @@ def _delivery_team(user: Actor, facts: RequestFacts) -> bool:
     return is_expert_in_good_standing(user) and facts.assignment_of(getattr(user, "pk", None), [ACCEPTED]) is not None
 
 
+def _hub_lead(user: Actor, facts: RequestFacts) -> bool:
+    if is_management(user):
+        return True
+    return is_hub_staff_of(user, facts.request) and bool(getattr(user, "is_hub_lead", False))
+
+
 RULES: dict[Rule, Callable[[Actor, RequestFacts], bool]] = {
     Rule.FOCAL_POINT: lambda user, facts: is_focal_point_of(user, facts.request),
     Rule.HUB_STAFF: lambda user, facts: is_hub_staff_of(user, facts.request),
     Rule.PROPOSED_EXPERT: _proposed_expert,
     Rule.DELIVERY_TEAM: _delivery_team,
+    Rule.HUB_LEAD: _hub_lead,
     Rule.MANAGEMENT: lambda user, facts: is_management(user),
     Rule.SYSTEM: lambda user, facts: user is None,
 }
@@ -69,6 +77,12 @@ class Check:
     passes: Callable[..., bool]
     # The request's own fields at fault, for a page to mark them.
     at_fault: Callable[[SupportRequest], list[str]] | None = None
+    # What the message names (``%(city)s``...), read from the request only when the check refuses.
+    words: Callable[[RequestFacts], dict[str, str]] | None = None
+
+    def refused(self, facts: RequestFacts) -> str | Promise:
+        """The message as the person reads it, with what it names."""
+        return self.message % self.words(facts) if self.words is not None else self.message
 
 
 def missing_for_submission(request: SupportRequest) -> list[str]:
@@ -116,6 +130,11 @@ GUARDS: dict[Guard, Check] = {
         "no_application",
         _("There is no fund application awaiting a decision."),
         lambda facts: facts.pending_application is not None,
+    ),
+    Guard.HAS_CONFLICT: Check(
+        "no_conflict",
+        _("No expert's declared conflict of interest awaits a decision on this request."),
+        lambda facts: facts.has_assignment(CONFLICT),
     ),
     Guard.DEADLINE_PASSED: Check("not_due", _("The evaluation period has not ended yet."), _deadline_passed),
     Guard.FOLLOW_UP_DUE: Check(
@@ -165,6 +184,18 @@ def _not_first_approver(user: Actor, facts: RequestFacts) -> bool:
     return application is None or application.first_approver_id != getattr(user, "pk", None)
 
 
+def _not_tied_to_city(user: Actor, facts: RequestFacts) -> bool:
+    """Declared no tie to the request's city (``User.tied_cities``); asked once per person and look."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return True
+
+    def untied() -> bool:
+        return not User.tied_cities.through.objects.filter(user_id=user_id, city_id=facts.request.city_id).exists()
+
+    return facts.verdict(ActorCheck.NOT_TIED_TO_CITY.value, user_id, untied)
+
+
 ACTOR_CHECKS: dict[ActorCheck, Check] = {
     ActorCheck.NOT_TRIAGER: Check(
         "separation_of_duties",
@@ -175,6 +206,12 @@ ACTOR_CHECKS: dict[ActorCheck, Check] = {
         "four_eyes",
         _("You gave the first approval; a second, different member of the management unit must confirm it."),
         _not_first_approver,
+    ),
+    ActorCheck.NOT_TIED_TO_CITY: Check(
+        "tied_to_city",
+        _("You declared a tie to %(city)s: another member of the management unit must decide."),
+        _not_tied_to_city,
+        words=lambda facts: {"city": facts.request.city.name},
     ),
 }
 
@@ -198,10 +235,10 @@ def refusal(spec: TransitionSpec, facts: RequestFacts, actor: Actor) -> Transiti
     for check_name in spec.actor_checks:
         check = ACTOR_CHECKS[check_name]
         if not check.passes(actor, facts):
-            return TransitionRefused(check.message, code=check.code, transition=name)
+            return TransitionRefused(check.refused(facts), code=check.code, transition=name)
     for guard_name in spec.guards:
         guard = GUARDS[guard_name]
         if not guard.passes(facts):
             fields = guard.at_fault(request) if guard.at_fault else None
-            return TransitionRefused(guard.message, code=guard.code, transition=name, fields=fields)
+            return TransitionRefused(guard.refused(facts), code=guard.code, transition=name, fields=fields)
     return None

@@ -37,7 +37,9 @@ class TransitionRefused(WorkflowError):
     ``currency_mismatch``, ``envelope_exhausted``, ``amount_too_high``, ``amount_mismatch``,
     ``four_eyes``, ``separation_of_duties``, ``capacity``, ``expert_unavailable``, ``already_proposed``,
     ``no_assignment``, ``no_open_follow_up`` (no follow-up awaits the city's answer; ``not_due`` also says
-    that no follow-up is due to be opened, reminded, escalated or counted as missed). ``fields`` maps each
+    that no follow-up is due to be opened, reminded, escalated or counted as missed), ``no_conflict`` (no
+    expert's declared conflict awaits the hub lead), ``tied_to_city`` (the person declared a tie to the
+    request's city and may not decide its grant). ``fields`` maps each
     data field at fault to what is wrong with it ("" when the message says it all).
     """
 

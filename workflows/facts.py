@@ -35,8 +35,10 @@ class RequestFacts:
 
     @cached_property
     def assignments(self) -> list[ExpertAssignment]:
-        """Every expert assignment of the request, oldest first, with the expert (pages name them)."""
-        return list(ExpertAssignment.objects.filter(request_id=self.request.pk).select_related("expert").order_by("pk"))
+        """Every expert assignment of the request, oldest first, with the expert and whoever waived a declared
+        conflict (pages name them)."""
+        assignments = ExpertAssignment.objects.filter(request_id=self.request.pk)
+        return list(assignments.select_related("expert", "waived_by").order_by("pk"))
 
     def assignment_of(self, user_id: int | None, statuses: Iterable[str]) -> ExpertAssignment | None:
         wanted = set(statuses)

@@ -4,7 +4,8 @@ Every other part reads it (``workflows.spec`` says what each fact means); ``test
 fails when one is missing. Adding a state: a line in ``STATES`` (its value in ``RequestState``, the choice
 migration), the moves into and out of it, and their e-mails (``templates/notifications/email/events/``).
 The follow-up moves after delivery are written in ``workflows.lifecycle_follow_ups``, the peer exchange's in
-``workflows.lifecycle_peers``, and listed here with the rest.
+``workflows.lifecycle_peers``, the hub lead's decision on a declared conflict in ``workflows.lifecycle_conflicts``,
+and listed here with the rest.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import replace
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import RequestState, SupportKind, Visibility
+from workflows.lifecycle_conflicts import CONFLICT_DECLARED, CONFLICT_MOVES
 from workflows.lifecycle_follow_ups import FOLLOW_UP_MOVES
 from workflows.lifecycle_peers import PEER_MOVES
 from workflows.moves import assignments, closing, funding, triage
@@ -345,6 +347,8 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
             ),
             DataField(name="has_conflict", kind=Kind.BOOL, label=_("I have a conflict of interest to declare")),
         ),
+        # A declared conflict stops the acceptance: the hub lead is asked to decide instead.
+        other_events=(CONFLICT_DECLARED,),
     ),
     TransitionSpec(
         name="decline_assignment",
@@ -359,6 +363,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         consequence=_("You turn this assignment down for good: the hub is told and your access to the brief ends."),
         fields=(DataField(name="reason", kind=Kind.TEXT, label=_("Reason"), help_text=REASON_HELP),),
     ),
+    *CONFLICT_MOVES,
     TransitionSpec(
         name="start_delivery",
         sources=(S.EXPERT_MATCHING,),
@@ -402,7 +407,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
             DELIVERY_DUE,
         ),
         guards=(Guard.HAS_PENDING_APPLICATION,),
-        actor_checks=(ActorCheck.NOT_TRIAGER, ActorCheck.NOT_FIRST_APPROVER),
+        actor_checks=(ActorCheck.NOT_TRIAGER, ActorCheck.NOT_FIRST_APPROVER, ActorCheck.NOT_TIED_TO_CITY),
         may_stay=True,
         # Above the four-eyes threshold the first approval only records itself and asks for a second.
         stay_event=event(
@@ -422,6 +427,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         consequence=_("The application is rejected and the request ends as declined; the city reads your reason."),
         fields=(DataField(name="reason", kind=Kind.TEXT, label=_("Reason"), help_text=REASON_HELP),),
         guards=(Guard.HAS_PENDING_APPLICATION,),
+        actor_checks=(ActorCheck.NOT_TIED_TO_CITY,),
     ),
     TransitionSpec(
         name="report_delivery",

@@ -12,14 +12,16 @@ from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, Follo
 
 def on_requests_anonymised(sender: Any, *, request_ids: list[int], **kwargs: Any) -> None:
     """Blank the free text people wrote in the lifecycle's rows of anonymised requests (inside the retention
-    job's transaction): conflict declarations, decline reasons, fund justifications, conditions and budget
-    labels, delivery reports, evaluation outcomes and comments, what the city said changed at a follow-up.
-    Amounts, ratings, indicator values and dates stay."""
+    job's transaction): conflict declarations and the reasons of their waivers, decline reasons, fund
+    justifications, conditions and budget labels, delivery reports, evaluation outcomes and comments, what the city
+    said changed at a follow-up. Amounts, ratings, indicator values and dates stay."""
     engaged: dict[type[Model], list[int]] = {
         model: list(model.objects.filter(request_id__in=request_ids).values_list("pk", flat=True))
         for model in (ExpertAssignment, FundApplication, DeliveryReport, Evaluation, FollowUp)
     }
-    ExpertAssignment.objects.filter(request_id__in=request_ids).update(conflict_of_interest="", decline_reason="")
+    ExpertAssignment.objects.filter(request_id__in=request_ids).update(
+        conflict_of_interest="", decline_reason="", waiver_reason=""
+    )
     FundApplication.objects.filter(request_id__in=request_ids).update(
         justification="", conditions="", decision_reason="", budget_lines=[]
     )

@@ -1,5 +1,5 @@
 """Reads of the lifecycle: what a person may do with a request and what it went through, late requests, the
-fund's queue and balances, experts' assignments.
+fund's queue and balances, experts' assignments (``workflows.selectors_assignments``, listed here).
 
 Each returns a queryset or a list built in a fixed number of queries; callers scope what they show with
 ``helpdesk.selectors.visible_requests``.
@@ -14,21 +14,18 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -39,7 +36,7 @@ from helpdesk.models import TERMINAL_STATES, Indicator, Region, RequestState, Su
 from helpdesk.prepared import PreparedRead
 from helpdesk.selectors import PERSON_NAME
 from workflows.calendar import fiscal_year_of
-from workflows.checks import refusal
+from workflows.checks import ACTOR_CHECKS, refusal
 from workflows.facts import RequestFacts
 from workflows.lifecycle import STATE_SPECS, STATES, TRANSITION_SPECS, TRANSITIONS
 from workflows.models import (
@@ -53,7 +50,12 @@ from workflows.models import (
     OutcomeValue,
     TransitionLog,
 )
-from workflows.spec import MoveTone, Party, Reader, TransitionSpec
+from workflows.selectors_assignments import AssignmentLine as AssignmentLine
+from workflows.selectors_assignments import accepted_experts as accepted_experts
+from workflows.selectors_assignments import assignment_lines
+from workflows.selectors_assignments import assignments_for_expert as assignments_for_expert
+from workflows.selectors_assignments import conflicted_assignments as conflicted_assignments
+from workflows.spec import ANNOUNCED, MoveTone, Party, Reader, TransitionSpec
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
 Actor = User | AnonymousUser | None
@@ -164,23 +166,6 @@ def envelope_balances(fiscal_year: int) -> QuerySet[FundEnvelope]:
     )
 
 
-def assignments_for_expert(user: User) -> QuerySet[ExpertAssignment]:
-    """An expert's inbox: their assignments, proposals awaiting an answer first, then accepted, then the rest."""
-    order = {
-        ExpertAssignment.Status.PROPOSED: 0,
-        ExpertAssignment.Status.ACCEPTED: 1,
-        ExpertAssignment.Status.COMPLETED: 2,
-        ExpertAssignment.Status.DECLINED: 3,
-    }
-    rank = Case(*(When(status=s, then=Value(n)) for s, n in order.items()), output_field=IntegerField())
-    return (
-        ExpertAssignment.objects.filter(expert=user)
-        .select_related("request", "request__city", "request__region")
-        .annotate(rank=rank)
-        .order_by("rank", "-created_at", "-pk")
-    )
-
-
 @dataclass(frozen=True)
 class TrailLine:
     """One move of a request's trail, as its page shows it."""
@@ -191,10 +176,12 @@ class TrailLine:
     created_at: datetime
     comment: str
     actor: str | None  # the person's name; None for the desk's own moves
+    # The event the move announced when it was not its usual one (``TransitionSpec.other_events``), else None.
+    announced: str | None = None
 
 
 # Read on every request page: a prepared read (``helpdesk.prepared``).
-TRAIL_LINE = ("transition", "from_state", "to_state", "created_at", "comment", "actor_id",
+TRAIL_LINE = ("transition", "from_state", "to_state", "created_at", "comment", f"data__{ANNOUNCED}", "actor_id",
               *(f"actor__{name}" for name in PERSON_NAME))  # fmt: skip
 _TRAIL_LINES = PreparedRead(
     "trail-lines",
@@ -206,8 +193,16 @@ def trail_lines(request: SupportRequest) -> list[TrailLine]:
     """The request's audit trail, oldest first, read as the few columns its page shows."""
     lines = _TRAIL_LINES.rows(request_id=request.pk)
     return [
-        TrailLine(name, before, after, at, comment, User.display_name(*person) if actor_id is not None else None)
-        for name, before, after, at, comment, actor_id, *person in lines
+        TrailLine(
+            name,
+            before,
+            after,
+            at,
+            comment,
+            User.display_name(*person) if actor_id is not None else None,
+            announced if isinstance(announced, str) else None,
+        )
+        for name, before, after, at, comment, announced, actor_id, *person in lines
     ]
 
 
@@ -243,32 +238,6 @@ def reply_answers(moves: list[TransitionSpec], visibility: str) -> bool:
 
 
 @dataclass(frozen=True)
-class AssignmentLine:
-    """An expert's assignment on a request, as those who oversee it read it."""
-
-    expert: str
-    expert_id: int
-    status: str
-    has_conflict: bool
-    conflict_of_interest: str
-    decline_reason: str
-
-    @property
-    def status_label(self) -> str:
-        return str(ExpertAssignment.Status(self.status).label)
-
-
-def assignment_lines(request: SupportRequest, *, facts: RequestFacts | None = None) -> list[AssignmentLine]:
-    """Every expert assignment of ``request``, oldest first (for those who oversee it); ``facts``: what the
-    caller already read of the request."""
-    facts = facts or RequestFacts(request)
-    return [
-        AssignmentLine(str(a.expert), a.expert_id, a.status, a.has_conflict, a.conflict_of_interest, a.decline_reason)
-        for a in facts.assignments
-    ]
-
-
-@dataclass(frozen=True)
 class RequestLifecycleView:
     """What a request's page shows of its lifecycle, from one look at the request."""
 
@@ -280,6 +249,8 @@ class RequestLifecycleView:
     expected: TransitionSpec | None  # of ``moves``, the reader's expected next step (``expected_move``)
     reader: Reader  # whose words the page speaks of where the request stands
     phrase: Promise | str  # where it stands, in the reader's words (empty once it ended)
+    # Why a move the reader's role makes is not theirs on this request (``withheld_reasons``).
+    withheld: list[str]
 
 
 def request_lifecycle(
@@ -304,33 +275,48 @@ def request_lifecycle(
         expected=expected_move(request, moves),
         reader=(reader := _reader(request, actor, facts, oversees=oversees)),
         phrase="" if STATE_SPECS[request.state].is_terminal else STATE_SPECS[request.state].phrases.of(reader),
+        withheld=withheld_reasons(request, actor, moves, facts=facts) if oversees else [],
     )
+
+
+# The refusals that are about the person, not the request: separation of duties (``workflows.checks.ACTOR_CHECKS``).
+SEPARATION_OF_DUTIES = frozenset(check.code for check in ACTOR_CHECKS.values())
+
+
+def withheld_reasons(
+    request: SupportRequest, actor: Actor, moves: list[TransitionSpec], *, facts: RequestFacts
+) -> list[str]:
+    """Why moves the reader's role makes now are not theirs on this request: they triaged it, gave the first
+    approval, declared a tie to its city. Each reason once; asked of the same facts as the moves, so it costs no
+    query more than they did."""
+    reasons: list[str] = []
+    for spec in transitions_from(request.state):
+        if spec in moves or not spec.actor_checks:
+            continue
+        refused = refusal(spec, facts, actor)
+        if refused is not None and refused.code in SEPARATION_OF_DUTIES and str(refused) not in reasons:
+            reasons.append(str(refused))
+    return reasons
 
 
 def _reader(request: SupportRequest, actor: Actor, facts: RequestFacts, *, oversees: bool) -> Reader:
     """Staff, the city, or an expert: one still asked to answer a proposal reads that answer as their next step
-    (whatever the state), one who accepted reads the state's words for experts."""
+    (whatever the state), one whose acceptance awaits the hub lead's decision on a declared conflict reads that,
+    one who accepted reads the state's words for experts."""
     if oversees or actor is None or not actor.is_authenticated:
         return "staff"
     if not sees_brief_only(actor, request):
         return "city"
-    proposed = facts.assignment_of(actor.pk, [ExpertAssignment.Status.PROPOSED])
-    return "proposed_expert" if proposed is not None else "expert"
+    if facts.assignment_of(actor.pk, [ExpertAssignment.Status.PROPOSED]) is not None:
+        return "proposed_expert"
+    if facts.assignment_of(actor.pk, [ExpertAssignment.Status.CONFLICT]) is not None:
+        return "conflicted_expert"
+    return "expert"
 
 
 def pending_application(request: SupportRequest) -> FundApplication | None:
     """The request's fund application awaiting a decision, with its envelope (what an approval confirms)."""
     return RequestFacts(request).pending_application
-
-
-def accepted_experts(request: SupportRequest) -> list[User]:
-    """The experts who accepted an assignment on ``request`` (and have not completed it), by name: whom the hub
-    may share a city file with."""
-    return list(
-        User.objects.filter(assignments__request_id=request.pk, assignments__status=ExpertAssignment.Status.ACCEPTED)
-        .distinct()
-        .order_by("first_name", "last_name", "pk")
-    )
 
 
 def delivery_record(

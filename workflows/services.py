@@ -54,7 +54,7 @@ from workflows.models import ExpertAssignment, FollowUp, OutcomeTarget
 from workflows.moves.base import Move
 from workflows.selectors import ANSWER_MOVE, available_transitions, message_of_last, reply_answers
 from workflows.signals import lifecycle_event
-from workflows.spec import DeadlineKind, TransitionSpec
+from workflows.spec import ANNOUNCED, DeadlineKind, TransitionSpec
 from workflows.validation import clean_data
 
 # Columns every move may touch on the request; a handler adds its own through ``Move.changed``.
@@ -126,7 +126,7 @@ def transition_perform(
             # The machine records the new state (django-fsm checks the source and writes the protected field).
             getattr(lifecycle, spec.name)(outcome)
             lifecycle.save(update_fields=_stamp(lifecycle, move, from_state))
-            event = spec.announced(from_state=from_state, to_state=lifecycle.state)
+            event = spec.announced(from_state=from_state, to_state=lifecycle.state, name=move.record.get(ANNOUNCED))
             log = log_append(
                 request_id=lifecycle.pk,
                 transition=spec.name,

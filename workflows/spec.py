@@ -46,7 +46,9 @@ class Audience(StrEnum):
     NAMED_EXPERTS = "named_experts"  # the experts named in the event's data (``experts``)
     PROPOSED_EXPERTS = "proposed_experts"  # experts proposed and yet to answer
     ACCEPTED_EXPERTS = "accepted_experts"
-    ENGAGED_EXPERTS = "engaged_experts"  # proposed, accepted or completed
+    ENGAGED_EXPERTS = "engaged_experts"  # proposed, accepted (or awaiting a waiver) or completed
+    # Experts who declared a conflict of interest when accepting, whose acceptance awaits the hub lead's decision.
+    CONFLICTED_EXPERTS = "conflicted_experts"
     RELEASED_EXPERTS = "released_experts"  # experts whose open proposal the move closed (``released_experts``)
     FUND_DECIDERS = "fund_deciders"  # the management unit, when the move closed an application awaiting it
     WATCHERS = "watchers"  # colleagues who asked to follow the request
@@ -68,6 +70,7 @@ _PARTIES = {
     Audience.PROPOSED_EXPERTS: Party.EXPERT,
     Audience.ACCEPTED_EXPERTS: Party.EXPERT,
     Audience.ENGAGED_EXPERTS: Party.EXPERT,
+    Audience.CONFLICTED_EXPERTS: Party.EXPERT,
     Audience.RELEASED_EXPERTS: Party.EXPERT,
     Audience.FUND_DECIDERS: Party.MANAGEMENT,
 }
@@ -100,6 +103,9 @@ class Rule(StrEnum):
     HUB_STAFF = "hub_staff"  # hub staff of the request's region
     PROPOSED_EXPERT = "proposed_expert"  # an expert whose assignment on the request awaits their answer
     DELIVERY_TEAM = "delivery_team"  # an expert who accepted the assignment, or hub staff of the region
+    # The lead of the request's hub, or the management unit (which oversees every hub): a conflict of interest
+    # an expert declared is theirs to waive.
+    HUB_LEAD = "hub_lead"
     MANAGEMENT = "management"  # the management unit
     SYSTEM = "system"  # nobody: the desk itself (``actor=None``)
 
@@ -112,6 +118,7 @@ class Guard(StrEnum):
     PEER_EXCHANGE = "peer_exchange"  # the city asked for a peer exchange
     NO_PENDING_APPLICATION = "no_pending_application"
     HAS_PENDING_APPLICATION = "has_pending_application"
+    HAS_CONFLICT = "has_conflict"  # an expert's acceptance awaits a decision on the conflict they declared
     DEADLINE_PASSED = "deadline_passed"
     # Follow-ups after delivery (``workflows.follow_ups`` says when each step is due).
     FOLLOW_UP_DUE = "follow_up_due"  # the support planned key indicators and a follow-up point has come
@@ -130,6 +137,9 @@ class ActorCheck(StrEnum):
 
     NOT_TRIAGER = "not_triager"  # whoever made a hub triage decision on the request may not approve its funding
     NOT_FIRST_APPROVER = "not_first_approver"  # four eyes: the second approval comes from someone else
+    # A management-unit member who declared a tie to the request's city (``User.tied_cities``) does not decide
+    # its grant.
+    NOT_TIED_TO_CITY = "not_tied_to_city"
 
 
 class Kind(StrEnum):
@@ -150,6 +160,8 @@ class Kind(StrEnum):
     INDICATORS = "indicators"  # key indicators the support aims to move, each with an optional baseline and target
     INDICATOR_VALUES = "indicator_values"  # a value for each of the request's planned indicators
     PEER_CITY = "peer_city"  # a city open to peer exchange on the request's theme (chosen on the peers page)
+    # One of the request's expert assignments the move is about (a conflicted acceptance the hub lead decides on).
+    ASSIGNMENT = "assignment"
 
 
 class DeadlineKind(StrEnum):
@@ -188,10 +200,16 @@ def working_days(days: int, setting: str) -> Deadline:
 # Who reads a state's phrase: the city's focal points, the staff who oversee the request (hub, management
 # unit), an expert reading the brief.
 # "proposed_expert": an expert asked to advise who has not answered yet, whatever the state.
-Reader = Literal["city", "staff", "expert", "proposed_expert"]
+# "conflicted_expert": an expert who accepted declaring a conflict of interest, until the hub lead decides.
+Reader = Literal["city", "staff", "expert", "proposed_expert", "conflicted_expert"]
 
 # What a proposed expert reads until they answer: their own answer is the next step, not the request's state.
 PROPOSED_EXPERT_PHRASE = _("You are asked to advise on this request: read the brief, then accept or decline.")
+# What an expert who declared a conflict of interest reads until the hub lead decides, whatever the state.
+CONFLICTED_EXPERT_PHRASE = _(
+    "You declared a conflict of interest: your acceptance waits for the hub lead, who records a waiver or asks"
+    " another expert. Nothing is expected of you meanwhile."
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,6 +225,8 @@ class Phrases:
     def of(self, reader: Reader) -> Promise:
         if reader == "proposed_expert":
             return PROPOSED_EXPERT_PHRASE
+        if reader == "conflicted_expert":
+            return CONFLICTED_EXPERT_PHRASE
         phrase: Promise = getattr(self, reader)
         return phrase
 
@@ -292,6 +312,10 @@ def event(name: str, line: Promise, *recipients: Audience) -> Event:
 
 Handler = Callable[[SupportRequest, "Move"], "str | None"]
 
+# The key of a move's record (``Move.record``) where its handler names the event it announces, when it is one of
+# the move's ``other_events`` rather than its usual one: kept in the audit row, so the timeline words it alike.
+ANNOUNCED = "announced"
+
 
 @dataclass(frozen=True, kw_only=True)
 class TransitionSpec:
@@ -302,7 +326,9 @@ class TransitionSpec:
     then announces ``stay_event``. ``comment_field`` names the data field whose text is posted on the request
     as a message to ``comment_visibility`` readers (the audit trail itself never holds free text).
     ``triage``: one of the hub's triage decisions (whoever made one may not decide on the request's funding,
-    and the first one ends "time to triage" in the figures).
+    and the first one ends "time to triage" in the figures). ``other_events``: what the move announces instead
+    of ``event`` when its handler says so (an acceptance declaring a conflict of interest tells the hub lead that
+    a decision is needed, not that an expert accepted): the handler names it in ``Move.record[ANNOUNCED]``.
     """
 
     name: str
@@ -326,14 +352,20 @@ class TransitionSpec:
     triage: bool = False
     comment_field: str = ""
     comment_visibility: str = ""
+    other_events: tuple[Event, ...] = ()
 
     @property
     def events(self) -> tuple[Event, ...]:
-        return (self.event, self.stay_event) if self.stay_event else (self.event,)
+        stay = (self.stay_event,) if self.stay_event else ()
+        return (self.event, *stay, *self.other_events)
 
-    def announced(self, *, from_state: str, to_state: str) -> Event:
-        """What the move announced when it took the request from ``from_state`` to ``to_state``: its
-        ``stay_event`` when it kept the request where it was, else its event."""
+    def announced(self, *, from_state: str, to_state: str, name: str | None = None) -> Event:
+        """What the move announced when it took the request from ``from_state`` to ``to_state``: the one of its
+        ``other_events`` its handler named (``name``, from its record), its ``stay_event`` when it kept the
+        request where it was, else its event."""
+        chosen = next((other for other in self.other_events if other.name == name), None) if name else None
+        if chosen is not None:
+            return chosen
         if self.stay_event is not None and from_state == to_state:
             return self.stay_event
         return self.event

@@ -207,6 +207,19 @@ def _peer_city(value: Any) -> int:
     return pk
 
 
+def _assignment(value: Any) -> int:
+    """An expert assignment's id (whether the move may concern it is the move's handler's to check)."""
+    if isinstance(value, bool):
+        raise Invalid(_("Choose one of the experts listed."))
+    try:
+        pk = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise Invalid(_("Choose one of the experts listed.")) from None
+    if not 0 < pk < 2**31:
+        raise Invalid(_("Choose one of the experts listed."))
+    return pk
+
+
 CLEANERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.TEXT: _text,
     Kind.RICH_TEXT: _rich_text,
@@ -222,6 +235,7 @@ CLEANERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.INDICATORS: _indicators,
     Kind.INDICATOR_VALUES: _indicator_values,
     Kind.PEER_CITY: _peer_city,
+    Kind.ASSIGNMENT: _assignment,
 }
 
 

@@ -48,6 +48,7 @@ NOT_ABOUT_A_REQUEST = {
     "view_introduction",
     "set_peer_contact",
     "choose_mail_reply",
+    "declare_ties",
     # People, invitations, city records and the expert pool: tests/helpdesk/test_access_people.py.
     *access_people.RULES,
     # A hub's calendar: tests/helpdesk/test_access_hubs.py.
@@ -277,6 +278,11 @@ def test_people_prime_reads_many_people_in_five_queries(django_assert_num_querie
 
 def test_only_hub_staff_and_the_management_unit_choose_where_their_mail_replies_land(world):
     allowed = {role for role in ROLES if can(world.user(role), "choose_mail_reply")}
+    assert allowed == {"hub_region", "hub_other_region", "management"}
+
+
+def test_only_hub_staff_and_the_management_unit_declare_their_ties_to_cities(world):
+    allowed = {role for role in ROLES if can(world.user(role), "declare_ties")}
     assert allowed == {"hub_region", "hub_other_region", "management"}
 
 

@@ -45,6 +45,7 @@ SEEDED = {
     "message": "Mother reachable at zorbla.mother@example.org",
     "internal": "Internal note about Vexmartin-internal",
     "coi": "I taught Vexmartin-coi at school",
+    "waiver": "Vexmartin-waiver left school long ago",
     "decline": "Decline because of Vexmartin-decline",
     "justification": "Vexmartin-justification for the grant",
     "conditions": "Vexmartin-conditions apply",
@@ -85,7 +86,12 @@ def ended():
         request=request, uploaded_by=author, upload=SimpleUploadedFile("x.pdf", PDF_BYTES), name=SEEDED["filename"]
     )
     ExpertAssignment.objects.create(
-        request=request, expert=specialist, status="completed", conflict_of_interest=SEEDED["coi"]
+        request=request,
+        expert=specialist,
+        status="completed",
+        conflict_of_interest=SEEDED["coi"],
+        has_conflict=True,
+        waiver_reason=SEEDED["waiver"],
     )
     ExpertAssignment.objects.create(
         request=request, expert=expert(), status="declined", decline_reason=SEEDED["decline"]
@@ -143,7 +149,7 @@ def _columns_holding(value: str) -> list[str]:
 
 
 def test_the_seeded_values_are_found_before(ended):
-    for key in ("title", "description", "message", "coi", "budget", "report", "ip", "filename"):
+    for key in ("title", "description", "message", "coi", "waiver", "budget", "report", "ip", "filename"):
         assert _columns_holding(SEEDED[key]), key
 
 

@@ -31,6 +31,10 @@ EXPECTED: dict[str, set[str]] = {
     "expert_proposed": {"expert.proposed"} | WATCHER,
     "assignment_accepted": OWNER | WATCHER,
     "assignment_declined": OWNER | WATCHER,
+    # An acceptance that declared a conflict: the hub lead decides, the owner hears it; then the expert is told.
+    "assignment_conflict": {"hub.lead"} | OWNER | WATCHER,
+    "conflict_waived": {"expert.accepted"} | OWNER | WATCHER,
+    "conflict_released": {"expert.declined"} | OWNER | WATCHER,
     "route_to_funding": UNIT,
     "funding_first_approval": UNIT,
     "approve_funding": CITY | OWNER | WATCHER,
@@ -77,6 +81,10 @@ def test_reminders_go_to_whoever_each_waiting_state_waits_on():
 @pytest.mark.parametrize("event", sorted(EXPECTED))
 def test_each_event_reaches_exactly_its_recipients(world, event):
     data = {"experts": [world.proposed.pk]} if event in {"route_to_experts", "expert_proposed"} else {}
+    if event == "conflict_waived":
+        data = {"experts": [world.accepted.pk]}  # whose conflict was waived: accepted now
+    if event == "conflict_released":
+        data = {"released_experts": [world.declined.pk]}  # told although they lost access
 
     notifications_record_event(event=event, request=world.request, actor=None, data=data)
 

@@ -32,6 +32,14 @@ def test_an_expert_channel_message_reaches_the_experts_and_the_hub_not_the_city(
     assert set(in_app(rows)) == {"hub.officer", "expert.proposed", "mu.two"}
 
 
+def test_an_expert_awaiting_the_hub_leads_decision_on_a_conflict_still_hears_the_expert_channel(world):
+    world.accepted.assignments.update(status="conflict", has_conflict=True)
+
+    rows = post(world, world.owner, "Could you tell us more about the tie you declared?", Visibility.EXPERT)
+
+    assert in_app(rows)["expert.accepted"] == ("message_posted", Reason.EXPERT)
+
+
 def test_an_internal_note_reaches_overseers_and_the_colleagues_it_mentions_who_may_read_it(world):
     body = "@hub.lead and @mu.one please look; @focal.one must not see this, nor @nobody. (@hub.officer)"
     rows = post(world, world.owner, body, Visibility.INTERNAL)

@@ -53,8 +53,9 @@ MAX_QUERIES = 12
 # the fund applications, the delivery record and its outcomes (the indicators planned with the values delivered
 # and confirmed, one read, and the follow-ups with theirs, another) besides all the rest (14); the management
 # unit deciding an application reads the indicators it aims to move (13); a closed request's page also reads the
-# resources drawn from it, with their titles (one read: 15).
-OVER_BUDGET: dict[str, int] = {"detail_as_hub_with_record": 15, "detail_as_management_funding": 13}
+# resources drawn from it, with their titles (one read: 15); the member deciding also reads whether they declared a
+# tie to the request's city (one read, whatever the moves that ask it: 14).
+OVER_BUDGET: dict[str, int] = {"detail_as_hub_with_record": 15, "detail_as_management_funding": 14}
 
 
 UNITS = ["count", "percentage", "yes_no", "scale"]
@@ -341,6 +342,47 @@ def _expert_inbox(n: int) -> Scenario:
     return Scenario(person, "/")
 
 
+def _expert_inbox_conflicts(n: int) -> Scenario:
+    """An expert's inbox with acceptances awaiting the hub lead's decision on a declared conflict among the rest."""
+    person = expert(capacity=100)
+    for i in range(n):
+        request = in_state("expert_matching")
+        status = ("proposed", "conflict", "accepted")[i % 3]
+        ExpertAssignment.objects.create(
+            request=request, expert=person, status=status, has_conflict=status == "conflict"
+        )
+        expert_access_grant(request=request, expert=person)
+    return Scenario(person, "/expert/")
+
+
+def _detail_conflicts(n: int) -> Scenario:
+    """The hub lead on a request where n experts declared a conflict (the lead decides on each) and n more were
+    waived (each line names who waived it)."""
+    city = CityFactory()
+    request = in_state("expert_matching", city=city)
+    lead = hub_staff(city.region, is_hub_lead=True)
+    for i in range(2 * n):
+        person = expert()
+        waived = {"waiver_reason": "Ended.", "waived_by": lead, "waived_at": timezone.now()} if i % 2 else {}
+        ExpertAssignment.objects.create(
+            request=request,
+            expert=person,
+            status="accepted" if i % 2 else "conflict",
+            has_conflict=True,
+            conflict_of_interest="A tie.",
+            **waived,
+        )
+        expert_access_grant(request=request, expert=person)
+    return Scenario(lead, request.get_absolute_url())
+
+
+def _profile_ties(n: int) -> Scenario:
+    """A management-unit member's profile, with n cities to choose from and n declared ties."""
+    person = management()
+    person.tied_cities.set([CityFactory() for _ in range(n)])
+    return Scenario(person, "/accounts/profile/")
+
+
 def _fund_queue(n: int) -> Scenario:
     regions = [RegionFactory() for _ in range(3)]
     envelopes = [FundEnvelopeFactory(region=r, fiscal_year=2026, amount=10_000_000) for r in regions]
@@ -577,6 +619,9 @@ SCENARIOS = {
     "introduction_detail": _introduction,
     "city_peer_exchange": _peer_exchange,
     "api_tokens": _api_tokens,
+    "expert_inbox_conflicts": _expert_inbox_conflicts,
+    "detail_as_hub_lead_conflicts": _detail_conflicts,
+    "profile_ties": _profile_ties,
 }
 
 

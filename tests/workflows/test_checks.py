@@ -14,7 +14,7 @@ from helpdesk.models import City, Indicator, RequestState, SupportRequest
 from tests.workflows.conftest import VALID, Net, row_counts
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS, TRANSITIONS, Rule
-from workflows.models import OutcomeTarget, TransitionLog
+from workflows.models import ExpertAssignment, OutcomeTarget, TransitionLog
 from workflows.services import transition_perform
 
 S = RequestState
@@ -40,6 +40,11 @@ SCENARIOS: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
         ("funding_review_with_proposal", ("expert",), S.FUNDING_REVIEW),
     ],
     "decline_assignment": [("expert_matching", ("expert",), S.EXPERT_MATCHING)],
+    "waive_conflict": [
+        ("expert_matching_conflict", ("hub", "mu"), S.EXPERT_MATCHING),
+        ("in_delivery_conflict", ("hub",), S.IN_DELIVERY),
+    ],
+    "release_conflicted": [("expert_matching_conflict", ("hub", "mu"), S.EXPERT_MATCHING)],
     "start_delivery": [("expert_matching_accepted", ("hub", "officer"), S.IN_DELIVERY)],
     "approve_funding": [("funding_review", ("mu", "mu2"), S.IN_DELIVERY)],
     "reject_funding": [("funding_review", ("mu", "mu2"), S.DECLINED)],
@@ -66,6 +71,7 @@ REFUSED: dict[Rule, tuple[str, ...]] = {
     Rule.PROPOSED_EXPERT: ("other_focal", "other_hub", "unassigned_expert", "expert2", "steering", "mu", "hub"),
     Rule.DELIVERY_TEAM: ("other_focal", "other_hub", "unassigned_expert", "steering", "mu", "focal"),
     Rule.MANAGEMENT: ("other_focal", "other_hub", "unassigned_expert", "steering", "focal", "hub"),
+    Rule.HUB_LEAD: ("other_focal", "other_hub", "unassigned_expert", "steering", "focal", "officer", "expert"),
 }
 
 EXTRA_PATHS = {
@@ -90,6 +96,19 @@ def _at(net: Net, path: str, **fields: object) -> SupportRequest:
     if path.endswith("_peer"):
         # A request for a peer exchange (the only kind introduced to another city).
         return net.at(path.removesuffix("_peer"), kind="peer_exchange", **fields)
+    if path.endswith("_conflict"):
+        # An expert who declared a conflict while accepting (a second expert accepted already, for delivery).
+        request = net.at(path.removesuffix("_conflict").replace("in_delivery", "expert_matching_accepted"), **fields)
+        if path.startswith("in_delivery"):
+            request = transition_perform(
+                request=request, transition="propose_expert", actor=net.hub, data={"experts": [net.expert2.pk]}
+            )
+            request = transition_perform(request=request, transition="start_delivery", actor=net.hub)
+            who = net.expert2
+        else:
+            who = net.expert
+        conflict = {"declaration": "I chaired the city's youth board.", "has_conflict": True}
+        return transition_perform(request=request, transition="accept_assignment", actor=who, data=conflict)
     if path in EXTRA_PATHS:
         request = net.request(**fields)
         for transition, who in EXTRA_PATHS[path]:
@@ -107,6 +126,10 @@ def _data(net: Net, transition: str) -> dict[str, object]:
         # The far city, open to a peer exchange on the request's theme.
         City.objects.filter(pk=net.far_city.pk).update(peer_contact_themes=["multi_agency"])
         return {"peer_city": net.far_city.pk, "note": "Both cities run youth councils."}
+    if transition in {"waive_conflict", "release_conflicted"}:
+        conflicted = ExpertAssignment.objects.filter(status=ExpertAssignment.Status.CONFLICT).latest("pk")
+        reason = {"reason": "The tie ended two years ago."} if transition == "waive_conflict" else {}
+        return {"assignment": conflicted.pk, **reason}
     return net.data(transition)
 
 
@@ -227,3 +250,38 @@ def test_a_deactivated_hub_member_may_no_longer_act(net):
 
     with pytest.raises(TransitionRefused):
         transition_perform(request=request, transition="request_info", actor=net.officer, data=VALID["request_info"])
+
+
+@pytest.mark.parametrize("move", ["approve_funding", "reject_funding"])
+def test_a_management_member_tied_to_the_city_may_not_decide_its_grant(net, move):
+    from workflows.selectors import available_transitions, request_lifecycle
+
+    request = _at(net, "funding_review")
+    net.mu.tied_cities.add(net.city)
+    before = row_counts()
+
+    with pytest.raises(TransitionRefused) as refused:
+        transition_perform(request=request, transition=move, actor=net.mu, data=_data(net, move))
+
+    assert refused.value.code == "tied_to_city"
+    assert str(refused.value) == (
+        f"You declared a tie to {net.city.name}: another member of the management unit must decide."
+    )
+    assert row_counts() == before
+    # Not offered to them, and their page says why; the member who declared no tie decides.
+    assert move not in {spec.name for spec in available_transitions(request, net.mu)}
+    assert request_lifecycle(request, net.mu, oversees=True).withheld == [str(refused.value)]
+    assert move in {spec.name for spec in available_transitions(request, net.mu2)}
+    assert transition_perform(request=request, transition=move, actor=net.mu2, data=_data(net, move)).state in {
+        S.IN_DELIVERY,
+        S.DECLINED,
+    }
+
+
+def test_a_tie_to_another_city_changes_nothing(net):
+    request = _at(net, "funding_review")
+    net.mu.tied_cities.add(net.other_city)
+
+    after = transition_perform(request=request, transition="approve_funding", actor=net.mu)
+
+    assert after.state == S.IN_DELIVERY

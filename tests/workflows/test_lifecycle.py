@@ -206,6 +206,15 @@ def test_a_move_announces_its_stay_event_only_when_it_kept_the_request_where_it_
     assert accept.announced(from_state="in_delivery", to_state="in_delivery") == accept.event
 
 
+def test_a_move_announces_the_other_event_its_handler_named():
+    accept = TRANSITION_SPECS["accept_assignment"]
+    (conflict,) = accept.other_events
+
+    assert accept.announced(from_state="expert_matching", to_state="expert_matching", name=conflict.name) == conflict
+    assert accept.announced(from_state="expert_matching", to_state="expert_matching", name="nothing") == accept.event
+    assert conflict in accept.events and conflict.recipients == (Audience.HUB_LEADS, Audience.OWNER_OR_HUB)
+
+
 def test_a_states_phrases_speak_the_readers_language():
     with translation.override("fr"):
         assert str(STATE_SPECS["info_requested"].phrases.city) == "Le pôle attend votre réponse"

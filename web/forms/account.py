@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from helpdesk.models import User
+from helpdesk.models import City, User
 from helpdesk.selectors.hubs import zone_label
 from helpdesk.selectors.people import time_zone_default
 from helpdesk.services.accounts import time_zone_names
@@ -103,7 +103,14 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Needed only to change the e-mail address. The old address is told of the change."),
     )
 
-    def __init__(self, *args: Any, request: HttpRequest, choose_mail_reply: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        request: HttpRequest,
+        choose_mail_reply: bool = False,
+        declare_ties: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.fields["email"].required = True
@@ -127,6 +134,25 @@ class ProfileForm(forms.ModelForm):
                     "as an internal note the city does not see, or as a message the city reads."
                 ),
             )
+
+        if declare_ties:
+            # Not a model field of the form: the view saves it through its service, which records the change.
+            self.fields["tied_cities"] = forms.ModelMultipleChoiceField(
+                label=_("Cities I am tied to"),
+                required=False,
+                queryset=City.objects.order_by("name"),
+                initial=lambda: list(self.instance.tied_cities.all()),
+                widget=forms.SelectMultiple(attrs={"size": 8}),
+                help_text=_(
+                    "A family tie, an employer, a mandate: anything that could sway your decisions about a city. A"
+                    " member of the management unit tied to a city does not decide its grants; another member does."
+                    " To choose several, hold Ctrl (⌘ on a Mac) while you click."
+                ),
+            )
+
+    @property
+    def ties_changed(self) -> bool:
+        return "tied_cities" in self.fields and "tied_cities" in self.changed_data
 
     @property
     def mail_reply_changed(self) -> bool:

@@ -38,6 +38,7 @@ from workflows.matching import Candidate
 from workflows.models import FundApplication
 from workflows.moves.funding import emergency_ceiling, four_eyes_threshold
 from workflows.peers import PeerSuggestion
+from workflows.selectors import conflicted_assignments
 from workflows.spec import DataField, Kind, MoveTone, TransitionSpec
 
 TEXTAREA_ROWS = 4
@@ -120,6 +121,10 @@ FORM_FIELDS: dict[Kind, Callable[[DataField, bool], forms.Field]] = {
     Kind.INDICATOR_VALUES: lambda field, required: IndicatorValuesField(
         label=field.label, help_text=field.help_text, required=required
     ),
+    # The assignments are those the move may concern (``MoveForm(assignment_choices=...)``): the conflicted ones.
+    Kind.ASSIGNMENT: lambda field, required: forms.TypedChoiceField(
+        label=field.label, help_text=field.help_text, coerce=int, widget=forms.RadioSelect
+    ),
 }
 
 # The moves whose values start from those reported at delivery: the city confirms or corrects them.
@@ -153,6 +158,7 @@ class MoveForm(forms.Form):
         *,
         expert_choices: Iterable[tuple[int, str]] | None = None,
         peer_choices: Iterable[tuple[int, str]] | None = None,
+        assignment_choices: Iterable[tuple[int, str]] | None = None,
         prefix: str | None = None,
         application: FundApplication | None = None,
         planned: PlannedTargets | None = None,
@@ -173,6 +179,15 @@ class MoveForm(forms.Form):
             if field.kind is Kind.PEER_CITY:
                 assert isinstance(form_field, forms.ChoiceField)
                 form_field.choices = list(peer_choices or [])
+            if field.kind is Kind.ASSIGNMENT:
+                assert isinstance(form_field, forms.ChoiceField)
+                # The page passes what it already read; a form on its own reads the conflicted assignments.
+                choices = list(
+                    assignment_choices if assignment_choices is not None else conflicted_assignments(support_request)
+                )
+                form_field.choices = choices
+                if len(choices) == 1:
+                    self.initial[field.name] = choices[0][0]
             if isinstance(form_field, IndicatorsField | IndicatorValuesField):
                 self._outcomes(field, form_field)
             self.fields[field.name] = form_field
@@ -331,16 +346,26 @@ def page_moves(
     expected: TransitionSpec | None,
     application: FundApplication | None = None,
     planned: PlannedTargets | None = None,
+    assignment_choices: Iterable[tuple[int, str]] = (),
 ) -> list[PageMove]:
     """A request page's moves: the expected one first, then side steps in the table's order, then what ends or
     refuses (withdraw, decline, reject), so the most prominent button is never the destructive one. Moves whose
     data is a choice of experts (or of a peer city) are made from the matching (peers) page and carry no form
-    here."""
+    here. ``assignment_choices``: the assignments awaiting a decision on a declared conflict (id, expert), which the
+    hub lead's moves on them offer."""
+    choices = list(assignment_choices)
 
     def form(spec: TransitionSpec) -> MoveForm | None:
         if spec.chooses_experts or spec.chooses_peer or not (spec.fields or spec.irreversible):
             return None
-        return MoveForm(spec, support_request, prefix=spec.name, application=application, planned=planned)
+        return MoveForm(
+            spec,
+            support_request,
+            prefix=spec.name,
+            application=application,
+            planned=planned,
+            assignment_choices=choices,
+        )
 
     found = [PageMove(spec, form(spec), spec is expected) for spec in moves]
     return sorted(found, key=lambda move: (not move.primary, move.spec.tone is MoveTone.DANGER))

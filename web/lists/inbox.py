@@ -17,8 +17,15 @@ from workflows.models import ExpertAssignment
 from workflows.selectors import assignments_for_expert
 from workflows.spec import Reader
 
-# The groups of the inbox, in the order it shows them; an assignment the expert declined is not listed.
-GROUPS = (ExpertAssignment.Status.PROPOSED, ExpertAssignment.Status.ACCEPTED, ExpertAssignment.Status.COMPLETED)
+# The groups of the inbox, in the order it shows them; an assignment the expert declined is not listed. An
+# acceptance awaiting the hub lead's decision on a declared conflict is listed only while there is one.
+GROUPS = (
+    ExpertAssignment.Status.PROPOSED,
+    ExpertAssignment.Status.CONFLICT,
+    ExpertAssignment.Status.ACCEPTED,
+    ExpertAssignment.Status.COMPLETED,
+)
+OCCASIONAL = frozenset({ExpertAssignment.Status.CONFLICT})
 INBOX_LIMIT = 200
 MAX_SEARCH_LENGTH = 100
 
@@ -57,7 +64,9 @@ INBOX_COLUMNS = (
 
 
 def _reader(status: str) -> Reader:
-    return "proposed_expert" if status == ExpertAssignment.Status.PROPOSED else "expert"
+    if status == ExpertAssignment.Status.PROPOSED:
+        return "proposed_expert"
+    return "conflicted_expert" if status == ExpertAssignment.Status.CONFLICT else "expert"
 
 
 def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) -> InboxRow:
@@ -86,8 +95,9 @@ def inbox_row(assignment: ExpertAssignment, words: ChoiceWords | None = None) ->
 
 
 def expert_assignments(user: User, *, search: str = "") -> dict[str, list[InboxRow]]:
-    """An expert's proposed, accepted and completed assignments on requests they may still see, by status;
-    ``search``: only those whose request matches it in what the expert may read (``request_search``)."""
+    """An expert's proposed, accepted and completed assignments (and those awaiting the hub lead's decision on a
+    conflict they declared) on requests they may still see, by status; ``search``: only those whose request
+    matches it in what the expert may read (``request_search``)."""
     grouped: dict[str, list[InboxRow]] = {status: [] for status in GROUPS}
     requests = visible_requests(user)
     term = search.strip()[:MAX_SEARCH_LENGTH]
@@ -98,4 +108,4 @@ def expert_assignments(user: User, *, search: str = "") -> dict[str, list[InboxR
     words = ChoiceWords()
     for assignment in assignments:
         grouped[assignment.status].append(inbox_row(assignment, words))
-    return grouped
+    return {status: rows for status, rows in grouped.items() if rows or status not in OCCASIONAL}

@@ -27,6 +27,7 @@ from helpdesk.services.accounts import (
     recovery_codes_left,
     time_zone_set,
 )
+from helpdesk.services.ties import tied_cities_set
 from notifications.queue import enqueue_account_notice_on_commit
 from web.forms.account import LanguageForm, ProfileForm, QueuedPasswordResetForm
 from web.two_factor import HAS_FACTOR, password_checked, signed_out
@@ -85,7 +86,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     person = signed_in(request)
     old_email = person.email
     choose_mail_reply = bool(settings.REPLY_EMAIL_DOMAIN) and can(person, "choose_mail_reply")
-    form = ProfileForm(request.POST or None, instance=person, request=request, choose_mail_reply=choose_mail_reply)
+    declare_ties = can(person, "declare_ties")
+    form = ProfileForm(
+        request.POST or None,
+        instance=person,
+        request=request,
+        choose_mail_reply=choose_mail_reply,
+        declare_ties=declare_ties,
+    )
     valid = request.method == "POST" and form.is_valid()
     if (response := signed_out(request)) is not None:
         return response
@@ -96,6 +104,8 @@ def profile(request: HttpRequest) -> HttpResponse:
                 mail_reply_visibility_set(user=user, visibility=form.cleaned_data["mail_reply_visibility"])
             if form.time_zone_changed:
                 time_zone_set(user=user, time_zone=form.cleaned_data["time_zone"])
+            if form.ties_changed:
+                tied_cities_set(user=user, city_ids=[city.pk for city in form.cleaned_data["tied_cities"]])
             if form.email_changed:
                 account_event_record(user=user, message="E-mail address changed")
                 # The old address, not the new one: if the change was not its owner's, they hear of it.
@@ -112,6 +122,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "choose_mail_reply": choose_mail_reply,
+        "declare_ties": declare_ties,
         "roles": roles,
         "two_factor": two_factor,
         "recovery_left": recovery_codes_left(person) if two_factor else 0,

@@ -63,6 +63,9 @@ from workflows.selectors import (
 from workflows.services import reply_post
 from workflows.spec import TransitionSpec
 
+# The experts who read where the request stands as their next step (``workflows.spec.Reader``).
+EXPERT_READERS = frozenset({"expert", "proposed_expert", "conflicted_expert"})
+
 
 def _render_detail(request: HttpRequest, support_request: SupportRequest, **extra: Any) -> HttpResponse:
     """The request page for the signed-in person, and the access-log entries of what it reveals.
@@ -118,9 +121,15 @@ def _render_detail(request: HttpRequest, support_request: SupportRequest, **extr
             expected=None if can_edit_draft else lifecycle.expected,
             application=next((a for a in lifecycle.applications if a.status == a.Status.PENDING), None),
             planned=planned,
+            # The hub lead decides on each acceptance that declared a conflict (from the lifecycle's read).
+            assignment_choices=[(a.pk, a.expert) for a in lifecycle.assignments if a.awaits_decision],
         ),
         # An expert reads where the request stands as their next step.
-        "next_step": lifecycle.phrase if lifecycle.reader in ("expert", "proposed_expert") else "",
+        "next_step": lifecycle.phrase if lifecycle.reader in EXPERT_READERS else "",
+        # Whether the reader decides on a declared conflict; other overseers read that the hub lead does.
+        "decides_conflicts": TRANSITION_SPECS["waive_conflict"] in lifecycle.moves,
+        # Why a decision the reader's role makes is not theirs here (a tie to the city, four eyes...).
+        "withheld": lifecycle.withheld,
         "message_form": MessageForm(channels=channels) if channels else None,
         "oversees": oversees,
         "can_take": can(user, "manage_owner", support_request) and support_request.owner_id != user.pk,

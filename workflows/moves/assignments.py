@@ -1,11 +1,16 @@
-"""Expert assignments: proposals (within each expert's capacity), the expert's answer, the start of delivery.
+"""Expert assignments: proposals (within each expert's capacity), the expert's answer, the hub lead's decision
+on a declared conflict, the start of delivery.
 
-An assignment goes proposed → accepted | declined, and accepted → completed when the request is
-delivered. Capacity is race-safe: the proposed experts' profile rows are locked (in id order, so two
-proposals never deadlock) before their active assignments are counted.
+An assignment goes proposed → accepted | declined, and accepted → completed when the request is delivered. An
+expert who declares a conflict of interest while accepting is not accepted yet: proposed → conflict, then the hub
+lead (or the management unit) waives it, with a reason (conflict → accepted), or closes it so that the hub asks
+someone else (conflict → declined, the brief taken back). Capacity is race-safe: the proposed experts' profile
+rows are locked (in id order, so two proposals never deadlock) before their active assignments are counted.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -19,10 +24,15 @@ from workflows.models import ExpertAssignment
 from workflows.moves.base import Move
 from workflows.moves.common import delivery_date_agree
 from workflows.moves.outcomes import outcomes_plan
+from workflows.spec import ANNOUNCED
 
 PROPOSED = ExpertAssignment.Status.PROPOSED
 ACCEPTED = ExpertAssignment.Status.ACCEPTED
-LIVE = (PROPOSED, ACCEPTED, ExpertAssignment.Status.COMPLETED)
+CONFLICT = ExpertAssignment.Status.CONFLICT
+# An expert is on the request (and may not be proposed again) while their assignment is in one of these.
+LIVE = (PROPOSED, ACCEPTED, CONFLICT, ExpertAssignment.Status.COMPLETED)
+# What an acceptance that declares a conflict announces instead of a plain acceptance (``workflows.lifecycle``).
+CONFLICT_DECLARED = "assignment_conflict"
 
 
 def _refuse(move: Move, message: str, code: str) -> TransitionRefused:
@@ -112,16 +122,67 @@ def _own_proposal(request: SupportRequest, move: Move) -> ExpertAssignment:
 
 
 def accept_assignment(request: SupportRequest, move: Move) -> None:
+    """The expert accepts, with their declaration. A declared conflict of interest stops the acceptance: the
+    assignment waits for the hub lead's decision (``waive_conflict``, ``release_conflicted``), the expert keeps
+    the brief meanwhile, and the move tells the hub lead instead of announcing an acceptance."""
     assignment = _own_proposal(request, move)
+    conflicted = bool(move.data["has_conflict"])
     updated = ExpertAssignment.objects.filter(pk=assignment.pk, status=PROPOSED).update(
-        status=ACCEPTED,
+        status=CONFLICT if conflicted else ACCEPTED,
         conflict_of_interest=move.data["declaration"],
-        has_conflict=move.data["has_conflict"],
+        has_conflict=conflicted,
         responded_at=move.now,
     )
     if not updated:
         raise TransitionConflict()
-    move.record.update(assignment=assignment.pk, expert=assignment.expert_id, has_conflict=move.data["has_conflict"])
+    move.record.update(assignment=assignment.pk, expert=assignment.expert_id, has_conflict=conflicted)
+    if conflicted:
+        move.record[ANNOUNCED] = CONFLICT_DECLARED
+
+
+def _conflicted(move: Move) -> ExpertAssignment:
+    """The assignment the move names (``data["assignment"]``), which must await a decision on its conflict."""
+    wanted = move.data["assignment"]
+    assignment = next((a for a in move.facts.assignments if a.pk == wanted and a.status == CONFLICT), None)
+    if assignment is None:
+        message = _("Choose an expert whose declared conflict awaits a decision.")
+        raise TransitionRefused(message, code="no_conflict", transition=move.spec.name, fields={"assignment": message})
+    return assignment
+
+
+def waive_conflict(request: SupportRequest, move: Move) -> None:
+    """The hub lead (or the management unit) lets the expert advise despite the conflict they declared: the
+    acceptance stands, with the waiver's reason, author and time on the assignment. The audit row keeps the
+    reason's fingerprint (the trail holds no free text: retention blanks the reason, never the trail), so the
+    reason on the assignment can be shown to be the one recorded."""
+    assignment = _conflicted(move)
+    reason: str = move.data["reason"]
+    updated = ExpertAssignment.objects.filter(pk=assignment.pk, status=CONFLICT).update(
+        status=ACCEPTED, waiver_reason=reason, waived_by=move.actor, waived_at=move.now
+    )
+    if not updated:
+        raise TransitionConflict()
+    move.record.update(
+        assignment=assignment.pk,
+        # The expert named hears that their acceptance stands (``Audience.NAMED_EXPERTS``).
+        experts=[assignment.expert_id],
+        waiver_reason_sha256=hashlib.sha256(reason.encode()).hexdigest(),
+    )
+
+
+def release_conflicted(request: SupportRequest, move: Move) -> None:
+    """The hub lead (or the management unit) does not waive the conflict: the acceptance ends (stored as
+    declined, with the expert's answer time kept), the expert loses the brief at once and is told, and the hub
+    proposes someone else."""
+    assignment = _conflicted(move)
+    updated = ExpertAssignment.objects.filter(pk=assignment.pk, status=CONFLICT).update(
+        status=ExpertAssignment.Status.DECLINED
+    )
+    if not updated:
+        raise TransitionConflict()
+    expert_access_revoke(request=request, expert=assignment.expert, actor=move.actor)
+    # Whose part ends here: the move's event tells them (``Audience.RELEASED_EXPERTS``).
+    move.record.update(assignment=assignment.pk, released_experts=[assignment.expert_id])
 
 
 def decline_assignment(request: SupportRequest, move: Move) -> None:

@@ -16,6 +16,8 @@ from workflows.moves.base import Move
 
 PROPOSED = ExpertAssignment.Status.PROPOSED
 ACCEPTED = ExpertAssignment.Status.ACCEPTED
+# Not accepted yet: an open proposal, or an acceptance that awaits the hub lead's decision on a declared conflict.
+OPEN = (PROPOSED, ExpertAssignment.Status.CONFLICT)
 
 
 def post_for_city(request: SupportRequest, move: Move, field: str) -> int:
@@ -53,7 +55,8 @@ def message_for_city(request: SupportRequest, move: Move, field: str) -> Message
 
 
 def assignments_wind_up(request: SupportRequest, move: Move) -> None:
-    """The request no longer needs experts: accepted assignments are completed, open proposals withdrawn.
+    """The request no longer needs experts: accepted assignments are completed, open proposals withdrawn (an
+    acceptance still awaiting a decision on its declared conflict too).
 
     A withdrawn proposal is stored as declined without an answer (``responded_at`` empty), and the expert
     loses access at once; experts who worked on the request keep it for the grace period.
@@ -65,18 +68,18 @@ def assignments_wind_up(request: SupportRequest, move: Move) -> None:
     )
     if not rows:
         return
-    withdrawn = [expert_id for _, expert_id, status in rows if status == PROPOSED]
+    withdrawn = [expert_id for _, expert_id, status in rows if status in OPEN]
     ExpertAssignment.objects.filter(request_id=request.pk, status=ACCEPTED).update(
         status=ExpertAssignment.Status.COMPLETED, completed_at=move.now
     )
-    ExpertAssignment.objects.filter(request_id=request.pk, status=PROPOSED).update(
+    ExpertAssignment.objects.filter(request_id=request.pk, status__in=OPEN).update(
         status=ExpertAssignment.Status.DECLINED
     )
     # At most the handful of experts proposed on one request.
     for expert in User.objects.filter(pk__in=withdrawn):
         expert_access_revoke(request=request, expert=expert, actor=move.actor)
     move.record["assignments_completed"] = sorted(pk for pk, _, status in rows if status == ACCEPTED)
-    move.record["assignments_withdrawn"] = sorted(pk for pk, _, status in rows if status == PROPOSED)
+    move.record["assignments_withdrawn"] = sorted(pk for pk, _, status in rows if status in OPEN)
     # Whose part ends here without their answer: the move's event tells them (``Audience.RELEASED_EXPERTS``).
     if withdrawn:
         move.record["released_experts"] = sorted(withdrawn)

@@ -21,6 +21,7 @@ from devtools.demo.requests_learned import LEARNED_REQUESTS
 from devtools.demo.resources import peer_contact_themes_seed, seed_resources
 from devtools.demo.resources_scale import seed_scale_resources
 from devtools.demo.scale import seed_scale
+from devtools.demo.waiver import seed_waiver
 from workflows.selectors import current_fiscal_year
 
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         seed_hub_calendars()  # each hub's time zone, working week and a closure day (devtools/demo/calendar.py)
         seed_pool()
         seed_fund()  # an emergency fund application for mu.director; a check-in after an incident for focal.sousse
+        seed_waiver()
         self.stdout.write(
             f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups, {resources} resources, "
             f"{peers} cities open to peer exchange, {invitations} invitations)."

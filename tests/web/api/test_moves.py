@@ -265,3 +265,26 @@ def test_the_moves_list_keeps_its_query_count_at_ten_times_the_data(world: World
         )
         IndicatorFactory(priority=4)
     assert _moves_queries(world, request) == small
+
+
+def test_the_hub_lead_waives_a_declared_conflict_over_the_api_as_on_the_page(world: World) -> None:
+    from workflows.models import ExpertAssignment
+
+    request = world.at("expert_matching")
+    conflict = {"declaration": "I advised the council last year.", "has_conflict": True}
+    transition_perform(request=request, transition="accept_assignment", actor=world.people["expert"], data=conflict)
+    assignment = ExpertAssignment.objects.get(request=request)
+    moves = {m["name"]: m for m in world.client("hub").get(moves_url(request)).json()["moves"]}
+    assert "waive_conflict" not in {m["name"] for m in world.client("officer").get(moves_url(request)).json()["moves"]}
+
+    fields = {f["name"]: f for f in moves["waive_conflict"]["fields"]}
+    assert fields["assignment"]["type"] == "assignment" and fields["assignment"]["initial"] == assignment.pk
+    assert fields["assignment"]["choices"] == [{"value": assignment.pk, "label": str(world.people["expert"])}]
+    sent = world.client("hub").post(
+        move_url(request, "waive_conflict"),
+        {"assignment": assignment.pk, "reason": "The advice ended a year ago.", "confirm": True},
+        content_type="application/json",
+    )
+
+    assert sent.status_code == 200, sent.content
+    assert ExpertAssignment.objects.get(pk=assignment.pk).status == ExpertAssignment.Status.ACCEPTED

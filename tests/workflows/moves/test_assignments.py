@@ -143,8 +143,9 @@ def test_accepting_records_the_declaration_and_is_offered_once(net):
         data={"declaration": "I advised the mayor in 2019.", "has_conflict": True},
     )
 
+    # A declared conflict stops the acceptance (tests/workflows/moves/test_conflicts.py): the declaration is kept.
     assignment = ExpertAssignment.objects.get(request=request)
-    assert assignment.status == Status.ACCEPTED and assignment.has_conflict is True
+    assert assignment.status == Status.CONFLICT and assignment.has_conflict is True
     assert assignment.conflict_of_interest == "I advised the mayor in 2019."
     assert available_transitions(request, net.expert) == []
     assert _refusal(request, "accept_assignment", net.expert, **VALID["accept_assignment"]).code == "not_allowed"

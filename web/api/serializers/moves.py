@@ -17,8 +17,8 @@ class MoveFieldSerializer(serializers.Serializer):
     type = serializers.CharField(
         help_text="text, rich_text (Markdown), bool, yes_no, decimal, currency, date (YYYY-MM-DD), rating, "
         "priority, experts (a list of ids), budget_lines ([{item, amount}]), indicators ([{indicator, baseline, "
-        "target}]), indicator_values ([{indicator, value}]), peer_city (an id), or confirm (an irreversible "
-        "move's confirmation: true)."
+        "target}]), indicator_values ([{indicator, value}]), peer_city (an id), assignment (an expert assignment's "
+        "id, from the choices), or confirm (an irreversible move's confirmation: true)."
     )
     required = serializers.BooleanField()  # type: ignore[assignment]  # a field of the answer, not Field's attribute
     label = serializers.CharField()  # type: ignore[assignment]  # a field of the answer, not Field's attribute
