@@ -21,13 +21,13 @@ from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
 
 from helpdesk.access import can
-from helpdesk.models import City, HubClosure, PeopleLog, Region, User, country_name, name_key
+from helpdesk.models import City, HubClosure, PeopleAction, PeopleLog, Region, User, country_name, name_key
 
 logger = logging.getLogger(__name__)
 
 # The people log's action for a change to a hub's calendar (its time zone and week, a closure day added or
-# removed). A code of its own until ``PeopleAction`` lists it (a choice of the log's column, so a migration).
-HUB_CALENDAR = "hub_calendar"
+# removed).
+HUB_CALENDAR = PeopleAction.HUB_CALENDAR
 # ISO weekday numbers (Monday = 1), as ``Region.working_days`` keeps them, with their names (Django's own).
 ISO_WEEKDAYS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
 # How far ahead the page lists public holidays (closure days: all those to come).

@@ -266,7 +266,7 @@ def expert_period_add(
             period.regions.set(region_list)
         people_log_record(
             actor=actor,
-            action=PeopleAction.EXPERT_PROFILE_CHANGED,
+            action=PeopleAction.EXPERT_AVAILABILITY,
             person=expert,
             detail={"changed": {"availability_period": {"before": None, "after": _period_detail(period, region_list)}}},
         )
@@ -296,7 +296,7 @@ def expert_period_remove(*, period: ExpertPeriod, actor: User) -> ExpertPeriod |
             kept, after = locked, {**before, "ends_on": locked.ends_on.isoformat()}
         people_log_record(
             actor=actor,
-            action=PeopleAction.EXPERT_PROFILE_CHANGED,
+            action=PeopleAction.EXPERT_AVAILABILITY,
             person=profile.user,
             detail={"changed": {"availability_period": {"before": before, "after": after}}},
         )
@@ -325,7 +325,7 @@ def expert_conflicts_review(*, profile: ExpertProfile, actor: User, declared_at:
         locked.save(update_fields=["conflicts_reviewed_at", "conflicts_reviewed_by"])
         people_log_record(
             actor=actor,
-            action=PeopleAction.EXPERT_PROFILE_CHANGED,
+            action=PeopleAction.EXPERT_CONFLICTS_REVIEWED,
             person=locked.user,
             detail={
                 "changed": {

@@ -12,12 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import can
-from helpdesk.models import City, User
+from helpdesk.models import City, PeopleAction, User
 from helpdesk.services.people_log import people_log_record
 
-# The people log's word for a change of declared ties. Not yet one of ``PeopleAction``'s choices: adding it
-# changes the model's choices, whose migration is the lead's to write (until then the log shows the code).
-TIES_DECLARED = "ties_declared"
+TIES_DECLARED = PeopleAction.TIES_DECLARED
 
 
 def tied_cities_set(*, user: User, city_ids: Iterable[int]) -> bool:

@@ -40,7 +40,7 @@ def test_an_expert_declares_a_leave_and_it_is_logged():
     period = _leave(person, TODAY, TODAY + timedelta(days=9), regions=[RegionFactory()], languages=["fr"])
     assert period.kind == "leave" and period.ends_on == date(2027, 3, 12)
     assert list(period.regions.all()) == [] and period.languages == []  # a leave covers everything
-    log = PeopleLog.objects.get(action=PeopleAction.EXPERT_PROFILE_CHANGED, person=person)
+    log = PeopleLog.objects.get(action=PeopleAction.EXPERT_AVAILABILITY, person=person)
     assert log.actor == person
     assert log.detail["changed"]["availability_period"] == {
         "before": None,

@@ -107,6 +107,10 @@ _SENTENCES = {
     PeopleAction.CITY_ANONYMITY: lambda: _("%(actor)s changed whether %(city)s is anonymous to experts."),
     PeopleAction.EXPERT_PROFILE_CHANGED: lambda: _("%(actor)s changed the expert profile of %(person)s."),
     PeopleAction.EXPERT_VETTING: lambda: _("%(actor)s changed the vetting of %(person)s."),
+    PeopleAction.EXPERT_AVAILABILITY: lambda: _("%(actor)s changed the leave or standby of %(person)s."),
+    PeopleAction.EXPERT_CONFLICTS_REVIEWED: lambda: _("%(actor)s reviewed the declared conflicts of %(person)s."),
+    PeopleAction.TIES_DECLARED: lambda: _("%(actor)s changed the cities %(person)s is tied to."),
+    PeopleAction.HUB_CALENDAR: lambda: _("%(actor)s changed the calendar of %(region)s."),
     PeopleAction.HANDOVER: lambda: _("%(actor)s handed %(city)s over to %(person)s."),
     PeopleAction.DEACTIVATED: lambda: _("%(actor)s deactivated the account of %(person)s."),
     PeopleAction.REACTIVATED: lambda: _("%(actor)s reactivated the account of %(person)s."),
@@ -124,6 +128,7 @@ def change_sentence(row: PeopleLog) -> SafeString:
         "actor": actor,
         "person": bdi(row.person) if row.person is not None else None,
         "city": bdi(row.city.name) if row.city is not None else None,
+        "region": bdi(row.region) if row.region is not None else None,
         "email": bdi(invitation.email) if invitation is not None else None,
     }
     sentence = _SENTENCES.get(row.action)  # type: ignore[call-overload]
