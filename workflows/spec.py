@@ -119,6 +119,7 @@ class Guard(StrEnum):
     FOLLOW_UP_REMINDER_DUE = "follow_up_reminder_due"
     FOLLOW_UP_ESCALATION_DUE = "follow_up_escalation_due"
     FOLLOW_UP_MISSED = "follow_up_missed"  # open past the days the city has to answer
+    NOT_FAST_TRACKED = "not_fast_tracked"  # the request is not on the incident fast track yet
 
 
 class ActorCheck(StrEnum):
@@ -268,6 +269,13 @@ class DataField:
     # Pre-filled from the pending fund application (its attribute of that name), capped by what is left in
     # its envelope: the approver confirms an amount instead of typing one.
     default_from_application: str = ""
+    # Optional while the request is on the incident fast track (``SupportRequest.fast_tracked_at``): what can be
+    # planned later (the key indicators) does not hold up routing a request the city needs answered in hours.
+    optional_on_fast_track: bool = False
+
+    def required_for(self, request: SupportRequest) -> bool:
+        """Whether the move needs this field for ``request`` (``workflows.validation`` and the page's form ask)."""
+        return self.required and not (self.optional_on_fast_track and request.fast_tracked_at is not None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -322,6 +330,9 @@ class TransitionSpec:
     triage: bool = False
     comment_field: str = ""
     comment_visibility: str = ""
+    # On the incident fast track, the hub's expected step is one of these moves (routing straight to experts or
+    # to the fund), whatever the request's usual road (``workflows.selectors.expected_move``).
+    fast_track_primary: bool = False
 
     @property
     def events(self) -> tuple[Event, ...]:

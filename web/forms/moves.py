@@ -158,7 +158,9 @@ class MoveForm(forms.Form):
         # The request's planned outcomes, read when a field first shows them (shared by a page's forms).
         self.planned = planned or PlannedTargets(support_request)
         for field in spec.fields:
-            form_field = FORM_FIELDS[field.kind](field, field.required and not field.default_from_request)
+            form_field = FORM_FIELDS[field.kind](
+                field, field.required_for(support_request) and not field.default_from_request
+            )
             if field.kind is Kind.EXPERTS:
                 assert isinstance(form_field, forms.ChoiceField)  # FORM_FIELDS asks for experts with a choice field
                 form_field.choices = list(expert_choices or [])
