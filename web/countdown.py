@@ -34,12 +34,13 @@ def _unit(seconds: int, unit: int) -> str:
 
 
 def span_words(seconds: float) -> str:
-    """A span of time in its two largest units, rounded down ("5 hours 20 minutes", "2 days 3 hours", "40
-    minutes"); "less than a minute" under one."""
+    """A span of time in its two largest units, rounded down ("5 hours 20 minutes", "40 minutes"; in hours up to
+    two days, as the fast track's deadlines are set: "47 hours", then "3 days 2 hours"); "less than a minute"
+    under one."""
     whole = int(seconds)
     if whole < MINUTE:
         return gettext("less than a minute")
-    larger = next(unit for unit in (DAY, HOUR, MINUTE) if whole >= unit)
+    larger = DAY if whole >= 2 * DAY else HOUR if whole >= HOUR else MINUTE
     smaller = {DAY: HOUR, HOUR: MINUTE, MINUTE: 0}[larger]
     first = _unit(whole, larger)
     rest = whole % larger
