@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, npgettext, pgettext
 
 from helpdesk.models import SupportRequest
 from workflows.lifecycle import STATE_SPECS
@@ -24,13 +24,15 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 
 
 def _unit(seconds: int, unit: int) -> str:
+    # Words of their own ("countdown"): after "in" and "by", Arabic puts the dual and the plural in other cases
+    # than the durations elsewhere ("خلال ساعتين", not "ساعتان").
     n = seconds // unit
     number = number_format(n, force_grouping=True)
     if unit == DAY:
-        return ngettext("%(n)s day", "%(n)s days", n) % {"n": number}
+        return npgettext("countdown", "%(n)s day", "%(n)s days", n) % {"n": number}
     if unit == HOUR:
-        return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": number}
-    return ngettext("%(n)s minute", "%(n)s minutes", n) % {"n": number}
+        return npgettext("countdown", "%(n)s hour", "%(n)s hours", n) % {"n": number}
+    return npgettext("countdown", "%(n)s minute", "%(n)s minutes", n) % {"n": number}
 
 
 def span_words(seconds: float) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devtools.demo.bulk import bulk_load
+from devtools.demo.fasttrack import seed_fast_track
 from devtools.demo.follow_ups import seed_follow_ups
 from devtools.demo.history import seed_scale_history
 from devtools.demo.membership import seed_membership
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         peers = peer_contact_themes_seed()
         # Last: the pending expert and the new city must not be drawn into the demo requests.
         invitations = seed_membership()
+        seed_fast_track()
         self.stdout.write(
             f"Demo network ready ({created} demo requests created, {follow_ups} follow-ups, {resources} resources, "
             f"{peers} cities open to peer exchange, {invitations} invitations)."
