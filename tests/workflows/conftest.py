@@ -51,6 +51,7 @@ VALID: dict[str, dict[str, Any]] = {
     "evaluate": {"rating": 4, "outcomes": "A plan adopted by the council.", "would_recommend": True},
     "decline": {"reason": "<p>Outside the network's mandate.</p>"},
     "answer_follow_up": {"what_changed": "<p>The prevention plan is still in force.</p>"},
+    "fast_track": {"reason": "<p>An attack last night: the city needs advice within hours.</p>"},
 }
 
 

@@ -55,6 +55,13 @@ SCENARIOS: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
         for path in ("draft", "submitted", "info_requested", "expert_matching", "funding_review")
     ],
     "answer_follow_up": [("closed_following_up", ("focal",), S.CLOSED)],
+    # The request stays where it waits; its deadline counts in hours from then on.
+    "fast_track": [
+        ("submitted", ("hub", "officer"), S.SUBMITTED),
+        ("info_requested", ("hub",), S.INFO_REQUESTED),
+        ("expert_matching", ("officer",), S.EXPERT_MATCHING),
+        ("funding_review", ("hub",), S.FUNDING_REVIEW),
+    ],
 }
 
 # Everyone the table does not name for a rule: another city's focal point, another region's hub staff, an
