@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.models import SupportRequest
 from workflows.lifecycle import EVENTS
 
 MESSAGE_POSTED = "message_posted"
@@ -41,6 +42,15 @@ EXPERT_DEACTIVATED = "expert_deactivated"
 # profile page; a suspended one no longer opens the desk and is told whom to write to).
 EXPERT_VETTED = "expert_vetted"
 EXPERT_SUSPENDED = "expert_suspended"
+# The incident fast track (``workflows.incidents``, the lifecycle's ``fast_track`` move): a request filed after an
+# incident (its submit is told as this), the hub's move putting a request on it, and the escalation of a step left
+# untouched at half its time (``notifications.services.deadlines``). Told at once, by e-mail whatever a person's
+# notification mode (``notifications.services.recording``), and without the request's title: the reference, the
+# city and the link only.
+INCIDENT_FILED = "incident_filed"
+FAST_TRACK = "fast_track"
+FAST_TRACK_ESCALATION = "fast_track_escalation"
+URGENT_EVENTS = frozenset({INCIDENT_FILED, FAST_TRACK, FAST_TRACK_ESCALATION})
 # Where a notification about no request opens, by event (the e-mail's link and the desk's entry alike).
 EVENT_PAGES = {HANDOVER_RECEIVED: "city-home", EXPERT_VETTED: "expert-profile-edit"}
 
@@ -67,6 +77,8 @@ LABELS: dict[str, Promise] = {
     EXPERT_DEACTIVATED: _("An expert of this request was deactivated"),
     EXPERT_VETTED: _("You are vetted: hubs may now propose you to cities"),
     EXPERT_SUSPENDED: _("Your place in the expert pool is suspended"),
+    INCIDENT_FILED: _("Urgent: a city asks for help after an incident"),
+    FAST_TRACK_ESCALATION: _("Urgent: a fast-track request is still waiting at half its time"),
 }
 TEMPLATES = "notifications/email/events/{event}.txt"
 GENERIC_TEMPLATE = TEMPLATES.format(event="generic")
@@ -86,3 +98,14 @@ def template(event: str) -> str:
     if event in EVENTS:
         return EVENTS[event].template
     return TEMPLATES.format(event=event)
+
+
+def fast_track_entered(event: str, request: SupportRequest) -> str | None:
+    """The event a request entering the incident fast track is told as (an urgent one), or None when ``event``
+    (a lifecycle event) is not that: the hub's ``fast_track`` move, or the submit of a request filed after an
+    incident (already on the fast track when it reaches the hub)."""
+    if event == FAST_TRACK:
+        return FAST_TRACK
+    if event == "submit" and request.fast_tracked_at is not None:
+        return INCIDENT_FILED
+    return None

@@ -162,6 +162,8 @@ class DeadlineAlert(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Reminder")
         ESCALATION = "escalation", _("Escalation")
+        # A step of the incident fast track left untouched at half its time, escalated before it is overdue.
+        HALF_TIME = "half_time", _("Half-time escalation (fast track)")
 
     request = models.ForeignKey(
         SupportRequest, on_delete=models.CASCADE, related_name="deadline_alerts", verbose_name=_("request")

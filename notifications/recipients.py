@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from helpdesk.models import Role, SupportRequest, User
 from notifications.models import Reason, Watch
-from workflows.lifecycle import EVENTS, STATES
+from workflows.lifecycle import EVENTS, FAST_TRACK_ALERTED, STATES
 from workflows.models import ExpertAssignment
 from workflows.spec import Audience, DeadlineKind
 
@@ -38,6 +38,11 @@ REMINDER_RECIPIENTS: dict[str, tuple[Audience, ...]] = {
     state.name: state.waits_on for state in STATES if state.waits_on and state.deadline.kind is not DeadlineKind.NONE
 }
 ESCALATION_RECIPIENTS: tuple[Audience, ...] = (A.HUB_LEADS, A.MANAGEMENT)
+# A request entering the incident fast track alerts the hub's lead and staff and the management unit at once (the
+# table names them for its ``fast_track`` move; a request filed after an incident alerts the same people), and
+# its watchers; a fast-track step left untouched at half its time escalates as an overdue one does.
+FAST_TRACK_RECIPIENTS: tuple[Audience, ...] = (*FAST_TRACK_ALERTED, A.WATCHERS)
+HALF_TIME_RECIPIENTS: tuple[Audience, ...] = ESCALATION_RECIPIENTS
 
 
 @dataclass(frozen=True)

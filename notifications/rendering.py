@@ -31,7 +31,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.access import is_focal_point_of, mail_reply_channel
+from helpdesk.access import is_focal_point_of, mail_reply_channel, sees_brief_only
 from helpdesk.models import Sensitivity, SupportRequest, User, Visibility
 from helpdesk.placeholders import ANONYMISED_TITLE, WITHHELD_TITLE
 from helpdesk.selectors.people import time_zone_of
@@ -101,6 +101,16 @@ def reply_to(recipient: User, request: SupportRequest | None) -> tuple[str, Prom
     return address, REPLY_NOTES[key]
 
 
+def _city(notification: Notification, request: SupportRequest) -> str:
+    """The request's city, named by the incident fast track's alerts (which name no title): for whoever may know
+    it, never to an expert reading the brief of a city anonymous to experts."""
+    if notification.event not in events.URGENT_EVENTS:
+        return ""
+    if sees_brief_only(notification.recipient, request) and request.city.anonymous_to_experts:
+        return ""
+    return request.city.name
+
+
 def _due_at(notification: Notification) -> datetime | None:
     raw = notification.data.get("due_at")
     return parse_datetime(raw) if isinstance(raw, str) else None
@@ -144,7 +154,9 @@ def item_context(notification: Notification, openable: Collection[int] | None = 
         "reason_label": Reason(notification.reason).label if notification.reason in Reason.values else "",
         "label": events.label(notification.event),
         "reference": request.reference if request else "",
-        "title": request_title(request) if request else "",
+        # The incident fast track's alerts carry no title (an incident's may name it): the reference and the city.
+        "title": request_title(request) if request and notification.event not in events.URGENT_EVENTS else "",
+        "city": _city(notification, request) if request else "",
         # An expert's brief leaves the request's state out; so does what they are told.
         "state": request.get_state_display()
         if request and notification.reason not in (Reason.EXPERT, Reason.RELEASED)
@@ -199,6 +211,8 @@ def render_email(notification: Notification, items: Sequence[Notification] = ())
             "rtl": translation.get_language_bidi(),
             "centre_link": absolute_url(reverse("notifications:list")),
             "subject": subject,
+            # Deadlines in hours are written with their time, in the recipient's zone (the desk's by default).
+            "time_zone": recipient.time_zone or settings.TIME_ZONE,
         }
         # A digest gathers several requests: a reply to it would not know which one it answers. A resource's
         # consent is asked about the resource (its request is only where it came from) and is given on the page:

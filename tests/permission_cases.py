@@ -316,6 +316,21 @@ CASES: list[Case] = [
         extra={"former_city": 404},
         note="a former focal point who kept read access has no city to file for",
     ),
+    Case(
+        "request-incident",
+        {**only(302, FOCAL_POINTS, other=403), "same_region_city": 404, "other_region_city": 404},
+        method="post",
+        data=lambda w: {
+            "city": w.req.city_id,
+            "what_happened": "A fire at the community centre.",
+            "incident_at": "2026-01-01T10:00",
+            "help_needed": "Advice on the community meeting.",
+        },
+        extra={"former_city": 404},
+        note="filing after an incident for city A1: its focal point files and is sent to the request; another"
+        " city's focal point gets 404, a former focal point too (no city to file for); the form itself opens for"
+        " every focal point (tests/web/views/test_incidents.py)",
+    ),
     Case("intake-suggestions", only(200, FOCAL_POINTS, other=403), query="?q=youth+mentoring"),
     Case(
         "intake-suggestion-open",

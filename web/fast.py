@@ -177,7 +177,7 @@ QUEUE_ROW = (
     "<tr{overdue_class}>\n"
     '    <td class="queue-pick">{pick}</td>\n'
     '    <td class="text-nowrap" data-label="{l_reference}"><a href="{url}">{reference}</a></td>\n'
-    '    <td data-label="{l_title}"><bdi>{title}</bdi>{fund}{urgent}</td>\n'
+    '    <td data-label="{l_title}"><bdi>{title}</bdi>{fund}{urgent}{fast_track}</td>\n'
     '    <td data-label="{l_city}"><bdi>{city}</bdi> '
     '<span class="text-body-secondary small"><bdi>{country}</bdi></span>{region}</td>\n'
     '    <td data-label="{l_state}"><span class="badge {badge}">{state}</span></td>\n'
@@ -193,6 +193,8 @@ PICK = (
     '<label class="visually-hidden" for="pick-{reference}">{select} {reference} · {title}</label>'
 )
 URGENT = ' <span class="badge text-bg-danger">{label}</span>'
+FAST_TRACK = ' <span class="badge fast-track">{label}</span>'
+COUNTDOWN = '<span class="countdown{overdue}">{text}</span>'
 TAKE_BUTTON = (
     '<button form="take-form" formaction="{url}" class="btn btn-sm btn-outline-primary" type="submit">{take}'
     '<span class="visually-hidden"> {reference}</span></button>'
@@ -218,9 +220,13 @@ def queue_lines(rows: Sequence[QueueRow], *, all_hubs: bool = False) -> SafeStri
     overdue = f' <span class="overdue-flag">{_escape(gettext("overdue"))}</span>'
     take = _escape(gettext("Take"))
     select = _escape(gettext("Select"))
+    fast_track = FAST_TRACK.format(label=_escape(gettext("Fast track")))
     lines = []
     for r in rows:
-        deadline = f"{local_time(r.due_at, 'date')}{overdue if r.overdue else ''}" if r.due_at else "—"
+        if r.countdown:
+            deadline = COUNTDOWN.format(overdue=" overdue-flag" if r.overdue else "", text=_escape(r.countdown))
+        else:
+            deadline = f"{local_time(r.due_at, 'date')}{overdue if r.overdue else ''}" if r.due_at else "—"
         reference, title = _escape(r.reference), _escape(r.title)
         lines.append(
             QUEUE_ROW.format(
@@ -232,6 +238,7 @@ def queue_lines(rows: Sequence[QueueRow], *, all_hubs: bool = False) -> SafeStri
                 title=title,
                 fund=fund if r.asks_funding else "",
                 urgent=URGENT.format(label=_escape(r.urgent_label)) if r.urgent_label else "",
+                fast_track=fast_track if r.fast_track else "",
                 city=_escape(r.city),
                 country=_escape(r.country),
                 region=REGION.format(region=_escape(r.region)) if all_hubs else "",

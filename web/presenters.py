@@ -19,13 +19,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from helpdesk.access import can, sees_brief_only
 from helpdesk.models import (
+    TERMINAL_STATES,
     Attachment,
     Consent,
     Language,
@@ -57,6 +58,7 @@ from helpdesk.selectors import (
     visible_resources,
 )
 from helpdesk.services import Reveal
+from web.countdown import request_countdown
 from web.lists.labels import ChoiceWords, labels
 
 if TYPE_CHECKING:
@@ -106,6 +108,12 @@ class RequestView:
     closed_at: datetime | None = None
     due_at: datetime | None = None
     screening_kinds: list[str] = field(default_factory=list)
+    # The incident fast track: its badge (every reader, the expert's brief too), when the incident happened, and
+    # the countdown to the step's deadline (``web.countdown``; empty where the deadline is shown as a date).
+    fast_tracked: bool = False
+    incident_at: datetime | None = None
+    countdown: str = ""
+    overdue: bool = False  # the step's deadline has passed
 
 
 @dataclass(frozen=True)
@@ -211,10 +219,12 @@ def request_view(
         "urgency": request.urgency,
         "urgency_label": words(Urgency, request.urgency),
         "desired_by": request.desired_by,
+        "fast_tracked": request.fast_tracked_at is not None,
     }
     if brief:
         return RequestView(**common)
     submitter = request.submitted_by
+    now = timezone.now()
     oversees = can(user, "oversee", request)
     return RequestView(
         **common,
@@ -232,6 +242,9 @@ def request_view(
         submitted_at=request.submitted_at,
         closed_at=request.closed_at,
         due_at=request.due_at,
+        incident_at=request.incident_at,
+        countdown=request_countdown(request, now=now),
+        overdue=bool(request.due_at and request.due_at < now and request.state not in TERMINAL_STATES),
         # What was found, in the reader's words (never the screening's internal kind codes).
         screening_kinds=sorted({kind_label(flag.get("kind", "")) for flag in request.screening_flags})
         if can(user, "release_restricted", request)

@@ -13,6 +13,7 @@ from web.views import (
     files,
     hub,
     hubs,
+    incidents,
     intake,
     invitations,
     management,
@@ -82,6 +83,8 @@ urlpatterns = [
     # City focal points
     path("city/", city.home, name="city-home"),
     path("requests/new/", city.new_request, name="request-new"),
+    # After an incident: the short form that files on the fast track ("incident" is no reference: too short)
+    path("requests/incident/", incidents.incident_new, name="request-incident"),
     path("requests/new/suggestions/", intake.suggestions, name="intake-suggestions"),
     path("requests/new/suggestions/open/", intake.suggestion_open, name="intake-suggestion-open"),
     path("requests/<ref:reference>/edit/", city.edit_draft, name="request-edit"),

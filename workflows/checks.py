@@ -167,6 +167,11 @@ GUARDS: dict[Guard, Check] = {
         "not_due", _("No follow-up is due to be escalated."), _follow_up_step(Step.ESCALATE)
     ),
     Guard.FOLLOW_UP_MISSED: Check("not_due", _("No follow-up has run out of time."), _follow_up_step(Step.MISS)),
+    Guard.NOT_FAST_TRACKED: Check(
+        "already_fast_tracked",
+        _("This request is already on the incident fast track."),
+        lambda facts: facts.request.fast_tracked_at is None,
+    ),
 }
 
 

@@ -18,7 +18,7 @@ from helpdesk.models import RequestState, SupportKind, Visibility
 from workflows.lifecycle_conflicts import CONFLICT_DECLARED, CONFLICT_MOVES
 from workflows.lifecycle_follow_ups import FOLLOW_UP_MOVES
 from workflows.lifecycle_peers import PEER_MOVES
-from workflows.moves import assignments, closing, funding, triage
+from workflows.moves import assignments, closing, fast_track, funding, triage
 from workflows.spec import (
     ALL_KINDS,
     NO_DEADLINE,
@@ -47,6 +47,7 @@ S = RequestState
 A = Audience
 K = SupportKind
 CITY = Visibility.CITY.value
+INTERNAL = Visibility.INTERNAL.value
 # Whose part a move may end: the experts (with those whose open proposal it closed), a closed application's deciders.
 ENDING = (A.ENGAGED_EXPERTS, A.RELEASED_EXPERTS, A.FUND_DECIDERS)
 INVOLVED = (A.CITY, A.OWNER_OR_HUB, *ENDING)  # "the people involved" in a request's end
@@ -169,6 +170,11 @@ STATES: tuple[StateSpec, ...] = (
 )
 
 BEFORE_DELIVERY = (S.DRAFT, S.SUBMITTED, S.INFO_REQUESTED, S.EXPERT_MATCHING, S.FUNDING_REVIEW)
+# The states a request waits in before delivery, with a deadline the fast track shortens to hours.
+WAITING_BEFORE_DELIVERY = BEFORE_DELIVERY[1:]
+# Who is alerted at once when a request enters the incident fast track (filed after an incident, or put on it
+# by the hub): the hub's lead first (their reason decides the e-mail's words), its staff, the management unit.
+FAST_TRACK_ALERTED = (A.HUB_LEADS, A.HUB, A.MANAGEMENT)
 # An expert may answer a proposal as long as the request still needs its expert.
 ANSWERING_STATES = (S.EXPERT_MATCHING, S.FUNDING_REVIEW, S.IN_DELIVERY)
 
@@ -190,6 +196,8 @@ INDICATORS = DataField(
         "What this support should change in the city, from the network's key indicators; give a baseline and a"
         " target where you know them."
     ),
+    # After an incident the hub routes first; the indicators can be planned later.
+    optional_on_fast_track=True,
 )
 EXPERT_PROPOSED = event("expert_proposed", _("The hub proposed an expert assignment"), A.NAMED_EXPERTS)
 
@@ -278,6 +286,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
             replace(INDICATORS, required=False),
         ),
         triage=True,
+        fast_track_primary=True,
     ),
     TransitionSpec(
         name="propose_expert",
@@ -325,6 +334,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
             INDICATORS,
         ),
         triage=True,
+        fast_track_primary=True,
     ),
     TransitionSpec(
         name="accept_assignment",
@@ -520,6 +530,32 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         triage=True,
         comment_field="reason",
         comment_visibility=CITY,
+    ),
+    TransitionSpec(
+        name="fast_track",
+        sources=WAITING_BEFORE_DELIVERY,
+        target=None,
+        rule=Rule.HUB_STAFF,
+        label=_("Put on the incident fast track"),
+        event=event("fast_track", _("The hub put the request on the incident fast track"), *FAST_TRACK_ALERTED),
+        handler=fast_track.fast_track,
+        irreversible=True,
+        tone=MoveTone.QUIET,
+        consequence=_(
+            "From now on this request's deadlines count in hours, nights and weekends included, and the hub's staff,"
+            " its lead and the management unit are alerted at once. It cannot be taken off the fast track."
+        ),
+        fields=(
+            DataField(
+                name="reason",
+                kind=Kind.RICH_TEXT,
+                label=_("Why it is urgent"),
+                help_text=_("Kept as an internal note for the hub and the management unit."),
+            ),
+        ),
+        guards=(Guard.NOT_FAST_TRACKED,),
+        comment_field="reason",
+        comment_visibility=INTERNAL,
     ),
     TransitionSpec(
         name="withdraw",

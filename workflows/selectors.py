@@ -101,9 +101,14 @@ def expected_move(request: SupportRequest, moves: list[TransitionSpec]) -> Trans
     """Of ``moves`` (what a reader may do now), the one that is their expected next step, which a page shows
     as its one filled button: the move into the next state on the request's usual road (a fund request goes
     to the fund, an advice request is answered directly); else a forward move that keeps the state (an expert
-    accepting a proposal). None when no move of theirs takes the request forward."""
+    accepting a proposal). None when no move of theirs takes the request forward. On the incident fast track, the
+    hub's expected step is to route it (``TransitionSpec.fast_track_primary``)."""
     ahead = road_ahead(request)
     forward = [spec for spec in moves if spec.tone is MoveTone.PRIMARY]
+    if request.fast_tracked_at is not None and (routes := [spec for spec in forward if spec.fast_track_primary]):
+        # On the incident fast track the hub routes straight to experts or to the fund (the one on the request's
+        # road first): asking the city for information, or answering alone, is a side step there.
+        return next((spec for spec in routes if ahead and spec.target == ahead[0]), routes[0])
     return next((spec for spec in forward if ahead and spec.target == ahead[0]), None) or next(
         (spec for spec in forward if spec.target is None), None
     )

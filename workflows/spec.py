@@ -130,6 +130,7 @@ class Guard(StrEnum):
     OUTCOME_FOLLOW_UPS = "outcome_follow_ups"  # off the fast track
     INCIDENT_CHECK_INS = "incident_check_ins"  # on the fast track
     CHECK_IN_DUE = "check_in_due"  # on the fast track, delivered, and a check-in point has come
+    NOT_FAST_TRACKED = "not_fast_tracked"  # the request is not on the incident fast track yet
 
 
 class ActorCheck(StrEnum):
@@ -292,6 +293,13 @@ class DataField:
     # Pre-filled from the pending fund application (its attribute of that name), capped by what is left in
     # its envelope: the approver confirms an amount instead of typing one.
     default_from_application: str = ""
+    # Optional while the request is on the incident fast track (``SupportRequest.fast_tracked_at``): what can be
+    # planned later (the key indicators) does not hold up routing a request the city needs answered in hours.
+    optional_on_fast_track: bool = False
+
+    def required_for(self, request: SupportRequest) -> bool:
+        """Whether the move needs this field for ``request`` (``workflows.validation`` and the page's form ask)."""
+        return self.required and not (self.optional_on_fast_track and request.fast_tracked_at is not None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -353,6 +361,9 @@ class TransitionSpec:
     comment_field: str = ""
     comment_visibility: str = ""
     other_events: tuple[Event, ...] = ()
+    # On the incident fast track, the hub's expected step is one of these moves (routing straight to experts or
+    # to the fund), whatever the request's usual road (``workflows.selectors.expected_move``).
+    fast_track_primary: bool = False
 
     @property
     def events(self) -> tuple[Event, ...]:

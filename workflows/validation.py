@@ -249,7 +249,8 @@ def _is_blank(value: Any) -> bool:
 def clean_data(spec: TransitionSpec, raw: Mapping[str, Any], request: SupportRequest) -> dict[str, Any]:
     """The move's data, typed, checked and sanitised; refuses unknown fields, missing required ones and bad values.
 
-    Fields the table marks with ``default_from_request`` fall back to the request's own value.
+    Fields the table marks with ``default_from_request`` fall back to the request's own value; those it marks
+    ``optional_on_fast_track`` may be left blank while the request is on the incident fast track.
     """
     known: dict[str, DataField] = {f.name: f for f in spec.fields}
     unknown = sorted(set(raw) - set(known))
@@ -268,7 +269,7 @@ def clean_data(spec: TransitionSpec, raw: Mapping[str, Any], request: SupportReq
         if _is_blank(value) and field.default_from_request:
             value = getattr(request, field.default_from_request)
         if _is_blank(value):
-            if field.required:
+            if field.required_for(request):
                 missing.append(field)
             continue
         try:
@@ -279,7 +280,7 @@ def clean_data(spec: TransitionSpec, raw: Mapping[str, Any], request: SupportReq
         if field.kind in TEXT_KINDS and not cleaned[field.name]:
             # Nothing left once sanitised (only markup or control characters): as good as blank.
             del cleaned[field.name]
-            if field.required:
+            if field.required_for(request):
                 missing.append(field)
     if missing:
         raise TransitionRefused(

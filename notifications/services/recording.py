@@ -2,7 +2,9 @@
 sent there), without a savepoint of its own: if recording fails, the move or message fails with it.
 
 Each recipient gets an in-app row, and an e-mail row according to their ``notification_mode``: ``pending``
-(sent as soon as the transaction commits), ``held`` (for the daily digest), or none (in the desk only). The
+(sent as soon as the transaction commits), ``held`` (for the daily digest), or none (in the desk only). An
+urgent delivery (``Delivery.urgent``: a request entering the incident fast track, ``events.URGENT_EVENTS``) is
+e-mailed at once whatever the mode: the digest or the desk alone would tell the hub hours too late. The
 e-mail rows are handed to django-q2 in ``transaction.on_commit``: a rolled-back move notifies no one.
 """
 
@@ -38,10 +40,16 @@ class Delivery:
     reason: str
     event: str
     data: Mapping[str, Any]
+    # Sent by e-mail at once whatever the person's notification mode (the incident fast track's alerts).
+    urgent: bool = False
 
 
-def _email_status(user: User) -> str | None:
-    if not user.email or user.notification_mode == NotificationMode.IN_APP:
+def _email_status(user: User, *, urgent: bool = False) -> str | None:
+    if not user.email:
+        return None
+    if urgent:
+        return Status.PENDING
+    if user.notification_mode == NotificationMode.IN_APP:
         return None
     return Status.HELD if user.notification_mode == NotificationMode.DIGEST else Status.PENDING
 
@@ -60,7 +68,7 @@ def notifications_save(*, deliveries: Iterable[Delivery], actor: User | None, no
             "created_at": now,
         }
         rows.append(Notification(channel=Channel.IN_APP, status=Status.SENT, sent_at=now, **common))
-        status = _email_status(d.recipient)
+        status = _email_status(d.recipient, urgent=d.urgent)
         if status == Status.PENDING:
             rows.append(
                 Notification(channel=Channel.EMAIL, status=status, next_attempt_at=now, enqueued_at=now, **common)
@@ -80,8 +88,17 @@ def notifications_record_event(
     A move that posted its text as a message (a question, an answer, a reason: ``data["message"]``) is told
     here once: whoever hears of the move is not told of that message a second time, and the others who may
     read it hear of the message. Both are resolved with the same reads.
+
+    A request entering the incident fast track (``events.fast_track_entered``) is told as urgent, to the hub's
+    lead and staff and the management unit (``recipients.FAST_TRACK_RECIPIENTS``), with its deadline.
     """
     data = data or {}
+    urgent_event = events.fast_track_entered(event, request)
+    event = urgent_event or event
+    audiences = recipients.FAST_TRACK_RECIPIENTS if urgent_event else recipients.audiences_for(event)
+    told_data: dict[str, Any] = {"state": request.state}
+    if urgent_event and request.due_at is not None:
+        told_data["due_at"] = request.due_at.isoformat()
     named = data.get("experts") or data.get("expert_ids") or ([data["expert_id"]] if data.get("expert_id") else [])
     resolver = recipients.Resolver(
         [request],
@@ -90,7 +107,7 @@ def notifications_record_event(
         application_closed=bool(data.get("fund_application_closed")),
     )
     actor_id = actor.pk if actor else None
-    told = resolver.recipients(recipients.audiences_for(event), exclude_user_id=actor_id)[request.pk]
+    told = resolver.recipients(audiences, exclude_user_id=actor_id)[request.pk]
     message_id = data.get("message")
     message = _message_of_move(request, message_id) if isinstance(message_id, int) else None
     people = _message_people(resolver, message, actor_id) if message is not None else {}
@@ -98,7 +115,7 @@ def notifications_record_event(
     # An expert whose proposal the move closed has just lost access, and is told all the same: what they are
     # shown of the request is only that their part ended (``web.notification_entries``, ``rendering``).
     deliveries = [
-        Delivery(request, r.user, r.reason, event, {"state": request.state})
+        Delivery(request, r.user, r.reason, event, told_data, urgent=urgent_event is not None)
         for r in told.values()
         if r.reason == Reason.RELEASED or access.can(r.user, "view", request)
     ]

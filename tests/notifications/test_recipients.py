@@ -57,6 +57,8 @@ EXPECTED: dict[str, set[str]] = {
     "check_in_escalated": OWNER | {"hub.lead"} | WATCHER,
     "check_in_missed": OWNER | WATCHER,
     "check_in_answered": OWNER | WATCHER,
+    # The incident fast track: the hub's lead and staff and the management unit, at once (the watcher is in it).
+    "fast_track": HUB | UNIT,
 }
 
 
@@ -108,6 +110,22 @@ def test_the_actor_is_never_told_of_their_own_move(world):
 
     assert "focal.one" not in told(world, "request_info")
     assert set(told(world, "submit")) == {"hub.lead", "hub.colleague", "mu.two"}
+
+
+def test_a_request_filed_after_an_incident_alerts_the_hub_its_lead_and_the_management_unit(world):
+    world.request.fast_tracked_at = world.request.created_at
+    world.request.save(update_fields=["fast_tracked_at"])
+
+    notifications_record_event(event="submit", request=world.request, actor=world.focal1)
+
+    assert told(world, "submit") == {}
+    assert told(world, "incident_filed") == {
+        "hub.lead": "hub_lead",
+        "hub.officer": "hub",
+        "hub.colleague": "hub",
+        "mu.one": "management",
+        "mu.two": "management",
+    }
 
 
 def test_without_an_owner_the_hub_hears_what_the_owner_would(db):

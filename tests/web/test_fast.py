@@ -165,6 +165,10 @@ ROWS = [
     _row(title=HOSTILE, city=HOSTILE, country=HOSTILE, region=HOSTILE, owner=HOSTILE, urgent_label=HOSTILE),
     _row(state="nowhere", state_label=HOSTILE, kind_label=HOSTILE, take_url=HOSTILE, reference=HOSTILE, url=HOSTILE),
     _row(title=HOSTILE, reference=HOSTILE, selectable=True),
+    # On the incident fast track: its badge, and the countdown in the deadline's place (late, or not yet).
+    _row(fast_track=True, urgent_label="Critical", due_at=WHEN, countdown="Answer due in 5 hours 20 minutes"),
+    _row(fast_track=True, due_at=WHEN, overdue=True, countdown="Overdue by 2 hours"),
+    _row(fast_track=True, due_at=WHEN, countdown=HOSTILE),
 ]
 
 

@@ -574,8 +574,40 @@ def _api_tokens(n: int) -> Scenario:
     return Scenario(person, "/accounts/api-tokens/")
 
 
+def _fast_track(n: int, *, role: str) -> Scenario:
+    """``n`` requests on the incident fast track (badge and countdown on each line), some of them overdue: the
+    hub's queue, the focal point's home, or (``role="form"``) the form filing after an incident for a focal
+    point of ``n`` cities."""
+    region = RegionFactory()
+    city = CityFactory(region=region)
+    now = timezone.now()
+    for i in range(n):
+        state = ["submitted", "info_requested", "expert_matching", "funding_review"][i % 4]
+        in_state(state, city=city, fast_tracked_at=now, due_at=now + timedelta(hours=i - 3), urgency="critical")
+    if role == "hub":
+        return Scenario(hub_staff(region), "/hub/queue/")
+    person = focal_point(city)
+    if role == "form":
+        person.cities.add(*(CityFactory(region=region) for _ in range(n)))
+        return Scenario(person, reverse("request-incident"))
+    return Scenario(person, "/")
+
+
+def _detail_fast_track(n: int) -> Scenario:
+    """Hub staff on a fast-track request's page (its badge, its countdown, the routing moves first)."""
+    scenario = _detail("hub")(n)
+    SupportRequest.objects.filter(reference=scenario.url.split("/")[2]).update(
+        fast_tracked_at=timezone.now(), due_at=timezone.now() + timedelta(hours=30)
+    )
+    return scenario
+
+
 SCENARIOS = {
     "draft_form": _draft_form,
+    "incident_form": lambda n: _fast_track(n, role="form"),
+    "hub_queue_fast_track": lambda n: _fast_track(n, role="hub"),
+    "city_home_fast_track": lambda n: _fast_track(n, role="city"),
+    "detail_as_hub_fast_track": _detail_fast_track,
     "hub_queue": _queue,
     "hub_queue_filtered": _queue_filtered,
     "hub_queue_search": _queue_search,

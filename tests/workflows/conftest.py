@@ -52,6 +52,7 @@ VALID: dict[str, dict[str, Any]] = {
     "decline": {"reason": "<p>Outside the network's mandate.</p>"},
     "answer_follow_up": {"what_changed": "<p>The prevention plan is still in force.</p>"},
     "answer_check_in": {"recovery": "<p>The community centre reopened; the victims' families are supported.</p>"},
+    "fast_track": {"reason": "<p>An attack last night: the city needs advice within hours.</p>"},
 }
 
 

@@ -61,6 +61,13 @@ SCENARIOS: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
     ],
     "answer_follow_up": [("closed_following_up", ("focal",), S.CLOSED)],
     "answer_check_in": [("delivered_checking_in", ("focal",), S.DELIVERED)],
+    # The request stays where it waits; its deadline counts in hours from then on.
+    "fast_track": [
+        ("submitted", ("hub", "officer"), S.SUBMITTED),
+        ("info_requested", ("hub",), S.INFO_REQUESTED),
+        ("expert_matching", ("officer",), S.EXPERT_MATCHING),
+        ("funding_review", ("hub",), S.FUNDING_REVIEW),
+    ],
 }
 
 # Everyone the table does not name for a rule: another city's focal point, another region's hub staff, an

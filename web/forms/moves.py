@@ -172,7 +172,9 @@ class MoveForm(forms.Form):
         for field in spec.fields:
             if field.kind is Kind.INDICATOR_VALUES and spec.name in VALUES_IF_PLANNED and not self.planned():
                 continue
-            form_field = FORM_FIELDS[field.kind](field, field.required and not field.default_from_request)
+            form_field = FORM_FIELDS[field.kind](
+                field, field.required_for(support_request) and not field.default_from_request
+            )
             if field.kind is Kind.EXPERTS:
                 assert isinstance(form_field, forms.ChoiceField)  # FORM_FIELDS asks for experts with a choice field
                 form_field.choices = list(expert_choices or [])

@@ -8,12 +8,14 @@ from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.access import can
 from helpdesk.models import RequestState, SupportRequest, User
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import visible_requests
+from web.countdown import request_countdown
 from web.lists.labels import ChoiceWords
 from web.lists.pagination import Page, paginate
 from workflows.lifecycle import STATE_SPECS
@@ -38,6 +40,8 @@ class CityRow:
     updated_at: datetime
     edit_url: str | None = None  # a draft the reader may still edit: its form, to carry on where they left it
     follow_up: bool = False  # the desk asks how the results of the support are holding up (or, a check-in)
+    fast_track: bool = False  # on the incident fast track: its badge
+    countdown: str = ""  # on the fast track, in a step timed in hours: "Answer due in 5 hours" (``web.countdown``)
 
 
 # What a line says of a request whose follow-up awaits the city's answer (whatever its state).
@@ -53,6 +57,7 @@ CITY_COLUMNS = (
     "title",
     "state",
     "due_at",
+    "fast_tracked_at",
     "updated_at",
     "anonymised_at",
     "city_id",
@@ -61,10 +66,16 @@ CITY_COLUMNS = (
 )
 
 
-def city_row(request: SupportRequest, words: ChoiceWords | None = None, user: User | None = None) -> CityRow:
+def city_row(
+    request: SupportRequest,
+    words: ChoiceWords | None = None,
+    user: User | None = None,
+    *,
+    now: datetime | None = None,
+) -> CityRow:
     """A line for a request fetched with its city (``CITY_COLUMNS``) and, for the list of what waits for the
     city, whether a follow-up awaits it; ``words``: the labels of the page (``web.lists.labels``); ``user``:
-    the reader, to link the drafts they may edit to their form."""
+    the reader, to link the drafts they may edit to their form; ``now``: the page's moment (its countdowns)."""
     words = words or ChoiceWords()
     editable = user is not None and can(user, "edit_draft", request)
     state_label = words(RequestState, request.state)
@@ -87,6 +98,8 @@ def city_row(request: SupportRequest, words: ChoiceWords | None = None, user: Us
         updated_at=request.updated_at,
         edit_url=reverse("request-edit", args=[request.reference]) if editable else None,
         follow_up=follow_up,
+        fast_track=request.fast_tracked_at is not None,
+        countdown=request_countdown(request, now=now),
     )
 
 
@@ -105,15 +118,16 @@ def city_attention(user: User, *, limit: int = 20) -> list[CityRow]:
         .annotate(follow_up_awaited=follow_up_awaited(), check_in_awaited=follow_up_awaited(FollowUp.Kind.INCIDENT))
         .filter(Q(state__in=states_waiting_on(Party.CITY)) | Q(follow_up_awaited=True))
     )
-    words = ChoiceWords()
+    words, now = ChoiceWords(), timezone.now()
     return [
-        city_row(request, words, user) for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]
+        city_row(request, words, user, now=now)
+        for request in rows.order_by(F("due_at").asc(nulls_last=True), "-pk")[:limit]
     ]
 
 
 def city_requests(user: User, *, after: str | None = None, before: str | None = None) -> Page:
     """All requests of the focal point's cities, last changed first: one page of ``CityRow`` lines."""
     page = paginate(_own(user), sort_key="updated", after=after, before=before)
-    words = ChoiceWords()
-    page.rows = [city_row(request, words, user) for request in page.rows]
+    words, now = ChoiceWords(), timezone.now()
+    page.rows = [city_row(request, words, user, now=now) for request in page.rows]
     return page

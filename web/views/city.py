@@ -20,6 +20,7 @@ from web.lists.city import city_attention, city_requests
 from web.ratelimits import limit_posts
 from web.views.common import kept_files, request_or_404, role_required, service_refusal_show, signed_in, uploads_hold
 from workflows.errors import TransitionConflict, TransitionRefused
+from workflows.incidents import first_answer_hours
 from workflows.peers import city_introductions
 from workflows.services import transition_perform
 
@@ -35,6 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"page": page, "attention": attention, "multi_city": multi_city, "introductions": introductions}
     # Each of the focal point's cities links to its record (where the city chooses its anonymity to experts).
     context["own_cities"] = list(user.cities.order_by("name").only("pk", "name"))
+    # The entry to filing after an incident says how soon the hub answers there.
+    context["incident_hours"] = first_answer_hours()
     return render(request, "web/city/home.html", context)
 
 

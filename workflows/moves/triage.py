@@ -14,6 +14,9 @@ def submit(request: SupportRequest, move: Move) -> None:
     if request.submitted_by_id is None:
         request.submitted_by = move.actor
         move.changed.add("submitted_by")
+    if request.fast_tracked_at is not None:
+        # Filed after an incident (``workflows.incidents``): its first deadline counts in hours.
+        move.record["fast_track"] = True
 
 
 def request_info(request: SupportRequest, move: Move) -> None:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devtools.demo.bulk import bulk_load
 from devtools.demo.calendar import seed_hub_calendars
+from devtools.demo.fasttrack import seed_fast_track
 from devtools.demo.follow_ups import seed_follow_ups
 from devtools.demo.fund import seed_fund
 from devtools.demo.history import seed_scale_history
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         invitations = seed_membership()
         seed_hub_calendars()  # each hub's time zone, working week and a closure day (devtools/demo/calendar.py)
         seed_pool()
+        seed_fast_track()  # an incident filed last evening in Saïda, on the fast track
         seed_fund()  # an emergency fund application for mu.director; a check-in after an incident for focal.sousse
         seed_waiver()
         self.stdout.write(

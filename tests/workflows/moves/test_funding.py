@@ -217,7 +217,8 @@ def test_whoever_triaged_the_request_cannot_approve_its_funding(net):
         request=request, transition="route_to_funding", actor=both, data=net.data("route_to_funding")
     )
 
-    assert [s.name for s in available_transitions(request, both)] == ["reject_funding"]
+    # The hub's own side step (the fast track) is theirs still; the decision on the money is not.
+    assert [s.name for s in available_transitions(request, both)] == ["reject_funding", "fast_track"]
     assert _refusal(request, "approve_funding", both).code == "separation_of_duties"
     assert transition_perform(request=request, transition="approve_funding", actor=net.mu).state == S.IN_DELIVERY
 
