@@ -8,14 +8,15 @@ one than it had), which the audit row records like any deadline.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import RequestState, SupportRequest, Visibility
 from helpdesk.services import message_post
 from workflows.errors import TransitionRefused
+from workflows.models import FundApplication
 from workflows.moves.base import Move
+from workflows.moves.funding import is_emergency
 
 
 def _reason_note(request: SupportRequest, move: Move) -> int:
@@ -42,14 +43,20 @@ def _reason_note(request: SupportRequest, move: Move) -> int:
     return message.pk
 
 
-def _reaches(request: SupportRequest, move: Move) -> bool:
-    """Whether the fast track's hours reach the step the request waits in: not a fund application above the
-    emergency ceiling, which the management unit decides in its usual time (and with four eyes above their
-    threshold)."""
+def _emergency_application(request: SupportRequest, move: Move) -> bool | None:
+    """For a request in funding review, whether its pending application becomes an emergency one (within the
+    emergency ceiling: one member of the management unit decides it in the fast track's hours; above it, the
+    usual time and the four-eyes rule); None when no application waits."""
     if request.state != RequestState.FUNDING_REVIEW:
-        return True
+        return None
     application = move.facts.pending_application
-    return application is None or application.amount_requested <= settings.FUND_EMERGENCY_CEILING
+    if application is None:
+        return None
+    emergency = is_emergency(request, application.amount_requested)
+    if emergency:
+        FundApplication.objects.filter(pk=application.pk).update(emergency=True)
+    move.record["emergency"] = emergency
+    return emergency
 
 
 def fast_track(request: SupportRequest, move: Move) -> None:
@@ -57,7 +64,7 @@ def fast_track(request: SupportRequest, move: Move) -> None:
     move.changed.add("fast_tracked_at")
     move.record["fast_track"] = True
     move.record["message"] = _reason_note(request, move)
-    if not _reaches(request, move):
+    if _emergency_application(request, move) is False:
         move.fast_track = False
         return
     # The deadlines read the lifecycle table, which imports this handler: asked when the move is made.

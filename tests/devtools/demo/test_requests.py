@@ -46,7 +46,7 @@ def test_every_demo_request_reached_its_state_through_its_moves():
             assert story[-1].to_state == spec.target
         assert all(row.actor is not None for row in story), spec.title
     assert set(SupportRequest.objects.values_list("state", flat=True)) == set(RequestState.values)
-    # Other demo modules' requests (``devtools.demo.fasttrack``, ``devtools.demo.fund``, ``devtools.demo.waiver``) have trails of their own.
+    # Other demo modules file requests with trails of their own (devtools.demo.fasttrack, .fund, .waiver).
     others = TransitionLog.objects.exclude(request__in=[requests[(s.city, s.title)] for s in ALL_REQUESTS]).count()
     report = audit_verify()
     assert report.intact and report.rows == sum(len(spec.steps) for spec in ALL_REQUESTS) + later + others

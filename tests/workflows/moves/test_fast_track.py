@@ -11,7 +11,7 @@ import pytest
 from helpdesk.models import Message, RequestState, SupportRequest, Visibility
 from workflows.errors import TransitionRefused
 from workflows.lifecycle import TRANSITION_SPECS
-from workflows.models import TransitionLog
+from workflows.models import FundApplication, TransitionLog
 from workflows.selectors import available_transitions, expected_move
 from workflows.services import transition_perform
 
@@ -105,6 +105,17 @@ def test_an_application_above_the_emergency_ceiling_keeps_the_funds_own_time(net
     moved = fast_track(request, net.hub)
 
     assert moved.fast_tracked_at == NOW and moved.due_at == due
+    assert not FundApplication.objects.get(request=request).emergency
+
+
+def test_an_application_within_the_emergency_ceiling_becomes_an_emergency_one(net, clock):
+    request = net.at("funding_review")  # 10,000 asked, the default ceiling
+
+    moved = fast_track(request, net.hub)
+
+    assert moved.due_at == NOW + timedelta(hours=48)
+    assert FundApplication.objects.get(request=request).emergency
+    assert TransitionLog.objects.filter(request=request, transition="fast_track").get().data["emergency"] is True
 
 
 def test_the_next_steps_count_in_hours_too(net, clock):
