@@ -3,7 +3,8 @@ incident fast track an escalation when a step is left untouched at half its time
 
 Each goes out once per step (a ``DeadlineAlert`` row keyed by request, state, deadline and kind), however
 often the sweep runs. The reminder goes to whoever must act in that state; the escalation, after
-``DEADLINE_ESCALATION_HOURS``, to the region's hub lead and the management unit. A fast-track step (a request
+``DEADLINE_ESCALATION_HOURS`` counted on the owning hub's working days (``HubCalendar.escalation_due``; every hour
+on the incident fast track), to the region's hub lead and the management unit. A fast-track step (a request
 with ``fast_tracked_at``, waiting in a state the fast track times in hours) still in the same state with the
 same deadline when half the time from its start (the move that gave it that deadline) to its deadline has
 passed escalates to the same people, once; a move that changes the state or the deadline starts a new step.
@@ -26,6 +27,7 @@ from helpdesk.models import SupportRequest
 from notifications import events, recipients
 from notifications.models import DeadlineAlert
 from notifications.services.recording import Delivery, notifications_save
+from workflows.calendar import calendars_for
 from workflows.lifecycle import STATE_SPECS
 from workflows.models import TransitionLog
 from workflows.selectors import overdue_requests
@@ -159,7 +161,7 @@ def deadlines_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Send the reminders and escalations that are due and not yet sent; returns how many of each (the
     escalations of fast-track steps at half their time counted with the escalations)."""
     now = now or timezone.now()
-    escalate_before = now - timedelta(hours=settings.DEADLINE_ESCALATION_HOURS)
+    hours = settings.DEADLINE_ESCALATION_HOURS
     reminder_audiences = recipients.REMINDER_RECIPIENTS
     escalation_audiences = {state: recipients.ESCALATION_RECIPIENTS for state in reminder_audiences}
     counts = {"reminders": 0, "escalations": _half_time_sweep(now)}
@@ -175,8 +177,13 @@ def deadlines_sweep(*, now: datetime | None = None) -> dict[str, int]:
             )
         )
         remind = [r for r in batch if (r.pk, r.state, r.due_at, Kind.REMINDER) not in sent]
+        # Each hub's calendar, read once per batch (three queries): the grace period counts its working days.
+        calendars = calendars_for(batch, since=min(_due_at(r) for r in batch).date() - timedelta(days=1))
         escalate = [
-            r for r in batch if _due_at(r) <= escalate_before and (r.pk, r.state, r.due_at, Kind.ESCALATION) not in sent
+            r
+            for r in batch
+            if calendars[r.pk].escalation_due(_due_at(r), hours=hours, fast_track=r.fast_tracked_at is not None) <= now
+            and (r.pk, r.state, r.due_at, Kind.ESCALATION) not in sent
         ]
         alerts = [_alert(r, Kind.REMINDER, now) for r in remind] + [_alert(r, Kind.ESCALATION, now) for r in escalate]
         if not alerts:

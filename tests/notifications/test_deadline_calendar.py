@@ -75,3 +75,16 @@ def test_the_escalation_goes_once_however_often_the_sweep_runs(mena_world, time_
         }
     )
     assert DeadlineAlert.objects.count() == 2
+
+
+def test_the_escalation_waits_for_the_hubs_working_days(mena_world, time_machine):
+    """Due on Thursday 12 June at 10:00 (Amman), the escalation's 48 hours count Thursday's rest, skip Friday and
+    Saturday (the hub's weekend), and run out on Monday 16 June at 10:00, not on Saturday."""
+    from helpdesk.models import SupportRequest
+
+    thursday = datetime(2025, 6, 12, 10, 0, tzinfo=AMMAN)
+    SupportRequest.objects.filter(pk=mena_world.request.pk).update(due_at=thursday)
+    _sweep_at(time_machine, thursday + timedelta(hours=49))  # Saturday 11:00: the hub has not worked since
+    assert ("deadline_escalation", "hub.lead") not in told()
+    _sweep_at(time_machine, datetime(2025, 6, 16, 10, 1, tzinfo=AMMAN))  # Monday, 48 working hours on
+    assert told()[("deadline_escalation", "hub.lead")] == 1

@@ -117,9 +117,10 @@ def test_the_sweep_costs_the_same_queries_for_few_or_many_overdue_requests(
         make_world(RequestState.INFO_REQUESTED, suffix=str(n), due_at=DUE)
     time_machine.move_to(DUE + timedelta(hours=2), tick=False)
 
-    # The fast track's steps at half time, requests, alerts sent, per kind one query per audience and state,
-    # roles, cities and kept read access (a former focal point's), the inserts.
-    with django_assert_max_num_queries(22):
+    # The fast track's steps at half time, requests, alerts sent, the hubs' calendars (hubs, countries, closure
+    # days), per kind one query per audience and state, roles, cities and kept read access (a former focal
+    # point's), the inserts.
+    with django_assert_max_num_queries(25):
         assert deadlines_sweep() == {"reminders": 8, "escalations": 8}
     with django_assert_max_num_queries(3):
         assert deadlines_sweep() == {"reminders": 0, "escalations": 0}
