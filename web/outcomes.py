@@ -86,6 +86,7 @@ class FollowUpCell:
     status_label: str
     value: str  # the value given, a dash when none was
     heading: str = ""  # its column's heading ("After 3 months")
+    days: int = 0  # a point in days (a check-in 14 days after an incident's support), months then 0
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class FollowUpColumn:
     status: str
     status_label: str
     heading: str = ""  # "After 3 months", "After 14 days"
+    days: int = 0  # a point in days, months then 0
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def request_outcomes(request: SupportRequest, planned: Callable[[], list[Outcome
     labels = {value: str(label) for value, label in FollowUp.Status.choices}
     headings = [after_delivery(f.months, f.days) for f in follow_ups]
     columns = [
-        FollowUpColumn(f.months, f.status, labels.get(f.status, f.status), heading)
+        FollowUpColumn(f.months, f.status, labels.get(f.status, f.status), heading, f.days)
         for f, heading in zip(follow_ups, headings, strict=True)
     ]
     rows = []
@@ -154,6 +156,7 @@ def request_outcomes(request: SupportRequest, planned: Callable[[], list[Outcome
                         labels.get(f.status, f.status),
                         value_text(unit, f.values.get(target.indicator_id)),
                         heading,
+                        f.days,
                     )
                     for f, heading in zip(follow_ups, headings, strict=True)
                 ],

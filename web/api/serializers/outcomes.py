@@ -7,7 +7,8 @@ from rest_framework import serializers
 
 
 class FollowUpCellSerializer(serializers.Serializer):
-    months = serializers.IntegerField()
+    months = serializers.IntegerField(help_text="Its point after delivery in months; 0 for a point in days.")
+    days = serializers.IntegerField(help_text="Its point in days (a check-in 14 days after an incident), else 0.")
     status = serializers.CharField()
     status_label = serializers.CharField()
     value = serializers.CharField(help_text="As the page writes it; a dash when none was given.")
@@ -29,7 +30,8 @@ class OutcomeRowSerializer(serializers.Serializer):
 
 
 class FollowUpColumnSerializer(serializers.Serializer):
-    months = serializers.IntegerField()
+    months = serializers.IntegerField(help_text="Its point after delivery in months; 0 for a point in days.")
+    days = serializers.IntegerField(help_text="Its point in days (a check-in 14 days after an incident), else 0.")
     status = serializers.CharField()
     status_label = serializers.CharField()
 
