@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
 
 from helpdesk.models import StrategicPriority, User, localized_name
 from helpdesk.placeholders import ANONYMISED_TITLE
 from helpdesk.selectors import PERSON_NAME, only_visible
+from web.countdown import countdown_text
 from web.lists.labels import ChoiceWords
 from web.lists.pagination import PER_PAGE, Page, paginate
 from workflows.models import FundEnvelope
@@ -78,20 +78,6 @@ def _person(line: Any, relation: str) -> str:
     return User.display_name(*names) if names[2] else ""
 
 
-def _time_left(due_at: datetime | None, now: datetime) -> str:
-    """How long an emergency decision has left, in whole hours (the countdown of the incident fast track)."""
-    if due_at is None:
-        return ""
-    seconds = (due_at - now).total_seconds()
-    if seconds <= 0:
-        late = max(1, int(-seconds // 3600))
-        return ngettext("overdue by %(n)s hour", "overdue by %(n)s hours", late) % {"n": late}
-    if seconds < 3600:
-        return gettext("less than an hour left")
-    hours = int(seconds // 3600)
-    return ngettext("%(n)s hour left", "%(n)s hours left", hours) % {"n": hours}
-
-
 def fund_row(line: Any, *, now: datetime, words: ChoiceWords | None = None) -> FundRow:
     """A line from a ``FUND_QUEUE_LINE`` row (read as named values: the line joins seven tables);
     ``words``: the labels of the page."""
@@ -115,7 +101,7 @@ def fund_row(line: Any, *, now: datetime, words: ChoiceWords | None = None) -> F
         overdue=bool(due_at and due_at < now),
         emergency=line.emergency,
         due_at=due_at,
-        time_left=_time_left(due_at, now) if line.emergency else "",
+        time_left=countdown_text(due_at, now=now) if line.emergency else "",
     )
 
 

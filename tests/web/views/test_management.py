@@ -280,11 +280,11 @@ def test_fund_queue_lists_emergency_applications_first_with_the_time_left(client
     queue = response.context["queue"]
     rows = [*queue.emergencies, *queue.page.rows]
     assert [r.reference for r in rows] == [late, soonest, urgent, oldest, later]
-    assert [r.time_left for r in rows] == ["overdue by 2 hours", "5 hours left", "31 hours left", "", ""]
+    assert [r.time_left for r in rows] == ["Overdue by 2 hours", "Answer due in 5 hours", "Answer due in 31 hours", "", ""]
     page = response.content.decode()
     assert page.count(">Emergency</span>") == 3
     assert page.index(late) < page.index(soonest) < page.index(urgent) < page.index(oldest)
-    assert "Decide by" in page and "31 hours left" in page
+    assert "Decide by" in page and "Answer due in 31 hours" in page
     assert "(5)" in page  # every application awaiting a decision is counted
     # Another page of the others does not repeat the emergencies above them.
     assert [r.reference for r in second.context["page"].rows] == [later]
