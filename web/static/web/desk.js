@@ -128,12 +128,15 @@
         button.addEventListener("click", function () { button.closest("dialog").close(); });
       });
     }
-    // Dates and times in the reader's language and time zone; the server wrote an unambiguous fallback
-    // (web.templatetags.desk.time_element). A "day" is a calendar date: the same in every zone.
+    // Dates and times in the reader's language and in the time zone the server shows them in (the reader's
+    // profile setting, else their hub's: <html data-time-zone>, not the device's, so a page and its e-mails
+    // agree); the server wrote an unambiguous fallback (web.templatetags.desk.local_time). A "day" is a
+    // calendar date: the same in every zone.
     var pageLang = document.documentElement.lang || undefined;
+    var pageZone = document.documentElement.getAttribute("data-time-zone") || undefined;
     var styles = {
-      datetime: { dateStyle: "medium", timeStyle: "short" },
-      date: { dateStyle: "medium" },
+      datetime: { dateStyle: "medium", timeStyle: "short", timeZone: pageZone },
+      date: { dateStyle: "medium", timeZone: pageZone },
       day: { dateStyle: "medium", timeZone: "UTC" }
     };
     var formats = {};
