@@ -280,7 +280,8 @@ def test_fund_queue_lists_emergency_applications_first_with_the_time_left(client
     queue = response.context["queue"]
     rows = [*queue.emergencies, *queue.page.rows]
     assert [r.reference for r in rows] == [late, soonest, urgent, oldest, later]
-    assert [r.time_left for r in rows] == ["Overdue by 2 hours", "Answer due in 5 hours", "Answer due in 31 hours", "", ""]
+    left = ["Overdue by 2 hours", "Answer due in 5 hours", "Answer due in 31 hours", "", ""]
+    assert [r.time_left for r in rows] == left
     page = response.content.decode()
     assert page.count(">Emergency</span>") == 3
     assert page.index(late) < page.index(soonest) < page.index(urgent) < page.index(oldest)
