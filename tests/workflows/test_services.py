@@ -332,7 +332,7 @@ def quiet():
         ("draft", "submit", "focal", 10),
         ("submitted", "request_info", "hub", 12),
         ("expert_matching", "accept_assignment", "expert", 11),
-        ("funding_review", "approve_funding", "mu", 14),
+        ("funding_review", "approve_funding", "mu", 15),  # and whether the approver declared a tie to the city
         ("in_delivery", "report_delivery", "expert", 13),
         ("delivered", "evaluate", "focal", 7),
     ],

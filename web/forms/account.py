@@ -17,6 +17,7 @@ from helpdesk.selectors.hubs import zone_label
 from helpdesk.selectors.people import time_zone_default
 from helpdesk.services.accounts import time_zone_names
 from notifications.queue import enqueue_password_reset_on_commit
+from web.forms.fields import RowsField
 from web.two_factor import password_checked
 
 # The first part of a zone's name, as a heading of the list in the reader's language.
@@ -137,7 +138,7 @@ class ProfileForm(forms.ModelForm):
 
         if declare_ties:
             # Not a model field of the form: the view saves it through its service, which records the change.
-            self.fields["tied_cities"] = forms.ModelMultipleChoiceField(
+            self.fields["tied_cities"] = RowsField(
                 label=_("Cities I am tied to"),
                 required=False,
                 queryset=City.objects.order_by("name"),

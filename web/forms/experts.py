@@ -13,6 +13,7 @@ from helpdesk.models import City, ExpertProfile, Language, Region, Theme
 from helpdesk.selectors.experts import PoolFilters
 from helpdesk.services.experts import MAX_CAPACITY
 from web.forms.cities import country_choices
+from web.forms.fields import RowsField
 
 Vetting = ExpertProfile.Vetting
 
@@ -75,7 +76,7 @@ class ExpertProfileForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages I work in"), required=False, choices=Language.choices, widget=forms.CheckboxSelectMultiple
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = RowsField(
         label=_("Regions I know well"),
         required=False,
         queryset=Region.objects.all(),
@@ -84,7 +85,7 @@ class ExpertProfileForm(forms.Form):
     bio = forms.CharField(
         label=_("Short bio"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"})
     )
-    conflict_cities = forms.ModelMultipleChoiceField(
+    conflict_cities = RowsField(
         label=_("Cities I must not advise"),
         required=False,
         queryset=City.objects.order_by("name"),
@@ -155,7 +156,7 @@ class StandbyForm(LeaveForm):
     """A standby for incident response: its days, and the regions and languages it covers (the expert's own to
     begin with). At least one of each is the service's rule, so that its message is the one shown."""
 
-    regions = forms.ModelMultipleChoiceField(
+    regions = RowsField(
         label=_("Regions I can respond in"),
         required=False,
         queryset=Region.objects.filter(is_active=True),
