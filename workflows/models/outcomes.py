@@ -94,6 +94,10 @@ class FollowUp(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "opened_at"], name="followup_status_opened"),
+            # Whether a request has a follow-up awaiting the city (``follow_up_awaited``, per line of the city's
+            # list): without it SQLite walked every open follow-up of the network for each line (the city home
+            # took 144 ms at 100,000 requests in `make bench`; 23 ms with it).
+            models.Index(fields=["request", "status"], name="followup_request_status"),
             models.Index(fields=["due_on", "status"], name="followup_due_status"),
         ]
 
