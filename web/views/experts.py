@@ -61,6 +61,17 @@ def _pool_reader(request: HttpRequest) -> User:
     return user
 
 
+def _expert_of(request: HttpRequest, pk: int, rule: str | None = None) -> tuple[User, ExpertRow]:
+    """The pool's reader and the expert ``pk`` (404 if none), who may also do ``rule`` to them (403 if not)."""
+    user = _pool_reader(request)
+    row = expert_profile_of(pk)
+    if row is None:
+        raise Http404
+    if rule is not None and not can(user, rule, row.profile):
+        raise PermissionDenied
+    return user, row
+
+
 @login_required
 def expert_pool_page(request: HttpRequest) -> HttpResponse:
     user = _pool_reader(request)
@@ -116,10 +127,7 @@ def _detail(
 
 @login_required
 def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _pool_reader(request)
-    row = expert_profile_of(pk)
-    if row is None:
-        raise Http404
+    user, row = _expert_of(request, pk)
     return _detail(request, user, row)
 
 
@@ -127,13 +135,8 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def expert_vetting(request: HttpRequest, pk: int) -> HttpResponse:
     """Vet, suspend, turn down or reinstate (the management unit); a move needing a reason confirms first."""
-    user = _pool_reader(request)
-    row = expert_profile_of(pk)
-    if row is None:
-        raise Http404
+    user, row = _expert_of(request, pk, "vet_expert")
     profile = row.profile
-    if not can(user, "vet_expert", profile):
-        raise PermissionDenied
     form = VettingForm(request.POST)
     if form.is_valid():
         status = form.cleaned_data["status"]
@@ -156,13 +159,8 @@ def expert_vetting(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def expert_conflicts_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the expert's standing conflicts as reviewed (the management unit), as declared when the page was read."""
-    user = _pool_reader(request)
-    row = expert_profile_of(pk)
-    if row is None:
-        raise Http404
+    user, row = _expert_of(request, pk, "review_expert_conflicts")
     profile = row.profile
-    if not can(user, "review_expert_conflicts", profile):
-        raise PermissionDenied
     form = ConflictsReviewForm(request.POST)
     declared_at = form.cleaned_data["declared_at"] if form.is_valid() else None
     try:
