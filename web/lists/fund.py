@@ -46,7 +46,8 @@ class FundRow:
     overdue: bool
     emergency: bool = False
     due_at: datetime | None = None  # when the decision is due (shown for an emergency one)
-    time_left: str = ""  # "31 hours left", "overdue by 2 hours" (an emergency one)
+    time_left: str = ""  # "Answer due in 31 hours", "Overdue by 2 hours" (an emergency one)
+    tied: bool = False  # the reader declared a tie to the request's city: another member decides
 
 
 TITLE_CHARS = 70
@@ -65,6 +66,7 @@ FUND_QUEUE_LINE = (
     "request__title",
     "request__due_at",
     "request__anonymised_at",
+    "request__city_id",
     "request__city__name",
     "request__region__name",
     "request__region__name_fr",
@@ -78,9 +80,12 @@ def _person(line: Any, relation: str) -> str:
     return User.display_name(*names) if names[2] else ""
 
 
-def fund_row(line: Any, *, now: datetime, words: ChoiceWords | None = None) -> FundRow:
+def fund_row(
+    line: Any, *, now: datetime, words: ChoiceWords | None = None, tied: frozenset[int] = frozenset()
+) -> FundRow:
     """A line from a ``FUND_QUEUE_LINE`` row (read as named values: the line joins seven tables);
-    ``words``: the labels of the page."""
+    ``words``: the labels of the page; ``tied``: the cities the reader declared a tie to (the fund decisions
+    refuse them: ``ActorCheck.NOT_TIED_TO_CITY``)."""
     due_at = line.request__due_at
     words = words or ChoiceWords()
     return FundRow(
@@ -102,6 +107,7 @@ def fund_row(line: Any, *, now: datetime, words: ChoiceWords | None = None) -> F
         emergency=line.emergency,
         due_at=due_at,
         time_left=countdown_text(due_at, now=now) if line.emergency else "",
+        tied=line.request__city_id in tied,
     )
 
 
@@ -151,10 +157,11 @@ def fund_queue(
         count_qs=applications.values("pk"),
     )
     now, words = timezone.now(), ChoiceWords()
-    page.rows = [fund_row(line, now=now, words=words) for line in page.rows]
+    tied = frozenset(user.tied_cities.values_list("pk", flat=True))
+    page.rows = [fund_row(line, now=now, words=words, tied=tied) for line in page.rows]
     return FundQueue(
         page=page,
         envelopes=list(envelope_balances(year)),
         fiscal_year=year,
-        emergencies=[fund_row(line, now=now, words=words) for line in emergencies],
+        emergencies=[fund_row(line, now=now, words=words, tied=tied) for line in emergencies],
     )

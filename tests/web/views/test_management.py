@@ -290,3 +290,29 @@ def test_fund_queue_lists_emergency_applications_first_with_the_time_left(client
     # Another page of the others does not repeat the emergencies above them.
     assert [r.reference for r in second.context["page"].rows] == [later]
     assert ">Emergency</span>" not in second.content.decode()
+
+
+def test_the_fund_queue_tells_a_member_tied_to_a_city_that_another_member_decides(client):
+    region = RegionFactory()
+    FundEnvelopeFactory(region=region, fiscal_year=2026, amount=Decimal("100000"))
+    envelope = region.envelopes.get()
+    tied_city, other_city = CityFactory(name="Amman", region=region), CityFactory(name="Irbid", region=region)
+    tied_request = in_state("funding_review", city=tied_city)
+    other_request = in_state("funding_review", city=other_city)
+    for request in (tied_request, other_request):
+        FundApplication.objects.create(
+            request=request,
+            envelope=envelope,
+            amount_requested=Decimal("1000"),
+            strategic_priority=4,
+            justification="Why.",
+        )
+    member = management()
+    member.tied_cities.add(tied_city)
+    client.force_login(member)
+
+    page = client.get(reverse("fund-queue")).content.decode()
+
+    assert f'href="{tied_request.get_absolute_url()}#moves"' not in page
+    assert f'href="{other_request.get_absolute_url()}#moves"' in page
+    assert page.count("You declared a tie to this city: another member decides.") == 1
