@@ -146,7 +146,7 @@ def test_profile_saves_language_and_notification_mode_and_pages_follow_the_langu
     user.refresh_from_db()
     assert (user.preferred_language, user.notification_mode, user.is_staff) == ("fr", "digest", False)
     page = client.get(reverse("city-home")).content.decode()
-    assert '<html lang="fr" dir="ltr">' in page and "Nos demandes" in page
+    assert '<html lang="fr" dir="ltr" ' in page and "Nos demandes" in page
 
 
 def test_profile_form_keeps_what_was_typed_on_error(client):
@@ -171,7 +171,7 @@ def test_arabic_pages_are_right_to_left_with_the_rtl_stylesheet(client):
     user = focal_point(CityFactory(), preferred_language="ar")
     client.force_login(user)
     page = client.get(reverse("city-home")).content.decode()
-    assert '<html lang="ar" dir="rtl">' in page
+    assert '<html lang="ar" dir="rtl" ' in page
     assert "bootstrap.rtl.min.css" in page
     assert re.search(r'href="[^"]*bootstrap\.min\.css"', page) is None
 
