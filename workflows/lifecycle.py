@@ -15,7 +15,7 @@ from dataclasses import replace
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import RequestState, SupportKind, Visibility
-from workflows.lifecycle_conflicts import CONFLICT_DECLARED, CONFLICT_MOVES
+from workflows.lifecycle_conflicts import ANSWERING_STATES, CONFLICT_DECLARED, CONFLICT_MOVES
 from workflows.lifecycle_follow_ups import FOLLOW_UP_MOVES
 from workflows.lifecycle_peers import PEER_MOVES
 from workflows.moves import assignments, closing, fast_track, funding, triage
@@ -175,8 +175,6 @@ WAITING_BEFORE_DELIVERY = BEFORE_DELIVERY[1:]
 # Who is alerted at once when a request enters the incident fast track (filed after an incident, or put on it
 # by the hub): the hub's lead first (their reason decides the e-mail's words), its staff, the management unit.
 FAST_TRACK_ALERTED = (A.HUB_LEADS, A.HUB, A.MANAGEMENT)
-# An expert may answer a proposal as long as the request still needs its expert.
-ANSWERING_STATES = (S.EXPERT_MATCHING, S.FUNDING_REVIEW, S.IN_DELIVERY)
 
 REASON_HELP = _("Say why, so the people concerned understand the decision.")
 EXPERTS = DataField(name="experts", kind=Kind.EXPERTS, label=_("Experts to propose"))

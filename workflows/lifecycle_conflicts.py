@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
 S = RequestState
 A = Audience
-# Where an expert's acceptance can wait for a decision: the states in which an expert answers a proposal
-# (``workflows.lifecycle.ANSWERING_STATES``); leaving them winds the acceptance up with the other proposals.
-DECIDING_STATES = (S.EXPERT_MATCHING, S.FUNDING_REVIEW, S.IN_DELIVERY)
+# The states in which an expert may answer a proposal, as long as the request still needs its expert (the table's
+# accept and decline moves); an acceptance that declared a conflict waits for the lead's decision in the same
+# states, and leaving them winds it up with the other proposals. Named here, where ``workflows.lifecycle`` reads it.
+ANSWERING_STATES = (S.EXPERT_MATCHING, S.FUNDING_REVIEW, S.IN_DELIVERY)
 
 
 def _which(help_text: StrOrPromise) -> DataField:
@@ -41,7 +42,7 @@ CONFLICT_DECLARED = event(
 CONFLICT_MOVES: tuple[TransitionSpec, ...] = (
     TransitionSpec(
         name="waive_conflict",
-        sources=DECIDING_STATES,
+        sources=ANSWERING_STATES,
         target=None,
         rule=Rule.HUB_LEAD,
         label=_("Record a waiver"),
@@ -75,7 +76,7 @@ CONFLICT_MOVES: tuple[TransitionSpec, ...] = (
     ),
     TransitionSpec(
         name="release_conflicted",
-        sources=DECIDING_STATES,
+        sources=ANSWERING_STATES,
         target=None,
         rule=Rule.HUB_LEAD,
         label=_("Ask another expert instead"),
