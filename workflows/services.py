@@ -43,7 +43,7 @@ from helpdesk.services import (
 from workflows.audit import log_append
 from workflows.calendar import DESK_CALENDAR
 from workflows.checks import refusal
-from workflows.deadlines import default_delivery_date, due_at_for
+from workflows.deadlines import deadline_for, default_delivery_date, due_at_for
 from workflows.errors import TransitionConflict, TransitionRefused, WorkflowError
 from workflows.facts import RequestFacts
 from workflows.follow_ups import Step, asked_at_or_after, cutoffs, kind_of, latest_delivered_for, schedule
@@ -74,7 +74,7 @@ def _stamp(lifecycle: SupportRequest, move: Move, from_state: str) -> list[str]:
     fields = ["updated_at", *sorted(move.changed)]
     to_state = lifecycle.state
     if to_state == from_state:
-        return fields
+        return [*fields, *_deadline_restart(lifecycle, move)]
     # The owning hub's calendar, read once per move (``Move.hub_calendar``); terminal states await nothing.
     calendar = move.hub_calendar(lifecycle) if to_state not in TERMINAL_STATES else DESK_CALENDAR
     if STATE_SPECS[to_state].deadline.kind is DeadlineKind.DELIVERY_DATE:
@@ -88,6 +88,23 @@ def _stamp(lifecycle: SupportRequest, move: Move, from_state: str) -> list[str]:
     )
     move.record["due_at"] = lifecycle.due_at
     return [*STAMPED, *sorted(move.changed), *milestones_stamp(lifecycle, move.spec, now=move.now)]
+
+
+def _deadline_restart(lifecycle: SupportRequest, move: Move) -> list[str]:
+    """The deadline of the state a move stays in, started again from now (``Move.restart_deadline``), when that is
+    sooner than the one it had; returns the column if it changed."""
+    if not move.restart_deadline:
+        return []
+    fast_track = lifecycle.fast_tracked_at is not None if move.fast_track is None else move.fast_track
+    # Hours count every day alike: the hub's calendar is read only for working days.
+    hours = deadline_for(lifecycle.state, fast_track=fast_track).kind is DeadlineKind.HOURS
+    calendar = DESK_CALENDAR if hours else move.hub_calendar(lifecycle)
+    due = due_at_for(lifecycle.state, now=move.now, calendar=calendar, fast_track=fast_track)
+    if due is None or (lifecycle.due_at is not None and due >= lifecycle.due_at):
+        return []
+    lifecycle.due_at = due
+    move.record["due_at"] = due
+    return ["due_at"]
 
 
 def transition_perform(

@@ -29,6 +29,9 @@ class Move:
     # Whether the new state's deadline counts on the fast track; None: as the request is (``fast_tracked_at``).
     # A handler says False where the fast track does not reach (a fund application above the emergency ceiling).
     fast_track: bool | None = None
+    # A move that keeps the state but starts its deadline again from now (putting a request on the fast track):
+    # the stamp computes it as on entering the state, and never moves it later than it was.
+    restart_deadline: bool = False
     # The owning hub's calendar, by (hub, city): read once per move (``hub_calendar``).
     calendars: dict[tuple[int | None, int | None], HubCalendar] = field(default_factory=dict)
 

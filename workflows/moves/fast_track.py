@@ -67,11 +67,5 @@ def fast_track(request: SupportRequest, move: Move) -> None:
     if _emergency_application(request, move) is False:
         move.fast_track = False
         return
-    # The deadlines read the lifecycle table, which imports this handler: asked when the move is made.
-    from workflows.deadlines import due_at_for
-
-    due = due_at_for(request.state, now=move.now, fast_track=True)
-    if due is not None and (request.due_at is None or due < request.due_at):
-        request.due_at = due
-        move.changed.add("due_at")
-        move.record["due_at"] = due
+    # The step it waits in now counts in the fast track's hours from this moment (never later than it was).
+    move.restart_deadline = True
