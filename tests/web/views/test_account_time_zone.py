@@ -6,23 +6,10 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from tests.factories import CityFactory, focal_point
+from tests.web.pages import profile_post
 from web.forms.account import time_zone_choices
 
 pytestmark = pytest.mark.django_db
-
-
-def _profile_post(person, **changes):
-    data = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "email": person.email,
-        "phone": "",
-        "organisation": "",
-        "preferred_language": person.preferred_language,
-        "notification_mode": person.notification_mode,
-        "time_zone": person.time_zone,
-    }
-    return {**data, **changes}
 
 
 def test_the_profile_offers_time_zones_by_area_with_the_default_explained(client):
@@ -41,15 +28,15 @@ def test_the_profile_offers_time_zones_by_area_with_the_default_explained(client
 def test_the_profile_saves_the_time_zone_and_records_it(client):
     person = focal_point(CityFactory())
     client.force_login(person)
-    response = client.post(reverse("profile"), _profile_post(person, time_zone="America/Montreal"))
+    response = client.post(reverse("profile"), profile_post(person, time_zone="America/Montreal"))
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.time_zone == "America/Montreal"
     assert LogEntry.objects.filter(object_id=str(person.pk), change_message__startswith="Time zone").count() == 1
     # Saving again without touching it records nothing more; a made-up zone is refused on the field.
-    client.post(reverse("profile"), _profile_post(person))
+    client.post(reverse("profile"), profile_post(person))
     assert LogEntry.objects.filter(object_id=str(person.pk), change_message__startswith="Time zone").count() == 1
-    response = client.post(reverse("profile"), _profile_post(person, time_zone="Europe/Atlantis"))
+    response = client.post(reverse("profile"), profile_post(person, time_zone="Europe/Atlantis"))
     assert response.status_code == 200 and 'aria-invalid="true"' in response.content.decode()
     person.refresh_from_db()
     assert person.time_zone == "America/Montreal"
