@@ -21,6 +21,7 @@ from tests.factories import (
     management,
     steering,
 )
+from web.views.people import change_sentence
 
 pytestmark = pytest.mark.django_db
 URL = "/people/"
@@ -204,3 +205,24 @@ def test_the_menus_people_entries_cost_no_query(client, net, settings):
     finally:
         context_processors.PEOPLE_NAV = original
     assert len(with_entries) == len(without)
+
+
+def test_the_changes_of_the_trusted_pool_and_the_hub_calendars_read_as_sentences(client):
+    mu = management(first_name="Claire", last_name="Martin")
+    amina = expert(first_name="Amina", last_name="Odhiambo")
+    hub = RegionFactory(name="Middle East and North Africa")
+    rows = [
+        people_log_record(actor=amina, action=PeopleAction.EXPERT_AVAILABILITY, person=amina),
+        people_log_record(actor=mu, action=PeopleAction.EXPERT_CONFLICTS_REVIEWED, person=amina),
+        people_log_record(actor=mu, action=PeopleAction.TIES_DECLARED, person=mu),
+        people_log_record(actor=mu, action=PeopleAction.HUB_CALENDAR, region=hub),
+    ]
+
+    sentences = [re.sub(r"</?bdi>", "", str(change_sentence(row))) for row in rows]
+
+    assert sentences == [
+        "Amina Odhiambo changed the leave or standby of Amina Odhiambo.",
+        "Claire Martin reviewed the declared conflicts of Amina Odhiambo.",
+        "Claire Martin changed the cities Claire Martin is tied to.",
+        "Claire Martin changed the calendar of Middle East and North Africa.",
+    ]
