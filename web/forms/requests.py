@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import City, SupportRequest, Visibility
+from helpdesk.screening import PersonalDataFound
 from web.forms.markdown import MarkdownField
 from workflows.errors import TransitionRefused
 
@@ -45,6 +46,16 @@ def personal_data_error(*, confirmable: bool) -> str:
     if confirmable:
         return str(_("This looks like personal data: remove it, or tick the confirmation below if it is needed."))
     return str(_("Remove the personal data: the title travels in notifications and e-mails."))
+
+
+def personal_data_mark(
+    form: forms.BaseForm, found: PersonalDataFound, *, never_confirmed: tuple[str, ...] = ()
+) -> None:
+    """Mark each field of ``form`` where the screening found personal data (what was typed stays); a field in
+    ``never_confirmed`` (a title, which travels in e-mails) says to take it out rather than to confirm it."""
+    for name in found.findings:
+        if name in form.fields:
+            form.add_error(name, personal_data_error(confirmable=found.confirmable and name not in never_confirmed))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

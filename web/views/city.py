@@ -14,7 +14,7 @@ from helpdesk import selectors, services
 from helpdesk.access import can
 from helpdesk.models import HeldFile, Role, SupportRequest
 from helpdesk.screening import PersonalDataFound
-from web.forms.requests import RequestForm, personal_data_error
+from web.forms.requests import RequestForm, personal_data_mark
 from web.intake import SuggestionLines, intake_key, intake_token, suggestion_lines
 from web.lists.city import city_attention, city_requests
 from web.ratelimits import limit_posts
@@ -57,9 +57,7 @@ def _save(
             saved = services.request_update_draft(request=draft, actor=user, confirm_personal_data=confirm, **data)
     except PersonalDataFound as found:
         # Each field where it was found is marked, so "the highlighted fields" are there to see.
-        for name in found.findings:
-            if name in form.fields:
-                form.add_error(name, personal_data_error(confirmable=found.confirmable and name != "title"))
+        personal_data_mark(form, found, never_confirmed=("title",))
         return None, found.messages, found.confirmable
     except ValidationError as invalid:
         service_refusal_show(form, invalid)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from helpdesk.models import Role, SupportRequest
 from helpdesk.screening import PersonalDataFound
 from web.forms.incidents import IncidentForm
-from web.forms.requests import personal_data_error
+from web.forms.requests import personal_data_mark
 from web.params import parse_id
 from web.ratelimits import limit_posts
 from web.views.common import role_required, service_refusal_show, signed_in
@@ -52,9 +52,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
             filed = incident_file(filed_by=user, language=get_language(), **form.service_data())
         except PersonalDataFound as found:
             # Each field where it was found is marked; what was typed stays in the form.
-            for name in found.findings:
-                if name in form.fields:
-                    form.add_error(name, personal_data_error(confirmable=found.confirmable))
+            personal_data_mark(form, found)
             findings, confirmable = found.messages, found.confirmable
         except ValidationError as invalid:
             service_refusal_show(form, invalid)
