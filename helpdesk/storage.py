@@ -77,7 +77,9 @@ class PrivateS3Storage(S3Storage):
         opened = {key: value for key, value in options.items() if key in PRIVATE and value != PRIVATE[key]}
         if opened:
             raise ImproperlyConfigured(f"The desk's bucket stays private; remove {sorted(opened)} from its OPTIONS.")
-        super().__init__(**{"querystring_expire": SIGNED_URL_SECONDS, **options, **PRIVATE})
+        # Signature version 4: the only one newer AWS regions and most S3-compatible servers accept.
+        defaults = {"querystring_expire": SIGNED_URL_SECONDS, "signature_version": "s3v4"}
+        super().__init__(**{**defaults, **options, **PRIVATE})
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if mode != "rb":
