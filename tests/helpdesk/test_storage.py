@@ -1,8 +1,12 @@
 """Files in a bucket (helpdesk.storage) against a real S3 API (moto's server, tests/s3.py): stored through the
 services, private, read as a stream a chunk at a time, and impossible to configure public."""
 
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -79,3 +83,21 @@ def test_a_kept_file_in_the_bucket_is_attached_through_its_stream(s3_server, s3_
 def test_the_bucket_cannot_be_configured_public(opened):
     with pytest.raises(ImproperlyConfigured):
         PrivateS3Storage(bucket_name="desk", **opened)
+
+
+def test_a_desk_process_configured_by_its_environment_alone_stores_in_the_bucket(s3_server, s3_bucket):
+    # What a web or task process on another machine is given (README): STORAGE_URL and the standard credentials.
+    code = (
+        "import django; django.setup(); from django.core.files.base import ContentFile;"
+        " from django.core.files.storage import default_storage as s;"
+        " print(s.save('attachments/1/from-env', ContentFile(b'shared')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **s3_server.environ(s3_bucket)}
+    for name in ("AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "attachments/1/from-env" and s3_server.keys(s3_bucket) == ["attachments/1/from-env"]
+    with default_storage.open("attachments/1/from-env") as handle:  # and this process reads it back
+        assert handle.read() == b"shared"
