@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from tests.s3 import s3_bucket, s3_server  # noqa: F401  (fixtures, found by pytest by their names here)
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
@@ -25,6 +27,11 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_configure(config):
+    # Until pyproject.toml lists it with the others (--strict-markers refuses an unknown marker).
+    config.addinivalue_line("markers", "s3: tests against a real S3 API (moto's server, tests/s3.py)")
 
 
 def pytest_report_header(config):
