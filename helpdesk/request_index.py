@@ -40,8 +40,8 @@ INDEXES = {
 
 
 def vector(*fields: str) -> Func:
-    """The ``tsvector`` of these columns: ``TITLE`` and ``CONTENT`` are indexed; another (an expert's summary
-    and summary) is computed on the few rows it is asked of."""
+    """The ``tsvector`` of these columns: ``TITLE`` and ``CONTENT`` are indexed; ``SUMMARY`` (an expert's reach) is
+    computed on the few rows it is asked of."""
     return Func(*(F(name) for name in fields), template=_TEMPLATE, arg_joiner=_JOINER, output_field=SearchVectorField())
 
 
