@@ -17,7 +17,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import translation
 from guardian.shortcuts import get_objects_for_user
 
-from helpdesk import request_index
+from helpdesk import kept_lists, request_index
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
 from helpdesk.models import (
     AccessLog,
@@ -428,9 +428,9 @@ class FilterChoices:
     hub: str = ""  # that one hub's name in the active language (the queue's heading), else empty
 
 
-# Cities and colleagues change a few times a year; the queue is opened all day. A new city or colleague
-# appears in the filter bar within this many seconds (each process keeps its own copy).
-FILTER_CHOICES_SECONDS = 60
+# Cities and colleagues change a few times a year; the queue is opened all day. The writes that change them drop
+# the kept choices (``helpdesk.kept_lists``); anything else shows within this many seconds.
+FILTER_CHOICES_SECONDS = kept_lists.KEPT_SECONDS
 
 
 def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterChoices:
@@ -439,12 +439,13 @@ def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterC
     Plain tuples rather than rows: a hub has a few hundred cities, and building (and later translating)
     a model instance for each was most of the queue page's time. Kept for a minute per hub (they hold
     names only, the same for everyone who may open that hub's queue, in each language: hubs' and countries'
-    names are in the reader's language, and ranked in it).
+    names are in the reader's language, and ranked in it). A new city, hub or colleague drops them
+    (``helpdesk.kept_lists``).
     """
     management = scope(user).management
     if not management:
         region_id = user.region_id
-    key = f"helpdesk:queue-filter-choices:v3:{int(management)}:{region_id}:{translation.get_language()}"
+    key = kept_lists.filter_choices_key(management=management, region_id=region_id, language=translation.get_language())
     choices = cache.get(key)
     if choices is None:
         choices = _queue_filter_choices(management=management, region_id=region_id)
