@@ -27,6 +27,12 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "redis_cache: tests that start their own redis-server and use it as the shared cache (CACHE_URL)"
+    )
+
+
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
 
