@@ -29,10 +29,6 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
-def pytest_configure(config):
-    # Until pyproject.toml lists it with the others (--strict-markers refuses an unknown marker).
-    config.addinivalue_line("markers", "s3: tests against a real S3 API (moto's server, tests/s3.py)")
-
 
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
