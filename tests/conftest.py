@@ -29,7 +29,6 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
-
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
 
