@@ -182,7 +182,7 @@ def scenarios(cast: BenchCast, notes: list[str] | None = None) -> list[Scenario]
     ]
 
 
-def run_benchmark(*, scale: int, repeat: int, out: IO[str]) -> list[Result]:
+def run_benchmark(*, scale: int, repeat: int, out: IO[str], only: frozenset[str] = frozenset()) -> list[Result]:
     _seed(scale, out)
     with override_settings(ROOT_URLCONF="devtools.bench.urls"):
         cast = prepare_cast(repeat=repeat + 5)
@@ -194,7 +194,11 @@ def run_benchmark(*, scale: int, repeat: int, out: IO[str]) -> list[Result]:
         out.write(f"{'scenario':<34} {'N':>7} {'median_ms':>9} {'p95_ms':>9} {'queries':>7} {'ratio':>7} target\n")
         floor_ms = 0.0
         notes: list[str] = []
-        all_scenarios = scenarios(cast, notes)
+        every = scenarios(cast, notes)
+        unknown = only - {s.name for s in every}
+        if unknown:
+            raise ValueError(f"No such scenario: {', '.join(sorted(unknown))}")
+        all_scenarios = [s for s in every if not only or s.name == "floor" or s.name in only]
         for note in notes:
             out.write(f"{note}\n")
         # As config/wsgi.py does once the desk is loaded: what exists now lives as long as the process, and

@@ -59,6 +59,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="json_path", default="", help="Also write the figures to this file.")
         parser.add_argument("--repeat", type=int, default=25, help="Timed runs per scenario (after warm-up).")
         parser.add_argument("--reseed", action="store_true", help="Drop and rebuild the benchmark database.")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated scenario names (the floor is always measured, as every ratio needs it).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         scale = int(options["scale"])
@@ -69,7 +74,8 @@ class Command(BaseCommand):
             return
         from devtools.bench.runner import run_benchmark
 
-        results = run_benchmark(scale=scale, repeat=int(options["repeat"]), out=self.stdout)
+        only = frozenset(name for name in str(options["only"] or "").split(",") if name)
+        results = run_benchmark(scale=scale, repeat=int(options["repeat"]), out=self.stdout, only=only)
         json_path = str(options["json_path"] or "")
         if json_path:
             Path(json_path).write_text(json.dumps([r.as_dict() for r in results], indent=2) + "\n")
@@ -104,6 +110,8 @@ class Command(BaseCommand):
             "--repeat",
             str(options["repeat"]),
         ]
+        if options["only"]:
+            argv += ["--only", str(options["only"])]
         if options["json_path"]:
             argv += ["--json", str(Path(str(options["json_path"])).resolve())]
         completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 - our own manage.py
