@@ -18,7 +18,14 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings_from_url, env_bool, env_int, env_ints_matching, env_list
+from config.env import (
+    email_settings_from_url,
+    env_bool,
+    env_int,
+    env_ints_matching,
+    env_list,
+    storage_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
@@ -230,11 +237,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG and not TESTING)
+# Attachments, kept files and the resource hub's files: under PRIVATE_MEDIA_ROOT, or in a private S3-compatible
+# bucket when STORAGE_URL (or AWS_STORAGE_BUCKET_NAME) is set, so that web workers on several machines share
+# them without a shared disk (config.env.storage_settings, helpdesk.storage).
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": storage_settings(os.environ, local_root=PRIVATE_MEDIA_ROOT),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

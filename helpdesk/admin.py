@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Model
@@ -5,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk import access
+from helpdesk.kept_lists import hub_lists_forget
 from helpdesk.models import (
     AccessLog,
     ApiToken,
@@ -32,8 +35,25 @@ from helpdesk.models import (
 )
 
 
+class ForgetsKeptLists(admin.ModelAdmin):
+    """Hubs, cities and people changed here (rather than through the desk's services) drop every hub's kept lists
+    (``helpdesk.kept_lists``) when the change commits: the admin's form may change any of what they hold."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        hub_lists_forget(everywhere=True)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        hub_lists_forget(everywhere=True)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        hub_lists_forget(everywhere=True)
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ForgetsKeptLists):
     list_display = ["code", "name", "name_fr", "name_ar", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name", "name_fr", "name_ar"]
@@ -119,7 +139,7 @@ class AppendOnly(SuperuserOnly):
 
 
 @admin.register(City)
-class CityAdmin(SuperuserOnly):
+class CityAdmin(ForgetsKeptLists, SuperuserOnly):
     list_display = ["name", "country", "region", "is_member", "anonymous_to_experts"]
     # Countries are ISO codes, listed and chosen by their name in the reader's language.
     list_filter = ["region", "country", "is_member", "anonymous_to_experts"]
@@ -128,7 +148,7 @@ class CityAdmin(SuperuserOnly):
 
 
 @admin.register(User)
-class UserAdmin(SuperuserOnly, DjangoUserAdmin):
+class UserAdmin(ForgetsKeptLists, SuperuserOnly, DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "region", "is_active"]
     list_filter = ["groups", "region", "is_active", "is_staff"]
     list_select_related = ["region"]

@@ -168,7 +168,8 @@ def inspect_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> 
             _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)},
             "too_large",
         )
-    if hasattr(upload, "seek"):
+    # From the start, unless it is a stream read once (a kept file in a bucket, helpdesk.storage).
+    if hasattr(upload, "seek") and (not hasattr(upload, "seekable") or upload.seekable()):
         upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:

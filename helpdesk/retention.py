@@ -135,9 +135,12 @@ def orphan_files_delete(*, older_than_hours: int = 24, now: datetime | None = No
     known |= set(ResourceFile.objects.values_list("file", flat=True))
     deleted = 0
     for top in (ATTACHMENT_DIR, RESOURCE_DIR):
-        if not default_storage.exists(top):
+        # A bucket has no folders to test for (``exists`` would be false): a missing one lists as empty there,
+        # and is an error on a disk.
+        try:
+            folders, _ = default_storage.listdir(top)
+        except FileNotFoundError:
             continue
-        folders, _ = default_storage.listdir(top)
         for folder in folders:
             _, names = default_storage.listdir(f"{top}/{folder}")
             for name in names:

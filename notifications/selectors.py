@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from helpdesk import kept_lists
 from helpdesk.models import HeldFile, Role, SupportRequest, User
 from helpdesk.prepared import PreparedRead
 from helpdesk.sanitize import clean_html, markdown_html
@@ -116,9 +117,9 @@ class Colleague:
         return self.name
 
 
-# Colleagues change a few times a year; a request page is opened all day. A new colleague appears among
-# the candidates within this many seconds (each process keeps its own copy).
-CANDIDATES_SECONDS = 60
+# Colleagues change a few times a year; a request page is opened all day. The writes that change them drop the
+# kept list (``helpdesk.kept_lists``); anything else shows within this many seconds.
+CANDIDATES_SECONDS = kept_lists.KEPT_SECONDS
 
 
 def watch_candidates(request: SupportRequest, *, watching: Collection[int] = ()) -> list[Colleague]:
@@ -126,10 +127,11 @@ def watch_candidates(request: SupportRequest, *, watching: Collection[int] = ())
     unit, never the steering committee) and are not among ``watching`` (user ids), by name.
 
     The hub's colleagues are one flat read of the few people who hold those roles, decided here (the same
-    question as three joins and two exclusions in SQL), kept for a minute per hub: names only, the same for
-    everyone who may manage the request's watchers. Adding a watcher checks the person again.
+    question as three joins and two exclusions in SQL), kept for a minute per hub (dropped by the writes that
+    change it: ``helpdesk.kept_lists``): names only, the same for everyone who may manage the request's
+    watchers. Adding a watcher checks the person again.
     """
-    key = f"notifications:watch-candidates:v1:{request.region_id}"
+    key = kept_lists.watch_candidates_key(request.region_id)
     colleagues: list[Colleague] | None = cache.get(key)
     if colleagues is None:
         colleagues = _colleagues(request.region_id)

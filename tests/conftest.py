@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from tests.s3 import s3_bucket, s3_server  # noqa: F401  (fixtures, found by pytest by their names here)
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

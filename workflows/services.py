@@ -55,6 +55,7 @@ from workflows.moves.base import Move
 from workflows.selectors import ANSWER_MOVE, available_transitions, message_of_last, reply_answers
 from workflows.signals import lifecycle_event
 from workflows.spec import ANNOUNCED, DeadlineKind, TransitionSpec
+from workflows.tally import contributions_of, tally_move
 from workflows.validation import clean_data
 
 # Columns every move may touch on the request; a handler adds its own through ``Move.changed``.
@@ -139,10 +140,12 @@ def transition_perform(
                 raise refused
             move = Move(spec, actor, clean_data(spec, data or {}, lifecycle), moment, facts)
             from_state = lifecycle.state
+            counted = contributions_of(lifecycle)  # what the request adds to the figures' tally before the move
             outcome = spec.handler(lifecycle, move)
             # The machine records the new state (django-fsm checks the source and writes the protected field).
             getattr(lifecycle, spec.name)(outcome)
             lifecycle.save(update_fields=_stamp(lifecycle, move, from_state))
+            tally_move(counted, lifecycle)
             event = spec.announced(from_state=from_state, to_state=lifecycle.state, name=move.record.get(ANNOUNCED))
             log = log_append(
                 request_id=lifecycle.pk,

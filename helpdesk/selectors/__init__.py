@@ -12,10 +12,12 @@ from typing import Any, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import translation
 from guardian.shortcuts import get_objects_for_user
 
+from helpdesk import kept_lists, request_index
 from helpdesk.access import VIEW_PERMISSION, can, readable_channels, scope
 from helpdesk.models import (
     AccessLog,
@@ -105,13 +107,20 @@ def request_search(queryset: QuerySet[SupportRequest], user: User, term: str) ->
     description and the summary where the person sees them in full (hub of the region, management, the
     city's focal points unless restricted and written by someone else); for an expert, the shareable
     summary of the requests they were let into.
+
+    PostgreSQL matches words (each a prefix from three letters) through the indexes of
+    ``helpdesk.request_index``; SQLite matches the text typed anywhere in a column.
     """
     term = term.strip()
     if not term or not _active(user):
         return queryset
     s = scope(user)
-    match = Q(reference__iexact=term) | Q(title__icontains=term)
-    content = Q(description__icontains=term) | Q(summary__icontains=term)
+    if connection.vendor == "postgresql":
+        match, content, summary = _indexed_matches(term)
+    else:
+        match = Q(reference__iexact=term) | Q(title__icontains=term)
+        content = Q(description__icontains=term) | Q(summary__icontains=term)
+        summary = Q(summary__icontains=term)
     if s.management:
         return queryset.filter(match | content)
     if s.hub_region_id is not None:
@@ -124,8 +133,32 @@ def request_search(queryset: QuerySet[SupportRequest], user: User, term: str) ->
         readable = Q(sensitivity=Sensitivity.SHAREABLE) | Q(submitted_by_id=user.pk)
         match |= content & Q(city_id__in=sorted(s.city_ids)) & readable
     if s.expert_ok and s.granted:
-        match |= Q(summary__icontains=term, sensitivity=Sensitivity.SHAREABLE, pk__in=sorted(s.granted))
+        match |= Q(pk__in=sorted(s.granted), sensitivity=Sensitivity.SHAREABLE) & summary
     return queryset.filter(match)
+
+
+def _indexed_matches(term: str) -> tuple[Q, Q, Q]:
+    """PostgreSQL: the reference or the title's words; the words of the title, description and summary together;
+    the title's and summary's (an expert's reach). See ``helpdesk.request_index``.
+
+    The indexed matches are subqueries: the planner reads them from their GIN indexes once, and checks a row
+    against their result. Given the match itself, it walked the hub's requests newest first and parsed each
+    one's text into words until a page was full (a word a few requests in a hundred hold: every request read).
+    The expert's match is read on the few requests they were let into, after those are chosen."""
+    reference = Q(reference__iexact=term)
+    query = request_index.query_for(term)
+    if query is None:
+        return reference, Q(pk__in=[]), Q(pk__in=[])
+
+    def indexed(fields: tuple[str, ...]) -> Q:
+        found = SupportRequest.objects.filter(request_index.matches(request_index.vector(*fields), query))
+        return Q(pk__in=found.values("pk"))
+
+    return (
+        reference | indexed(request_index.TITLE),
+        indexed(request_index.CONTENT),
+        request_index.matches(request_index.vector(*request_index.SUMMARY), query),
+    )
 
 
 def request_for(user: User | AnonymousUser | None, reference: str, *, for_page: bool = True) -> SupportRequest | None:
@@ -395,9 +428,9 @@ class FilterChoices:
     hub: str = ""  # that one hub's name in the active language (the queue's heading), else empty
 
 
-# Cities and colleagues change a few times a year; the queue is opened all day. A new city or colleague
-# appears in the filter bar within this many seconds (each process keeps its own copy).
-FILTER_CHOICES_SECONDS = 60
+# Cities and colleagues change a few times a year; the queue is opened all day. The writes that change them drop
+# the kept choices (``helpdesk.kept_lists``); anything else shows within this many seconds.
+FILTER_CHOICES_SECONDS = kept_lists.KEPT_SECONDS
 
 
 def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterChoices:
@@ -406,12 +439,13 @@ def queue_filter_choices(user: User, *, region_id: int | None = None) -> FilterC
     Plain tuples rather than rows: a hub has a few hundred cities, and building (and later translating)
     a model instance for each was most of the queue page's time. Kept for a minute per hub (they hold
     names only, the same for everyone who may open that hub's queue, in each language: hubs' and countries'
-    names are in the reader's language, and ranked in it).
+    names are in the reader's language, and ranked in it). A new city, hub or colleague drops them
+    (``helpdesk.kept_lists``).
     """
     management = scope(user).management
     if not management:
         region_id = user.region_id
-    key = f"helpdesk:queue-filter-choices:v3:{int(management)}:{region_id}:{translation.get_language()}"
+    key = kept_lists.filter_choices_key(management=management, region_id=region_id, language=translation.get_language())
     choices = cache.get(key)
     if choices is None:
         choices = _queue_filter_choices(management=management, region_id=region_id)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import kept_lists
 from helpdesk.access import can
 from helpdesk.models import City, Language, PeopleAction, Region, User, in_choice_order
 from helpdesk.services.people_log import people_log_record
@@ -106,6 +107,7 @@ def city_create(
         people_log_record(
             actor=actor, action=PeopleAction.CITY_ADDED, city=city, region=region, detail={"after": after}
         )
+        kept_lists.hub_lists_forget(region_ids=[region.pk])  # the hub's filter bar: its cities and countries
     return city
 
 
@@ -157,6 +159,8 @@ def city_update(
                 region=locked.region,
                 detail={"before": before, "after": after},
             )
+            if {"name", "country"} & after.keys():
+                kept_lists.hub_lists_forget(region_ids=[locked.region_id])
     for field in after:
         setattr(city, field, getattr(locked, field))
     return city

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from helpdesk import access
+from helpdesk import access, kept_lists
 from helpdesk.models import ReferenceSequence, Role, User
 
 
@@ -19,8 +19,10 @@ def roles_ensure() -> dict[str, Group]:
 
 def user_set_roles(*, user: User, roles: list[str]) -> None:
     groups = roles_ensure()
+    before = user.role_names
     user.groups.set([groups[role] for role in roles])
     access.forget(user)
+    kept_lists.person_lists_forget(user, roles=before)
 
 
 def reference_format(*, year: int, number: int) -> str:

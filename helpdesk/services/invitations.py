@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk import access
+from helpdesk import access, kept_lists
 from helpdesk.access import can
 from helpdesk.models import City, ExpertProfile, Invitation, Language, PeopleAction, Region, Role, User
 from helpdesk.services.accounts import time_zone_names
@@ -282,6 +282,7 @@ def username_suggest(email: str) -> str:
 
 def _grant(user: User, invitation: Invitation, groups: dict[str, Group]) -> None:
     """Give ``user`` the invitation's role group and scope (nothing else)."""
+    before, region_before = user.role_names, user.region_id
     user.groups.add(groups[invitation.role])
     if invitation.role == Role.FOCAL_POINT and invitation.city is not None:
         user.cities.add(invitation.city)
@@ -296,6 +297,7 @@ def _grant(user: User, invitation: Invitation, groups: dict[str, Group]) -> None
             defaults={"vetting_status": ExpertProfile.Vetting.PENDING, "nominated_by": invitation.invited_by},
         )
     access.forget(user)
+    kept_lists.person_lists_forget(user, region_ids=[region_before], roles=before)
 
 
 def _usable(token: str) -> Invitation:

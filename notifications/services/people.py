@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk import access
+from helpdesk import access, kept_lists
 from helpdesk.models import (
     TERMINAL_STATES,
     City,
@@ -177,6 +177,7 @@ def person_deactivate(*, actor: User, person: User, reason: str) -> Deactivation
             raise ValidationError(_("This account is already deactivated."), code="inactive")
         person.is_active = False
         person.save(update_fields=["is_active"])
+        kept_lists.person_lists_forget(person)  # no longer a colleague to give a request to or to add as watcher
         owned = SupportRequest.objects.filter(owner=person).exclude(state__in=TERMINAL_STATES)
         owned_ids = list(owned.order_by("pk").values_list("pk", flat=True))
         if owned_ids:
@@ -227,6 +228,7 @@ def person_reactivate(*, actor: User, person: User, reason: str) -> PeopleLog:
             raise ValidationError(_("This account is already active."), code="active")
         person.is_active = True
         person.save(update_fields=["is_active"])
+        kept_lists.person_lists_forget(person)
         return people_log_record(
             actor=actor,
             action=PeopleAction.REACTIVATED,

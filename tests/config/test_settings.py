@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from config.env import email_settings_from_url
+from config.env import S3_BACKEND, email_settings_from_url, storage_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = (
@@ -17,12 +17,14 @@ PRINT = (
     " 'q': {k: v for k, v in s.Q_CLUSTER.items() if k in ('orm', 'redis', 'timeout', 'retry')},"
     " 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG,"
     " 'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'),"
-    " 'options': s.DATABASES['default'].get('OPTIONS', {}), 'age': s.DATABASES['default'].get('CONN_MAX_AGE')}))"
+    " 'options': s.DATABASES['default'].get('OPTIONS', {}), 'age': s.DATABASES['default'].get('CONN_MAX_AGE'),"
+    " 'storage': s.STORAGES['default']}, default=str))"
 )
 
 
 def _settings_with(env: dict[str, str]) -> dict:
     unset = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST", "DB_PREPARED_STATEMENTS", "DB_CONN_MAX_AGE"}
+    unset |= {"STORAGE_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     result = subprocess.run(
@@ -73,6 +75,36 @@ def test_email_url_parsing():
     assert email_settings_from_url("file:///tmp/mails")["EMAIL_FILE_PATH"] == "/tmp/mails"
     with pytest.raises(ValueError):
         email_settings_from_url("ftp://nope")
+
+
+def test_files_stay_on_the_local_disk_unless_a_bucket_is_named(tmp_path):
+    found = _settings_with({"PRIVATE_MEDIA_ROOT": str(tmp_path)})["storage"]
+    assert found == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path), "base_url": None},
+    }
+    found = _settings_with({"STORAGE_URL": "s3://desk-files?endpoint_url=http://127.0.0.1:9000&region_name=eu-west-3"})
+    assert found["storage"] == {
+        "BACKEND": S3_BACKEND,
+        "OPTIONS": {"bucket_name": "desk-files", "endpoint_url": "http://127.0.0.1:9000", "region_name": "eu-west-3"},
+    }
+
+
+def test_storage_url_parsing(tmp_path):
+    assert storage_settings({"STORAGE_URL": "s3://desk"}, local_root=tmp_path)["OPTIONS"] == {"bucket_name": "desk"}
+    aws = {"AWS_STORAGE_BUCKET_NAME": "desk", "AWS_S3_ENDPOINT_URL": "http://minio:9000", "AWS_S3_REGION_NAME": "x"}
+    assert storage_settings(aws, local_root=tmp_path) == {
+        "BACKEND": S3_BACKEND,
+        "OPTIONS": {"bucket_name": "desk", "endpoint_url": "http://minio:9000", "region_name": "x"},
+    }
+    # STORAGE_URL wins over the AWS_* variables; the local folder is the default.
+    assert (
+        storage_settings({**aws, "STORAGE_URL": "s3://other"}, local_root=tmp_path)["OPTIONS"]["bucket_name"] == "other"
+    )
+    assert storage_settings({}, local_root=tmp_path)["OPTIONS"]["location"] == tmp_path
+    for wrong in ("file:///srv/files", "s3://", "s3://key:secret@desk", "s3://desk?default_acl=public-read"):
+        with pytest.raises(ValueError):
+            storage_settings({"STORAGE_URL": wrong}, local_root=tmp_path)
 
 
 def test_debug_off_requires_a_secret_key():

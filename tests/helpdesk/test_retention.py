@@ -284,3 +284,30 @@ def test_nothing_personal_survives_a_request_that_went_through_the_lifecycle(dja
     with django_capture_on_commit_callbacks(execute=True):
         assert anonymise_closed(older_than_days=730) == 1
     assert _columns_holding("Vexmartin-life") == []
+
+
+@pytest.fixture
+def ended_in_a_bucket(s3_bucket, ended):
+    """``ended``, its file stored in a bucket (STORAGE_URL) rather than on the disk."""
+    return ended
+
+
+@pytest.mark.s3
+def test_anonymisation_deletes_the_objects_from_the_bucket(
+    s3_server, s3_bucket, ended_in_a_bucket, django_capture_on_commit_callbacks
+):
+    stored = list(Attachment.objects.filter(request=ended_in_a_bucket).values_list("file", flat=True))
+    assert stored and s3_server.keys(s3_bucket) == stored
+    with django_capture_on_commit_callbacks(execute=True):
+        assert anonymise_closed(older_than_days=730) == 1
+    assert s3_server.keys(s3_bucket) == []
+
+
+@pytest.mark.s3
+def test_orphaned_objects_are_swept_from_the_bucket(s3_server, s3_bucket, ended_in_a_bucket):
+    (kept,) = Attachment.objects.filter(request=ended_in_a_bucket).values_list("file", flat=True)
+    default_storage.save(f"attachments/{ended_in_a_bucket.pk}/orphan", SimpleUploadedFile("o", b"left behind"))
+    default_storage.save("resources/7/orphan", SimpleUploadedFile("o", b"a resource file left behind"))
+    assert orphan_files_delete(older_than_hours=1) == 0  # too recent: may belong to an upload in progress
+    assert orphan_files_delete(older_than_hours=0, now=timezone.now() + timedelta(seconds=5)) == 2
+    assert s3_server.keys(s3_bucket) == [kept]

@@ -59,6 +59,7 @@ from workflows.models import ExpertAssignment, FundEnvelope, TransitionLog
 from workflows.selectors import transitions_from
 from workflows.services import auto_close_overdue, transition_perform
 from workflows.signals import lifecycle_event
+from workflows.tally import tally_differences, tally_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.city = NETWORK["city"]
         self.experts = [self.people[k] for k in EXPERTS]
         CAPACITY.update({user.pk: user.expert_profile.max_concurrent_assignments for user in self.experts})
+        # The network's rows were made by factories: the tally starts from them, and every move keeps it after.
+        tally_rebuild()
         self.file_request()
 
     # --- rules -------------------------------------------------------------------------------------
@@ -170,6 +173,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             # The chains are walked once per example (one query), before its rows are rolled back.
             report = audit_verify(request_ids=self.requests)
             assert report.intact, report.broken
+            # The figures' tally, kept by each move in its transaction, equals a recount after the walk.
+            differences = tally_differences()
+            assert not differences, [str(d) for d in differences]
         finally:
             transaction.set_rollback(True)
             self._atomic.__exit__(None, None, None)

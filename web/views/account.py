@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.access import can
+from helpdesk.kept_lists import person_lists_forget
 from helpdesk.models import Role, User
 from helpdesk.services.accounts import (
     account_event_record,
@@ -100,6 +101,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if valid:
         with transaction.atomic():
             user = form.save()
+            if {"first_name", "last_name"} & set(form.changed_data):
+                person_lists_forget(user)  # the filter bars and watcher lists that name them
             if form.mail_reply_changed:
                 mail_reply_visibility_set(user=user, visibility=form.cleaned_data["mail_reply_visibility"])
             if form.time_zone_changed:

@@ -21,6 +21,7 @@ from helpdesk.models import Currency, Region, RequestState, StrategicPriority, S
 from workflows.errors import AuditTrailImmutable
 from workflows.models.outcomes import FollowUp, OutcomeTarget, OutcomeValue
 from workflows.models.peers import PeerIntroduction
+from workflows.models.tally import RequestTally
 
 
 class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
@@ -321,5 +322,6 @@ __all__ = [
     "OutcomeTarget",
     "OutcomeValue",
     "PeerIntroduction",
+    "RequestTally",
     "TransitionLog",
 ]

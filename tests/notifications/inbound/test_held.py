@@ -119,3 +119,39 @@ def test_a_held_reply_with_an_unsafe_file_is_refused_whole(world):
     assert not HeldReply.objects.exists()
     assert not HeldFile.objects.exists()
     assert not Notification.objects.filter(event="reply_held").exists()
+
+
+@pytest.fixture
+def held_in_a_bucket(s3_bucket, held) -> HeldReply:
+    """``held``, its file kept in a bucket (STORAGE_URL) rather than on the disk."""
+    return held
+
+
+@pytest.mark.s3
+def test_in_a_bucket_the_reply_file_is_kept_then_posted_then_only_the_attachment_remains(
+    world, s3_server, s3_bucket, held_in_a_bucket, client, django_capture_on_commit_callbacks
+):
+    kept = held_in_a_bucket.files.get()
+    assert s3_server.keys(s3_bucket) == [kept.file.name] and kept.file.name.startswith("attachments/held/")
+    client.force_login(world.focal1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("request-message", args=[world.request.reference]),
+            {
+                "body": held_in_a_bucket.text,
+                "visibility": "city",
+                "confirm_personal_data": "on",
+                "kept": [str(kept.pk)],
+                "held": str(held_in_a_bucket.pk),
+            },
+        )
+    attachment = Attachment.objects.get()
+    assert s3_server.keys(s3_bucket) == [attachment.file.name]
+    assert attachment.file.read() == clean_pdf()
+
+
+@pytest.mark.s3
+def test_in_a_bucket_an_expired_reply_takes_its_file_with_it(s3_server, s3_bucket, held_in_a_bucket):
+    assert held_replies_expire(now=timezone.now() + timedelta(days=HELD_REPLY_DAYS, hours=1)) == 1
+    orphan_files_delete(now=timezone.now() + timedelta(days=HELD_REPLY_DAYS, hours=1))
+    assert s3_server.keys(s3_bucket) == []

@@ -71,6 +71,46 @@ def test_the_queue_page_says_more_than_when_the_count_is_capped(client, monkeypa
     assert "More than 3 requests" in client.get("/hub/queue/").content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "limit", "words"),
+    [
+        ("en", 3, "More than 3 requests"),
+        ("en", 1, "More than 1 request"),
+        ("fr", 3, "Plus de 3 demandes"),
+        ("fr", 1, "Plus de 1 demande"),
+        ("ar", 3, "أكثر من 3 طلبات"),  # Arabic counts three to ten with the plural of few
+        ("ar", 1, "أكثر من طلب واحد"),
+    ],
+)
+def test_the_capped_count_reads_in_the_readers_language(client, monkeypatch, language, limit, words):
+    import web.lists.queue
+
+    city = CityFactory()
+    for _ in range(limit + 1):
+        SupportRequestFactory(city=city, state="submitted")
+    client.force_login(hub_staff(city.region, preferred_language=language))
+    monkeypatch.setattr(web.lists.queue, "COUNT_LIMIT", limit)
+    assert words in client.get("/hub/queue/").content.decode()
+
+
+def test_a_search_says_its_capped_count_on_postgresql_and_what_its_page_holds_on_sqlite(client, monkeypatch):
+    """SQLite counts no search (it would read every candidate's text): the page says what it holds, "more than"
+    when there are other pages. PostgreSQL counts the matches in its word index, to the limit at most."""
+    from django.db import connection
+
+    import web.lists.queue
+
+    city = CityFactory()
+    for _ in range(5):
+        SupportRequestFactory(city=city, state="submitted", title="Mentoring for youth")
+    SupportRequestFactory(city=city, state="submitted", title="Street lighting")
+    client.force_login(hub_staff(city.region))
+    monkeypatch.setattr(web.lists.queue, "COUNT_LIMIT", 3)
+    page = client.get("/hub/queue/", {"q": "mentor"}).content.decode()
+    assert "Mentoring for youth" in page and "Street lighting" not in page
+    assert ("More than 3 requests" if connection.vendor == "postgresql" else "5 requests") in page
+
+
 def test_filing_dates_bound_the_rows_by_when_they_were_filed():
     from datetime import UTC, date, datetime
 

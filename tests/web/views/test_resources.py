@@ -292,3 +292,31 @@ def test_the_steering_committee_downloads_a_published_resources_file(client):
     assert response.status_code == 200 and response["Cache-Control"] == "no-store, private"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert client.get(f"/resources/{item.slug}/files/{stored.pk + 1000}/").status_code == 404
+
+
+@pytest.mark.s3
+def test_in_a_bucket_a_kept_file_becomes_the_resources_file_and_downloads_only_through_the_desk(
+    client, city, s3_server, s3_bucket, django_capture_on_commit_callbacks
+):
+    client.force_login(focal_point(city))
+    page = _text(
+        client.post(
+            NEW, {**FORM, "body": "Call +44 20 7946 0958.", "attachment": SimpleUploadedFile("p.pdf", PDF_BYTES)}
+        )
+    )
+    kept = re.search(r'name="kept" value="(\d+)"', page).group(1)
+    assert [key.split("/")[:2] for key in s3_server.keys(s3_bucket)] == [["attachments", "held"]]
+    # Sent again without the phone number: the kept file is read back from the bucket, checked, and moved.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(NEW, {**FORM, "kept": kept})
+    stored = Resource.objects.get().files.get()
+    assert s3_server.keys(s3_bucket) == [stored.file.name] and stored.file.name.startswith("resources/")
+    grants = s3_server.client().get_object_acl(Bucket=s3_bucket, Key=stored.file.name)["Grants"]
+    assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]
+    url = f"/resources/{stored.resource.slug}/files/{stored.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Content-Disposition"] == 'attachment; filename="p.pdf"'
+    client.force_login(focal_point(CityFactory()))  # a draft: nobody outside its writer and hub reads it
+    assert client.get(url).status_code == 404

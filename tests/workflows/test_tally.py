@@ -1,0 +1,161 @@
+"""The figures' tally: kept by every move in its transaction, equal to a recount, and giving the figures a scan of
+the requests gives."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helpdesk.models import RequestState, SupportRequest
+from tests.factories import FundEnvelopeFactory
+from tests.workflows.conftest import PATHS
+from workflows.models import RequestTally
+from workflows.services import transition_perform
+from workflows.stats import PERIODS, period_for, steering_figures
+from workflows.tally import (
+    Measure,
+    duration_bucket,
+    histogram_median,
+    month_of,
+    tally_differences,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Requests walked to these states through the moves, a month or so apart, with varied themes and priorities.
+WALKS = [
+    ("submitted", "multi_agency", 1),
+    ("info_requested", "young_cities", 2),
+    ("expert_matching", "multi_agency", None),
+    ("closed", "young_cities", 3),
+    ("declined", "multi_agency", 5),
+    ("funding_review", "young_cities", 1),
+    ("delivered", "multi_agency", 4),
+    ("withdrawn", "young_cities", 2),
+    ("draft", "multi_agency", 1),
+]
+
+
+@pytest.fixture
+def world(net):
+    """Nine requests walked through the moves over most of a year, each move some hours after the last."""
+    moment = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+    FundEnvelopeFactory(region=net.region, fiscal_year=2025)
+    walked = []
+    for i, (path, theme, priority) in enumerate(WALKS):
+        with time_machine.travel(moment, tick=False):
+            request = net.request(theme=theme, strategic_priority=priority)
+        for j, (transition, who) in enumerate(PATHS[path]):
+            moment += timedelta(hours=7 + 11 * ((i + j) % 5), minutes=13 * j)
+            with time_machine.travel(moment, tick=False):
+                request = transition_perform(
+                    request=request, transition=transition, actor=net.people[who], data=net.data(transition)
+                )
+        walked.append(request)
+        moment += timedelta(days=29)
+    return walked
+
+
+def _scanned(start: datetime | None) -> dict[str, object]:
+    """The figures as a scan of the requests gives them (what ``steering_figures`` computed before the tally)."""
+    filed = SupportRequest.objects.exclude(state=RequestState.DRAFT)
+    triaged = SupportRequest.objects.filter(time_to_triage__isnull=False)
+    delivered = SupportRequest.objects.filter(time_to_delivery__isnull=False)
+    if start is not None:
+        filed = filed.filter(created_at__gte=start)
+        triaged = triaged.filter(triaged_at__gte=start)
+        delivered = delivered.filter(delivered_at__gte=start)
+
+    def median(rows: list[timedelta]) -> timedelta | None:
+        return statistics.median(rows) if rows else None
+
+    return {
+        "region": Counter(str(pk) for pk in filed.values_list("region_id", flat=True)),
+        "theme": Counter(filed.values_list("theme", flat=True)),
+        "state": Counter(filed.values_list("state", flat=True)),
+        "priority": Counter(str(p) for p in filed.values_list("strategic_priority", flat=True) if p is not None),
+        "triage": median(list(triaged.values_list("time_to_triage", flat=True))),
+        "delivery": median(list(delivered.values_list("time_to_delivery", flat=True))),
+    }
+
+
+def _within_half_a_unit(tallied: timedelta | None, scanned: object) -> bool:
+    if tallied is None or scanned is None:
+        return tallied is None and scanned is None
+    assert isinstance(scanned, timedelta)
+    unit = timedelta(minutes=1 if scanned < timedelta(hours=1) else 60 if scanned < timedelta(hours=48) else 1440)
+    return abs(tallied - scanned) <= unit / 2
+
+
+@pytest.mark.parametrize("key", PERIODS)
+def test_the_figures_from_the_tally_equal_a_scan_of_the_requests(world, key):
+    now = datetime(2026, 8, 20, 12, 0, tzinfo=UTC)
+    period = period_for(key, now=now)
+    figures = steering_figures(period, now=now)
+    scanned = _scanned(period.start)
+    assert figures.total == sum(scanned["state"].values()) and figures.total
+    assert {row.key: row.count for row in figures.by_region} == scanned["region"]
+    assert {row.key: row.count for row in figures.by_theme} == scanned["theme"]
+    assert {row.key: row.count for row in figures.by_state} == scanned["state"]
+    assert {row.key: row.count for row in figures.by_priority} == scanned["priority"]
+    # The medians from the histogram are the scan's within half the unit the page says them in.
+    assert _within_half_a_unit(figures.median_to_triage, scanned["triage"])
+    assert _within_half_a_unit(figures.median_to_delivery, scanned["delivery"])
+    months = Counter(
+        month_of(created)
+        for created in SupportRequest.objects.exclude(state="draft").values_list("created_at", flat=True)
+    )
+    assert {row.month: row.filed for row in figures.by_month if row.filed} == {
+        month: n for month, n in months.items() if month >= figures.by_month[0].month
+    }
+
+
+def test_every_move_keeps_the_tally_equal_to_a_recount(world):
+    assert tally_differences() == []
+    assert RequestTally.objects.filter(measure=Measure.CLOSED).exists()
+    assert RequestTally.objects.filter(measure=Measure.DELIVERED, dimension="kind").exists()
+
+
+def test_a_move_adds_to_the_tally_in_three_queries(net):
+    request = net.request()
+    with CaptureQueriesContext(connection) as captured:
+        transition_perform(request=request, transition="submit", actor=net.focal)
+    tally = [q["sql"] for q in captured.captured_queries if "workflows_requesttally" in q["sql"]]
+    # The missing cells inserted (nothing on a conflict), the cells locked in one order, one update of them all.
+    assert len(tally) == 3
+    assert tally_differences() == []
+
+
+def test_the_check_command_names_each_difference_and_the_rebuild_repairs_it(world):
+    RequestTally.objects.filter(measure=Measure.FILED, dimension="state").update(n=0)
+    assert tally_differences()
+    err = StringIO()
+    with pytest.raises(CommandError, match="differ from a recount"):
+        call_command("tally_check", stderr=err, stdout=StringIO())
+    assert "DIFFERS filed state=" in err.getvalue()
+    out = StringIO()
+    call_command("tally_rebuild", stdout=out)
+    assert "Tally rebuilt" in out.getvalue()
+    out = StringIO()
+    call_command("tally_check", stdout=out)
+    assert "equals a recount" in out.getvalue()
+    assert tally_differences() == []
+
+
+def test_durations_are_counted_as_the_pages_say_them():
+    assert duration_bucket(timedelta(minutes=40, seconds=20)) == 40
+    assert duration_bucket(timedelta(hours=5, minutes=10)) == 5 * 60
+    assert duration_bucket(timedelta(days=6, hours=3)) == 6 * 24 * 60
+    assert duration_bucket(timedelta(days=20_000)) == 3650 * 24 * 60
+    # An even count takes the mean of the middle two, across buckets or within one.
+    assert histogram_median({"1440": 1, "2880": 1, "5760": 1, "11520": 1}) == (timedelta(days=3), 4)
+    assert histogram_median({"300": 3}) == (timedelta(hours=5), 3)
+    assert histogram_median({}) == (None, 0)

@@ -1,0 +1,252 @@
+"""The request tally (``workflows.models.RequestTally``): what each request adds to it, keeping it in step with a
+move, rebuilding it from the requests and checking it against a recount, and reading it.
+
+Why a tally of *months* and *one dimension at a time*: the figures pages add up filed requests by region, theme,
+state and priority separately, and never crossed; a cell per day × region × theme × priority × state would hold
+about one request each at 100,000 requests (a thousand days × some three thousand combinations), so reading it
+would cost what reading the requests costs. Per month and per dimension it is about thirty rows a month whatever
+the number of requests, and every period the pages offer starts on a month (the desk's time zone): the last
+twelve months are the twelve calendar months of the trend chart, a year starts in January.
+
+The medians are read from a histogram of rounded durations (``duration_bucket``): to the minute under an hour,
+to the hour under two days, to the day beyond, as ``duration_words`` says them; so the median shown is the one a
+scan of the requests gives whenever the middle request or two fall in one bucket, and never further than half a
+unit of what the page prints. A month holds at most some hundred buckets whatever the number of requests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.utils import timezone
+
+from helpdesk.models import RequestState, SupportRequest
+from workflows.models import RequestTally
+
+Measure = RequestTally.Measure
+Key = tuple[str, str, date, str]  # (measure, dimension, month, value)
+# What a request's contribution is read from.
+FIELDS = (
+    "state",
+    "created_at",
+    "region_id",
+    "theme",
+    "strategic_priority",
+    "closed_at",
+    "triaged_at",
+    "time_to_triage",
+    "delivered_at",
+    "time_to_delivery",
+    "kind",
+)
+# The longest duration told apart: anything longer counts as this many days (no request waits ten years).
+LONGEST_DAYS = 3650
+REBUILD_BATCH = 2000
+
+
+def month_of(moment: datetime) -> date:
+    """The first day of ``moment``'s month in the desk's time zone (the reader's never changes a figure)."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date().replace(day=1)
+
+
+def duration_bucket(duration: timedelta) -> int:
+    """``duration`` rounded as ``web.templatetags.desk.duration_words`` says it, in minutes."""
+    minutes = max(0, round(duration.total_seconds() / 60))
+    if minutes < 60:
+        return minutes
+    hours = round(minutes / 60)
+    if hours < 48:
+        return hours * 60
+    return min(round(hours / 24), LONGEST_DAYS) * 24 * 60
+
+
+def contributions(row: Mapping[str, Any]) -> Counter[Key]:
+    """What one request (its ``FIELDS``) adds to the tally."""
+    found: Counter[Key] = Counter()
+    if row["state"] != RequestState.DRAFT:
+        month = month_of(row["created_at"])
+        priority = row["strategic_priority"]
+        for dimension, value in (
+            ("region", str(row["region_id"])),
+            ("theme", row["theme"]),
+            ("state", row["state"]),
+            ("priority", "" if priority is None else str(priority)),
+        ):
+            found[(Measure.FILED, dimension, month, value)] += 1
+    if row["closed_at"] is not None:
+        found[(Measure.CLOSED, "", month_of(row["closed_at"]), "")] += 1
+    if row["triaged_at"] is not None and row["time_to_triage"] is not None:
+        bucket = duration_bucket(row["time_to_triage"])
+        found[(Measure.TRIAGED, "duration", month_of(row["triaged_at"]), str(bucket))] += 1
+    if row["delivered_at"] is not None:
+        month = month_of(row["delivered_at"])
+        found[(Measure.DELIVERED, "kind", month, row["kind"])] += 1
+        if row["time_to_delivery"] is not None:
+            found[(Measure.DELIVERED, "duration", month, str(duration_bucket(row["time_to_delivery"])))] += 1
+    return found
+
+
+def contributions_of(request: SupportRequest) -> Counter[Key]:
+    return contributions({name: getattr(request, name) for name in FIELDS})
+
+
+def _cell(key: Key) -> Q:
+    measure, dimension, month, value = key
+    return Q(measure=measure, dimension=dimension, month=month, value=value)
+
+
+def tally_apply(change: Mapping[Key, int]) -> None:
+    """Add ``change`` to the tally, inside the caller's transaction: three queries whatever the change.
+
+    Safe with several workers on PostgreSQL: the missing cells are inserted first (``ON CONFLICT DO NOTHING``:
+    a worker inserting the same cell waits for the first to commit, then inserts nothing), then every cell is
+    locked in one fixed order (``SELECT … FOR UPDATE ORDER BY`` the cell's key), so two moves touching the same
+    cells wait for each other instead of deadlocking, then one ``UPDATE`` adds each delta with ``n = n + d``,
+    computed by the database on the locked row, never a value read earlier. SQLite runs one writer at a time.
+    """
+    keys = sorted(key for key, delta in change.items() if delta)
+    if not keys:
+        return
+    RequestTally.objects.bulk_create(
+        [RequestTally(measure=m, dimension=d, month=month, value=v, n=0) for m, d, month, v in keys],
+        ignore_conflicts=True,
+    )
+    cells = Q()
+    for key in keys:
+        cells |= _cell(key)
+    locked = RequestTally.objects.select_for_update().filter(cells).order_by("measure", "dimension", "month", "value")
+    list(locked.values_list("pk", flat=True))
+    RequestTally.objects.filter(cells).update(
+        n=F("n") + Case(*(When(_cell(key), then=Value(change[key])) for key in keys), default=Value(0))
+    )
+
+
+def tally_move(before: Counter[Key], request: SupportRequest) -> None:
+    """Move ``request``'s contribution from ``before`` (read when it was locked) to what it is now."""
+    change = contributions_of(request)
+    change.subtract(before)
+    tally_apply(change)
+
+
+def tally_recount() -> Counter[Key]:
+    """The tally as the requests give it today (one pass over every request: for a check or a rebuild)."""
+    total: Counter[Key] = Counter()
+    rows = SupportRequest.objects.order_by().values(*FIELDS).iterator(chunk_size=REBUILD_BATCH)
+    for row in rows:
+        total.update(contributions(row))
+    return total
+
+
+def tally_rebuild() -> int:
+    """Recompute the whole tally from the requests, in one transaction; returns the number of cells."""
+    with transaction.atomic():
+        # Held to the end: no move may add to the tally between the recount and its replacement.
+        list(SupportRequest.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        recount = tally_recount()
+        RequestTally.objects.all().delete()
+        RequestTally.objects.bulk_create(
+            (
+                RequestTally(measure=m, dimension=d, month=month, value=v, n=n)
+                for (m, d, month, v), n in recount.items()
+            ),
+            batch_size=REBUILD_BATCH,
+        )
+    return len(recount)
+
+
+@dataclass(frozen=True)
+class Difference:
+    key: Key
+    tallied: int
+    recounted: int
+
+    def __str__(self) -> str:
+        measure, dimension, month, value = self.key
+        return f"{measure} {dimension}={value} {month:%Y-%m}: tally {self.tallied}, recount {self.recounted}"
+
+
+def tally_differences() -> list[Difference]:
+    """Every cell where the tally and a recount of the requests disagree (empty: they agree)."""
+    with transaction.atomic():
+        tallied = {
+            (m, d, month, v): n
+            for m, d, month, v, n in RequestTally.objects.values_list("measure", "dimension", "month", "value", "n")
+            if n
+        }
+        recount = tally_recount()
+    keys = sorted(set(tallied) | set(recount))
+    return [
+        Difference(key, tallied.get(key, 0), recount.get(key, 0))
+        for key in keys
+        if tallied.get(key, 0) != recount.get(key, 0)
+    ]
+
+
+# --- Reading --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TallySums:
+    """The tally added up over a range of months: ``counts[(measure, dimension)][value]``."""
+
+    counts: dict[tuple[str, str], dict[str, int]]
+
+    def of(self, measure: str, dimension: str) -> dict[str, int]:
+        return self.counts.get((measure, dimension), {})
+
+    def median(self, measure: str) -> tuple[timedelta | None, int]:
+        """The median of ``measure``'s durations and how many it is taken over."""
+        return histogram_median(self.of(measure, "duration"))
+
+
+def tally_sums(*, since: date | None = None, until: date | None = None) -> TallySums:
+    """Every measure and dimension added up over the months from ``since`` to before ``until``: one query."""
+    rows = RequestTally.objects.order_by()
+    if since is not None:
+        rows = rows.filter(month__gte=since)
+    if until is not None:
+        rows = rows.filter(month__lt=until)
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for measure, dimension, value, total in rows.values_list("measure", "dimension", "value").annotate(total=Sum("n")):
+        if total:
+            counts[(measure, dimension)][value] = total
+    return TallySums(dict(counts))
+
+
+def tally_by_month(*, since: date) -> tuple[dict[date, int], dict[date, int]]:
+    """Requests filed and closed in each month from ``since``: one query."""
+    rows = (
+        RequestTally.objects.filter(month__gte=since)
+        .filter(Q(measure=Measure.FILED, dimension="state") | Q(measure=Measure.CLOSED))
+        .order_by()
+        .values_list("measure", "month")
+        .annotate(total=Sum("n"))
+    )
+    filed: dict[date, int] = {}
+    closed: dict[date, int] = {}
+    for measure, month, total in rows:
+        (filed if measure == Measure.FILED else closed)[month] = total
+    return filed, closed
+
+
+def histogram_median(counts: Mapping[str, int]) -> tuple[timedelta | None, int]:
+    """The median of a histogram of ``duration_bucket`` values (minutes as text) and how many it counts."""
+    buckets = sorted((int(value), n) for value, n in counts.items() if n > 0)
+    size = sum(n for _value, n in buckets)
+    if not size:
+        return None, 0
+    wanted = sorted({(size - 1) // 2, size // 2})
+    middle: list[int] = []
+    seen = 0
+    for minutes, n in buckets:
+        while wanted and wanted[0] < seen + n:
+            middle.append(minutes)
+            wanted.pop(0)
+        seen += n
+    return timedelta(minutes=sum(middle) / len(middle)), size
