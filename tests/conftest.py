@@ -29,12 +29,6 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
-def pytest_configure(config):
-    # Two web servers and two task clusters over PostgreSQL, Redis and an S3 server (tests/config/
-    # test_several_machines.py): skipped on SQLite, run by .ci/run's PostgreSQL pass.
-    config.addinivalue_line("markers", "several_machines: one desk on two machines' processes (PostgreSQL only)")
-
-
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
 
