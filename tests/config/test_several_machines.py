@@ -25,9 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import boto3
 import pytest
 import redis
 import requests
@@ -35,18 +33,17 @@ from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
-from moto.server import ThreadedMotoServer
 from requests import Response
 
 from devtools.loadtest.fleet import Fleet, free_port
+from helpdesk.kept_lists import filter_choices_key
 from helpdesk.models import Attachment, RequestState, User
 from helpdesk.selectors import _reply_templates_key
 from notifications.models import Channel, Notification, Status
 from tests.notification_world import make_world
 from tests.notifications.test_qcluster import database_env
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
+from tests.s3 import S3Server
+from tests.web.pages import profile_post
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -104,14 +101,14 @@ class Desk:
     a: Fleet
     b: Fleet
     cache_url: str
-    s3: S3Client  # on the local S3 server
+    s3: S3Server
     bucket: str
 
     def machines(self) -> list[Fleet]:
         return [self.a, self.b]
 
 
-def machine_env(*, folder: Path, redis_url: str, storage_url: str) -> dict[str, str]:
+def machine_env(*, folder: Path, redis_url: str, storage: dict[str, str]) -> dict[str, str]:
     """Production's settings (debug off) minus HTTPS, as behind a TLS-terminating proxy; every address a
     machine shares with the other is one of the shared services, everything else in its own folder."""
     private = {"DATABASE_URL", "SQLITE_PATH", "REDIS_URL", "CACHE_URL", "STORAGE_URL", "EMAIL_URL", "EMAIL_HOST"}
@@ -130,9 +127,8 @@ def machine_env(*, folder: Path, redis_url: str, storage_url: str) -> dict[str, 
         # the default queue name, on a Redis that only this test uses.
         REDIS_URL=f"{redis_url}/0",
         CACHE_URL=f"{redis_url}/1",
-        STORAGE_URL=storage_url,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
+        # The attachments' bucket: STORAGE_URL and its credentials.
+        **storage,
         # The machine's own disk: uploads kept here would be lost to the other machine.
         DJANGO_VAR_DIR=str(folder / "var"),
         EMAIL_URL=f"file://{folder / 'mail'}",
@@ -145,54 +141,33 @@ def machine_env(*, folder: Path, redis_url: str, storage_url: str) -> dict[str, 
 
 
 @pytest.fixture
-def desk(transactional_db: None, tmp_path: Path) -> Iterator[Desk]:
-    """Redis, the S3 server, and two machines (gunicorn with two workers and a task cluster each), stopped
-    whatever happens; their logs are printed when the test fails (pytest shows a failed test's output)."""
+def desk(transactional_db: None, tmp_path: Path, s3_server: S3Server) -> Iterator[Desk]:
+    """Redis, a private bucket on the S3 server, and two machines (gunicorn with two workers and a task cluster
+    each), stopped whatever happens; their logs are printed when the test fails (pytest shows a failed test's
+    output)."""
     started: list[Fleet] = []
     redis_server: subprocess.Popen[bytes] | None = None
-    s3_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    bucket = s3_server.bucket_create()
     try:
         redis_server, redis_url = redis_start(tmp_path)
-        s3_server.start()
-        host, port = s3_server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        bucket = f"desk-{secrets.token_hex(4)}"
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        s3.create_bucket(Bucket=bucket)
-        s3.put_public_access_block(
-            Bucket=bucket,
-            PublicAccessBlockConfiguration={
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
-        )
-        storage_url = f"s3://{bucket}?endpoint_url={endpoint}&region_name=us-east-1"
         for name in ("a", "b"):
             folder = tmp_path / name
             (folder / "logs").mkdir(parents=True)
             (folder / "mail").mkdir()
-            env = machine_env(folder=folder, redis_url=redis_url, storage_url=storage_url)
+            env = machine_env(folder=folder, redis_url=redis_url, storage=s3_server.environ(bucket))
             logs, port = folder / "logs", free_port()
             machine = Fleet(base_dir=BASE_DIR, env=env, logs=logs, port=port, web_workers=2, clusters=1, workdir=folder)
             started.append(machine)
             machine.spawn()
         for machine in started:
             machine.wait_ready(timeout=45)
-        yield Desk(a=started[0], b=started[1], cache_url=f"{redis_url}/1", s3=s3, bucket=bucket)
+        yield Desk(a=started[0], b=started[1], cache_url=f"{redis_url}/1", s3=s3_server, bucket=bucket)
     finally:
         for machine in started:
             machine.stop()
-        s3_server.stop()
         if redis_server is not None:
             stop(redis_server)
+        s3_server.bucket_drop(bucket)
         for log in [tmp_path / "redis.log", *sorted(tmp_path.glob("*/logs/*.log"))]:
             print(f"----- {log.relative_to(tmp_path)}\n{log.read_text(errors='replace')[-6000:]}")
 
@@ -265,7 +240,7 @@ def test_two_machines_serve_one_desk(desk: Desk) -> None:
     assert request.state == RequestState.INFO_REQUESTED
     assert question in person.page(b, page)
 
-    # A kept list (the hub's reply templates, cached for a minute) read on both, changed by a write on A:
+    # Kept lists. The hub's reply templates (kept for a minute) read on both, changed by a write on A:
     # both show the change at once, as the cache is one (Redis) and the write drops the hub's entry in it.
     shared = RedisCache(desk.cache_url, {})
     key = _reply_templates_key(request.region_id)
@@ -283,6 +258,18 @@ def test_two_machines_serve_one_desk(desk: Desk) -> None:
         assert title in person.page(machine, page)
     assert [template.title for template in shared.get(key)] == [title]
 
+    # The hub's filter bar (its cities and staff, kept for a minute), after the officer's new name written on A's
+    # profile page: the write drops the copy both machines read, and the next page, on B, reads the new name.
+    bar = filter_choices_key(management=False, region_id=request.region_id, language=hub_officer.preferred_language)
+    for machine in (a, b):
+        person.page(machine, "/hub/queue/")
+    assert (str(hub_officer.pk), hub_officer.get_full_name()) in shared.get(bar).owners
+    renamed = person.post(a, "/accounts/profile/", profile_post(hub_officer, first_name="Renamed"))
+    assert renamed.status_code == 302, renamed.text[:2000]
+    assert shared.get(bar) is None
+    person.page(b, "/hub/queue/")
+    assert (str(hub_officer.pk), f"Renamed {hub_officer.last_name}") in shared.get(bar).owners
+
     # A file sent with a message on A is in the bucket (not on A's disk) and comes back through B, byte for byte.
     content = f"Agenda of the exercise, {secrets.token_hex(16)}.\n".encode()
     sent = person.post(
@@ -293,8 +280,8 @@ def test_two_machines_serve_one_desk(desk: Desk) -> None:
     )
     assert sent.status_code == 302, sent.text[:2000]
     attachment = Attachment.objects.get(request=request, original_name="agenda.txt")
-    stored = desk.s3.get_object(Bucket=desk.bucket, Key=attachment.file.name)["Body"].read()
-    assert stored == content
+    assert attachment.file.name in desk.s3.keys(desk.bucket)
+    assert desk.s3.client().get_object(Bucket=desk.bucket, Key=attachment.file.name)["Body"].read() == content
     assert a.workdir is not None
     assert not [path for path in (a.workdir / "var").rglob("*") if path.is_file()]
     downloaded = person.get(b, f"/attachments/{attachment.pk}/")
