@@ -7,7 +7,8 @@ its e-mail folder). Both share only what several machines would: pytest-django's
 (committed rows: ``transactional_db``), a Redis of this test's own (the task broker and the cache) and a
 local S3 server (moto's) holding a private bucket for the attachments. The test then signs a person in on one
 machine and proves, through the pages, that the other serves the same desk: the session, an attachment's
-bytes, a move, a kept list invalidated by a write, and the e-mails of the run sent once each.
+bytes, a move, two kept lists (reply templates, the filter bar) each dropped for both by a write on one,
+and the e-mails of the run sent once each.
 
 PostgreSQL only (SQLite is one machine's file); ``.ci/run`` runs it in its PostgreSQL pass. Marked
 ``several_machines``: ``-m "not several_machines"`` leaves it out.
