@@ -28,6 +28,9 @@ class Fleet:
     port: int
     web_workers: int = 4
     clusters: int = 2
+    # Where the processes run (their local disk); the project's folder when not given. Another machine's
+    # processes run elsewhere (tests/config/test_several_machines.py).
+    workdir: Path | None = None
     web: subprocess.Popen[bytes] | None = None
     queue: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -39,18 +42,35 @@ class Fleet:
         with (self.logs / log).open("ab") as out:
             # Each in its own process group: a kill takes a whole cluster (its workers too), as a lost machine would.
             return subprocess.Popen(  # noqa: S603 - our own manage.py and gunicorn
-                argv, cwd=self.base_dir, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                argv,
+                cwd=self.workdir or self.base_dir,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def start(self) -> None:
+        self.spawn()
+        self.wait_ready()
+
+    def spawn(self) -> None:
+        """Start gunicorn and the task clusters, without waiting for them (see ``wait_ready``)."""
         gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(self.web_workers)]
+        gunicorn += ["--pythonpath", str(self.base_dir)]
         # The time each request spent inside a worker (µs), apart from the time it waited for one.
         gunicorn += ["--access-logfile", str(self.logs / "access.log"), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"]
         self.web = self._spawn([*gunicorn, "--bind", f"127.0.0.1:{self.port}"], "gunicorn.log")
+        manage = str(self.base_dir / "manage.py")
         for i in range(self.clusters):
-            self.queue.append(self._spawn([sys.executable, "manage.py", "qcluster"], f"qcluster-{i}.log"))
-        deadline = time.monotonic() + 60
+            self.queue.append(self._spawn([sys.executable, manage, "qcluster"], f"qcluster-{i}.log"))
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Until gunicorn's ``/readyz`` answers 200 (the database and the task broker both answer)."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if self.web is None or self.web.poll() is not None:
+                raise RuntimeError(f"gunicorn is not running; see {self.logs / 'gunicorn.log'}")
             try:
                 with urllib.request.urlopen(f"{self.url}/readyz", timeout=5) as response:  # noqa: S310 - local
                     if response.status == 200:
@@ -79,9 +99,11 @@ class Fleet:
         return cluster.pid
 
     def stop(self) -> None:
+        # SIGTERM to the leader only: gunicorn's master and a cluster's sentinel each stop their own processes.
+        # Sent to a whole cluster's group, its workers die under the sentinel, which then waits for them forever.
         for process in [p for p in (self.web, *self.queue) if p is not None]:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                process.terminate()
         for process in [p for p in (self.web, *self.queue) if p is not None]:
             try:
                 process.wait(timeout=30)
