@@ -19,16 +19,14 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import redis
 import requests
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -43,17 +41,17 @@ from helpdesk.selectors import _reply_templates_key
 from notifications.models import Channel, Notification, Status
 from tests.notification_world import make_world
 from tests.notifications.test_qcluster import database_env
+from tests.redis_server import needs_redis_server, redis_server
 from tests.s3 import S3Server
 from tests.web.pages import profile_post
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 BASE_DIR = Path(django_settings.BASE_DIR)
 PASSWORD = "several-machines-password"
 
 pytestmark = [
     pytest.mark.several_machines,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="several machines share PostgreSQL, not a file"),
-    pytest.mark.skipif(not os.access(REDIS_SERVER, os.X_OK), reason="redis-server is not installed (.ci/run does)"),
+    needs_redis_server,
 ]
 
 
@@ -64,37 +62,6 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> Non
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout} s: {what}")
         time.sleep(0.1)
-
-
-def redis_start(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """A Redis on a free port that keeps nothing on disk; its ``redis://`` address."""
-    port = free_port()
-    argv = [REDIS_SERVER, "--save", "", "--appendonly", "no", "--bind", "127.0.0.1", "--port", str(port)]
-    with (folder / "redis.log").open("ab") as log:
-        server = subprocess.Popen(
-            [*argv, "--dir", str(folder)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    url = f"redis://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        try:
-            return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-        except redis.RedisError:
-            return server.poll() is not None  # exited: the assertion below says so
-
-    wait_for(answers, timeout=15, what="redis-server answers")
-    assert server.poll() is None, (folder / "redis.log").read_text()
-    return server, url
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @dataclass
@@ -147,10 +114,10 @@ def desk(transactional_db: None, tmp_path: Path, s3_server: S3Server) -> Iterato
     each), stopped whatever happens; their logs are printed when the test fails (pytest shows a failed test's
     output)."""
     started: list[Fleet] = []
-    redis_server: subprocess.Popen[bytes] | None = None
+    stack = ExitStack()
     bucket = s3_server.bucket_create()
     try:
-        redis_server, redis_url = redis_start(tmp_path)
+        redis_url = stack.enter_context(redis_server(tmp_path))
         for name in ("a", "b"):
             folder = tmp_path / name
             (folder / "logs").mkdir(parents=True)
@@ -166,8 +133,7 @@ def desk(transactional_db: None, tmp_path: Path, s3_server: S3Server) -> Iterato
     finally:
         for machine in started:
             machine.stop()
-        if redis_server is not None:
-            stop(redis_server)
+        stack.close()
         s3_server.bucket_drop(bucket)
         for log in [tmp_path / "redis.log", *sorted(tmp_path.glob("*/logs/*.log"))]:
             print(f"----- {log.relative_to(tmp_path)}\n{log.read_text(errors='replace')[-6000:]}")

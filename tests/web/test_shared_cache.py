@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,13 +23,9 @@ from helpdesk.kept_lists import filter_choices_key
 from helpdesk.selectors import queue_filter_choices
 from helpdesk.services.cities import city_create
 from tests.factories import CityFactory, RegionFactory, hub_staff, management
+from tests.redis_server import needs_redis_server, redis_server
 
-REDIS_SERVER = "/usr/bin/redis-server"
-pytestmark = [
-    pytest.mark.redis_cache,
-    pytest.mark.skipif(not Path(REDIS_SERVER).exists(), reason="needs redis-server"),
-    pytest.mark.django_db,
-]
+pytestmark = [pytest.mark.redis_cache, needs_redis_server, pytest.mark.django_db]
 
 # What the second process runs: the desk's settings with the same CACHE_URL; it reads a kept list, or posts once.
 SECOND_PROCESS = """
@@ -59,44 +53,15 @@ else:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A redis-server of this test's own, the desk's cache pointed at it; stopped at the end."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [REDIS_SERVER, "--save", "", "--appendonly", "no", "--port", str(port), "--bind", "127.0.0.1"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        import redis
-
-        client = redis.Redis.from_url(url)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        client.close()
+    with redis_server(tmp_path) as server:
+        url = f"{server}/0"
         caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
         # Restored before the server stops: the suite's own fixture clears the cache after each test.
         with override_settings(CACHES=caches, RATELIMIT_ENABLE=True, RATELIMIT_POSTS="3/d"):
             yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _second_process(url: str, *arguments: str) -> object:
