@@ -16,20 +16,28 @@ the hub's first triage decision that the lifecycle stamps (``workflows.milestone
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, Expression, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from helpdesk.access import scope
 from helpdesk.models import Region, RequestState, SupportRequest, Theme, User, country_name, localized_name
 from helpdesk.selectors import visible_requests
+from workflows.tally import (
+    MET,
+    MET_STATES,
+    UNMET,
+    UNMET_STATES,
+    histogram_median,
+    need_answers,
+    need_cells,
+    need_counts,
+    need_counts_by_quarter,
+)
 
-MET_STATES = (RequestState.DELIVERED, RequestState.CLOSED)
-UNMET_STATES = (RequestState.DECLINED, RequestState.WITHDRAWN)
 # Filed and neither met nor unmet yet.
 IN_PROGRESS_STATES = tuple(
     state for state in RequestState if state not in (RequestState.DRAFT, *MET_STATES, *UNMET_STATES)
@@ -54,6 +62,16 @@ class Counts:
         if state in MET_STATES:
             self.met += count
         elif state in UNMET_STATES:
+            self.unmet += count
+        else:
+            self.open += count
+
+    def add_outcome(self, outcome: str, count: int) -> None:
+        """Add ``count`` requests of one outcome as the tally names it (``workflows.tally.MET`` …)."""
+        self.filed += count
+        if outcome == MET:
+            self.met += count
+        elif outcome == UNMET:
             self.unmet += count
         else:
             self.open += count
@@ -137,85 +155,51 @@ def _hubs() -> list[Named]:
     return sorted((Named(str(pk), localized_name(*names)) for pk, *names in rows), key=lambda hub: hub.label)
 
 
-def _medians(
-    rows: QuerySet[SupportRequest], group: F | Expression | Case | None
-) -> tuple[dict[Hashable, timedelta], dict[Hashable, int]]:
-    """The median ``time_to_triage`` per value of ``group`` (``None``: of all ``rows``) and how many answered
-    requests each is taken over, in one query: the database ranks each group's rows and returns only the middle
-    one or two of each."""
-    partition = [group] if group is not None else None
-    ranked = (
-        rows.filter(time_to_triage__isnull=False)
-        .annotate(
-            group=group if group is not None else Value(0),
-            position=Window(RowNumber(), partition_by=partition, order_by=[F("time_to_triage").asc(), F("pk").asc()]),
-            size=Window(Count("*"), partition_by=partition),
-        )
-        # The middle row of an odd group; the two middle rows of an even one (integer division).
-        .filter(Q(position=(F("size") + 1) / 2) | Q(position=F("size") / 2 + 1))
-        .values_list("group", "time_to_triage", "size")
-    )
-    middles: dict[Hashable, list[timedelta]] = defaultdict(list)
-    sizes: dict[Hashable, int] = {}
-    for value, duration, size in ranked:
-        if duration is not None:  # filtered out above: for the type checker
-            middles[value].append(duration)
-        sizes[value] = size
-    return {value: sum(d, timedelta()) / len(d) for value, d in middles.items()}, sizes
-
-
 def _ordered_themes(values: Iterable[str]) -> list[Named]:
     present = set(values)
     return [Named(value, str(label)) for value, label in Theme.choices if value in present]
 
 
-def needs_map(user: User, *, year: int, region_id: int | None = None) -> NeedsMap:
-    """The needs map of ``year`` as ``user`` may see it (see ``needs_requests``): a grouped count, three medians
-    and the hubs' names. Raises ``Region.DoesNotExist`` when the management unit chose no hub there is."""
+def needs_map(user: User, *, year: int, region_id: int | None = None, lines: bool = True) -> NeedsMap:
+    """The needs map of ``year`` as ``user`` may see it (see ``needs_requests``), read from the tally
+    (``workflows.tally``: cells per hub, month, country, theme and outcome, and the answered requests' rounded
+    times to first answer), so a few hundred rows whatever the number of requests; ``lines=False`` leaves out
+    the cells per quarter that only the exports list. Raises ``Region.DoesNotExist`` when the management unit
+    chose no hub there is."""
     region_id = needs_region(user, region_id)
-    hubs = _hubs() if scope(user).management else None
+    management = scope(user).management
+    hubs = _hubs() if management else None
     names = {hub.key: hub.label for hub in hubs or []}
     if hubs is None and region_id is not None:
         found = Region.objects.filter(pk=region_id).values_list("name", "name_fr", "name_ar").first()
         names = {str(region_id): localized_name(*found)} if found else {}
     if region_id is not None and str(region_id) not in names:
         raise Region.DoesNotExist
-    start, end = year_bounds(year)
-    rows = needs_requests(user, region_id=region_id).filter(created_at__gte=start, created_at__lt=end)
-    # The quarter as comparisons of the indexed column with the quarters' first instants: plain SQL on every
-    # database (SQLite would otherwise call back into Python for each row to extract it).
-    starts = [datetime.combine(quarter_bounds(year, q)[0], time.min, tzinfo=start.tzinfo) for q in QUARTERS[1:]]
-    quarter = Case(
-        *(When(created_at__lt=first, then=Value(q)) for q, first in zip(QUARTERS[:-1], starts, strict=True)),
-        default=Value(QUARTERS[-1]),
-        output_field=IntegerField(),
-    )
-    groups = (
-        rows.annotate(quarter=quarter)
-        .values_list("theme", "city__country", "quarter", "state")
-        .annotate(count=Count("*"))
-        .order_by()
-    )
     cells: dict[tuple[str, str, int], Counts] = defaultdict(Counts)
     by_theme_country: dict[tuple[str, str], Counts] = defaultdict(Counts)
     by_theme: dict[str, Counts] = defaultdict(Counts)
     by_country: dict[str, Counts] = defaultdict(Counts)
     by_quarter: dict[int, Counts] = {q: Counts() for q in QUARTERS}
     total = Counts()
-    for theme, country, q, state, count in groups:
-        country = country or ""
-        for counts in (
-            cells[(theme, country, q)],
-            by_theme_country[(theme, country)],
-            by_theme[theme],
-            by_country[country],
-            by_quarter[q],
-            total,
-        ):
-            counts.add(state, count)
-    by_theme_median, answered_theme = _medians(rows, F("theme"))
-    by_quarter_median, answered_quarter = _medians(rows, quarter)
-    overall, _answered = _medians(rows, None)
+    theme_answers: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    quarter_answers: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    all_answers: dict[str, int] = defaultdict(int)
+    # Hub staff without a hub read nothing (``needs_requests``).
+    if region_id is not None or management:
+        for country, theme, outcome, count in need_counts(year=year, region_id=region_id):
+            for counts in (by_theme_country[(theme, country)], by_theme[theme], by_country[country], total):
+                counts.add_outcome(outcome, count)
+        for q, outcome, count in need_counts_by_quarter(year=year, region_id=region_id):
+            by_quarter[q].add_outcome(outcome, count)
+        if lines:
+            for country, theme, q, outcome, count in need_cells(year=year, region_id=region_id):
+                cells[(theme, country, q)].add_outcome(outcome, count)
+        for theme, q, minutes, count in need_answers(year=year, region_id=region_id):
+            theme_answers[theme][minutes] += count
+            quarter_answers[q][minutes] += count
+            all_answers[minutes] += count
+    by_theme_median = {theme: histogram_median(counts) for theme, counts in theme_answers.items()}
+    by_quarter_median = {q: histogram_median(counts) for q, counts in quarter_answers.items()}
     countries = sorted((Named(code, country_name(code) or code) for code in by_country), key=lambda c: c.label)
     return NeedsMap(
         year=year,
@@ -230,9 +214,9 @@ def needs_map(user: User, *, year: int, region_id: int | None = None) -> NeedsMa
         by_country=dict(by_country),
         by_quarter=by_quarter,
         total=total,
-        median_by_theme={str(k): v for k, v in by_theme_median.items()},
-        median_by_quarter={int(str(k)): v for k, v in by_quarter_median.items()},
-        median_total=next(iter(overall.values()), None),
-        answered_by_theme={str(k): v for k, v in answered_theme.items()},
-        answered_by_quarter={int(str(k)): v for k, v in answered_quarter.items()},
+        median_by_theme={k: m for k, (m, _n) in by_theme_median.items() if m is not None},
+        median_by_quarter={k: m for k, (m, _n) in by_quarter_median.items() if m is not None},
+        median_total=histogram_median(all_answers)[0],
+        answered_by_theme={k: n for k, (_m, n) in by_theme_median.items()},
+        answered_by_quarter={k: n for k, (_m, n) in by_quarter_median.items()},
     )

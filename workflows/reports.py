@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -29,7 +29,8 @@ from django.utils import timezone, translation
 from helpdesk.models import Region, StrategicPriority, SupportKind, SupportRequest, Theme, localized_name
 from workflows.models import Evaluation, FundApplication, FundingSource
 from workflows.outcome_stats import OutcomeFigures, outcome_figures, outcome_figures_suppressed
-from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, FigureRow, median_and_count, rows_suppressed, small
+from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, FigureRow, rows_suppressed, small
+from workflows.tally import Measure, tally_sums
 
 APPROVED = FundApplication.Status.APPROVED
 
@@ -141,17 +142,15 @@ def annual_report(year: int) -> AnnualReport:
     """The steering committee's annual report for calendar ``year``, every count as it is."""
     start, end = _year_bounds(year)
     filed = SupportRequest.objects.filter(FILED, created_at__gte=start, created_at__lt=end).order_by()
-    by_region: dict[str, int] = defaultdict(int)
-    by_theme: dict[str, int] = defaultdict(int)
-    for region_id, theme, count in filed.values_list("region_id", "theme").annotate(count=Count("*")):
-        by_region[str(region_id)] += count
-        by_theme[theme] += count
+    # The requests' figures from the tally (``workflows.tally``: the year's twelve months, whatever the number of
+    # requests); the outcomes still read the year's requests.
+    sums = tally_sums(since=date(year, 1, 1), until=date(year + 1, 1, 1))
+    by_region = sums.of(Measure.FILED, "region")
+    by_theme = sums.of(Measure.FILED, "theme")
     regions = _regions()
-    delivered_in_year = SupportRequest.objects.filter(delivered_at__gte=start, delivered_at__lt=end).order_by()
-    kinds = dict(delivered_in_year.values_list("kind").annotate(count=Count("*")))
-    triaged_in_year = SupportRequest.objects.filter(triaged_at__gte=start, triaged_at__lt=end)
-    to_triage, triaged_count = median_and_count(triaged_in_year, "time_to_triage")
-    to_delivery, delivered_count = median_and_count(delivered_in_year, "time_to_delivery")
+    kinds = sums.of(Measure.DELIVERED, "kind")
+    to_triage, triaged_count = sums.median(Measure.TRIAGED)
+    to_delivery, delivered_count = sums.median(Measure.DELIVERED)
     grants = FundApplication.objects.filter(status=APPROVED, envelope__fiscal_year=year)
     grants_by_region, grants_by_priority, _totals = _grant_rows(grants, regions)
     rating = Evaluation.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(

@@ -130,7 +130,10 @@ def transition_perform(
     seen_state = request.state
     try:
         with transaction.atomic():
-            lifecycle = RequestLifecycle.objects.select_for_update().get(pk=request.pk)
+            # The city comes with the request (its country counts in the needs map's tally); only the request's
+            # row is locked.
+            locked = RequestLifecycle.objects.select_for_update(of=("self",)).select_related("city")
+            lifecycle = locked.get(pk=request.pk)
             if lifecycle.state != seen_state and (spec.target is not None or lifecycle.state not in spec.sources):
                 # The caller decided on a state that is gone: let them look again rather than guess.
                 raise TransitionConflict()

@@ -23,10 +23,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Right
 from django.utils import timezone
 
-from helpdesk.models import RequestState, SupportRequest
+from helpdesk.models import Region, RequestState, SupportRequest
 from workflows.models import RequestTally
 
 Measure = RequestTally.Measure
@@ -44,7 +45,15 @@ FIELDS = (
     "delivered_at",
     "time_to_delivery",
     "kind",
+    "city__country",
 )
+# How a filed request stands today on the needs map (``workflows.needs``): met, unmet, or in progress.
+MET_STATES = (RequestState.DELIVERED, RequestState.CLOSED)
+UNMET_STATES = (RequestState.DECLINED, RequestState.WITHDRAWN)
+# One letter each, last in a cell's value, so a reading groups by it (``Right``) on any database.
+MET, UNMET, OPEN = "m", "u", "o"
+# The needs map's measures, which the steering figures never read.
+NEED_MEASURES = (Measure.NEED, Measure.NEED_ANSWER)
 # The longest duration told apart: anything longer counts as this many days (no request waits ten years).
 LONGEST_DAYS = 3650
 REBUILD_BATCH = 2000
@@ -66,6 +75,12 @@ def duration_bucket(duration: timedelta) -> int:
     return min(round(hours / 24), LONGEST_DAYS) * 24 * 60
 
 
+def need_outcome(state: str) -> str:
+    if state in MET_STATES:
+        return MET
+    return UNMET if state in UNMET_STATES else OPEN
+
+
 def contributions(row: Mapping[str, Any]) -> Counter[Key]:
     """What one request (its ``FIELDS``) adds to the tally."""
     found: Counter[Key] = Counter()
@@ -79,6 +94,15 @@ def contributions(row: Mapping[str, Any]) -> Counter[Key]:
             ("priority", "" if priority is None else str(priority)),
         ):
             found[(Measure.FILED, dimension, month, value)] += 1
+        # The needs map: per hub, by the country (of the request's city), theme and outcome; the country before
+        # the theme so that a reading groups by it with the cell's text alone.
+        # Filed per quarter (its first month), the map's finest period: a third of the cells of months.
+        hub, quarter = str(row["region_id"]), month.replace(month=month.month - (month.month - 1) % 3)
+        country = row["city__country"] or ""
+        found[(Measure.NEED, hub, quarter, f"{country}:{row['theme']}:{need_outcome(row['state'])}")] += 1
+        if row["time_to_triage"] is not None:
+            bucket = duration_bucket(row["time_to_triage"])
+            found[(Measure.NEED_ANSWER, hub, quarter, f"{row['theme']}:{bucket}")] += 1
     if row["closed_at"] is not None:
         found[(Measure.CLOSED, "", month_of(row["closed_at"]), "")] += 1
     if row["triaged_at"] is not None and row["time_to_triage"] is not None:
@@ -93,7 +117,10 @@ def contributions(row: Mapping[str, Any]) -> Counter[Key]:
 
 
 def contributions_of(request: SupportRequest) -> Counter[Key]:
-    return contributions({name: getattr(request, name) for name in FIELDS})
+    """What ``request`` adds (its city read from ``request.city``: the moves load it with the locked row)."""
+    row = {name: getattr(request, name) for name in FIELDS if "__" not in name}
+    row["city__country"] = str(request.city.country)  # a Country: its code, as a recount reads the column
+    return contributions(row)
 
 
 def _cell(key: Key) -> Q:
@@ -206,8 +233,11 @@ class TallySums:
 
 
 def tally_sums(*, since: date | None = None, until: date | None = None) -> TallySums:
-    """Every measure and dimension added up over the months from ``since`` to before ``until``: one query."""
-    rows = RequestTally.objects.order_by()
+    """Every measure and dimension of the figures pages (not the needs map's) added up over the months from
+    ``since`` to before ``until``: one query."""
+    # The measures named (not "all but the needs map's"), so each is an index range.
+    figures = [m for m in Measure if m not in NEED_MEASURES]
+    rows = RequestTally.objects.filter(measure__in=figures).order_by()
     if since is not None:
         rows = rows.filter(month__gte=since)
     if until is not None:
@@ -250,3 +280,76 @@ def histogram_median(counts: Mapping[str, int]) -> tuple[timedelta | None, int]:
             wanted.pop(0)
         seen += n
     return timedelta(minutes=sum(middle) / len(middle)), size
+
+
+# --- Reading the needs map's cells ------------------------------------------------------------------------------
+
+
+def _need_cells(measure: str, *, year: int, region_id: int | None) -> QuerySet[RequestTally]:
+    rows = RequestTally.objects.filter(measure=measure, month__gte=date(year, 1, 1), month__lt=date(year + 1, 1, 1))
+    # Every hub named (not left unfiltered), so each hub's year is an index range rather than every year's cells.
+    if region_id is not None:
+        return rows.filter(dimension=str(region_id)).order_by()
+    hubs = Region.objects.order_by().annotate(key=Cast("pk", CharField())).values("key")
+    return rows.filter(dimension__in=hubs).order_by()
+
+
+def _quarter_of_month(year: int) -> Case:
+    return Case(
+        *(When(month__lt=date(year, 3 * q + 1, 1), then=Value(q)) for q in (1, 2, 3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+
+
+def need_counts(*, year: int, region_id: int | None) -> list[tuple[str, str, str, int]]:
+    """The requests filed in ``year`` (in hub ``region_id``, None: every hub) by country, theme and outcome
+    (``MET``, ``UNMET``, ``OPEN``): one query, a row per combination whatever the number of requests."""
+    rows = _need_cells(Measure.NEED, year=year, region_id=region_id).values_list("value").annotate(total=Sum("n"))
+    found = []
+    for value, total in rows:
+        if total:
+            country, theme, outcome = value.split(":")
+            found.append((country, theme, outcome, total))
+    return found
+
+
+def need_counts_by_quarter(*, year: int, region_id: int | None) -> list[tuple[int, str, int]]:
+    """The same requests by quarter and outcome: one query, at most twelve rows."""
+    rows = (
+        _need_cells(Measure.NEED, year=year, region_id=region_id)
+        .values_list(_quarter_of_month(year), Right("value", 1))
+        .annotate(total=Sum("n"))
+    )
+    return [(quarter, outcome, total) for quarter, outcome, total in rows if total]
+
+
+def need_cells(*, year: int, region_id: int | None) -> list[tuple[str, str, int, str, int]]:
+    """The same requests by country, theme, quarter and outcome (the exports' lines): one query."""
+    rows = (
+        _need_cells(Measure.NEED, year=year, region_id=region_id)
+        .values_list("value", _quarter_of_month(year))
+        .annotate(total=Sum("n"))
+    )
+    found = []
+    for value, quarter, total in rows:
+        if total:
+            country, theme, outcome = value.split(":")
+            found.append((country, theme, quarter, outcome, total))
+    return found
+
+
+def need_answers(*, year: int, region_id: int | None) -> list[tuple[str, int, str, int]]:
+    """The answered requests filed in ``year`` by theme, quarter and rounded time to first answer
+    (``duration_bucket``, minutes as text, as ``histogram_median`` reads them): one query."""
+    rows = (
+        _need_cells(Measure.NEED_ANSWER, year=year, region_id=region_id)
+        .values_list("value", _quarter_of_month(year))
+        .annotate(total=Sum("n"))
+    )
+    found = []
+    for value, quarter, total in rows:
+        if total:
+            theme, minutes = value.split(":")
+            found.append((theme, quarter, minutes, total))
+    return found

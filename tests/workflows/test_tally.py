@@ -13,18 +13,25 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from helpdesk.models import RequestState, SupportRequest
-from tests.factories import FundEnvelopeFactory
+from tests.factories import FundEnvelopeFactory, hub_staff, management
 from tests.workflows.conftest import PATHS
 from workflows.models import RequestTally
+from workflows.needs import needs_map
+from workflows.reports import annual_report
 from workflows.services import transition_perform
 from workflows.stats import PERIODS, period_for, steering_figures
 from workflows.tally import (
+    MET,
+    OPEN,
+    UNMET,
     Measure,
     duration_bucket,
     histogram_median,
     month_of,
+    need_outcome,
     tally_differences,
 )
 
@@ -159,3 +166,64 @@ def test_durations_are_counted_as_the_pages_say_them():
     assert histogram_median({"1440": 1, "2880": 1, "5760": 1, "11520": 1}) == (timedelta(days=3), 4)
     assert histogram_median({"300": 3}) == (timedelta(hours=5), 3)
     assert histogram_median({}) == (None, 0)
+
+
+def _quarter(moment: datetime) -> int:
+    return (month_of(moment).month - 1) // 3 + 1
+
+
+@pytest.mark.parametrize("reader", ["hub", "management"])
+def test_the_needs_map_from_the_tally_equals_a_scan_of_the_requests(world, net, reader):
+    person = hub_staff(net.region) if reader == "hub" else management()
+    for year in (2025, 2026):
+        needs = needs_map(person, year=year)
+        rows = SupportRequest.objects.exclude(state=RequestState.DRAFT).filter(
+            created_at__gte=datetime(year, 1, 1, tzinfo=timezone.get_default_timezone()),
+            created_at__lt=datetime(year + 1, 1, 1, tzinfo=timezone.get_default_timezone()),
+        )
+        scanned: Counter[tuple[str, str, int, str]] = Counter()
+        for theme, country, created, state in rows.values_list("theme", "city__country", "created_at", "state"):
+            scanned[(theme, country, _quarter(created), need_outcome(state))] += 1
+        assert scanned  # both years hold filed requests
+        tallied = {
+            (theme, country, q, outcome): n
+            for (theme, country, q), c in needs.cells.items()
+            for outcome, n in ((MET, c.met), (UNMET, c.unmet), (OPEN, c.open))
+            if n
+        }
+        assert tallied == dict(scanned)
+        assert needs.total.filed == sum(scanned.values())
+        for theme, median in needs.median_by_theme.items():
+            answered = list(
+                rows.filter(theme=theme, time_to_triage__isnull=False).values_list("time_to_triage", flat=True)
+            )
+            assert needs.answered_by_theme[theme] == len(answered)
+            assert _within_half_a_unit(median, statistics.median(answered))
+        answered = list(rows.filter(time_to_triage__isnull=False).values_list("time_to_triage", flat=True))
+        assert _within_half_a_unit(needs.median_total, statistics.median(answered) if answered else None)
+
+
+def test_the_annual_report_from_the_tally_equals_a_scan_of_the_requests(world):
+    for year in (2025, 2026):
+        report = annual_report(year)
+        start = datetime(year, 1, 1, tzinfo=timezone.get_default_timezone())
+        end = datetime(year + 1, 1, 1, tzinfo=timezone.get_default_timezone())
+        filed = SupportRequest.objects.exclude(state=RequestState.DRAFT).filter(
+            created_at__gte=start, created_at__lt=end
+        )
+        delivered = SupportRequest.objects.filter(delivered_at__gte=start, delivered_at__lt=end)
+        assert report.filed == filed.count()
+        assert {row.key: row.count for row in report.filed_by_region} == Counter(
+            str(pk) for pk in filed.values_list("region_id", flat=True)
+        )
+        assert {row.key: row.count for row in report.filed_by_theme} == Counter(filed.values_list("theme", flat=True))
+        assert {row.key: row.count for row in report.delivered_by_kind} == Counter(
+            delivered.values_list("kind", flat=True)
+        )
+        triaged = list(
+            SupportRequest.objects.filter(
+                triaged_at__gte=start, triaged_at__lt=end, time_to_triage__isnull=False
+            ).values_list("time_to_triage", flat=True)
+        )
+        assert report.triaged_count == len(triaged)
+        assert _within_half_a_unit(report.median_to_triage, statistics.median(triaged) if triaged else None)

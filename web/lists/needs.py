@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -64,25 +65,44 @@ class NeedsPage:
     by_quarter_median: list[MedianRow]
 
 
+@lru_cache(maxsize=4096)
+def _param(name: str, value: str) -> str:
+    """``name=value`` as ``urlencode`` writes it."""
+    return urlencode({name: value})
+
+
 class QueueLinks:
     """Addresses of the hub queue showing exactly the requests a figure counts."""
 
     def __init__(self, needs: NeedsMap) -> None:
         self.needs = needs
+        # A page asks for thousands of addresses (two per cell of the theme × country table): the queue's path
+        # and each parameter are encoded once, then joined as ``urlencode`` would join the whole query.
+        self.path = reverse("hub-queue") + "?"
+        # The management unit's queue spans hubs.
+        self.region = (
+            f"&{_param('region', str(needs.region_id))}"
+            if needs.region_id is not None and needs.hubs is not None
+            else ""
+        )
+        self.periods: dict[int | None, str] = {}
+
+    def _period(self, quarter: int | None) -> str:
+        found = self.periods.get(quarter)
+        if found is None:
+            start, _end = quarter_bounds(self.needs.year, quarter or 1)
+            _start, end = quarter_bounds(self.needs.year, quarter or 4)
+            found = f"&{_param('filed_from', start.isoformat())}&{_param('filed_before', end.isoformat())}"
+            self.periods[quarter] = found
+        return found
 
     def url(self, *, theme: str = "", country: str = "", quarter: int | None = None, outcome: str = "") -> str:
-        year = self.needs.year
-        start, _end = quarter_bounds(year, quarter or 1)
-        _start, end = quarter_bounds(year, quarter or 4)
-        params: dict[str, str] = {"state": OUTCOME_STATES[outcome]}
-        if self.needs.region_id is not None and self.needs.hubs is not None:
-            params["region"] = str(self.needs.region_id)  # the management unit's queue spans hubs
+        query = _param("state", OUTCOME_STATES[outcome]) + self.region
         if theme:
-            params["theme"] = theme
+            query += "&" + _param("theme", theme)
         if country:
-            params["country"] = country
-        params |= {"filed_from": start.isoformat(), "filed_before": end.isoformat()}
-        return reverse("hub-queue") + "?" + urlencode(params)
+            query += "&" + _param("country", country)
+        return self.path + query + self._period(quarter)
 
     def pair(self, counts: Counts, *, theme: str = "", country: str = "") -> tuple[Link, Link]:
         filed = self.url(theme=theme, country=country)
@@ -116,7 +136,7 @@ def needs_rendered_recent(user: User, *, year: int, region_id: int | None) -> Re
     key = f"web:needs:v1:{region_id or 'all'}:{year}:{int(chooser)}:{get_language()}"
     kept = cache.get(key)
     if kept is None:
-        needs = needs_map(user, year=year, region_id=region_id)
+        needs = needs_map(user, year=year, region_id=region_id, lines=False)
         years = years_offered()
         if needs.year not in years:
             years.insert(0, needs.year)

@@ -19,10 +19,15 @@ class RequestTally(models.Model):
         CLOSED = "closed", _("closed")
         TRIAGED = "triaged", _("first triaged")
         DELIVERED = "delivered", _("delivered")
+        # The needs map's (``workflows.needs``): filed requests by hub (the dimension), filing month, country,
+        # theme and how they stand today; and the rounded time to first answer of those answered, by theme.
+        NEED = "need", _("needed")
+        NEED_ANSWER = "need_answer", _("answered need")
 
     measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices)
     # "region", "theme", "state", "priority" or "kind" (a count per value), "duration" (a count per rounded
-    # duration in minutes), or "" (the measure's count).
+    # duration in minutes), "" (the measure's count), or a hub's id (the needs map's measures, whose value is
+    # "country:theme:outcome" or "theme:minutes").
     dimension = models.CharField(_("dimension"), max_length=12, blank=True)
     month = models.DateField(_("month"))  # its first day, in the desk's time zone (TIME_ZONE)
     value = models.CharField(_("value"), max_length=24, blank=True)
