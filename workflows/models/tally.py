@@ -39,3 +39,57 @@ class RequestTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.dimension}={self.value} {self.month:%Y-%m}: {self.n}"
+
+
+class OutcomeTally(models.Model):
+    """The outcome figures (``workflows.outcome_stats``) kept per month of the requests they belong to, so the
+    figures pages add up a few hundred rows instead of every target, value and follow-up.
+
+    One row per (month, indicator, point, measure, due date): ``n`` rows counted and ``total`` the sum of their
+    values in hundredths (values have two decimals: an integer sum stays exact on every database).
+    ``workflows.tally_outcomes`` keeps it in step with the moves that write outcomes, in their transaction.
+    """
+
+    class Measure(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        DELIVERED = "delivered", _("reported at delivery")
+        CONFIRMED = "confirmed", _("confirmed by the city")
+        REACHED = "reached", _("target reached")
+        ASKED = "asked", _("follow-ups asked")
+        ANSWERED = "answered", _("follow-ups answered")
+        MISSED = "missed", _("follow-ups missed")
+        # Still open, by due date: missing once the date is past, which a reading decides (it changes daily).
+        OPEN = "open", _("follow-ups open")
+        SUSTAINED = "sustained", _("values sustained")
+        YES = "yes", _("answered yes")
+        # The city's evaluations, by the month they were made in (not the request's): ``total`` sums the ratings.
+        RATED = "rated", _("evaluations")
+
+    # The month the request was filed in (first day, in the desk's time zone); for RATED, the evaluation's.
+    month = models.DateField(_("month"))
+    indicator = models.PositiveIntegerField(_("indicator"), default=0)  # 0: every indicator (overall follow-ups)
+    point = models.PositiveSmallIntegerField(_("months after delivery"), default=0)  # 0: not a follow-up figure
+    measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices)
+    due_on = models.DateField(_("due on"), null=True, blank=True)  # OPEN only
+    n = models.BigIntegerField(_("count"), default=0)
+    total = models.BigIntegerField(_("sum in hundredths"), default=0)
+
+    class Meta:
+        verbose_name = _("outcome tally")
+        verbose_name_plural = _("outcome tallies")
+        constraints = [
+            # One row per cell (a NULL due date is never equal to another, hence two constraints).
+            models.UniqueConstraint(
+                fields=["month", "indicator", "point", "measure"],
+                condition=models.Q(due_on__isnull=True),
+                name="outcome_tally_cell",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "indicator", "point", "measure", "due_on"],
+                condition=models.Q(due_on__isnull=False),
+                name="outcome_tally_open_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.indicator}+{self.point}m {self.month:%Y-%m}: {self.n}"
