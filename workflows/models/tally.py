@@ -36,6 +36,11 @@ class RequestTally(models.Model):
             # months of one measure and dimension, in this order.
             models.UniqueConstraint(fields=["measure", "dimension", "month", "value"], name="tally_cell"),
         ]
+        indexes = [
+            # The figures' reading (``tally_sums``) in the order it groups, holding every column it reads: SQLite
+            # answers from the index alone without sorting (20 ms at 100,000 requests without it, 2 ms with).
+            models.Index(fields=["measure", "dimension", "value", "month", "n"], name="tally_read"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.dimension}={self.value} {self.month:%Y-%m}: {self.n}"
@@ -88,6 +93,13 @@ class OutcomeTally(models.Model):
                 fields=["month", "indicator", "point", "measure", "due_on"],
                 condition=models.Q(due_on__isnull=False),
                 name="outcome_tally_open_cell",
+            ),
+        ]
+        indexes = [
+            # The figures' reading (``outcome_sums``) in the order it groups, holding every column it reads:
+            # answered from the index alone without sorting (13 ms at 100,000 requests without it, 2.5 ms with).
+            models.Index(
+                fields=["indicator", "point", "measure", "due_on", "month", "n", "total"], name="outcome_tally_read"
             ),
         ]
 
