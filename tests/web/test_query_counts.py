@@ -421,7 +421,7 @@ def _fund_queue_next_page(n: int) -> Scenario:
     return scenario
 
 
-def _outcomes(n: int) -> None:
+def _figures_outcomes(n: int) -> None:
     """``n`` delivered requests that planned an indicator, with values at every stage and two follow-ups (one
     answered, one open past its date): what the figures pages' outcome tables count."""
     indicator = IndicatorFactory()
@@ -439,7 +439,7 @@ def _outcomes(n: int) -> None:
 def _overview(n: int) -> Scenario:
     for _ in range(n):
         in_state("submitted")
-    _outcomes(n)
+    _figures_outcomes(n)
     tally_rebuild()  # set in the database, not moved: the figures' tally counts them as a bulk load is
     return Scenario(management(), "/overview/")
 
@@ -467,7 +467,7 @@ def _steering(n: int, period: str = "all") -> Scenario:
             time_to_delivery=timedelta(days=10 + i % 7),
         )
         Evaluation.objects.create(request=request, rating=1 + i % 5, outcomes="Good", would_recommend=True)
-    _outcomes(n)
+    _figures_outcomes(n)
     tally_rebuild()  # set in the database, not moved: the figures' tally counts them as a bulk load is
     return Scenario(steering(), f"/figures/?period={period}")
 
