@@ -39,7 +39,7 @@ from helpdesk.models import Indicator, IndicatorUnit, StrategicPriority, Support
 from workflows.models import FollowUp, OutcomeTarget, OutcomeValue
 from workflows.stats import FIGURES_SECONDS, SMALL_COUNT, period_for, small
 from workflows.tally import month_of
-from workflows.tally_outcomes import OVERALL, outcome_sums, sustained_value
+from workflows.tally_outcomes import OVERALL, outcome_sums, reached_count, sustained_value
 
 Stage = OutcomeValue.Stage
 
@@ -209,6 +209,11 @@ def outcome_figures_tallied(*, since: date | None, today: date | None = None) ->
     sums = outcome_sums(since=since, today=today)
     indicators = _catalogue(set(sums.counts))
     units = {pk: unit for pk, _code, _n, _f, _a, unit, _p, _h in indicators}
+    directions = {pk: higher for pk, _code, _n, _f, _a, _u, _p, higher in indicators}
+    counts = {
+        pk: {**got, "reached": reached_count(got, units.get(pk, ""), directions.get(pk, True))}
+        for pk, got in sums.counts.items()
+    }
     values: dict[int, dict[int, tuple[Decimal | None, int]]] = defaultdict(dict)
     for indicator_id, points in sums.sustained.items():
         for point, (hundredths, yes, n) in points.items():
@@ -219,7 +224,7 @@ def outcome_figures_tallied(*, since: date | None, today: date | None = None) ->
         for point, (asked, answered, missing) in sums.asked.pop(OVERALL, {}).items()
     }
     months = sorted({*settings.OUTCOMES_FOLLOW_UP_MONTHS, *overall_points})
-    return _assemble(indicators, sums.counts, sums.asked, values, months, overall_points)
+    return _assemble(indicators, counts, sums.asked, values, months, overall_points)
 
 
 def _assemble(

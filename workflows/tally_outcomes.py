@@ -15,6 +15,8 @@ A follow-up still open is counted by its due date: it becomes *missing* the day 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -67,8 +69,8 @@ class _Request:
     """What one request's outcome figures are read from."""
 
     month: date | None = None  # None: a draft (not filed: counts nowhere)
-    # (indicator, unit, higher is better, target, delivered value, confirmed value)
-    targets: list[tuple[int, str, bool, Decimal | None, Decimal | None, Decimal | None]] = field(default_factory=list)
+    # (indicator, target, delivered value, confirmed value)
+    targets: list[tuple[int, Decimal | None, Decimal | None, Decimal | None]] = field(default_factory=list)
     follow_ups: list[tuple[int, str, date]] = field(default_factory=list)  # (months, status, due on)
     sustained: list[tuple[int, int, Decimal]] = field(default_factory=list)  # (indicator, months, value)
     evaluation: tuple[date, int] | None = None  # (month, rating)
@@ -76,17 +78,6 @@ class _Request:
 
 def hundredths(value: Decimal) -> int:
     return int(value * 100)
-
-
-def reached(unit: str, higher_is_better: bool, target: Decimal | None, final: Decimal | None) -> bool:
-    """Whether ``final`` meets ``target`` in the indicator's direction (``outcome_stats._reached_q`` in Python)."""
-    if final is None:
-        return False
-    if unit == IndicatorUnit.YES_NO:
-        return final == 1
-    if target is None:
-        return False
-    return final >= target if higher_is_better else final <= target
 
 
 def _contribution(data: _Request) -> Cells:
@@ -97,14 +88,21 @@ def _contribution(data: _Request) -> Cells:
     if data.month is None or not data.targets:
         return cells
     month = data.month
-    for indicator, unit, higher, target, delivered, confirmed in data.targets:
+    for indicator, target, delivered, confirmed in data.targets:
         cells.add((month, indicator, 0, Measure.PLANNED, None))
         if delivered is not None:
             cells.add((month, indicator, 0, Measure.DELIVERED, None))
         if confirmed is not None:
             cells.add((month, indicator, 0, Measure.CONFIRMED, None))
-        if reached(unit, higher, target, confirmed if confirmed is not None else delivered):
-            cells.add((month, indicator, 0, Measure.REACHED, None))
+        final = confirmed if confirmed is not None else delivered
+        # "Reached" as ``outcome_stats._reached_q`` reads it, each way: the reading picks by the indicator.
+        if final is not None and final == 1:
+            cells.add((month, indicator, 0, Measure.FINAL_YES, None))
+        if final is not None and target is not None:
+            if final >= target:
+                cells.add((month, indicator, 0, Measure.AT_LEAST, None))
+            if final <= target:
+                cells.add((month, indicator, 0, Measure.AT_MOST, None))
     for point, status, due in data.follow_ups:
         for indicator in [OVERALL, *(t[0] for t in data.targets)]:
             cells.add((month, indicator, point, Measure.ASKED, None))
@@ -120,16 +118,18 @@ def _contribution(data: _Request) -> Cells:
     return cells
 
 
-def _gather(request_id: int | None, requests: dict[int, _Request], apps: Any = None) -> None:
-    """Read the targets, values, follow-ups and evaluations of one request (every request: None) into
+def _gather(request_ids: Collection[int] | None, requests: dict[int, _Request], apps: Any = None) -> None:
+    """Read the targets, values, follow-ups and evaluations of some requests (every request: None) into
     ``requests`` (whose months are known): four queries."""
     # ``apps``: a migration's models (the state of the tables when it runs), else the current ones.
     OutcomeValue, OutcomeTarget, FollowUp, Evaluation = _models(apps)
-    scope = Q() if request_id is None else Q(request_id=request_id)
+    scope = Q() if request_ids is None else Q(request_id__in=request_ids)
     stage_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
     sustained: list[tuple[int, int, int, Decimal]] = []
     values = (
-        OutcomeValue.objects.all() if request_id is None else OutcomeValue.objects.filter(target__request_id=request_id)
+        OutcomeValue.objects.all()
+        if request_ids is None
+        else OutcomeValue.objects.filter(target__request_id__in=request_ids)
     )
     for target_id, request_id, indicator, stage, point, value in values.order_by().values_list(
         "target_id", "target__request_id", "target__indicator_id", "stage", "follow_up__months", "value"
@@ -140,14 +140,10 @@ def _gather(request_id: int | None, requests: dict[int, _Request], apps: Any = N
         else:
             stage_values[target_id][stage] = value
     targets = OutcomeTarget.objects.filter(scope).order_by("request_id", "indicator_id")
-    for target_id, request_id, indicator, unit, higher, target in targets.values_list(
-        "pk", "request_id", "indicator_id", "indicator__unit", "indicator__higher_is_better", "target"
-    ):
+    for target_id, request_id, indicator, target in targets.values_list("pk", "request_id", "indicator_id", "target"):
         if request_id in requests:
             got = stage_values.get(target_id, {})
-            requests[request_id].targets.append(
-                (indicator, unit, higher, target, got.get(Stage.DELIVERED), got.get(Stage.CONFIRMED))
-            )
+            requests[request_id].targets.append((indicator, target, got.get(Stage.DELIVERED), got.get(Stage.CONFIRMED)))
     for request_id, indicator, point, value in sustained:
         if request_id in requests:
             requests[request_id].sustained.append((indicator, point, value))
@@ -166,8 +162,31 @@ def contribution_of(request: SupportRequest) -> Cells:
     """What ``request`` adds to the outcome tally now (four queries)."""
     month = None if request.state == RequestState.DRAFT else month_of(request.created_at)
     data = {request.pk: _Request(month=month)}
-    _gather(request.pk, data)
+    _gather([request.pk], data)
     return _contribution(data[request.pk])
+
+
+def _contributions(request_ids: Collection[int]) -> Cells:
+    """What the requests ``request_ids`` add to the outcome tally now (five queries)."""
+    rows = SupportRequest.objects.filter(pk__in=request_ids).values_list("pk", "state", "created_at")
+    data = {
+        pk: _Request(month=None if state == RequestState.DRAFT else month_of(created)) for pk, state, created in rows
+    }
+    _gather(list(data), data)
+    total = Cells()
+    for one in data.values():
+        total.update(_contribution(one))
+    return total
+
+
+@contextmanager
+def outcome_tally_kept(request_ids: Collection[int]) -> Iterator[None]:
+    """Keep the tally in step with what the block writes about the requests ``request_ids`` outside a move (the
+    admin's edits of an evaluation), in the caller's transaction: their contribution before and after."""
+    ids = list(request_ids)
+    before = _contributions(ids)
+    yield
+    outcome_tally_apply(_contributions(ids).minus(before))
 
 
 def _cell(key: Key) -> Q:
@@ -281,7 +300,7 @@ def outcome_tally_differences() -> list[Difference]:
 class OutcomeSums:
     """The tally added up from a month on, in the shapes ``workflows.outcome_stats`` assembles."""
 
-    counts: dict[int, dict[str, int]]  # indicator → planned / delivered / confirmed / reached
+    counts: dict[int, dict[str, int]]  # indicator → planned, delivered, confirmed and the three "reached"
     asked: dict[int, dict[int, tuple[int, int, int]]]  # indicator → point → (asked, answered, missing)
     sustained: dict[int, dict[int, tuple[int, int, int]]]  # indicator → point → (total in hundredths, yes, n)
 
@@ -305,7 +324,14 @@ def outcome_sums(*, since: date | None, today: date) -> OutcomeSums:
             if n.get(Measure.PLANNED):
                 counts[indicator] = {
                     measure: n.get(measure, 0)
-                    for measure in (Measure.PLANNED, Measure.DELIVERED, Measure.CONFIRMED, Measure.REACHED)
+                    for measure in (
+                        Measure.PLANNED,
+                        Measure.DELIVERED,
+                        Measure.CONFIRMED,
+                        Measure.AT_LEAST,
+                        Measure.AT_MOST,
+                        Measure.FINAL_YES,
+                    )
                 }
             continue
         if n.get(Measure.ASKED):
@@ -325,6 +351,13 @@ def ratings(*, since: datetime | None) -> tuple[float | None, int]:
     count = got["n"] or 0
     # The ratings are whole: their sum is exact, and the average the one a scan gives.
     return ((got["total"] // 100) / count if count else None), count
+
+
+def reached_count(counts: dict[str, int], unit: str, higher_is_better: bool) -> int:
+    """How many reached their target, for an indicator of ``unit`` and direction: "yes" for a yes/no one."""
+    if unit == IndicatorUnit.YES_NO:
+        return counts.get(Measure.FINAL_YES, 0)
+    return counts.get(Measure.AT_LEAST if higher_is_better else Measure.AT_MOST, 0)
 
 
 def sustained_value(unit: str, total: Decimal | None, yes: int, n: int) -> Decimal | None:

@@ -13,8 +13,8 @@ from django.db.models import Avg, Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from helpdesk.models import RequestState, SupportRequest
-from tests.factories import CityFactory, IndicatorFactory, SupportRequestFactory
+from helpdesk.models import Indicator, RequestState, SupportRequest
+from tests.factories import CityFactory, IndicatorFactory, SupportRequestFactory, UserFactory
 from tests.workflows.conftest import PATHS
 from workflows.models import Evaluation, FollowUp, OutcomeTally, OutcomeTarget, OutcomeValue
 from workflows.outcome_stats import outcome_figures, outcome_figures_tallied
@@ -195,3 +195,27 @@ def test_a_move_that_writes_outcomes_reads_the_request_twice_and_adds_in_three_q
     assert contribution_of(SupportRequest.objects.get(pk=request.pk)).nonzero() == {
         (month_of(timezone.now()), 0, 0, "rated", None): (1, 400)
     }
+
+
+def test_an_edit_of_the_indicator_catalogue_changes_no_cell_and_the_figures_follow_it(varied):
+    """What "reached" means is read with the figures (the unit and direction as the catalogue says them now)."""
+    count, yes_no = varied[0], varied[1]
+    Indicator.objects.filter(pk=count.pk).update(higher_is_better=False)
+    Indicator.objects.filter(pk=yes_no.pk).update(unit="count")
+    assert outcome_tally_differences() == []
+    scanned = outcome_figures(SupportRequest.objects.filter(FILED), today=TODAY)
+    assert outcome_figures_tallied(since=None, today=TODAY) == scanned
+
+
+def test_an_admin_edit_or_deletion_of_an_evaluation_moves_the_average_rating(client):
+    request = SupportRequestFactory(city=CityFactory(), state=RequestState.CLOSED)
+    evaluation = Evaluation.objects.create(request=request, rating=2, outcomes="Some.", would_recommend=False)
+    tally_rebuild()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/workflows/evaluation/{evaluation.pk}/change/"
+    form = {"request": request.pk, "rating": 5, "outcomes": "Some.", "would_recommend": "on", "comments": ""}
+    assert client.post(url, form).status_code == 302
+    assert outcome_tally_differences() == [] and ratings(since=None) == (5.0, 1)
+    assert client.post(f"/admin/workflows/evaluation/{evaluation.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Evaluation.objects.exists()
+    assert outcome_tally_differences() == [] and ratings(since=None) == (None, 0)

@@ -59,7 +59,11 @@ class OutcomeTally(models.Model):
         PLANNED = "planned", _("planned")
         DELIVERED = "delivered", _("reported at delivery")
         CONFIRMED = "confirmed", _("confirmed by the city")
-        REACHED = "reached", _("target reached")
+        # Whether the final value (confirmed, else delivered) reached the target, for each reading of it: the
+        # indicator's unit and direction are read with the figures, so an edit of the catalogue changes no cell.
+        AT_LEAST = "at_least", _("final value at or above the target")
+        AT_MOST = "at_most", _("final value at or below the target")
+        FINAL_YES = "final_yes", _("final value yes")
         ASKED = "asked", _("follow-ups asked")
         ANSWERED = "answered", _("follow-ups answered")
         MISSED = "missed", _("follow-ups missed")
