@@ -183,7 +183,9 @@ def _contributions(request_ids: Collection[int]) -> Cells:
 def outcome_tally_kept(request_ids: Collection[int]) -> Iterator[None]:
     """Keep the tally in step with what the block writes about the requests ``request_ids`` outside a move (the
     admin's edits of an evaluation), in the caller's transaction: their contribution before and after."""
-    ids = list(request_ids)
+    ids = sorted(request_ids)
+    # Locked as a move locks its request: no move on them may write outcomes between the two readings.
+    list(SupportRequest.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     before = _contributions(ids)
     yield
     outcome_tally_apply(_contributions(ids).minus(before))
