@@ -4,6 +4,8 @@ changes anyway)."""
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from helpdesk.admin import ManagedByManagement
@@ -19,6 +21,7 @@ from workflows.models import (
     OutcomeValue,
     TransitionLog,
 )
+from workflows.tally_outcomes import outcome_tally_kept
 
 
 @admin.register(TransitionLog)
@@ -90,6 +93,21 @@ class EvaluationAdmin(admin.ModelAdmin):
     search_fields = ["request__reference"]
     list_select_related = ["request"]
     raw_id_fields = ["request", "author"]
+
+    # The average rating is read from the outcome tally: an edit here moves it in the same transaction.
+    def save_model(self, request: HttpRequest, obj: Evaluation, form: Any, change: bool) -> None:
+        # Both requests when the evaluation is moved to another one.
+        moved = Evaluation.objects.filter(pk=obj.pk).values_list("request_id", flat=True) if obj.pk else []
+        with transaction.atomic(), outcome_tally_kept({obj.request_id, *moved}):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Evaluation) -> None:
+        with transaction.atomic(), outcome_tally_kept([obj.request_id]):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Evaluation]) -> None:
+        with transaction.atomic(), outcome_tally_kept(list(queryset.values_list("request_id", flat=True))):
+            super().delete_queryset(request, queryset)
 
 
 class _ReadOnly(admin.ModelAdmin):

@@ -56,6 +56,7 @@ from workflows.selectors import ANSWER_MOVE, available_transitions, message_of_l
 from workflows.signals import lifecycle_event
 from workflows.spec import ANNOUNCED, DeadlineKind, TransitionSpec
 from workflows.tally import contributions_of, tally_move
+from workflows.tally_outcomes import outcome_tally_settle
 from workflows.validation import clean_data
 
 # Columns every move may touch on the request; a handler adds its own through ``Move.changed``.
@@ -149,6 +150,7 @@ def transition_perform(
             getattr(lifecycle, spec.name)(outcome)
             lifecycle.save(update_fields=_stamp(lifecycle, move, from_state))
             tally_move(counted, lifecycle)
+            outcome_tally_settle(lifecycle, move)  # if the handler wrote outcomes (``outcome_tally_mark``)
             event = spec.announced(from_state=from_state, to_state=lifecycle.state, name=move.record.get(ANNOUNCED))
             log = log_append(
                 request_id=lifecycle.pk,

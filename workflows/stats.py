@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 
 from helpdesk.models import (
@@ -27,9 +27,10 @@ from helpdesk.models import (
     Theme,
     localized_name,
 )
-from workflows.models import Evaluation, FundApplication, FundEnvelope
+from workflows.models import FundApplication, FundEnvelope
 from workflows.selectors import current_fiscal_year, overdue_requests
 from workflows.tally import Measure, month_of, tally_by_month, tally_sums
+from workflows.tally_outcomes import ratings
 
 # A request counts once it was filed: drafts belong to their city only.
 FILED = ~Q(state=RequestState.DRAFT)
@@ -191,10 +192,8 @@ def steering_figures(period: Period, *, now: datetime | None = None) -> Steering
     themes = {value: str(label) for value, label in Theme.choices}
     states = {value: str(label) for value, label in RequestState.choices}
     priorities = {value: str(label) for value, label in StrategicPriority.choices}
-    evaluations = Evaluation.objects.all()
-    if period.start is not None:
-        evaluations = evaluations.filter(created_at__gte=period.start)
-    rating = evaluations.aggregate(average=Avg("rating"), count=Count("*"))
+    # The evaluations made in the period, from the outcome tally (by the month they were made in).
+    average_rating, evaluations = ratings(since=period.start)
     to_triage, triaged_count = sums.median(Measure.TRIAGED)
     to_delivery, delivered_count = sums.median(Measure.DELIVERED)
     fiscal_year = current_fiscal_year(now)
@@ -213,8 +212,8 @@ def steering_figures(period: Period, *, now: datetime | None = None) -> Steering
         median_to_delivery=to_delivery,
         triaged=triaged_count,
         delivered=delivered_count,
-        average_rating=float(rating["average"]) if rating["average"] is not None else None,
-        evaluations=rating["count"],
+        average_rating=average_rating,
+        evaluations=evaluations,
         computed_at=now,
     )
 

@@ -184,7 +184,11 @@ def tally_rebuild() -> int:
             ),
             batch_size=REBUILD_BATCH,
         )
-    return len(recount)
+        # The outcome tally too, under the same locks (imported here: it reads this module's months).
+        from workflows.tally_outcomes import outcome_tally_rebuild
+
+        outcome_cells = outcome_tally_rebuild()
+    return len(recount) + outcome_cells
 
 
 @dataclass(frozen=True)
@@ -208,11 +212,15 @@ def tally_differences() -> list[Difference]:
         }
         recount = tally_recount()
     keys = sorted(set(tallied) | set(recount))
-    return [
+    found = [
         Difference(key, tallied.get(key, 0), recount.get(key, 0))
         for key in keys
         if tallied.get(key, 0) != recount.get(key, 0)
     ]
+    # The outcome tally's cells (imported here: it reads this module's months).
+    from workflows.tally_outcomes import outcome_tally_differences
+
+    return found + outcome_tally_differences()
 
 
 # --- Reading --------------------------------------------------------------------------------------------------

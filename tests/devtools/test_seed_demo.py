@@ -8,7 +8,7 @@ from django.db.models import Count, F, Sum
 
 from devtools.demo.network import CITIES, EXPERTS
 from helpdesk.models import City, Indicator, IndicatorUnit, Message, Region, RequestState, Role, SupportRequest, User
-from workflows.models import FundEnvelope, FundingSource, OutcomeTarget, OutcomeValue, RequestTally
+from workflows.models import FundEnvelope, FundingSource, OutcomeTally, OutcomeTarget, OutcomeValue, RequestTally
 from workflows.tally import tally_differences
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,10 @@ def test_seed_demo_scale_adds_requests_with_one_to_ten_messages():
     assert tally_differences() == []
     assert RequestTally.objects.filter(measure="filed", dimension="state").aggregate(n=Sum("n"))["n"] == (
         SupportRequest.objects.exclude(state="draft").count()
+    )
+    # The outcome tally too (its cells are in the check above): every planned outcome of a filed request counted.
+    assert OutcomeTally.objects.filter(measure="planned").aggregate(n=Sum("n"))["n"] == (
+        OutcomeTarget.objects.exclude(request__state="draft").count()
     )
 
 

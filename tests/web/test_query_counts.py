@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -420,9 +421,25 @@ def _fund_queue_next_page(n: int) -> Scenario:
     return scenario
 
 
+def _figures_outcomes(n: int) -> None:
+    """``n`` delivered requests that planned an indicator, with values at every stage and two follow-ups (one
+    answered, one open past its date): what the figures pages' outcome tables count."""
+    indicator = IndicatorFactory()
+    today = timezone.localdate()
+    for _ in range(n):
+        request = in_state("closed", delivered_at=timezone.now())
+        target = OutcomeTarget.objects.create(request=request, indicator=indicator, target=Decimal(5))
+        for stage in ("delivered", "confirmed"):
+            OutcomeValue.objects.create(target=target, stage=stage, value=Decimal(6))
+        answered = FollowUp.objects.create(request=request, months=3, due_on=today, status="answered")
+        OutcomeValue.objects.create(target=target, stage="sustained", value=Decimal(4), follow_up=answered)
+        FollowUp.objects.create(request=request, months=6, due_on=today - timedelta(days=1), status="open")
+
+
 def _overview(n: int) -> Scenario:
     for _ in range(n):
         in_state("submitted")
+    _figures_outcomes(n)
     tally_rebuild()  # set in the database, not moved: the figures' tally counts them as a bulk load is
     return Scenario(management(), "/overview/")
 
@@ -450,6 +467,7 @@ def _steering(n: int, period: str = "all") -> Scenario:
             time_to_delivery=timedelta(days=10 + i % 7),
         )
         Evaluation.objects.create(request=request, rating=1 + i % 5, outcomes="Good", would_recommend=True)
+    _figures_outcomes(n)
     tally_rebuild()  # set in the database, not moved: the figures' tally counts them as a bulk load is
     return Scenario(steering(), f"/figures/?period={period}")
 
@@ -710,3 +728,22 @@ def test_a_request_page_costs_the_same_with_5000_messages_as_with_50(client, rol
     assert queries_50 == queries_5000
     # The same page but for the names and numbers in it (references, dates, ids in links).
     assert abs(size_5000 - size_50) < size_50 * 0.02, (size_50, size_5000)
+
+
+@pytest.mark.parametrize(("name", "expected"), [("steering", 11), ("overview", 15)])
+def test_the_figures_pages_read_their_outcomes_and_ratings_from_the_tallies_cold(client, name, expected):
+    """With nothing cached (the figures' copy expired, or another worker's), each figures page costs the same
+    queries at 5 and 50 requests with outcomes, and none of them reads a target, a value, a follow-up or an
+    evaluation: the outcome tally answers (its sums, and the average rating)."""
+    for rows in (5, 50):
+        scenario = SCENARIOS[name](rows)
+        client.force_login(scenario.user)
+        client.get(scenario.url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(scenario.url).status_code == 200
+        sql = [query["sql"] for query in captured.captured_queries]
+        assert len(sql) == expected, "\n".join(sql)
+        scanned = ("workflows_outcometarget", "workflows_outcomevalue", "workflows_followup", "helpdesk_evaluation")
+        assert not [query for query in sql if any(table in query for table in scanned)]
+        assert sum("workflows_outcometally" in query for query in sql) == 2

@@ -41,6 +41,76 @@ class RequestTally(models.Model):
             # months of one measure and dimension, in this order.
             models.UniqueConstraint(fields=["measure", "dimension", "month", "value"], name="tally_cell"),
         ]
+        indexes = [
+            # The figures' reading (``tally_sums``) in the order it groups, holding every column it reads: SQLite
+            # answers from the index alone without sorting (20 ms at 100,000 requests without it, 2 ms with).
+            models.Index(fields=["measure", "dimension", "value", "month", "n"], name="tally_read"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.dimension}={self.value} {self.month:%Y-%m}: {self.n}"
+
+
+class OutcomeTally(models.Model):
+    """The outcome figures (``workflows.outcome_stats``) kept per month of the requests they belong to, so the
+    figures pages add up a few hundred rows instead of every target, value and follow-up.
+
+    One row per (month, indicator, point, measure, due date): ``n`` rows counted and ``total`` the sum of their
+    values in hundredths (values have two decimals: an integer sum stays exact on every database).
+    ``workflows.tally_outcomes`` keeps it in step with the moves that write outcomes, in their transaction.
+    """
+
+    class Measure(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        DELIVERED = "delivered", _("reported at delivery")
+        CONFIRMED = "confirmed", _("confirmed by the city")
+        # Whether the final value (confirmed, else delivered) reached the target, for each reading of it: the
+        # indicator's unit and direction are read with the figures, so an edit of the catalogue changes no cell.
+        AT_LEAST = "at_least", _("final value at or above the target")
+        AT_MOST = "at_most", _("final value at or below the target")
+        FINAL_YES = "final_yes", _("final value yes")
+        ASKED = "asked", _("follow-ups asked")
+        ANSWERED = "answered", _("follow-ups answered")
+        MISSED = "missed", _("follow-ups missed")
+        # Still open, by due date: missing once the date is past, which a reading decides (it changes daily).
+        OPEN = "open", _("follow-ups open")
+        SUSTAINED = "sustained", _("values sustained")
+        YES = "yes", _("answered yes")
+        # The city's evaluations, by the month they were made in (not the request's): ``total`` sums the ratings.
+        RATED = "rated", _("evaluations")
+
+    # The month the request was filed in (first day, in the desk's time zone); for RATED, the evaluation's.
+    month = models.DateField(_("month"))
+    indicator = models.PositiveIntegerField(_("indicator"), default=0)  # 0: every indicator (overall follow-ups)
+    point = models.PositiveSmallIntegerField(_("months after delivery"), default=0)  # 0: not a follow-up figure
+    measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices)
+    due_on = models.DateField(_("due on"), null=True, blank=True)  # OPEN only
+    n = models.BigIntegerField(_("count"), default=0)
+    total = models.BigIntegerField(_("sum in hundredths"), default=0)
+
+    class Meta:
+        verbose_name = _("outcome tally")
+        verbose_name_plural = _("outcome tallies")
+        constraints = [
+            # One row per cell (a NULL due date is never equal to another, hence two constraints).
+            models.UniqueConstraint(
+                fields=["month", "indicator", "point", "measure"],
+                condition=models.Q(due_on__isnull=True),
+                name="outcome_tally_cell",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "indicator", "point", "measure", "due_on"],
+                condition=models.Q(due_on__isnull=False),
+                name="outcome_tally_open_cell",
+            ),
+        ]
+        indexes = [
+            # The figures' reading (``outcome_sums``) in the order it groups, holding every column it reads:
+            # answered from the index alone without sorting (13 ms at 100,000 requests without it, 2.5 ms with).
+            models.Index(
+                fields=["indicator", "point", "measure", "due_on", "month", "n", "total"], name="outcome_tally_read"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.indicator}+{self.point}m {self.month:%Y-%m}: {self.n}"

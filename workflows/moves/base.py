@@ -10,6 +10,7 @@ from helpdesk.models import SupportRequest, User
 from workflows.calendar import HubCalendar, calendar_of
 from workflows.facts import RequestFacts
 from workflows.spec import TransitionSpec
+from workflows.tally_outcomes import Cells
 
 
 @dataclass
@@ -34,6 +35,9 @@ class Move:
     restart_deadline: bool = False
     # The owning hub's calendar, by (hub, city): read once per move (``hub_calendar``).
     calendars: dict[tuple[int | None, int | None], HubCalendar] = field(default_factory=dict)
+    # What the request added to the outcome tally before the move first wrote an outcome (``outcome_tally_mark``);
+    # None: the move wrote none.
+    outcomes_before: Cells | None = None
 
     def hub_calendar(self, request: SupportRequest) -> HubCalendar:
         """The calendar of the hub that owns ``request`` (``workflows.calendar.calendar_of``), read once for the

@@ -7,6 +7,7 @@ from workflows.models import DeliveryReport, Evaluation, OutcomeValue
 from workflows.moves.base import Move
 from workflows.moves.common import assignments_wind_up
 from workflows.moves.outcomes import outcome_values_record
+from workflows.tally_outcomes import outcome_tally_mark
 
 
 def report_delivery(request: SupportRequest, move: Move) -> None:
@@ -18,6 +19,7 @@ def report_delivery(request: SupportRequest, move: Move) -> None:
 
 def evaluate(request: SupportRequest, move: Move) -> None:
     data = move.data
+    outcome_tally_mark(request, move)
     evaluation = Evaluation.objects.create(
         request_id=request.pk,
         author=move.actor,

@@ -20,6 +20,7 @@ from workflows.models import FollowUp, OutcomeValue
 from workflows.moves.base import Move
 from workflows.moves.common import message_for_city
 from workflows.moves.outcomes import outcome_values_record
+from workflows.tally_outcomes import outcome_tally_mark
 
 
 def _record(move: Move, follow_up: FollowUp) -> None:
@@ -42,6 +43,7 @@ def follow_up_open(request: SupportRequest, move: Move) -> None:
     kind = kind_of(request)
     point = next_point(request.delivered_at, [point_of(f) for f in move.facts.follow_ups], move.now, kind)
     assert point is not None
+    outcome_tally_mark(request, move)
     follow_up = FollowUp.objects.create(
         request_id=request.pk,
         kind=kind,
@@ -69,6 +71,7 @@ def follow_up_escalate(request: SupportRequest, move: Move) -> None:
 def follow_up_miss(request: SupportRequest, move: Move) -> None:
     """Count the follow-up as not answered: it closes without values (none is ever made up for it)."""
     follow_up = _due(move, Step.MISS)
+    outcome_tally_mark(request, move)
     FollowUp.objects.filter(pk=follow_up.pk).update(status=FollowUp.Status.MISSED, closed_at=move.now)
     _record(move, follow_up)
 
@@ -86,6 +89,7 @@ def _answered(request: SupportRequest, move: Move, follow_up: FollowUp, fields: 
         messages.append(message.pk)
         restricted = message.sensitivity == Sensitivity.RESTRICTED
         setattr(follow_up, column, "" if restricted else move.data[field])
+    outcome_tally_mark(request, move)
     follow_up.status = FollowUp.Status.ANSWERED
     follow_up.answered_at = follow_up.closed_at = move.now
     follow_up.answered_by = move.actor

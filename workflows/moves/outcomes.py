@@ -17,6 +17,7 @@ from helpdesk.models import Indicator, SupportRequest
 from workflows.errors import TransitionRefused
 from workflows.models import FollowUp, OutcomeTarget, OutcomeValue
 from workflows.moves.base import Move
+from workflows.tally_outcomes import outcome_tally_mark
 
 
 def _refuse(move: Move, field: str, message: str) -> TransitionRefused:
@@ -65,6 +66,7 @@ def outcomes_plan(request: SupportRequest, move: Move, field: str = "indicators"
         elif (kept.baseline, kept.target) != (baseline, target):
             kept.baseline, kept.target = baseline, target
             changed.append(kept)
+    outcome_tally_mark(request, move)
     OutcomeTarget.objects.bulk_create(new)
     if changed:
         OutcomeTarget.objects.bulk_update(changed, ["baseline", "target"])
@@ -111,6 +113,7 @@ def outcome_values_record(
                 recorded_at=move.now,
             )
         )
+    outcome_tally_mark(request, move)
     # A stage recorded twice (a delivery reported again after a correction) keeps the newest figures.
     if follow_up is None:
         OutcomeValue.objects.filter(target__in=[v.target for v in values], stage=stage, follow_up=None).delete()

@@ -8,7 +8,7 @@ from workflows.tally import tally_differences
 
 
 class Command(BaseCommand):
-    help = "Check the request tally against a recount of the requests. Exits 1 on any difference."
+    help = "Check the request and outcome tallies against a recount. Exits 1 on any difference."
 
     def handle(self, *args: object, **options: object) -> None:
         differences = tally_differences()

@@ -8,7 +8,7 @@ from workflows.tally import tally_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recompute the request tally the figures pages read, from every request, in one transaction."
+    help = "Recompute the request and outcome tallies the figures pages read, from every request, in one transaction."
 
     def handle(self, *args: object, **options: object) -> None:
         cells = tally_rebuild()
