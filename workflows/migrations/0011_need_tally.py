@@ -25,7 +25,7 @@ def need_cells_build(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0009_request_tally'),
+        ('workflows', '0010_outcome_tally'),
     ]
 
     operations = [
