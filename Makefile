@@ -39,11 +39,12 @@ run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload & \
 	wait
 
-# One worker per core (pytest-xdist): each has its own test database, its own temporary folders and free ports.
+# One worker per core (pytest-xdist): each has its own test database, its own temporary folders and free ports;
+# a worker that runs out of tests takes some of the other's (worksteal: a few tests take minutes each).
 # `make test TEST_WORKERS=0` runs everything in this one process (a debugger's breakpoints stop there).
 TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS)) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
