@@ -264,6 +264,36 @@ def test_the_management_units_links_keep_the_chosen_hub(client, hubs):
     assert client.get(url).context["page"].total == 1
 
 
+def test_the_joined_links_equal_the_plain_reverse_and_urlencode(hubs):
+    """QueueLinks joins pre-encoded parts (thousands of links a page); each must equal what ``reverse`` and
+    ``urlencode`` write for the same query."""
+    from urllib.parse import urlencode
+
+    from web.lists.needs import OUTCOME_STATES
+    from workflows.needs import quarter_bounds
+
+    a, _b = hubs
+    for needs in (needs_map(management(), year=YEAR, region_id=a.pk), needs_map(hub_staff(a), year=YEAR)):
+        links = QueueLinks(needs)
+        for theme, country, quarter, outcome in (
+            ("", "", None, ""),
+            ("young_cities", "", 2, "unmet"),
+            ("", "KE", None, "met"),
+            ("young_cities", "CI", 4, "open"),
+        ):
+            params = {"state": OUTCOME_STATES[outcome]}
+            if needs.region_id is not None and needs.hubs is not None:
+                params["region"] = str(needs.region_id)
+            if theme:
+                params["theme"] = theme
+            if country:
+                params["country"] = country
+            params["filed_from"] = quarter_bounds(YEAR, quarter or 1)[0].isoformat()
+            params["filed_before"] = quarter_bounds(YEAR, quarter or 4)[1].isoformat()
+            plain = reverse("hub-queue") + "?" + urlencode(params)
+            assert links.url(theme=theme, country=country, quarter=quarter, outcome=outcome) == plain
+
+
 def test_the_page_and_its_files_show_no_request_content(client, hubs):
     a, _b = hubs
     SupportRequestFactory(
