@@ -2,9 +2,9 @@
 
 Aggregates only, like ``workflows.stats``: counts, sums and averages per indicator, never a request's content.
 Every figure is read by a fixed handful of grouped queries (four, whatever the number of requests), scoped by
-a queryset of requests (filed in a year, or the grants of one funding source); the figures pages' periods are
-read from the outcome tally instead (``outcome_figures_tallied``, two queries over a few hundred rows a month),
-which gives the same figures (the tests compare the two).
+a queryset of requests (the grants of one funding source); the figures pages' periods and the annual report's
+year are read from the outcome tally instead (``outcome_figures_tallied``, two queries over a few hundred rows
+a month), which gives the same figures (the tests compare the two).
 
 How a figure is read:
 
@@ -202,11 +202,14 @@ def _catalogue(planned_ids: set[int]) -> list[tuple[int, str, str, str, str, str
     )
 
 
-def outcome_figures_tallied(*, since: date | None, today: date | None = None) -> OutcomeFigures:
-    """What ``outcome_figures`` gives for the requests filed from the month ``since`` on (all: None), read from
-    the outcome tally (``workflows.tally_outcomes``): two queries whatever the number of requests."""
+def outcome_figures_tallied(
+    *, since: date | None, until: date | None = None, today: date | None = None
+) -> OutcomeFigures:
+    """What ``outcome_figures`` gives for the requests filed from the month ``since`` on (all: None) until the
+    month ``until`` (excluded; None: to this day), read from the outcome tally (``workflows.tally_outcomes``):
+    two queries whatever the number of requests."""
     today = today or timezone.localdate()
-    sums = outcome_sums(since=since, today=today)
+    sums = outcome_sums(since=since, until=until, today=today)
     indicators = _catalogue(set(sums.counts))
     units = {pk: unit for pk, _code, _n, _f, _a, unit, _p, _h in indicators}
     directions = {pk: higher for pk, _code, _n, _f, _a, _u, _p, higher in indicators}

@@ -23,14 +23,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone, translation
 
 from helpdesk.models import Region, StrategicPriority, SupportKind, SupportRequest, Theme, localized_name
-from workflows.models import Evaluation, FundApplication, FundingSource
-from workflows.outcome_stats import OutcomeFigures, outcome_figures, outcome_figures_suppressed
+from workflows.models import FundApplication, FundingSource
+from workflows.outcome_stats import OutcomeFigures, outcome_figures, outcome_figures_suppressed, outcome_figures_tallied
 from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, FigureRow, rows_suppressed, small
 from workflows.tally import Measure, tally_sums
+from workflows.tally_outcomes import evaluation_sums
 
 APPROVED = FundApplication.Status.APPROVED
 
@@ -87,11 +88,6 @@ class GrantReport:
     computed_at: datetime | None = field(default=None, compare=False)
 
 
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    zone = timezone.get_default_timezone()
-    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
-
-
 def _rows(totals: dict[str, int], labels: dict[str, str], order: list[str]) -> list[FigureRow]:
     return [FigureRow(labels.get(key, key), totals[key], key) for key in order if key in totals]
 
@@ -140,10 +136,8 @@ def _grant_rows(
 
 def annual_report(year: int) -> AnnualReport:
     """The steering committee's annual report for calendar ``year``, every count as it is."""
-    start, end = _year_bounds(year)
-    filed = SupportRequest.objects.filter(FILED, created_at__gte=start, created_at__lt=end).order_by()
-    # The requests' figures from the tally (``workflows.tally``: the year's twelve months, whatever the number of
-    # requests); the outcomes still read the year's requests.
+    # The requests' and outcomes' figures from the tallies (``workflows.tally``, ``workflows.tally_outcomes``:
+    # the year's twelve months, whatever the number of requests).
     sums = tally_sums(since=date(year, 1, 1), until=date(year + 1, 1, 1))
     by_region = sums.of(Measure.FILED, "region")
     by_theme = sums.of(Measure.FILED, "theme")
@@ -153,10 +147,7 @@ def annual_report(year: int) -> AnnualReport:
     to_delivery, delivered_count = sums.median(Measure.DELIVERED)
     grants = FundApplication.objects.filter(status=APPROVED, envelope__fiscal_year=year)
     grants_by_region, grants_by_priority, _totals = _grant_rows(grants, regions)
-    rating = Evaluation.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
-        average=Avg("rating"), count=Count("*"), recommend=Count("pk", filter=Q(would_recommend=True))
-    )
-    evaluations = rating["count"]
+    rating = evaluation_sums(since=date(year, 1, 1), until=date(year + 1, 1, 1))
     themes = {value: str(label) for value, label in Theme.choices}
     kind_labels = {value: str(label) for value, label in SupportKind.choices}
     return AnnualReport(
@@ -174,10 +165,10 @@ def annual_report(year: int) -> AnnualReport:
         delivered_count=delivered_count,
         grants_by_priority=grants_by_priority,
         grants_by_region=grants_by_region,
-        evaluations=evaluations,
-        average_rating=float(rating["average"]) if rating["average"] is not None else None,
-        recommend_share=rating["recommend"] / evaluations if evaluations else None,
-        outcomes=outcome_figures(filed),
+        evaluations=rating.count,
+        average_rating=rating.average,
+        recommend_share=rating.recommended / rating.count if rating.count else None,
+        outcomes=outcome_figures_tallied(since=date(year, 1, 1), until=date(year + 1, 1, 1)),
         computed_at=timezone.now(),
     )
 

@@ -36,6 +36,7 @@ Measure = OutcomeTally.Measure
 Stage = OutcomeValue.Stage
 Key = tuple[date, int, int, str, date | None]  # (month, indicator, point, measure, due date of an open follow-up)
 OVERALL = 0  # the indicator of the follow-ups counted once per request
+EVALUATION_MEASURES = (Measure.RATED, Measure.RECOMMENDED)  # by the evaluation's month, not the request's
 
 
 @dataclass
@@ -73,7 +74,7 @@ class _Request:
     targets: list[tuple[int, Decimal | None, Decimal | None, Decimal | None]] = field(default_factory=list)
     follow_ups: list[tuple[int, str, date]] = field(default_factory=list)  # (months, status, due on)
     sustained: list[tuple[int, int, Decimal]] = field(default_factory=list)  # (indicator, months, value)
-    evaluation: tuple[date, int] | None = None  # (month, rating)
+    evaluation: tuple[date, int, bool] | None = None  # (month, rating, would recommend)
 
 
 def hundredths(value: Decimal) -> int:
@@ -83,8 +84,10 @@ def hundredths(value: Decimal) -> int:
 def _contribution(data: _Request) -> Cells:
     cells = Cells()
     if data.evaluation is not None:
-        month, rating = data.evaluation
+        month, rating, recommend = data.evaluation
         cells.add((month, OVERALL, 0, Measure.RATED, None), rating * 100)
+        if recommend:
+            cells.add((month, OVERALL, 0, Measure.RECOMMENDED, None))
     if data.month is None or not data.targets:
         return cells
     month = data.month
@@ -151,11 +154,11 @@ def _gather(request_ids: Collection[int] | None, requests: dict[int, _Request], 
     for request_id, point, status, due in follow_ups.values_list("request_id", "months", "status", "due_on"):
         if request_id in requests:
             requests[request_id].follow_ups.append((point, status, due))
-    for request_id, created, rating in Evaluation.objects.filter(scope).values_list(
-        "request_id", "created_at", "rating"
+    for request_id, created, rating, recommend in Evaluation.objects.filter(scope).values_list(
+        "request_id", "created_at", "rating", "would_recommend"
     ):
         if request_id in requests:
-            requests[request_id].evaluation = (month_of(created), rating)
+            requests[request_id].evaluation = (month_of(created), rating, recommend)
 
 
 def contribution_of(request: SupportRequest) -> Cells:
@@ -307,11 +310,16 @@ class OutcomeSums:
     sustained: dict[int, dict[int, tuple[int, int, int]]]  # indicator → point → (total in hundredths, yes, n)
 
 
-def outcome_sums(*, since: date | None, today: date) -> OutcomeSums:
-    """Every outcome figure from the month ``since`` on (every month: None): one query."""
-    rows = OutcomeTally.objects.exclude(measure=Measure.RATED).filter(Q(due_on__isnull=True) | Q(due_on__lt=today))
+def outcome_sums(*, since: date | None, today: date, until: date | None = None) -> OutcomeSums:
+    """Every outcome figure from the month ``since`` on (every month: None), up to the month ``until``
+    (excluded; None: to this day): one query."""
+    rows = OutcomeTally.objects.exclude(measure__in=EVALUATION_MEASURES).filter(
+        Q(due_on__isnull=True) | Q(due_on__lt=today)
+    )
     if since is not None:
         rows = rows.filter(month__gte=since)
+    if until is not None:
+        rows = rows.filter(month__lt=until)
     sums: dict[tuple[int, int], dict[str, tuple[int, int]]] = defaultdict(dict)
     for indicator, point, measure, n, total in (
         rows.order_by().values_list("indicator", "point", "measure").annotate(n=Sum("n"), total=Sum("total"))
@@ -353,6 +361,31 @@ def ratings(*, since: datetime | None) -> tuple[float | None, int]:
     count = got["n"] or 0
     # The ratings are whole: their sum is exact, and the average the one a scan gives.
     return ((got["total"] // 100) / count if count else None), count
+
+
+@dataclass(frozen=True)
+class EvaluationSums:
+    count: int
+    average: float | None  # the average rating
+    recommended: int  # how many would recommend the support
+
+
+def evaluation_sums(*, since: date, until: date) -> EvaluationSums:
+    """The evaluations made from the month ``since`` up to the month ``until`` (excluded): one query."""
+    rows = (
+        OutcomeTally.objects.filter(measure__in=EVALUATION_MEASURES, month__gte=since, month__lt=until)
+        .order_by()
+        .values_list("measure")
+        .annotate(n=Sum("n"), total=Sum("total"))
+    )
+    got = {measure: (n, total) for measure, n, total in rows}
+    count, total = got.get(Measure.RATED, (0, 0))
+    # The ratings are whole: their sum is exact, and the average the one a scan gives.
+    return EvaluationSums(
+        count=count or 0,
+        average=(total // 100) / count if count else None,
+        recommended=got.get(Measure.RECOMMENDED, (0, 0))[0] or 0,
+    )
 
 
 def reached_count(counts: dict[str, int], unit: str, higher_is_better: bool) -> int:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db import connection
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from tests.factories import CityFactory, IndicatorFactory, SupportRequestFactory
 from tests.workflows.conftest import PATHS
 from workflows.models import Evaluation, FollowUp, OutcomeTally, OutcomeTarget, OutcomeValue
 from workflows.outcome_stats import outcome_figures, outcome_figures_tallied
+from workflows.reports import annual_report
 from workflows.services import outcomes_followups_run, transition_perform
 from workflows.stats import FILED, PERIODS, period_for
 from workflows.tally import month_of, tally_differences, tally_rebuild
@@ -78,7 +79,7 @@ def varied():
         _value(OutcomeTarget.objects.filter(request=request).first(), "sustained", "2", check_in)
         if i % 3 and state != RequestState.DRAFT:
             evaluation = Evaluation.objects.create(
-                request=request, rating=1 + i % 5, outcomes="…", would_recommend=True
+                request=request, rating=1 + i % 5, outcomes="…", would_recommend=i % 4 != 1
             )
             Evaluation.objects.filter(pk=evaluation.pk).update(created_at=created + timedelta(days=20 + i))
     tally_rebuild()  # written straight to the tables, as a bulk load is
@@ -112,6 +113,24 @@ def test_the_average_rating_from_the_tally_equals_a_scan(varied, key):
     scanned = evaluations.aggregate(average=Avg("rating"), count=Count("*"))
     assert scanned["count"] > 0
     assert ratings(since=period.start) == (pytest.approx(float(scanned["average"])), scanned["count"])
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_annual_report_reads_its_outcomes_and_evaluations_from_the_tally_as_a_scan_gives_them(varied, year):
+    zone = timezone.get_default_timezone()
+    start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    with time_machine.travel(NOW, tick=False):
+        report = annual_report(year)
+    filed = SupportRequest.objects.filter(FILED, created_at__gte=start, created_at__lt=end)
+    assert report.outcomes == outcome_figures(filed, today=TODAY)
+    assert sum(row.planned or 0 for row in report.outcomes.rows) > 5
+    scanned = Evaluation.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+        average=Avg("rating"), count=Count("*"), recommend=Count("pk", filter=Q(would_recommend=True))
+    )
+    assert 0 < scanned["recommend"] < scanned["count"]
+    assert report.evaluations == scanned["count"]
+    assert report.average_rating == pytest.approx(float(scanned["average"]))
+    assert report.recommend_share == pytest.approx(scanned["recommend"] / scanned["count"])
 
 
 def test_the_check_names_a_difference_and_the_rebuild_repairs_it(varied):
@@ -192,8 +211,10 @@ def test_a_move_that_writes_outcomes_reads_the_request_twice_and_adds_in_three_q
         transition_perform(request=request, transition="evaluate", actor=net.focal, data=net.data("evaluate"))
     tally = [q["sql"] for q in written.captured_queries if "outcometally" in q["sql"]]
     assert len(tally) == 3  # insert the missing cells, lock them in order, add
+    month = month_of(timezone.now())
     assert contribution_of(SupportRequest.objects.get(pk=request.pk)).nonzero() == {
-        (month_of(timezone.now()), 0, 0, "rated", None): (1, 400)
+        (month, 0, 0, "rated", None): (1, 400),
+        (month, 0, 0, "recommended", None): (1, 0),
     }
 
 

@@ -78,8 +78,11 @@ class OutcomeTally(models.Model):
         YES = "yes", _("answered yes")
         # The city's evaluations, by the month they were made in (not the request's): ``total`` sums the ratings.
         RATED = "rated", _("evaluations")
+        # Of those, the ones whose city would recommend the support (the annual report's share).
+        RECOMMENDED = "recommended", _("would recommend")
 
-    # The month the request was filed in (first day, in the desk's time zone); for RATED, the evaluation's.
+    # The month the request was filed in (first day, in the desk's time zone); for RATED and RECOMMENDED, the
+    # evaluation's.
     month = models.DateField(_("month"))
     indicator = models.PositiveIntegerField(_("indicator"), default=0)  # 0: every indicator (overall follow-ups)
     point = models.PositiveSmallIntegerField(_("months after delivery"), default=0)  # 0: not a follow-up figure
