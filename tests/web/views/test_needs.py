@@ -356,3 +356,39 @@ def test_a_year_without_requests_says_so(client):
     rows = list(csv.reader(io.StringIO(client.get(reverse("hub-needs-csv"), {"year": YEAR}).content.decode()[1:])))
     assert len(rows) == 1  # the header only
     assert load_workbook(io.BytesIO(client.get(reverse("hub-needs-xlsx"), {"year": YEAR}).content)).worksheets
+
+
+# The plain version of the table's cells: the template include that ``CellWriter`` stands for.
+PLAIN_ROW = (
+    '{% for filed, unmet in cells %}<td class="text-end text-nowrap">{% include "web/hub/needs_cell.html" %}</td>'
+    '{% endfor %}<td class="text-end text-nowrap fw-semibold">{% with filed=total.0 unmet=total.1 %}'
+    '{% include "web/hub/needs_cell.html" %}{% endwith %}</td>'
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_the_written_cells_equal_the_template_include_in_every_language(language):
+    """CellWriter writes the theme × country table's cells (thousands a page) instead of an include per cell;
+    each line must be what the template writes, character for character, whatever the counts."""
+    from django.template import engines
+
+    from web.lists.needs import CellWriter, Link
+
+    url = reverse("hub-queue") + "?state=&theme=young_cities&country=KE&filed_from=2025-01-01&x=%3Cb%3E%22"
+    cells = [
+        (Link(0, url), Link(0, url)),
+        (Link(7, url), Link(0, url)),
+        (Link(12345, url), Link(3, url)),
+        (Link(1, url + "&a=1"), Link(1000, url + "&b=2")),
+    ]
+    total = (Link(13353, url), Link(1003, url))
+    plain = engines["django"].from_string("{% load i18n humanize %}" + PLAIN_ROW)
+    with translation.override(language):
+        assert CellWriter().row(cells, total) == plain.render({"cells": cells, "total": total})
+        for filed, unmet in cells:
+            assert (
+                CellWriter().cell(filed, unmet)
+                == plain.render({"cells": [], "total": (filed, unmet)})[
+                    len('<td class="text-end text-nowrap fw-semibold">') : -len("</td>")
+                ]
+            )
