@@ -55,7 +55,9 @@ def _config(drawing: Drawing, texts: dict[float, str]) -> dict[str, Any]:
 def pygal_svg(drawing: Drawing) -> str:
     """``drawing`` as pygal drew it (``web.charts`` before ``web.chart_svg``)."""
     # Each value's text as the drawing's hover titles give it ("<label>: <value>").
-    texts = {bar.value: bar.title.rsplit(": ", 1)[1] for bars in drawing.series for bar in bars if bar.value is not None}
+    texts = {
+        bar.value: bar.title.rsplit(": ", 1)[1] for bars in drawing.series for bar in bars if bar.value is not None
+    }
     kind = {"horizontal": pygal.HorizontalBar, "vertical": pygal.Bar, "stacked": pygal.StackedBar}[drawing.layout]
     chart = kind(**_config(drawing, texts))
     # pygal draws a horizontal chart's first category at the bottom: given in reverse, the first reads on top.
@@ -144,11 +146,13 @@ def _numbers(d: str) -> list[float]:
 
 
 def reading(svg: str, drawing: Drawing) -> Reading:
-    root = ET.fromstring(svg)
+    root = ET.fromstring(svg)  # noqa: S314 (the project's own drawings)
     horizontal = drawing.layout == "horizontal"
     elements = list(root.iter())
     own = [e for e in root if _tag(e) in {"title", "desc"}]
-    value_axis = next(e for e in elements if _tag(e) == "g" and f"axis {'x' if horizontal else 'y'}" in e.get("class", ""))
+    value_axis = next(
+        e for e in elements if _tag(e) == "g" and f"axis {'x' if horizontal else 'y'}" in e.get("class", "")
+    )
     category_axis = next(
         e for e in elements if _tag(e) == "g" and f"axis {'y' if horizontal else 'x'}" in e.get("class", "")
     )
@@ -159,7 +163,6 @@ def reading(svg: str, drawing: Drawing) -> Reading:
         if _tag(path) == "path" and "line" in path.get("class", "")
     ]
     zero, top = positions[0], positions[-1]
-    top_value = drawing.ticks[-1][0]
     placed = [
         (float(text.get("y" if horizontal else "x", 0)), text.text or "")
         for text in category_axis.iter()

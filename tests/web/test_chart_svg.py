@@ -51,7 +51,12 @@ BUILDS = {
         "hubs",
         "Requests by hub",
         "Hub",
-        [FigureRow(LONG, 1234, "1"), FigureRow("Western Balkans", None, "4"), FigureRow("Sahel", 0, "5"), FigureRow("MENA", 7, "2")],
+        [
+            FigureRow(LONG, 1234, "1"),
+            FigureRow("Western Balkans", None, "4"),
+            FigureRow("Sahel", 0, "5"),
+            FigureRow("MENA", 7, "2"),
+        ],
         url_for=lambda row: _url(region=row.key),
     ),
     "months": lambda: charts.month_chart(
