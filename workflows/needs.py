@@ -32,7 +32,8 @@ from workflows.tally import (
     UNMET,
     UNMET_STATES,
     histogram_median,
-    need_answers,
+    need_answers_by_quarter,
+    need_answers_by_theme,
     need_cells,
     need_counts,
     need_counts_by_quarter,
@@ -194,10 +195,11 @@ def needs_map(user: User, *, year: int, region_id: int | None = None, lines: boo
         if lines:
             for country, theme, q, outcome, count in need_cells(year=year, region_id=region_id):
                 cells[(theme, country, q)].add_outcome(outcome, count)
-        for theme, q, minutes, count in need_answers(year=year, region_id=region_id):
+        for theme, minutes, count in need_answers_by_theme(year=year, region_id=region_id):
             theme_answers[theme][minutes] += count
-            quarter_answers[q][minutes] += count
             all_answers[minutes] += count
+        for q, minutes, count in need_answers_by_quarter(year=year, region_id=region_id):
+            quarter_answers[q][minutes] += count
     by_theme_median = {theme: histogram_median(counts) for theme, counts in theme_answers.items()}
     by_quarter_median = {q: histogram_median(counts) for q, counts in quarter_answers.items()}
     countries = sorted((Named(code, country_name(code) or code) for code in by_country), key=lambda c: c.label)

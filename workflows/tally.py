@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Right
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from helpdesk.models import Region, RequestState, SupportRequest
@@ -50,10 +50,16 @@ FIELDS = (
 # How a filed request stands today on the needs map (``workflows.needs``): met, unmet, or in progress.
 MET_STATES = (RequestState.DELIVERED, RequestState.CLOSED)
 UNMET_STATES = (RequestState.DECLINED, RequestState.WITHDRAWN)
-# One letter each, last in a cell's value, so a reading groups by it (``Right``) on any database.
+# One letter each (the last part of a need cell's value, and the whole value of a quarter's).
 MET, UNMET, OPEN = "m", "u", "o"
 # The needs map's measures, which the steering figures never read.
-NEED_MEASURES = (Measure.NEED, Measure.NEED_ANSWER)
+NEED_MEASURES = (
+    Measure.NEED,
+    Measure.NEED_YEAR,
+    Measure.NEED_QUARTER,
+    Measure.ANSWER_YEAR,
+    Measure.ANSWER_QUARTER,
+)
 # The longest duration told apart: anything longer counts as this many days (no request waits ten years).
 LONGEST_DAYS = 3650
 REBUILD_BATCH = 2000
@@ -96,13 +102,19 @@ def contributions(row: Mapping[str, Any]) -> Counter[Key]:
             found[(Measure.FILED, dimension, month, value)] += 1
         # The needs map: per hub, by the country (of the request's city), theme and outcome; the country before
         # the theme so that a reading groups by it with the cell's text alone.
-        # Filed per quarter (its first month), the map's finest period: a third of the cells of months.
+        # Filed per quarter (its first month), the map's finest period, and per year (January): each reading of
+        # the page adds up a year's rows of what it shows, not every quarter's cells of every combination.
         hub, quarter = str(row["region_id"]), month.replace(month=month.month - (month.month - 1) % 3)
-        country = row["city__country"] or ""
-        found[(Measure.NEED, hub, quarter, f"{country}:{row['theme']}:{need_outcome(row['state'])}")] += 1
+        year = month.replace(month=1)
+        country, outcome = row["city__country"] or "", need_outcome(row["state"])
+        need = f"{country}:{row['theme']}:{outcome}"
+        found[(Measure.NEED, hub, quarter, need)] += 1
+        found[(Measure.NEED_YEAR, hub, year, need)] += 1
+        found[(Measure.NEED_QUARTER, hub, quarter, outcome)] += 1
         if row["time_to_triage"] is not None:
             bucket = duration_bucket(row["time_to_triage"])
-            found[(Measure.NEED_ANSWER, hub, quarter, f"{row['theme']}:{bucket}")] += 1
+            found[(Measure.ANSWER_YEAR, hub, year, f"{row['theme']}:{bucket}")] += 1
+            found[(Measure.ANSWER_QUARTER, hub, quarter, str(bucket))] += 1
     if row["closed_at"] is not None:
         found[(Measure.CLOSED, "", month_of(row["closed_at"]), "")] += 1
     if row["triaged_at"] is not None and row["time_to_triage"] is not None:
@@ -313,7 +325,7 @@ def _quarter_of_month(year: int) -> Case:
 def need_counts(*, year: int, region_id: int | None) -> list[tuple[str, str, str, int]]:
     """The requests filed in ``year`` (in hub ``region_id``, None: every hub) by country, theme and outcome
     (``MET``, ``UNMET``, ``OPEN``): one query, a row per combination whatever the number of requests."""
-    rows = _need_cells(Measure.NEED, year=year, region_id=region_id).values_list("value").annotate(total=Sum("n"))
+    rows = _need_cells(Measure.NEED_YEAR, year=year, region_id=region_id).values_list("value").annotate(total=Sum("n"))
     found = []
     for value, total in rows:
         if total:
@@ -325,8 +337,8 @@ def need_counts(*, year: int, region_id: int | None) -> list[tuple[str, str, str
 def need_counts_by_quarter(*, year: int, region_id: int | None) -> list[tuple[int, str, int]]:
     """The same requests by quarter and outcome: one query, at most twelve rows."""
     rows = (
-        _need_cells(Measure.NEED, year=year, region_id=region_id)
-        .values_list(_quarter_of_month(year), Right("value", 1))
+        _need_cells(Measure.NEED_QUARTER, year=year, region_id=region_id)
+        .values_list(_quarter_of_month(year), "value")
         .annotate(total=Sum("n"))
     )
     return [(quarter, outcome, total) for quarter, outcome, total in rows if total]
@@ -347,17 +359,25 @@ def need_cells(*, year: int, region_id: int | None) -> list[tuple[str, str, int,
     return found
 
 
-def need_answers(*, year: int, region_id: int | None) -> list[tuple[str, int, str, int]]:
-    """The answered requests filed in ``year`` by theme, quarter and rounded time to first answer
-    (``duration_bucket``, minutes as text, as ``histogram_median`` reads them): one query."""
+def need_answers_by_theme(*, year: int, region_id: int | None) -> list[tuple[str, str, int]]:
+    """The answered requests filed in ``year`` by theme and rounded time to first answer (``duration_bucket``,
+    minutes as text, as ``histogram_median`` reads them): one query."""
     rows = (
-        _need_cells(Measure.NEED_ANSWER, year=year, region_id=region_id)
-        .values_list("value", _quarter_of_month(year))
-        .annotate(total=Sum("n"))
+        _need_cells(Measure.ANSWER_YEAR, year=year, region_id=region_id).values_list("value").annotate(total=Sum("n"))
     )
     found = []
-    for value, quarter, total in rows:
+    for value, total in rows:
         if total:
             theme, minutes = value.split(":")
-            found.append((theme, quarter, minutes, total))
+            found.append((theme, minutes, total))
     return found
+
+
+def need_answers_by_quarter(*, year: int, region_id: int | None) -> list[tuple[int, str, int]]:
+    """The same by quarter: one query."""
+    rows = (
+        _need_cells(Measure.ANSWER_QUARTER, year=year, region_id=region_id)
+        .values_list(_quarter_of_month(year), "value")
+        .annotate(total=Sum("n"))
+    )
+    return [(quarter, minutes, total) for quarter, minutes, total in rows if total]

@@ -19,15 +19,20 @@ class RequestTally(models.Model):
         CLOSED = "closed", _("closed")
         TRIAGED = "triaged", _("first triaged")
         DELIVERED = "delivered", _("delivered")
-        # The needs map's (``workflows.needs``): filed requests by hub (the dimension), filing month, country,
-        # theme and how they stand today; and the rounded time to first answer of those answered, by theme.
+        # The needs map's (``workflows.needs``), by hub (the dimension): the filed requests by quarter, country,
+        # theme and how they stand today (the exports' lines); the same by year (the page's table), and by quarter
+        # and outcome alone (its chart); and the rounded times to first answer of those answered, by year and
+        # theme and by quarter (the page's medians). Each reading is then a few rows per line it shows.
         NEED = "need", _("needed")
-        NEED_ANSWER = "need_answer", _("answered need")
+        NEED_YEAR = "need_year", _("needed in the year")
+        NEED_QUARTER = "need_qtr", _("needed in the quarter")
+        ANSWER_YEAR = "answer_year", _("answered need in the year")
+        ANSWER_QUARTER = "answer_qtr", _("answered need in the quarter")
 
     measure = models.CharField(_("measure"), max_length=12, choices=Measure.choices)
     # "region", "theme", "state", "priority" or "kind" (a count per value), "duration" (a count per rounded
     # duration in minutes), "" (the measure's count), or a hub's id (the needs map's measures, whose value is
-    # "country:theme:outcome" or "theme:minutes").
+    # "country:theme:outcome", "outcome", "theme:minutes" or "minutes").
     dimension = models.CharField(_("dimension"), max_length=12, blank=True)
     month = models.DateField(_("month"))  # its first day, in the desk's time zone (TIME_ZONE)
     value = models.CharField(_("value"), max_length=24, blank=True)
