@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 WIDTH = 440  # the drawing's own units: it scales to its column (a phone's 330 px or a desktop's half page)
 MARGIN = 6
@@ -68,6 +69,8 @@ def _bar(bar: Bar, x: float, y: float, width: float, height: float) -> str:
 
 
 def _series(index: int, bars: list[str]) -> str:
+    if not bars:
+        return ""
     return f'<g class="series serie-{index} color-{index}"><g class="bars">{"".join(bars)}</g></g>'
 
 
@@ -159,7 +162,13 @@ def chart_svg(drawing: Drawing) -> SafeString:
     """The chart as an inline ``<svg>``: ``role="img"`` named by its title and described by its figures, or
     ``role="group"`` when its bars link (an image's content is presentational, and a link inside one is a control
     nested in it, axe's nested-interactive)."""
-    translate, _plot_w, plot = (_horizontal if drawing.layout == "horizontal" else _vertical)(drawing)
+    translate, plot_w, plot = (_horizontal if drawing.layout == "horizontal" else _vertical)(drawing)
+    if not any(bar.value is not None for bars in drawing.series for bar in bars):
+        # Nothing to draw: said in the middle of the empty frame.
+        rows = AXIS_ROW + MARGIN + (ROTATED_ROW - AXIS_ROW if drawing.rotate_labels else 0)
+        middle = (drawing.height - rows) / 2
+        plot += f'<text x="{_n(plot_w / 2)}" y="{_n(middle)}" class="no_data">{escape(gettext("Nothing yet."))}</text>'
+
     linked = any(bar.url and bar.value is not None for bars in drawing.series for bar in bars)
     base = f"chart-{drawing.key}"
     graph = {"horizontal": "horizontalbar-graph horizontal", "vertical": "bar-graph vertical"}.get(

@@ -135,6 +135,7 @@ class Reading:
     ticks: list[str]
     bars: dict[tuple[int, str, str], float]
     classes: set[str]
+    empty: str  # what an empty chart says
 
 
 def _tag(element: ET.Element) -> str:
@@ -153,8 +154,10 @@ def reading(svg: str, drawing: Drawing) -> Reading:
     value_axis = next(
         e for e in elements if _tag(e) == "g" and f"axis {'x' if horizontal else 'y'}" in e.get("class", "")
     )
+    # (pygal draws no category axis when there is nothing to draw)
     category_axis = next(
-        e for e in elements if _tag(e) == "g" and f"axis {'y' if horizontal else 'x'}" in e.get("class", "")
+        (e for e in elements if _tag(e) == "g" and f"axis {'y' if horizontal else 'x'}" in e.get("class", "")),
+        ET.Element("g"),
     )
     # The ticks' positions along the value axis, from their guide lines.
     positions = [
@@ -188,4 +191,5 @@ def reading(svg: str, drawing: Drawing) -> Reading:
         ticks=[text.text or "" for text in value_axis.iter() if _tag(text) == "text"],
         bars=bars,
         classes=classes,
+        empty=" ".join(e.text or "" for e in elements if "no_data" in e.get("class", "").split()),
     )

@@ -72,6 +72,9 @@ BUILDS = {
         url_for=lambda region_id: _url(region=region_id, funding="on"),
     ),
     "outcomes": lambda: charts.outcome_chart(_outcomes()),
+    "nothing-ranked": lambda: charts.ranked_chart("hubs", "Requests by hub", "Hub", []),
+    "nothing-months": lambda: charts.month_chart([MonthRow(date(2026, m, 1), None, None) for m in range(1, 13)]),
+    "zero-months": lambda: charts.month_chart([MonthRow(date(2026, m, 1), 0, 0) for m in range(1, 13)]),
     "quarters": lambda: charts.needs_quarter_chart(
         2026,
         [(1, 12, 3, 0), (2, 0, 0, 0), (3, 5, 1, 9), (4, 1500, 20, 300)],
@@ -94,3 +97,4 @@ def test_each_chart_reads_as_pygal_drew_it(name, language):
             for bar, length in drawn.bars.items():
                 assert written.bars[bar] == pytest.approx(length, abs=0.5), bar  # within half a hundredth
             assert written.classes == drawn.classes
+            assert written.empty == drawn.empty
