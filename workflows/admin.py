@@ -21,6 +21,7 @@ from workflows.models import (
     OutcomeValue,
     TransitionLog,
 )
+from workflows.tally_grants import grant_tally_kept
 from workflows.tally_outcomes import outcome_tally_kept
 
 
@@ -76,6 +77,20 @@ class FundApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["request", "envelope__region"]
     raw_id_fields = ["request", "envelope", "recommended_by", "first_approver", "decided_by"]
     readonly_fields = ["status", "amount_approved", "first_approver", "decided_by", "decided_at"]
+
+    # An approved grant moved to another envelope, priority or request (or deleted) moves in the grant tally.
+    def save_model(self, request: HttpRequest, obj: FundApplication, form: Any, change: bool) -> None:
+        moved = FundApplication.objects.filter(pk=obj.pk).values_list("request_id", flat=True) if obj.pk else []
+        with transaction.atomic(), grant_tally_kept({obj.request_id, *moved}):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: FundApplication) -> None:
+        with transaction.atomic(), grant_tally_kept([obj.request_id]):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[FundApplication]) -> None:
+        with transaction.atomic(), grant_tally_kept(list(queryset.values_list("request_id", flat=True))):
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(DeliveryReport)

@@ -56,6 +56,7 @@ from workflows.selectors import ANSWER_MOVE, available_transitions, message_of_l
 from workflows.signals import lifecycle_event
 from workflows.spec import ANNOUNCED, DeadlineKind, TransitionSpec
 from workflows.tally import contributions_of, tally_move
+from workflows.tally_grants import grant_tally_settle
 from workflows.tally_outcomes import outcome_tally_settle
 from workflows.validation import clean_data
 
@@ -145,12 +146,15 @@ def transition_perform(
             move = Move(spec, actor, clean_data(spec, data or {}, lifecycle), moment, facts)
             from_state = lifecycle.state
             counted = contributions_of(lifecycle)  # what the request adds to the figures' tally before the move
+            delivered_before = lifecycle.delivered_at
             outcome = spec.handler(lifecycle, move)
             # The machine records the new state (django-fsm checks the source and writes the protected field).
             getattr(lifecycle, spec.name)(outcome)
             lifecycle.save(update_fields=_stamp(lifecycle, move, from_state))
             tally_move(counted, lifecycle)
             outcome_tally_settle(lifecycle, move)  # if the handler wrote outcomes (``outcome_tally_mark``)
+            # If the handler approved a grant (``grant_tally_mark``) or the move delivered a request.
+            grant_tally_settle(lifecycle, move, delivered_before=delivered_before)
             event = spec.announced(from_state=from_state, to_state=lifecycle.state, name=move.record.get(ANNOUNCED))
             log = log_append(
                 request_id=lifecycle.pk,

@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Sum, Value, When
@@ -29,6 +29,9 @@ from django.utils import timezone
 
 from helpdesk.models import Region, RequestState, SupportRequest
 from workflows.models import RequestTally
+
+if TYPE_CHECKING:
+    from workflows.tally_grants import GrantDifference
 
 Measure = RequestTally.Measure
 Key = tuple[str, str, date, str]  # (measure, dimension, month, value)
@@ -196,11 +199,15 @@ def tally_rebuild() -> int:
             ),
             batch_size=REBUILD_BATCH,
         )
-        # The outcome tally too, under the same locks (imported here: it reads this module's months).
+        # The outcome and grant tallies too, under the same locks (imported here: the outcome tally reads this
+        # module's months).
         from workflows.tally_outcomes import outcome_tally_rebuild
 
         outcome_cells = outcome_tally_rebuild()
-    return len(recount) + outcome_cells
+        from workflows.tally_grants import grant_tally_rebuild
+
+        grant_cells = grant_tally_rebuild()
+    return len(recount) + outcome_cells + grant_cells
 
 
 @dataclass(frozen=True)
@@ -214,7 +221,7 @@ class Difference:
         return f"{measure} {dimension}={value} {month:%Y-%m}: tally {self.tallied}, recount {self.recounted}"
 
 
-def tally_differences() -> list[Difference]:
+def tally_differences() -> list[Difference | GrantDifference]:
     """Every cell where the tally and a recount of the requests disagree (empty: they agree)."""
     with transaction.atomic():
         tallied = {
@@ -229,10 +236,11 @@ def tally_differences() -> list[Difference]:
         for key in keys
         if tallied.get(key, 0) != recount.get(key, 0)
     ]
-    # The outcome tally's cells (imported here: it reads this module's months).
+    # The outcome and grant tallies' cells (imported here: the outcome tally reads this module's months).
+    from workflows.tally_grants import grant_tally_differences
     from workflows.tally_outcomes import outcome_tally_differences
 
-    return found + outcome_tally_differences()
+    return [*found, *outcome_tally_differences(), *grant_tally_differences()]
 
 
 # --- Reading --------------------------------------------------------------------------------------------------

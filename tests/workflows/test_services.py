@@ -333,8 +333,10 @@ def quiet():
         ("draft", "submit", "focal", 13),
         ("submitted", "request_info", "hub", 15),
         ("expert_matching", "accept_assignment", "expert", 11),
-        ("funding_review", "approve_funding", "mu", 18),  # and whether the approver declared a tie to the city
-        ("in_delivery", "report_delivery", "expert", 16),
+        # and whether the approver declared a tie to the city; and the grant tally: the request's approved grants
+        # read before and after (1 query each), the difference added (3)
+        ("funding_review", "approve_funding", "mu", 23),
+        ("in_delivery", "report_delivery", "expert", 17),  # the delivered request's approved grants (none here)
         # and the outcome tally: what the request counted for read before and after (4 queries each), the
         # difference added (3); the same for any request, whatever its history
         ("delivered", "evaluate", "focal", 21),

@@ -21,7 +21,7 @@ from helpdesk.models import Currency, Region, RequestState, StrategicPriority, S
 from workflows.errors import AuditTrailImmutable
 from workflows.models.outcomes import FollowUp, OutcomeTarget, OutcomeValue
 from workflows.models.peers import PeerIntroduction
-from workflows.models.tally import OutcomeTally, RequestTally
+from workflows.models.tally import GrantTally, OutcomeTally, RequestTally
 
 
 class TransitionLogQuerySet(models.QuerySet["TransitionLog"]):
@@ -319,6 +319,7 @@ __all__ = [
     "FundApplication",
     "FundEnvelope",
     "FundingSource",
+    "GrantTally",
     "OutcomeTally",
     "OutcomeTarget",
     "OutcomeValue",

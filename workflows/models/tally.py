@@ -122,3 +122,31 @@ class OutcomeTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.indicator}+{self.point}m {self.month:%Y-%m}: {self.n}"
+
+
+class GrantTally(models.Model):
+    """The grants approved on each fund envelope, per strategic priority: how many, the amount committed, and the
+    amount of those whose support has been delivered (what the reports call disbursed), so the annual report and
+    a donor's grant report add up a few rows per envelope instead of every grant.
+
+    ``workflows.tally_grants`` keeps it in step with the moves that approve a grant or deliver a funded request,
+    and with the admin's edits of an application, in their transaction. Amounts are in the envelope's currency.
+    """
+
+    envelope = models.ForeignKey(
+        "workflows.FundEnvelope", on_delete=models.CASCADE, related_name="+", verbose_name=_("fund envelope")
+    )
+    priority = models.PositiveSmallIntegerField(_("strategic priority"))
+    grants = models.BigIntegerField(_("grants"), default=0)
+    # In hundredths of the envelope's currency (amounts have two decimals: an integer sum stays exact on every
+    # database, where SQLite would add decimals as floating-point numbers).
+    committed = models.BigIntegerField(_("committed, in hundredths"), default=0)
+    disbursed = models.BigIntegerField(_("disbursed, in hundredths"), default=0)
+
+    class Meta:
+        verbose_name = _("grant tally")
+        verbose_name_plural = _("grant tallies")
+        constraints = [models.UniqueConstraint(fields=["envelope", "priority"], name="grant_tally_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.envelope_id}/{self.priority}: {self.grants}"

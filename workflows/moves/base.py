@@ -38,6 +38,9 @@ class Move:
     # What the request added to the outcome tally before the move first wrote an outcome (``outcome_tally_mark``);
     # None: the move wrote none.
     outcomes_before: Cells | None = None
+    # What the request added to the grant tally before the move approved a grant (``grant_tally_mark``); None:
+    # the move approved none.
+    grants_before: dict[tuple[int, int], tuple[int, int, int]] | None = None
 
     def hub_calendar(self, request: SupportRequest) -> HubCalendar:
         """The calendar of the hub that owns ``request`` (``workflows.calendar.calendar_of``), read once for the

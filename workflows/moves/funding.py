@@ -24,6 +24,7 @@ from workflows.models import FundApplication, FundEnvelope
 from workflows.moves.base import Move
 from workflows.moves.common import assignments_wind_up, delivery_date_agree
 from workflows.moves.outcomes import outcomes_plan
+from workflows.tally_grants import grant_tally_mark
 
 
 def four_eyes_threshold() -> Decimal:
@@ -149,6 +150,7 @@ def approve_funding(request: SupportRequest, move: Move) -> str:
         # Another approval spent the envelope between the check above and this update.
         envelope.refresh_from_db(fields=["committed"])
         raise _refuse(move, _remaining_message(envelope), "envelope_exhausted", "amount_approved")
+    grant_tally_mark(request, move)
     FundApplication.objects.filter(pk=application.pk).update(
         status=FundApplication.Status.APPROVED,
         amount_approved=amount,

@@ -1,0 +1,118 @@
+"""The grant tally: kept by the moves that approve a grant or deliver a funded request, and by the admin's edits of
+an application, in their transaction; equal to a recount; and giving the reports' grant lines a scan gives."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helpdesk.models import StrategicPriority
+from tests.factories import FundEnvelopeFactory, UserFactory
+from workflows.models import FundApplication, FundEnvelope, FundingSource, GrantTally
+from workflows.reports import annual_report, grant_report
+from workflows.services import transition_perform
+from workflows.tally import tally_differences, tally_rebuild
+from workflows.tally_grants import grant_tally_differences
+
+pytestmark = pytest.mark.django_db
+
+
+def _scanned(applications) -> dict[tuple[str, str, str], tuple[int, Decimal, Decimal]]:
+    """The approved grants per hub, priority and currency as a scan of the applications gives them (what the
+    reports read before the tally)."""
+    lines: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+    for region, priority, currency, amount, delivered in applications.filter(status="approved").values_list(
+        "envelope__region_id", "strategic_priority", "currency", "amount_approved", "request__delivered_at"
+    ):
+        line = lines[(str(region), str(priority), currency)]
+        line[0] += 1
+        line[1] += amount
+        line[2] += amount if delivered else 0
+    return {key: tuple(line) for key, line in lines.items()}
+
+
+def _funded(net, priority: int, *, deliver: bool):
+    """A request walked to funding review (with an expert), its grant approved, then delivered or not."""
+    request = net.at("funding_review_with_expert")
+    FundApplication.objects.filter(request=request).update(strategic_priority=priority)
+    request = transition_perform(request=request, transition="approve_funding", actor=net.mu)
+    if deliver:
+        request = transition_perform(
+            request=request, transition="report_delivery", actor=net.expert, data=net.data("report_delivery")
+        )
+    return request
+
+
+def test_approving_and_delivering_keep_the_tally_equal_to_a_recount_and_the_reports_to_a_scan(net):
+    year = net.envelope.fiscal_year
+    _funded(net, 4, deliver=True)
+    _funded(net, 4, deliver=False)
+    _funded(net, 2, deliver=True)
+    net.at("funding_review")  # pending: counts nowhere
+    assert grant_tally_differences() == []
+    assert GrantTally.objects.count() == 2
+    scanned = _scanned(FundApplication.objects.filter(envelope__fiscal_year=year))
+    by_hub: dict[tuple[str, str], list] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+    by_priority: dict[tuple[str, str], list] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+    for (hub, priority, currency), line in scanned.items():
+        for group, key in ((by_hub, (hub, currency)), (by_priority, (priority, currency))):
+            for i, value in enumerate(line):
+                group[key][i] += value
+    report = annual_report(year)
+    assert {(r.key, r.currency): [r.grants, r.committed, r.disbursed] for r in report.grants_by_region} == by_hub
+    assert {(r.key, r.currency): [r.grants, r.committed, r.disbursed] for r in report.grants_by_priority} == (
+        by_priority
+    )
+    (hub_line,) = report.grants_by_region
+    assert hub_line.grants == 3 and hub_line.committed == Decimal("30000") and hub_line.disbursed == Decimal("20000")
+    assert [r.key for r in report.grants_by_priority] == ["2", "4"]
+    assert report.grants_by_priority[0].label == str(StrategicPriority(2).label)
+
+
+def test_the_donors_report_reads_the_envelopes_of_its_source_and_year(net):
+    source = FundingSource.objects.create(code="eu", name="European Union")
+    FundEnvelope.objects.filter(pk=net.envelope.pk).update(source=source)
+    _funded(net, 4, deliver=True)
+    report = grant_report(source, net.envelope.fiscal_year)
+    (total,) = report.totals
+    assert (total.grants, total.committed, total.disbursed) == (1, Decimal("10000"), Decimal("10000"))
+    assert grant_report(source, net.envelope.fiscal_year - 1).totals == []
+
+
+def test_a_move_that_approves_nothing_reads_nothing_of_the_grants(net):
+    request = net.at("submitted")
+    with CaptureQueriesContext(connection) as queries:
+        transition_perform(request=request, transition="request_info", actor=net.hub, data=net.data("request_info"))
+    assert not any("grant" in q["sql"] for q in queries.captured_queries)
+
+
+def test_an_admin_edit_or_deletion_of_an_approved_grant_moves_it_in_the_tally(net, client):
+    request = _funded(net, 4, deliver=True)
+    application = FundApplication.objects.get(request=request)
+    other = FundEnvelopeFactory(region=net.region, fiscal_year=net.envelope.fiscal_year - 1, amount=Decimal("50000"))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/workflows/fundapplication/{application.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: field.value() for name, field in ((n, form[n]) for n in form.fields)}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data.update(envelope=other.pk, strategic_priority=1, budget_lines=json.dumps(application.budget_lines))
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert grant_tally_differences() == []
+    assert list(GrantTally.objects.filter(grants__gt=0).values_list("envelope_id", "priority")) == [(other.pk, 1)]
+    assert client.post(f"/admin/workflows/fundapplication/{application.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert grant_tally_differences() == [] and not GrantTally.objects.filter(grants__gt=0).exists()
+
+
+def test_the_check_names_a_difference_and_the_rebuild_repairs_it(net):
+    _funded(net, 4, deliver=True)
+    GrantTally.objects.update(committed=1)
+    (difference,) = tally_differences()
+    assert "grants" in str(difference) and difference.recounted == (1, 1_000_000, 1_000_000)
+    tally_rebuild()
+    assert tally_differences() == []
