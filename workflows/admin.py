@@ -78,18 +78,21 @@ class FundApplicationAdmin(admin.ModelAdmin):
     raw_id_fields = ["request", "envelope", "recommended_by", "first_approver", "decided_by"]
     readonly_fields = ["status", "amount_approved", "first_approver", "decided_by", "decided_at"]
 
-    # An approved grant moved to another envelope, priority or request (or deleted) moves in the grant tally.
+    # An approved grant moved to another envelope, priority or request (or deleted) moves in the grant tally, and
+    # its request's outcomes move to the cells of its new envelope (the outcome tally's funds).
     def save_model(self, request: HttpRequest, obj: FundApplication, form: Any, change: bool) -> None:
         moved = FundApplication.objects.filter(pk=obj.pk).values_list("request_id", flat=True) if obj.pk else []
-        with transaction.atomic(), grant_tally_kept({obj.request_id, *moved}):
+        ids = {obj.request_id, *moved}
+        with transaction.atomic(), grant_tally_kept(ids), outcome_tally_kept(ids):
             super().save_model(request, obj, form, change)
 
     def delete_model(self, request: HttpRequest, obj: FundApplication) -> None:
-        with transaction.atomic(), grant_tally_kept([obj.request_id]):
+        with transaction.atomic(), grant_tally_kept([obj.request_id]), outcome_tally_kept([obj.request_id]):
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[FundApplication]) -> None:
-        with transaction.atomic(), grant_tally_kept(list(queryset.values_list("request_id", flat=True))):
+        ids = list(queryset.values_list("request_id", flat=True))
+        with transaction.atomic(), grant_tally_kept(ids), outcome_tally_kept(ids):
             super().delete_queryset(request, queryset)
 
 

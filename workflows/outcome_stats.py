@@ -2,8 +2,8 @@
 
 Aggregates only, like ``workflows.stats``: counts, sums and averages per indicator, never a request's content.
 Every figure is read by a fixed handful of grouped queries (four, whatever the number of requests), scoped by
-a queryset of requests (the grants of one funding source); the figures pages' periods and the annual report's
-year are read from the outcome tally instead (``outcome_figures_tallied``, two queries over a few hundred rows
+a queryset of requests; the figures pages' periods, the annual report's year and a donor's grants are read from
+the outcome tally instead (``outcome_figures_tallied``, two queries over a few hundred rows
 a month), which gives the same figures (the tests compare the two).
 
 How a figure is read:
@@ -25,6 +25,7 @@ The steering committee's copy is suppressed with ``workflows.stats.small``: a co
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -203,13 +204,17 @@ def _catalogue(planned_ids: set[int]) -> list[tuple[int, str, str, str, str, str
 
 
 def outcome_figures_tallied(
-    *, since: date | None, until: date | None = None, today: date | None = None
+    *,
+    since: date | None,
+    until: date | None = None,
+    today: date | None = None,
+    funds: Collection[int] | None = None,
 ) -> OutcomeFigures:
     """What ``outcome_figures`` gives for the requests filed from the month ``since`` on (all: None) until the
-    month ``until`` (excluded; None: to this day), read from the outcome tally (``workflows.tally_outcomes``):
-    two queries whatever the number of requests."""
+    month ``until`` (excluded; None: to this day), or only those the fund envelopes ``funds`` paid for, read from
+    the outcome tally (``workflows.tally_outcomes``): two queries whatever the number of requests."""
     today = today or timezone.localdate()
-    sums = outcome_sums(since=since, until=until, today=today)
+    sums = outcome_sums(since=since, until=until, today=today, funds=funds)
     indicators = _catalogue(set(sums.counts))
     units = {pk: unit for pk, _code, _n, _f, _a, unit, _p, _h in indicators}
     directions = {pk: higher for pk, _code, _n, _f, _a, _u, _p, higher in indicators}

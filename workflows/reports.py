@@ -27,8 +27,8 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from helpdesk.models import Region, StrategicPriority, SupportKind, SupportRequest, Theme, localized_name
-from workflows.models import FundApplication, FundingSource, GrantTally
-from workflows.outcome_stats import OutcomeFigures, outcome_figures, outcome_figures_suppressed, outcome_figures_tallied
+from workflows.models import FundApplication, FundEnvelope, FundingSource, GrantTally
+from workflows.outcome_stats import OutcomeFigures, outcome_figures_suppressed, outcome_figures_tallied
 from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, FigureRow, rows_suppressed, small
 from workflows.tally import Measure, tally_sums
 from workflows.tally_grants import grant_lines
@@ -167,11 +167,10 @@ def annual_report(year: int) -> AnnualReport:
 
 def grant_report(source: FundingSource, year: int) -> GrantReport:
     """A donor's report: the grants approved on the envelopes ``source`` finances in fiscal ``year``."""
-    grants = FundApplication.objects.filter(status=APPROVED, envelope__source=source, envelope__fiscal_year=year)
     cells = GrantTally.objects.filter(envelope__source=source, envelope__fiscal_year=year)
     by_region, by_priority, totals = _grant_rows(cells, _regions())
     totals = [replace(row, label=source.localized_name, key=source.code) for row in totals]
-    requests = SupportRequest.objects.filter(pk__in=grants.values("request_id"))
+    envelopes = FundEnvelope.objects.filter(source=source, fiscal_year=year).values_list("pk", flat=True)
     return GrantReport(
         source_code=source.code,
         source_name=source.localized_name,
@@ -180,7 +179,8 @@ def grant_report(source: FundingSource, year: int) -> GrantReport:
         totals=totals,
         by_region=by_region,
         by_priority=by_priority,
-        outcomes=outcome_figures(requests),
+        # The outcomes of the requests these grants paid for, from the outcome tally's cells of their envelopes.
+        outcomes=outcome_figures_tallied(since=None, funds=list(envelopes)),
         computed_at=timezone.now(),
     )
 

@@ -4,7 +4,7 @@ against a recount, and reading the outcome figures and the average rating from i
 
 Why per request: a target's "reached" depends on its target value and on two values recorded by different moves,
 and a follow-up counts once per indicator the request planned. Recomputing the whole contribution of the one
-request a move writes (four small reads) before and after, and adding the difference, is right whatever the move
+request a move writes (five small reads) before and after, and adding the difference, is right whatever the move
 changed; the write sites only say that they are about to write (``outcome_tally_mark``), so a move that writes no
 outcome pays nothing. The rows the figures add up are a few hundred per month whatever the number of requests.
 
@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Sum, Value, When
 
 from helpdesk.models import IndicatorUnit, RequestState, SupportRequest
-from workflows.models import Evaluation, FollowUp, OutcomeTally, OutcomeTarget, OutcomeValue
+from workflows.models import Evaluation, FollowUp, FundApplication, OutcomeTally, OutcomeTarget, OutcomeValue
 from workflows.tally import REBUILD_BATCH, Difference, month_of
 
 if TYPE_CHECKING:
@@ -34,8 +34,11 @@ if TYPE_CHECKING:
 
 Measure = OutcomeTally.Measure
 Stage = OutcomeValue.Stage
-Key = tuple[date, int, int, str, date | None]  # (month, indicator, point, measure, due date of an open follow-up)
+# (month, indicator, point, measure, due date of an open follow-up, fund envelope of the request's grant or 0)
+Key = tuple[date, int, int, str, date | None, int]
+EVERY_REQUEST = 0  # the fund of the cells that count every request (the others count again those a fund paid for)
 OVERALL = 0  # the indicator of the follow-ups counted once per request
+APPROVED = FundApplication.Status.APPROVED.value  # (a migration's historical model has no ``Status``)
 EVALUATION_MEASURES = (Measure.RATED, Measure.RECOMMENDED)  # by the evaluation's month, not the request's
 
 
@@ -75,6 +78,7 @@ class _Request:
     follow_ups: list[tuple[int, str, date]] = field(default_factory=list)  # (months, status, due on)
     sustained: list[tuple[int, int, Decimal]] = field(default_factory=list)  # (indicator, months, value)
     evaluation: tuple[date, int, bool] | None = None  # (month, rating, would recommend)
+    funds: list[int] = field(default_factory=list)  # the envelopes of its approved grants
 
 
 def hundredths(value: Decimal) -> int:
@@ -85,47 +89,66 @@ def _contribution(data: _Request) -> Cells:
     cells = Cells()
     if data.evaluation is not None:
         month, rating, recommend = data.evaluation
-        cells.add((month, OVERALL, 0, Measure.RATED, None), rating * 100)
+        cells.add((month, OVERALL, 0, Measure.RATED, None, EVERY_REQUEST), rating * 100)
         if recommend:
-            cells.add((month, OVERALL, 0, Measure.RECOMMENDED, None))
+            cells.add((month, OVERALL, 0, Measure.RECOMMENDED, None, EVERY_REQUEST))
     if data.month is None or not data.targets:
         return cells
-    month = data.month
+    outcomes = _outcome_cells(data, data.month)
+    # Every request's cells, and again those of each fund that paid for it (a donor's grant report reads those).
+    for fund in [EVERY_REQUEST, *data.funds]:
+        for (month, indicator, point, measure, due), (n, total) in outcomes.items():
+            cells.n[(month, indicator, point, measure, due, fund)] += n
+            cells.total[(month, indicator, point, measure, due, fund)] += total
+    return cells
+
+
+OutcomeKey = tuple[date, int, int, str, date | None]  # a ``Key`` without its fund
+
+
+def _outcome_cells(data: _Request, month: date) -> dict[OutcomeKey, tuple[int, int]]:
+    """The request's outcome figures (not its evaluation): each cell's count and sum in hundredths."""
+    found: dict[OutcomeKey, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(key: OutcomeKey, value: int = 0) -> None:
+        found[key][0] += 1
+        found[key][1] += value
+
     for indicator, target, delivered, confirmed in data.targets:
-        cells.add((month, indicator, 0, Measure.PLANNED, None))
+        add((month, indicator, 0, Measure.PLANNED, None))
         if delivered is not None:
-            cells.add((month, indicator, 0, Measure.DELIVERED, None))
+            add((month, indicator, 0, Measure.DELIVERED, None))
         if confirmed is not None:
-            cells.add((month, indicator, 0, Measure.CONFIRMED, None))
+            add((month, indicator, 0, Measure.CONFIRMED, None))
         final = confirmed if confirmed is not None else delivered
         # "Reached" as ``outcome_stats._reached_q`` reads it, each way: the reading picks by the indicator.
         if final is not None and final == 1:
-            cells.add((month, indicator, 0, Measure.FINAL_YES, None))
+            add((month, indicator, 0, Measure.FINAL_YES, None))
         if final is not None and target is not None:
             if final >= target:
-                cells.add((month, indicator, 0, Measure.AT_LEAST, None))
+                add((month, indicator, 0, Measure.AT_LEAST, None))
             if final <= target:
-                cells.add((month, indicator, 0, Measure.AT_MOST, None))
+                add((month, indicator, 0, Measure.AT_MOST, None))
     for point, status, due in data.follow_ups:
         for indicator in [OVERALL, *(t[0] for t in data.targets)]:
-            cells.add((month, indicator, point, Measure.ASKED, None))
+            add((month, indicator, point, Measure.ASKED, None))
             if status == FollowUp.Status.OPEN:
-                cells.add((month, indicator, point, Measure.OPEN, due))
+                add((month, indicator, point, Measure.OPEN, due))
             else:
                 measure = Measure.ANSWERED if status == FollowUp.Status.ANSWERED else Measure.MISSED
-                cells.add((month, indicator, point, measure, None))
+                add((month, indicator, point, measure, None))
     for indicator, point, value in data.sustained:
-        cells.add((month, indicator, point, Measure.SUSTAINED, None), hundredths(value))
+        add((month, indicator, point, Measure.SUSTAINED, None), hundredths(value))
         if value == 1:
-            cells.add((month, indicator, point, Measure.YES, None))
-    return cells
+            add((month, indicator, point, Measure.YES, None))
+    return {key: (n, total) for key, (n, total) in found.items()}
 
 
 def _gather(request_ids: Collection[int] | None, requests: dict[int, _Request], apps: Any = None) -> None:
     """Read the targets, values, follow-ups and evaluations of some requests (every request: None) into
-    ``requests`` (whose months are known): four queries."""
+    ``requests`` (whose months are known), and the envelopes of their approved grants: five queries."""
     # ``apps``: a migration's models (the state of the tables when it runs), else the current ones.
-    OutcomeValue, OutcomeTarget, FollowUp, Evaluation = _models(apps)
+    OutcomeValue, OutcomeTarget, FollowUp, Evaluation, FundApplication = _models(apps)
     scope = Q() if request_ids is None else Q(request_id__in=request_ids)
     stage_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
     sustained: list[tuple[int, int, int, Decimal]] = []
@@ -159,10 +182,14 @@ def _gather(request_ids: Collection[int] | None, requests: dict[int, _Request], 
     ):
         if request_id in requests:
             requests[request_id].evaluation = (month_of(created), rating, recommend)
+    grants = FundApplication.objects.filter(scope, status=APPROVED).order_by()
+    for request_id, envelope in grants.values_list("request_id", "envelope_id"):
+        if request_id in requests:
+            requests[request_id].funds.append(envelope)
 
 
 def contribution_of(request: SupportRequest) -> Cells:
-    """What ``request`` adds to the outcome tally now (four queries)."""
+    """What ``request`` adds to the outcome tally now (five queries)."""
     month = None if request.state == RequestState.DRAFT else month_of(request.created_at)
     data = {request.pk: _Request(month=month)}
     _gather([request.pk], data)
@@ -170,7 +197,7 @@ def contribution_of(request: SupportRequest) -> Cells:
 
 
 def _contributions(request_ids: Collection[int]) -> Cells:
-    """What the requests ``request_ids`` add to the outcome tally now (five queries)."""
+    """What the requests ``request_ids`` add to the outcome tally now (six queries)."""
     rows = SupportRequest.objects.filter(pk__in=request_ids).values_list("pk", "state", "created_at")
     data = {
         pk: _Request(month=None if state == RequestState.DRAFT else month_of(created)) for pk, state, created in rows
@@ -195,8 +222,8 @@ def outcome_tally_kept(request_ids: Collection[int]) -> Iterator[None]:
 
 
 def _cell(key: Key) -> Q:
-    month, indicator, point, measure, due = key
-    return Q(month=month, indicator=indicator, point=point, measure=measure, due_on=due)
+    month, indicator, point, measure, due, fund = key
+    return Q(month=month, indicator=indicator, point=point, measure=measure, due_on=due, fund=fund)
 
 
 def outcome_tally_apply(change: Cells) -> None:
@@ -204,18 +231,18 @@ def outcome_tally_apply(change: Cells) -> None:
     ``workflows.tally.tally_apply`` is: missing cells inserted (conflicts ignored), every cell locked in one
     order, then one ``UPDATE`` adding each delta on the locked rows."""
     deltas = change.nonzero()
-    keys = sorted(deltas, key=lambda k: (k[0], k[1], k[2], k[3], k[4] or date.min))
+    keys = sorted(deltas, key=lambda k: (k[5], k[0], k[1], k[2], k[3], k[4] or date.min))
     if not keys:
         return
     OutcomeTally.objects.bulk_create(
-        [OutcomeTally(month=m, indicator=i, point=p, measure=s, due_on=d) for m, i, p, s, d in keys],
+        [OutcomeTally(month=m, indicator=i, point=p, measure=s, due_on=d, fund=f) for m, i, p, s, d, f in keys],
         ignore_conflicts=True,
     )
     cells = Q()
     for key in keys:
         cells |= _cell(key)
     locked = OutcomeTally.objects.select_for_update().filter(cells)
-    list(locked.order_by("month", "indicator", "point", "measure", "due_on").values_list("pk", flat=True))
+    list(locked.order_by("fund", "month", "indicator", "point", "measure", "due_on").values_list("pk", flat=True))
     OutcomeTally.objects.filter(cells).update(
         n=F("n") + Case(*(When(_cell(k), then=Value(deltas[k][0])) for k in keys), default=Value(0)),
         total=F("total") + Case(*(When(_cell(k), then=Value(deltas[k][1])) for k in keys), default=Value(0)),
@@ -235,13 +262,14 @@ def outcome_tally_settle(request: SupportRequest, move: Move) -> None:
         outcome_tally_apply(contribution_of(request).minus(move.outcomes_before))
 
 
-def _models(apps: Any) -> tuple[Any, Any, Any, Any]:
+def _models(apps: Any) -> tuple[Any, Any, Any, Any, Any]:
     if apps is None:
-        return OutcomeValue, OutcomeTarget, FollowUp, Evaluation
-    value, target, follow_up, evaluation = (
-        apps.get_model("workflows", name) for name in ("OutcomeValue", "OutcomeTarget", "FollowUp", "Evaluation")
+        return OutcomeValue, OutcomeTarget, FollowUp, Evaluation, FundApplication
+    value, target, follow_up, evaluation, application = (
+        apps.get_model("workflows", name)
+        for name in ("OutcomeValue", "OutcomeTarget", "FollowUp", "Evaluation", "FundApplication")
     )
-    return value, target, follow_up, evaluation
+    return value, target, follow_up, evaluation, application
 
 
 def outcome_tally_recount(apps: Any = None) -> Cells:
@@ -267,8 +295,8 @@ def outcome_tally_rebuild() -> int:
     OutcomeTally.objects.all().delete()
     OutcomeTally.objects.bulk_create(
         (
-            OutcomeTally(month=m, indicator=i, point=p, measure=s, due_on=d, n=n, total=total)
-            for (m, i, p, s, d), (n, total) in recount.items()
+            OutcomeTally(month=m, indicator=i, point=p, measure=s, due_on=d, fund=f, n=n, total=total)
+            for (m, i, p, s, d, f), (n, total) in recount.items()
         ),
         batch_size=REBUILD_BATCH,
     )
@@ -279,17 +307,17 @@ def outcome_tally_differences() -> list[Difference]:
     """Every cell where the tally and a recount disagree (its count, or its sum as "<measure> total")."""
     with transaction.atomic():
         tallied = {
-            (m, i, p, s, d): (n, total)
-            for m, i, p, s, d, n, total in OutcomeTally.objects.values_list(
-                "month", "indicator", "point", "measure", "due_on", "n", "total"
+            (m, i, p, s, d, f): (n, total)
+            for m, i, p, s, d, f, n, total in OutcomeTally.objects.values_list(
+                "month", "indicator", "point", "measure", "due_on", "fund", "n", "total"
             )
             if n or total
         }
         recount = outcome_tally_recount().nonzero()
     found = []
     for key in sorted(set(tallied) | set(recount), key=str):
-        month, indicator, point, measure, due = key
-        cell = f"{indicator}+{point}m" + (f" due {due}" if due else "")
+        month, indicator, point, measure, due, fund = key
+        cell = f"{indicator}+{point}m" + (f" due {due}" if due else "") + (f" fund {fund}" if fund else "")
         (n, total), (n_again, total_again) = tallied.get(key, (0, 0)), recount.get(key, (0, 0))
         if n != n_again:
             found.append(Difference((f"outcome {measure}", cell, month, ""), n, n_again))
@@ -310,12 +338,18 @@ class OutcomeSums:
     sustained: dict[int, dict[int, tuple[int, int, int]]]  # indicator → point → (total in hundredths, yes, n)
 
 
-def outcome_sums(*, since: date | None, today: date, until: date | None = None) -> OutcomeSums:
+def outcome_sums(
+    *, since: date | None, today: date, until: date | None = None, funds: Collection[int] | None = None
+) -> OutcomeSums:
     """Every outcome figure from the month ``since`` on (every month: None), up to the month ``until``
-    (excluded; None: to this day): one query."""
-    rows = OutcomeTally.objects.exclude(measure__in=EVALUATION_MEASURES).filter(
-        Q(due_on__isnull=True) | Q(due_on__lt=today)
+    (excluded; None: to this day), of every request or (``funds``) of the requests those fund envelopes paid
+    for: one query."""
+    rows = (
+        OutcomeTally.objects.filter(fund=EVERY_REQUEST)
+        if funds is None
+        else OutcomeTally.objects.filter(fund__in=funds)
     )
+    rows = rows.exclude(measure__in=EVALUATION_MEASURES).filter(Q(due_on__isnull=True) | Q(due_on__lt=today))
     if since is not None:
         rows = rows.filter(month__gte=since)
     if until is not None:
@@ -354,7 +388,7 @@ def outcome_sums(*, since: date | None, today: date, until: date | None = None) 
 
 def ratings(*, since: datetime | None) -> tuple[float | None, int]:
     """The average rating of the evaluations made from ``since`` (a month's start) on, and how many: one query."""
-    rows = OutcomeTally.objects.filter(measure=Measure.RATED)
+    rows = OutcomeTally.objects.filter(measure=Measure.RATED, fund=EVERY_REQUEST)
     if since is not None:
         rows = rows.filter(month__gte=month_of(since))
     got = rows.aggregate(n=Sum("n"), total=Sum("total"))
@@ -373,7 +407,9 @@ class EvaluationSums:
 def evaluation_sums(*, since: date, until: date) -> EvaluationSums:
     """The evaluations made from the month ``since`` up to the month ``until`` (excluded): one query."""
     rows = (
-        OutcomeTally.objects.filter(measure__in=EVALUATION_MEASURES, month__gte=since, month__lt=until)
+        OutcomeTally.objects.filter(
+            measure__in=EVALUATION_MEASURES, fund=EVERY_REQUEST, month__gte=since, month__lt=until
+        )
         .order_by()
         .values_list("measure")
         .annotate(n=Sum("n"), total=Sum("total"))

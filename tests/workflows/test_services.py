@@ -334,12 +334,14 @@ def quiet():
         ("submitted", "request_info", "hub", 15),
         ("expert_matching", "accept_assignment", "expert", 11),
         # and whether the approver declared a tie to the city; and the grant tally: the request's approved grants
-        # read before and after (1 query each), the difference added (3)
-        ("funding_review", "approve_funding", "mu", 23),
+        # read before and after (1 query each), the difference added (3); and the outcome tally, whose cells of
+        # the envelope now count the request: read before and after (5 queries each), the difference added (3)
+        ("funding_review", "approve_funding", "mu", 36),
         ("in_delivery", "report_delivery", "expert", 17),  # the delivered request's approved grants (none here)
-        # and the outcome tally: what the request counted for read before and after (4 queries each), the
-        # difference added (3); the same for any request, whatever its history
-        ("delivered", "evaluate", "focal", 21),
+        # and the outcome tally: what the request counted for read before and after (5 queries each: its
+        # targets, values, follow-ups, evaluation and grants), the difference added (3); the same for any request,
+        # whatever its history
+        ("delivered", "evaluate", "focal", 23),
     ],
 )
 def test_a_move_costs_a_bounded_number_of_queries(

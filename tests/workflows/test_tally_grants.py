@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from helpdesk.models import StrategicPriority
+from helpdesk.models import StrategicPriority, SupportRequest
 from tests.factories import FundEnvelopeFactory, UserFactory
 from workflows.models import FundApplication, FundEnvelope, FundingSource, GrantTally
+from workflows.outcome_stats import outcome_figures
 from workflows.reports import annual_report, grant_report
 from workflows.services import transition_perform
 from workflows.tally import tally_differences, tally_rebuild
@@ -78,10 +79,23 @@ def test_the_donors_report_reads_the_envelopes_of_its_source_and_year(net):
     source = FundingSource.objects.create(code="eu", name="European Union")
     FundEnvelope.objects.filter(pk=net.envelope.pk).update(source=source)
     _funded(net, 4, deliver=True)
+    _funded(net, 2, deliver=False)
+    elsewhere = FundEnvelopeFactory(
+        region=net.other_region, fiscal_year=net.envelope.fiscal_year, amount=Decimal("50000")
+    )
+    other = _funded(net, 3, deliver=True)  # paid from an envelope of no source
+    FundApplication.objects.filter(request=other).update(envelope=elsewhere)
+    tally_rebuild()  # moved straight in the table
     report = grant_report(source, net.envelope.fiscal_year)
     (total,) = report.totals
-    assert (total.grants, total.committed, total.disbursed) == (1, Decimal("10000"), Decimal("10000"))
+    assert (total.grants, total.committed, total.disbursed) == (2, Decimal("20000"), Decimal("10000"))
     assert grant_report(source, net.envelope.fiscal_year - 1).totals == []
+    # Its outcomes: those of the requests its grants paid for, from the outcome tally's cells of its envelopes, as
+    # a scan of those requests gives them.
+    paid = FundApplication.objects.filter(status="approved", envelope__source=source).values("request_id")
+    scanned = outcome_figures(SupportRequest.objects.filter(pk__in=paid))
+    assert report.outcomes == scanned
+    assert sum(row.planned or 0 for row in scanned.rows) == 2
 
 
 def test_a_move_that_approves_nothing_reads_nothing_of_the_grants(net):

@@ -213,8 +213,8 @@ def test_a_move_that_writes_outcomes_reads_the_request_twice_and_adds_in_three_q
     assert len(tally) == 3  # insert the missing cells, lock them in order, add
     month = month_of(timezone.now())
     assert contribution_of(SupportRequest.objects.get(pk=request.pk)).nonzero() == {
-        (month, 0, 0, "rated", None): (1, 400),
-        (month, 0, 0, "recommended", None): (1, 0),
+        (month, 0, 0, "rated", None, 0): (1, 400),
+        (month, 0, 0, "recommended", None, 0): (1, 0),
     }
 
 

@@ -25,6 +25,7 @@ from workflows.moves.base import Move
 from workflows.moves.common import assignments_wind_up, delivery_date_agree
 from workflows.moves.outcomes import outcomes_plan
 from workflows.tally_grants import grant_tally_mark
+from workflows.tally_outcomes import outcome_tally_mark
 
 
 def four_eyes_threshold() -> Decimal:
@@ -150,7 +151,9 @@ def approve_funding(request: SupportRequest, move: Move) -> str:
         # Another approval spent the envelope between the check above and this update.
         envelope.refresh_from_db(fields=["committed"])
         raise _refuse(move, _remaining_message(envelope), "envelope_exhausted", "amount_approved")
+    # The request's outcomes count again in the cells of the envelope that pays for it (a donor's grant report).
     grant_tally_mark(request, move)
+    outcome_tally_mark(request, move)
     FundApplication.objects.filter(pk=application.pk).update(
         status=FundApplication.Status.APPROVED,
         amount_approved=amount,
