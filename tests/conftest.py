@@ -6,24 +6,14 @@ from django.conf import settings
 from django.core.cache import cache
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from tests.built_once import settings_of_every_test
 from tests.s3 import s3_bucket, s3_server  # noqa: F401  (fixtures, found by pytest by their names here)
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    # Fast hashing and private uploads in a throw-away folder: the production choices stay untouched.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
-        },
-    }
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.AXES_ENABLED = False
-    # Suites post fast as one person; the rate limits' own tests turn them on (tests/web/test_ratelimits.py).
-    settings.RATELIMIT_ENABLE = False
+    for name, value in settings_of_every_test(tmp_path / "private").items():
+        setattr(settings, name, value)
     # Each test builds its own network, often with the same ids: nothing cached may outlive it.
     cache.clear()
     yield
