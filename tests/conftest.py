@@ -4,29 +4,51 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from whitenoise.middleware import WhiteNoiseMiddleware
 
+from tests.built_once import settings_of_every_test
 from tests.s3 import s3_bucket, s3_server  # noqa: F401  (fixtures, found by pytest by their names here)
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    # Fast hashing and private uploads in a throw-away folder: the production choices stay untouched.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
-        },
-    }
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.AXES_ENABLED = False
-    # Suites post fast as one person; the rate limits' own tests turn them on (tests/web/test_ratelimits.py).
-    settings.RATELIMIT_ENABLE = False
+    for name, value in settings_of_every_test(tmp_path / "private").items():
+        setattr(settings, name, value)
     # Each test builds its own network, often with the same ids: nothing cached may outlive it.
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """WhiteNoise lists every static file (some 480, each with its headers) whenever its middleware is made, and
+    the test Client makes the middleware anew for each Client: 0.1 s a client, most of the time of the suites that
+    open a page as one person after another. The files do not change during a run: the first listing is kept and
+    each later middleware with the same settings is given the same files (what one production process does)."""
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.index_file,
+            self.add_headers_function,
+            tuple(settings.STATICFILES_DIRS),
+            tuple(settings.INSTALLED_APPS),
+        )
+        if key not in listed:
+            before = dict(self.files)
+            list_files(self)
+            listed[key] = {url: file for url, file in self.files.items() if before.get(url) is not file}
+        self.files.update(listed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders)
+        yield
 
 
 def pytest_report_header(config):

@@ -6,6 +6,7 @@ fails here. List pages and detail checks are tested to agree for every role.
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from helpdesk.access import can
 from helpdesk.models import SupportRequest
 from helpdesk.selectors import visible_requests
 from tests.access_world import ROLES, World, build_world
+from tests.built_once import built_once, copy_files
 from tests.factories import FundEnvelopeFactory, UserFactory
 from tests.permission_cases import CASES, EXTRA_PEOPLE, LIST_PAGES, Case
 from workflows.audit import log_append
@@ -33,6 +35,22 @@ EXCLUDED = {
     "api/v1/": "the API has its own matrix (tests/web/api/test_permissions.py), which runs these pages' rules over it",
 }
 REFERENCE = re.compile(r"SCN-\d{4}-\d{6}")
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The world is built once for the module and each test runs in a transaction rolled back inside it
+    # (tests/built_once.py): building it took longer than most rows' requests, and every test reads the same world.
+    with built_once(django_db_blocker, tmp_path_factory.mktemp("access-world")) as files:
+        yield build_world(), files
+
+
+@pytest.fixture
+def world(shared_world, db, tmp_path) -> World:
+    built, files = shared_world
+    copy_files(files, tmp_path)
+    # A copy of the Python objects: what one test refreshes or edits is not the next test's starting point.
+    return copy.deepcopy(built)
 
 
 def _patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
@@ -79,8 +97,7 @@ def _status(world: World, case: Case, role: str) -> int:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_status_of_every_url_for_every_role(case):
-    world = build_world()
+def test_status_of_every_url_for_every_role(case, world):
     wrong = {}
     expected = {**case.expect, **case.extra}
     for role in expected:
@@ -93,10 +110,9 @@ def test_status_of_every_url_for_every_role(case):
     assert not wrong, f"{case.name}: {wrong}"
 
 
-def test_a_draft_is_the_citys_own_until_it_is_submitted(client):
+def test_a_draft_is_the_citys_own_until_it_is_submitted(client, world):
     """Its page, its place in every list and ``can(view)``: the city's focal points only, not its hub nor the
     management unit; once submitted, everyone who sees the city's requests."""
-    world = build_world()
     expected = {role: 302 if role == "anonymous" else 200 if role == "own_city" else 404 for role in ROLES}
     for role in ROLES:
         person = world.user(role)
@@ -113,8 +129,7 @@ def test_a_draft_is_the_citys_own_until_it_is_submitted(client):
         assert can(world.user(role), "view", world.draft) and world.draft in visible_requests(world.user(role))
 
 
-def test_admin_refuses_everyone_who_is_not_staff(client):
-    world = build_world()
+def test_admin_refuses_everyone_who_is_not_staff(client, world):
     for role in ROLES:
         person = world.user(role)
         client.logout()
@@ -135,8 +150,7 @@ def _listed(client: Client, name: str) -> set[str]:
     return set(REFERENCE.findall(body))
 
 
-def test_list_pages_and_detail_checks_agree_for_every_role():
-    world = build_world()
+def test_list_pages_and_detail_checks_agree_for_every_role(world):
     references = set(SupportRequest.objects.values_list("reference", flat=True))
     for role in ROLES:
         person = world.user(role)
@@ -153,10 +167,9 @@ def test_list_pages_and_detail_checks_agree_for_every_role():
             assert listed <= opens, f"{role} sees on {page} requests that do not open: {sorted(listed - opens)}"
 
 
-def test_the_record_on_the_request_page_shows_to_exactly_those_can_allows():
+def test_the_record_on_the_request_page_shows_to_exactly_those_can_allows(world):
     """The grant, each delivery report, the evaluation and the fund decisions, role by role: what the page
     shows is what ``can`` answers, and that is the table below."""
-    world = build_world()
     req = world.req
     hub, assigned, mu = world.user("hub_region"), world.user("assigned_expert"), world.user("management")
     now = timezone.now()

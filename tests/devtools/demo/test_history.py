@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from devtools.demo.notifications import seed_scale_notifications
 from devtools.demo.scale import seed_scale
 from helpdesk.models import RequestState, SupportRequest
 from notifications.models import Notification
+from tests.built_once import built_once, copy_files
 from workflows.audit import audit_verify
 from workflows.follow_ups import add_months
 from workflows.lifecycle import TRIAGE
@@ -34,14 +36,32 @@ from workflows.models import (
 S = RequestState
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    # Every test here only reads what the seeders wrote, and seeding took most of each test's time: it is done
+    # once for the module, inside a transaction rolled back at its end (tests/built_once.py); each test's own
+    # transaction is a savepoint inside it.
+    with built_once(django_db_blocker, tmp_path_factory.mktemp("scale-history")) as files:
+        call_command("seed_demo", stdout=StringIO())
+        added = seed_scale(count=400, cities=60, experts=30)
+        history = seed_scale_history(first_id=added.first_id, last_id=added.last_id)
+        notified = seed_scale_notifications(first_id=added.first_id, last_id=added.last_id)
+        # The moment the seeding finished: what the tests compare the follow-ups' times with, as when each
+        # test seeded for itself and looked at once (a later clock would see follow-ups fall due meanwhile).
+        yield (added.first_id, added.last_id, history, notified, timezone.now()), files
+
+
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", stdout=StringIO())
-    added = seed_scale(count=400, cities=60, experts=30)
-    history = seed_scale_history(first_id=added.first_id, last_id=added.last_id)
-    notified = seed_scale_notifications(first_id=added.first_id, last_id=added.last_id)
-    bulk = SupportRequest.objects.filter(pk__gte=added.first_id, pk__lte=added.last_id)
-    return bulk, history, notified
+def seeded(seeded_once, db, tmp_path):
+    (first_id, last_id, history, notified, _seeded_at), files = seeded_once
+    copy_files(files, tmp_path)
+    bulk = SupportRequest.objects.filter(pk__gte=first_id, pk__lte=last_id)
+    return bulk, copy.deepcopy(history), copy.deepcopy(notified)
+
+
+@pytest.fixture
+def seeded_at(seeded_once):
+    return seeded_once[0][-1]
 
 
 def test_every_trail_is_intact_and_ends_in_its_requests_state(seeded):
@@ -148,9 +168,9 @@ def test_values_are_reported_at_delivery_and_confirmed_at_evaluation(seeded):
     assert any(confirmed[t] == reached[t] for t in confirmed) and any(confirmed[t] != reached[t] for t in confirmed)
 
 
-def test_follow_ups_fall_due_after_delivery_and_only_answers_hold_values(seeded):
+def test_follow_ups_fall_due_after_delivery_and_only_answers_hold_values(seeded, seeded_at):
     bulk, history, _notified = seeded
-    now = timezone.now()
+    now = seeded_at
     follow_ups = list(FollowUp.objects.filter(request__in=bulk).select_related("request").prefetch_related("values"))
     assert len(follow_ups) == history["follow_ups"] > 0
     assert {f.status for f in follow_ups} == {"open", "answered", "missed"}
