@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -63,6 +64,13 @@ def count_text(count: int | None) -> str:
     """A count as the page prints it; a suppressed one as "fewer than 5"."""
     if count is None:
         return gettext("fewer than %(n)s") % {"n": number_format(SMALL_COUNT)}
+    return _grouped_count(count, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _grouped_count(count: int, language: str | None) -> str:
+    # ``number_format`` reads the language's format settings on every call (some 10 µs): a figures page prints
+    # hundreds of counts, mostly the same few, in its charts' titles and tables.
     return number_format(count, force_grouping=True)
 
 
@@ -97,7 +105,7 @@ def _bar(count: float | None, url: str, label: str, text: Callable[[float], str]
 
 
 def _grouped(value: float) -> str:
-    return number_format(value, force_grouping=True)
+    return count_text(value) if isinstance(value, int) else number_format(value, force_grouping=True)
 
 
 def ranked_chart(

@@ -67,6 +67,12 @@ class Counts:
         else:
             self.open += count
 
+    def merge(self, other: Counts) -> None:
+        self.filed += other.filed
+        self.met += other.met
+        self.unmet += other.unmet
+        self.open += other.open
+
     def add_outcome(self, outcome: str, count: int) -> None:
         """Add ``count`` requests of one outcome as the tally names it (``workflows.tally.MET`` …)."""
         self.filed += count
@@ -188,8 +194,11 @@ def needs_map(user: User, *, year: int, region_id: int | None = None, lines: boo
     # Hub staff without a hub read nothing (``needs_requests``).
     if region_id is not None or management:
         for country, theme, outcome, count in need_counts(year=year, region_id=region_id):
-            for counts in (by_theme_country[(theme, country)], by_theme[theme], by_country[country], total):
-                counts.add_outcome(outcome, count)
+            by_theme_country[(theme, country)].add_outcome(outcome, count)
+        # The lines and columns from the cells (a few hundred), not again from each row read.
+        for (theme, country), cell in by_theme_country.items():
+            for counts in (by_theme[theme], by_country[country], total):
+                counts.merge(cell)
         for q, outcome, count in need_counts_by_quarter(year=year, region_id=region_id):
             by_quarter[q].add_outcome(outcome, count)
         if lines:

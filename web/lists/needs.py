@@ -149,8 +149,10 @@ class QueueLinks:
         return self.path + query + self._period(quarter)
 
     def pair(self, counts: Counts, *, theme: str = "", country: str = "") -> tuple[Link, Link]:
-        filed = self.url(theme=theme, country=country)
-        return Link(counts.filed, filed), Link(counts.unmet, self.url(theme=theme, country=country, outcome="unmet"))
+        """The cell's two links; a count of none links nowhere (the page prints it without a link)."""
+        filed = self.url(theme=theme, country=country) if counts.filed else ""
+        unmet = self.url(theme=theme, country=country, outcome="unmet") if counts.unmet else ""
+        return Link(counts.filed, filed), Link(counts.unmet, unmet)
 
 
 @dataclass(frozen=True)
