@@ -27,14 +27,12 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from helpdesk.models import Region, StrategicPriority, SupportKind, SupportRequest, Theme, localized_name
-from workflows.models import FundApplication, FundEnvelope, FundingSource, GrantTally
+from workflows.models import FundEnvelope, FundingSource, GrantTally
 from workflows.outcome_stats import OutcomeFigures, outcome_figures_suppressed, outcome_figures_tallied
 from workflows.stats import FIGURES_SECONDS, FILED, SMALL_COUNT, FigureRow, rows_suppressed, small
 from workflows.tally import Measure, tally_sums
 from workflows.tally_grants import grant_lines
 from workflows.tally_outcomes import evaluation_sums
-
-APPROVED = FundApplication.Status.APPROVED
 
 
 @dataclass(frozen=True)
