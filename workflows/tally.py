@@ -23,18 +23,20 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from helpdesk.models import Region, RequestState, SupportRequest
 from workflows.models import RequestTally
+from workflows.tally_cells import cells_add
 
 if TYPE_CHECKING:
     from workflows.tally_grants import GrantDifference
 
 Measure = RequestTally.Measure
 Key = tuple[str, str, date, str]  # (measure, dimension, month, value)
+CELL_FIELDS = ("measure", "dimension", "month", "value")  # a ``Key``'s, in its order
 # What a request's contribution is read from.
 FIELDS = (
     "state",
@@ -138,35 +140,10 @@ def contributions_of(request: SupportRequest) -> Counter[Key]:
     return contributions(row)
 
 
-def _cell(key: Key) -> Q:
-    measure, dimension, month, value = key
-    return Q(measure=measure, dimension=dimension, month=month, value=value)
-
-
 def tally_apply(change: Mapping[Key, int]) -> None:
-    """Add ``change`` to the tally, inside the caller's transaction: three queries whatever the change.
-
-    Safe with several workers on PostgreSQL: the missing cells are inserted first (``ON CONFLICT DO NOTHING``:
-    a worker inserting the same cell waits for the first to commit, then inserts nothing), then every cell is
-    locked in one fixed order (``SELECT … FOR UPDATE ORDER BY`` the cell's key), so two moves touching the same
-    cells wait for each other instead of deadlocking, then one ``UPDATE`` adds each delta with ``n = n + d``,
-    computed by the database on the locked row, never a value read earlier. SQLite runs one writer at a time.
-    """
-    keys = sorted(key for key, delta in change.items() if delta)
-    if not keys:
-        return
-    RequestTally.objects.bulk_create(
-        [RequestTally(measure=m, dimension=d, month=month, value=v, n=0) for m, d, month, v in keys],
-        ignore_conflicts=True,
-    )
-    cells = Q()
-    for key in keys:
-        cells |= _cell(key)
-    locked = RequestTally.objects.select_for_update().filter(cells).order_by("measure", "dimension", "month", "value")
-    list(locked.values_list("pk", flat=True))
-    RequestTally.objects.filter(cells).update(
-        n=F("n") + Case(*(When(_cell(key), then=Value(change[key])) for key in keys), default=Value(0))
-    )
+    """Add ``change`` to the tally, inside the caller's transaction: three queries whatever the change, race-safe
+    (``workflows.tally_cells.cells_add``)."""
+    cells_add(RequestTally, CELL_FIELDS, ["n"], {key: (delta,) for key, delta in change.items()})
 
 
 def tally_move(before: Counter[Key], request: SupportRequest) -> None:

@@ -21,10 +21,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Case, F, Q, QuerySet, Sum, Value, When
+from django.db.models import QuerySet, Sum
 
 from helpdesk.models import SupportRequest
 from workflows.models import FundApplication, GrantTally
+from workflows.tally_cells import cells_add
 from workflows.tally_outcomes import hundredths as hundredths_of
 
 if TYPE_CHECKING:
@@ -69,31 +70,10 @@ def _minus(after: dict[Key, Line], before: dict[Key, Line]) -> dict[Key, Line]:
     return change
 
 
-def _cell(key: Key) -> Q:
-    return Q(envelope_id=key[0], priority=key[1])
-
-
 def grant_tally_apply(change: dict[Key, Line]) -> None:
-    """Add ``change`` to the tally inside the caller's transaction: three queries, race-safe as
-    ``workflows.tally.tally_apply`` (missing cells inserted first, then locked in one order, then added to by the
-    database on the locked rows)."""
-    keys = sorted(key for key, line in change.items() if any(line))
-    if not keys:
-        return
-    GrantTally.objects.bulk_create(
-        [GrantTally(envelope_id=envelope, priority=priority) for envelope, priority in keys], ignore_conflicts=True
-    )
-    cells = Q()
-    for key in keys:
-        cells |= _cell(key)
-    list(GrantTally.objects.select_for_update().filter(cells).order_by("envelope_id", "priority").values("pk"))
-
-    def added(column: int) -> Case:
-        return Case(*(When(_cell(k), then=Value(change[k][column])) for k in keys), default=Value(0))
-
-    GrantTally.objects.filter(cells).update(
-        grants=F("grants") + added(0), committed=F("committed") + added(1), disbursed=F("disbursed") + added(2)
-    )
+    """Add ``change`` to the tally inside the caller's transaction: three queries, race-safe
+    (``workflows.tally_cells.cells_add``)."""
+    cells_add(GrantTally, ("envelope_id", "priority"), ["grants", "committed", "disbursed"], change)
 
 
 def grant_tally_mark(request: SupportRequest, move: Move) -> None:

@@ -23,11 +23,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models import Q, Sum
 
 from helpdesk.models import IndicatorUnit, RequestState, SupportRequest
 from workflows.models import Evaluation, FollowUp, FundApplication, OutcomeTally, OutcomeTarget, OutcomeValue
 from workflows.tally import REBUILD_BATCH, Difference, month_of
+from workflows.tally_cells import cells_add
 
 if TYPE_CHECKING:
     from workflows.moves.base import Move
@@ -36,6 +37,7 @@ Measure = OutcomeTally.Measure
 Stage = OutcomeValue.Stage
 # (month, indicator, point, measure, due date of an open follow-up, fund envelope of the request's grant or 0)
 Key = tuple[date, int, int, str, date | None, int]
+CELL_FIELDS = ("month", "indicator", "point", "measure", "due_on", "fund")  # a ``Key``'s, in its order
 EVERY_REQUEST = 0  # the fund of the cells that count every request (the others count again those a fund paid for)
 OVERALL = 0  # the indicator of the follow-ups counted once per request
 APPROVED = FundApplication.Status.APPROVED.value  # (a migration's historical model has no ``Status``)
@@ -221,32 +223,10 @@ def outcome_tally_kept(request_ids: Collection[int]) -> Iterator[None]:
     outcome_tally_apply(_contributions(ids).minus(before))
 
 
-def _cell(key: Key) -> Q:
-    month, indicator, point, measure, due, fund = key
-    return Q(month=month, indicator=indicator, point=point, measure=measure, due_on=due, fund=fund)
-
-
 def outcome_tally_apply(change: Cells) -> None:
-    """Add ``change`` to the tally inside the caller's transaction, three queries, race-safe as
-    ``workflows.tally.tally_apply`` is: missing cells inserted (conflicts ignored), every cell locked in one
-    order, then one ``UPDATE`` adding each delta on the locked rows."""
-    deltas = change.nonzero()
-    keys = sorted(deltas, key=lambda k: (k[5], k[0], k[1], k[2], k[3], k[4] or date.min))
-    if not keys:
-        return
-    OutcomeTally.objects.bulk_create(
-        [OutcomeTally(month=m, indicator=i, point=p, measure=s, due_on=d, fund=f) for m, i, p, s, d, f in keys],
-        ignore_conflicts=True,
-    )
-    cells = Q()
-    for key in keys:
-        cells |= _cell(key)
-    locked = OutcomeTally.objects.select_for_update().filter(cells)
-    list(locked.order_by("fund", "month", "indicator", "point", "measure", "due_on").values_list("pk", flat=True))
-    OutcomeTally.objects.filter(cells).update(
-        n=F("n") + Case(*(When(_cell(k), then=Value(deltas[k][0])) for k in keys), default=Value(0)),
-        total=F("total") + Case(*(When(_cell(k), then=Value(deltas[k][1])) for k in keys), default=Value(0)),
-    )
+    """Add ``change`` to the tally inside the caller's transaction: three queries, race-safe
+    (``workflows.tally_cells.cells_add``)."""
+    cells_add(OutcomeTally, CELL_FIELDS, ["n", "total"], change.nonzero())
 
 
 def outcome_tally_mark(request: SupportRequest, move: Move) -> None:
