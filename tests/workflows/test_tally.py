@@ -3,6 +3,7 @@ the requests gives."""
 
 from __future__ import annotations
 
+import importlib
 import statistics
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -10,13 +11,14 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helpdesk.models import RequestState, SupportRequest
-from tests.factories import FundEnvelopeFactory, hub_staff, management
+from tests.factories import FundEnvelopeFactory, focal_point, hub_staff, management
 from tests.workflows.conftest import PATHS
 from workflows.models import RequestTally
 from workflows.needs import needs_map
@@ -24,6 +26,7 @@ from workflows.reports import annual_report
 from workflows.services import transition_perform
 from workflows.stats import PERIODS, period_for, steering_figures
 from workflows.tally import (
+    ALL_HUBS,
     MET,
     OPEN,
     UNMET,
@@ -172,8 +175,39 @@ def _quarter(moment: datetime) -> int:
     return (month_of(moment).month - 1) // 3 + 1
 
 
+def _other_hub_requests(net) -> None:
+    """Two requests of the other hub, in 2025: one triaged (declined), one waiting, so that the network's map
+    (cells of every hub) differs from the first hub's."""
+    people = {**net.people, "focal": focal_point(net.far_city), "hub": net.people["other_hub"]}
+    moment = datetime(2025, 8, 4, 10, 0, tzinfo=UTC)
+    for path in ("declined", "submitted"):
+        with time_machine.travel(moment, tick=False):
+            request = net.request(city=net.far_city, submitted_by=people["focal"], theme="young_cities")
+        for transition, who in PATHS[path]:
+            moment += timedelta(hours=30)
+            with time_machine.travel(moment, tick=False):
+                request = transition_perform(
+                    request=request, transition=transition, actor=people[who], data=net.data(transition)
+                )
+
+
+def test_the_migration_counts_every_hubs_cells_from_the_hubs_cells(world, net):
+    """Migration 0016 writes the needs page's cells of every hub from each hub's cells: the tally then equals a
+    recount, whether those cells were missing or wrong (0013, run with today's code, writes them too)."""
+    _other_hub_requests(net)
+    every_hub = RequestTally.objects.filter(dimension=ALL_HUBS)
+    assert every_hub.count() > 0
+    every_hub.filter(measure=Measure.NEED_YEAR).delete()
+    every_hub.filter(measure=Measure.ANSWER_QUARTER).update(n=99)
+    assert tally_differences()
+    migration = importlib.import_module("workflows.migrations.0016_need_tally_every_hub")
+    migration.every_hub_cells_add(apps, None)
+    assert tally_differences() == []
+
+
 @pytest.mark.parametrize("reader", ["hub", "management"])
 def test_the_needs_map_from_the_tally_equals_a_scan_of_the_requests(world, net, reader):
+    _other_hub_requests(net)
     person = hub_staff(net.region) if reader == "hub" else management()
     for year in (2025, 2026):
         needs = needs_map(person, year=year)
@@ -181,6 +215,8 @@ def test_the_needs_map_from_the_tally_equals_a_scan_of_the_requests(world, net, 
             created_at__gte=datetime(year, 1, 1, tzinfo=timezone.get_default_timezone()),
             created_at__lt=datetime(year + 1, 1, 1, tzinfo=timezone.get_default_timezone()),
         )
+        if reader == "hub":
+            rows = rows.filter(region=net.region)
         scanned: Counter[tuple[str, str, int, str]] = Counter()
         for theme, country, created, state in rows.values_list("theme", "city__country", "created_at", "state"):
             scanned[(theme, country, _quarter(created), need_outcome(state))] += 1
@@ -193,6 +229,14 @@ def test_the_needs_map_from_the_tally_equals_a_scan_of_the_requests(world, net, 
         }
         assert tallied == dict(scanned)
         assert needs.total.filed == sum(scanned.values())
+        # The page's year and quarter cells (of the hub, or of every hub) add up as the lines do.
+        for (theme, country), counts in needs.by_theme_country.items():
+            assert counts.filed == sum(n for (t, c, _q, _o), n in scanned.items() if (t, c) == (theme, country))
+            assert counts.unmet == sum(scanned[(theme, country, q, UNMET)] for q in (1, 2, 3, 4))
+        assert sum(c.filed for c in needs.by_theme_country.values()) == sum(scanned.values())
+        for q, counts in needs.by_quarter.items():
+            assert counts.filed == sum(n for (_t, _c, quarter, _o), n in scanned.items() if quarter == q)
+            assert counts.met == sum(n for (_t, _c, quarter, o), n in scanned.items() if (quarter, o) == (q, MET))
         for theme, median in needs.median_by_theme.items():
             answered = list(
                 rows.filter(theme=theme, time_to_triage__isnull=False).values_list("time_to_triage", flat=True)
