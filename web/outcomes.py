@@ -40,6 +40,11 @@ class PlannedTargets:
         return self._rows
 
 
+def months_after_text(months: int) -> str:
+    """A follow-up's point in time: "after 6 months"."""
+    return ngettext("after %(months)s month", "after %(months)s months", months) % {"months": months}
+
+
 def plain(value: Decimal | None) -> str:
     """``value`` as an input holds it: no exponent, no trailing zeros ("12", "12.5"); blank for unknown."""
     if value is None:

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from web.charts import count_text
 from web.downloads import Cell, Table
-from web.outcomes import sustained_text
+from web.outcomes import months_after_text, sustained_text
 from workflows.outcome_stats import OutcomeFigures
 from workflows.reports import AnnualReport, GrantReport, GrantRow
 from workflows.stats import FigureRow
@@ -51,10 +51,6 @@ def _grants(title: str, group: str, rows: Sequence[GrantRow], *, disbursed: bool
     return Table(title, columns, lines)
 
 
-def _months(months: int) -> str:
-    return ngettext("after %(months)s month", "after %(months)s months", months) % {"months": months}
-
-
 def outcome_tables(outcomes: OutcomeFigures) -> list[Table]:
     """The outcomes' two tables, as the page shows them."""
     reached = Table(
@@ -85,7 +81,7 @@ def outcome_tables(outcomes: OutcomeFigures) -> list[Table]:
     follow_rows: list[list[Cell]] = [
         [
             gettext("Every request"),
-            _months(point.months),
+            months_after_text(point.months),
             _count(point.asked),
             _count(point.answered),
             _count(point.missing),
@@ -103,7 +99,7 @@ def outcome_tables(outcomes: OutcomeFigures) -> list[Table]:
             follow_rows.append(
                 [
                     row.label,
-                    _months(point.months),
+                    months_after_text(point.months),
                     _count(point.asked),
                     _count(point.answered),
                     _count(point.missing),

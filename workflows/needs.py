@@ -49,7 +49,7 @@ YEARS_OFFERED = 5
 EARLIEST_YEAR = 2000
 
 
-@dataclass
+@dataclass(slots=True)
 class Counts:
     """Requests filed, and how they stand today: ``filed == met + unmet + open`` (``open``: in progress)."""
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from helpdesk.models import (
@@ -27,7 +28,7 @@ from helpdesk.models import (
     Theme,
     localized_name,
 )
-from workflows.models import FundApplication, FundEnvelope
+from workflows.models import FundEnvelope, GrantTally
 from workflows.selectors import current_fiscal_year, overdue_requests
 from workflows.tally import Measure, month_of, tally_by_month, tally_sums
 from workflows.tally_outcomes import ratings
@@ -164,10 +165,14 @@ def _by_month(now: datetime) -> list[MonthRow]:
 
 def _fund(fiscal_year: int, regions: Mapping[int, str]) -> list[FundRow]:
     """Each hub's envelope for ``fiscal_year`` with its committed total and how many grants make it up."""
+    # The grants from the grant tally (a row per envelope and priority), not a count of the year's applications.
+    grants = (
+        GrantTally.objects.filter(envelope=OuterRef("pk")).order_by().values("envelope").annotate(n=Sum("grants"))
+    )
     envelopes = (
         FundEnvelope.objects.filter(fiscal_year=fiscal_year)
         .order_by()
-        .annotate(grants=Count("applications", filter=Q(applications__status=FundApplication.Status.APPROVED)))
+        .annotate(grants=Coalesce(Subquery(grants.values("n")), 0))
         .values_list("region_id", "currency", "amount", "committed", "grants")
     )
     rows = [

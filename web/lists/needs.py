@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from html import escape
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -33,8 +34,9 @@ OUTCOME_STATES = {
 }
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
+    """A count and the queue it counts ("" when there is nothing to link to). A tuple: a page builds thousands."""
+
     count: int
     url: str
 
