@@ -257,6 +257,9 @@ class FundApplication(models.Model):
             models.Index(fields=["status", "created_at"], name="fund_status_created"),
             # What each envelope's pending applications ask, summed from the index (the fund queue's balances).
             models.Index(fields=["envelope", "status", "amount_requested"], name="fund_envelope_status"),
+            # The emergency applications above the fund queue's pages: a handful, found without reading every
+            # pending one (1.2 ms at 3,018 pending applications without it).
+            models.Index(fields=["status"], condition=models.Q(emergency=True), name="fund_emergency_status"),
         ]
         constraints = [
             models.UniqueConstraint(
