@@ -111,6 +111,9 @@ class NeedsPage:
     by_quarter_median: list[MedianRow]
 
 
+NO_LINKS = (Link(0, ""), Link(0, ""))  # a cell of no request
+
+
 @lru_cache(maxsize=4096)
 def _param(name: str, value: str) -> str:
     """``name=value`` as ``urlencode`` writes it."""
@@ -143,18 +146,39 @@ class QueueLinks:
         return found
 
     def url(self, *, theme: str = "", country: str = "", quarter: int | None = None, outcome: str = "") -> str:
-        query = _param("state", OUTCOME_STATES[outcome]) + self.region
-        if theme:
-            query += "&" + _param("theme", theme)
-        if country:
-            query += "&" + _param("country", country)
-        return self.path + query + self._period(quarter)
+        return self._prefix(outcome) + self._filters(theme, country) + self._period(quarter)
+
+    def _prefix(self, outcome: str) -> str:
+        return self.path + _param("state", OUTCOME_STATES[outcome]) + self.region
+
+    @staticmethod
+    def _filters(theme: str, country: str) -> str:
+        return (f"&{_param('theme', theme)}" if theme else "") + (f"&{_param('country', country)}" if country else "")
 
     def pair(self, counts: Counts, *, theme: str = "", country: str = "") -> tuple[Link, Link]:
         """The cell's two links; a count of none links nowhere (the page prints it without a link)."""
         filed = self.url(theme=theme, country=country) if counts.filed else ""
         unmet = self.url(theme=theme, country=country, outcome="unmet") if counts.unmet else ""
         return Link(counts.filed, filed), Link(counts.unmet, unmet)
+
+    def row(self, country: str, counts: list[Counts | None], themes: list[str]) -> list[tuple[Link, Link]]:
+        """``pair`` for each of a country's cells (``counts``, None for none, in the order of ``themes``): the
+        table's hundreds of cells share their parts, so each address is joined from parts encoded once."""
+        filed_start, unmet_start = self._prefix(""), self._prefix("unmet")
+        country_part, year = self._filters("", country), self._period(None)
+        cells = []
+        for theme, c in zip(themes, counts, strict=True):
+            if c is None:
+                cells.append(NO_LINKS)
+                continue
+            end = self._filters(theme, "") + country_part + year
+            cells.append(
+                (
+                    Link(c.filed, filed_start + end if c.filed else ""),
+                    Link(c.unmet, unmet_start + end if c.unmet else ""),
+                )
+            )
+        return cells
 
 
 @dataclass(frozen=True)
@@ -213,11 +237,10 @@ def needs_page(needs: NeedsMap) -> NeedsPage:
     ]
     writer = CellWriter()
     matrix = []
+    themes = [theme.key for theme in needs.themes]
     for country in needs.countries:
-        cells = [
-            links.pair(needs.counts(theme.key, country.key), theme=theme.key, country=country.key)
-            for theme in needs.themes
-        ]
+        counts = [needs.by_theme_country.get((theme, country.key)) for theme in themes]
+        cells = links.row(country.key, counts, themes)
         total = links.pair(needs.by_country[country.key], country=country.key)
         matrix.append(MatrixRow(country.label, cells, total, writer.row(cells, total)))
     return NeedsPage(
