@@ -17,8 +17,10 @@ from django.utils.translation import gettext, ngettext, pgettext
 
 from web.charts import count_text
 from web.forms.moves import PageMove
+from web.outcome_tables import OutcomeLines, outcome_lines
 from web.outcomes import months_after_text, sustained_text
 from workflows.lifecycle import STATE_SPECS
+from workflows.outcome_stats import OutcomeFigures
 from workflows.spec import MoveTone, Tone, TransitionSpec
 
 register = template.Library()
@@ -137,6 +139,13 @@ def move_button(move: PageMove | TransitionSpec) -> str:
 def count_words(value: int | None) -> str:
     """A figure's count, or "fewer than 5" where the steering committee's page suppresses it."""
     return count_text(value)
+
+
+@register.simple_tag
+def outcome_table_lines(outcomes: OutcomeFigures) -> OutcomeLines:
+    """The outcome tables' lines as ``web.outcome_tables`` writes them:
+    ``{% outcome_table_lines outcomes as lines %}``."""
+    return outcome_lines(outcomes)
 
 
 @register.filter
