@@ -166,9 +166,7 @@ def _by_month(now: datetime) -> list[MonthRow]:
 def _fund(fiscal_year: int, regions: Mapping[int, str]) -> list[FundRow]:
     """Each hub's envelope for ``fiscal_year`` with its committed total and how many grants make it up."""
     # The grants from the grant tally (a row per envelope and priority), not a count of the year's applications.
-    grants = (
-        GrantTally.objects.filter(envelope=OuterRef("pk")).order_by().values("envelope").annotate(n=Sum("grants"))
-    )
+    grants = GrantTally.objects.filter(envelope=OuterRef("pk")).order_by().values("envelope").annotate(n=Sum("grants"))
     envelopes = (
         FundEnvelope.objects.filter(fiscal_year=fiscal_year)
         .order_by()

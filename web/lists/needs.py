@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from html import escape
-from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -34,8 +33,9 @@ OUTCOME_STATES = {
 }
 
 
-class Link(NamedTuple):
-    """A count and the queue it counts ("" when there is nothing to link to). A tuple: a page builds thousands."""
+@dataclass(slots=True)
+class Link:
+    """A count and the queue it counts ("" when there is nothing to link to). Slotted: a page builds thousands."""
 
     count: int
     url: str
@@ -237,10 +237,10 @@ def needs_page(needs: NeedsMap) -> NeedsPage:
     ]
     writer = CellWriter()
     matrix = []
-    themes = [theme.key for theme in needs.themes]
+    theme_keys = [theme.key for theme in needs.themes]
     for country in needs.countries:
-        counts = [needs.by_theme_country.get((theme, country.key)) for theme in themes]
-        cells = links.row(country.key, counts, themes)
+        counts = [needs.by_theme_country.get((theme, country.key)) for theme in theme_keys]
+        cells = links.row(country.key, counts, theme_keys)
         total = links.pair(needs.by_country[country.key], country=country.key)
         matrix.append(MatrixRow(country.label, cells, total, writer.row(cells, total)))
     return NeedsPage(
