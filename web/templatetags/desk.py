@@ -151,7 +151,7 @@ def outcome_table_lines(outcomes: OutcomeFigures) -> OutcomeLines:
 @register.filter
 def months_after(months: int) -> str:
     """A follow-up's point in time, "after 6 months" (a filter: the outcome tables say it on every line, where a
-    ``blocktranslate`` each took 1.5 ms of the steering page)."""
+    ``blocktranslate`` per line took 0.8 ms of the outcome tables' 4 ms at 100,000 requests)."""
     return months_after_text(months)
 
 
