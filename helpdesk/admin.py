@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,7 @@ from helpdesk.models import (
     SupportRequest,
     User,
 )
+from helpdesk.signals import city_country_changed
 
 
 class ForgetsKeptLists(admin.ModelAdmin):
@@ -145,6 +147,15 @@ class CityAdmin(ForgetsKeptLists, SuperuserOnly):
     list_filter = ["region", "country", "is_member", "anonymous_to_experts"]
     search_fields = ["name", "country"]
     list_select_related = ["region"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # A new country moves the city's requests in the figures kept per country, as the desk's own edit does
+        # (``helpdesk.services.cities.city_update``), in the same transaction as the row.
+        with transaction.atomic():
+            before = City.objects.select_for_update().filter(pk=obj.pk).values_list("country", flat=True).first()
+            super().save_model(request, obj, form, change)
+            if before is not None and before != str(obj.country):
+                city_country_changed.send(sender=City, city_id=obj.pk, before=before)
 
 
 @admin.register(User)

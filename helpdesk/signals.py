@@ -20,3 +20,8 @@ resource_moved = Signal()
 # sender=Resource, resource=<Resource>, actor=<User>, step="asked" | "answered": the city's consent to a
 # resource drawn from its request was asked or given (the notifications app tells the people concerned).
 resource_consent = Signal()
+
+# sender=City, city_id=<int>, before=<str>: a city's country changed from ``before`` (an ISO code) to the one its
+# row holds now, inside the change's transaction (``helpdesk.services.cities.city_update``, the admin's edit): the
+# figures kept per country (the needs map's tally) move its requests to the new country.
+city_country_changed = Signal()

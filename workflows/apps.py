@@ -10,8 +10,9 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         # The state machine's proxy model is generated from the lifecycle table, whose move handlers use this
         # app's models: it is registered here, once they exist.
-        from helpdesk.signals import requests_anonymised
+        from helpdesk.signals import city_country_changed, requests_anonymised
         from workflows import machine  # noqa: F401
-        from workflows.receivers import on_requests_anonymised
+        from workflows.receivers import on_city_country_changed, on_requests_anonymised
 
         requests_anonymised.connect(on_requests_anonymised, dispatch_uid="workflows.requests_anonymised")
+        city_country_changed.connect(on_city_country_changed, dispatch_uid="workflows.city_country_changed")

@@ -8,6 +8,12 @@ from django.db.models import Model
 
 from helpdesk.retention import admin_history_scrub
 from workflows.models import DeliveryReport, Evaluation, ExpertAssignment, FollowUp, FundApplication
+from workflows.tally import tally_city_moved
+
+
+def on_city_country_changed(sender: Any, *, city_id: int, before: str, **kwargs: Any) -> None:
+    """A city's country changed: its requests move to the new country in the needs map's tally."""
+    tally_city_moved(city_id=city_id, before=before)
 
 
 def on_requests_anonymised(sender: Any, *, request_ids: list[int], **kwargs: Any) -> None:

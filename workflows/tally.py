@@ -159,6 +159,19 @@ def tally_move(before: Counter[Key], request: SupportRequest) -> None:
     tally_apply(change)
 
 
+def tally_city_moved(*, city_id: int, before: str) -> None:
+    """The city ``city_id`` now stands in another country than ``before`` (inside the change's transaction): move
+    its requests' needs cells to the country its row holds now. Each request is locked first, in the order the
+    moves lock theirs, so a move in flight finishes before its request is read (and one that follows reads the
+    new country). A few queries, and a read of the city's requests."""
+    rows = list(SupportRequest.objects.select_for_update().filter(city_id=city_id).order_by("pk").values(*FIELDS))
+    change: Counter[Key] = Counter()
+    for row in rows:
+        change.update(contributions(row))
+        change.subtract(contributions({**row, "city__country": before}))
+    tally_apply({key: delta for key, delta in change.items() if delta})
+
+
 def tally_recount() -> Counter[Key]:
     """The tally as the requests give it today (one pass over every request: for a check or a rebuild)."""
     total: Counter[Key] = Counter()

@@ -20,6 +20,7 @@ from helpdesk import kept_lists
 from helpdesk.access import can
 from helpdesk.models import City, Language, PeopleAction, Region, User, in_choice_order
 from helpdesk.services.people_log import people_log_record
+from helpdesk.signals import city_country_changed
 
 # The record's fields a change is logged by (the order of the log's detail).
 RECORD_FIELDS = ("name", "country", "is_member", "member_since", "principles_accepted_on", "languages")
@@ -143,6 +144,7 @@ def city_update(
             exclude_pk=locked.pk,
         )
         wanted["country"] = country
+        country_before = str(locked.country)
         before: dict[str, object] = {}
         after: dict[str, object] = {}
         for field in RECORD_FIELDS:
@@ -161,6 +163,8 @@ def city_update(
             )
             if {"name", "country"} & after.keys():
                 kept_lists.hub_lists_forget(region_ids=[locked.region_id])
+            if "country" in after:
+                city_country_changed.send(sender=City, city_id=locked.pk, before=country_before)
     for field in after:
         setattr(city, field, getattr(locked, field))
     return city

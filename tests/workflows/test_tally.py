@@ -18,10 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helpdesk.models import RequestState, SupportRequest
-from tests.factories import FundEnvelopeFactory, focal_point, hub_staff, management
+from helpdesk.services.cities import city_update
+from tests.factories import FundEnvelopeFactory, UserFactory, focal_point, hub_staff, management
 from tests.workflows.conftest import PATHS
 from workflows.models import RequestTally
-from workflows.needs import needs_map
+from workflows.needs import Counts, needs_map
 from workflows.reports import annual_report
 from workflows.services import transition_perform
 from workflows.stats import PERIODS, period_for, steering_figures
@@ -202,6 +203,41 @@ def test_the_migration_counts_every_hubs_cells_from_the_hubs_cells(world, net):
     assert tally_differences()
     migration = importlib.import_module("workflows.migrations.0016_need_tally_every_hub")
     migration.every_hub_cells_add(apps, None)
+    assert tally_differences() == []
+
+
+def _new_country(city) -> str:
+    return "NZ" if str(city.country) != "NZ" else "FJ"
+
+
+def test_a_city_moved_to_another_country_moves_its_requests_in_the_needs_map(world, net):
+    """The desk's own edit of a city (``city_update``) moves its filed requests to the new country, in the same
+    transaction; the tally then equals a recount, and the map counts them there."""
+    filed = SupportRequest.objects.filter(city=net.city).exclude(state=RequestState.DRAFT).count()
+    country = _new_country(net.city)
+    record = {
+        "name": net.city.name,
+        "country": country,
+        "is_member": net.city.is_member,
+        "member_since": net.city.member_since,
+        "principles_accepted_on": net.city.principles_accepted_on,
+        "languages": list(net.city.languages),
+    }
+    city_update(city=net.city, actor=hub_staff(net.region), **record)
+    assert tally_differences() == []
+    counted = sum(needs_map(management(), year=year).by_country.get(country, Counts()).filed for year in (2025, 2026))
+    assert counted == filed > 0
+
+
+def test_an_admin_edit_of_a_citys_country_moves_its_requests_too(world, net, client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/helpdesk/city/{net.city.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["country"] = _new_country(net.city)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
     assert tally_differences() == []
 
 
