@@ -330,11 +330,15 @@ CONTENT_SECURITY_POLICY = {
 # In-process by default; CACHE_URL (redis://…) shares the cache, and so the rate limits' counts, across workers.
 CACHE_URL = os.environ.get("CACHE_URL", "").strip()
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": {
+        **(
+            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+            if CACHE_URL
+            else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        ),
+        # Two desks (a staging copy beside production) sharing one Redis keep apart by their prefixes.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip(),
+    }
 }
 # Posts per person (messages, requests and drafts, moves, reply templates), and posts carrying files: a person
 # writes a few a minute, a script hundreds (web.ratelimits). RATELIMIT_ENABLE=0 turns the limits off.

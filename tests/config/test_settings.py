@@ -18,13 +18,14 @@ PRINT = (
     " 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG,"
     " 'mode': s.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'),"
     " 'options': s.DATABASES['default'].get('OPTIONS', {}), 'age': s.DATABASES['default'].get('CONN_MAX_AGE'),"
-    " 'storage': s.STORAGES['default']}, default=str))"
+    " 'storage': s.STORAGES['default'], 'cache': s.CACHES['default']}, default=str))"
 )
 
 
 def _settings_with(env: dict[str, str]) -> dict:
     unset = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_HOST", "DB_PREPARED_STATEMENTS", "DB_CONN_MAX_AGE"}
     unset |= {"STORAGE_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME"}
+    unset |= {"CACHE_URL", "CACHE_KEY_PREFIX"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     result = subprocess.run(
@@ -55,6 +56,19 @@ def test_database_redis_and_email_urls_switch_backends():
     assert found["name"] == "desk"
     assert found["q"]["redis"] == "redis://127.0.0.1:6379/3" and "orm" not in found["q"]
     assert found["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_the_cache_is_in_process_unless_a_redis_url_is_named_and_a_prefix_keeps_two_desks_apart():
+    assert _settings_with({})["cache"] == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_PREFIX": "",
+    }
+    shared = _settings_with({"CACHE_URL": "redis://127.0.0.1:6379/1", "CACHE_KEY_PREFIX": "staging"})["cache"]
+    assert shared == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+        "KEY_PREFIX": "staging",
+    }
 
 
 def test_connections_persist_and_prepared_statements_are_opt_in():
