@@ -368,7 +368,9 @@ def outcome_sums(
 
 def ratings(*, since: datetime | None) -> tuple[float | None, int]:
     """The average rating of the evaluations made from ``since`` (a month's start) on, and how many: one query."""
-    rows = OutcomeTally.objects.filter(measure=Measure.RATED, fund=EVERY_REQUEST)
+    # The evaluations' cells are the overall indicator's at no follow-up point: named, they are one range of the
+    # reading index (fund, indicator, point, measure) rather than a pass over every cell of the fund.
+    rows = OutcomeTally.objects.filter(measure=Measure.RATED, fund=EVERY_REQUEST, indicator=OVERALL, point=0)
     if since is not None:
         rows = rows.filter(month__gte=month_of(since))
     got = rows.aggregate(n=Sum("n"), total=Sum("total"))
@@ -388,7 +390,12 @@ def evaluation_sums(*, since: date, until: date) -> EvaluationSums:
     """The evaluations made from the month ``since`` up to the month ``until`` (excluded): one query."""
     rows = (
         OutcomeTally.objects.filter(
-            measure__in=EVALUATION_MEASURES, fund=EVERY_REQUEST, month__gte=since, month__lt=until
+            measure__in=EVALUATION_MEASURES,
+            fund=EVERY_REQUEST,
+            indicator=OVERALL,
+            point=0,
+            month__gte=since,
+            month__lt=until,
         )
         .order_by()
         .values_list("measure")
