@@ -156,14 +156,14 @@ class QueueLinks:
         return (f"&{_param('theme', theme)}" if theme else "") + (f"&{_param('country', country)}" if country else "")
 
     def pair(self, counts: Counts, *, theme: str = "", country: str = "") -> tuple[Link, Link]:
-        """The cell's two links; a count of none links nowhere (the page prints it without a link)."""
-        filed = self.url(theme=theme, country=country) if counts.filed else ""
-        unmet = self.url(theme=theme, country=country, outcome="unmet") if counts.unmet else ""
-        return Link(counts.filed, filed), Link(counts.unmet, unmet)
+        """The cell's two links (the year's requests, and the unmet ones); a count of none links nowhere (the page
+        prints it without a link)."""
+        return self.row(country, [counts], [theme])[0]
 
     def row(self, country: str, counts: list[Counts | None], themes: list[str]) -> list[tuple[Link, Link]]:
-        """``pair`` for each of a country's cells (``counts``, None for none, in the order of ``themes``): the
-        table's hundreds of cells share their parts, so each address is joined from parts encoded once."""
+        """``pair`` for each of a country's cells (``counts``, None for none, in the order of ``themes``; "" for
+        no country or theme): the table's hundreds of cells share their parts, so each address is joined from
+        parts encoded once, as ``url`` joins them."""
         filed_start, unmet_start = self._prefix(""), self._prefix("unmet")
         country_part, year = self._filters("", country), self._period(None)
         cells = []

@@ -29,7 +29,7 @@ from tests.factories import (
     steering,
 )
 from web.lists.needs import QueueLinks, needs_page, needs_rendered_recent
-from workflows.needs import needs_map
+from workflows.needs import Counts, needs_map
 from workflows.tally import tally_rebuild
 
 pytestmark = pytest.mark.django_db
@@ -292,6 +292,19 @@ def test_the_joined_links_equal_the_plain_reverse_and_urlencode(hubs):
             params["filed_before"] = quarter_bounds(YEAR, quarter or 4)[1].isoformat()
             plain = reverse("hub-queue") + "?" + urlencode(params)
             assert links.url(theme=theme, country=country, quarter=quarter, outcome=outcome) == plain
+        # A cell's two links (``pair``, ``row``: joined from parts encoded once) are the same addresses.
+        from web.lists.needs import Link
+
+        for theme, country in (("", ""), ("young_cities", ""), ("", "KE"), ("young_cities", "CI")):
+            filed, unmet = (
+                links.url(theme=theme, country=country),
+                links.url(theme=theme, country=country, outcome="unmet"),
+            )
+            assert links.pair(Counts(filed=3, unmet=1), theme=theme, country=country) == (
+                Link(3, filed),
+                Link(1, unmet),
+            )
+            assert links.pair(Counts(filed=3), theme=theme, country=country) == (Link(3, filed), Link(0, ""))
 
 
 def test_the_page_and_its_files_show_no_request_content(client, hubs):
