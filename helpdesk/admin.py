@@ -34,7 +34,7 @@ from helpdesk.models import (
     SupportRequest,
     User,
 )
-from helpdesk.signals import city_country_changed
+from helpdesk.services.cities import city_country_followed
 
 
 class ForgetsKeptLists(admin.ModelAdmin):
@@ -154,8 +154,8 @@ class CityAdmin(ForgetsKeptLists, SuperuserOnly):
         with transaction.atomic():
             before = City.objects.select_for_update().filter(pk=obj.pk).values_list("country", flat=True).first()
             super().save_model(request, obj, form, change)
-            if before is not None and before != str(obj.country):
-                city_country_changed.send(sender=City, city_id=obj.pk, before=before)
+            if before is not None:
+                city_country_followed(city=obj, before=before)
 
 
 @admin.register(User)

@@ -163,11 +163,18 @@ def city_update(
             )
             if {"name", "country"} & after.keys():
                 kept_lists.hub_lists_forget(region_ids=[locked.region_id])
-            if "country" in after:
-                city_country_changed.send(sender=City, city_id=locked.pk, before=country_before)
+            city_country_followed(city=locked, before=country_before)
     for field in after:
         setattr(city, field, getattr(locked, field))
     return city
+
+
+def city_country_followed(*, city: City, before: str) -> None:
+    """Inside the transaction that saved ``city`` (its row locked before ``before`` was read): if its country is
+    no longer ``before``, say so (``helpdesk.signals.city_country_changed``), so the figures kept per country move
+    its requests. Called by ``city_update`` and by the admin's edit of a city."""
+    if str(city.country) != before:
+        city_country_changed.send(sender=City, city_id=city.pk, before=before)
 
 
 def city_anonymity_set(*, city: City, actor: User, anonymous: bool) -> City:
