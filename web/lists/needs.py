@@ -249,7 +249,7 @@ def needs_page(needs: NeedsMap) -> NeedsPage:
         matrix=matrix,
         totals=[links.pair(needs.by_theme[theme.key], theme=theme.key) for theme in needs.themes],
         total=links.pair(needs.total),
-        met=Link(needs.total.met, links.url(outcome="met")),
+        met=Link(needs.total.met, links.url(outcome="met") if needs.total.met else ""),
         by_theme_median=theme_medians(needs),
         by_quarter_median=quarter_medians(needs),
     )
