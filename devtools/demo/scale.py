@@ -18,9 +18,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
-from django_countries import countries
 
 from devtools.demo.bulk import insert_rows
+from devtools.demo.geography import city_places
 from devtools.demo.network import DEMO_PASSWORD
 from devtools.demo.people import network_people
 from helpdesk.models import (
@@ -93,7 +93,6 @@ CORPUS_WORDS = 200_000
 # The choices' values, read once: each ``.values`` call builds its list anew.
 THEMES, KINDS = list(Theme.values), list(SupportKind.values[:4])
 PRIORITIES, URGENCIES = list(StrategicPriority.values), list(Urgency.values)
-COUNTRY_CODES = sorted(code for code, _name in countries)
 VISIBILITIES = [Visibility.CITY, Visibility.CITY, Visibility.INTERNAL, Visibility.EXPERT]
 
 
@@ -106,13 +105,13 @@ def _ensure_cities(target: int, rng: random.Random) -> list[City]:
             [
                 City(
                     name=f"Scale city {len(cities) + i:04d}",
-                    country=rng.choice(COUNTRY_CODES),
-                    region=regions[i % len(regions)],
+                    country=country,
+                    region=region,
                     languages=[rng.choice(["en", "fr", "ar"])],
                     is_member=rng.random() < 0.8,
                     anonymous_to_experts=rng.random() < 0.1,
                 )
-                for i in range(missing)
+                for i, (region, country) in enumerate(city_places(missing, regions, rng))
             ],
             batch_size=BATCH,
         )
