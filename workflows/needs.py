@@ -183,20 +183,19 @@ def needs_map(user: User, *, year: int, region_id: int | None = None, lines: boo
     if region_id is not None and str(region_id) not in names:
         raise Region.DoesNotExist
     cells: dict[tuple[str, str, int], Counts] = defaultdict(Counts)
-    by_theme_country: dict[tuple[str, str], Counts] = defaultdict(Counts)
+    by_theme_country: dict[tuple[str, str], Counts] = {}
     by_theme: dict[str, Counts] = defaultdict(Counts)
     by_country: dict[str, Counts] = defaultdict(Counts)
     by_quarter: dict[int, Counts] = {q: Counts() for q in QUARTERS}
     total = Counts()
-    theme_answers: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    theme_answers: dict[str, dict[str, int]] = {}
     quarter_answers: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     all_answers: dict[str, int] = defaultdict(int)
     # Hub staff without a hub read nothing (``needs_requests``).
     if region_id is not None or management:
-        for country, theme, outcome, count in need_counts(year=year, region_id=region_id):
-            by_theme_country[(theme, country)].add_outcome(outcome, count)
-        # The lines and columns from the cells (a few hundred), not again from each row read.
-        for (theme, country), cell in by_theme_country.items():
+        for (country, theme), (met, unmet, open_) in need_counts(year=year, region_id=region_id).items():
+            cell = by_theme_country[(theme, country)] = Counts(met + unmet + open_, met, unmet, open_)
+            # The lines and columns from the cells (a few hundred), not again from each row read.
             for counts in (by_theme[theme], by_country[country], total):
                 counts.merge(cell)
         for q, outcome, count in need_counts_by_quarter(year=year, region_id=region_id):
@@ -204,9 +203,10 @@ def needs_map(user: User, *, year: int, region_id: int | None = None, lines: boo
         if lines:
             for country, theme, q, outcome, count in need_cells(year=year, region_id=region_id):
                 cells[(theme, country, q)].add_outcome(outcome, count)
-        for theme, minutes, count in need_answers_by_theme(year=year, region_id=region_id):
-            theme_answers[theme][minutes] += count
-            all_answers[minutes] += count
+        theme_answers = need_answers_by_theme(year=year, region_id=region_id)
+        for histogram in theme_answers.values():
+            for minutes, count in histogram.items():
+                all_answers[minutes] += count
         for q, minutes, count in need_answers_by_quarter(year=year, region_id=region_id):
             quarter_answers[q][minutes] += count
     by_theme_median = {theme: histogram_median(counts) for theme, counts in theme_answers.items()}

@@ -57,6 +57,7 @@ MET_STATES = (RequestState.DELIVERED, RequestState.CLOSED)
 UNMET_STATES = (RequestState.DECLINED, RequestState.WITHDRAWN)
 # One letter each (the last part of a need cell's value, and the whole value of a quarter's).
 MET, UNMET, OPEN = "m", "u", "o"
+OUTCOME_SLOT = {MET: 0, UNMET: 1, OPEN: 2}  # where ``need_counts`` counts each
 # The needs map's measures, which the steering figures never read.
 NEED_MEASURES = (
     Measure.NEED,
@@ -340,14 +341,24 @@ def _quarter(month: date) -> int:
     return (month.month - 1) // 3 + 1
 
 
-def need_counts(*, year: int, region_id: int | None) -> list[tuple[str, str, str, int]]:
-    """The requests filed in ``year`` (in hub ``region_id``, None: every hub) by country, theme and outcome
-    (``MET``, ``UNMET``, ``OPEN``): one query, a row per combination whatever the number of requests."""
-    found = []
+def need_counts(*, year: int, region_id: int | None) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """The requests filed in ``year`` (in hub ``region_id``, None: every hub) by country and theme: (met, unmet,
+    in progress) for each combination with any. One query, a row per combination and outcome whatever the
+    number of requests, gathered here by combination (a map has some hundreds, read three times as many rows)."""
+    found: dict[str, list[int]] = {}
     for value, total in _year_cells(Measure.NEED_YEAR, year=year, region_id=region_id):
-        country, theme, outcome = value.split(":")
-        found.append((country, theme, outcome, total))
-    return found
+        # "country:theme:outcome", the outcome one letter: the combination is all but its last two characters.
+        combination = value[:-2]
+        counts = found.get(combination)
+        if counts is None:
+            counts = found[combination] = [0, 0, 0]
+        counts[OUTCOME_SLOT[value[-1]]] += total
+    return {_pair(combination): (met, unmet, open_) for combination, (met, unmet, open_) in found.items()}
+
+
+def _pair(combination: str) -> tuple[str, str]:
+    country, theme = combination.split(":")
+    return country, theme
 
 
 def need_counts_by_quarter(*, year: int, region_id: int | None) -> list[tuple[int, str, int]]:
@@ -368,14 +379,14 @@ def need_cells(*, year: int, region_id: int | None) -> list[tuple[str, str, int,
     return found
 
 
-def need_answers_by_theme(*, year: int, region_id: int | None) -> list[tuple[str, str, int]]:
-    """The answered requests filed in ``year`` by theme and rounded time to first answer (``duration_bucket``,
+def need_answers_by_theme(*, year: int, region_id: int | None) -> dict[str, dict[str, int]]:
+    """The answered requests filed in ``year`` by theme, then by rounded time to first answer (``duration_bucket``,
     minutes as text, as ``histogram_median`` reads them): one query."""
-    found = []
+    found: dict[str, dict[str, int]] = defaultdict(dict)
     for value, total in _year_cells(Measure.ANSWER_YEAR, year=year, region_id=region_id):
         theme, minutes = value.split(":")
-        found.append((theme, minutes, total))
-    return found
+        found[theme][minutes] = total  # a year's cell per theme and time, read as stored: each is read once
+    return dict(found)
 
 
 def need_answers_by_quarter(*, year: int, region_id: int | None) -> list[tuple[int, str, int]]:

@@ -4,7 +4,7 @@ XLSX files hub staff take to a regional workshop (the same figures, labels in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from html import escape
@@ -39,6 +39,14 @@ class Link:
 
     count: int
     url: str
+    # The address as an HTML attribute holds it (escaped, as the template's autoescaping writes ``url``), for
+    # ``CellWriter``: ``QueueLinks.row`` joins it from parts escaped once, since escaping each of a page's
+    # thousands of whole addresses cost 1-2 ms; any other link escapes its own.
+    href: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.url and not self.href:
+            self.href = escape(self.url)
 
 
 @dataclass(frozen=True)
@@ -77,18 +85,19 @@ class CellWriter:
         without the lazy-string wrapper of ``django.utils.html.escape`` on each of thousands of calls)."""
         if not filed.count:
             return SafeString('<span class="text-body-secondary">0</span>')
-        html = f'<a href="{escape(filed.url)}">{self._number(filed.count)}</a>'
+        html = f'<a href="{filed.href}">{self._number(filed.count)}</a>'
         if unmet.count:
             html += (
-                f' <span class="small">(<a href="{escape(unmet.url)}">{self._number(unmet.count)}'
-                f'<span class="visually-hidden"> {self.unmet}</span></a>)</span>'
+                f' <small>(<a href="{unmet.href}">{self._number(unmet.count)}'
+                f'<span class="visually-hidden"> {self.unmet}</span></a>)</small>'
             )
         return SafeString(html)
 
     def row(self, cells: list[tuple[Link, Link]], total: tuple[Link, Link]) -> SafeString:
-        """A line's ``<td>`` elements: one per theme, then the total in bold."""
-        parts = [f'<td class="text-end text-nowrap">{self.cell(filed, unmet)}</td>' for filed, unmet in cells]
-        parts.append(f'<td class="text-end text-nowrap fw-semibold">{self.cell(*total)}</td>')
+        """A line's ``<td>`` elements: one per theme, then the total (the table's style sets them at the end of
+        the line, unbroken, the last in bold: ``.needs-matrix`` in ``desk.css``, not a class on each cell)."""
+        parts = [f"<td>{self.cell(filed, unmet)}</td>" for filed, unmet in cells]
+        parts.append(f"<td>{self.cell(*total)}</td>")
         return SafeString("".join(parts))
 
 
@@ -111,7 +120,8 @@ class NeedsPage:
     by_quarter_median: list[MedianRow]
 
 
-NO_LINKS = (Link(0, ""), Link(0, ""))  # a cell of no request
+NO_LINK = Link(0, "")  # a count of none
+NO_LINKS = (NO_LINK, NO_LINK)  # a cell of no request
 
 
 @lru_cache(maxsize=4096)
@@ -135,6 +145,7 @@ class QueueLinks:
             else ""
         )
         self.periods: dict[int | None, str] = {}
+        self.themes: dict[str, tuple[str, str]] = {}  # a theme's part of an address, and the same escaped
 
     def _period(self, quarter: int | None) -> str:
         found = self.periods.get(quarter)
@@ -165,20 +176,31 @@ class QueueLinks:
         no country or theme): the table's hundreds of cells share their parts, so each address is joined from
         parts encoded once, as ``url`` joins them."""
         filed_start, unmet_start = self._prefix(""), self._prefix("unmet")
-        country_part, year = self._filters("", country), self._period(None)
+        filed_start_html, unmet_start_html = escape(filed_start), escape(unmet_start)
+        tail = self._filters("", country) + self._period(None)
+        tail_html = escape(tail)
         cells = []
         for theme, c in zip(themes, counts, strict=True):
             if c is None:
                 cells.append(NO_LINKS)
                 continue
-            end = self._filters(theme, "") + country_part + year
+            # Escaping replaces characters one by one, so the escaped parts joined are the whole escaped.
+            theme_part, theme_html = self._theme_part(theme)
+            end, end_html = theme_part + tail, theme_html + tail_html
             cells.append(
                 (
-                    Link(c.filed, filed_start + end if c.filed else ""),
-                    Link(c.unmet, unmet_start + end if c.unmet else ""),
+                    Link(c.filed, filed_start + end, filed_start_html + end_html) if c.filed else NO_LINK,
+                    Link(c.unmet, unmet_start + end, unmet_start_html + end_html) if c.unmet else NO_LINK,
                 )
             )
         return cells
+
+    def _theme_part(self, theme: str) -> tuple[str, str]:
+        found = self.themes.get(theme)
+        if found is None:
+            part = self._filters(theme, "")
+            found = self.themes[theme] = (part, escape(part))
+        return found
 
 
 @dataclass(frozen=True)

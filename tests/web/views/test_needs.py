@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
-from html import unescape
+from html import escape, unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -305,6 +305,10 @@ def test_the_joined_links_equal_the_plain_reverse_and_urlencode(hubs):
                 Link(1, unmet),
             )
             assert links.pair(Counts(filed=3), theme=theme, country=country) == (Link(3, filed), Link(0, ""))
+            # And each as the page's HTML holds it (joined from parts escaped once): the whole address escaped.
+            written = links.pair(Counts(filed=3, unmet=1), theme=theme, country=country)
+            assert [link.href for link in written] == [escape(filed), escape(unmet)]
+            assert "&amp;" in written[0].href
 
 
 def test_the_page_and_its_files_show_no_request_content(client, hubs):
@@ -377,8 +381,8 @@ def test_a_year_without_requests_says_so(client):
 
 # The plain version of the table's cells: the template include that ``CellWriter`` stands for.
 PLAIN_ROW = (
-    '{% for filed, unmet in cells %}<td class="text-end text-nowrap">{% include "web/hub/needs_cell.html" %}</td>'
-    '{% endfor %}<td class="text-end text-nowrap fw-semibold">{% with filed=total.0 unmet=total.1 %}'
+    '{% for filed, unmet in cells %}<td>{% include "web/hub/needs_cell.html" %}</td>'
+    "{% endfor %}<td>{% with filed=total.0 unmet=total.1 %}"
     '{% include "web/hub/needs_cell.html" %}{% endwith %}</td>'
 )
 
@@ -405,7 +409,5 @@ def test_the_written_cells_equal_the_template_include_in_every_language(language
         for filed, unmet in cells:
             assert (
                 CellWriter().cell(filed, unmet)
-                == plain.render({"cells": [], "total": (filed, unmet)})[
-                    len('<td class="text-end text-nowrap fw-semibold">') : -len("</td>")
-                ]
+                == plain.render({"cells": [], "total": (filed, unmet)})[len("<td>") : -len("</td>")]
             )
