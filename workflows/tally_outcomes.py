@@ -80,7 +80,9 @@ class _Request:
     follow_ups: list[tuple[int, str, date]] = field(default_factory=list)  # (months, status, due on)
     sustained: list[tuple[int, int, Decimal]] = field(default_factory=list)  # (indicator, months, value)
     evaluation: tuple[date, int, bool] | None = None  # (month, rating, would recommend)
-    funds: list[int] = field(default_factory=list)  # the envelopes of its approved grants
+    # The envelopes of its approved grants, one per donor and fiscal year (``_gather``).
+    funds: list[int] = field(default_factory=list)
+    donors: set[tuple[int, int]] = field(default_factory=set)  # (funding source, fiscal year) of those
 
 
 def hundredths(value: Decimal) -> int:
@@ -184,10 +186,21 @@ def _gather(request_ids: Collection[int] | None, requests: dict[int, _Request], 
     ):
         if request_id in requests:
             requests[request_id].evaluation = (month_of(created), rating, recommend)
-    grants = FundApplication.objects.filter(scope, status=APPROVED).order_by()
-    for request_id, envelope in grants.values_list("request_id", "envelope_id"):
-        if request_id in requests:
-            requests[request_id].funds.append(envelope)
+    grants = FundApplication.objects.filter(scope, status=APPROVED).order_by("envelope_id")
+    for request_id, envelope, source, year in grants.values_list(
+        "request_id", "envelope_id", "envelope__source_id", "envelope__fiscal_year"
+    ):
+        data = requests.get(request_id)
+        if data is None:
+            continue
+        # A donor's report adds up the cells of every envelope its source finances in a year: a request with a
+        # second grant (a top-up from the same envelope, or from another of the donor's) counts in the first
+        # envelope's cells once, or its outcomes would count twice there.
+        if envelope in data.funds or (source is not None and (source, year) in data.donors):
+            continue
+        if source is not None:
+            data.donors.add((source, year))
+        data.funds.append(envelope)
 
 
 def contribution_of(request: SupportRequest) -> Cells:

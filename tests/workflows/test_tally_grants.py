@@ -3,22 +3,26 @@ an application, in their transaction; equal to a recount; and giving the reports
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk.models import StrategicPriority, SupportRequest
 from tests.factories import FundEnvelopeFactory, UserFactory
-from workflows.models import FundApplication, FundEnvelope, FundingSource, GrantTally
+from workflows.models import FundApplication, FundEnvelope, FundingSource, GrantTally, OutcomeTally
 from workflows.outcome_stats import outcome_figures
 from workflows.reports import annual_report, grant_report
 from workflows.services import transition_perform
 from workflows.tally import tally_differences, tally_rebuild
 from workflows.tally_grants import grant_tally_differences
+from workflows.tally_outcomes import outcome_tally_differences
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +100,41 @@ def test_the_donors_report_reads_the_envelopes_of_its_source_and_year(net):
     scanned = outcome_figures(SupportRequest.objects.filter(pk__in=paid))
     assert report.outcomes == scanned
     assert sum(row.planned or 0 for row in scanned.rows) == 2
+
+
+def test_a_request_a_donor_paid_for_twice_counts_once_in_its_report(net):
+    """A top-up grant from the same envelope, and another from the donor's envelope of another hub: the donor's
+    report counts the request's outcomes once, as a scan of the requests it paid for does (the report adds up its
+    envelopes' cells)."""
+    source = FundingSource.objects.create(code="eu", name="European Union")
+    FundEnvelope.objects.filter(pk=net.envelope.pk).update(source=source)
+    other = FundEnvelopeFactory(region=net.other_region, fiscal_year=net.envelope.fiscal_year, source=source)
+    request = _funded(net, 4, deliver=True)
+    _funded(net, 2, deliver=True)
+    first = FundApplication.objects.get(request=request)
+    for envelope in (net.envelope, other):
+        FundApplication.objects.create(
+            request=request,
+            envelope=envelope,
+            amount_requested=Decimal("2000"),
+            amount_approved=Decimal("2000"),
+            currency=first.currency,
+            strategic_priority=4,
+            status="approved",
+        )
+    tally_rebuild()  # the grants written straight to the table
+    report = grant_report(source, net.envelope.fiscal_year)
+    paid = FundApplication.objects.filter(status="approved", envelope__source=source).values("request_id")
+    scanned = outcome_figures(SupportRequest.objects.filter(pk__in=paid))
+    assert report.outcomes == scanned
+    assert sum(row.planned or 0 for row in report.outcomes.rows) == sum(row.planned or 0 for row in scanned.rows) > 0
+    assert sum(row.grants or 0 for row in report.totals) == 4  # the grants themselves all count
+    assert tally_differences() == []
+    # Cells written before counted the request again for each grant: migration 0018 recounts them.
+    OutcomeTally.objects.filter(fund=net.envelope.pk).update(n=F("n") * 2, total=F("total") * 2)
+    assert outcome_tally_differences()
+    importlib.import_module("workflows.migrations.0018_outcome_tally_fund_once").outcome_tally_recount(apps, None)
+    assert outcome_tally_differences() == [] and grant_report(source, net.envelope.fiscal_year).outcomes == scanned
 
 
 def test_a_move_that_approves_nothing_reads_nothing_of_the_grants(net):
