@@ -57,8 +57,9 @@ lint: setup
 openapi: setup
 	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
 
+# `make bench COMPARE=10000,100000` runs two sizes alternately (ROUNDS=3 each) and prints each page's growth.
 bench: setup
-	$(BIN)/python manage.py bench --scale $(N) $(if $(OUT),--json $(OUT),)
+	$(BIN)/python manage.py bench $(if $(COMPARE),--compare $(COMPARE) --rounds $(or $(ROUNDS),3),--scale $(N)) $(if $(OUT),--json $(OUT),)
 
 # Production's processes on the local PostgreSQL and Redis, driven by signed-in people (README, "Load test").
 # Not part of `make test`. E.g. `make loadtest PEOPLE=150 DURATION=30 PAUSES=0 KILL=1`.

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -60,12 +61,21 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=25, help="Timed runs per scenario (after warm-up).")
         parser.add_argument("--reseed", action="store_true", help="Drop and rebuild the benchmark database.")
         parser.add_argument(
+            "--compare",
+            default="",
+            help="Two sizes, as 10000,100000: run them alternately (--rounds each) and print the growth per scenario.",
+        )
+        parser.add_argument("--rounds", type=int, default=3, help="With --compare: runs of each size.")
+        parser.add_argument(
             "--only",
             default="",
             help="Comma-separated scenario names (the floor is always measured, as every ratio needs it).",
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["compare"] and os.environ.get(CHILD_FLAG) != "1":
+            self._compare(options)
+            return
         scale = int(options["scale"])
         if scale < 1000:
             raise CommandError("--scale must be at least 1000 (the benchmark needs a network to measure).")
@@ -80,6 +90,39 @@ class Command(BaseCommand):
         if json_path:
             Path(json_path).write_text(json.dumps([r.as_dict() for r in results], indent=2) + "\n")
             self.stdout.write(f"Figures written to {json_path}")
+
+    def _compare(self, options: dict[str, object]) -> None:
+        """Run two sizes alternately, ``--rounds`` each (reseeded before their first run only with ``--reseed``),
+        and print each scenario's growth from one to the other (``devtools.bench.compare``)."""
+        from devtools.bench.compare import compared, compared_lines
+
+        parts = str(options["compare"]).split(",")
+        if len(parts) != 2 or not all(part.strip().isdigit() and int(part) >= 1000 for part in parts):
+            raise CommandError("--compare takes two sizes of at least 1000, as 10000,100000.")
+        scales = (int(parts[0]), int(parts[1]))
+        rounds = int(options["rounds"])
+        if rounds < 1:
+            raise CommandError("--rounds must be at least 1.")
+        figures: dict[int, list[list[dict[str, object]]]] = {scale: [] for scale in scales}
+        with tempfile.TemporaryDirectory() as folder:
+            for round_number in range(rounds):
+                for scale in scales:
+                    path = Path(folder) / f"{scale}-{round_number}.json"
+                    self.stdout.write(f"Round {round_number + 1} of {rounds}, {scale:,} requests:")
+                    self._run_child(
+                        scale,
+                        {**options, "json_path": str(path), "reseed": bool(options["reseed"]) and not round_number},
+                    )
+                    figures[scale].append(json.loads(path.read_text()))
+        rows = compared(figures[scales[0]], figures[scales[1]])
+        for line in compared_lines(rows, scales):
+            self.stdout.write(line)
+        json_path = str(options["json_path"] or "")
+        if json_path:
+            Path(json_path).write_text(
+                json.dumps({str(scale): runs for scale, runs in figures.items()}, indent=2) + "\n"
+            )
+            self.stdout.write(f"Every run's figures written to {json_path}")
 
     def _run_child(self, scale: int, options: dict[str, object]) -> None:
         # Production settings (cached templates, no query log), minus what needs HTTPS or a real key.
