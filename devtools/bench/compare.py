@@ -1,10 +1,11 @@
 """Two sizes of the benchmark compared (``manage.py bench --compare 10000,100000``).
 
-A 2-core machine's speed drifts by a third or more between runs minutes apart, so one run at each size compares the
-machine's moods as much as the pages. The command runs the two sizes alternately, several rounds, and this module
-adds the rounds up: each scenario's figure is the mean of its rounds' medians, "× floor" that mean over the mean of
-the floors, and the growth is the larger size's figure over the smaller's (in milliseconds, and in multiples of
-the floor, which cancels a drift common to a run).
+A 2-core machine's speed drifts by a third or more between runs minutes apart (one slow minute made every page of
+a run 1.7 times slower here), so one run at each size compares the machine's moods as much as the pages. The
+command runs the two sizes side by side, taking turns call by call (``devtools.bench.timing.Turns``), for
+one or more rounds, and this module adds the rounds up: each scenario's figure is the mean of its rounds' medians,
+"× floor" that mean over the mean of the floors, and the growth is the larger size's figure over the smaller's (in
+milliseconds, and in multiples of the floor).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def compared_lines(rows: Sequence[ComparedRow], scales: tuple[int, int]) -> list
     small, large = (f"{scale:,}" for scale in scales)
     lines = [
         f"{'scenario':<28} {small + ' ms':>10} {'× floor':>8} {large + ' ms':>11} {'× floor':>8} "
-        f"{'growth':>7} {'in floors':>9}  within {GROWTH_TARGET}×"
+        f"{'growth':>7} {'(floors)':>9}  within {GROWTH_TARGET}×"
     ]
     for row in rows:
         lines.append(
@@ -77,5 +78,5 @@ def compared_lines(rows: Sequence[ComparedRow], scales: tuple[int, int]) -> list
             f"{row.large.ratio:>8.2f} {row.growth:>7.2f} {row.growth_in_floors:>9.2f}  {'yes' if row.within else 'NO'}"
         )
     rounds = len(rows[0].small.runs) if rows else 0
-    lines.append(f"Each figure: the mean of {rounds} rounds' medians, the sizes run alternately.")
+    lines.append(f"Each figure: the mean of {rounds} rounds' medians, the two sizes taking turns call by call.")
     return lines

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from devtools.bench.fixtures import BenchCast, prepare_cast
-from devtools.bench.timing import Result, measure
+from devtools.bench.timing import Result, Turns, measure
 from helpdesk.models import SupportRequest, User
 from helpdesk.selectors import api_tokens_of
 from helpdesk.services import api_token_create, api_token_revoke
@@ -182,7 +182,9 @@ def scenarios(cast: BenchCast, notes: list[str] | None = None) -> list[Scenario]
     ]
 
 
-def run_benchmark(*, scale: int, repeat: int, out: IO[str], only: frozenset[str] = frozenset()) -> list[Result]:
+def run_benchmark(
+    *, scale: int, repeat: int, out: IO[str], only: frozenset[str] = frozenset(), turns: Turns | None = None
+) -> list[Result]:
     _seed(scale, out)
     with override_settings(ROOT_URLCONF="devtools.bench.urls"):
         cast = prepare_cast(repeat=repeat + 5)
@@ -206,7 +208,7 @@ def run_benchmark(*, scale: int, repeat: int, out: IO[str], only: frozenset[str]
         gc.collect()
         gc.freeze()
         for scenario in all_scenarios:
-            result = measure(scenario.name, scale, scenario.call, repeat=repeat)
+            result = measure(scenario.name, scale, scenario.call, repeat=repeat, turns=turns)
             if scenario.name == "floor":
                 floor_ms = result.median_ms
             result.ratio_to_floor = result.median_ms / floor_ms if floor_ms else 0.0
@@ -215,6 +217,8 @@ def run_benchmark(*, scale: int, repeat: int, out: IO[str], only: frozenset[str]
             verdict = ("met" if met else "MISSED") if scenario.is_page else ""
             out.write(f"{result.line()} {verdict}\n")
             out.flush()
+    if turns is not None:
+        turns.finish()
     counts = SupportRequest.objects.aggregate(n=Count("pk"))
     out.write(f"{counts['n']} requests in the benchmark database.\n")
     return results

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 CHILD_FLAG = "HELPDESK_BENCH_CHILD"
+TURNS_FLAG = "HELPDESK_BENCH_TURNS"  # with --compare: the child's pipes, "go,done" (``timing.Turns``)
 
 
 def _bench_database_env(scale: int, *, reseed: bool) -> dict[str, str]:
@@ -52,6 +54,15 @@ def _postgres_create_database(url: str, name: str, *, drop_first: bool) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+@dataclass
+class _TurnTaker:
+    scale: int
+    process: subprocess.Popen[bytes]
+    go: int  # the parent's ends of its two pipes
+    done: int
+    log: Path
+
+
 class Command(BaseCommand):
     help = "Benchmark every page at network scale on a separate database; prints one line per scenario."
 
@@ -63,9 +74,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--compare",
             default="",
-            help="Two sizes, as 10000,100000: run them alternately (--rounds each) and print the growth per scenario.",
+            help="Two sizes, as 10000,100000: run them side by side, taking turns call by call (--rounds "
+            "times), and print the growth per scenario.",
         )
-        parser.add_argument("--rounds", type=int, default=3, help="With --compare: runs of each size.")
+        parser.add_argument("--rounds", type=int, default=3, help="With --compare: runs of the two sizes.")
         parser.add_argument(
             "--only",
             default="",
@@ -83,17 +95,21 @@ class Command(BaseCommand):
             self._run_child(scale, options)
             return
         from devtools.bench.runner import run_benchmark
+        from devtools.bench.timing import Turns
 
         only = frozenset(name for name in str(options["only"] or "").split(",") if name)
-        results = run_benchmark(scale=scale, repeat=int(options["repeat"]), out=self.stdout, only=only)
+        fds = os.environ.get(TURNS_FLAG, "")
+        turns = Turns(*(int(fd) for fd in fds.split(","))) if fds else None
+        results = run_benchmark(scale=scale, repeat=int(options["repeat"]), out=self.stdout, only=only, turns=turns)
         json_path = str(options["json_path"] or "")
         if json_path:
             Path(json_path).write_text(json.dumps([r.as_dict() for r in results], indent=2) + "\n")
             self.stdout.write(f"Figures written to {json_path}")
 
     def _compare(self, options: dict[str, object]) -> None:
-        """Run two sizes alternately, ``--rounds`` each (reseeded before their first run only with ``--reseed``),
-        and print each scenario's growth from one to the other (``devtools.bench.compare``)."""
+        """Run two sizes side by side, taking turns call by call (``timing.Turns``), ``--rounds`` times
+        (reseeded before the first only with ``--reseed``), and print each scenario's growth from one size to
+        the other (``devtools.bench.compare``)."""
         from devtools.bench.compare import compared, compared_lines
 
         parts = str(options["compare"]).split(",")
@@ -106,13 +122,15 @@ class Command(BaseCommand):
         figures: dict[int, list[list[dict[str, object]]]] = {scale: [] for scale in scales}
         with tempfile.TemporaryDirectory() as folder:
             for round_number in range(rounds):
-                for scale in scales:
-                    path = Path(folder) / f"{scale}-{round_number}.json"
-                    self.stdout.write(f"Round {round_number + 1} of {rounds}, {scale:,} requests:")
-                    self._run_child(
-                        scale,
-                        {**options, "json_path": str(path), "reseed": bool(options["reseed"]) and not round_number},
-                    )
+                self.stdout.write(f"Round {round_number + 1} of {rounds}: {scales[0]:,} and {scales[1]:,} requests")
+                reseed = bool(options["reseed"]) and not round_number
+                paths = [Path(folder) / f"{scale}-{round_number}.json" for scale in scales]
+                runs = [
+                    self._start_child(scale, {**options, "json_path": str(path), "reseed": reseed}, Path(folder))
+                    for scale, path in zip(scales, paths, strict=True)
+                ]
+                self._take_turns(runs)
+                for scale, path in zip(scales, paths, strict=True):
                     figures[scale].append(json.loads(path.read_text()))
         rows = compared(figures[scales[0]], figures[scales[1]])
         for line in compared_lines(rows, scales):
@@ -124,7 +142,49 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Every run's figures written to {json_path}")
 
+    def _start_child(self, scale: int, options: dict[str, object], folder: Path) -> _TurnTaker:
+        """A benchmark of ``scale`` in its own process, its output kept in ``folder``, waiting for its turns."""
+        go_read, go_write = os.pipe()
+        done_read, done_write = os.pipe()
+        log = folder / f"bench-{scale}.log"
+        env, argv = self._child_command(scale, options)
+        env[TURNS_FLAG] = f"{go_read},{done_write}"
+        with log.open("w") as output:
+            process = subprocess.Popen(  # noqa: S603 - our own manage.py
+                argv, env=env, pass_fds=(go_read, done_write), stdout=output, stderr=subprocess.STDOUT
+            )
+        os.close(go_read)
+        os.close(done_write)
+        return _TurnTaker(scale, process, go_write, done_read, log)
+
+    def _take_turns(self, runs: list[_TurnTaker]) -> None:
+        """Give each run its turn, call by call, the first of each pair alternating, until both are done."""
+        waiting = list(runs)
+        step = 0
+        while waiting:
+            for run in waiting if step % 2 == 0 else waiting[::-1]:
+                try:
+                    os.write(run.go, b"g")
+                    answer = os.read(run.done, 1)
+                except BrokenPipeError:  # it stopped before its turn (its exit status tells why, below)
+                    answer = b""
+                if answer in (b"e", b""):  # its last scenario, or it stopped
+                    waiting.remove(run)
+            step += 1
+        for run in runs:
+            os.close(run.go)
+            os.close(run.done)
+            if run.process.wait():
+                self.stdout.write(run.log.read_text())
+                raise CommandError(f"benchmark at {run.scale:,} failed (exit {run.process.returncode})")
+
     def _run_child(self, scale: int, options: dict[str, object]) -> None:
+        env, argv = self._child_command(scale, options)
+        completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 - our own manage.py
+        if completed.returncode:
+            raise CommandError(f"benchmark failed (exit {completed.returncode})")
+
+    def _child_command(self, scale: int, options: dict[str, object]) -> tuple[dict[str, str], list[str]]:
         # Production settings (cached templates, no query log), minus what needs HTTPS or a real key.
         env = {
             **os.environ,
@@ -157,6 +217,4 @@ class Command(BaseCommand):
             argv += ["--only", str(options["only"])]
         if options["json_path"]:
             argv += ["--json", str(Path(str(options["json_path"])).resolve())]
-        completed = subprocess.run(argv, env=env, check=False)  # noqa: S603 - our own manage.py
-        if completed.returncode:
-            raise CommandError(f"benchmark failed (exit {completed.returncode})")
+        return env, argv

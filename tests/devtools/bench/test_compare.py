@@ -32,7 +32,7 @@ def test_each_figure_is_the_mean_of_the_rounds_and_the_growth_is_measured_in_bot
     lines = compared_lines(list(rows.values()), (10_000, 100_000))
     assert "10,000 ms" in lines[0] and "100,000 ms" in lines[0]
     assert lines[2].split()[:2] == ["needs", "12.00"] and lines[2].endswith("yes")
-    assert lines[-1] == "Each figure: the mean of 2 rounds' medians, the sizes run alternately."
+    assert lines[-1] == "Each figure: the mean of 2 rounds' medians, the two sizes taking turns call by call."
 
 
 @pytest.mark.parametrize("value", ["10000", "10000,abc", "500,10000", "1000,2000,3000"])
