@@ -57,7 +57,8 @@ lint: setup
 openapi: setup
 	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
 
-# `make bench COMPARE=10000,100000` runs two sizes alternately (ROUNDS=3 each) and prints each page's growth.
+# `make bench COMPARE=10000,100000` runs two sizes side by side, taking turns call by call (ROUNDS=3), and prints
+# each page's growth from one to the other.
 bench: setup
 	$(BIN)/python manage.py bench $(if $(COMPARE),--compare $(COMPARE) --rounds $(or $(ROUNDS),3),--scale $(N)) $(if $(OUT),--json $(OUT),)
 
