@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from tests.built_once import settings_of_every_test
@@ -16,7 +17,12 @@ def _test_settings(settings, tmp_path):
         setattr(settings, name, value)
     # Each test builds its own network, often with the same ids: nothing cached may outlive it.
     cache.clear()
+    # And each starts in the desk's default language: a page that switches to a person's language (their
+    # account's, an invitation's) leaves it active in the thread after the test client's request, as Django
+    # does between requests, so a test run after it in the same worker would read French.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()
     cache.clear()
 
 
