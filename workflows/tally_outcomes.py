@@ -281,14 +281,15 @@ def outcome_tally_recount(apps: Any = None) -> Cells:
     return total
 
 
-def outcome_tally_rebuild() -> int:
+def outcome_tally_rebuild(apps: Any = None) -> int:
     """Replace the tally with a recount, in the caller's transaction (``workflows.tally.tally_rebuild``, which
-    holds every request locked); returns the number of cells."""
-    recount = outcome_tally_recount().nonzero()
-    OutcomeTally.objects.all().delete()
-    OutcomeTally.objects.bulk_create(
+    holds every request locked, or a migration's, with its ``apps``); returns the number of cells."""
+    tally = OutcomeTally if apps is None else apps.get_model("workflows", "OutcomeTally")
+    recount = outcome_tally_recount(apps).nonzero()
+    tally.objects.all().delete()
+    tally.objects.bulk_create(
         (
-            OutcomeTally(month=m, indicator=i, point=p, measure=s, due_on=d, fund=f, n=n, total=total)
+            tally(month=m, indicator=i, point=p, measure=s, due_on=d, fund=f, n=n, total=total)
             for (m, i, p, s, d, f), (n, total) in recount.items()
         ),
         batch_size=REBUILD_BATCH,

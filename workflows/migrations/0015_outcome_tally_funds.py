@@ -6,17 +6,9 @@ from django.db import migrations, models
 def outcome_tally_recount(apps, schema_editor):
     # The whole tally recounted, as ``manage.py tally_rebuild`` does: every request's cells, and again those of
     # the requests an approved grant paid for, in their envelope's cells.
-    from workflows.tally_outcomes import outcome_tally_recount as recount
+    from workflows.tally_outcomes import outcome_tally_rebuild
 
-    tally_model = apps.get_model("workflows", "OutcomeTally")
-    tally_model.objects.all().delete()
-    tally_model.objects.bulk_create(
-        (
-            tally_model(month=m, indicator=i, point=p, measure=s, due_on=d, fund=f, n=n, total=total)
-            for (m, i, p, s, d, f), (n, total) in recount(apps).nonzero().items()
-        ),
-        batch_size=2000,
-    )
+    outcome_tally_rebuild(apps)
 
 
 class Migration(migrations.Migration):
