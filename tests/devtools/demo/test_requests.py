@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from devtools.demo.requests import DEMO_REQUESTS
 from devtools.demo.requests_learned import LEARNED_REQUESTS
@@ -26,9 +23,7 @@ pytestmark = pytest.mark.django_db
 ALL_REQUESTS = [*DEMO_REQUESTS, *LEARNED_REQUESTS]
 
 
-def test_every_demo_request_reached_its_state_through_its_moves():
-    call_command("seed_demo", stdout=StringIO())
-
+def test_every_demo_request_reached_its_state_through_its_moves(demo):
     requests = {(r.city.name, r.title): r for r in SupportRequest.objects.select_related("city")}
     # After its story, a delivered request may have had its follow-ups (``devtools.demo.follow_ups``): the desk's
     # own moves and the city's answers, which keep its state.
@@ -52,9 +47,7 @@ def test_every_demo_request_reached_its_state_through_its_moves():
     assert report.intact and report.rows == sum(len(spec.steps) for spec in ALL_REQUESTS) + later + others
 
 
-def test_the_demo_shows_the_fund_and_the_expert_pool_at_work():
-    call_command("seed_demo", stdout=StringIO())
-
+def test_the_demo_shows_the_fund_and_the_expert_pool_at_work(demo):
     # Grants drawn on two hubs' envelopes, financed by two different donors.
     committed = FundEnvelope.objects.filter(committed__gt=0)
     assert committed.count() == 2
@@ -65,9 +58,7 @@ def test_the_demo_shows_the_fund_and_the_expert_pool_at_work():
     assert statuses == {"proposed", "accepted", "declined", "completed", "conflict"}
 
 
-def test_routed_demo_requests_plan_their_indicators_and_delivered_ones_report_values():
-    call_command("seed_demo", stdout=StringIO())
-
+def test_routed_demo_requests_plan_their_indicators_and_delivered_ones_report_values(demo):
     routed = {"route_to_experts", "route_to_funding"}
     for spec in ALL_REQUESTS:
         request = SupportRequest.objects.get(city__name=spec.city, title=spec.title)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -31,12 +29,7 @@ from helpdesk.screening import screen_fields
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded() -> None:
-    call_command("seed_demo", stdout=StringIO())
-
-
-def test_the_demo_publishes_two_dozen_resources_in_the_three_languages(seeded):
+def test_the_demo_publishes_two_dozen_resources_in_the_three_languages(demo):
     published = Resource.objects.filter(state=ResourceState.PUBLISHED)
     assert published.count() >= 20
     assert set(published.values_list("kind", flat=True)) == {"tool", "guide", "policy", "practice", "profile"}
@@ -61,7 +54,7 @@ def test_the_demo_publishes_two_dozen_resources_in_the_three_languages(seeded):
     assert dates[0] < now - timedelta(days=365) and dates[-1] > now - timedelta(days=60)
 
 
-def test_each_resource_is_written_by_one_person_translated_by_others_and_published_by_someone_else(seeded):
+def test_each_resource_is_written_by_one_person_translated_by_others_and_published_by_someone_else(demo):
     for resource in Resource.objects.filter(state=ResourceState.PUBLISHED).prefetch_related("versions", "log"):
         versions = list(resource.versions.all())
         originals = [version for version in versions if not version.translated_from]
@@ -81,7 +74,7 @@ def test_each_resource_is_written_by_one_person_translated_by_others_and_publish
     assert {name.split(".")[0] for name in authors} == {"focal", "hub", "mu"}
 
 
-def test_every_text_is_free_of_personal_data_and_passed_the_sanitiser(seeded):
+def test_every_text_is_free_of_personal_data_and_passed_the_sanitiser(demo):
     versions = list(ResourceVersion.objects.select_related("resource"))
     assert len(versions) == sum(len(spec.texts) for spec in DEMO_RESOURCES)
     for version in versions:
@@ -96,7 +89,7 @@ def test_every_text_is_free_of_personal_data_and_passed_the_sanitiser(seeded):
             assert 30 <= words <= 200, (version.title, words)
 
 
-def test_some_resources_come_from_closed_requests_with_the_city_consent(seeded):
+def test_some_resources_come_from_closed_requests_with_the_city_consent(demo):
     drawn = list(Resource.objects.filter(source_request__isnull=False).select_related("source_request", "city"))
     assert 4 <= len(drawn) <= 6
     published = [resource for resource in drawn if resource.state == ResourceState.PUBLISHED]
@@ -122,7 +115,7 @@ def test_some_resources_come_from_closed_requests_with_the_city_consent(seeded):
             assert request.city.name not in texts
 
 
-def test_cities_with_good_closed_requests_are_open_to_peer_exchange(seeded):
+def test_cities_with_good_closed_requests_are_open_to_peer_exchange(demo):
     open_cities = {city.name: city for city in City.objects.exclude(peer_contact_themes=[])}
     assert 6 <= len(open_cities) <= 10 and set(open_cities) == set(PEER_CONTACT_THEMES)
     for city in open_cities.values():
