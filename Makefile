@@ -14,10 +14,12 @@ KILL ?= 0
 
 .PHONY: setup run test lint bench loadtest graph screenshots clean openapi
 
+# --no-compile: Python compiles each module the first time it is imported; compiling every file of every package
+# at install time took a third of the setup (60 s instead of 41 s), most of it for modules the desk never imports.
 $(STAMP): requirements.lock
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.11, python3.12 or python3.13)."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-compile -r requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
